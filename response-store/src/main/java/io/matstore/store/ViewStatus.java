@@ -1,0 +1,57 @@
+package io.matstore.store;
+
+import java.util.List;
+
+/**
+ * A snapshot of one view version on this node, for operators and for the serving node's freshness decisions.
+ *
+ * @param view              view name
+ * @param version           view version
+ * @param current           whether this version answers unpinned requests
+ * @param partitions        per owned partition: stored offset, log end, lag
+ * @param entries           responses stored (RocksDB estimate)
+ * @param bytesOnDisk       RocksDB files plus near-cache file
+ * @param bytesMapped       near-cache bytes mapped into memory
+ * @param nearCacheHits     lookups answered from the near-cache since start
+ * @param nearCacheMisses   lookups that went to RocksDB since start
+ * @param lastCaughtUpMillis wall-clock time when ingest last had zero lag on every partition (0: never)
+ * @param ingestError       the last ingest failure if ingest is failing now, else null
+ */
+public record ViewStatus(
+        String view,
+        int version,
+        boolean current,
+        List<PartitionStatus> partitions,
+        long entries,
+        long bytesOnDisk,
+        long bytesMapped,
+        long nearCacheHits,
+        long nearCacheMisses,
+        long lastCaughtUpMillis,
+        String ingestError) {
+
+    /** Records behind the log end, summed over partitions. */
+    public long totalLag() {
+        long sum = 0;
+        for (PartitionStatus p : partitions) {
+            sum += p.lag();
+        }
+        return sum;
+    }
+
+    public double nearCacheHitRatio() {
+        long total = nearCacheHits + nearCacheMisses;
+        return total == 0 ? 0.0 : (double) nearCacheHits / total;
+    }
+
+    /**
+     * @param partition view topic partition
+     * @param offset    next offset to ingest (committed with the values, atomically)
+     * @param endOffset log end offset last seen (read_committed: the last stable offset)
+     */
+    public record PartitionStatus(int partition, long offset, long endOffset) {
+        public long lag() {
+            return Math.max(0, endOffset - offset);
+        }
+    }
+}
