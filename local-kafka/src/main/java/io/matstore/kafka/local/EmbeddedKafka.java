@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * {@link #stop()}/{@link #start()}, so clients reconnect to a restarted broker, which is how failure tests take the
  * broker away and give it back. Data lives in a given directory, or in a temporary one deleted on {@link #close()}.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements KafkaBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
@@ -83,6 +83,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Formats storage on first start, starts broker and controller, and returns once the broker takes requests. */
+    @Override
     public synchronized EmbeddedKafka start() {
         if (server != null) {
             return this;
@@ -100,6 +101,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Shuts the broker down cleanly and keeps its data, so {@link #start()} brings back the same log. */
+    @Override
     public synchronized void stop() {
         if (server == null) {
             return;
@@ -110,10 +112,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.info("Kafka at {} stopped", bootstrapServers());
     }
 
+    @Override
     public synchronized boolean isRunning() {
         return server != null;
     }
 
+    @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
     }
@@ -123,6 +127,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Creates a topic unless it exists; returns once the controller has it. */
+    @Override
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
@@ -137,6 +142,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** An admin client on this broker; the caller closes it. */
+    @Override
     public Admin admin() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());

@@ -1,12 +1,16 @@
 package io.matstore.kafka.local;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * JUnit 5 extension that gives a test class a real Kafka broker ({@link EmbeddedKafka}).
+ * JUnit 5 extension that gives a test class a real Kafka broker: the embedded KRaft broker ({@link EmbeddedKafka}),
+ * or another {@link KafkaBrokerProvider} chosen with {@code -Dmatstore.kafka=<name>}.
  *
  * <pre>
  * &#64;RegisterExtension
@@ -23,7 +27,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             KafkaBrokerExtension.class);
 
     private final boolean shared;
-    private EmbeddedKafka kafka;
+    private KafkaBroker kafka;
 
     private KafkaBrokerExtension(boolean shared) {
         this.shared = shared;
@@ -42,9 +46,9 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         if (shared) {
             // JUnit closes AutoCloseable values of the root store when the whole run ends.
             kafka = context.getRoot().getStore(NAMESPACE)
-                    .getOrComputeIfAbsent("broker", k -> EmbeddedKafka.inTempDir().start(), EmbeddedKafka.class);
+                    .getOrComputeIfAbsent("broker", k -> newBroker().start(), KafkaBroker.class);
         } else {
-            kafka = EmbeddedKafka.inTempDir().start();
+            kafka = newBroker().start();
         }
     }
 
@@ -56,11 +60,25 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
-    public EmbeddedKafka kafka() {
+    public KafkaBroker kafka() {
         if (kafka == null) {
             throw new IllegalStateException("the broker starts in beforeAll: register the extension as a static field");
         }
         return kafka;
+    }
+
+    /** The broker of {@value KafkaBrokerProvider#PROPERTY}'s provider; embedded unless the property says otherwise. */
+    static KafkaBroker newBroker() {
+        String wanted = System.getProperty(KafkaBrokerProvider.PROPERTY, KafkaBrokerProvider.EMBEDDED);
+        List<String> known = new ArrayList<>();
+        for (KafkaBrokerProvider p : ServiceLoader.load(KafkaBrokerProvider.class)) {
+            if (p.name().equals(wanted)) {
+                return p.create();
+            }
+            known.add(p.name());
+        }
+        throw new IllegalStateException(KafkaBrokerProvider.PROPERTY + "=" + wanted + " names no broker provider on "
+                + "the class path; known: " + known);
     }
 
     public String bootstrapServers() {
