@@ -1,0 +1,62 @@
+package io.matstore.precompute;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What a running view did, for operators and tests: responses emitted, recomputations dropped as unchanged,
+ * tombstones, events dead-lettered, and combinations that could not be computed. One instance per built topology,
+ * shared by its tasks.
+ */
+public final class ViewCounters {
+    private final LongAdder events = new LongAdder();
+    private final LongAdder emitted = new LongAdder();
+    private final LongAdder unchanged = new LongAdder();
+    private final LongAdder tombstones = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
+
+    public long events() {
+        return events.sum();
+    }
+
+    public long emitted() {
+        return emitted.sum();
+    }
+
+    public long unchanged() {
+        return unchanged.sum();
+    }
+
+    public long tombstones() {
+        return tombstones.sum();
+    }
+
+    public long deadLettered() {
+        return deadLettered.sum();
+    }
+
+    public void onEvent() {
+        events.increment();
+    }
+
+    public void onEmitted() {
+        emitted.increment();
+    }
+
+    public void onUnchanged() {
+        unchanged.increment();
+    }
+
+    public void onTombstone() {
+        tombstones.increment();
+    }
+
+    public void onDeadLettered() {
+        deadLettered.increment();
+    }
+
+    @Override
+    public String toString() {
+        return "events=" + events() + " emitted=" + emitted() + " unchanged=" + unchanged() + " tombstones="
+                + tombstones() + " deadLettered=" + deadLettered();
+    }
+}

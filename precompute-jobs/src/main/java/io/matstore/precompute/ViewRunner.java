@@ -1,0 +1,101 @@
+package io.matstore.precompute;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Starts a view as a Kafka Streams application: creates the topics it needs when missing (source, dead-letter, the
+ * compacted view topic), builds the topology with {@link ViewTopology}, runs it with exactly_once_v2.
+ */
+public final class ViewRunner {
+    private ViewRunner() {
+    }
+
+    /** A started view: its streams client and the counters of its tasks. */
+    public record Running(KafkaStreams streams, ViewCounters counters) implements AutoCloseable {
+        @Override
+        public void close() {
+            streams.close();
+        }
+    }
+
+    public static Running start(View<?, ?> view, PrecomputeConfig config) {
+        ensureTopics(view, config);
+        StreamsBuilder builder = new StreamsBuilder();
+        ViewCounters counters = ViewTopology.build(builder, view, config.deadLetterTopic());
+        Topology topology = builder.build();
+        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(view, config));
+        streams.start();
+        return new Running(streams, counters);
+    }
+
+    public static Properties streamsProperties(View<?, ?> view, PrecomputeConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(view.descriptor()));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        // A fan-out of one FX change writes hundreds of thousands of records in one transaction: batch them.
+        p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+        p.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
+        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        return p;
+    }
+
+    /** Creates what is missing; leaves existing topics as they are. */
+    public static void ensureTopics(View<?, ?> view, PrecomputeConfig config) {
+        Map<String, Object> adminProps = new HashMap<>();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            for (String source : view.sourceTopics()) {
+                addIfMissing(missing, existing, new NewTopic(source, config.topicPartitions(),
+                        config.replicationFactor()));
+            }
+            addIfMissing(missing, existing, new NewTopic(config.deadLetterTopic(), config.topicPartitions(),
+                    config.replicationFactor()));
+            addIfMissing(missing, existing, new NewTopic(view.descriptor().topic(), config.topicPartitions(),
+                    config.replicationFactor())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e; // another instance creating the same topics at the same time is fine
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": "
+                    + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static void addIfMissing(List<NewTopic> missing, Set<String> existing, NewTopic topic) {
+        if (!existing.contains(topic.name()) && missing.stream().noneMatch(t -> t.name().equals(topic.name()))) {
+            missing.add(topic);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.matstore.precompute;
+
+import io.matstore.precompute.internal.BroadcastPartitioner;
+import io.matstore.precompute.internal.EventRouter;
+import io.matstore.precompute.internal.Routed;
+import io.matstore.precompute.internal.ViewTaskProcessor;
+import io.matstore.schemas.ViewDescriptor;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+
+/**
+ * Builds the Kafka Streams topology that runs a view. A pure function of its arguments: {@code run} and the
+ * TopologyTestDriver tests call the same method.
+ *
+ * <pre>
+ *  source topics ─► validate ─┬─ invalid ──────────────────────────────────────────► dead-letter topic
+ *                             ├─ entity event ─► repartition by partitionKey ─┐
+ *                             └─ dimension ────► repartition to EVERY partition ┴─► view task ─► view topic
+ * </pre>
+ *
+ * Both repartition topics have the same number of partitions, so task {@code i} sees the entities of partition
+ * {@code i} and a full copy of every dimension event. Each task keeps its own copy of dimension state and fans a
+ * dimension change out over its local entities only: the work of one FX change spreads over every partition, and
+ * scales with partitions and instances. Per-key log order is kept: one entity's events stay on one partition, and a
+ * dimension event is re-published by the single task that read it, in its order, to every partition.
+ */
+public final class ViewTopology {
+    private ViewTopology() {
+    }
+
+    /** The Kafka Streams application id of a view: one consumer group and one set of internal topics per version. */
+    public static String applicationId(ViewDescriptor view) {
+        return "matstore-view-" + view.name() + "-v" + view.version();
+    }
+
+    /**
+     * Adds the view's topology to {@code builder}.
+     *
+     * @param deadLetterTopic where rejected events go
+     * @return the counters the topology's tasks update
+     */
+    public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic) {
+        ViewCounters counters = new ViewCounters();
+        String name = view.descriptor().name();
+
+        KStream<byte[], Routed> routed = builder
+                .stream(view.sourceTopics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName(name + "-source"))
+                .process(() -> new EventRouter<>(view, counters), Named.as(name + "-validate"));
+
+        Map<String, KStream<byte[], Routed>> routes = routed.split(Named.as(name + "-"))
+                .branch((k, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead-letter"))
+                .branch((k, r) -> r.route() == Routed.Route.ENTITY, Branched.as("entity"))
+                .defaultBranch(Branched.as("dimension"));
+
+        routes.get(name + "-dead-letter")
+                .mapValues(Routed::value, Named.as(name + "-dead-letter-value"))
+                .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName(name + "-dead-letter-sink"));
+
+        KStream<byte[], byte[]> entities = routes.get(name + "-entity")
+                .mapValues(Routed::value, Named.as(name + "-entity-value"))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-entities"));
+
+        KStream<byte[], byte[]> dimensions = routes.get(name + "-dimension")
+                .mapValues(Routed::value, Named.as(name + "-dimension-value"))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withStreamPartitioner(new BroadcastPartitioner())
+                        .withName(name + "-dimensions"));
+
+        entities.merge(dimensions, Named.as(name + "-merge"))
+                .process(new ViewTaskProcessor.Supplier<>(view, counters), Named.as(name + "-compute"))
+                .to(view.descriptor().topic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName(name + "-view-sink"));
+        return counters;
+    }
+}

@@ -1,0 +1,22 @@
+package io.matstore.precompute.cli;
+
+import io.matstore.precompute.PrecomputeConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: where settings come from. */
+final class ConfigOptions {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "A .properties file of settings (see `precompute config-docs`).")
+    Path file;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE",
+            description = "A setting that wins over the file and MATSTORE_* environment variables.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    PrecomputeConfig load() {
+        return PrecomputeConfig.load(file, System.getenv(), overrides);
+    }
+}

@@ -1,0 +1,30 @@
+package io.matstore.precompute.cli;
+
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the precompute-jobs module: {@code run} a view, {@code publish} a JSON-lines file of events,
+ * {@code generate} demo events, print the settings ({@code config-docs}).
+ */
+@Command(name = "precompute", mixinStandardHelpOptions = true,
+        description = "Precompute jobs of the materialized-response store.",
+        subcommands = {RunCommand.class, PublishCommand.class, GenerateCommand.class, ConfigDocsCommand.class})
+public final class PrecomputeMain {
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with settings errors printed as one line instead of a stack trace. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new PrecomputeMain())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof ConfigException) {
+                        cmd.getErr().println("invalid configuration: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+    }
+}

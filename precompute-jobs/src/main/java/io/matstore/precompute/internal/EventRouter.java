@@ -1,0 +1,78 @@
+package io.matstore.precompute.internal;
+
+import io.matstore.precompute.DeadLetters;
+import io.matstore.precompute.InvalidEventException;
+import io.matstore.precompute.View;
+import io.matstore.precompute.ViewCounters;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates every source record once, before it is fanned out, and routes it: invalid to the dead-letter branch
+ * (with reason, topic, partition and offset headers), entity events re-keyed by their partition key, dimension
+ * events to the broadcast. Validating here means a rejected dimension event is dead-lettered once, not once per
+ * partition.
+ */
+public final class EventRouter<E> implements Processor<byte[], byte[], byte[], Routed> {
+    private static final Logger LOG = LoggerFactory.getLogger(EventRouter.class);
+
+    private final View<E, ?> view;
+    private final ViewCounters counters;
+    private ProcessorContext<byte[], Routed> context;
+
+    public EventRouter(View<E, ?> view, ViewCounters counters) {
+        this.view = view;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Routed> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        E event;
+        try {
+            if (record.value() == null) {
+                throw new InvalidEventException("value is null (a tombstone is not an event)");
+            }
+            event = view.decode(record.value());
+        } catch (InvalidEventException e) {
+            deadLetter(record, e.getMessage());
+            return;
+        }
+        byte[] partitionKey = view.partitionKey(event);
+        if (partitionKey == null) {
+            context.forward(record.withValue(new Routed(Routed.Route.DIMENSION, record.value())));
+        } else {
+            context.forward(record.withKey(partitionKey)
+                    .withValue(new Routed(Routed.Route.ENTITY, record.value())));
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason) {
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        String topic = source == null ? "" : source.topic();
+        String partition = source == null ? "" : Integer.toString(source.partition());
+        String offset = source == null ? "" : Long.toString(source.offset());
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(DeadLetters.REASON).remove(DeadLetters.TOPIC).remove(DeadLetters.PARTITION)
+                .remove(DeadLetters.OFFSET);
+        headers.add(DeadLetters.REASON, reason.getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetters.TOPIC, topic.getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetters.PARTITION, partition.getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetters.OFFSET, offset.getBytes(StandardCharsets.UTF_8));
+        counters.onDeadLettered();
+        LOG.warn("view {}: dead-lettered {}-{}@{}: {}", view.descriptor(), topic, partition, offset, reason);
+        context.forward(new Record<>(record.key(), new Routed(Routed.Route.DEAD_LETTER, record.value()),
+                record.timestamp(), headers));
+    }
+}

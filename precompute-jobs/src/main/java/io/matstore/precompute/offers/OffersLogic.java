@@ -1,0 +1,264 @@
+package io.matstore.precompute.offers;
+
+import io.matstore.precompute.View;
+import io.matstore.precompute.ViewLogic;
+import io.matstore.schemas.KeyCodec;
+import io.matstore.schemas.offers.OffersContract;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The offers view in one task: its state is the task's products and stock (its partition's skus) and a full copy of
+ * promotions and FX rates (dimensions reach every partition). Fan-outs iterate the task's own stores: an FX change
+ * walks the local products, a promotion change walks the local products of one category through the
+ * category index; nothing is loaded into memory per event.
+ *
+ * <p>In memory it keeps only derived, small things: the FX rates (one entry per currency, rebuilt from the store at
+ * init) and the best promotion per (category, region), dropped when a promotion of that scope changes.
+ */
+final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
+    private static final Logger LOG = LoggerFactory.getLogger(OffersLogic.class);
+    private static final StoreCodec.Fx USD = new StoreCodec.Fx(OffersView.USD, 1_000_000L, 2);
+    private static final StoreCodec.Promotion NO_PROMOTION = new StoreCodec.Promotion("", "", "", 0);
+    private static final List<String> TIERS = List.of(OffersContract.TIER_STANDARD, OffersContract.TIER_GOLD);
+    private static final BytesSerializer PREFIX = new BytesSerializer();
+
+    private final List<String> regions;
+    private final Set<String> regionSet;
+    private final KeyValueStore<Bytes, byte[]> products;
+    private final KeyValueStore<Bytes, byte[]> productsByCategory;
+    private final KeyValueStore<Bytes, byte[]> stock;
+    private final KeyValueStore<Bytes, byte[]> promotions;
+    private final KeyValueStore<Bytes, byte[]> promotionsByScope;
+    private final KeyValueStore<Bytes, byte[]> fxStore;
+    private final Map<String, StoreCodec.Fx> fx = new TreeMap<>();
+    private final Map<List<String>, StoreCodec.Promotion> bestPromotion = new HashMap<>();
+    private final OfferResponses responses = new OfferResponses();
+
+    OffersLogic(List<String> regions, View.StoreLookup stores) {
+        this.regions = regions;
+        this.regionSet = new HashSet<>(regions);
+        this.products = stores.store(OffersView.PRODUCTS);
+        this.productsByCategory = stores.store(OffersView.PRODUCTS_BY_CATEGORY);
+        this.stock = stores.store(OffersView.STOCK);
+        this.promotions = stores.store(OffersView.PROMOTIONS);
+        this.promotionsByScope = stores.store(OffersView.PROMOTIONS_BY_SCOPE);
+        this.fxStore = stores.store(OffersView.FX);
+        fx.put(USD.currency(), USD);
+        try (KeyValueIterator<Bytes, byte[]> it = fxStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> e = it.next();
+                String currency = StoreCodec.parts(e.key, 1)[0];
+                fx.put(currency, StoreCodec.fx(currency, e.value));
+            }
+        }
+    }
+
+    @Override
+    public void apply(OffersEvent event, Consumer<? super OfferCombination> affected) {
+        if (event instanceof OffersEvent.ProductUpserted e) {
+            onProductUpserted(e, affected);
+        } else if (event instanceof OffersEvent.ProductDeleted e) {
+            onProductDeleted(e, affected);
+        } else if (event instanceof OffersEvent.StockChanged e) {
+            onStockChanged(e, affected);
+        } else if (event instanceof OffersEvent.PromotionUpserted e) {
+            onPromotionUpserted(e, affected);
+        } else if (event instanceof OffersEvent.PromotionEnded e) {
+            onPromotionEnded(e, affected);
+        } else if (event instanceof OffersEvent.FxRateChanged e) {
+            onFxRateChanged(e, affected);
+        } else {
+            throw new IllegalArgumentException("unhandled event " + event);
+        }
+    }
+
+    private void onProductUpserted(OffersEvent.ProductUpserted e, Consumer<? super OfferCombination> affected) {
+        Bytes key = StoreCodec.key(e.sku());
+        byte[] previous = products.get(key);
+        if (previous != null) {
+            String oldCategory = StoreCodec.product(e.sku(), previous).category();
+            if (!oldCategory.equals(e.category())) {
+                productsByCategory.delete(StoreCodec.key(oldCategory, e.sku()));
+            }
+        }
+        StoreCodec.Product product = new StoreCodec.Product(e.sku(), e.title(), e.category(), e.basePriceUsdCents());
+        products.put(key, StoreCodec.product(product));
+        productsByCategory.put(StoreCodec.key(e.category(), e.sku()), new byte[] {1});
+        for (String region : regions) {
+            reportCurrenciesAndTiers(e.sku(), product, region, affected);
+        }
+    }
+
+    private void onProductDeleted(OffersEvent.ProductDeleted e, Consumer<? super OfferCombination> affected) {
+        Bytes key = StoreCodec.key(e.sku());
+        byte[] previous = products.get(key);
+        if (previous == null) {
+            return; // nothing was emitted for it, or its tombstones already were
+        }
+        products.delete(key);
+        productsByCategory.delete(StoreCodec.key(StoreCodec.product(e.sku(), previous).category(), e.sku()));
+        // Stock is deliberately kept: a re-created product shows it again.
+        for (String region : regions) {
+            reportCurrenciesAndTiers(e.sku(), null, region, affected);
+        }
+    }
+
+    private void onStockChanged(OffersEvent.StockChanged e, Consumer<? super OfferCombination> affected) {
+        stock.put(StoreCodec.key(e.sku(), e.region()), StoreCodec.int32(e.quantity()));
+        if (!regionSet.contains(e.region())) {
+            return;
+        }
+        byte[] product = products.get(StoreCodec.key(e.sku()));
+        if (product != null) { // stock before its product is kept and applies when the product arrives
+            reportCurrenciesAndTiers(e.sku(), StoreCodec.product(e.sku(), product), e.region(), affected);
+        }
+    }
+
+    private void onPromotionUpserted(OffersEvent.PromotionUpserted e, Consumer<? super OfferCombination> affected) {
+        Bytes key = StoreCodec.key(e.promoId());
+        byte[] previousBytes = promotions.get(key);
+        StoreCodec.Promotion previous = previousBytes == null ? null : StoreCodec.promotion(e.promoId(), previousBytes);
+        if (previous != null) {
+            promotionsByScope.delete(StoreCodec.key(previous.category(), previous.region(), e.promoId()));
+            bestPromotion.remove(List.of(previous.category(), previous.region()));
+        }
+        StoreCodec.Promotion promotion = new StoreCodec.Promotion(e.promoId(), e.category(), e.region(),
+                e.percentOff());
+        promotions.put(key, StoreCodec.promotion(promotion));
+        promotionsByScope.put(StoreCodec.key(e.category(), e.region(), e.promoId()), StoreCodec.int32(e.percentOff()));
+        bestPromotion.remove(List.of(e.category(), e.region()));
+
+        reportScope(e.category(), e.region(), affected);
+        if (previous != null && !(previous.category().equals(e.category()) && previous.region().equals(e.region()))) {
+            reportScope(previous.category(), previous.region(), affected); // moved: its old scope loses it
+        }
+    }
+
+    private void onPromotionEnded(OffersEvent.PromotionEnded e, Consumer<? super OfferCombination> affected) {
+        Bytes key = StoreCodec.key(e.promoId());
+        byte[] previousBytes = promotions.get(key);
+        if (previousBytes == null) {
+            return;
+        }
+        StoreCodec.Promotion previous = StoreCodec.promotion(e.promoId(), previousBytes);
+        promotions.delete(key);
+        promotionsByScope.delete(StoreCodec.key(previous.category(), previous.region(), e.promoId()));
+        bestPromotion.remove(List.of(previous.category(), previous.region()));
+        reportScope(previous.category(), previous.region(), affected);
+    }
+
+    private void onFxRateChanged(OffersEvent.FxRateChanged e, Consumer<? super OfferCombination> affected) {
+        StoreCodec.Fx rate = new StoreCodec.Fx(e.currency(), e.usdRateMicros(), e.minorUnits());
+        fxStore.put(StoreCodec.key(e.currency()), StoreCodec.fx(rate));
+        fx.put(e.currency(), rate); // the first rate of a currency adds it to the space
+        try (KeyValueIterator<Bytes, byte[]> it = products.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = it.next();
+                String sku = StoreCodec.parts(entry.key, 1)[0];
+                StoreCodec.Product product = StoreCodec.product(sku, entry.value);
+                for (String region : regions) {
+                    for (String tier : TIERS) {
+                        affected.accept(new OfferCombination(sku, product, region, e.currency(), tier));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every combination of the local products of {@code category} in {@code region}. */
+    private void reportScope(String category, String region, Consumer<? super OfferCombination> affected) {
+        if (!regionSet.contains(region)) {
+            return;
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = productsByCategory.prefixScan(StoreCodec.key(category), PREFIX)) {
+            while (it.hasNext()) {
+                String sku = StoreCodec.parts(it.next().key, 2)[1];
+                byte[] product = products.get(StoreCodec.key(sku));
+                if (product != null) {
+                    reportCurrenciesAndTiers(sku, StoreCodec.product(sku, product), region, affected);
+                }
+            }
+        }
+    }
+
+    private void reportCurrenciesAndTiers(String sku, StoreCodec.Product product, String region,
+                                          Consumer<? super OfferCombination> affected) {
+        for (String currency : fx.keySet()) {
+            for (String tier : TIERS) {
+                affected.accept(new OfferCombination(sku, product, region, currency, tier));
+            }
+        }
+    }
+
+    @Override
+    public byte[] key(OfferCombination c) {
+        return KeyCodec.encode(OffersContract.V1, c.sku(), c.region(), c.currency(), c.tier());
+    }
+
+    @Override
+    public byte[] compute(OfferCombination c) {
+        StoreCodec.Product product = c.product();
+        StoreCodec.Fx rate = fx.get(c.currency());
+        if (product == null || rate == null || !regionSet.contains(c.region())) {
+            return null;
+        }
+        StoreCodec.Promotion promotion = bestPromotion(product.category(), c.region());
+        int tierBps = OffersContract.TIER_GOLD.equals(c.tier()) ? 500 : 0;
+        byte[] quantityBytes = stock.get(StoreCodec.key(c.sku(), c.region()));
+        int quantity = quantityBytes == null ? 0 : StoreCodec.int32(quantityBytes);
+        long price;
+        try {
+            price = Pricing.priceMinor(product.basePriceUsdCents(), promotion.percentOff(), tierBps,
+                    rate.usdRateMicros(), rate.minorUnits());
+        } catch (ArithmeticException overflow) {
+            // The spec has no answer for a price beyond 64 bits; leaving the combination out (404) is honest.
+            LOG.warn("offers: price of {} {} {} {} exceeds 64 bits; combination left out", c.sku(), c.region(),
+                    c.currency(), c.tier());
+            return null;
+        }
+        return responses.encode(c.sku(), c.region(), c.currency(), c.tier(), product.title(), product.category(),
+                price, rate.minorUnits(), promotion.promoId(), promotion.percentOff(), quantity);
+    }
+
+    /** Largest percent_off in the scope; ties to the byte-wise smallest promo_id; none gives percent_off 0. */
+    private StoreCodec.Promotion bestPromotion(String category, String region) {
+        List<String> scope = List.of(category, region);
+        StoreCodec.Promotion cached = bestPromotion.get(scope);
+        if (cached != null) {
+            return cached;
+        }
+        StoreCodec.Promotion best = NO_PROMOTION;
+        byte[] bestId = null;
+        try (KeyValueIterator<Bytes, byte[]> it = promotionsByScope.prefixScan(StoreCodec.key(category, region),
+                PREFIX)) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> e = it.next();
+                String promoId = StoreCodec.parts(e.key, 3)[2];
+                int percent = StoreCodec.int32(e.value);
+                byte[] id = promoId.getBytes(StandardCharsets.UTF_8);
+                if (percent > best.percentOff()
+                        || (percent == best.percentOff() && Arrays.compareUnsigned(id, bestId) < 0)) {
+                    best = new StoreCodec.Promotion(promoId, category, region, percent);
+                    bestId = id;
+                }
+            }
+        }
+        bestPromotion.put(scope, best);
+        return best;
+    }
+}

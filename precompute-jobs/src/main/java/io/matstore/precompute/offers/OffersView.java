@@ -1,0 +1,93 @@
+package io.matstore.precompute.offers;
+
+import io.matstore.precompute.InvalidEventException;
+import io.matstore.precompute.View;
+import io.matstore.precompute.ViewLogic;
+import io.matstore.precompute.ViewStores;
+import io.matstore.schemas.ViewDescriptor;
+import io.matstore.schemas.offers.OffersContract;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * The built-in {@code offers} view, version 1 (shared/views/offers.md). Product and stock events are entity events
+ * placed by sku; promotion and FX events are dimensions every partition receives.
+ */
+public final class OffersView implements View<OffersEvent, OfferCombination> {
+    public static final String USD = "USD";
+    public static final String DEFAULT_SOURCE_TOPIC = "offers.events";
+    public static final List<String> DEFAULT_REGIONS = List.of("us", "eu", "uk", "jp");
+
+    static final String PRODUCTS = "offers-products";
+    static final String PRODUCTS_BY_CATEGORY = "offers-products-by-category";
+    static final String STOCK = "offers-stock";
+    static final String PROMOTIONS = "offers-promotions";
+    static final String PROMOTIONS_BY_SCOPE = "offers-promotions-by-scope";
+    static final String FX = "offers-fx";
+
+    private final String sourceTopic;
+    private final List<String> regions;
+
+    /**
+     * @param regions the region dimension of the parameter space, in response order; non-empty, distinct
+     */
+    public OffersView(String sourceTopic, List<String> regions) {
+        if (regions.isEmpty() || new HashSet<>(regions).size() != regions.size() || regions.contains("")) {
+            throw new IllegalArgumentException("regions=" + regions + " must be non-empty, distinct, and each "
+                    + "non-empty");
+        }
+        this.sourceTopic = sourceTopic;
+        this.regions = List.copyOf(regions);
+    }
+
+    public OffersView() {
+        this(DEFAULT_SOURCE_TOPIC, DEFAULT_REGIONS);
+    }
+
+    public List<String> regions() {
+        return regions;
+    }
+
+    @Override
+    public ViewDescriptor descriptor() {
+        return OffersContract.V1;
+    }
+
+    @Override
+    public List<String> sourceTopics() {
+        return List.of(sourceTopic);
+    }
+
+    @Override
+    public OffersEvent decode(byte[] value) throws InvalidEventException {
+        return OfferEventDecoder.decode(value);
+    }
+
+    @Override
+    public byte[] partitionKey(OffersEvent event) {
+        if (event instanceof OffersEvent.ProductUpserted e) {
+            return e.sku().getBytes(StandardCharsets.UTF_8);
+        } else if (event instanceof OffersEvent.ProductDeleted e) {
+            return e.sku().getBytes(StandardCharsets.UTF_8);
+        } else if (event instanceof OffersEvent.StockChanged e) {
+            return e.sku().getBytes(StandardCharsets.UTF_8);
+        }
+        return null;
+    }
+
+    @Override
+    public List<StoreBuilder<KeyValueStore<Bytes, byte[]>>> stores() {
+        return List.of(ViewStores.bytesStore(PRODUCTS), ViewStores.bytesStore(PRODUCTS_BY_CATEGORY),
+                ViewStores.bytesStore(STOCK), ViewStores.bytesStore(PROMOTIONS),
+                ViewStores.bytesStore(PROMOTIONS_BY_SCOPE), ViewStores.bytesStore(FX));
+    }
+
+    @Override
+    public ViewLogic<OffersEvent, OfferCombination> newLogic(StoreLookup stores) {
+        return new OffersLogic(regions, stores);
+    }
+}

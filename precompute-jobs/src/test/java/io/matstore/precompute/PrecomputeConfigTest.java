@@ -1,0 +1,68 @@
+package io.matstore.precompute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrecomputeConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldDefaultToTheLocalBrokerAndTheFourRegions() {
+        PrecomputeConfig c = PrecomputeConfig.defaults();
+        assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(c.regions()).containsExactly("us", "eu", "uk", "jp");
+        assertThat(c.sourceTopic()).isEqualTo("offers.events");
+        assertThat(c.deadLetterTopic()).isEqualTo("offers.events.dlq");
+        assertThat(c.numStreamThreads()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldLetEnvironmentWinOverFileAndOverridesWinOverEnvironment() throws Exception {
+        Path file = dir.resolve("p.properties");
+        Files.writeString(file, "bootstrap.servers=file:1\nregions=us, eu\nnum.stream.threads=2\n");
+        PrecomputeConfig c = PrecomputeConfig.load(file, Map.of("MATSTORE_BOOTSTRAP_SERVERS", "env-host:9093",
+                "MATSTORE_NUM_STREAM_THREADS", "3"), Map.of("num.stream.threads", "4"));
+        assertThat(c.bootstrapServers()).isEqualTo("env-host:9093");
+        assertThat(c.regions()).containsExactly("us", "eu");
+        assertThat(c.numStreamThreads()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldNameTheSettingTheValueAndTheLimitWhenAValueIsOutOfRange() {
+        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of("MATSTORE_NUM_STREAM_THREADS", "0"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 0 for configuration num.stream.threads: Value must be at least 1");
+        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of(), Map.of("topic.partitions", "5000")))
+                .hasMessage("Invalid value 5000 for configuration topic.partitions: Value must be no more than 1024");
+        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of(), Map.of("bootstrap.servers", "localhost")))
+                .hasMessage("Invalid value [localhost] for configuration bootstrap.servers: entry \"localhost\" is "
+                        + "not host:port with port in 1..65535");
+        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of(), Map.of("regions", "us,eu,us")))
+                .hasMessage("Invalid value [us, eu, us] for configuration regions: region \"us\" is listed twice");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownSettingInTheFile() throws Exception {
+        Path file = dir.resolve("p.properties");
+        Files.writeString(file, "bootstrap.server=typo:1\n");
+        assertThatThrownBy(() -> PrecomputeConfig.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("unknown setting \"bootstrap.server\" in file " + file);
+    }
+
+    @Test
+    void shouldBuildTheOffersViewFromTheSettings() {
+        PrecomputeConfig c = PrecomputeConfig.load(null, Map.of("MATSTORE_REGIONS", "de,fr"), Map.of());
+        assertThat(c.offersView().regions()).isEqualTo(List.of("de", "fr"));
+        assertThat(PrecomputeConfig.DEFINITION.toRst()).contains("bootstrap.servers").contains("regions");
+    }
+}

@@ -1,0 +1,98 @@
+package io.matstore.precompute.offers;
+
+import io.matstore.precompute.ViewCounters;
+import io.matstore.precompute.ViewTopology;
+import io.matstore.schemas.KeyCodec;
+import io.matstore.schemas.ResponseEnvelopes;
+import io.matstore.schemas.fb.ResponseEnvelope;
+import io.matstore.schemas.offers.OffersContract;
+import io.matstore.schemas.offers.fb.OfferResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The offers topology in a TopologyTestDriver, with readers that decode what it writes. */
+final class OffersDriver implements AutoCloseable {
+    static final String SOURCE = "offers.events";
+    static final String DLQ = "offers.events.dlq";
+    static final Instant WALL_CLOCK = Instant.parse("2026-01-02T03:04:05.678Z");
+
+    /** One view record: the key's values and the decoded response, or {@code null} for a tombstone. */
+    record Out(List<String> key, OfferResponse response, ResponseEnvelope envelope) {
+        String sku() {
+            return key.get(0);
+        }
+
+        boolean tombstone() {
+            return response == null;
+        }
+    }
+
+    final ViewCounters counters;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<byte[], byte[]> input;
+    private final TestOutputTopic<byte[], byte[]> view;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
+
+    OffersDriver(List<String> regions) {
+        StreamsBuilder builder = new StreamsBuilder();
+        counters = ViewTopology.build(builder, new OffersView(SOURCE, regions), DLQ);
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(OffersContract.V1));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        driver = new TopologyTestDriver(builder.build(), p, WALL_CLOCK);
+        input = driver.createInputTopic(SOURCE, new ByteArraySerializer(), new ByteArraySerializer());
+        view = driver.createOutputTopic(OffersContract.V1.topic(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    OffersDriver() {
+        this(OffersView.DEFAULT_REGIONS);
+    }
+
+    void publish(String key, byte[] value) {
+        input.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    List<Out> read() {
+        List<Out> out = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> r : view.readRecordsToList()) {
+            List<String> key = KeyCodec.decode(OffersContract.V1, r.key());
+            if (r.value() == null) {
+                out.add(new Out(key, null, null));
+            } else {
+                ResponseEnvelope envelope = ResponseEnvelopes.open(r.value());
+                OfferResponse response = OfferResponse.getRootAsOfferResponse(
+                        ByteBuffer.wrap(ResponseEnvelopes.responseBytes(envelope)));
+                out.add(new Out(key, response, envelope));
+            }
+        }
+        return out;
+    }
+
+    List<TestRecord<byte[], byte[]>> readDeadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    static String header(Headers headers, String name) {
+        return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
