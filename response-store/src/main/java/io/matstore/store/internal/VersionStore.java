@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -122,7 +123,7 @@ public final class VersionStore implements ViewReader {
             return;
         }
         try {
-            for (ConsumerRecord<byte[], byte[]> r : records) {
+            for (ConsumerRecord<byte[], byte[]> r : lastPerKey(records)) {
                 if (r.value() == null) {
                     nearCache.remove(r.key());
                     policy.onRemoved(r.key());
@@ -136,6 +137,20 @@ public final class VersionStore implements ViewReader {
             LOG.error("near-cache of {} failed while applying a batch; serving from RocksDB only until restart",
                     descriptor, e);
         }
+    }
+
+    /**
+     * Only the last change of each key in the batch goes to the near-cache. Applying the intermediate ones would let
+     * a reader see the batch's final value from RocksDB (a miss) and then an intermediate one from the near-cache:
+     * an update going backwards. With one change per key, the near-cache moves from the value before the batch
+     * straight to the value after it, which RocksDB already holds.
+     */
+    private static Iterable<ConsumerRecord<byte[], byte[]>> lastPerKey(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<ByteBuffer, ConsumerRecord<byte[], byte[]>> last = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            last.put(ByteBuffer.wrap(r.key()), r);
+        }
+        return last.values();
     }
 
     /** Promotes keys that were read from RocksDB and have become hot. Ingest thread only. */
@@ -176,6 +191,10 @@ public final class VersionStore implements ViewReader {
 
     Path dir() {
         return dir;
+    }
+
+    RocksViewDb rocks() {
+        return rocks;
     }
 
     NearCache nearCache() {
