@@ -1,0 +1,70 @@
+package io.matstore.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link VersionedResponseStore}, validated once at construction and immutable after.
+ *
+ * @param dataDir           root directory; each view version lives in {@code <dataDir>/<view>/v<N>/}
+ * @param bootstrapServers  Kafka bootstrap servers of the view topics
+ * @param nearCacheEntries  near-cache capacity in entries, per view version (fixed when its file is created)
+ * @param nearCacheBytes    near-cache capacity in value bytes, per view version; the mapped file is sized from
+ *                          {@code nearCacheBytes / nearCacheEntries} as the average value size
+ * @param averageKeyBytes   expected canonical key size, sizes the near-cache's key slots
+ * @param syncWrites        fsync RocksDB's WAL on every batch; not needed for process crashes (kill -9), only for
+ *                          power loss
+ * @param pollTimeout       consumer poll timeout of the ingest loop
+ * @param consumerOverrides extra kafka-clients consumer settings (e.g. security); the store's own settings
+ *                          (isolation level, deserializers, no group) always win
+ */
+public record StoreConfig(
+        Path dataDir,
+        String bootstrapServers,
+        long nearCacheEntries,
+        long nearCacheBytes,
+        int averageKeyBytes,
+        boolean syncWrites,
+        Duration pollTimeout,
+        Map<String, String> consumerOverrides) {
+
+    public static final long DEFAULT_NEAR_CACHE_ENTRIES = 100_000;
+    public static final long DEFAULT_NEAR_CACHE_BYTES = 256L << 20;
+    public static final int DEFAULT_AVERAGE_KEY_BYTES = 48;
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
+
+    public StoreConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(pollTimeout, "pollTimeout");
+        consumerOverrides = Map.copyOf(consumerOverrides);
+        if (nearCacheEntries < 16) {
+            throw new IllegalArgumentException("nearCacheEntries=" + nearCacheEntries + " < 16");
+        }
+        if (nearCacheBytes < nearCacheEntries) {
+            throw new IllegalArgumentException("nearCacheBytes=" + nearCacheBytes + " < nearCacheEntries="
+                    + nearCacheEntries + " (average value would be under one byte)");
+        }
+        if (averageKeyBytes < 1 || averageKeyBytes > 4096) {
+            throw new IllegalArgumentException("averageKeyBytes=" + averageKeyBytes + " outside 1..4096");
+        }
+    }
+
+    /** Defaults for everything but where the data lives and where the broker is. */
+    public static StoreConfig of(Path dataDir, String bootstrapServers) {
+        return new StoreConfig(dataDir, bootstrapServers, DEFAULT_NEAR_CACHE_ENTRIES, DEFAULT_NEAR_CACHE_BYTES,
+                DEFAULT_AVERAGE_KEY_BYTES, false, DEFAULT_POLL_TIMEOUT, Map.of());
+    }
+
+    public StoreConfig withNearCache(long entries, long bytes) {
+        return new StoreConfig(dataDir, bootstrapServers, entries, bytes, averageKeyBytes, syncWrites, pollTimeout,
+                consumerOverrides);
+    }
+
+    /** Average value size the near-cache file is laid out for. */
+    public double averageValueBytes() {
+        return (double) nearCacheBytes / nearCacheEntries;
+    }
+}

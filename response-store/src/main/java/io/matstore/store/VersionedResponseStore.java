@@ -1,0 +1,54 @@
+package io.matstore.store;
+
+import io.matstore.schemas.ViewDescriptor;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * A {@link ResponseStore} plus the operations that change what it holds: add a view version (start ingesting its
+ * topic), make a version current, roll back, drop a retired version. The serving node reads through
+ * {@link ResponseStore}; the rebuild workflow and operators use these.
+ *
+ * <p>Versions and the current pointer survive restarts: {@link ResponseStores#open} reopens every version found
+ * under the data directory and resumes its ingest from the offsets stored with its values.
+ */
+public interface VersionedResponseStore extends ResponseStore {
+    /**
+     * Holds {@code view} (name and version) and ingests the given partitions of its topic {@code view.topic()}.
+     * Idempotent: adding a version already held with the same partitions does nothing.
+     *
+     * @throws IllegalStateException when the version is held with other partitions (reassignment is not supported)
+     */
+    void addVersion(ViewDescriptor view, Set<Integer> partitions);
+
+    /**
+     * Makes {@code version} the one {@link #current} returns, atomically for readers, and records it on disk.
+     *
+     * @return the version that was current before, or 0 when none was
+     * @throws IllegalArgumentException when the version is not held
+     */
+    int makeCurrent(String viewName, int version);
+
+    /**
+     * Makes the previously current version current again.
+     *
+     * @return the version now current
+     * @throws IllegalStateException when there is no previous version held
+     */
+    int rollback(String viewName);
+
+    /**
+     * Stops ingesting a version that is not current, closes it and deletes its files.
+     *
+     * @throws IllegalStateException when the version is current
+     */
+    void dropVersion(String viewName, int version);
+
+    /**
+     * Waits until ingest of a version has reached the log end (read_committed) of every owned partition, as seen at
+     * the time of the call or later.
+     *
+     * @return true when caught up, false on timeout
+     */
+    boolean awaitCaughtUp(String viewName, int version, Duration timeout) throws InterruptedException;
+}

@@ -1,0 +1,269 @@
+package io.matstore.store.internal;
+
+import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.StoreConfig;
+import io.matstore.store.StoreException;
+import io.matstore.store.VersionedResponseStore;
+import io.matstore.store.ViewReader;
+import io.matstore.store.ViewStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store: views by name, each with its versions side by side and a current one. Reads ({@link #current},
+ * {@link #version}) are lock-free map lookups and a volatile read; changes (add, swap, rollback, drop, close) are
+ * serialised on this object and recorded on disk before they take effect in memory.
+ *
+ * <pre>
+ *   &lt;dataDir&gt;/&lt;view&gt;/current.properties   current=N, previous=M (absent: no version made current yet)
+ *   &lt;dataDir&gt;/&lt;view&gt;/v&lt;N&gt;/               one {@link VersionStore}
+ * </pre>
+ */
+public final class DefaultResponseStore implements VersionedResponseStore {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultResponseStore.class);
+    private static final String CURRENT_FILE = "current.properties";
+
+    private final StoreConfig config;
+    private final Map<String, ViewSlot> views = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** Versions of one view. */
+    private static final class ViewSlot {
+        final Map<Integer, VersionStore> versions = new ConcurrentHashMap<>();
+        volatile VersionStore current;
+        int previous;
+    }
+
+    private DefaultResponseStore(StoreConfig config) {
+        this.config = config;
+    }
+
+    /** Opens the store and every version under the data directory, each resuming ingest from its stored offsets. */
+    public static DefaultResponseStore open(StoreConfig config) {
+        DefaultResponseStore store = new DefaultResponseStore(config);
+        try {
+            Files.createDirectories(config.dataDir());
+            store.reopenExisting();
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e instanceof StoreException se ? se
+                    : new StoreException("cannot open store at " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    private void reopenExisting() throws IOException {
+        try (Stream<Path> viewDirs = Files.list(config.dataDir())) {
+            for (Path viewDir : viewDirs.filter(Files::isDirectory).sorted().toList()) {
+                try (Stream<Path> versionDirs = Files.list(viewDir)) {
+                    for (Path dir : versionDirs.filter(d -> Files.exists(d.resolve(VersionManifest.FILE))).toList()) {
+                        VersionManifest m = VersionManifest.read(dir);
+                        openVersion(m.view(), m.partitions(), dir);
+                    }
+                }
+                Path currentFile = viewDir.resolve(CURRENT_FILE);
+                ViewSlot slot = views.get(viewDir.getFileName().toString());
+                if (slot != null && Files.exists(currentFile)) {
+                    Properties p = VersionManifest.readProperties(currentFile);
+                    slot.current = slot.versions.get(Integer.parseInt(p.getProperty("current", "0")));
+                    slot.previous = Integer.parseInt(p.getProperty("previous", "0"));
+                }
+            }
+        }
+    }
+
+    private VersionStore openVersion(ViewDescriptor view, Set<Integer> partitions, Path dir) {
+        VersionStore vs = new VersionStore(view, partitions, dir, config);
+        views.computeIfAbsent(view.name(), n -> new ViewSlot()).versions.put(view.version(), vs);
+        vs.start();
+        LOG.info("holding {} partitions {} (near-cache {})", view, partitions,
+                vs.nearCache().trustedAtOpen() ? "warm" : "rebuilt: " + vs.nearCache().distrustReason());
+        return vs;
+    }
+
+    private Path versionDir(String view, int version) {
+        return config.dataDir().resolve(view).resolve("v" + version);
+    }
+
+    @Override
+    public synchronized void addVersion(ViewDescriptor view, Set<Integer> partitions) {
+        checkOpen();
+        if (partitions.isEmpty()) {
+            throw new IllegalArgumentException("no partitions given for " + view);
+        }
+        VersionStore held = held(view.name(), view.version());
+        if (held != null) {
+            if (!held.partitions().equals(Set.copyOf(partitions)) || !held.descriptor().equals(view)) {
+                throw new IllegalStateException(view + " is held with partitions " + held.partitions() + " as "
+                        + held.descriptor() + "; asked for " + partitions + " (reassignment is not supported)");
+            }
+            return;
+        }
+        Path dir = versionDir(view.name(), view.version());
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        new VersionManifest(view, partitions).write(dir);
+        openVersion(view, partitions, dir);
+    }
+
+    @Override
+    public synchronized int makeCurrent(String viewName, int version) {
+        checkOpen();
+        VersionStore target = held(viewName, version);
+        if (target == null) {
+            throw new IllegalArgumentException("view " + viewName + " version " + version + " is not held");
+        }
+        ViewSlot slot = views.get(viewName);
+        VersionStore before = slot.current;
+        int previous = before == null ? 0 : before.descriptor().version();
+        if (previous == version) {
+            return previous;
+        }
+        writeCurrent(viewName, version, previous);
+        slot.previous = previous;
+        slot.current = target;
+        LOG.info("view {} now answers from version {} (was {})", viewName, version, previous);
+        return previous;
+    }
+
+    @Override
+    public synchronized int rollback(String viewName) {
+        checkOpen();
+        ViewSlot slot = views.get(viewName);
+        if (slot == null || slot.previous == 0 || !slot.versions.containsKey(slot.previous)) {
+            throw new IllegalStateException("view " + viewName + " has no previous version held to roll back to");
+        }
+        int back = slot.previous;
+        makeCurrent(viewName, back);
+        return back;
+    }
+
+    @Override
+    public synchronized void dropVersion(String viewName, int version) {
+        checkOpen();
+        ViewSlot slot = views.get(viewName);
+        VersionStore vs = slot == null ? null : slot.versions.get(version);
+        if (vs == null) {
+            return;
+        }
+        if (slot.current == vs) {
+            throw new IllegalStateException("view " + viewName + " version " + version
+                    + " is current; make another version current first");
+        }
+        slot.versions.remove(version);
+        if (slot.previous == version) {
+            slot.previous = 0;
+            if (slot.current != null) {
+                writeCurrent(viewName, slot.current.descriptor().version(), 0);
+            }
+        }
+        vs.closeForDrop();
+        deleteRecursively(vs.dir());
+        LOG.info("dropped view {} version {} and its files", viewName, version);
+    }
+
+    @Override
+    public boolean awaitCaughtUp(String viewName, int version, Duration timeout) throws InterruptedException {
+        VersionStore vs = held(viewName, version);
+        if (vs == null) {
+            throw new IllegalArgumentException("view " + viewName + " version " + version + " is not held");
+        }
+        return vs.awaitCaughtUp(timeout.toMillis());
+    }
+
+    private void writeCurrent(String viewName, int current, int previous) {
+        Properties p = new Properties();
+        p.setProperty("current", Integer.toString(current));
+        p.setProperty("previous", Integer.toString(previous));
+        VersionManifest.writeAtomically(config.dataDir().resolve(viewName).resolve(CURRENT_FILE), p);
+    }
+
+    private VersionStore held(String viewName, int version) {
+        ViewSlot slot = views.get(viewName);
+        return slot == null ? null : slot.versions.get(version);
+    }
+
+    @Override
+    public ViewReader current(String viewName) {
+        checkOpen();
+        ViewSlot slot = views.get(viewName);
+        return slot == null ? null : slot.current;
+    }
+
+    @Override
+    public ViewReader version(String viewName, int version) {
+        checkOpen();
+        return held(viewName, version);
+    }
+
+    /** The internal handle of a version, for tests and benchmarks in this module's packages. */
+    public VersionStore versionStore(String viewName, int version) {
+        return held(viewName, version);
+    }
+
+    @Override
+    public List<ViewStatus> status() {
+        List<ViewStatus> out = new ArrayList<>();
+        for (Map.Entry<String, ViewSlot> view : new TreeMap<>(views).entrySet()) {
+            for (VersionStore vs : new TreeMap<>(view.getValue().versions).values()) {
+                out.add(vs.status(view.getValue().current == vs));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public ViewStatus status(String viewName, int version) {
+        VersionStore vs = held(viewName, version);
+        return vs == null ? null : vs.status(views.get(viewName).current == vs);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreException("response store at " + config.dataDir() + " is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ViewSlot slot : views.values()) {
+            for (VersionStore vs : slot.versions.values()) {
+                try {
+                    vs.close();
+                } catch (RuntimeException e) {
+                    LOG.error("closing {} failed", vs.descriptor(), e);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot delete " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

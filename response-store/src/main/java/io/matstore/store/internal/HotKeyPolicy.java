@@ -1,0 +1,127 @@
+package io.matstore.store.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Decides which keys the bounded near-cache holds: TinyLFU-style admission with sampled-LFU eviction.
+ *
+ * <ul>
+ *   <li>Every read (hit or RocksDB miss that found a value) counts the key in a {@link FrequencySketch}.</li>
+ *   <li>A RocksDB miss offers the key to the ingest thread ({@link PromotionQueue}); so does every ingested value
+ *       of a key not cached.</li>
+ *   <li>While the near-cache has room, such a key is admitted. When it is full, the ingest thread samples
+ *       {@value #SAMPLES} cached keys of a random segment and admits the candidate only if its estimated frequency
+ *       beats the least frequent sampled one, which is then evicted. So a one-off read or a burst of new keys from
+ *       a rebuild cannot flush the hot set.</li>
+ * </ul>
+ *
+ * <p>Readers only count and offer (allocation-free, no locks); all near-cache writes stay on the ingest thread,
+ * which reads a promoted key's value from RocksDB itself, so a promotion can never install an outdated value.
+ */
+final class HotKeyPolicy {
+    static final int SAMPLES = 8;
+
+    private final NearCache nearCache;
+    private final FrequencySketch sketch;
+    private final PromotionQueue promotions = new PromotionQueue(4096);
+    private long evictions;
+
+    HotKeyPolicy(NearCache nearCache) {
+        this.nearCache = nearCache;
+        this.sketch = new FrequencySketch(nearCache.maxEntries());
+    }
+
+    /** A near-cache hit. Any thread, allocation-free. */
+    void onHit(ByteBuffer key) {
+        sketch.increment(FrequencySketch.hash(key));
+    }
+
+    /** A read answered by RocksDB. Any thread, allocation-free. */
+    void onMiss(ByteBuffer key) {
+        sketch.increment(FrequencySketch.hash(key));
+        promotions.offer(key);
+    }
+
+    /** An ingested value: updates a cached key, or admits a new one if the policy lets it in. Ingest thread. */
+    void onIngest(byte[] key, byte[] value) {
+        if (nearCache.put(key, value, false)) {
+            return;
+        }
+        admit(key, value);
+    }
+
+    void onRemoved(byte[] key) {
+        // Nothing to forget: the sketch ages on its own and the key's slot is already free.
+    }
+
+    /** Brings near the keys recently read from RocksDB that earn a place. Ingest thread. */
+    void promote(RocksViewDb rocks) {
+        sketch.ageIfDue();
+        promotions.drain(key -> {
+            if (nearCache.contains(key)) {
+                return;
+            }
+            byte[] value = rocks.getCopy(key);
+            if (value != null) {
+                admit(key, value);
+            }
+        });
+    }
+
+    private void admit(byte[] key, byte[] value) {
+        if (!nearCache.cacheable(value.length)) {
+            return;
+        }
+        if (nearCache.hasRoomFor(value.length)) {
+            nearCache.put(key, value, true);
+            return;
+        }
+        int candidate = sketch.frequency(FrequencySketch.hash(key));
+        if (candidate == 0) {
+            return;
+        }
+        byte[] victim = sampleVictim();
+        if (victim != null && sketch.frequency(FrequencySketch.hash(victim)) < candidate) {
+            nearCache.remove(victim);
+            evictions++;
+            if (nearCache.hasRoomFor(value.length)) {
+                nearCache.put(key, value, true);
+            }
+        }
+    }
+
+    /** The least frequent of a few keys of a random segment, or null when it holds none. */
+    private byte[] sampleVictim() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int segments = nearCache.segments();
+        for (int attempt = 0; attempt < 4; attempt++) {
+            int skip = random.nextInt(SAMPLES * 2);
+            byte[][] best = new byte[1][];
+            int[] bestFrequency = {Integer.MAX_VALUE};
+            int[] seen = {0};
+            nearCache.forEachKeyInSegment(random.nextInt(segments), k -> {
+                if (seen[0]++ < skip) {
+                    return true;
+                }
+                int f = sketch.frequency(FrequencySketch.hash(k));
+                if (f < bestFrequency[0]) {
+                    bestFrequency[0] = f;
+                    best[0] = k;
+                }
+                return seen[0] < skip + SAMPLES;
+            });
+            if (best[0] == null && seen[0] > 0) {
+                continue; // the segment had fewer keys than the skip: try again without relying on it
+            }
+            if (best[0] != null) {
+                return best[0];
+            }
+        }
+        return null;
+    }
+
+    long evictions() {
+        return evictions;
+    }
+}

@@ -1,0 +1,228 @@
+package io.matstore.store.internal;
+
+import io.matstore.store.StoreConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest loop of one view version: a read_committed consumer manually assigned the owned partitions (no group:
+ * every replica of a partition ingests all of it), seeking to the offsets stored in RocksDB, applying each poll as
+ * one atomic batch, and in between bringing hot keys near.
+ *
+ * <p>On any failure the loop records it (visible in {@code ViewStatus.ingestError}), drops its consumer, waits, and
+ * starts again from the offsets RocksDB holds: nothing is skipped or applied twice, since those offsets were
+ * committed in the same batch as the values.
+ */
+final class Ingestor {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
+    private static final long END_OFFSETS_REFRESH_NANOS = 200_000_000L;
+    private static final long RETRY_BACKOFF_MILLIS = 1_000;
+
+    private final VersionStore store;
+    private final StoreConfig config;
+    private final Thread thread;
+    private final Map<Integer, Long> endOffsets = new ConcurrentHashMap<>();
+    private final Object caughtUpMonitor = new Object();
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile String error;
+    private volatile long lastCaughtUpMillis;
+    /** {@link System#nanoTime} at which the end offsets last found caught up were requested; 0: never. */
+    private long caughtUpAsOfNanos;
+    private boolean refillFirst;
+
+    Ingestor(VersionStore store, StoreConfig config) {
+        this.store = store;
+        this.config = config;
+        this.thread = new Thread(this::run, "ingest-" + store.descriptor().topic());
+        this.thread.setDaemon(true);
+    }
+
+    void start(boolean refillNearCache) {
+        this.refillFirst = refillNearCache;
+        thread.start();
+    }
+
+    private void run() {
+        if (refillFirst) {
+            try {
+                store.refillNearCache();
+            } catch (RuntimeException e) {
+                LOG.warn("could not refill the near-cache of {}; it fills as keys are read", store.descriptor(), e);
+            }
+        }
+        while (running) {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer = c;
+                ingest(c);
+            } catch (WakeupException e) {
+                if (running) {
+                    onFailure(e);
+                }
+            } catch (RuntimeException e) {
+                onFailure(e);
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private void onFailure(RuntimeException e) {
+        error = e.toString();
+        LOG.error("ingest of {} failed; retrying from the stored offsets in {} ms", store.descriptor().topic(),
+                RETRY_BACKOFF_MILLIS, e);
+        try {
+            Thread.sleep(RETRY_BACKOFF_MILLIS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private void ingest(KafkaConsumer<byte[], byte[]> c) {
+        String topic = store.descriptor().topic();
+        List<TopicPartition> owned = new ArrayList<>();
+        for (int p : store.partitions()) {
+            owned.add(new TopicPartition(topic, p));
+        }
+        c.assign(owned);
+        Map<Integer, Long> stored = store.storedOffsets();
+        Map<Integer, Long> positions = new HashMap<>();
+        for (TopicPartition tp : owned) {
+            Long offset = stored.get(tp.partition());
+            if (offset == null) {
+                c.seekToBeginning(List.of(tp));
+            } else {
+                c.seek(tp, offset);
+                positions.put(tp.partition(), offset);
+            }
+        }
+        long lastRefresh = 0;
+        Duration pollTimeout = config.pollTimeout();
+        while (running) {
+            ConsumerRecords<byte[], byte[]> polled = c.poll(pollTimeout);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(polled.count());
+            for (ConsumerRecord<byte[], byte[]> r : polled) {
+                if (r.key() == null) {
+                    LOG.warn("skipping record without key at {}-{}@{}", r.topic(), r.partition(), r.offset());
+                    continue;
+                }
+                records.add(r);
+            }
+            Map<Integer, Long> advanced = new HashMap<>();
+            for (TopicPartition tp : owned) {
+                long position = c.position(tp);
+                Long before = positions.get(tp.partition());
+                if (before == null || before != position) {
+                    advanced.put(tp.partition(), position);
+                }
+            }
+            if (!records.isEmpty() || !advanced.isEmpty()) {
+                store.apply(records, advanced);
+                positions.putAll(advanced);
+            }
+            store.maintainNearCache();
+            error = null;
+            long now = System.nanoTime();
+            if (now - lastRefresh >= END_OFFSETS_REFRESH_NANOS || polled.isEmpty()) {
+                lastRefresh = now;
+                refreshEndOffsets(c, owned, positions, now);
+            }
+        }
+    }
+
+    private void refreshEndOffsets(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> owned,
+                                   Map<Integer, Long> positions, long requestedAtNanos) {
+        Map<TopicPartition, Long> ends = c.endOffsets(owned, Duration.ofSeconds(5));
+        boolean caughtUp = true;
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            int p = e.getKey().partition();
+            endOffsets.put(p, e.getValue());
+            if (positions.getOrDefault(p, 0L) < e.getValue()) {
+                caughtUp = false;
+            }
+        }
+        if (caughtUp) {
+            lastCaughtUpMillis = System.currentTimeMillis();
+            synchronized (caughtUpMonitor) {
+                caughtUpAsOfNanos = requestedAtNanos;
+                caughtUpMonitor.notifyAll();
+            }
+        }
+    }
+
+    /** Waits for a caught-up observation whose end offsets were requested after this call began. */
+    boolean awaitCaughtUp(long timeoutMillis) throws InterruptedException {
+        long since = System.nanoTime();
+        long deadline = since + timeoutMillis * 1_000_000L;
+        synchronized (caughtUpMonitor) {
+            while (caughtUpAsOfNanos - since <= 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                caughtUpMonitor.wait(Math.max(1, left / 1_000_000L));
+            }
+            return true;
+        }
+    }
+
+    private Properties consumerProperties() {
+        Properties p = new Properties();
+        p.putAll(config.consumerOverrides());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "response-store-" + store.descriptor().topic());
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return p;
+    }
+
+    Map<Integer, Long> endOffsets() {
+        return Map.copyOf(endOffsets);
+    }
+
+    long lastCaughtUpMillis() {
+        return lastCaughtUpMillis;
+    }
+
+    String error() {
+        return error;
+    }
+
+    void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            try {
+                c.wakeup();
+            } catch (RuntimeException e) {
+                LOG.debug("consumer of {} closed while waking it", store.descriptor().topic(), e);
+            }
+        }
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("ingest thread of {} did not stop within 30 s", store.descriptor().topic());
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.matstore.store.internal;
+
+import io.matstore.schemas.KeyCodec;
+import io.matstore.store.StoreException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.BiConsumer;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The durable copy of one view version: every envelope by canonical key, and the next offset to ingest of every
+ * owned partition, in one RocksDB. Values and offsets are only ever written together, in one {@link WriteBatch}, so
+ * after any crash the database is the topic's prefix up to the stored offsets.
+ *
+ * <pre>
+ *   column family "default":  canonical key bytes          -> envelope bytes (FlatBuffers ResponseEnvelope)
+ *   column family "offsets":  partition, int32 big-endian  -> next offset to ingest, int64 big-endian
+ * </pre>
+ *
+ * <p>The native handle is private and every use goes through one guard: reads hold a {@link StampedLock} read stamp
+ * (allocation-free), {@link #close} takes the write lock, so no read ever touches a closed handle (that would be a
+ * SIGSEGV, not an exception).
+ */
+final class RocksViewDb implements AutoCloseable {
+    private static final byte[] OFFSETS_CF = "offsets".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final StampedLock guard = new StampedLock();
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final ReadOptions readOptions;
+    private final WriteOptions writeOptions;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>(2);
+    private final RocksDB db;
+    private final ColumnFamilyHandle values;
+    private final ColumnFamilyHandle offsets;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private boolean closed;
+
+    RocksViewDb(Path dir, boolean syncWrites) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create RocksDB directory " + dir, e);
+        }
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        cfOptions = new ColumnFamilyOptions();
+        readOptions = new ReadOptions();
+        writeOptions = new WriteOptions().setSync(syncWrites);
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+                new ColumnFamilyDescriptor(OFFSETS_CF, cfOptions));
+        try {
+            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            closeOptions();
+            throw new StoreException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
+        }
+        values = handles.get(0);
+        offsets = handles.get(1);
+    }
+
+    /**
+     * Copies the value of {@code key} into {@code dst} at its position. Positions and limits of both are restored.
+     *
+     * @return value length, or -1 when absent; when larger than {@code dst.remaining()} the whole value is not
+     *         copied
+     */
+    int get(ByteBuffer key, ByteBuffer dst) {
+        long stamp = guard.readLock();
+        try {
+            checkOpen();
+            return key.isDirect() && dst.isDirect() ? getDirect(key, dst) : getViaScratch(key, dst);
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    private int getDirect(ByteBuffer key, ByteBuffer dst) {
+        int keyPosition = key.position();
+        int dstLimit = dst.limit();
+        try {
+            int n = db.get(values, readOptions, key, dst);
+            return n == RocksDB.NOT_FOUND ? -1 : n;
+        } catch (RocksDBException e) {
+            throw new StoreException("RocksDB read failed in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            key.position(keyPosition);
+            dst.limit(dstLimit);
+        }
+    }
+
+    /** Heap buffers (tests, tools) go through per-thread direct buffers; the serving node passes direct ones. */
+    private int getViaScratch(ByteBuffer key, ByteBuffer dst) {
+        if (key.remaining() > KeyCodec.MAX_KEY_BYTES) {
+            return -1; // longer than any canonical key: cannot be stored
+        }
+        Scratch s = scratch.get();
+        ByteBuffer k = s.key;
+        k.clear();
+        k.put(0, key, key.position(), key.remaining()).limit(key.remaining());
+        ByteBuffer v = s.value;
+        v.clear();
+        int n;
+        try {
+            n = db.get(values, readOptions, k, v);
+            if (n > v.capacity()) {
+                s.value = ByteBuffer.allocateDirect(Integer.highestOneBit(n) << 1);
+                v = s.value;
+                k.position(0);
+                n = db.get(values, readOptions, k, v);
+            }
+        } catch (RocksDBException e) {
+            throw new StoreException("RocksDB read failed in " + dir + ": " + e.getMessage(), e);
+        }
+        if (n == RocksDB.NOT_FOUND) {
+            return -1;
+        }
+        if (n <= dst.remaining()) {
+            dst.put(dst.position(), v, 0, n);
+        }
+        return n;
+    }
+
+    /** The value of {@code key} as a new array, or null; for the ingest thread (promotions), not the read path. */
+    byte[] getCopy(byte[] key) {
+        long stamp = guard.readLock();
+        try {
+            checkOpen();
+            return db.get(values, readOptions, key);
+        } catch (RocksDBException e) {
+            throw new StoreException("RocksDB read failed in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    /** Writes values and offsets atomically: after a crash, either all of this batch is there or none of it. */
+    void write(WriteBatch batch) {
+        long stamp = guard.readLock();
+        try {
+            checkOpen();
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("RocksDB write failed in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    void putValue(WriteBatch batch, byte[] key, byte[] value) {
+        try {
+            batch.put(values, key, value);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot add to batch: " + e.getMessage(), e);
+        }
+    }
+
+    void deleteValue(WriteBatch batch, byte[] key) {
+        try {
+            batch.delete(values, key);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot add to batch: " + e.getMessage(), e);
+        }
+    }
+
+    void putOffset(WriteBatch batch, int partition, long nextOffset) {
+        try {
+            batch.put(offsets, partitionKey(partition), longBytes(nextOffset));
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot add to batch: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stored next offsets by partition; partitions never written are absent. */
+    Map<Integer, Long> offsets() {
+        Map<Integer, Long> out = new HashMap<>();
+        long stamp = guard.readLock();
+        try (RocksIterator it = newIterator(offsets)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                out.put(ByteBuffer.wrap(it.key()).getInt(), ByteBuffer.wrap(it.value()).getLong());
+            }
+        } finally {
+            guard.unlockRead(stamp);
+        }
+        return out;
+    }
+
+    /** Visits every stored (key, value), in key order, from a consistent snapshot. */
+    void forEach(BiConsumer<byte[], byte[]> visitor) {
+        long stamp = guard.readLock();
+        try (RocksIterator it = newIterator(values)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                visitor.accept(it.key(), it.value());
+            }
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    private RocksIterator newIterator(ColumnFamilyHandle cf) {
+        checkOpen();
+        return db.newIterator(cf);
+    }
+
+    long estimatedEntries() {
+        long stamp = guard.readLock();
+        try {
+            checkOpen();
+            return db.getLongProperty(values, "rocksdb.estimate-num-keys");
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read RocksDB property in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreException("RocksDB at " + dir + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        long stamp = guard.writeLock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (ColumnFamilyHandle h : handles) {
+                h.close();
+            }
+            db.close();
+            closeOptions();
+        } finally {
+            guard.unlockWrite(stamp);
+        }
+    }
+
+    private void closeOptions() {
+        readOptions.close();
+        writeOptions.close();
+        cfOptions.close();
+        dbOptions.close();
+    }
+
+    static byte[] partitionKey(int partition) {
+        return ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt(partition).array();
+    }
+
+    static byte[] longBytes(long v) {
+        return ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(v).array();
+    }
+
+    /** Per-thread direct buffers for callers that pass heap buffers. */
+    private static final class Scratch {
+        final ByteBuffer key = ByteBuffer.allocateDirect(KeyCodec.MAX_KEY_BYTES);
+        ByteBuffer value = ByteBuffer.allocateDirect(64 * 1024);
+    }
+}

@@ -1,0 +1,257 @@
+package io.matstore.store.internal;
+
+import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.StoreConfig;
+import io.matstore.store.StoreException;
+import io.matstore.store.ViewReader;
+import io.matstore.store.ViewStatus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One version of one view on this node: its RocksDB, its near-cache, its ingest, and the reads over them.
+ *
+ * <pre>
+ *   &lt;dataDir&gt;/&lt;view&gt;/v&lt;N&gt;/
+ *       version.properties   view name, version, dimensions, owned partitions
+ *       rocksdb/             values and offsets ({@link RocksViewDb})
+ *       nearcache.dat        Chronicle Map file ({@link NearCache})
+ *       nearcache.clean      clean-shutdown marker ({@link NearCacheMarker}), present only while closed cleanly
+ * </pre>
+ *
+ * <p>Reads go to the near-cache, then RocksDB. Writes come only from the ingest thread, through {@link #apply}:
+ * RocksDB first (values and offsets in one batch), then the near-cache; so the near-cache never holds a value newer
+ * than RocksDB's and, once a batch is applied, never an older one.
+ */
+public final class VersionStore implements ViewReader {
+    private static final Logger LOG = LoggerFactory.getLogger(VersionStore.class);
+
+    private final ViewDescriptor descriptor;
+    private final Set<Integer> partitions;
+    private final Path dir;
+    private final RocksViewDb rocks;
+    private final NearCache nearCache;
+    private final HotKeyPolicy policy;
+    private final Ingestor ingestor;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final Map<Integer, Long> appliedOffsets = new ConcurrentHashMap<>();
+    private volatile boolean nearCacheUsable = true;
+
+    VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, Path dir, StoreConfig config) {
+        this.descriptor = descriptor;
+        this.partitions = Set.copyOf(partitions);
+        this.dir = dir;
+        this.rocks = new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites());
+        Map<Integer, Long> stored = rocks.offsets();
+        appliedOffsets.putAll(stored);
+        NearCache nc;
+        try {
+            nc = NearCache.open(dir, config, stored);
+        } catch (RuntimeException e) {
+            rocks.close();
+            throw e;
+        }
+        this.nearCache = nc;
+        this.policy = new HotKeyPolicy(nearCache);
+        this.ingestor = new Ingestor(this, config);
+    }
+
+    /** Refills an untrusted near-cache from RocksDB, then starts ingest. */
+    void start() {
+        ingestor.start(!nearCache.trustedAtOpen());
+    }
+
+    @Override
+    public ViewDescriptor descriptor() {
+        return descriptor;
+    }
+
+    @Override
+    public int read(ByteBuffer key, ByteBuffer dst) {
+        if (nearCacheUsable) {
+            int n = nearCache.read(key, dst);
+            if (n != NearCache.MISS) {
+                hits.increment();
+                policy.onHit(key);
+                return n;
+            }
+        }
+        misses.increment();
+        int n = rocks.get(key, dst);
+        if (n >= 0) {
+            policy.onMiss(key);
+        }
+        return n;
+    }
+
+    /**
+     * Applies one polled batch: values, tombstones and the partitions' next offsets to RocksDB atomically, then the
+     * same changes to the near-cache. Ingest thread only.
+     */
+    void apply(List<ConsumerRecord<byte[], byte[]>> records, Map<Integer, Long> nextOffsets) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                if (r.value() == null) {
+                    rocks.deleteValue(batch, r.key());
+                } else {
+                    rocks.putValue(batch, r.key(), r.value());
+                }
+            }
+            for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
+                rocks.putOffset(batch, e.getKey(), e.getValue());
+            }
+            rocks.write(batch);
+        }
+        appliedOffsets.putAll(nextOffsets);
+        if (!nearCacheUsable) {
+            return;
+        }
+        try {
+            for (ConsumerRecord<byte[], byte[]> r : lastPerKey(records)) {
+                if (r.value() == null) {
+                    nearCache.remove(r.key());
+                    policy.onRemoved(r.key());
+                } else {
+                    policy.onIngest(r.key(), r.value());
+                }
+            }
+        } catch (RuntimeException e) {
+            // RocksDB has the batch; a near-cache that missed part of it could serve an old value: stop using it.
+            nearCacheUsable = false;
+            LOG.error("near-cache of {} failed while applying a batch; serving from RocksDB only until restart",
+                    descriptor, e);
+        }
+    }
+
+    /**
+     * Only the last change of each key in the batch goes to the near-cache. Applying the intermediate ones would let
+     * a reader see the batch's final value from RocksDB (a miss) and then an intermediate one from the near-cache:
+     * an update going backwards. With one change per key, the near-cache moves from the value before the batch
+     * straight to the value after it, which RocksDB already holds.
+     */
+    private static Iterable<ConsumerRecord<byte[], byte[]>> lastPerKey(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<ByteBuffer, ConsumerRecord<byte[], byte[]>> last = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            last.put(ByteBuffer.wrap(r.key()), r);
+        }
+        return last.values();
+    }
+
+    /** Promotes keys that were read from RocksDB and have become hot. Ingest thread only. */
+    void maintainNearCache() {
+        if (nearCacheUsable) {
+            policy.promote(rocks);
+        }
+    }
+
+    /** Fills an empty (rebuilt) near-cache from RocksDB up to its capacity. Ingest thread only, before ingest. */
+    void refillNearCache() {
+        long[] added = new long[1];
+        rocks.forEach((k, v) -> {
+            if (nearCache.hasRoomFor(v.length) && nearCache.put(k, v, true)) {
+                added[0]++;
+            }
+        });
+        LOG.info("near-cache of {} refilled from RocksDB with {} entries", descriptor, added[0]);
+    }
+
+    /** Whether the near-cache file was vouched for by its clean-shutdown marker at open (else it was rebuilt). */
+    public boolean nearCacheTrustedAtOpen() {
+        return nearCache.trustedAtOpen();
+    }
+
+    /** Why the near-cache was not trusted at open, or null. */
+    public String nearCacheDistrustReason() {
+        return nearCache.distrustReason();
+    }
+
+    Map<Integer, Long> storedOffsets() {
+        return rocks.offsets();
+    }
+
+    Set<Integer> partitions() {
+        return partitions;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    RocksViewDb rocks() {
+        return rocks;
+    }
+
+    NearCache nearCache() {
+        return nearCache;
+    }
+
+    boolean awaitCaughtUp(long timeoutMillis) throws InterruptedException {
+        return ingestor.awaitCaughtUp(timeoutMillis);
+    }
+
+    ViewStatus status(boolean current) {
+        List<ViewStatus.PartitionStatus> ps = new ArrayList<>();
+        Map<Integer, Long> ends = ingestor.endOffsets();
+        for (int p : new TreeSet<>(partitions)) {
+            long offset = appliedOffsets.getOrDefault(p, 0L);
+            ps.add(new ViewStatus.PartitionStatus(p, offset, Math.max(offset, ends.getOrDefault(p, offset))));
+        }
+        return new ViewStatus(descriptor.name(), descriptor.version(), current, List.copyOf(ps),
+                rocks.estimatedEntries(), directorySize(dir), nearCache.mappedBytes(), hits.sum(), misses.sum(),
+                ingestor.lastCaughtUpMillis(), ingestor.error());
+    }
+
+    private static long directorySize(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0; // a RocksDB file compacted away while walking
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** Stops ingest, then closes the near-cache (with its clean marker when it is in step with RocksDB) and RocksDB. */
+    void close() {
+        ingestor.stop();
+        try {
+            if (nearCacheUsable) {
+                nearCache.closeClean(rocks.offsets());
+            } else {
+                nearCache.close();
+            }
+        } finally {
+            rocks.close();
+        }
+    }
+
+    /** Stops ingest and closes without vouching for the near-cache (before deleting the files). */
+    void closeForDrop() {
+        ingestor.stop();
+        try {
+            nearCache.close();
+        } finally {
+            rocks.close();
+        }
+    }
+}

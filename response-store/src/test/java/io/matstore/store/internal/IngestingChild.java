@@ -1,0 +1,34 @@
+package io.matstore.store.internal;
+
+import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.ResponseStores;
+import io.matstore.store.StoreConfig;
+import io.matstore.store.VersionedResponseStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The process {@link CrashRecoveryTest} kills: opens the store, holds one view version, ingests until killed.
+ * Args: dataDir bootstrapServers viewName partitionCount readyFile.
+ */
+public final class IngestingChild {
+    private IngestingChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dataDir = Path.of(args[0]);
+        ViewDescriptor view = ViewDescriptor.of(args[2], 1, "id");
+        Set<Integer> partitions = new HashSet<>();
+        for (int p = 0; p < Integer.parseInt(args[3]); p++) {
+            partitions.add(p);
+        }
+        VersionedResponseStore store = ResponseStores.open(
+                StoreConfig.of(dataDir, args[1]).withNearCache(CrashRecoveryTest.NEAR_CACHE_ENTRIES, 1 << 20));
+        store.addVersion(view, partitions);
+        store.makeCurrent(view.name(), 1);
+        Files.writeString(Path.of(args[4]), "ready");
+        Thread.currentThread().join(); // ingest runs on its own thread until this process is killed
+    }
+}
