@@ -1,0 +1,241 @@
+package io.matstore.serving;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The serving node's settings, each defined once below (name, type, default, validator, doc) and parsed at start
+ * into this immutable object. Node-wide settings are {@code serving.*}; each view listed in {@code serving.views}
+ * has its own {@code view.<name>.*} settings, defined once in {@link #VIEW_DEF}.
+ *
+ * <p>Sources, later wins: the defaults, a {@code .properties} file, then environment variables named after the
+ * setting upper-cased with dots as underscores and a {@code MATSTORE_} prefix ({@code serving.port} →
+ * {@code MATSTORE_SERVING_PORT}, {@code view.offers.max.age.seconds} → {@code MATSTORE_VIEW_OFFERS_MAX_AGE_SECONDS}).
+ * Invalid values fail the start with a {@link ConfigException} naming the setting, the value and the limit.
+ */
+public final class ServingConfig {
+    public static final String HOST = "serving.host";
+    public static final String PORT = "serving.port";
+    public static final String VIEWS = "serving.views";
+    public static final String IO_THREADS = "serving.io.threads";
+    public static final String TRANSPORT = "serving.transport";
+    public static final String MAX_INITIAL_LINE_BYTES = "serving.max.initial.line.bytes";
+    public static final String MAX_HEADER_BYTES = "serving.max.header.bytes";
+    public static final String MAX_BODY_BYTES = "serving.max.body.bytes";
+    public static final String BATCH_MAX_ITEMS = "serving.batch.max.items";
+    public static final String IDLE_TIMEOUT_MS = "serving.idle.timeout.ms";
+    public static final String READ_TIMEOUT_MS = "serving.read.timeout.ms";
+    public static final String STATUS_REFRESH_MS = "serving.status.refresh.ms";
+    public static final String SHED_MAX_IN_FLIGHT = "serving.shed.max.in.flight";
+    public static final String SHED_MAX_REJECTION_RATIO = "serving.shed.max.rejection.ratio";
+    public static final String SHED_WINDOW_MS = "serving.shed.window.ms";
+    public static final String RETRY_AFTER_SECONDS = "serving.retry.after.seconds";
+
+    public static final String FRESHNESS_OBJECTIVE_MS = "freshness.objective.ms";
+    public static final String MAX_AGE_SECONDS = "max.age.seconds";
+    public static final String STALE_WHILE_REVALIDATE_SECONDS = "stale.while.revalidate.seconds";
+    public static final String STALE_IF_ERROR_SECONDS = "stale.if.error.seconds";
+
+    public static final ConfigDef DEF = new ConfigDef()
+            .define(HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Address the HTTP server binds.")
+            .define(PORT, Type.INT, 8080, Range.between(0, 65535), Importance.HIGH,
+                    "HTTP port; 0 picks a free one (tests).")
+            .define(VIEWS, Type.LIST, "offers", ConfigDef.ValidList.anyNonDuplicateValues(false, false), Importance.HIGH,
+                    "Views this node serves; each needs a current version in the store to be ready.")
+            .define(IO_THREADS, Type.INT, 0, Range.between(0, 256), Importance.MEDIUM,
+                    "Event-loop threads; 0 = Netty's default (2 x cores).")
+            .define(TRANSPORT, Type.STRING, "auto", ConfigDef.ValidString.in("auto", "epoll", "nio"),
+                    Importance.LOW, "auto = epoll where its native library loads, else NIO.")
+            .define(MAX_INITIAL_LINE_BYTES, Type.INT, 4096, Range.between(256, 65536), Importance.MEDIUM,
+                    "Longest request line; longer gets 414 and the connection is closed.")
+            .define(MAX_HEADER_BYTES, Type.INT, 8192, Range.between(1024, 65536), Importance.MEDIUM,
+                    "Largest header block; larger gets 431 and the connection is closed.")
+            .define(MAX_BODY_BYTES, Type.INT, 65536, Range.between(1024, 16 * 1024 * 1024), Importance.MEDIUM,
+                    "Largest request body (batch); larger gets 413 and the connection is closed.")
+            .define(BATCH_MAX_ITEMS, Type.INT, 100, Range.between(1, 10_000), Importance.MEDIUM,
+                    "Most lookups in one batch request; more gets 413.")
+            .define(IDLE_TIMEOUT_MS, Type.LONG, 60_000L, Range.between(1_000L, 3_600_000L), Importance.MEDIUM,
+                    "A connection with no traffic either way for this long is closed.")
+            .define(READ_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+                    "A request whose bytes stop arriving for this long before it is complete gets 408 and the"
+                            + " connection is closed.")
+            .define(STATUS_REFRESH_MS, Type.LONG, 200L, Range.between(10L, 10_000L), Importance.LOW,
+                    "How often store status (lag, ingest errors) is folded into staleness and readiness.")
+            .define(SHED_MAX_IN_FLIGHT, Type.INT, 4096, Range.between(1, 1_000_000), Importance.MEDIUM,
+                    "Responses admitted but not yet written to the socket above which requests are shed (503).")
+            .define(SHED_MAX_REJECTION_RATIO, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.LOW,
+                    "Cap on the share of requests shed in one window, so some traffic always probes.")
+            .define(SHED_WINDOW_MS, Type.LONG, 1_000L, Range.between(10L, 60_000L), Importance.LOW,
+                    "Window over which the rejection cap is counted.")
+            .define(RETRY_AFTER_SECONDS, Type.INT, 1, Range.between(1, 3600), Importance.LOW,
+                    "Retry-After sent with every 503.");
+
+    /** Settings of one view, under {@code view.<name>.}. */
+    public static final ConfigDef VIEW_DEF = new ConfigDef()
+            .define(FRESHNESS_OBJECTIVE_MS, Type.LONG, 30_000L, Range.between(1L, 86_400_000L), Importance.HIGH,
+                    "Ingest may lag this long (since it was last caught up) before answers are marked stale and"
+                            + " the node is not ready.")
+            .define(MAX_AGE_SECONDS, Type.INT, 1, Range.between(0, 31_536_000), Importance.MEDIUM,
+                    "Cache-Control max-age.")
+            .define(STALE_WHILE_REVALIDATE_SECONDS, Type.INT, 30, Range.between(0, 31_536_000), Importance.LOW,
+                    "Cache-Control stale-while-revalidate (RFC 5861).")
+            .define(STALE_IF_ERROR_SECONDS, Type.INT, 600, Range.between(0, 31_536_000), Importance.LOW,
+                    "Cache-Control stale-if-error (RFC 5861).");
+
+    private final Map<String, Object> values;
+    private final Map<String, ViewSettings> views;
+
+    private ServingConfig(Map<String, Object> values, Map<String, ViewSettings> views) {
+        this.values = values;
+        this.views = views;
+    }
+
+    /** Parses and validates raw settings (defaults for what is absent). */
+    public static ServingConfig of(Map<String, String> raw) {
+        Map<String, Object> parsed = DEF.parse(raw);
+        @SuppressWarnings("unchecked")
+        List<String> viewNames = (List<String>) parsed.get(VIEWS);
+        Map<String, ViewSettings> views = new LinkedHashMap<>();
+        for (String view : viewNames) {
+            String prefix = "view." + view + ".";
+            Map<String, String> own = new HashMap<>();
+            for (Map.Entry<String, String> e : raw.entrySet()) {
+                if (e.getKey().startsWith(prefix)) {
+                    own.put(e.getKey().substring(prefix.length()), e.getValue());
+                }
+            }
+            Map<String, Object> v;
+            try {
+                v = VIEW_DEF.parse(own);
+            } catch (ConfigException e) {
+                throw new ConfigException("view " + view + ": " + e.getMessage());
+            }
+            views.put(view, new ViewSettings(view, (Long) v.get(FRESHNESS_OBJECTIVE_MS), (Integer) v.get(MAX_AGE_SECONDS),
+                    (Integer) v.get(STALE_WHILE_REVALIDATE_SECONDS), (Integer) v.get(STALE_IF_ERROR_SECONDS)));
+        }
+        return new ServingConfig(Map.copyOf(parsed), Map.copyOf(views));
+    }
+
+    /** Defaults, then {@code file} (may be null), then the environment's {@code MATSTORE_*} overrides. */
+    public static ServingConfig load(Path file, Map<String, String> environment) throws IOException {
+        Map<String, String> raw = new HashMap<>();
+        if (file != null) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+            for (String name : p.stringPropertyNames()) {
+                raw.put(name, p.getProperty(name));
+            }
+        }
+        applyEnvironment(raw, environment, DEF.names());
+        String views = raw.getOrDefault(VIEWS, (String) DEF.defaultValues().get(VIEWS));
+        for (String view : views.split(",")) {
+            String v = view.trim();
+            List<String> names = VIEW_DEF.names().stream().map(n -> "view." + v + "." + n).toList();
+            applyEnvironment(raw, environment, names);
+        }
+        return of(raw);
+    }
+
+    /** {@code serving.port} → {@code MATSTORE_SERVING_PORT}. */
+    public static String environmentName(String setting) {
+        return "MATSTORE_" + setting.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static void applyEnvironment(Map<String, String> raw, Map<String, String> env,
+                                         Iterable<String> settings) {
+        for (String name : settings) {
+            String value = env.get(environmentName(name));
+            if (value != null) {
+                raw.put(name, value);
+            }
+        }
+    }
+
+    public String host() {
+        return (String) values.get(HOST);
+    }
+
+    public int port() {
+        return (Integer) values.get(PORT);
+    }
+
+    /** Served views in configured order. */
+    public List<ViewSettings> views() {
+        @SuppressWarnings("unchecked")
+        List<String> names = (List<String>) values.get(VIEWS);
+        return names.stream().map(views::get).toList();
+    }
+
+    public int ioThreads() {
+        return (Integer) values.get(IO_THREADS);
+    }
+
+    public String transport() {
+        return (String) values.get(TRANSPORT);
+    }
+
+    public int maxInitialLineBytes() {
+        return (Integer) values.get(MAX_INITIAL_LINE_BYTES);
+    }
+
+    public int maxHeaderBytes() {
+        return (Integer) values.get(MAX_HEADER_BYTES);
+    }
+
+    public int maxBodyBytes() {
+        return (Integer) values.get(MAX_BODY_BYTES);
+    }
+
+    public int batchMaxItems() {
+        return (Integer) values.get(BATCH_MAX_ITEMS);
+    }
+
+    public long idleTimeoutMillis() {
+        return (Long) values.get(IDLE_TIMEOUT_MS);
+    }
+
+    public long readTimeoutMillis() {
+        return (Long) values.get(READ_TIMEOUT_MS);
+    }
+
+    public long statusRefreshMillis() {
+        return (Long) values.get(STATUS_REFRESH_MS);
+    }
+
+    public int shedMaxInFlight() {
+        return (Integer) values.get(SHED_MAX_IN_FLIGHT);
+    }
+
+    public double shedMaxRejectionRatio() {
+        return (Double) values.get(SHED_MAX_REJECTION_RATIO);
+    }
+
+    public long shedWindowMillis() {
+        return (Long) values.get(SHED_WINDOW_MS);
+    }
+
+    public int retryAfterSeconds() {
+        return (Integer) values.get(RETRY_AFTER_SECONDS);
+    }
+
+    /** The settings reference in reStructuredText, generated from the definitions (for docs). */
+    public static String reference() {
+        return DEF.toRst() + "\nPer view, prefixed view.<name>.:\n\n" + VIEW_DEF.toRst();
+    }
+}

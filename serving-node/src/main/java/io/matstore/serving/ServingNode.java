@@ -1,0 +1,161 @@
+package io.matstore.serving;
+
+import io.matstore.serving.internal.JsonRenderers;
+import io.matstore.serving.internal.LoadShedder;
+import io.matstore.serving.internal.NodeContext;
+import io.matstore.serving.internal.ServerChannelInitializer;
+import io.matstore.serving.internal.ServingMetrics;
+import io.matstore.serving.internal.StatusMonitor;
+import io.matstore.serving.internal.ViewRoute;
+import io.matstore.store.ResponseStore;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A serving node: the HTTP server over a {@link ResponseStore}, startable and stoppable in process (the local-stack
+ * launcher and tests use it; {@link ServingNodeMain} wraps it for the command line).
+ *
+ * <pre>
+ *   ServingNode node = new ServingNode();
+ *   int port = node.start(store, ServingConfig.of(Map.of("serving.port", "0")));
+ *   ...
+ *   node.close();   // stops the server and the status refresh; the store stays the caller's to close
+ * </pre>
+ */
+public final class ServingNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServingNode.class);
+
+    private final Clock clock;
+    private EventLoopGroup group;
+    private Channel server;
+    private ScheduledExecutorService scheduler;
+    private StatusMonitor monitor;
+    private int port = -1;
+
+    public ServingNode() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock wall clock for Age and freshness decisions (tests pass a fixed one) */
+    public ServingNode(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Binds the server and starts the status refresh. Status is refreshed once before the port opens, so /readyz
+     * and stale marking are right from the first request.
+     *
+     * @return the bound port (the configured one, or the one picked for {@code serving.port=0})
+     * @throws IllegalStateException when already started
+     */
+    public synchronized int start(ResponseStore store, ServingConfig config) {
+        if (server != null) {
+            throw new IllegalStateException("already started on port " + port);
+        }
+        ServingMetrics metrics = new ServingMetrics();
+        JsonRenderers renderers = JsonRenderers.builtIn();
+        List<ViewRoute> routes = new ArrayList<>();
+        for (ViewSettings view : config.views()) {
+            routes.add(new ViewRoute(view, renderers.forView(view.view()), metrics.forView(view.view())));
+        }
+        monitor = new StatusMonitor(store, routes, metrics, clock::millis);
+        monitor.run();
+        LoadShedder shedder = new LoadShedder(config.shedMaxInFlight(), config.shedMaxRejectionRatio(),
+                config.shedWindowMillis(), clock::millis);
+        NodeContext node = new NodeContext(store, config, routes.toArray(new ViewRoute[0]), metrics, shedder,
+                monitor, clock::millis);
+
+        boolean epoll = !"nio".equals(config.transport()) && Epoll.isAvailable();
+        if ("epoll".equals(config.transport()) && !epoll) {
+            throw new IllegalStateException("serving.transport=epoll but epoll is unavailable: "
+                    + Epoll.unavailabilityCause());
+        }
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "matstore-status-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            server = new ServerBootstrap()
+                    .group(group)
+                    .channel(channel)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ServerChannelInitializer(node))
+                    .bind(config.host(), config.port())
+                    .syncUninterruptibly()
+                    .channel();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        scheduler.scheduleWithFixedDelay(monitor, config.statusRefreshMillis(), config.statusRefreshMillis(),
+                TimeUnit.MILLISECONDS);
+        port = ((InetSocketAddress) server.localAddress()).getPort();
+        LOG.info("serving {} on {}:{} ({})", config.views().stream().map(ViewSettings::view).toList(),
+                config.host(), port, epoll ? "epoll" : "nio");
+        return port;
+    }
+
+    /** The bound port, or -1 before start. */
+    public synchronized int port() {
+        return port;
+    }
+
+    /** Folds the store's status in now instead of at the next scheduled refresh (operators, tests). */
+    public void refreshStatus() {
+        StatusMonitor m = monitor;
+        if (m != null) {
+            m.run();
+        }
+    }
+
+    /** Whether /readyz answers 200. */
+    public boolean isReady() {
+        StatusMonitor m = monitor;
+        return m != null && m.readiness().ready();
+    }
+
+    /** Stops accepting, closes connections and the status refresh. Idempotent. Does not close the store. */
+    @Override
+    public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+        if (server != null) {
+            server.close().syncUninterruptibly();
+            server = null;
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+        }
+        port = -1;
+    }
+}

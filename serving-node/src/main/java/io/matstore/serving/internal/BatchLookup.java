@@ -1,0 +1,157 @@
+package io.matstore.serving.internal;
+
+import io.matstore.store.ViewReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code POST /v1/views/{view}/batch}: the body holds one query string per line (as after the {@code ?} of a GET),
+ * at most {@code serving.batch.max.items}; every line is answered, in order, by one version of the view (pinned or
+ * current, taken once for the whole batch), each item with its own status:
+ * <pre>
+ *   {"view":"offers","version":1,"items":[
+ *     {"status":200,"value":{...same object as GET with Accept: application/json...}},
+ *     {"status":404,"error":{"code":"not_found","message":"..."}}]}
+ * </pre>
+ * Always JSON. An item whose read fails is retried on the other held versions like a GET (stale-on-error); an item
+ * none can answer is {@code 503 store_unavailable}. Not a hot path: error messages allocate.
+ */
+public final class BatchLookup {
+    private static final byte[] ITEM_OK = Ascii.bytes("{\"status\":200,\"value\":");
+
+    private final NodeContext node;
+
+    public BatchLookup(NodeContext node) {
+        this.node = node;
+    }
+
+    public void lookup(ViewRoute route, HttpRequest req, String lines, boolean keepAlive, ByteBufAllocator alloc,
+                       Answer answer) {
+        String accept = req.headers().get(HttpHeaderNames.ACCEPT);
+        if (route.renderer() == null || accept != null && !accept.isEmpty() && !accept.contains(ViewLookup.JSON)
+                && !accept.contains("*/*") && !accept.contains("application/*")) {
+            answer.set(HttpErrors.error(alloc, 406, "not_acceptable", "batch answers are application/json"
+                    + (route.renderer() == null ? "; view " + route.name() + " has no JSON rendering" : ""),
+                    keepAlive, ""), 406);
+            return;
+        }
+        String[] items = lines.split("\n", -1);
+        int count = 0;
+        for (String item : items) {
+            if (!item.isBlank()) {
+                count++;
+            }
+        }
+        if (count > node.config().batchMaxItems()) {
+            answer.set(HttpErrors.error(alloc, 413, "too_many_items", "items=" + count + " > serving.batch.max.items="
+                    + node.config().batchMaxItems(), keepAlive, ""), 413);
+            return;
+        }
+        RequestScratch scratch = RequestScratch.get();
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        scratch.query.scan(uri, q < 0 ? uri.length() : q + 1, uri.length());
+        ViewReader current = node.store().current(route.name());
+        int pinned = ViewLookup.pinnedVersion(req, scratch.query, current);
+        if (pinned < 0) {
+            answer.set(HttpErrors.error(alloc, 400, "bad_version", scratch.query.errorMessage(QueryKey.BAD_VERSION,
+                    null), keepAlive, ""), 400);
+            return;
+        }
+        ViewReader reader = pinned == QueryKey.UNPINNED ? current : node.store().version(route.name(), pinned);
+        if (reader == null) {
+            int status = pinned == QueryKey.UNPINNED ? 503 : 404;
+            answer.set(HttpErrors.error(alloc, status, status == 503 ? "not_ready" : "version_not_held",
+                    status == 503 ? "this node holds no current version of view " + route.name() + " yet"
+                            : "version " + pinned + " of view " + route.name() + " is not held by this node",
+                    keepAlive, status == 503 ? HealthEndpoints.retryAfter(node) : ""), status);
+            return;
+        }
+        int version = reader.descriptor().version();
+        ByteBuf body = alloc.directBuffer(256 + count * 512);
+        body.writeCharSequence("{\"view\":\"" + route.name() + "\",\"version\":" + version + ",\"items\":[",
+                StandardCharsets.US_ASCII);
+        boolean first = true;
+        for (String raw : items) {
+            String item = raw.strip();
+            if (item.isEmpty()) {
+                continue;
+            }
+            if (!first) {
+                body.writeByte(',');
+            }
+            first = false;
+            item(route, reader, item.startsWith("?") ? item.substring(1) : item, body, scratch);
+        }
+        body.writeCharSequence("]}", StandardCharsets.US_ASCII);
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.readableBytes()
+                + "\r\nCache-Control: no-store\r\nX-Matstore-View-Version: " + version + "\r\n"
+                + (keepAlive ? "" : "Connection: close\r\n") + "\r\n";
+        ByteBuf out = alloc.directBuffer(head.length() + body.readableBytes());
+        out.writeCharSequence(head, StandardCharsets.US_ASCII);
+        out.writeBytes(body);
+        body.release();
+        answer.set(out, 200);
+    }
+
+    private void item(ViewRoute route, ViewReader reader, String query, ByteBuf out, RequestScratch scratch) {
+        QueryKey q = scratch.query;
+        int rc = q.scan(query, 0, query.length());
+        if (rc == QueryKey.OK) {
+            rc = q.build(reader.descriptor(), scratch.key);
+        }
+        if (rc != QueryKey.OK) {
+            itemError(out, 400, QueryKey.errorCode(rc), q.errorMessage(rc, reader.descriptor()));
+            return;
+        }
+        int version = reader.descriptor().version();
+        int freshness = route.freshnessOf(version);
+        int mark = out.writerIndex();
+        out.writeBytes(ITEM_OK);
+        try {
+            if (scratch.responder.renderJsonValue(route, reader, scratch.key, out, freshness) == 200) {
+                out.writeByte('}');
+                if (Freshness.isStale(freshness)) {
+                    route.meters().onStale();
+                }
+            } else {
+                out.writerIndex(mark);
+                itemError(out, 404, "not_found", "no value for this key in view " + route.name() + " version "
+                        + version);
+            }
+            return;
+        } catch (RuntimeException e) {
+            out.writerIndex(mark);
+            route.meters().onReadError();
+        }
+        for (int v : route.heldVersions()) {
+            ViewReader other = v == version ? null : node.store().version(route.name(), v);
+            if (other == null || q.build(other.descriptor(), scratch.key) != QueryKey.OK) {
+                continue;
+            }
+            out.writeBytes(ITEM_OK);
+            try {
+                if (scratch.responder.renderJsonValue(route, other, scratch.key, out,
+                        Freshness.READ_ERROR_FALLBACK) == 200) {
+                    out.writeByte('}');
+                    route.meters().onFallback();
+                    route.meters().onStale();
+                    return;
+                }
+            } catch (RuntimeException e) {
+                route.meters().onReadError();
+            }
+            out.writerIndex(mark);
+        }
+        itemError(out, 503, "store_unavailable", "version " + version + " of view " + route.name()
+                + " cannot be read and no other held version has this key");
+    }
+
+    private static void itemError(ByteBuf out, int status, String code, String message) {
+        out.writeCharSequence("{\"status\":" + status + "," + HttpErrors.errorBody(code, message).substring(1),
+                StandardCharsets.UTF_8);
+    }
+}

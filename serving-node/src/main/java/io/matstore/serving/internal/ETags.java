@@ -1,0 +1,49 @@
+package io.matstore.serving.internal;
+
+/**
+ * Entity tags derived from an envelope's content hash: {@code "<16 hex digits>"}. Matching an If-None-Match list
+ * walks the header's chars in place (weak comparison, RFC 9110 §13.1.2), with no parsing into Strings.
+ */
+public final class ETags {
+    private ETags() {
+    }
+
+    /** Whether {@code ifNoneMatch} ({@code *}, or a comma-separated list of tags) names the tag of {@code hash}. */
+    public static boolean matches(CharSequence ifNoneMatch, long hash) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        int n = ifNoneMatch.length();
+        int i = 0;
+        while (i < n) {
+            char c = ifNoneMatch.charAt(i);
+            if (c == '*') {
+                return true;
+            }
+            if (c == '"' && i + 17 < n && ifNoneMatch.charAt(i + 17) == '"' && hexEquals(ifNoneMatch, i + 1, hash)) {
+                return true;
+            }
+            if (c == '"') {
+                // skip to the closing quote so a tag's content is never read as a list separator
+                int close = i + 1;
+                while (close < n && ifNoneMatch.charAt(close) != '"') {
+                    close++;
+                }
+                i = close + 1;
+            } else {
+                i++;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hexEquals(CharSequence s, int from, long hash) {
+        for (int k = 0; k < 16; k++) {
+            int digit = Ascii.hexValue(s.charAt(from + k));
+            if (digit != ((int) (hash >>> (60 - 4 * k)) & 0xF)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

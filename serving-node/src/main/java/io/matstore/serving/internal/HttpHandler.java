@@ -1,0 +1,276 @@
+package io.matstore.serving.internal;
+
+import io.matstore.store.ViewReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's HTTP/1.1 request handling, after Netty's {@code HttpRequestDecoder}: routes each request,
+ * answers view lookups through {@link ViewLookup} and {@link BatchLookup}, collects batch bodies within the size limit, enforces
+ * the read timeout, and writes every response as one pre-composed buffer (no HttpResponse objects, no encoder).
+ *
+ * <p>A request that the decoder rejected (line, headers too long, malformed) is answered and the connection closed:
+ * the decoder cannot find the next request's start after a broken one.
+ */
+public final class HttpHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpHandler.class);
+    private static final String VIEWS_PREFIX = "/v1/views/";
+    private static final String BATCH_SUFFIX = "/batch";
+    public static final AsciiString PIN_HEADER = AsciiString.cached("x-matstore-pin-version");
+
+    private static final int IDLE = 0;
+    private static final int DISCARD_BODY = 1;
+    private static final int COLLECT_BODY = 2;
+    private static final int CLOSING = 3;
+
+    private final NodeContext node;
+    private final RequestProgress progress;
+    private final BatchLookup batch;
+    private final Answer answer = new Answer();
+    private final ChannelFutureListener releaseOnWrite;
+    private final ChannelFutureListener releaseAndClose;
+    private int state = IDLE;
+    private ByteBuf body;
+    private ViewRoute batchRoute;
+    private HttpRequest batchRequest;
+    private boolean batchKeepAlive;
+    private long batchStartNanos;
+
+    public HttpHandler(NodeContext node, RequestProgress progress) {
+        this.node = node;
+        this.progress = progress;
+        this.batch = new BatchLookup(node);
+        this.releaseOnWrite = f -> node.shedder().release();
+        this.releaseAndClose = f -> {
+            node.shedder().release();
+            f.channel().close();
+        };
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (state == CLOSING) {
+                return;
+            }
+            if (msg instanceof HttpRequest) {
+                onRequest(ctx, (HttpRequest) msg);
+            }
+            if (state != CLOSING && msg instanceof HttpContent) {
+                onContent(ctx, (HttpContent) msg);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
+        long start = System.nanoTime();
+        if (req.decoderResult().isFailure()) {
+            onDecoderFailure(ctx, req.decoderResult().cause(), start);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String uri = req.uri();
+        int query = uri.indexOf('?');
+        int pathEnd = query < 0 ? uri.length() : query;
+        state = DISCARD_BODY;
+        if (uri.startsWith(VIEWS_PREFIX)) {
+            onViewRequest(ctx, req, uri, pathEnd, keepAlive, start);
+        } else if (pathIs(uri, pathEnd, "/healthz")) {
+            onProbe(ctx, req, keepAlive, start, HealthEndpoints.HEALTHZ);
+        } else if (pathIs(uri, pathEnd, "/readyz")) {
+            onProbe(ctx, req, keepAlive, start, HealthEndpoints.READYZ);
+        } else if (pathIs(uri, pathEnd, "/metrics")) {
+            onProbe(ctx, req, keepAlive, start, HealthEndpoints.METRICS);
+        } else {
+            error(ctx, null, 404, "unknown_path", "no resource at " + uri.substring(0, pathEnd), keepAlive, "",
+                    start, false);
+        }
+    }
+
+    private void onViewRequest(ChannelHandlerContext ctx, HttpRequest req, String uri, int pathEnd,
+                               boolean keepAlive, long start) {
+        int nameStart = VIEWS_PREFIX.length();
+        int slash = uri.indexOf('/', nameStart);
+        int nameEnd = slash < 0 || slash > pathEnd ? pathEnd : slash;
+        ViewRoute route = node.route(uri, nameStart, nameEnd);
+        if (route == null) {
+            error(ctx, null, 404, "unknown_view", "no view named \"" + uri.substring(nameStart, nameEnd)
+                    + "\" is served here", keepAlive, "", start, false);
+            return;
+        }
+        boolean isBatch = nameEnd < pathEnd;
+        if (isBatch && !uri.regionMatches(nameEnd, BATCH_SUFFIX, 0, BATCH_SUFFIX.length())
+                || isBatch && nameEnd + BATCH_SUFFIX.length() != pathEnd) {
+            error(ctx, route, 404, "unknown_path", "no resource at " + uri.substring(0, pathEnd), keepAlive, "",
+                    start, false);
+            return;
+        }
+        HttpMethod expected = isBatch ? HttpMethod.POST : HttpMethod.GET;
+        if (!req.method().equals(expected)) {
+            error(ctx, route, 405, "method_not_allowed", req.method() + " is not allowed here; use " + expected,
+                    keepAlive, "Allow: " + expected + "\r\n", start, false);
+            return;
+        }
+        if (!node.shedder().tryAcquire()) {
+            node.metrics().onShed();
+            error(ctx, route, 503, "overloaded", "the node is shedding load; retry later", keepAlive,
+                    HealthEndpoints.retryAfter(node), start, false);
+            return;
+        }
+        if (!isBatch) {
+            ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
+            write(ctx, route, answer.buf, answer.status, keepAlive, start, true);
+            return;
+        }
+        long length = HttpUtil.getContentLength(req, -1L);
+        if (length > node.config().maxBodyBytes()) {
+            error(ctx, route, 413, "body_too_large", "Content-Length=" + length + " > " + "serving.max.body.bytes="
+                    + node.config().maxBodyBytes(), false, "", start, true);
+            return;
+        }
+        state = COLLECT_BODY;
+        body = ctx.alloc().buffer();
+        batchRoute = route;
+        batchRequest = req;
+        batchKeepAlive = keepAlive;
+        batchStartNanos = start;
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        if (state == COLLECT_BODY) {
+            ByteBuf chunk = content.content();
+            if (body.readableBytes() + chunk.readableBytes() > node.config().maxBodyBytes()) {
+                releaseBody();
+                error(ctx, batchRoute, 413, "body_too_large", "request body > serving.max.body.bytes="
+                        + node.config().maxBodyBytes(), false, "", batchStartNanos, true);
+                return;
+            }
+            body.writeBytes(chunk);
+        }
+        if (content instanceof LastHttpContent) {
+            progress.complete();
+            if (state == COLLECT_BODY) {
+                String lines = body.toString(StandardCharsets.ISO_8859_1);
+                releaseBody();
+                state = IDLE;
+                batch.lookup(batchRoute, batchRequest, lines, batchKeepAlive, ctx.alloc(), answer);
+                write(ctx, batchRoute, answer.buf, answer.status, batchKeepAlive, batchStartNanos, true);
+            } else if (state == DISCARD_BODY) {
+                state = IDLE;
+            }
+        }
+    }
+
+    private void onProbe(ChannelHandlerContext ctx, HttpRequest req, boolean keepAlive, long start, int which) {
+        if (!req.method().equals(HttpMethod.GET)) {
+            error(ctx, null, 405, "method_not_allowed", req.method() + " is not allowed here; use GET", keepAlive,
+                    "Allow: GET\r\n", start, false);
+            return;
+        }
+        HealthEndpoints.answer(node, which, keepAlive, ctx.alloc(), answer);
+        write(ctx, null, answer.buf, answer.status, keepAlive, start, false);
+    }
+
+    private void onDecoderFailure(ChannelHandlerContext ctx, Throwable cause, long start) {
+        if (cause instanceof TooLongHttpLineException) {
+            error(ctx, null, 414, "uri_too_long", "request line > serving.max.initial.line.bytes="
+                    + node.config().maxInitialLineBytes(), false, "", start, false);
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            error(ctx, null, 431, "headers_too_large", "request headers > serving.max.header.bytes="
+                    + node.config().maxHeaderBytes(), false, "", start, false);
+        } else if (cause instanceof TooLongFrameException) {
+            error(ctx, null, 413, "body_too_large", String.valueOf(cause.getMessage()), false, "", start, false);
+        } else {
+            error(ctx, null, 400, "malformed_request", "malformed HTTP request: " + cause.getMessage(), false, "",
+                    start, false);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            IdleState s = ((IdleStateEvent) evt).state();
+            if (s == IdleState.READER_IDLE && state != CLOSING && (progress.partial() || state == COLLECT_BODY)) {
+                releaseBody();
+                error(ctx, batchRoute, 408, "request_timeout", "request not received completely within"
+                        + " serving.read.timeout.ms=" + node.config().readTimeoutMillis(), false, "",
+                        System.nanoTime(), state == COLLECT_BODY);
+            } else if (s == IdleState.ALL_IDLE) {
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (state == COLLECT_BODY) {
+            node.shedder().release();
+        }
+        releaseBody();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("closing {} after {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private void write(ChannelHandlerContext ctx, ViewRoute route, ByteBuf buf, int status, boolean keepAlive,
+                       long start, boolean admitted) {
+        ChannelFuture f = ctx.writeAndFlush(buf);
+        if (admitted) {
+            f.addListener(keepAlive ? releaseOnWrite : releaseAndClose);
+        } else if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+        if (!keepAlive) {
+            state = CLOSING;
+        }
+        ServingMetrics.ViewMeters meters = route == null ? node.metrics().noView() : route.meters();
+        meters.record(status, System.nanoTime() - start);
+    }
+
+    private void error(ChannelHandlerContext ctx, ViewRoute route, int status, String code, String message,
+                       boolean keepAlive, String extraHeaders, long start, boolean admitted) {
+        write(ctx, route, HttpErrors.error(ctx.alloc(), status, code, message, keepAlive, extraHeaders), status,
+                keepAlive, start, admitted);
+        if (!keepAlive) {
+            state = CLOSING;
+        }
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    private static boolean pathIs(String uri, int pathEnd, String path) {
+        return pathEnd == path.length() && uri.startsWith(path);
+    }
+}

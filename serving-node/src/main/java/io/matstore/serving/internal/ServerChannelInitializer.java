@@ -1,0 +1,37 @@
+package io.matstore.serving.internal;
+
+import io.matstore.serving.ServingConfig;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Each connection's pipeline: idle/read timers, progress mark, the HTTP/1.1 request decoder with the configured
+ * limits, our handler. No response encoder: responses are written as composed bytes.
+ */
+public final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private final NodeContext node;
+
+    public ServerChannelInitializer(NodeContext node) {
+        this.node = node;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ServingConfig c = node.config();
+        RequestProgress progress = new RequestProgress();
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("idle", new IdleStateHandler(c.readTimeoutMillis(), 0, c.idleTimeoutMillis(),
+                TimeUnit.MILLISECONDS));
+        p.addLast("progress", progress);
+        p.addLast("decoder", new HttpRequestDecoder(new HttpDecoderConfig()
+                .setMaxInitialLineLength(c.maxInitialLineBytes())
+                .setMaxHeaderSize(c.maxHeaderBytes())
+                .setMaxChunkSize(c.maxBodyBytes())));
+        p.addLast("handler", new HttpHandler(node, progress));
+    }
+}

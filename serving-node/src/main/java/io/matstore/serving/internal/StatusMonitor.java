@@ -1,0 +1,133 @@
+package io.matstore.serving.internal;
+
+import io.matstore.store.ResponseStore;
+import io.matstore.store.ViewReader;
+import io.matstore.store.ViewStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds the store's status into what the hot path and /readyz read, off the hot path: run every
+ * {@code serving.status.refresh.ms} by the node, it publishes per view the held versions with their freshness
+ * (a volatile snapshot in each {@link ViewRoute}) and the readiness verdict.
+ *
+ * <p>A version is {@link Freshness#INGEST_ERROR} when its status carries an ingest error, {@link Freshness#LAGGING}
+ * when {@code now - lastCaughtUpMillis > freshness objective} (or it was never caught up), else fresh. The node is
+ * ready when every served view has a current version that is fresh.
+ */
+public final class StatusMonitor implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusMonitor.class);
+
+    private final ResponseStore store;
+    private final List<ViewRoute> routes;
+    private final ServingMetrics metrics;
+    private final LongSupplier clockMillis;
+    private volatile Readiness readiness = new Readiness(false, Map.of());
+
+    /** Whether the node is ready, and per view why (or "ready"). */
+    public record Readiness(boolean ready, Map<String, String> reasons) {
+    }
+
+    public StatusMonitor(ResponseStore store, List<ViewRoute> routes, ServingMetrics metrics,
+                         LongSupplier clockMillis) {
+        this.store = store;
+        this.routes = List.copyOf(routes);
+        this.metrics = metrics;
+        this.clockMillis = clockMillis;
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    @Override
+    public void run() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            // A store that cannot report its status cannot vouch for freshness: answers become stale, not errors.
+            LOG.warn("store status unavailable; answers are marked stale until it is back", e);
+            Map<String, String> reasons = new LinkedHashMap<>();
+            for (ViewRoute route : routes) {
+                ViewRoute.Versions old = route.versions();
+                int[] unknown = new int[old.held().length];
+                java.util.Arrays.fill(unknown, Freshness.STATUS_UNKNOWN);
+                route.versions(new ViewRoute.Versions(old.current(), old.held(), unknown));
+                reasons.put(route.name(), "store status unavailable: " + e);
+            }
+            readiness = new Readiness(false, reasons);
+        }
+    }
+
+    private void refresh() {
+        long now = clockMillis.getAsLong();
+        List<ViewStatus> all = store.status();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        boolean ready = true;
+        for (ViewRoute route : routes) {
+            ViewReader current = store.current(route.name());
+            int currentVersion = current == null ? 0 : current.descriptor().version();
+            List<ViewStatus> mine = new ArrayList<>();
+            for (ViewStatus s : all) {
+                if (s.view().equals(route.name())) {
+                    mine.add(s);
+                    metrics.onStatus(s);
+                }
+            }
+            mine.sort((a, b) -> Integer.compare(b.version(), a.version()));
+            int[] held = new int[mine.size()];
+            int[] freshness = new int[mine.size()];
+            String reason = currentVersion == 0 ? "no current version held" : null;
+            for (int i = 0; i < held.length; i++) {
+                ViewStatus s = mine.get(i);
+                held[i] = s.version();
+                freshness[i] = freshnessOf(s, route.settings().freshnessObjectiveMillis(), now);
+                if (s.version() == currentVersion && freshness[i] != Freshness.FRESH) {
+                    reason = "version " + currentVersion + " is stale: " + describe(s, now);
+                }
+            }
+            if (currentVersion != 0 && !contains(held, currentVersion)) {
+                reason = "no status for current version " + currentVersion;
+            }
+            route.versions(new ViewRoute.Versions(currentVersion, held, freshness));
+            reasons.put(route.name(), reason == null ? "ready" : reason);
+            ready &= reason == null;
+        }
+        readiness = new Readiness(ready, reasons);
+    }
+
+    static int freshnessOf(ViewStatus s, long objectiveMillis, long nowMillis) {
+        if (s.ingestError() != null) {
+            return Freshness.INGEST_ERROR;
+        }
+        if (s.lastCaughtUpMillis() == 0 || nowMillis - s.lastCaughtUpMillis() > objectiveMillis) {
+            return Freshness.LAGGING;
+        }
+        return Freshness.FRESH;
+    }
+
+    private static String describe(ViewStatus s, long now) {
+        if (s.ingestError() != null) {
+            return "ingest error: " + s.ingestError();
+        }
+        if (s.lastCaughtUpMillis() == 0) {
+            return "ingest never caught up (lag " + s.totalLag() + " records)";
+        }
+        return "ingest last caught up " + (now - s.lastCaughtUpMillis()) + " ms ago (lag " + s.totalLag()
+                + " records)";
+    }
+
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

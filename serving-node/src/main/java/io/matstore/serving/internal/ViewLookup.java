@@ -1,0 +1,168 @@
+package io.matstore.serving.internal;
+
+import io.matstore.store.ResponseStore;
+import io.matstore.store.ViewReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /v1/views/{view}?dims}: query → canonical key → the version that answers (pinned or current) →
+ * {@link ViewResponder}. Stale-on-error lives here: when the read throws, every other held version of the view is
+ * tried, newest first, and the first value found answers, marked {@code stale; reason=read-error-fallback};
+ * when none has it, 503 with Retry-After. The fast path (valid query, current version readable) allocates nothing.
+ */
+public final class ViewLookup {
+    private static final Logger LOG = LoggerFactory.getLogger(ViewLookup.class);
+    static final String FLATBUFFERS = "application/x-flatbuffers";
+    static final String JSON = "application/json";
+    static final int AS_FLATBUFFERS = 0;
+    static final int AS_JSON = 1;
+    static final int NOT_ACCEPTABLE = -1;
+
+    private ViewLookup() {
+    }
+
+    public static void get(NodeContext node, ViewRoute route, HttpRequest req, String uri, int pathEnd,
+                           boolean keepAlive, ByteBufAllocator alloc, Answer answer) {
+        RequestScratch scratch = RequestScratch.get();
+        QueryKey query = scratch.query;
+        int scanned = query.scan(uri, Math.min(pathEnd + 1, uri.length()), uri.length());
+        if (scanned != QueryKey.OK) {
+            badRequest(alloc, scanned, query.errorMessage(scanned, null), keepAlive, answer);
+            return;
+        }
+        ResponseStore store = node.store();
+        ViewReader current = store.current(route.name());
+        int pinned = pinnedVersion(req, query, current);
+        if (pinned < 0) {
+            badRequest(alloc, QueryKey.BAD_VERSION, query.errorMessage(QueryKey.BAD_VERSION, null), keepAlive,
+                    answer);
+            return;
+        }
+        ViewReader reader = pinned == QueryKey.UNPINNED ? current : store.version(route.name(), pinned);
+        if (reader == null) {
+            noReader(node, route, pinned, keepAlive, alloc, answer);
+            return;
+        }
+        int built = query.build(reader.descriptor(), scratch.key);
+        if (built != QueryKey.OK) {
+            badRequest(alloc, built, query.errorMessage(built, reader.descriptor()), keepAlive, answer);
+            return;
+        }
+        int format = negotiate(req.headers().get(HttpHeaderNames.ACCEPT));
+        if (format == NOT_ACCEPTABLE || format == AS_JSON && route.renderer() == null) {
+            answer.set(HttpErrors.error(alloc, 406, "not_acceptable", "view " + route.name() + " is served as "
+                    + (route.renderer() == null ? FLATBUFFERS : FLATBUFFERS + " or " + JSON), keepAlive, ""), 406);
+            return;
+        }
+        String ifNoneMatch = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+        int version = reader.descriptor().version();
+        int freshness = route.freshnessOf(version);
+        ViewResponder responder = scratch.responder;
+        ByteBuf buf;
+        try {
+            buf = responder.respond(alloc, route, reader, scratch.key, format == AS_JSON, ifNoneMatch, keepAlive,
+                    freshness, node.clockMillis().getAsLong());
+        } catch (RuntimeException e) {
+            route.meters().onReadError();
+            LOG.debug("read of {} v{} failed; trying other held versions", route.name(), version, e);
+            fallback(node, route, version, format == AS_JSON, ifNoneMatch, keepAlive, alloc, answer);
+            return;
+        }
+        if (buf == null) {
+            answer.set(HttpErrors.error(alloc, 404, "not_found", "no value for this key in view " + route.name()
+                    + " version " + version, keepAlive, ""), 404);
+            return;
+        }
+        if (Freshness.isStale(freshness)) {
+            route.meters().onStale();
+        }
+        answer.set(buf, responder.status());
+    }
+
+    private static void fallback(NodeContext node, ViewRoute route, int failedVersion, boolean json,
+                                 String ifNoneMatch, boolean keepAlive, ByteBufAllocator alloc, Answer answer) {
+        RequestScratch scratch = RequestScratch.get();
+        for (int v : route.heldVersions()) {
+            if (v == failedVersion) {
+                continue;
+            }
+            ViewReader other = node.store().version(route.name(), v);
+            if (other == null || scratch.query.build(other.descriptor(), scratch.key) != QueryKey.OK) {
+                continue;
+            }
+            ByteBuf buf;
+            try {
+                buf = scratch.responder.respond(alloc, route, other, scratch.key, json, ifNoneMatch, keepAlive,
+                        Freshness.READ_ERROR_FALLBACK, node.clockMillis().getAsLong());
+            } catch (RuntimeException e) {
+                route.meters().onReadError();
+                continue;
+            }
+            if (buf != null) {
+                route.meters().onFallback();
+                route.meters().onStale();
+                answer.set(buf, scratch.responder.status());
+                return;
+            }
+        }
+        answer.set(HttpErrors.error(alloc, 503, "store_unavailable", "version " + failedVersion + " of view "
+                + route.name() + " cannot be read and no other held version has this key", keepAlive,
+                HealthEndpoints.retryAfter(node)), 503);
+    }
+
+    private static void noReader(NodeContext node, ViewRoute route, int pinned, boolean keepAlive,
+                                 ByteBufAllocator alloc, Answer answer) {
+        if (pinned != QueryKey.UNPINNED) {
+            answer.set(HttpErrors.error(alloc, 404, "version_not_held", "version " + pinned + " of view "
+                    + route.name() + " is not held by this node; held: "
+                    + java.util.Arrays.toString(route.heldVersions()), keepAlive, ""), 404);
+        } else {
+            answer.set(HttpErrors.error(alloc, 503, "not_ready", "this node holds no current version of view "
+                    + route.name() + " yet", keepAlive, HealthEndpoints.retryAfter(node)), 503);
+        }
+    }
+
+    private static void badRequest(ByteBufAllocator alloc, int code, String message, boolean keepAlive,
+                                   Answer answer) {
+        answer.set(HttpErrors.error(alloc, 400, QueryKey.errorCode(code), message, keepAlive, ""), 400);
+    }
+
+    /** Pin from the header, else the query; -1 when malformed. */
+    static int pinnedVersion(HttpRequest req, QueryKey query, ViewReader current) {
+        String header = req.headers().get(HttpHandler.PIN_HEADER);
+        if (header != null) {
+            try {
+                int v = Integer.parseInt(header.trim());
+                return v > 0 ? v : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        boolean versionIsDimension = current != null && current.descriptor().dimensionIndex(QueryKey.VERSION) >= 0;
+        return query.pinnedVersion(versionIsDimension);
+    }
+
+    /**
+     * Whichever of the two media types the Accept header names first wins; no Accept, {@code * / *} or
+     * {@code application/*} mean FlatBuffers. Quality values are not weighed.
+     */
+    static int negotiate(String accept) {
+        if (accept == null || accept.isEmpty()) {
+            return AS_FLATBUFFERS;
+        }
+        int fb = accept.indexOf(FLATBUFFERS);
+        int json = accept.indexOf(JSON);
+        if (fb >= 0 && (json < 0 || fb < json)) {
+            return AS_FLATBUFFERS;
+        }
+        if (json >= 0) {
+            return AS_JSON;
+        }
+        return accept.contains("*/*") || accept.contains("application/*") ? AS_FLATBUFFERS : NOT_ACCEPTABLE;
+    }
+}

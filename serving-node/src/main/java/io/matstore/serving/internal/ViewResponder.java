@@ -1,0 +1,215 @@
+package io.matstore.serving.internal;
+
+import io.matstore.store.ViewReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+
+/**
+ * The hot path of a view lookup: reads the envelope for a key through a {@link ViewReader} and composes the whole
+ * HTTP response (status line, headers, body) in ONE pooled direct buffer, which the caller writes to the socket.
+ *
+ * <pre>
+ *   0                 HEADROOM - h        HEADROOM                               HEADROOM + n
+ *   +-----------------+-------------------+--------------------------------------+
+ *   | unused          | status + headers  | body: envelope copied by the reader  |
+ *   +-----------------+-------------------+--------------------------------------+
+ *                     ^ readerIndex                                               ^ writerIndex
+ * </pre>
+ * The reader copies the envelope straight to HEADROOM (the one copy of the body); the headers, which depend on the
+ * envelope (ETag, Age, length), are composed after it into a reused scratch buffer and copied in front of it.
+ * JSON goes the same way except the envelope is read into a reused scratch buffer and rendered at HEADROOM.
+ *
+ * <p>One instance per event-loop thread (it owns scratch buffers); allocation-free after warm-up apart from the
+ * pooled response buffer itself.
+ */
+public final class ViewResponder {
+    /** Room for status line and headers in front of the body; headers are a few hundred bytes at most. */
+    public static final int HEADROOM = 1024;
+    /** {@link #respond} found no value under the key. */
+    public static final int NOT_FOUND = 404;
+
+    private static final byte[] STATUS_200 = Ascii.bytes("HTTP/1.1 200 OK\r\n");
+    private static final byte[] STATUS_304 = Ascii.bytes("HTTP/1.1 304 Not Modified\r\n");
+    private static final byte[] TYPE_FLATBUFFERS = Ascii.bytes("Content-Type: application/x-flatbuffers\r\n");
+    private static final byte[] TYPE_JSON = Ascii.bytes("Content-Type: application/json\r\n");
+    private static final byte[] CONTENT_LENGTH = Ascii.bytes("Content-Length: ");
+    private static final byte[] ETAG = Ascii.bytes("ETag: \"");
+    private static final byte[] AGE = Ascii.bytes("\"\r\nAge: ");
+    private static final byte[] VIEW_VERSION = Ascii.bytes("\r\nX-Matstore-View-Version: ");
+    private static final byte[] COMPUTED_AT = Ascii.bytes("\r\nX-Matstore-Computed-At-Micros: ");
+    private static final byte[] VARY = Ascii.bytes("\r\nVary: Accept\r\n");
+    private static final byte[] CONNECTION_CLOSE = Ascii.bytes("Connection: close\r\n");
+    private static final byte[] CRLF = Ascii.bytes("\r\n");
+    private static final byte[] META_COMPUTED_AT = Ascii.bytes(",\"computed_at_micros\":");
+    private static final byte[] META_ETAG = Ascii.bytes(",\"etag\":\"");
+    private static final byte[] META_FRESHNESS = Ascii.bytes("\",");
+    private static final byte[] META_END = Ascii.bytes("}}");
+
+    private final ByteBuf headers = Unpooled.directBuffer(HEADROOM, HEADROOM);
+    private ByteBuf envelopeScratch = Unpooled.directBuffer(4096);
+    private int status;
+    private int lastLength;
+
+    /** 200, 304 or {@link #NOT_FOUND}: what the last {@link #respond} answered. */
+    public int status() {
+        return status;
+    }
+
+    /**
+     * Looks up {@code key} and composes the response.
+     *
+     * @param json        render JSON with the route's renderer (caller checked it exists) instead of the envelope
+     * @param ifNoneMatch the request's If-None-Match, or null
+     * @param freshness   one of {@link Freshness}, decided by the caller from the status snapshot
+     * @return the response, readable from readerIndex, or null when the key has no value ({@link #status()} 404)
+     * @throws io.matstore.store.StoreException when the read fails (the caller falls back)
+     */
+    public ByteBuf respond(ByteBufAllocator alloc, ViewRoute route, ViewReader reader, ByteBuffer key, boolean json,
+                           CharSequence ifNoneMatch, boolean keepAlive, int freshness, long nowMillis) {
+        ByteBuf out;
+        ByteBuf envelope;
+        int envelopeStart;
+        int bodyLength;
+        if (json) {
+            int n = readIntoScratch(reader, key);
+            if (n == ViewReader.NOT_FOUND) {
+                status = NOT_FOUND;
+                return null;
+            }
+            envelope = envelopeScratch;
+            envelopeStart = 0;
+            out = alloc.directBuffer(HEADROOM + 2 * n + 256);
+        } else {
+            out = readEnvelope(alloc, route, reader, key);
+            if (out == null) {
+                status = NOT_FOUND;
+                return null;
+            }
+            envelope = out;
+            envelopeStart = HEADROOM;
+        }
+        int table = Envelope.table(envelope, envelopeStart);
+        long hash = Envelope.contentHash(envelope, table);
+        long computedAtMicros = Envelope.computedAtMicros(envelope, table);
+        int version = Envelope.viewVersion(envelope, table);
+        boolean notModified = ETags.matches(ifNoneMatch, hash);
+        out.writerIndex(HEADROOM);
+        if (notModified) {
+            bodyLength = -1;
+        } else if (json) {
+            renderJson(route, envelope, table, out, version, hash, computedAtMicros, freshness);
+            bodyLength = out.writerIndex() - HEADROOM;
+        } else {
+            out.writerIndex(HEADROOM + lastLength);
+            bodyLength = lastLength;
+        }
+        status = notModified ? 304 : 200;
+        composeHeaders(route, json, bodyLength, hash, computedAtMicros, version, keepAlive, freshness, nowMillis);
+        int h = headers.readableBytes();
+        out.setBytes(HEADROOM - h, headers, 0, h);
+        out.readerIndex(HEADROOM - h);
+        return out;
+    }
+
+    /**
+     * Renders the JSON value under {@code key} ({@code {...,"_meta":{...}}}) into {@code out}, for batch items.
+     *
+     * @return 200, or {@link #NOT_FOUND} with nothing written
+     * @throws io.matstore.store.StoreException when the read fails
+     */
+    public int renderJsonValue(ViewRoute route, ViewReader reader, ByteBuffer key, ByteBuf out, int freshness) {
+        if (readIntoScratch(reader, key) == ViewReader.NOT_FOUND) {
+            return NOT_FOUND;
+        }
+        int table = Envelope.table(envelopeScratch, 0);
+        renderJson(route, envelopeScratch, table, out, Envelope.viewVersion(envelopeScratch, table),
+                Envelope.contentHash(envelopeScratch, table), Envelope.computedAtMicros(envelopeScratch, table),
+                freshness);
+        return 200;
+    }
+
+    /** Reads into a new pooled buffer at HEADROOM, growing once when the hint was too small. */
+    private ByteBuf readEnvelope(ByteBufAllocator alloc, ViewRoute route, ViewReader reader, ByteBuffer key) {
+        int capacity = route.sizeHint();
+        while (true) {
+            ByteBuf out = alloc.directBuffer(HEADROOM + capacity);
+            int room = out.capacity() - HEADROOM;
+            int n;
+            try {
+                n = reader.read(key, out.internalNioBuffer(HEADROOM, room));
+            } catch (RuntimeException e) {
+                out.release();
+                throw e;
+            }
+            if (n == ViewReader.NOT_FOUND) {
+                out.release();
+                return null;
+            }
+            if (n <= room) {
+                lastLength = n;
+                return out;
+            }
+            out.release();
+            route.sizeHint(n);
+            capacity = n;
+        }
+    }
+
+    /** Reads into the envelope scratch buffer, growing it when too small. */
+    private int readIntoScratch(ViewReader reader, ByteBuffer key) {
+        while (true) {
+            int room = envelopeScratch.capacity();
+            int n = reader.read(key, envelopeScratch.internalNioBuffer(0, room));
+            if (n <= room) {
+                return n;
+            }
+            envelopeScratch.release();
+            envelopeScratch = Unpooled.directBuffer(Integer.highestOneBit(n) * 2);
+        }
+    }
+
+    private static void renderJson(ViewRoute route, ByteBuf envelope, int table, ByteBuf out, int version,
+                                   long hash, long computedAtMicros, int freshness) {
+        route.renderer().renderFields(envelope, Envelope.responseStart(envelope, table), out);
+        out.writeBytes(route.metaPrefix());
+        Ascii.writeDecimal(out, version);
+        out.writeBytes(META_COMPUTED_AT);
+        Ascii.writeDecimal(out, computedAtMicros);
+        out.writeBytes(META_ETAG);
+        Ascii.writeHex16(out, hash);
+        out.writeBytes(META_FRESHNESS);
+        out.writeBytes(Freshness.jsonMembers(freshness));
+        out.writeBytes(META_END);
+    }
+
+    private void composeHeaders(ViewRoute route, boolean json, int bodyLength, long hash, long computedAtMicros,
+                                int version, boolean keepAlive, int freshness, long nowMillis) {
+        ByteBuf h = headers.clear();
+        if (bodyLength < 0) {
+            h.writeBytes(STATUS_304);
+        } else {
+            h.writeBytes(STATUS_200);
+            h.writeBytes(json ? TYPE_JSON : TYPE_FLATBUFFERS);
+            h.writeBytes(CONTENT_LENGTH);
+            Ascii.writeDecimal(h, bodyLength);
+            h.writeBytes(CRLF);
+        }
+        h.writeBytes(ETAG);
+        Ascii.writeHex16(h, hash);
+        h.writeBytes(AGE);
+        Ascii.writeDecimal(h, Math.max(0, (nowMillis - computedAtMicros / 1000) / 1000));
+        h.writeBytes(VIEW_VERSION);
+        Ascii.writeDecimal(h, version);
+        h.writeBytes(COMPUTED_AT);
+        Ascii.writeDecimal(h, computedAtMicros);
+        h.writeBytes(VARY);
+        h.writeBytes(route.cacheControlLine());
+        h.writeBytes(Freshness.headerLine(freshness));
+        if (!keepAlive) {
+            h.writeBytes(CONNECTION_CLOSE);
+        }
+        h.writeBytes(CRLF);
+    }
+}

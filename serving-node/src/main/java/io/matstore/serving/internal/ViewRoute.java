@@ -1,0 +1,96 @@
+package io.matstore.serving.internal;
+
+import io.matstore.serving.ViewSettings;
+
+/**
+ * Everything the hot path needs about one served view, prepared once: its Cache-Control header bytes, JSON
+ * renderer, meters, and the freshness of each held version as last computed by {@link StatusMonitor} (read from
+ * a volatile snapshot, never computed per request).
+ */
+public final class ViewRoute {
+    private final ViewSettings settings;
+    private final byte[] cacheControlLine;
+    private final byte[] metaPrefix;
+    private final JsonRenderer renderer;
+    private final ServingMetrics.ViewMeters meters;
+    /** Largest envelope seen, so the first buffer is usually big enough. Racy by design: a hint. */
+    private int sizeHint = 1024;
+    private volatile Versions versions = Versions.NONE;
+
+    public ViewRoute(ViewSettings settings, JsonRenderer renderer, ServingMetrics.ViewMeters meters) {
+        this.settings = settings;
+        this.cacheControlLine = Ascii.bytes("Cache-Control: " + settings.cacheControl() + "\r\n");
+        this.metaPrefix = Ascii.bytes(",\"_meta\":{\"view\":\"" + settings.view() + "\",\"version\":");
+        this.renderer = renderer;
+        this.meters = meters;
+    }
+
+    /**
+     * Held versions of the view, newest first, each with its freshness; current is the version answering unpinned
+     * requests (0: none). Immutable; replaced whole.
+     */
+    record Versions(int current, int[] held, int[] freshness) {
+        static final Versions NONE = new Versions(0, new int[0], new int[0]);
+
+        int freshnessOf(int version) {
+            for (int i = 0; i < held.length; i++) {
+                if (held[i] == version) {
+                    return freshness[i];
+                }
+            }
+            return Freshness.STATUS_UNKNOWN;
+        }
+    }
+
+    public String name() {
+        return settings.view();
+    }
+
+    public ViewSettings settings() {
+        return settings;
+    }
+
+    byte[] cacheControlLine() {
+        return cacheControlLine;
+    }
+
+    byte[] metaPrefix() {
+        return metaPrefix;
+    }
+
+    /** The view's JSON renderer, or null when it is served as FlatBuffers only. */
+    public JsonRenderer renderer() {
+        return renderer;
+    }
+
+    public ServingMetrics.ViewMeters meters() {
+        return meters;
+    }
+
+    int sizeHint() {
+        return sizeHint;
+    }
+
+    void sizeHint(int bytes) {
+        if (bytes > sizeHint) {
+            sizeHint = bytes;
+        }
+    }
+
+    public int freshnessOf(int version) {
+        return versions.freshnessOf(version);
+    }
+
+    /** Held versions, newest first (do not modify). */
+    int[] heldVersions() {
+        return versions.held();
+    }
+
+    Versions versions() {
+        return versions;
+    }
+
+    void versions(Versions v) {
+        versions = v;
+    }
+}

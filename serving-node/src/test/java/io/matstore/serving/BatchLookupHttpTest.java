@@ -1,0 +1,76 @@
+package io.matstore.serving;
+
+import static io.matstore.serving.Offers.MUG_JSON;
+import static io.matstore.serving.Offers.MUG_QUERY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.matstore.schemas.offers.OffersContract;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class BatchLookupHttpTest {
+    private static final String META = ",\"_meta\":{\"view\":\"offers\",\"version\":1,\"computed_at_micros\":"
+            + ServingFixture.MUG_COMPUTED_AT_MICROS + ",\"etag\":\"0123456789abcdef\",\"stale\":false,"
+            + "\"freshness\":\"fresh\"}}";
+
+    private final ServingFixture f = new ServingFixture(Map.of(ServingConfig.BATCH_MAX_ITEMS, "3"));
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    @Test
+    void shouldAnswerEveryLineInOrderWithItsOwnStatus() throws Exception {
+        HttpResponse<String> r = f.post("/v1/views/offers/batch",
+                MUG_QUERY + "\r\n?sku=NOPE&region=eu&currency=EUR&tier=gold\n\nsku=SKU-1\n");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(r.body()).isEqualTo("{\"view\":\"offers\",\"version\":1,\"items\":["
+                + "{\"status\":200,\"value\":" + MUG_JSON + META + "},"
+                + "{\"status\":404,\"error\":{\"code\":\"not_found\",\"message\":\"no value for this key in view"
+                + " offers version 1\"}},"
+                + "{\"status\":400,\"error\":{\"code\":\"missing_parameter\",\"message\":\"missing parameter"
+                + " \\\"region\\\"; view offers takes [sku, region, currency, tier]\"}}]}");
+    }
+
+    @Test
+    void shouldRejectMoreItemsThanTheLimitWith413() throws Exception {
+        HttpResponse<String> r = f.post("/v1/views/offers/batch", (MUG_QUERY + "\n").repeat(4));
+
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).isEqualTo("{\"error\":{\"code\":\"too_many_items\",\"message\":"
+                + "\"items=4 > serving.batch.max.items=3\"}}");
+    }
+
+    @Test
+    void shouldAnswerABatchFromAPinnedVersion() throws Exception {
+        f.store.add(OffersContract.V1.withVersion(2), ServingFixture.NOW_MILLIS);
+        f.store.makeCurrent("offers", 2);
+        f.node.refreshStatus();
+
+        HttpResponse<String> pinned = f.post("/v1/views/offers/batch?version=1", MUG_QUERY);
+        HttpResponse<String> current = f.post("/v1/views/offers/batch", MUG_QUERY);
+
+        assertThat(pinned.body()).startsWith("{\"view\":\"offers\",\"version\":1,\"items\":[{\"status\":200");
+        assertThat(current.body()).startsWith("{\"view\":\"offers\",\"version\":2,\"items\":[{\"status\":404");
+    }
+
+    @Test
+    void shouldFallBackPerItemWhenTheReadFails() throws Exception {
+        InMemoryResponseStore.Version v2 = f.store.add(OffersContract.V1.withVersion(2), ServingFixture.NOW_MILLIS);
+        f.store.makeCurrent("offers", 2);
+        f.node.refreshStatus();
+        v2.failing(true);
+
+        HttpResponse<String> r = f.post("/v1/views/offers/batch", MUG_QUERY);
+
+        assertThat(r.body()).startsWith("{\"view\":\"offers\",\"version\":2,\"items\":[{\"status\":200,\"value\":"
+                + MUG_JSON).contains("\"stale\":true,\"freshness\":\"read-error-fallback\"");
+    }
+}
