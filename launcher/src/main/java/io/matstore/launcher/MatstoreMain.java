@@ -1,13 +1,14 @@
 package io.matstore.launcher;
 
 import io.matstore.kafka.local.LocalKafkaMain;
+import io.matstore.precompute.cli.PrecomputeMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code matstore} command: one entry point for every role, so one image and one script serve them all. */
 @Command(name = "matstore", mixinStandardHelpOptions = true,
         description = "Precomputation pipeline and materialized-response store.",
-        subcommands = {LocalKafkaMain.class})
+        subcommands = {LocalStackCommand.class, LocalKafkaMain.class, PrecomputeMain.class, ServeCommand.class})
 public final class MatstoreMain {
     private MatstoreMain() {
     }

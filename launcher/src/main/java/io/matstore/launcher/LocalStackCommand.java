@@ -1,0 +1,132 @@
+package io.matstore.launcher;
+
+import io.matstore.kafka.local.EmbeddedKafka;
+import io.matstore.precompute.PrecomputeConfig;
+import io.matstore.precompute.ViewRunner;
+import io.matstore.precompute.demo.DemoEventGenerator;
+import io.matstore.precompute.offers.OffersView;
+import io.matstore.schemas.offers.OffersContract;
+import io.matstore.serving.ServingConfig;
+import io.matstore.serving.ServingNode;
+import io.matstore.store.VersionedResponseStore;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code matstore local}: the whole pipeline on one machine in one process — an embedded Kafka broker, the offers
+ * precompute job, a serving node with its store, and the demo generator — until Ctrl-C, which closes them in reverse
+ * order. Data lives under {@code --data-dir}, so a restart is warm.
+ */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Run the local stack: Kafka, the offers precompute job, a serving node and demo traffic.")
+final class LocalStackCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStackCommand.class);
+
+    @Option(names = "--data-dir", defaultValue = ".local", description = "Kafka log, job state and store (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka client port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "Serving node HTTP port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--products", defaultValue = "1000", description = "Demo catalogue size (default: ${DEFAULT-VALUE}).")
+    int products;
+
+    @Option(names = "--rate", defaultValue = "20", description = "Demo events per second after the catalogue (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--demo-seconds", defaultValue = "3600", description = "Stop demo traffic after this long (default: ${DEFAULT-VALUE}).")
+    long demoSeconds;
+
+    @Option(names = "--ready-timeout", defaultValue = "180", description = "Seconds to wait for readiness (default: ${DEFAULT-VALUE}).")
+    long readyTimeoutSeconds;
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = dataDir.toAbsolutePath();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            closeAll();
+        }, "local-stack-shutdown"));
+
+        EmbeddedKafka kafka = EmbeddedKafka.inDir(root.resolve("kafka"), kafkaPort, Map.of());
+        started.push(kafka);
+        kafka.start();
+        String bootstrap = kafka.bootstrapServers();
+
+        PrecomputeConfig precompute = PrecomputeConfig.load(null, Map.of(), Map.of(
+                PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
+                PrecomputeConfig.STATE_DIR, root.resolve("precompute").toString()));
+        OffersView view = precompute.offersView();
+        started.push(ViewRunner.start(view, precompute));
+
+        StoreSettings storeSettings = StoreSettings.load(Map.of(), Map.of(
+                StoreSettings.BOOTSTRAP_SERVERS, bootstrap,
+                StoreSettings.DATA_DIR, root.resolve("store").toString()));
+        VersionedResponseStore store = StoreBootstrap.open(storeSettings, OffersContract.V1);
+        started.push(store);
+        ServingNode node = new ServingNode();
+        started.push(node);
+        int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, String.valueOf(httpPort))));
+
+        started.push(new DemoPublisher(bootstrap, precompute.sourceTopic(), products, precompute.regions(), rate,
+                demoSeconds).start());
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
+        while (!node.isReady() && System.nanoTime() < deadline && stop.getCount() > 0) {
+            Thread.sleep(200);
+        }
+        if (!node.isReady()) {
+            LOG.error("the serving node is not ready after {} s; see http://127.0.0.1:{}/readyz", readyTimeoutSeconds,
+                    port);
+        }
+        printWelcome(bootstrap, port);
+        stop.await();
+        return 0;
+    }
+
+    private void printWelcome(String bootstrap, int port) {
+        String base = "http://127.0.0.1:" + port;
+        String sku = DemoEventGenerator.sku(1);
+        System.out.println();
+        System.out.println("matstore local stack is up (Ctrl-C stops everything).");
+        System.out.println("  Kafka            " + bootstrap);
+        System.out.println("  serving node     " + base);
+        System.out.println();
+        System.out.println("Try:");
+        System.out.println("  curl -i '" + base + "/v1/views/offers?sku=" + sku + "&region=eu&currency=USD&tier=gold'");
+        System.out.println("  curl -s -H 'Accept: application/json' '" + base + "/v1/views/offers?sku=" + sku
+                + "&region=us&currency=EUR&tier=standard'");
+        System.out.println("  curl -s " + base + "/readyz");
+        System.out.println("  curl -s " + base + "/metrics        # Prometheus text format");
+        System.out.println("  bin/matstore precompute publish --set bootstrap.servers=" + bootstrap
+                + " events.jsonl   # your own events");
+        System.out.println();
+    }
+
+    private synchronized void closeAll() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+}

@@ -1,0 +1,46 @@
+package io.matstore.launcher;
+
+import io.matstore.schemas.offers.OffersContract;
+import io.matstore.serving.ServingConfig;
+import io.matstore.serving.ServingNode;
+import io.matstore.store.VersionedResponseStore;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code matstore serve}: a serving node with its store, ingesting the offers view topic, until SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run a serving node: ingest the offers view topic into RocksDB + near-cache, answer HTTP.",
+                "Settings: MATSTORE_* environment variables (MATSTORE_BOOTSTRAP_SERVERS, MATSTORE_STORE_DATA_DIR, "
+                        + "MATSTORE_STORE_PARTITIONS, MATSTORE_SERVING_PORT, ...; see docs/operations.md)."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Serving settings (.properties).")
+    Path configFile;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE", description = "A store setting that wins.")
+    Map<String, String> storeOverrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        ServingConfig serving = ServingConfig.load(configFile, System.getenv());
+        StoreSettings settings = StoreSettings.load(System.getenv(), storeOverrides);
+        VersionedResponseStore store = StoreBootstrap.open(settings,
+                OffersContract.V1.withVersion(settings.offersVersion()));
+        ServingNode node = new ServingNode();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            store.close();
+            stopped.countDown();
+        }, "matstore-serve-shutdown"));
+        int port = node.start(store, serving);
+        System.out.println("serving on " + serving.host() + ":" + port + " (store " + settings.storeConfig().dataDir()
+                + ")");
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,56 @@
+package io.matstore.launcher;
+
+import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.ResponseStores;
+import io.matstore.store.VersionedResponseStore;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * Opens a serving node's store and makes sure it holds a view: a store that already holds a current version (a
+ * restart) keeps it; an empty one starts ingesting the configured version on the owned partitions and serves it.
+ */
+final class StoreBootstrap {
+    private StoreBootstrap() {
+    }
+
+    static VersionedResponseStore open(StoreSettings settings, ViewDescriptor view) {
+        VersionedResponseStore store = ResponseStores.open(settings.storeConfig());
+        try {
+            if (store.current(view.name()) == null) {
+                store.addVersion(view, ownedPartitions(settings, view.topic()));
+                store.makeCurrent(view.name(), view.version());
+            }
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static Set<Integer> ownedPartitions(StoreSettings settings, String topic) {
+        if (!settings.partitions().isEmpty()) {
+            return new TreeSet<>(settings.partitions());
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.bootstrapServers()))) {
+            TopicDescription d = admin.describeTopics(Set.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
+                    .get(topic);
+            Set<Integer> all = new TreeSet<>();
+            for (TopicPartitionInfo p : d.partitions()) {
+                all.add(p.partition());
+            }
+            return all;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the partitions of " + topic + " on "
+                    + settings.bootstrapServers() + " (is the precompute job running? it creates the topic): " + e,
+                    e);
+        }
+    }
+}
