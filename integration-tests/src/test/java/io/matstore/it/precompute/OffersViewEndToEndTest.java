@@ -69,7 +69,7 @@ class OffersViewEndToEndTest {
         KAFKA.createTopic(source, PARTITIONS);
 
         // A seeded stream, written as JSON lines and published through the publish tool.
-        DemoEventGenerator generator = new DemoEventGenerator(2_000, REGIONS, 20_261_123L, 4);
+        DemoEventGenerator generator = new DemoEventGenerator(2_000, REGIONS, 20_261_123L, new DemoEventGenerator.Mix(4, 150));
         List<OffersEvent> events = new ArrayList<>();
         generator.catalogue(events::add);
         for (int i = 0; i < 4_000; i++) {
