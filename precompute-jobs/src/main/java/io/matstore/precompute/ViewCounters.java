@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ViewCounters {
     private final LongAdder events = new LongAdder();
+    private final LongAdder eventsDone = new LongAdder();
     private final LongAdder emitted = new LongAdder();
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder tombstones = new LongAdder();
@@ -16,6 +17,11 @@ public final class ViewCounters {
 
     public long events() {
         return events.sum();
+    }
+
+    /** Events whose every affected combination has been offered (a dimension event counts once per task). */
+    public long eventsDone() {
+        return eventsDone.sum();
     }
 
     public long emitted() {
@@ -36,6 +42,10 @@ public final class ViewCounters {
 
     public void onEvent() {
         events.increment();
+    }
+
+    public void onEventDone() {
+        eventsDone.increment();
     }
 
     public void onEmitted() {

@@ -52,6 +52,10 @@ final class GenerateCommand implements Callable<Integer> {
             description = "FX changes per 1000 steady-mix events (default ${DEFAULT-VALUE}).")
     int fxPerMille;
 
+    @Option(names = "--promotion-per-mille", defaultValue = "150",
+            description = "Promotion starts/moves/ends per 1000 steady-mix events (default ${DEFAULT-VALUE}).")
+    int promotionPerMille;
+
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -73,7 +77,8 @@ final class GenerateCommand implements Callable<Integer> {
                     "--products must be >= 1 and --count, --duration, --rate >= 0");
         }
         PrecomputeConfig settings = config.load();
-        DemoEventGenerator generator = new DemoEventGenerator(products, settings.regions(), seed, fxPerMille);
+        DemoEventGenerator generator = new DemoEventGenerator(products, settings.regions(), seed,
+                new DemoEventGenerator.Mix(fxPerMille, promotionPerMille));
         if (target.output != null) {
             try (BufferedWriter out = Files.newBufferedWriter(target.output, StandardCharsets.UTF_8)) {
                 long n = run(generator, e -> write(out, e));

@@ -12,7 +12,14 @@ import picocli.CommandLine.Command;
         description = "Precompute jobs of the materialized-response store.",
         subcommands = {RunCommand.class, PublishCommand.class, GenerateCommand.class, ConfigDocsCommand.class})
 public final class PrecomputeMain {
+    /** Our logging configuration, unless the operator names another; a classpath resource, not logback.xml, so that
+     *  a launcher or test classpath that has its own logback.xml is not given two. */
+    static final String LOGBACK_CONFIG = "precompute-logback.xml";
+
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+        }
         System.exit(commandLine().execute(args));
     }
 

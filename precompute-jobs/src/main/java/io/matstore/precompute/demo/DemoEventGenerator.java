@@ -23,23 +23,30 @@ public final class DemoEventGenerator {
     private final int products;
     private final List<String> regions;
     private final SplittableRandom random;
-    private final int fxPerMille;
+    private final Mix mix;
 
     /**
-     * @param fxPerMille share of FX changes in the steady stream, in 1/1000 (each re-prices every product in one
-     *                   currency: the expensive event)
+     * Shares of the expensive events in the steady stream, in 1/1000. An FX change re-prices every product in one
+     * currency; a promotion change re-prices one category in one region. The rest is stock changes (75 %), product
+     * upserts (21 %) and deletions (4 %).
      */
-    public DemoEventGenerator(int products, List<String> regions, long seed, int fxPerMille) {
+    public record Mix(int fxPerMille, int promotionPerMille) {
+        public Mix {
+            if (fxPerMille < 0 || promotionPerMille < 0 || fxPerMille + promotionPerMille > 1000) {
+                throw new IllegalArgumentException("fxPerMille=" + fxPerMille + " and promotionPerMille="
+                        + promotionPerMille + " must be >= 0 with a sum <= 1000");
+            }
+        }
+    }
+
+    public DemoEventGenerator(int products, List<String> regions, long seed, Mix mix) {
         if (products < 1) {
             throw new IllegalArgumentException("products=" + products + " < 1");
-        }
-        if (fxPerMille < 0 || fxPerMille > 1000) {
-            throw new IllegalArgumentException("fxPerMille=" + fxPerMille + " is outside 0..1000");
         }
         this.products = products;
         this.regions = List.copyOf(regions);
         this.random = new SplittableRandom(seed);
-        this.fxPerMille = fxPerMille;
+        this.mix = mix;
     }
 
     public static String sku(int i) {
@@ -69,25 +76,25 @@ public final class DemoEventGenerator {
     /** One event of the steady mix. */
     public OffersEvent next() {
         int r = random.nextInt(1000);
-        if (r < fxPerMille) {
+        if (r < mix.fxPerMille()) {
             int c = random.nextInt(CURRENCIES.length);
             long rate = RATES[c] + random.nextLong(-RATES[c] / 50, RATES[c] / 50 + 1);
             return new OffersEvent.FxRateChanged(CURRENCIES[c], rate, MINOR_UNITS[c]);
         }
-        int p = (r - fxPerMille) * 100 / Math.max(1, 1000 - fxPerMille);
-        if (p < 60) {
+        if (r < mix.fxPerMille() + mix.promotionPerMille()) {
+            String promoId = String.format("PROMO-%03d", random.nextInt(PROMOTIONS));
+            return random.nextInt(3) < 2
+                    ? new OffersEvent.PromotionUpserted(promoId, category(), region(), random.nextInt(1, 61))
+                    : new OffersEvent.PromotionEnded(promoId);
+        }
+        int p = random.nextInt(100);
+        if (p < 75) {
             return new OffersEvent.StockChanged(sku(random.nextInt(products)), region(),
                     random.nextInt(10) == 0 ? 0 : random.nextInt(1, 200));
-        } else if (p < 78) {
+        } else if (p < 96) {
             return product(random.nextInt(products));
-        } else if (p < 81) {
-            return new OffersEvent.ProductDeleted(sku(random.nextInt(products)));
-        } else if (p < 94) {
-            return new OffersEvent.PromotionUpserted(String.format("PROMO-%03d", random.nextInt(PROMOTIONS)),
-                    category(), region(), random.nextInt(1, 61));
-        } else {
-            return new OffersEvent.PromotionEnded(String.format("PROMO-%03d", random.nextInt(PROMOTIONS)));
         }
+        return new OffersEvent.ProductDeleted(sku(random.nextInt(products)));
     }
 
     private OffersEvent product(int i) {

@@ -55,6 +55,7 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         counters.onEvent();
         emitter.startEvent(record.timestamp());
         logic.apply(event, combination -> emitter.offer(logic.key(combination), logic.compute(combination)));
+        counters.onEventDone();
     }
 
     /** Supplies the processor together with the stores it needs, so the topology connects them. */

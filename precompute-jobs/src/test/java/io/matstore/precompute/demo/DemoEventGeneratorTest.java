@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class DemoEventGeneratorTest {
     private static List<OffersEvent> events(long seed) {
-        DemoEventGenerator g = new DemoEventGenerator(100, List.of("us", "eu"), seed, 20);
+        DemoEventGenerator g = new DemoEventGenerator(100, List.of("us", "eu"), seed, new DemoEventGenerator.Mix(20, 150));
         List<OffersEvent> out = new ArrayList<>();
         g.catalogue(out::add);
         for (int i = 0; i < 5_000; i++) {

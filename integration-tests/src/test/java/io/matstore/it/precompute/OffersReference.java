@@ -1,0 +1,100 @@
+package io.matstore.it.precompute;
+
+import io.matstore.precompute.offers.OffersEvent;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An independent, deliberately plain reading of shared/views/offers.md: fold the events into maps, then compute
+ * every response of the final state with BigInteger. Shares no code with the job's logic or pricing; the job and
+ * this must agree key for key.
+ */
+final class OffersReference {
+    /** The fields of one response, as the spec lists them. */
+    record Offer(String sku, String region, String currency, String tier, String title, String category,
+                 long priceMinor, int minorUnits, String promoId, int percentOff, int quantity, boolean inStock) {
+    }
+
+    private record Product(String title, String category, long cents) {
+    }
+
+    private record Promo(String category, String region, int percent) {
+    }
+
+    private record Rate(long micros, int minorUnits) {
+    }
+
+    private final List<String> regions;
+    private final Map<String, Product> products = new HashMap<>();
+    private final Map<List<String>, Integer> stock = new HashMap<>();
+    private final Map<String, Promo> promos = new HashMap<>();
+    private final Map<String, Rate> rates = new TreeMap<>();
+
+    OffersReference(List<String> regions) {
+        this.regions = regions;
+        rates.put("USD", new Rate(1_000_000L, 2));
+    }
+
+    void apply(OffersEvent event) {
+        if (event instanceof OffersEvent.ProductUpserted e) {
+            products.put(e.sku(), new Product(e.title(), e.category(), e.basePriceUsdCents()));
+        } else if (event instanceof OffersEvent.ProductDeleted e) {
+            products.remove(e.sku());
+        } else if (event instanceof OffersEvent.StockChanged e) {
+            stock.put(List.of(e.sku(), e.region()), e.quantity());
+        } else if (event instanceof OffersEvent.PromotionUpserted e) {
+            promos.put(e.promoId(), new Promo(e.category(), e.region(), e.percentOff()));
+        } else if (event instanceof OffersEvent.PromotionEnded e) {
+            promos.remove(e.promoId());
+        } else if (event instanceof OffersEvent.FxRateChanged e) {
+            rates.put(e.currency(), new Rate(e.usdRateMicros(), e.minorUnits()));
+        }
+    }
+
+    /** Every response of the final state, by (sku, region, currency, tier). */
+    Map<List<String>, Offer> responses() {
+        Map<List<String>, Offer> out = new HashMap<>();
+        for (Map.Entry<String, Product> p : products.entrySet()) {
+            for (String region : regions) {
+                String promoId = "";
+                int percent = 0;
+                for (Map.Entry<String, Promo> promo : promos.entrySet()) {
+                    Promo v = promo.getValue();
+                    if (!v.category().equals(p.getValue().category()) || !v.region().equals(region)) {
+                        continue;
+                    }
+                    if (v.percent() > percent || (v.percent() == percent && Arrays.compareUnsigned(
+                            promo.getKey().getBytes(StandardCharsets.UTF_8),
+                            promoId.getBytes(StandardCharsets.UTF_8)) < 0)) {
+                        promoId = promo.getKey();
+                        percent = v.percent();
+                    }
+                }
+                int quantity = stock.getOrDefault(List.of(p.getKey(), region), 0);
+                for (Map.Entry<String, Rate> rate : rates.entrySet()) {
+                    for (String tier : List.of("standard", "gold")) {
+                        int bps = tier.equals("gold") ? 500 : 0;
+                        BigInteger n = BigInteger.valueOf(p.getValue().cents())
+                                .multiply(BigInteger.valueOf(100 - percent))
+                                .multiply(BigInteger.valueOf(10_000 - bps))
+                                .multiply(BigInteger.valueOf(rate.getValue().micros()))
+                                .multiply(BigInteger.TEN.pow(rate.getValue().minorUnits()));
+                        BigInteger d = new BigInteger("100").multiply(new BigInteger("10000"))
+                                .multiply(new BigInteger("1000000")).multiply(new BigInteger("100"));
+                        long price = n.multiply(BigInteger.TWO).add(d).divide(d.multiply(BigInteger.TWO))
+                                .longValueExact();
+                        out.put(List.of(p.getKey(), region, rate.getKey(), tier), new Offer(p.getKey(), region,
+                                rate.getKey(), tier, p.getValue().title(), p.getValue().category(), price,
+                                rate.getValue().minorUnits(), promoId, percent, quantity, quantity > 0));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
