@@ -26,7 +26,7 @@ final class DemoPublisher implements AutoCloseable {
 
     DemoPublisher(String bootstrapServers, String topic, int products, List<String> regions, int ratePerSecond,
                   long durationSeconds) {
-        DemoEventGenerator generator = new DemoEventGenerator(products, regions, 1L, 5);
+        DemoEventGenerator generator = new DemoEventGenerator(products, regions, 1L, new DemoEventGenerator.Mix(5, 50));
         thread = new Thread(() -> publish(bootstrapServers, topic, generator, ratePerSecond, durationSeconds),
                 "demo-publisher");
         thread.setDaemon(true);

@@ -14,9 +14,9 @@ import java.util.TreeMap;
  * every response of the final state with BigInteger. Shares no code with the job's logic or pricing; the job and
  * this must agree key for key.
  */
-final class OffersReference {
+public final class OffersReference {
     /** The fields of one response, as the spec lists them. */
-    record Offer(String sku, String region, String currency, String tier, String title, String category,
+    public record Offer(String sku, String region, String currency, String tier, String title, String category,
                  long priceMinor, int minorUnits, String promoId, int percentOff, int quantity, boolean inStock) {
     }
 
@@ -35,12 +35,12 @@ final class OffersReference {
     private final Map<String, Promo> promos = new HashMap<>();
     private final Map<String, Rate> rates = new TreeMap<>();
 
-    OffersReference(List<String> regions) {
+    public OffersReference(List<String> regions) {
         this.regions = regions;
         rates.put("USD", new Rate(1_000_000L, 2));
     }
 
-    void apply(OffersEvent event) {
+    public void apply(OffersEvent event) {
         if (event instanceof OffersEvent.ProductUpserted e) {
             products.put(e.sku(), new Product(e.title(), e.category(), e.basePriceUsdCents()));
         } else if (event instanceof OffersEvent.ProductDeleted e) {
@@ -57,7 +57,7 @@ final class OffersReference {
     }
 
     /** Every response of the final state, by (sku, region, currency, tier). */
-    Map<List<String>, Offer> responses() {
+    public Map<List<String>, Offer> responses() {
         Map<List<String>, Offer> out = new HashMap<>();
         for (Map.Entry<String, Product> p : products.entrySet()) {
             for (String region : regions) {
