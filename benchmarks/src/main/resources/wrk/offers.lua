@@ -1,0 +1,34 @@
+-- wrk script for the serving load run (ServingLoadRun writes it to a temp file and passes the arguments):
+--   wrk -t1 -c64 -d15s -s offers.lua http://127.0.0.1:PORT -- <skus> <mode> [etag]
+-- mode "keys": GET a random (sku, region, tier) among the first <skus> products, currency USD.
+-- mode "etag": GET SKU-000000/us/USD/standard with If-None-Match: <etag> (every answer a 304).
+-- mode "fixed": GET / (the fixed-body floor server ignores the path).
+local skus, mode, etag
+local regions = {"us", "eu", "uk", "jp"}
+local tiers = {"standard", "gold"}
+
+function init(args)
+  skus = tonumber(args[1])
+  mode = args[2]
+  etag = args[3]
+  math.randomseed(os.time())
+end
+
+function request()
+  if mode == "fixed" then
+    return wrk.format("GET", "/")
+  elseif mode == "etag" then
+    return wrk.format("GET", "/v1/views/offers?sku=SKU-000000&region=us&currency=USD&tier=standard",
+      {["If-None-Match"] = etag})
+  end
+  local path = string.format("/v1/views/offers?sku=SKU-%06d&region=%s&currency=USD&tier=%s",
+    math.random(0, skus - 1), regions[math.random(1, 4)], tiers[math.random(1, 2)])
+  return wrk.format("GET", path)
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT requests=%d duration_us=%d status_errors=%d socket_errors=%d p50_us=%d p99_us=%d p999_us=%d\n",
+    summary.requests, summary.duration, summary.errors.status, errors,
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9)))
+end
