@@ -294,6 +294,41 @@ class ResponseStoreIngestTest {
     }
 
     @Test
+    void shouldBringARepeatedlyReadKeyNearWhenTheViewIsLargerThanTheNearCache() throws Exception {
+        ViewDescriptor view = newView();
+        StoreConfig small = StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(16, 16 * 1024);
+        try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
+             VersionedResponseStore store = ResponseStores.open(small)) {
+            for (int i = 0; i < 200; i++) {
+                topic.put(i, 1, 200);
+            }
+            topic.flush();
+            store.addVersion(view, ALL);
+            caughtUp(store, view);
+            ViewReader reader = store.version(view.name(), 1);
+            var internal = ((DefaultResponseStore) store).versionStore(view.name(), 1);
+            int cold = -1;
+            for (int i = 199; i >= 0 && cold < 0; i--) {
+                long hitsBefore = store.status(view.name(), 1).nearCacheHits();
+                assertThat(read(reader, topic.key(i))).isEqualTo(topic.envelope(i, 1, 200));
+                if (store.status(view.name(), 1).nearCacheHits() == hitsBefore) {
+                    cold = i;
+                }
+            }
+            assertThat(cold).as("a key only RocksDB holds").isNotNegative();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long hitsBefore;
+            do {
+                assertThat(System.nanoTime()).as("key %d brought near", cold).isLessThan(deadline);
+                hitsBefore = store.status(view.name(), 1).nearCacheHits();
+                assertThat(read(reader, topic.key(cold))).isEqualTo(topic.envelope(cold, 1, 200));
+                Thread.sleep(5);
+            } while (store.status(view.name(), 1).nearCacheHits() == hitsBefore);
+            assertThat(internal.nearCacheEntries()).isLessThanOrEqualTo(16);
+        }
+    }
+
+    @Test
     void shouldRefuseToDropTheCurrentVersionAndRejectReassignment() throws Exception {
         ViewDescriptor view = newView();
         try (VersionedResponseStore store = open()) {

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * every counter after {@code 10 × capacity} additions so that old popularity fades (as in TinyLFU).
  *
  * <p>Updated by many reader threads without synchronisation: a lost increment only makes a count slightly low, which
- * a sketch tolerates. Allocation-free; memory is {@code 4 × nextPowerOfTwo(capacity)} bytes.
+ * a sketch tolerates. Allocation-free; memory is {@code 4 × nextPowerOfTwo(8 × capacity)} bytes.
  */
 final class FrequencySketch {
     private static final int DEPTH = 4;
@@ -20,7 +20,7 @@ final class FrequencySketch {
     private int additions;
 
     FrequencySketch(long capacity) {
-        int width = Integer.highestOneBit((int) Math.min(1 << 26, Math.max(1024, capacity * 2)) - 1) << 1;
+        int width = Integer.highestOneBit((int) Math.min(1 << 26, Math.max(4096, capacity * 8)) - 1) << 1;
         counters = new byte[DEPTH * width];
         mask = width - 1;
         sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(1024, capacity * 10));

@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * which reads a promoted key's value from RocksDB itself, so a promotion can never install an outdated value.
  */
 final class HotKeyPolicy {
-    static final int SAMPLES = 8;
+    static final int SAMPLES = 16;
 
     private final NearCache nearCache;
     private final FrequencySketch sketch;

@@ -181,6 +181,11 @@ public final class VersionStore implements ViewReader {
         return nearCache.distrustReason();
     }
 
+    /** Entries in the near-cache now. */
+    public long nearCacheEntries() {
+        return nearCache.entries();
+    }
+
     Map<Integer, Long> storedOffsets() {
         return rocks.offsets();
     }
