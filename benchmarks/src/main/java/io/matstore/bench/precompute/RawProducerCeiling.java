@@ -1,0 +1,49 @@
+package io.matstore.bench.precompute;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The ceiling: how many records of the view's size one plain KafkaProducer loop writes per second to the same broker
+ * on the same machine (kafka-producer-perf-test style), with the job's producer settings (acks=all, idempotent,
+ * linger 5 ms, 256 KiB batches, lz4). Values are real envelopes taken from the view, so size and compressibility
+ * match.
+ */
+final class RawProducerCeiling {
+    private RawProducerCeiling() {
+    }
+
+    /** @return records per second */
+    static double run(String bootstrap, String topic, List<byte[]> keys, List<byte[]> values, int records) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, keys.get(i % keys.size()), values.get(i % values.size())),
+                        (m, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (failure.get() != null) {
+            throw new IllegalStateException("raw producer failed", failure.get());
+        }
+        return records / seconds;
+    }
+}
