@@ -143,7 +143,9 @@ public final class ServingConfig {
             }
         }
         applyEnvironment(raw, environment, DEF.names());
-        String views = raw.getOrDefault(VIEWS, (String) DEF.defaultValues().get(VIEWS));
+        @SuppressWarnings("unchecked")
+        List<String> defaultViews = (List<String>) DEF.defaultValues().get(VIEWS);
+        String views = raw.getOrDefault(VIEWS, String.join(",", defaultViews));
         for (String view : views.split(",")) {
             String v = view.trim();
             List<String> names = VIEW_DEF.names().stream().map(n -> "view." + v + "." + n).toList();
