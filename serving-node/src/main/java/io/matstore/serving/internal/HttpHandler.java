@@ -1,14 +1,13 @@
 package io.matstore.serving.internal;
 
-import io.matstore.store.ViewReader;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -35,6 +34,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHandler.class);
     private static final String VIEWS_PREFIX = "/v1/views/";
     private static final String BATCH_SUFFIX = "/batch";
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     public static final AsciiString PIN_HEADER = AsciiString.cached("x-matstore-pin-version");
 
     private static final int IDLE = 0;
@@ -148,6 +148,10 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             error(ctx, route, 413, "body_too_large", "Content-Length=" + length + " > " + "serving.max.body.bytes="
                     + node.config().maxBodyBytes(), false, "", start, true);
             return;
+        }
+        if (HttpUtil.is100ContinueExpected(req)) {
+            // curl and others wait for this before sending a body over 1 KiB
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
         }
         state = COLLECT_BODY;
         body = ctx.alloc().buffer();
