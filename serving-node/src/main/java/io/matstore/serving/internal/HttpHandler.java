@@ -139,7 +139,14 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!isBatch) {
-            ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
+            try {
+                ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
+            } catch (RuntimeException e) {
+                // a bug, not a store failure (those fall back inside): answer, and keep the shedder's count right
+                LOG.warn("internal error answering {}", uri, e);
+                answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e), keepAlive, ""),
+                        500);
+            }
             write(ctx, route, answer.buf, answer.status, keepAlive, start, true);
             return;
         }
@@ -178,7 +185,13 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                 String lines = body.toString(StandardCharsets.ISO_8859_1);
                 releaseBody();
                 state = IDLE;
-                batch.lookup(batchRoute, batchRequest, lines, batchKeepAlive, ctx.alloc(), answer);
+                try {
+                    batch.lookup(batchRoute, batchRequest, lines, batchKeepAlive, ctx.alloc(), answer);
+                } catch (RuntimeException e) {
+                    LOG.warn("internal error answering a batch of {}", batchRoute.name(), e);
+                    answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e),
+                            batchKeepAlive, ""), 500);
+                }
                 write(ctx, batchRoute, answer.buf, answer.status, batchKeepAlive, batchStartNanos, true);
             } else if (state == DISCARD_BODY) {
                 state = IDLE;
