@@ -58,8 +58,8 @@ public final class ServingConfig {
                     "Views this node serves; each needs a current version in the store to be ready.")
             .define(IO_THREADS, Type.INT, 0, Range.between(0, 256), Importance.MEDIUM,
                     "Event-loop threads; 0 = Netty's default (2 x cores).")
-            .define(TRANSPORT, Type.STRING, "auto", ConfigDef.ValidString.in("auto", "epoll", "nio"),
-                    Importance.LOW, "auto = epoll where its native library loads, else NIO.")
+            .define(TRANSPORT, Type.STRING, "auto", ConfigDef.ValidString.in("auto", "epoll", "io_uring", "nio"),
+                    Importance.LOW, "auto = epoll where its native library loads, else NIO; io_uring only when asked.")
             .define(MAX_INITIAL_LINE_BYTES, Type.INT, 4096, Range.between(256, 65536), Importance.MEDIUM,
                     "Longest request line; longer gets 414 and the connection is closed.")
             .define(MAX_HEADER_BYTES, Type.INT, 8192, Range.between(1024, 65536), Importance.MEDIUM,
@@ -143,7 +143,9 @@ public final class ServingConfig {
             }
         }
         applyEnvironment(raw, environment, DEF.names());
-        String views = raw.getOrDefault(VIEWS, (String) DEF.defaultValues().get(VIEWS));
+        @SuppressWarnings("unchecked")
+        List<String> defaultViews = (List<String>) DEF.defaultValues().get(VIEWS);
+        String views = raw.getOrDefault(VIEWS, String.join(",", defaultViews));
         for (String view : views.split(",")) {
             String v = view.trim();
             List<String> names = VIEW_DEF.names().stream().map(n -> "view." + v + "." + n).toList();

@@ -6,6 +6,7 @@ import io.matstore.serving.internal.NodeContext;
 import io.matstore.serving.internal.ServerChannelInitializer;
 import io.matstore.serving.internal.ServingMetrics;
 import io.matstore.serving.internal.StatusMonitor;
+import io.matstore.serving.internal.Transport;
 import io.matstore.serving.internal.ViewRoute;
 import io.matstore.store.ResponseStore;
 import io.netty.bootstrap.ServerBootstrap;
@@ -13,14 +14,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -85,15 +79,8 @@ public final class ServingNode implements AutoCloseable {
         NodeContext node = new NodeContext(store, config, routes.toArray(new ViewRoute[0]), metrics, shedder,
                 monitor, clock::millis);
 
-        boolean epoll = !"nio".equals(config.transport()) && Epoll.isAvailable();
-        if ("epoll".equals(config.transport()) && !epoll) {
-            throw new IllegalStateException("serving.transport=epoll but epoll is unavailable: "
-                    + Epoll.unavailabilityCause());
-        }
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class
-                : NioServerSocketChannel.class;
-        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        Transport transport = Transport.choose(config.transport());
+        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "matstore-status-refresh");
             t.setDaemon(true);
@@ -102,7 +89,7 @@ public final class ServingNode implements AutoCloseable {
         try {
             server = new ServerBootstrap()
                     .group(group)
-                    .channel(channel)
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -118,7 +105,7 @@ public final class ServingNode implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         port = ((InetSocketAddress) server.localAddress()).getPort();
         LOG.info("serving {} on {}:{} ({})", config.views().stream().map(ViewSettings::view).toList(),
-                config.host(), port, epoll ? "epoll" : "nio");
+                config.host(), port, transport.name());
         return port;
     }
 

@@ -73,4 +73,23 @@ class BatchLookupHttpTest {
         assertThat(r.body()).startsWith("{\"view\":\"offers\",\"version\":2,\"items\":[{\"status\":200,\"value\":"
                 + MUG_JSON).contains("\"stale\":true,\"freshness\":\"read-error-fallback\"");
     }
+
+    @Test
+    void shouldAnswer100ContinueBeforeTheBodyWhenAsked() throws Exception {
+        String body = MUG_QUERY + "\n";
+        String head = "POST /v1/views/offers/batch HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
+                + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", f.port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] interim = new byte["HTTP/1.1 100 Continue\r\n\r\n".length()];
+            new java.io.DataInputStream(s.getInputStream()).readFully(interim);
+            assertThat(new String(interim, java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+
+            s.getOutputStream().write(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String reply = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(reply).startsWith("HTTP/1.1 200 OK").contains("{\"status\":200,\"value\":" + MUG_JSON);
+        }
+    }
 }

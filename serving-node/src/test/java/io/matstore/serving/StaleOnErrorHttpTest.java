@@ -110,4 +110,16 @@ class StaleOnErrorHttpTest {
 
         assertThat(f.get("/v1/views/offers?" + MUG_QUERY).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void shouldTreatACorruptEnvelopeLikeAFailedRead() throws Exception {
+        f.v1.put(io.matstore.schemas.KeyCodec.encode(OffersContract.V1, "BAD", "eu", "EUR", "gold"),
+                new byte[] {(byte) 0xff, (byte) 0xff, 0x7f, 0x7f, 1, 2});
+
+        HttpResponse<String> r = f.getText("/v1/views/offers?sku=BAD&region=eu&currency=EUR&tier=gold");
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("\"code\":\"store_unavailable\"");
+        assertThat(f.get("/v1/views/offers?" + MUG_QUERY).statusCode()).isEqualTo(200);
+    }
 }

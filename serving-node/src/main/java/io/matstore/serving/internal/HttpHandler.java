@@ -1,14 +1,13 @@
 package io.matstore.serving.internal;
 
-import io.matstore.store.ViewReader;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -35,6 +34,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHandler.class);
     private static final String VIEWS_PREFIX = "/v1/views/";
     private static final String BATCH_SUFFIX = "/batch";
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     public static final AsciiString PIN_HEADER = AsciiString.cached("x-matstore-pin-version");
 
     private static final int IDLE = 0;
@@ -139,7 +139,14 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!isBatch) {
-            ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
+            try {
+                ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
+            } catch (RuntimeException e) {
+                // a bug, not a store failure (those fall back inside): answer, and keep the shedder's count right
+                LOG.warn("internal error answering {}", uri, e);
+                answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e), keepAlive, ""),
+                        500);
+            }
             write(ctx, route, answer.buf, answer.status, keepAlive, start, true);
             return;
         }
@@ -148,6 +155,10 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             error(ctx, route, 413, "body_too_large", "Content-Length=" + length + " > " + "serving.max.body.bytes="
                     + node.config().maxBodyBytes(), false, "", start, true);
             return;
+        }
+        if (HttpUtil.is100ContinueExpected(req)) {
+            // curl and others wait for this before sending a body over 1 KiB
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
         }
         state = COLLECT_BODY;
         body = ctx.alloc().buffer();
@@ -174,7 +185,13 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                 String lines = body.toString(StandardCharsets.ISO_8859_1);
                 releaseBody();
                 state = IDLE;
-                batch.lookup(batchRoute, batchRequest, lines, batchKeepAlive, ctx.alloc(), answer);
+                try {
+                    batch.lookup(batchRoute, batchRequest, lines, batchKeepAlive, ctx.alloc(), answer);
+                } catch (RuntimeException e) {
+                    LOG.warn("internal error answering a batch of {}", batchRoute.name(), e);
+                    answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e),
+                            batchKeepAlive, ""), 500);
+                }
                 write(ctx, batchRoute, answer.buf, answer.status, batchKeepAlive, batchStartNanos, true);
             } else if (state == DISCARD_BODY) {
                 state = IDLE;

@@ -71,7 +71,6 @@ public final class ViewResponder {
         ByteBuf out;
         ByteBuf envelope;
         int envelopeStart;
-        int bodyLength;
         if (json) {
             int n = readIntoScratch(reader, key);
             if (n == ViewReader.NOT_FOUND) {
@@ -90,6 +89,19 @@ public final class ViewResponder {
             envelope = out;
             envelopeStart = HEADROOM;
         }
+        try {
+            compose(route, envelope, envelopeStart, out, json, ifNoneMatch, keepAlive, freshness, nowMillis);
+        } catch (RuntimeException e) {
+            // a corrupt envelope reads out of bounds: the caller treats it like a failed read
+            out.release();
+            throw e;
+        }
+        return out;
+    }
+
+    private void compose(ViewRoute route, ByteBuf envelope, int envelopeStart, ByteBuf out, boolean json,
+                         CharSequence ifNoneMatch, boolean keepAlive, int freshness, long nowMillis) {
+        int bodyLength;
         int table = Envelope.table(envelope, envelopeStart);
         long hash = Envelope.contentHash(envelope, table);
         long computedAtMicros = Envelope.computedAtMicros(envelope, table);
@@ -110,7 +122,6 @@ public final class ViewResponder {
         int h = headers.readableBytes();
         out.setBytes(HEADROOM - h, headers, 0, h);
         out.readerIndex(HEADROOM - h);
-        return out;
     }
 
     /**

@@ -1,0 +1,127 @@
+package io.matstore.bench.serving;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import io.matstore.schemas.KeyCodec;
+import io.matstore.schemas.ResponseEnvelopes;
+import io.matstore.schemas.offers.OffersContract;
+import io.matstore.schemas.offers.fb.OfferResponse;
+import io.matstore.serving.ViewSettings;
+import io.matstore.serving.internal.JsonRenderers;
+import io.matstore.serving.internal.QueryKey;
+import io.matstore.serving.internal.ServingMetrics;
+import io.matstore.serving.internal.ViewResponder;
+import io.matstore.serving.internal.ViewRoute;
+import io.matstore.store.ViewReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The serving node's request hot path, as {@code ViewLookup} runs it for a GET: scan the query and build the
+ * canonical key into the reused direct buffer, read the envelope through a {@link ViewReader} into a pooled direct
+ * ByteBuf (one copy), compose status line and headers in front of it (or render JSON), record the latency meter,
+ * release the buffer (the socket write would). Expect ~0 B/op under {@code -prof gc}.
+ *
+ * <p>Run: {@code ./mvnw -B -q -o -Pbench -pl benchmarks package && java -jar benchmarks/target/benchmarks.jar
+ * ServingHotPathBenchmark -prof gc}
+ *
+ * <p>The benchmark threads are Netty {@code FastThreadLocalThread}s ({@link EventLoopThreadsExecutor}), as the
+ * server's event loops are: Netty's pooled allocator keeps its per-thread caches only on those. Leak detection is off
+ * in the fork, as it should be in production: at its default level it samples ~1 buffer in 128 with a stack trace.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Djmh.executor=CUSTOM",
+        "-Djmh.executor.class=io.matstore.bench.serving.EventLoopThreadsExecutor",
+        "-Dio.netty.leakDetection.level=disabled"})
+public class ServingHotPathBenchmark {
+    private static final String URI = "/v1/views/offers?sku=SKU-12345&region=eu&currency=EUR&tier=gold";
+    private static final String IF_NONE_MATCH = "\"0123456789abcdef\"";
+
+    /** flatbuffers: the envelope as is; json: rendered; not_modified: If-None-Match hits, 304 without body. */
+    @Param({"flatbuffers", "json", "not_modified"})
+    public String answer;
+
+    private final QueryKey query = new QueryKey();
+    private final ByteBuffer key = ByteBuffer.allocateDirect(KeyCodec.MAX_KEY_BYTES);
+    private final ViewResponder responder = new ViewResponder();
+    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private ViewRoute route;
+    private ViewReader reader;
+    private boolean json;
+    private String ifNoneMatch;
+    private long now;
+
+    @Setup
+    public void setUp() {
+        FlatBufferBuilder b = new FlatBufferBuilder(256);
+        int r = OfferResponse.createOfferResponse(b, b.createString("SKU-12345"), b.createString("eu"),
+                b.createString("EUR"), b.createString("gold"), b.createString("Stoneware mug, 350 ml"),
+                b.createString("kitchen"), 1022L, 2, b.createString("P-9"), 10, 3, true);
+        b.finish(r);
+        byte[] k = KeyCodec.encode(OffersContract.V1, "SKU-12345", "eu", "EUR", "gold");
+        byte[] envelope = ResponseEnvelopes.encode(OffersContract.V1, k, 0x0123456789abcdefL,
+                1_800_000_000_000_000L, b.sizedByteArray());
+        reader = new SingleEntryViewReader(OffersContract.V1, k, envelope);
+        ServingMetrics metrics = new ServingMetrics();
+        route = new ViewRoute(new ViewSettings("offers", 30_000, 1, 30, 600),
+                JsonRenderers.builtIn().forView("offers"), metrics.forView("offers"));
+        json = answer.equals("json");
+        ifNoneMatch = answer.equals("not_modified") ? IF_NONE_MATCH : null;
+        now = 1_800_000_005_000L;
+    }
+
+    @Benchmark
+    public int lookup() {
+        long start = System.nanoTime();
+        int pathEnd = URI.indexOf('?');
+        query.scan(URI, pathEnd + 1, URI.length());
+        if (query.build(reader.descriptor(), key) != QueryKey.OK) {
+            throw new IllegalStateException("bad query");
+        }
+        int freshness = route.freshnessOf(1);
+        ByteBuf out = responder.respond(alloc, route, reader, key, json, ifNoneMatch, true, freshness, now);
+        int length = out.readableBytes();
+        out.release();
+        route.meters().record(responder.status(), System.nanoTime() - start);
+        return length;
+    }
+
+    /** The parts alone, to place any allocation: key building. */
+    @Benchmark
+    public int keyOnly() {
+        query.scan(URI, URI.indexOf('?') + 1, URI.length());
+        return query.build(reader.descriptor(), key);
+    }
+
+    /** The parts alone: one pooled buffer, allocated and released. */
+    @Benchmark
+    public int bufferOnly() {
+        ByteBuf out = alloc.directBuffer(ViewResponder.HEADROOM + 1024);
+        int c = out.internalNioBuffer(ViewResponder.HEADROOM, 512).remaining();
+        out.release();
+        return c;
+    }
+
+    /** The parts alone: the latency meter. */
+    @Benchmark
+    public void meterOnly() {
+        route.meters().record(200, 1234);
+    }
+}
