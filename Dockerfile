@@ -15,6 +15,9 @@ WORKDIR /var/lib/matstore
 COPY --from=build /src/launcher/target/lib/ /opt/matstore/lib/
 # The same flags as the root pom's matstore.jvm.flags (Chronicle Map's exports/opens; analytics off).
 ENV MATSTORE_JVM_FLAGS="--add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true"
+# Netty leak detection off in running nodes (it samples buffers with a stack trace on the request path); JAVA_OPTS
+# may turn it back on.
+ENV JAVA_OPTS="-Dio.netty.leakDetection.level=disabled"
 USER matstore
 ENTRYPOINT ["sh", "-c", "exec java $MATSTORE_JVM_FLAGS $JAVA_OPTS -cp '/opt/matstore/lib/*' io.matstore.launcher.MatstoreMain \"$@\"", "matstore"]
 CMD ["--help"]

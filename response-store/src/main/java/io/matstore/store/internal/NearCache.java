@@ -121,8 +121,11 @@ final class NearCache implements AutoCloseable {
 
     private static ChronicleMapBuilder<ByteBuffer, ByteBuffer> builder(StoreConfig config, Path file) {
         // Slack over the enforced capacity: Chronicle sizes segments from these and refuses puts into a full one.
+        // Chronicle's own exit hook would close the map before the application's shutdown hook closes the store,
+        // and then the clean marker could never be written: a Ctrl-C'd node would restart cold. The store closes it.
         return ChronicleMap.of(ByteBuffer.class, ByteBuffer.class)
                 .name(file.getParent().getFileName() + "-nearcache")
+                .skipCloseOnExitHook(true)
                 .entries(config.nearCacheEntries() + config.nearCacheEntries() / 4 + 64)
                 .averageKeySize(config.averageKeyBytes())
                 .averageValueSize(config.averageValueBytes() * 1.25);

@@ -9,14 +9,10 @@ import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewReader;
 import io.matstore.store.ViewTopic;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -61,9 +57,10 @@ class CrashRecoveryTest {
         Set<Long> distinctTotals = new java.util.HashSet<>();
         try {
             for (int kill = 0; kill < KILLS; kill++) {
-                Process child = startChild(view, kill);
+                Process child = IngestingChildProcess.start(KAFKA.bootstrapServers(), dataDir, work, view, PARTITIONS, kill,
+                        false);
                 try {
-                    awaitReady(kill, child);
+                    IngestingChildProcess.awaitReady(work, kill, child);
                     Thread.sleep(random.nextInt(1000)); // the random moment of the kill, while ingesting
                 } finally {
                     child.destroyForcibly();
@@ -148,48 +145,6 @@ class CrashRecoveryTest {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private Process startChild(ViewDescriptor view, int run) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.add("-Xmx256m");
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.") || arg.startsWith("--enable-native-access")
-                    || arg.startsWith("--sun-misc-unsafe-memory-access")) {
-                command.add(arg);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(IngestingChild.class.getName());
-        command.add(dataDir.toString());
-        command.add(KAFKA.bootstrapServers());
-        command.add(view.name());
-        command.add(Integer.toString(PARTITIONS));
-        command.add(readyFile(run).toString());
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve("child-" + run + ".log").toFile()).start();
-    }
-
-    private Path readyFile(int run) {
-        return work.resolve("ready-" + run);
-    }
-
-    private void awaitReady(int run, Process child) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(readyFile(run))) {
-            if (!child.isAlive()) {
-                throw new AssertionError("child exited with " + child.exitValue() + ": "
-                        + Files.readString(work.resolve("child-" + run + ".log")));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("child not ready in 60 s: "
-                        + Files.readString(work.resolve("child-" + run + ".log")));
-            }
-            Thread.sleep(50);
         }
     }
 }

@@ -11,8 +11,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The process {@link CrashRecoveryTest} kills: opens the store, holds one view version, ingests until killed.
- * Args: dataDir bootstrapServers viewName partitionCount readyFile.
+ * The process {@link CrashRecoveryTest} kills and {@link CleanShutdownTest} stops: opens the store, holds one view
+ * version, ingests until it is ended. Args: dataDir bootstrapServers viewName partitionCount readyFile closeOnExit.
  */
 public final class IngestingChild {
     private IngestingChild() {
@@ -35,6 +35,9 @@ public final class IngestingChild {
         }
         VersionedResponseStore store = ResponseStores.open(
                 StoreConfig.of(dataDir, args[1]).withNearCache(CrashRecoveryTest.NEAR_CACHE_ENTRIES, 1 << 20));
+        if (Boolean.parseBoolean(args[5])) {
+            Runtime.getRuntime().addShutdownHook(new Thread(store::close, "close-store"));
+        }
         store.addVersion(view, partitions);
         store.makeCurrent(view.name(), 1);
         // Ready once ingest has made progress in this process, so every kill lands while it is applying batches.
@@ -43,6 +46,6 @@ public final class IngestingChild {
             Thread.sleep(5);
         }
         Files.writeString(Path.of(args[4]), "ready");
-        Thread.currentThread().join(); // ingest runs on its own thread until this process is killed
+        Thread.currentThread().join(); // ingest runs on its own thread until this process is ended
     }
 }
