@@ -89,6 +89,11 @@ public final class FixedBodyServer implements AutoCloseable {
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // wrk resets its connections when it stops; nothing to report
+        }
     }
 
     public static void main(String[] args) throws InterruptedException {
