@@ -82,6 +82,8 @@ final class LocalStackCommand implements Callable<Integer> {
         ServingNode node = new ServingNode();
         started.push(node);
         int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, String.valueOf(httpPort))));
+        // Printed before readiness: a restarted node answers from its kept store at once, while it catches up.
+        System.out.println("serving node listening on http://127.0.0.1:" + port + " (ready once caught up)");
 
         started.push(new DemoPublisher(bootstrap, precompute.sourceTopic(), products, precompute.regions(), rate,
                 demoSeconds).start());
@@ -89,6 +91,9 @@ final class LocalStackCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
         while (!node.isReady() && System.nanoTime() < deadline && stop.getCount() > 0) {
             Thread.sleep(200);
+        }
+        if (stop.getCount() == 0) {
+            return 0; // stopped while starting: the shutdown hook closes what was started
         }
         if (!node.isReady()) {
             LOG.error("the serving node is not ready after {} s; see http://127.0.0.1:{}/readyz", readyTimeoutSeconds,
@@ -121,8 +126,11 @@ final class LocalStackCommand implements Callable<Integer> {
     private synchronized void closeAll() {
         while (!started.isEmpty()) {
             AutoCloseable c = started.pop();
+            long start = System.nanoTime();
             try {
                 c.close();
+                LOG.info("stopped {} in {} ms", c.getClass().getSimpleName(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             } catch (Exception e) {
                 LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
             }
