@@ -2,6 +2,7 @@ package io.matstore.precompute;
 
 import io.matstore.precompute.offers.OffersView;
 import io.matstore.schemas.KeyCodec;
+import io.matstore.schemas.offers.OffersContract;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String STATE_DIR = "state.dir";
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String VIEW_VERSION = "view.version";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.LIST, "127.0.0.1:9092", new BootstrapServers(), Importance.HIGH,
@@ -63,7 +65,10 @@ public final class PrecomputeConfig extends AbstractConfig {
             .define(NUM_STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
                     "Stream threads of this instance; more instances share partitions on their own.")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.between(10L, 60_000L), Importance.MEDIUM,
-                    "Transaction commit interval (exactly_once_v2): the floor of end-to-end delay.");
+                    "Transaction commit interval (exactly_once_v2): the floor of end-to-end delay.")
+            .define(VIEW_VERSION, Type.INT, 1, new ViewVersion(), Importance.HIGH,
+                    "Version of the offers view to run: its logic, response schema, application id "
+                            + "(matstore-view-offers-v<N>) and view topic (view.offers.v<N>).");
 
     private PrecomputeConfig(Map<String, String> values) {
         super(DEFINITION, values, false);
@@ -138,8 +143,13 @@ public final class PrecomputeConfig extends AbstractConfig {
         return getLong(COMMIT_INTERVAL_MS);
     }
 
+    public int viewVersion() {
+        return getInt(VIEW_VERSION);
+    }
+
+    /** The offers view at {@link #viewVersion()}. */
     public OffersView offersView() {
-        return new OffersView(sourceTopic(), regions());
+        return new OffersView(sourceTopic(), regions(), viewVersion());
     }
 
     private static Map<String, String> readFile(Path file) {
@@ -193,6 +203,22 @@ public final class PrecomputeConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "host:port[,host:port...]";
+        }
+    }
+
+    /** A version the offers view has. */
+    static final class ViewVersion implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || !OffersContract.versionNumbers().contains((Integer) value)) {
+                throw new ConfigException(name, value, "the offers view has versions "
+                        + OffersContract.versionNumbers());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "one of " + OffersContract.versionNumbers();
         }
     }
 

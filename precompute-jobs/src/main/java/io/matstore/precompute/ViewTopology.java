@@ -5,6 +5,7 @@ import io.matstore.precompute.internal.EventRouter;
 import io.matstore.precompute.internal.Routed;
 import io.matstore.precompute.internal.ViewTaskProcessor;
 import io.matstore.schemas.ViewDescriptor;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -32,12 +33,24 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * dimension event is re-published by the single task that read it, in its order, to every partition.
  */
 public final class ViewTopology {
+    private static final String ENTITIES = "-entities";
+    private static final String DIMENSIONS = "-dimensions";
+
     private ViewTopology() {
     }
 
     /** The Kafka Streams application id of a view: one consumer group and one set of internal topics per version. */
     public static String applicationId(ViewDescriptor view) {
         return "matstore-view-" + view.name() + "-v" + view.version();
+    }
+
+    /**
+     * The internal topics every event of the view passes through between the source and the view task, in the order
+     * entities, dimensions. Kafka Streams names them {@code <application id>-<name given>-repartition}.
+     */
+    public static List<String> repartitionTopics(ViewDescriptor view) {
+        String prefix = applicationId(view) + "-" + view.name();
+        return List.of(prefix + ENTITIES + "-repartition", prefix + DIMENSIONS + "-repartition");
     }
 
     /**
@@ -67,13 +80,13 @@ public final class ViewTopology {
 
         KStream<byte[], byte[]> entities = routes.get(name + "-entity")
                 .mapValues(Routed::value, Named.as(name + "-entity-value"))
-                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-entities"));
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + ENTITIES));
 
         KStream<byte[], byte[]> dimensions = routes.get(name + "-dimension")
                 .mapValues(Routed::value, Named.as(name + "-dimension-value"))
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withStreamPartitioner(new BroadcastPartitioner())
-                        .withName(name + "-dimensions"));
+                        .withName(name + DIMENSIONS));
 
         entities.merge(dimensions, Named.as(name + "-merge"))
                 .process(new ViewTaskProcessor.Supplier<>(view, counters), Named.as(name + "-compute"))

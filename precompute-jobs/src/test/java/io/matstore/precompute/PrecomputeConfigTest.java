@@ -48,6 +48,15 @@ class PrecomputeConfigTest {
                         + "not host:port with port in 1..65535");
         assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of(), Map.of("regions", "us,eu,us")))
                 .hasMessage("Invalid value [us, eu, us] for configuration regions: region \"us\" is listed twice");
+        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of(), Map.of("view.version", "3")))
+                .hasMessage("Invalid value 3 for configuration view.version: the offers view has versions [1, 2]");
+    }
+
+    @Test
+    void shouldRunVersion1UnlessAnotherVersionIsChosen() {
+        assertThat(PrecomputeConfig.defaults().offersView().descriptor().version()).isEqualTo(1);
+        PrecomputeConfig v2 = PrecomputeConfig.load(null, Map.of("MATSTORE_VIEW_VERSION", "2"), Map.of());
+        assertThat(v2.offersView().descriptor().topic()).isEqualTo("view.offers.v2");
     }
 
     @Test

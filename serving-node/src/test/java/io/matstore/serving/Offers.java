@@ -23,7 +23,7 @@ public final class Offers {
             FlatBufferBuilder b = new FlatBufferBuilder(256);
             int r = OfferResponse.createOfferResponse(b, b.createString(sku), b.createString(region),
                     b.createString(currency), b.createString(tier), b.createString(title), b.createString(category),
-                    priceMinor, minorUnits, b.createString(promoId), percentOff, quantity, inStock);
+                    priceMinor, minorUnits, b.createString(promoId), percentOff, quantity, inStock, 0L);
             b.finish(r);
             return ResponseEnvelopes.encode(view, key(view), contentHash, computedAtMicros, b.sizedByteArray());
         }

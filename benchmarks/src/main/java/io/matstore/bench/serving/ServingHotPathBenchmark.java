@@ -73,7 +73,7 @@ public class ServingHotPathBenchmark {
         FlatBufferBuilder b = new FlatBufferBuilder(256);
         int r = OfferResponse.createOfferResponse(b, b.createString("SKU-12345"), b.createString("eu"),
                 b.createString("EUR"), b.createString("gold"), b.createString("Stoneware mug, 350 ml"),
-                b.createString("kitchen"), 1022L, 2, b.createString("P-9"), 10, 3, true);
+                b.createString("kitchen"), 1022L, 2, b.createString("P-9"), 10, 3, true, 0L);
         b.finish(r);
         byte[] k = KeyCodec.encode(OffersContract.V1, "SKU-12345", "eu", "EUR", "gold");
         byte[] envelope = ResponseEnvelopes.encode(OffersContract.V1, k, 0x0123456789abcdefL,

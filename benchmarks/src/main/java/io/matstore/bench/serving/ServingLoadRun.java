@@ -191,7 +191,7 @@ public final class ServingLoadRun {
         FlatBufferBuilder b = new FlatBufferBuilder(256);
         int r = OfferResponse.createOfferResponse(b, b.createString(sku), b.createString(region),
                 b.createString("USD"), b.createString(tier), b.createString("Product " + i),
-                b.createString("cat-" + (i % 50)), 1_000L + i, 2, b.createString(""), 0, i % 100, i % 100 > 0);
+                b.createString("cat-" + (i % 50)), 1_000L + i, 2, b.createString(""), 0, i % 100, i % 100 > 0, 0L);
         b.finish(r);
         return b.sizedByteArray();
     }

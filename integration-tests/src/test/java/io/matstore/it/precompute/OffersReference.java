@@ -10,14 +10,24 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An independent, deliberately plain reading of shared/views/offers.md: fold the events into maps, then compute
- * every response of the final state with BigInteger. Shares no code with the job's logic or pricing; the job and
- * this must agree key for key.
+ * An independent, deliberately plain reading of shared/views/offers.md (v1) and docs/views/offers-v2.md (v2): fold
+ * the events into maps, then compute every response of the final state with BigInteger. Shares no code with the
+ * job's logic or pricing; the job and this must agree key for key.
  */
 public final class OffersReference {
-    /** The fields of one response, as the spec lists them. */
+    /**
+     * The fields of one response, as the spec lists them. {@code listPriceMinor} is v2's field; in v1 it is absent
+     * from the bytes and reads as 0, and the reference says 0.
+     */
     public record Offer(String sku, String region, String currency, String tier, String title, String category,
-                 long priceMinor, int minorUnits, String promoId, int percentOff, int quantity, boolean inStock) {
+                 long priceMinor, int minorUnits, String promoId, int percentOff, int quantity, boolean inStock,
+                 long listPriceMinor) {
+        /** A v1 response (no list price). */
+        public Offer(String sku, String region, String currency, String tier, String title, String category,
+                     long priceMinor, int minorUnits, String promoId, int percentOff, int quantity, boolean inStock) {
+            this(sku, region, currency, tier, title, category, priceMinor, minorUnits, promoId, percentOff, quantity,
+                    inStock, 0L);
+        }
     }
 
     private record Product(String title, String category, long cents) {
@@ -30,14 +40,25 @@ public final class OffersReference {
     }
 
     private final List<String> regions;
+    private final int version;
     private final Map<String, Product> products = new HashMap<>();
     private final Map<List<String>, Integer> stock = new HashMap<>();
     private final Map<String, Promo> promos = new HashMap<>();
     private final Map<String, Rate> rates = new TreeMap<>();
 
-    public OffersReference(List<String> regions) {
+    /** @param version 1 or 2 */
+    public OffersReference(List<String> regions, int version) {
+        if (version != 1 && version != 2) {
+            throw new IllegalArgumentException("the reference knows offers v1 and v2, not v" + version);
+        }
         this.regions = regions;
+        this.version = version;
         rates.put("USD", new Rate(1_000_000L, 2));
+    }
+
+    /** Version 1. */
+    public OffersReference(List<String> regions) {
+        this(regions, 1);
     }
 
     public void apply(OffersEvent event) {
@@ -79,22 +100,28 @@ public final class OffersReference {
                 for (Map.Entry<String, Rate> rate : rates.entrySet()) {
                     for (String tier : List.of("standard", "gold")) {
                         int bps = tier.equals("gold") ? 500 : 0;
-                        BigInteger n = BigInteger.valueOf(p.getValue().cents())
-                                .multiply(BigInteger.valueOf(100 - percent))
-                                .multiply(BigInteger.valueOf(10_000 - bps))
-                                .multiply(BigInteger.valueOf(rate.getValue().micros()))
-                                .multiply(BigInteger.TEN.pow(rate.getValue().minorUnits()));
-                        BigInteger d = new BigInteger("100").multiply(new BigInteger("10000"))
-                                .multiply(new BigInteger("1000000")).multiply(new BigInteger("100"));
-                        long price = n.multiply(BigInteger.TWO).add(d).divide(d.multiply(BigInteger.TWO))
-                                .longValueExact();
+                        Rate r = rate.getValue();
+                        long price = price(p.getValue().cents(), percent, bps, r);
+                        long listPrice = version >= 2 ? price(p.getValue().cents(), 0, 0, r) : 0L;
                         out.put(List.of(p.getKey(), region, rate.getKey(), tier), new Offer(p.getKey(), region,
                                 rate.getKey(), tier, p.getValue().title(), p.getValue().category(), price,
-                                rate.getValue().minorUnits(), promoId, percent, quantity, quantity > 0));
+                                r.minorUnits(), promoId, percent, quantity, quantity > 0, listPrice));
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** The spec's formula, round half up as (2n + d) / 2d. */
+    private static long price(long cents, int percentOff, int bps, Rate rate) {
+        BigInteger n = BigInteger.valueOf(cents)
+                .multiply(BigInteger.valueOf(100 - percentOff))
+                .multiply(BigInteger.valueOf(10_000 - bps))
+                .multiply(BigInteger.valueOf(rate.micros()))
+                .multiply(BigInteger.TEN.pow(rate.minorUnits()));
+        BigInteger d = new BigInteger("100").multiply(new BigInteger("10000"))
+                .multiply(new BigInteger("1000000")).multiply(new BigInteger("100"));
+        return n.multiply(BigInteger.TWO).add(d).divide(d.multiply(BigInteger.TWO)).longValueExact();
     }
 }

@@ -2,7 +2,6 @@ package io.matstore.it.precompute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.dynatrace.hash4j.hashing.Hashing;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.DeadLetters;
 import io.matstore.precompute.PrecomputeConfig;
@@ -13,32 +12,22 @@ import io.matstore.precompute.offers.OffersView;
 import io.matstore.precompute.publish.OffersJson;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.publish.Publisher;
-import io.matstore.schemas.KeyCodec;
-import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.schemas.fb.ResponseEnvelope;
 import io.matstore.schemas.offers.OffersContract;
-import io.matstore.schemas.offers.fb.OfferResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -102,14 +91,12 @@ class OffersViewEndToEndTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!actual.equals(expected) && System.nanoTime() < deadline
                     && job.streams().state() != KafkaStreams.State.ERROR) {
-                for (ConsumerRecord<byte[], byte[]> r : view.poll(Duration.ofMillis(500))) {
-                    apply(actual, r);
-                }
+                OffersViewTopic.pollInto(view, OffersContract.V1, actual, Duration.ofMillis(500));
             }
             assertThat(job.streams().state()).isNotEqualTo(KafkaStreams.State.ERROR);
             assertThat(job.counters().deadLettered()).isEqualTo(2);
         }
-        assertSameView(actual, expected);
+        OffersViewTopic.assertSameView(actual, expected);
         assertThat(expected.keySet().stream().map(k -> k.get(2)).collect(Collectors.toSet()))
                 .contains("USD", "EUR", "SEK");
         assertDeadLetters(dlq, source);
@@ -124,43 +111,6 @@ class OffersViewEndToEndTest {
             p.send(new ProducerRecord<>(topic, "SKU-000001".getBytes(StandardCharsets.UTF_8),
                     io.matstore.schemas.offers.OfferEvents.stockChanged("SKU-000001", "eu", -3))).get();
         }
-    }
-
-    private static void apply(Map<List<String>, OffersReference.Offer> view, ConsumerRecord<byte[], byte[]> r) {
-        List<String> key = KeyCodec.decode(OffersContract.V1, r.key());
-        if (r.value() == null) {
-            view.remove(key);
-            return;
-        }
-        ResponseEnvelope envelope = ResponseEnvelopes.open(r.value());
-        byte[] envelopeKey = new byte[envelope.keyLength()];
-        envelope.keyAsByteBuffer().get(envelopeKey);
-        assertThat(envelopeKey).isEqualTo(r.key());
-        byte[] bytes = ResponseEnvelopes.responseBytes(envelope);
-        assertThat(envelope.contentHash()).isEqualTo(Hashing.xxh3_64().hashBytesToLong(bytes));
-        OfferResponse o = OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(bytes));
-        view.put(key, new OffersReference.Offer(o.sku(), o.region(), o.currency(), o.tier(), o.title(),
-                o.category(), o.priceMinor(), o.minorUnits(), o.promoId(), o.percentOff(), o.quantity(),
-                o.inStock()));
-    }
-
-    private static void assertSameView(Map<List<String>, OffersReference.Offer> actual,
-                                       Map<List<String>, OffersReference.Offer> expected) {
-        Set<List<String>> missing = new HashSet<>(expected.keySet());
-        missing.removeAll(actual.keySet());
-        Set<List<String>> extra = new HashSet<>(actual.keySet());
-        extra.removeAll(expected.keySet());
-        List<String> different = new ArrayList<>();
-        for (Map.Entry<List<String>, OffersReference.Offer> e : expected.entrySet()) {
-            OffersReference.Offer a = actual.get(e.getKey());
-            if (a != null && !a.equals(e.getValue()) && different.size() < 5) {
-                different.add("expected " + e.getValue() + " but was " + a);
-            }
-        }
-        assertThat(missing).as("keys missing from the view (of %d)", expected.size()).isEmpty();
-        assertThat(extra).as("keys the view should not have").isEmpty();
-        assertThat(different).as("responses that differ from the reference").isEmpty();
-        assertThat(actual).isEqualTo(expected);
     }
 
     private static void assertDeadLetters(String dlq, String source) {
@@ -186,21 +136,6 @@ class OffersViewEndToEndTest {
     }
 
     private static KafkaConsumer<byte[], byte[]> readCommitted(String topic) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (partitions.isEmpty() && System.nanoTime() < deadline) {
-            c.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        c.assign(partitions);
-        c.seekToBeginning(partitions);
-        return c;
+        return OffersViewTopic.readCommitted(KAFKA.bootstrapServers(), topic);
     }
-
 }

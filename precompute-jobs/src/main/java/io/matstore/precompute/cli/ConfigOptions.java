@@ -19,4 +19,11 @@ final class ConfigOptions {
     PrecomputeConfig load() {
         return PrecomputeConfig.load(file, System.getenv(), overrides);
     }
+
+    /** Settings with {@code command} winning over every other source (a command's own option, e.g. --version). */
+    PrecomputeConfig load(Map<String, String> command) {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        all.putAll(command);
+        return PrecomputeConfig.load(file, System.getenv(), all);
+    }
 }

@@ -5,12 +5,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the precompute-jobs module: {@code run} a view, {@code publish} a JSON-lines file of events,
+ * Entry point of the precompute-jobs module: {@code run} a view, {@code replay} (rebuild) a version of it,
+ * {@code publish} a JSON-lines file of events,
  * {@code generate} demo events, print the settings ({@code config-docs}).
  */
 @Command(name = "precompute", mixinStandardHelpOptions = true,
         description = "Precompute jobs of the materialized-response store.",
-        subcommands = {RunCommand.class, PublishCommand.class, GenerateCommand.class, ConfigDocsCommand.class})
+        subcommands = {RunCommand.class, ReplayCommand.class, PublishCommand.class, GenerateCommand.class,
+                ConfigDocsCommand.class})
 public final class PrecomputeMain {
     /** Our logging configuration, unless the operator names another; a classpath resource, not logback.xml, so that
      *  a launcher or test classpath that has its own logback.xml is not given two. */

@@ -3,6 +3,8 @@ package io.matstore.precompute.offers;
 import io.matstore.precompute.View;
 import io.matstore.precompute.ViewLogic;
 import io.matstore.schemas.KeyCodec;
+import io.matstore.schemas.ViewDescriptor;
+import io.matstore.schemas.offers.OfferResponseWriter;
 import io.matstore.schemas.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -29,6 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In memory it keeps only derived, small things: the FX rates (one entry per currency, rebuilt from the store at
  * init) and the best promotion per (category, region), dropped when a promotion of that scope changes.
+ *
+ * <p>Versions share state and fan-out; they differ in {@link #compute} only: v2 adds {@code list_price_minor}, the
+ * price with percent_off 0 and tier_bps 0 (docs/views/offers-v2.md). A field that only v2 has never changes which
+ * combinations are affected, because every event that moves it (product, FX) already re-emits them in v1.
  */
 final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
     private static final Logger LOG = LoggerFactory.getLogger(OffersLogic.class);
@@ -37,6 +43,8 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
     private static final List<String> TIERS = List.of(OffersContract.TIER_STANDARD, OffersContract.TIER_GOLD);
     private static final BytesSerializer PREFIX = new BytesSerializer();
 
+    private final ViewDescriptor descriptor;
+    private final boolean listPrice;
     private final List<String> regions;
     private final Set<String> regionSet;
     private final KeyValueStore<Bytes, byte[]> products;
@@ -47,9 +55,12 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
     private final KeyValueStore<Bytes, byte[]> fxStore;
     private final Map<String, StoreCodec.Fx> fx = new TreeMap<>();
     private final Map<List<String>, StoreCodec.Promotion> bestPromotion = new HashMap<>();
-    private final OfferResponses responses = new OfferResponses();
+    private final OfferResponseWriter responses;
 
-    OffersLogic(List<String> regions, View.StoreLookup stores) {
+    OffersLogic(ViewDescriptor descriptor, List<String> regions, View.StoreLookup stores) {
+        this.descriptor = descriptor;
+        this.listPrice = descriptor.version() >= 2;
+        this.responses = new OfferResponseWriter(descriptor);
         this.regions = regions;
         this.regionSet = new HashSet<>(regions);
         this.products = stores.store(OffersView.PRODUCTS);
@@ -207,7 +218,7 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
 
     @Override
     public byte[] key(OfferCombination c) {
-        return KeyCodec.encode(OffersContract.V1, c.sku(), c.region(), c.currency(), c.tier());
+        return KeyCodec.encode(descriptor, c.sku(), c.region(), c.currency(), c.tier());
     }
 
     @Override
@@ -222,17 +233,21 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         byte[] quantityBytes = stock.get(StoreCodec.key(c.sku(), c.region()));
         int quantity = quantityBytes == null ? 0 : StoreCodec.int32(quantityBytes);
         long price;
+        long listPriceMinor;
         try {
             price = Pricing.priceMinor(product.basePriceUsdCents(), promotion.percentOff(), tierBps,
                     rate.usdRateMicros(), rate.minorUnits());
+            // The list price is never below the price, so in v2 it is the one that can overflow first.
+            listPriceMinor = listPrice ? Pricing.priceMinor(product.basePriceUsdCents(), 0, 0, rate.usdRateMicros(),
+                    rate.minorUnits()) : 0L;
         } catch (ArithmeticException overflow) {
             // The spec has no answer for a price beyond 64 bits; leaving the combination out (404) is honest.
             LOG.warn("offers: price of {} {} {} {} exceeds 64 bits; combination left out", c.sku(), c.region(),
                     c.currency(), c.tier());
             return null;
         }
-        return responses.encode(c.sku(), c.region(), c.currency(), c.tier(), product.title(), product.category(),
-                price, rate.minorUnits(), promotion.promoId(), promotion.percentOff(), quantity);
+        return responses.write(c.sku(), c.region(), c.currency(), c.tier(), product.title(), product.category(),
+                price, rate.minorUnits(), promotion.promoId(), promotion.percentOff(), quantity, listPriceMinor);
     }
 
     /** Largest percent_off in the scope; ties to the byte-wise smallest promo_id; none gives percent_off 0. */

@@ -14,8 +14,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * The built-in {@code offers} view, version 1 (shared/views/offers.md). Product and stock events are entity events
- * placed by sku; promotion and FX events are dimensions every partition receives.
+ * The built-in {@code offers} view (shared/views/offers.md), at any version of {@link OffersContract#VERSIONS}: v1,
+ * or v2 which adds {@code list_price_minor} (docs/views/offers-v2.md). Product and stock events are entity events
+ * placed by sku; promotion and FX events are dimensions every partition receives. Each version is its own Kafka
+ * Streams application (own group, state and view topic), so versions run side by side on the same source topic.
  */
 public final class OffersView implements View<OffersEvent, OfferCombination> {
     public static final String USD = "USD";
@@ -29,13 +31,17 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
     static final String PROMOTIONS_BY_SCOPE = "offers-promotions-by-scope";
     static final String FX = "offers-fx";
 
+    private final ViewDescriptor descriptor;
     private final String sourceTopic;
     private final List<String> regions;
 
     /**
      * @param regions the region dimension of the parameter space, in response order; non-empty, distinct
+     * @param version one of {@link OffersContract#versionNumbers()}
+     * @throws IllegalArgumentException naming the bad regions, or the version and the versions that exist
      */
-    public OffersView(String sourceTopic, List<String> regions) {
+    public OffersView(String sourceTopic, List<String> regions, int version) {
+        this.descriptor = OffersContract.version(version);
         if (regions.isEmpty() || new HashSet<>(regions).size() != regions.size() || regions.contains("")) {
             throw new IllegalArgumentException("regions=" + regions + " must be non-empty, distinct, and each "
                     + "non-empty");
@@ -44,6 +50,12 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
         this.regions = List.copyOf(regions);
     }
 
+    /** Version 1. */
+    public OffersView(String sourceTopic, List<String> regions) {
+        this(sourceTopic, regions, 1);
+    }
+
+    /** Version 1, default source topic and regions. */
     public OffersView() {
         this(DEFAULT_SOURCE_TOPIC, DEFAULT_REGIONS);
     }
@@ -54,7 +66,7 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
 
     @Override
     public ViewDescriptor descriptor() {
-        return OffersContract.V1;
+        return descriptor;
     }
 
     @Override
@@ -88,6 +100,6 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
 
     @Override
     public ViewLogic<OffersEvent, OfferCombination> newLogic(StoreLookup stores) {
-        return new OffersLogic(regions, stores);
+        return new OffersLogic(descriptor, regions, stores);
     }
 }

@@ -4,8 +4,8 @@ import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewTopology;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopes;
+import io.matstore.schemas.ViewDescriptor;
 import io.matstore.schemas.fb.ResponseEnvelope;
-import io.matstore.schemas.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -41,26 +41,37 @@ final class OffersDriver implements AutoCloseable {
     }
 
     final ViewCounters counters;
+    final ViewDescriptor descriptor;
     private final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> input;
     private final TestOutputTopic<byte[], byte[]> view;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
 
-    OffersDriver(List<String> regions) {
+    OffersDriver(List<String> regions, int version) {
         StreamsBuilder builder = new StreamsBuilder();
-        counters = ViewTopology.build(builder, new OffersView(SOURCE, regions), DLQ);
+        OffersView offers = new OffersView(SOURCE, regions, version);
+        descriptor = offers.descriptor();
+        counters = ViewTopology.build(builder, offers, DLQ);
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(OffersContract.V1));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(descriptor));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         driver = new TopologyTestDriver(builder.build(), p, WALL_CLOCK);
         input = driver.createInputTopic(SOURCE, new ByteArraySerializer(), new ByteArraySerializer());
-        view = driver.createOutputTopic(OffersContract.V1.topic(), new ByteArrayDeserializer(),
+        view = driver.createOutputTopic(descriptor.topic(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    OffersDriver(List<String> regions) {
+        this(regions, 1);
+    }
+
     OffersDriver() {
         this(OffersView.DEFAULT_REGIONS);
+    }
+
+    static OffersDriver version(int version) {
+        return new OffersDriver(OffersView.DEFAULT_REGIONS, version);
     }
 
     void publish(String key, byte[] value) {
@@ -70,7 +81,7 @@ final class OffersDriver implements AutoCloseable {
     List<Out> read() {
         List<Out> out = new ArrayList<>();
         for (TestRecord<byte[], byte[]> r : view.readRecordsToList()) {
-            List<String> key = KeyCodec.decode(OffersContract.V1, r.key());
+            List<String> key = KeyCodec.decode(descriptor, r.key());
             if (r.value() == null) {
                 out.add(new Out(key, null, null));
             } else {

@@ -82,7 +82,7 @@ class OffersFlatBuffersTest {
         FlatBufferBuilder b = new FlatBufferBuilder(256);
         int r = OfferResponse.createOfferResponse(b, b.createString("SKU-1"), b.createString("eu"),
                 b.createString("EUR"), b.createString("gold"), b.createString("Mug"), b.createString("kitchen"),
-                1022L, 2, b.createString("P-9"), 10, 3, true);
+                1022L, 2, b.createString("P-9"), 10, 3, true, 0L);
         b.finish(r);
         byte[] response = b.sizedByteArray();
         byte[] key = KeyCodec.encode(OffersContract.V1, "SKU-1", "eu", "EUR", "gold");
@@ -119,7 +119,7 @@ class OffersFlatBuffersTest {
     @Test
     void shouldReadNestedResponseInPlaceWithoutCopy() {
         FlatBufferBuilder b = new FlatBufferBuilder(64);
-        int r = OfferResponse.createOfferResponse(b, b.createString("S"), 0, 0, 0, 0, 0, 7L, 0, 0, 0, 0, false);
+        int r = OfferResponse.createOfferResponse(b, b.createString("S"), 0, 0, 0, 0, 0, 7L, 0, 0, 0, 0, false, 0L);
         b.finish(r);
         byte[] env = ResponseEnvelopes.encode(OffersContract.V1, new byte[] {1}, 1L, 2L, b.sizedByteArray());
         ByteBuffer nested = ResponseEnvelopes.open(env).responseAsByteBuffer();
