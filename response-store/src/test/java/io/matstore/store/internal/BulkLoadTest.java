@@ -194,11 +194,11 @@ class BulkLoadTest {
 
     /** Every key RocksDB holds and every read equal the whole topic folded. */
     static void assertMatchesTopic(VersionStore vs, ViewDescriptor view) {
-        assertMatchesTopic(vs, view, 3);
+        assertMatchesTopic(vs, view, 3, KAFKA.bootstrapServers());
     }
 
-    static void assertMatchesTopic(VersionStore vs, ViewDescriptor view, int partitions) {
-        Map<String, byte[]> expected = ViewTopic.fold(KAFKA.bootstrapServers(), view.topic(), partitions, null);
+    static void assertMatchesTopic(VersionStore vs, ViewDescriptor view, int partitions, String bootstrap) {
+        Map<String, byte[]> expected = ViewTopic.fold(bootstrap, view.topic(), partitions, null);
         Map<String, byte[]> stored = new HashMap<>();
         vs.rocks().forEach((k, v) -> stored.put(ViewTopic.hex(k), v));
         assertThat(stored.keySet()).isEqualTo(expected.keySet());
