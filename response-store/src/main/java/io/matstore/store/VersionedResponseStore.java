@@ -74,8 +74,8 @@ public interface VersionedResponseStore extends ResponseStore {
     long countEntries(String viewName, int version);
 
     /**
-     * Up to {@code n} distinct keys stored in a held version, picked at random places of its key space (seeded, so
-     * a check can be repeated). Not uniform: keys after large gaps in the key space come up more often.
+     * Up to {@code n} distinct keys stored in a held version, drawn uniformly (seeded, so a check can be repeated).
+     * One scan of the version's keys: seconds for millions.
      *
      * @throws IllegalArgumentException when the version is not held
      */

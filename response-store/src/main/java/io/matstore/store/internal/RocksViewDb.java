@@ -275,36 +275,27 @@ final class RocksViewDb implements AutoCloseable {
     }
 
     /**
-     * Up to {@code n} distinct stored keys picked by seeking to random points of the key space (past the prefix all
-     * keys share). Keys after large gaps are picked more often than others: good enough to spot-check a version,
-     * and it costs {@code n} seeks instead of a full scan.
+     * Up to {@code n} stored keys drawn uniformly (reservoir sampling over one scan of the keys). Random seeks would
+     * be cheaper but canonical keys are sparse and length-prefixed, so seeks land on a few keys after large gaps.
      */
     List<byte[]> sampleKeys(int n, java.util.Random random) {
-        List<byte[]> out = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>(Math.min(n, 1 << 16));
+        long seen = 0;
         long stamp = guard.readLock();
-        try (RocksIterator it = newIterator(values)) {
-            it.seekToFirst();
-            if (!it.isValid()) {
-                return out;
-            }
-            byte[] first = it.key();
-            it.seekToLast();
-            byte[] last = it.key();
-            int common = java.util.Arrays.mismatch(first, last);
-            byte[] prefix = java.util.Arrays.copyOf(first, common < 0 ? first.length : common);
-            java.util.Set<ByteBuffer> seen = new java.util.HashSet<>();
-            for (int attempt = 0; attempt < 4 * n && out.size() < n; attempt++) {
-                byte[] target = java.util.Arrays.copyOf(prefix, prefix.length + 8);
-                for (int i = prefix.length; i < target.length; i++) {
-                    target[i] = (byte) random.nextInt(256);
-                }
-                it.seek(target);
-                if (!it.isValid()) {
-                    it.seekToFirst();
-                }
-                byte[] key = it.key();
-                if (seen.add(ByteBuffer.wrap(key))) {
-                    out.add(key);
+        try {
+            checkOpen();
+            try (ReadOptions scan = new ReadOptions().setFillCache(false);
+                 RocksIterator it = db.newIterator(values, scan)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    seen++;
+                    if (out.size() < n) {
+                        out.add(it.key());
+                    } else {
+                        long slot = (long) (random.nextDouble() * seen);
+                        if (slot < n) {
+                            out.set((int) slot, it.key());
+                        }
+                    }
                 }
             }
         } finally {

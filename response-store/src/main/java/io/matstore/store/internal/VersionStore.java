@@ -210,7 +210,7 @@ public final class VersionStore implements ViewReader {
         return rocks.countValues();
     }
 
-    /** Up to {@code n} distinct stored keys at random places of the key space. */
+    /** Up to {@code n} stored keys drawn uniformly (one key scan). */
     public List<byte[]> sampleKeys(int n, java.util.Random random) {
         return rocks.sampleKeys(n, random);
     }
