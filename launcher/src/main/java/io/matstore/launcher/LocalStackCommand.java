@@ -40,6 +40,9 @@ final class LocalStackCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080", description = "Serving node HTTP port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--admin-port", defaultValue = "8081", description = "Admin endpoint port, loopback only (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
     @Option(names = "--products", defaultValue = "1000", description = "Demo catalogue size (default: ${DEFAULT-VALUE}).")
     int products;
 
@@ -81,7 +84,8 @@ final class LocalStackCommand implements Callable<Integer> {
         started.push(store);
         ServingNode node = new ServingNode();
         started.push(node);
-        int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, String.valueOf(httpPort))));
+        int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, String.valueOf(httpPort),
+                ServingConfig.ADMIN_PORT, String.valueOf(adminPort))));
         // Printed before readiness: a restarted node answers from its kept store at once, while it catches up.
         System.out.println("serving node listening on http://127.0.0.1:" + port + " (ready once caught up)");
 
@@ -99,18 +103,20 @@ final class LocalStackCommand implements Callable<Integer> {
             LOG.error("the serving node is not ready after {} s; see http://127.0.0.1:{}/readyz", readyTimeoutSeconds,
                     port);
         }
-        printWelcome(bootstrap, port);
+        printWelcome(bootstrap, port, node.adminPort());
         stop.await();
         return 0;
     }
 
-    private void printWelcome(String bootstrap, int port) {
+    private void printWelcome(String bootstrap, int port, int admin) {
         String base = "http://127.0.0.1:" + port;
+        String adminUrl = "http://127.0.0.1:" + admin;
         String sku = DemoEventGenerator.sku(1);
         System.out.println();
         System.out.println("matstore local stack is up (Ctrl-C stops everything).");
         System.out.println("  Kafka            " + bootstrap);
         System.out.println("  serving node     " + base);
+        System.out.println("  admin endpoint   " + adminUrl + "   (loopback only)");
         System.out.println();
         System.out.println("Try:");
         System.out.println("  curl -i '" + base + "/v1/views/offers?sku=" + sku + "&region=eu&currency=USD&tier=gold'");
@@ -118,6 +124,7 @@ final class LocalStackCommand implements Callable<Integer> {
                 + "&region=us&currency=EUR&tier=standard'");
         System.out.println("  curl -s " + base + "/readyz");
         System.out.println("  curl -s " + base + "/metrics        # Prometheus text format");
+        System.out.println("  bin/matstore admin status --url " + adminUrl + "   # versions, load phase, lag");
         System.out.println("  bin/matstore precompute publish --set bootstrap.servers=" + bootstrap
                 + " events.jsonl   # your own events");
         System.out.println();

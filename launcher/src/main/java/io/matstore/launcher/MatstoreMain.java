@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code matstore} command: one entry point for every role, so one image and one script serve them all. */
 @Command(name = "matstore", mixinStandardHelpOptions = true,
         description = "Precomputation pipeline and materialized-response store.",
-        subcommands = {LocalStackCommand.class, LocalKafkaMain.class, PrecomputeMain.class, ServeCommand.class})
+        subcommands = {LocalStackCommand.class, LocalKafkaMain.class, PrecomputeMain.class, ServeCommand.class,
+                AdminCommand.class})
 public final class MatstoreMain {
     private MatstoreMain() {
     }

@@ -40,6 +40,10 @@ final class ServeCommand implements Callable<Integer> {
         int port = node.start(store, serving);
         System.out.println("serving on " + serving.host() + ":" + port + " (store " + settings.storeConfig().dataDir()
                 + ")");
+        if (node.adminPort() > 0) {
+            System.out.println("admin endpoint on " + serving.adminHost() + ":" + node.adminPort()
+                    + (serving.adminToken() == null ? "" : " (bearer token required)"));
+        }
         stopped.await();
         return 0;
     }

@@ -74,7 +74,7 @@ class LocalStackTest {
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), MatstoreMain.class.getName(), "local",
-                "--data-dir", data.toString(), "--kafka-port", "0", "--http-port", "0", "--products", "100",
+                "--data-dir", data.toString(), "--kafka-port", "0", "--http-port", "0", "--admin-port", "0", "--products", "100",
                 "--rate", "20", "--demo-seconds", "60", "--ready-timeout", "90"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile(run).toFile()).start();
     }

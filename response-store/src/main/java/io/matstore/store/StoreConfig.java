@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param pollTimeout       consumer poll timeout of the ingest loop
  * @param consumerOverrides extra kafka-clients consumer settings (e.g. security); the store's own settings
  *                          (isolation level, deserializers, no group) always win
+ * @param bulkRunBytes      bulk loading ({@link LoadMode#BULK}): key and value bytes folded in memory before they are
+ *                          written as one sorted SST file and ingested; bounds the loader's heap (about twice this)
  */
 public record StoreConfig(
         Path dataDir,
@@ -28,12 +30,14 @@ public record StoreConfig(
         int averageKeyBytes,
         boolean syncWrites,
         Duration pollTimeout,
-        Map<String, String> consumerOverrides) {
+        Map<String, String> consumerOverrides,
+        long bulkRunBytes) {
 
     public static final long DEFAULT_NEAR_CACHE_ENTRIES = 100_000;
     public static final long DEFAULT_NEAR_CACHE_BYTES = 256L << 20;
     public static final int DEFAULT_AVERAGE_KEY_BYTES = 48;
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
+    public static final long DEFAULT_BULK_RUN_BYTES = 64L << 20;
 
     public StoreConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -50,17 +54,25 @@ public record StoreConfig(
         if (averageKeyBytes < 1 || averageKeyBytes > 4096) {
             throw new IllegalArgumentException("averageKeyBytes=" + averageKeyBytes + " outside 1..4096");
         }
+        if (bulkRunBytes < 4096) {
+            throw new IllegalArgumentException("bulkRunBytes=" + bulkRunBytes + " < 4096");
+        }
     }
 
     /** Defaults for everything but where the data lives and where the broker is. */
     public static StoreConfig of(Path dataDir, String bootstrapServers) {
         return new StoreConfig(dataDir, bootstrapServers, DEFAULT_NEAR_CACHE_ENTRIES, DEFAULT_NEAR_CACHE_BYTES,
-                DEFAULT_AVERAGE_KEY_BYTES, false, DEFAULT_POLL_TIMEOUT, Map.of());
+                DEFAULT_AVERAGE_KEY_BYTES, false, DEFAULT_POLL_TIMEOUT, Map.of(), DEFAULT_BULK_RUN_BYTES);
     }
 
     public StoreConfig withNearCache(long entries, long bytes) {
         return new StoreConfig(dataDir, bootstrapServers, entries, bytes, averageKeyBytes, syncWrites, pollTimeout,
-                consumerOverrides);
+                consumerOverrides, bulkRunBytes);
+    }
+
+    public StoreConfig withBulkRunBytes(long runBytes) {
+        return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
+                syncWrites, pollTimeout, consumerOverrides, runBytes);
     }
 
     /** Average value size the near-cache file is laid out for. */

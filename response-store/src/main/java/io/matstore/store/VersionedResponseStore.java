@@ -2,6 +2,7 @@ package io.matstore.store;
 
 import io.matstore.schemas.ViewDescriptor;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,12 +15,25 @@ import java.util.Set;
  */
 public interface VersionedResponseStore extends ResponseStore {
     /**
-     * Holds {@code view} (name and version) and ingests the given partitions of its topic {@code view.topic()}.
-     * Idempotent: adding a version already held with the same partitions does nothing.
+     * Holds {@code view} (name and version) and ingests the given partitions of its topic {@code view.topic()}, a
+     * fresh version in {@link LoadMode#BULK}. Idempotent: adding a version already held with the same partitions
+     * does nothing.
      *
      * @throws IllegalStateException when the version is held with other partitions (reassignment is not supported)
      */
-    void addVersion(ViewDescriptor view, Set<Integer> partitions);
+    default void addVersion(ViewDescriptor view, Set<Integer> partitions) {
+        addVersion(view, partitions, LoadMode.BULK);
+    }
+
+    /**
+     * Holds {@code view} and loads the given partitions of its topic: a fresh version in {@code mode} (bulk: up to
+     * the end offsets seen when loading starts, then live; see {@link LoadMode}), a version with stored offsets live
+     * from them. Progress shows in {@link ViewStatus#phase()}. Idempotent like {@link #addVersion(ViewDescriptor,
+     * Set)}; the mode is recorded with the version, so a restart during the bulk part starts it again.
+     *
+     * @throws IllegalStateException when the version is held with other partitions
+     */
+    void addVersion(ViewDescriptor view, Set<Integer> partitions, LoadMode mode);
 
     /**
      * Makes {@code version} the one {@link #current} returns, atomically for readers, and records it on disk.
@@ -51,4 +65,19 @@ public interface VersionedResponseStore extends ResponseStore {
      * @return true when caught up, false on timeout
      */
     boolean awaitCaughtUp(String viewName, int version, Duration timeout) throws InterruptedException;
+
+    /**
+     * Exact number of responses a held version stores (a scan of its keys: seconds for millions; for validation).
+     *
+     * @throws IllegalArgumentException when the version is not held
+     */
+    long countEntries(String viewName, int version);
+
+    /**
+     * Up to {@code n} distinct keys stored in a held version, drawn uniformly (seeded, so a check can be repeated).
+     * One scan of the version's keys: seconds for millions.
+     *
+     * @throws IllegalArgumentException when the version is not held
+     */
+    List<byte[]> sampleKeys(String viewName, int version, int n, long seed);
 }

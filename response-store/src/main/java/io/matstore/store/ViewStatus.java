@@ -16,6 +16,9 @@ import java.util.List;
  * @param nearCacheMisses   lookups that went to RocksDB since start
  * @param lastCaughtUpMillis wall-clock time when ingest last had zero lag on every partition (0: never)
  * @param ingestError       the last ingest failure if ingest is failing now, else null
+ * @param phase             how the version is being loaded now ({@link Phase})
+ * @param loadedRecords     bulk part: records (offsets) read so far; after it, the records it loaded
+ * @param loadTargetRecords bulk part: records up to the end offsets captured when it started (0: no bulk part)
  */
 public record ViewStatus(
         String view,
@@ -28,7 +31,28 @@ public record ViewStatus(
         long nearCacheHits,
         long nearCacheMisses,
         long lastCaughtUpMillis,
-        String ingestError) {
+        String ingestError,
+        Phase phase,
+        long loadedRecords,
+        long loadTargetRecords) {
+
+    /** Load phase of a version. */
+    public enum Phase {
+        /** Bulk part of loading a fresh version: reading the topic up to the captured end offsets into SST files. */
+        BULK_LOADING,
+        /** Bulk part done and its offsets stored; filling the near-cache from RocksDB before live ingest. */
+        WARMING,
+        /** Live ingest: one atomic batch per poll. */
+        LIVE
+    }
+
+    /** A version in live ingest, with no bulk part to report. */
+    public ViewStatus(String view, int version, boolean current, List<PartitionStatus> partitions, long entries,
+                      long bytesOnDisk, long bytesMapped, long nearCacheHits, long nearCacheMisses,
+                      long lastCaughtUpMillis, String ingestError) {
+        this(view, version, current, partitions, entries, bytesOnDisk, bytesMapped, nearCacheHits, nearCacheMisses,
+                lastCaughtUpMillis, ingestError, Phase.LIVE, 0, 0);
+    }
 
     /** Records behind the log end, summed over partitions. */
     public long totalLag() {

@@ -43,6 +43,9 @@ public final class ServingConfig {
     public static final String SHED_MAX_REJECTION_RATIO = "serving.shed.max.rejection.ratio";
     public static final String SHED_WINDOW_MS = "serving.shed.window.ms";
     public static final String RETRY_AFTER_SECONDS = "serving.retry.after.seconds";
+    public static final String ADMIN_HOST = "serving.admin.host";
+    public static final String ADMIN_PORT = "serving.admin.port";
+    public static final String ADMIN_TOKEN = "serving.admin.token";
 
     public static final String FRESHNESS_OBJECTIVE_MS = "freshness.objective.ms";
     public static final String MAX_AGE_SECONDS = "max.age.seconds";
@@ -82,7 +85,15 @@ public final class ServingConfig {
             .define(SHED_WINDOW_MS, Type.LONG, 1_000L, Range.between(10L, 60_000L), Importance.LOW,
                     "Window over which the rejection cap is counted.")
             .define(RETRY_AFTER_SECONDS, Type.INT, 1, Range.between(1, 3600), Importance.LOW,
-                    "Retry-After sent with every 503.");
+                    "Retry-After sent with every 503.")
+            .define(ADMIN_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Address the admin listener binds; anything but a loopback address requires"
+                            + " serving.admin.token.")
+            .define(ADMIN_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.HIGH,
+                    "Admin listener port (swap, rollback, retire, load, validate, status); -1 = no admin"
+                            + " listener, 0 picks a free one.")
+            .define(ADMIN_TOKEN, Type.PASSWORD, "", Importance.HIGH,
+                    "When set, admin requests must carry 'Authorization: Bearer <token>' (else 401).");
 
     /** Settings of one view, under {@code view.<name>.}. */
     public static final ConfigDef VIEW_DEF = new ConfigDef()
@@ -127,7 +138,27 @@ public final class ServingConfig {
             views.put(view, new ViewSettings(view, (Long) v.get(FRESHNESS_OBJECTIVE_MS), (Integer) v.get(MAX_AGE_SECONDS),
                     (Integer) v.get(STALE_WHILE_REVALIDATE_SECONDS), (Integer) v.get(STALE_IF_ERROR_SECONDS)));
         }
+        checkAdminExposure((String) parsed.get(ADMIN_HOST), (Integer) parsed.get(ADMIN_PORT),
+                (org.apache.kafka.common.config.types.Password) parsed.get(ADMIN_TOKEN));
         return new ServingConfig(Map.copyOf(parsed), Map.copyOf(views));
+    }
+
+    /** The admin endpoint changes what the node serves: off loopback it must demand a token. */
+    private static void checkAdminExposure(String host, int port,
+                                           org.apache.kafka.common.config.types.Password token) {
+        if (port < 0 || !token.value().isEmpty()) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException(ADMIN_HOST, host, "unknown host");
+        }
+        if (!loopback) {
+            throw new ConfigException(ADMIN_HOST + "=" + host + " is not a loopback address and "
+                    + ADMIN_TOKEN + " is empty: set a token to expose the admin endpoint beyond this machine");
+        }
     }
 
     /** Defaults, then {@code file} (may be null), then the environment's {@code MATSTORE_*} overrides. */
@@ -234,6 +265,21 @@ public final class ServingConfig {
 
     public int retryAfterSeconds() {
         return (Integer) values.get(RETRY_AFTER_SECONDS);
+    }
+
+    public String adminHost() {
+        return (String) values.get(ADMIN_HOST);
+    }
+
+    /** -1 when the admin listener is off. */
+    public int adminPort() {
+        return (Integer) values.get(ADMIN_PORT);
+    }
+
+    /** The admin bearer token, or null when none is required. */
+    public String adminToken() {
+        String t = ((org.apache.kafka.common.config.types.Password) values.get(ADMIN_TOKEN)).value();
+        return t.isEmpty() ? null : t;
     }
 
     /** The settings reference in reStructuredText, generated from the definitions (for docs). */

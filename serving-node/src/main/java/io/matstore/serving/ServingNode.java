@@ -8,7 +8,9 @@ import io.matstore.serving.internal.ServingMetrics;
 import io.matstore.serving.internal.StatusMonitor;
 import io.matstore.serving.internal.Transport;
 import io.matstore.serving.internal.ViewRoute;
+import io.matstore.serving.internal.admin.AdminServer;
 import io.matstore.store.ResponseStore;
+import io.matstore.store.VersionedResponseStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -44,6 +46,7 @@ public final class ServingNode implements AutoCloseable {
     private Channel server;
     private ScheduledExecutorService scheduler;
     private StatusMonitor monitor;
+    private AdminServer admin;
     private int port = -1;
 
     public ServingNode() {
@@ -59,12 +62,19 @@ public final class ServingNode implements AutoCloseable {
      * Binds the server and starts the status refresh. Status is refreshed once before the port opens, so /readyz
      * and stale marking are right from the first request.
      *
+     * With {@code serving.admin.port} ≥ 0 the admin listener starts too; it needs a {@link VersionedResponseStore}.
+     *
      * @return the bound port (the configured one, or the one picked for {@code serving.port=0})
      * @throws IllegalStateException when already started
+     * @throws IllegalArgumentException when the admin listener is configured but the store cannot manage versions
      */
     public synchronized int start(ResponseStore store, ServingConfig config) {
         if (server != null) {
             throw new IllegalStateException("already started on port " + port);
+        }
+        if (config.adminPort() >= 0 && !(store instanceof VersionedResponseStore)) {
+            throw new IllegalArgumentException(ServingConfig.ADMIN_PORT + "=" + config.adminPort() + " but the store ("
+                    + store.getClass().getSimpleName() + ") cannot manage versions");
         }
         ServingMetrics metrics = new ServingMetrics();
         JsonRenderers renderers = JsonRenderers.builtIn();
@@ -101,12 +111,27 @@ public final class ServingNode implements AutoCloseable {
             close();
             throw e;
         }
+        if (config.adminPort() >= 0) {
+            try {
+                admin = AdminServer.start((VersionedResponseStore) store, config, monitor);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            LOG.info("admin endpoint on {}:{} ({})", config.adminHost(), admin.port(),
+                    config.adminToken() == null ? "no token: loopback only" : "bearer token required");
+        }
         scheduler.scheduleWithFixedDelay(monitor, config.statusRefreshMillis(), config.statusRefreshMillis(),
                 TimeUnit.MILLISECONDS);
         port = ((InetSocketAddress) server.localAddress()).getPort();
         LOG.info("serving {} on {}:{} ({})", config.views().stream().map(ViewSettings::view).toList(),
                 config.host(), port, transport.name());
         return port;
+    }
+
+    /** The admin listener's port, or -1 when it is off or the node is not started. */
+    public synchronized int adminPort() {
+        return admin == null ? -1 : admin.port();
     }
 
     /** The bound port, or -1 before start. */
@@ -131,6 +156,10 @@ public final class ServingNode implements AutoCloseable {
     /** Stops accepting, closes connections and the status refresh. Idempotent. Does not close the store. */
     @Override
     public synchronized void close() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;

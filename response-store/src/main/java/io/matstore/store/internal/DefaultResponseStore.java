@@ -1,6 +1,7 @@
 package io.matstore.store.internal;
 
 import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.LoadMode;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.StoreException;
 import io.matstore.store.VersionedResponseStore;
@@ -71,7 +72,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
                 try (Stream<Path> versionDirs = Files.list(viewDir)) {
                     for (Path dir : versionDirs.filter(d -> Files.exists(d.resolve(VersionManifest.FILE))).toList()) {
                         VersionManifest m = VersionManifest.read(dir);
-                        openVersion(m.view(), m.partitions(), dir);
+                        openVersion(m.view(), m.partitions(), m.loadMode(), dir);
                     }
                 }
                 Path currentFile = viewDir.resolve(CURRENT_FILE);
@@ -85,8 +86,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         }
     }
 
-    private VersionStore openVersion(ViewDescriptor view, Set<Integer> partitions, Path dir) {
-        VersionStore vs = new VersionStore(view, partitions, dir, config);
+    private VersionStore openVersion(ViewDescriptor view, Set<Integer> partitions, LoadMode mode, Path dir) {
+        VersionStore vs = new VersionStore(view, partitions, mode, dir, config);
         views.computeIfAbsent(view.name(), n -> new ViewSlot()).versions.put(view.version(), vs);
         vs.start();
         LOG.info("holding {} partitions {} (near-cache {})", view, partitions,
@@ -99,7 +100,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     }
 
     @Override
-    public synchronized void addVersion(ViewDescriptor view, Set<Integer> partitions) {
+    public synchronized void addVersion(ViewDescriptor view, Set<Integer> partitions, LoadMode mode) {
         checkOpen();
         if (partitions.isEmpty()) {
             throw new IllegalArgumentException("no partitions given for " + view);
@@ -118,8 +119,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         } catch (IOException e) {
             throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        new VersionManifest(view, partitions).write(dir);
-        openVersion(view, partitions, dir);
+        new VersionManifest(view, partitions, mode).write(dir);
+        openVersion(view, partitions, mode, dir);
     }
 
     @Override
@@ -185,6 +186,24 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             throw new IllegalArgumentException("view " + viewName + " version " + version + " is not held");
         }
         return vs.awaitCaughtUp(timeout.toMillis());
+    }
+
+    @Override
+    public long countEntries(String viewName, int version) {
+        return heldOrThrow(viewName, version).countEntries();
+    }
+
+    @Override
+    public List<byte[]> sampleKeys(String viewName, int version, int n, long seed) {
+        return heldOrThrow(viewName, version).sampleKeys(n, new java.util.Random(seed));
+    }
+
+    private VersionStore heldOrThrow(String viewName, int version) {
+        VersionStore vs = held(viewName, version);
+        if (vs == null) {
+            throw new IllegalArgumentException("view " + viewName + " version " + version + " is not held");
+        }
+        return vs;
     }
 
     private void writeCurrent(String viewName, int current, int previous) {

@@ -44,6 +44,7 @@ final class Ingestor {
     /** {@link System#nanoTime} at which the end offsets last found caught up were requested; 0: never. */
     private long caughtUpAsOfNanos;
     private boolean refillFirst;
+    private final LoadProgress progress = new LoadProgress();
 
     Ingestor(VersionStore store, StoreConfig config) {
         this.store = store;
@@ -58,17 +59,17 @@ final class Ingestor {
     }
 
     private void run() {
-        if (refillFirst) {
-            try {
-                store.refillNearCache();
-            } catch (RuntimeException e) {
-                LOG.warn("could not refill the near-cache of {}; it fills as keys are read", store.descriptor(), e);
-            }
+        // A version still to be bulk loaded may hold leftovers of an interrupted attempt: never cache those.
+        if (refillFirst && !store.needsBulkLoad()) {
+            refillNearCache();
         }
         while (running) {
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer = c;
+                if (store.needsBulkLoad() && !bulkLoad(c)) {
+                    return; // stopped during the bulk part
+                }
                 ingest(c);
             } catch (WakeupException e) {
                 if (running) {
@@ -80,6 +81,50 @@ final class Ingestor {
                 consumer = null;
             }
         }
+    }
+
+    /**
+     * The bulk part of a fresh version, then its offsets, then the near-cache filled from RocksDB up to capacity.
+     * Why fill it: the version is about to take all traffic at a swap, its data was just written (hot in the page
+     * cache), and admission replaces the filled entries (frequency 0) with keys that turn out hot.
+     *
+     * @return false when stopped before the bulk part finished
+     */
+    private boolean bulkLoad(KafkaConsumer<byte[], byte[]> c) {
+        List<TopicPartition> owned = owned();
+        c.assign(owned);
+        BulkLoader loader = new BulkLoader(store.rocks(), store.dir().resolve("bulk"), config.bulkRunBytes(),
+                config.pollTimeout(), progress);
+        Map<Integer, Long> next = loader.load(c, owned, () -> running);
+        if (next == null) {
+            return false;
+        }
+        store.finishBulk(next);
+        error = null;
+        progress.warming();
+        refillNearCache();
+        progress.live();
+        return true;
+    }
+
+    private void refillNearCache() {
+        try {
+            store.refillNearCache();
+        } catch (RuntimeException e) {
+            LOG.warn("could not refill the near-cache of {}; it fills as keys are read", store.descriptor(), e);
+        }
+    }
+
+    private List<TopicPartition> owned() {
+        List<TopicPartition> owned = new ArrayList<>();
+        for (int p : new java.util.TreeSet<>(store.partitions())) {
+            owned.add(new TopicPartition(store.descriptor().topic(), p));
+        }
+        return owned;
+    }
+
+    LoadProgress progress() {
+        return progress;
     }
 
     private void onFailure(RuntimeException e) {
@@ -95,11 +140,7 @@ final class Ingestor {
     }
 
     private void ingest(KafkaConsumer<byte[], byte[]> c) {
-        String topic = store.descriptor().topic();
-        List<TopicPartition> owned = new ArrayList<>();
-        for (int p : store.partitions()) {
-            owned.add(new TopicPartition(topic, p));
-        }
+        List<TopicPartition> owned = owned();
         c.assign(owned);
         Map<Integer, Long> stored = store.storedOffsets();
         Map<Integer, Long> positions = new HashMap<>();

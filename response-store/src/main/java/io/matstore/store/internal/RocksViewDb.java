@@ -16,6 +16,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.IngestExternalFileOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -191,6 +192,116 @@ final class RocksViewDb implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new StoreException("cannot add to batch: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Ingests a sorted SST file of values (a bulk run) into the values column family. The file is moved in, not
+     * copied, and gets a sequence number above everything already in the database, so a later run overrides an
+     * earlier one key by key. Durable when this returns (RocksDB syncs the file and its MANIFEST); no WAL involved.
+     */
+    void ingestRun(Path sstFile) {
+        long stamp = guard.readLock();
+        try (IngestExternalFileOptions options = new IngestExternalFileOptions()
+                .setMoveFiles(true).setAllowGlobalSeqNo(true).setAllowBlockingFlush(true)) {
+            checkOpen();
+            db.ingestExternalFile(values, List.of(sstFile.toString()), options);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot ingest " + sstFile + " into " + dir + ": " + e.getMessage(), e);
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    /** Whether any value is stored (a version without stored offsets but with values was interrupted in bulk). */
+    boolean hasValues() {
+        long stamp = guard.readLock();
+        try (RocksIterator it = newIterator(values)) {
+            it.seekToFirst();
+            return it.isValid();
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Deletes every value (what an interrupted bulk load left) and compacts the space away. Canonical keys all start
+     * with {@link KeyCodec#FORMAT}, so one range covers them.
+     */
+    void clearValues() {
+        long stamp = guard.readLock();
+        try {
+            checkOpen();
+            db.deleteRange(values, writeOptions, new byte[] {0}, new byte[] {KeyCodec.FORMAT + 1});
+            db.compactRange(values);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot clear the values of " + dir + ": " + e.getMessage(), e);
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    /** Stores the next offsets of partitions in one synced batch (the end of a bulk load: after its files are in). */
+    void writeOffsetsDurably(Map<Integer, Long> nextOffsets) {
+        long stamp = guard.readLock();
+        try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
+            checkOpen();
+            for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
+                batch.put(offsets, partitionKey(e.getKey()), longBytes(e.getValue()));
+            }
+            db.write(synced, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot store offsets in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    /** Exact number of stored values (a full scan of the keys; for validation, not for status). */
+    long countValues() {
+        long n = 0;
+        long stamp = guard.readLock();
+        try {
+            checkOpen();
+            try (ReadOptions scan = new ReadOptions().setFillCache(false);
+                 RocksIterator it = db.newIterator(values, scan)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    n++;
+                }
+            }
+        } finally {
+            guard.unlockRead(stamp);
+        }
+        return n;
+    }
+
+    /**
+     * Up to {@code n} stored keys drawn uniformly (reservoir sampling over one scan of the keys). Random seeks would
+     * be cheaper but canonical keys are sparse and length-prefixed, so seeks land on a few keys after large gaps.
+     */
+    List<byte[]> sampleKeys(int n, java.util.Random random) {
+        List<byte[]> out = new ArrayList<>(Math.min(n, 1 << 16));
+        long seen = 0;
+        long stamp = guard.readLock();
+        try {
+            checkOpen();
+            try (ReadOptions scan = new ReadOptions().setFillCache(false);
+                 RocksIterator it = db.newIterator(values, scan)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    seen++;
+                    if (out.size() < n) {
+                        out.add(it.key());
+                    } else {
+                        long slot = (long) (random.nextDouble() * seen);
+                        if (slot < n) {
+                            out.set((int) slot, it.key());
+                        }
+                    }
+                }
+            }
+        } finally {
+            guard.unlockRead(stamp);
+        }
+        return out;
     }
 
     /** Stored next offsets by partition; partitions never written are absent. */

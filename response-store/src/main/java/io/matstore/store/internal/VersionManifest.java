@@ -1,6 +1,7 @@
 package io.matstore.store.internal;
 
 import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.LoadMode;
 import io.matstore.store.StoreException;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,9 +19,10 @@ import java.util.stream.Collectors;
 /**
  * What a version directory holds, so a restarted node reopens it without being told again:
  * {@code version.properties} with {@code view}, {@code version}, {@code dimensions} and {@code partitions}
- * (comma-separated). Written once, atomically, when the version is added.
+ * (comma-separated), and {@code load} ({@link LoadMode}; absent in older manifests: live). Written once,
+ * atomically, when the version is added.
  */
-record VersionManifest(ViewDescriptor view, Set<Integer> partitions) {
+record VersionManifest(ViewDescriptor view, Set<Integer> partitions, LoadMode loadMode) {
     static final String FILE = "version.properties";
 
     void write(Path dir) {
@@ -30,6 +32,7 @@ record VersionManifest(ViewDescriptor view, Set<Integer> partitions) {
         p.setProperty("dimensions", String.join(",", view.dimensions()));
         p.setProperty("partitions", new TreeSet<>(partitions).stream().map(String::valueOf)
                 .collect(Collectors.joining(",")));
+        p.setProperty("load", loadMode.name().toLowerCase(java.util.Locale.ROOT));
         writeAtomically(dir.resolve(FILE), p);
     }
 
@@ -39,7 +42,8 @@ record VersionManifest(ViewDescriptor view, Set<Integer> partitions) {
                 p.getProperty("dimensions").split(","));
         Set<Integer> partitions = Arrays.stream(p.getProperty("partitions").split(","))
                 .filter(s -> !s.isEmpty()).map(Integer::valueOf).collect(Collectors.toSet());
-        return new VersionManifest(view, partitions);
+        LoadMode mode = LoadMode.valueOf(p.getProperty("load", "live").toUpperCase(java.util.Locale.ROOT));
+        return new VersionManifest(view, partitions, mode);
     }
 
     static Properties readProperties(Path file) {

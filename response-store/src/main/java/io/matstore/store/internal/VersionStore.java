@@ -1,6 +1,7 @@
 package io.matstore.store.internal;
 
 import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.LoadMode;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.StoreException;
 import io.matstore.store.ViewReader;
@@ -52,9 +53,12 @@ public final class VersionStore implements ViewReader {
     private final LongAdder misses = new LongAdder();
     private final Map<Integer, Long> appliedOffsets = new ConcurrentHashMap<>();
     private volatile boolean nearCacheUsable = true;
+    private final LoadMode loadMode;
 
-    VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, Path dir, StoreConfig config) {
+    VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir,
+                 StoreConfig config) {
         this.descriptor = descriptor;
+        this.loadMode = loadMode;
         this.partitions = Set.copyOf(partitions);
         this.dir = dir;
         this.rocks = new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites());
@@ -186,6 +190,31 @@ public final class VersionStore implements ViewReader {
         return nearCache.entries();
     }
 
+    /** A bulk-mode version that has not stored offsets yet: its bulk part has not finished. */
+    boolean needsBulkLoad() {
+        return loadMode == LoadMode.BULK && rocks.offsets().isEmpty();
+    }
+
+    /** Stores the offsets the bulk part loaded up to, after all its files are in. Ingest thread only. */
+    void finishBulk(Map<Integer, Long> nextOffsets) {
+        rocks.writeOffsetsDurably(nextOffsets);
+        appliedOffsets.putAll(nextOffsets);
+    }
+
+    LoadMode loadMode() {
+        return loadMode;
+    }
+
+    /** Exact number of stored responses (a key scan). */
+    public long countEntries() {
+        return rocks.countValues();
+    }
+
+    /** Up to {@code n} stored keys drawn uniformly (one key scan). */
+    public List<byte[]> sampleKeys(int n, java.util.Random random) {
+        return rocks.sampleKeys(n, random);
+    }
+
     Map<Integer, Long> storedOffsets() {
         return rocks.offsets();
     }
@@ -217,9 +246,11 @@ public final class VersionStore implements ViewReader {
             long offset = appliedOffsets.getOrDefault(p, 0L);
             ps.add(new ViewStatus.PartitionStatus(p, offset, Math.max(offset, ends.getOrDefault(p, offset))));
         }
+        LoadProgress load = ingestor.progress();
         return new ViewStatus(descriptor.name(), descriptor.version(), current, List.copyOf(ps),
                 rocks.estimatedEntries(), directorySize(dir), nearCache.mappedBytes(), hits.sum(), misses.sum(),
-                ingestor.lastCaughtUpMillis(), ingestor.error());
+                ingestor.lastCaughtUpMillis(), ingestor.error(), load.phase(), load.loadedRecords(),
+                load.targetRecords());
     }
 
     private static long directorySize(Path dir) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.LoadMode;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
@@ -94,7 +95,7 @@ class CrashRecoveryTest {
     /** Opens the files without ingesting, and compares them with the topic folded to their stored offsets. */
     private long verifyPrefix(ViewDescriptor view) {
         Path dir = dataDir.resolve(view.name()).resolve("v1");
-        VersionStore vs = new VersionStore(view, Set.of(0, 1), dir, config());
+        VersionStore vs = new VersionStore(view, Set.of(0, 1), LoadMode.LIVE, dir, config());
         try {
             assertThat(vs.nearCacheTrustedAtOpen()).as("a killed node's near-cache is never trusted").isFalse();
             Map<Integer, Long> offsets = vs.storedOffsets();

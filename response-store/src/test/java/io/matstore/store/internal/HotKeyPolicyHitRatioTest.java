@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.LoadMode;
 import io.matstore.store.StoreConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class HotKeyPolicyHitRatioTest {
     void shouldKeepHotKeysNearWithAHitRatioCloseToCaffeinesOnZipf099(int keys, int capacity, int requests) {
         ViewDescriptor view = ViewDescriptor.of("zipf", 1, "id");
         StoreConfig config = StoreConfig.of(dir, "127.0.0.1:1").withNearCache(capacity, (long) capacity * 128);
-        VersionStore store = new VersionStore(view, Set.of(0), dir.resolve("v1"), config);
+        VersionStore store = new VersionStore(view, Set.of(0), LoadMode.LIVE, dir.resolve("v1"), config);
         byte[][] keyBytes = new byte[keys][];
         try {
             try (WriteBatch batch = new WriteBatch()) {

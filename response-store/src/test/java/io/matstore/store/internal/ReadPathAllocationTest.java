@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.LoadMode;
 import io.matstore.store.StoreConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -33,7 +34,7 @@ class ReadPathAllocationTest {
         ViewDescriptor view = ViewDescriptor.of("alloc", 1, "id");
         // Room for half the keys: every other lookup misses and goes to RocksDB.
         StoreConfig config = StoreConfig.of(dir, "127.0.0.1:1").withNearCache(KEYS / 2, KEYS / 2 * 1024L);
-        VersionStore store = new VersionStore(view, Set.of(0), dir.resolve("v1"), config);
+        VersionStore store = new VersionStore(view, Set.of(0), LoadMode.LIVE, dir.resolve("v1"), config);
         try {
             ByteBuffer[] keys = new ByteBuffer[KEYS];
             try (WriteBatch batch = new WriteBatch()) {

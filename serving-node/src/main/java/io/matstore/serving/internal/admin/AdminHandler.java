@@ -1,0 +1,136 @@
+package io.matstore.serving.internal.admin;
+
+import io.matstore.serving.internal.HttpErrors;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes admin requests to {@link AdminCommands}, after the bearer-token check when a token is configured.
+ *
+ * <pre>
+ *   GET  /admin/status
+ *   POST /admin/views/{view}/versions/{n}/load       [mode=bulk|live] [partitions=0,1] [dimensions=a,b]
+ *   POST /admin/views/{view}/versions/{n}/validate   [samples] [max_count_difference] [max_missing_ratio]
+ *                                                   [catch_up_timeout_ms] [seed]
+ *   POST /admin/views/{view}/versions/{n}/swap       [force=true] + the validate parameters
+ *   POST /admin/views/{view}/versions/{n}/retire
+ *   POST /admin/views/{view}/rollback
+ * </pre>
+ */
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private static final String PREFIX = "/admin/views/";
+
+    private final AdminCommands commands;
+    private final byte[] expectedAuthorization;
+
+    AdminHandler(AdminCommands commands, String token) {
+        this.commands = commands;
+        this.expectedAuthorization = token == null ? null
+                : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        AdminAnswer answer;
+        if (!req.decoderResult().isSuccess()) {
+            answer = AdminAnswer.error(400, "malformed_request", "not a valid HTTP/1.1 request");
+            keepAlive = false;
+        } else if (!authorized(req)) {
+            answer = new AdminAnswer(401, HttpErrors.errorBody("unauthorized", "this admin endpoint needs"
+                    + " 'Authorization: Bearer <token>' with the token in serving.admin.token"),
+                    "WWW-Authenticate: Bearer realm=\"matstore-admin\"\r\n");
+        } else {
+            answer = answer(req);
+        }
+        var out = HttpErrors.response(ctx.alloc(), answer.status(), "application/json", answer.body(), keepAlive,
+                answer.extraHeaders());
+        var written = ctx.writeAndFlush(out);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Constant-time comparison, so response timing tells nothing about the token. */
+    private boolean authorized(FullHttpRequest req) {
+        if (expectedAuthorization == null) {
+            return true;
+        }
+        String given = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return given != null && MessageDigest.isEqual(expectedAuthorization, given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private AdminAnswer answer(FullHttpRequest req) {
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path();
+        AdminCommands.Params params = new AdminCommands.Params(uri.parameters());
+        try {
+            if (path.equals("/admin/status")) {
+                return req.method().equals(HttpMethod.GET) ? commands.status() : notAllowed("GET");
+            }
+            if (!path.startsWith(PREFIX)) {
+                return unknownPath(path);
+            }
+            String[] parts = path.substring(PREFIX.length()).split("/", -1);
+            if (parts.length == 2 && parts[1].equals("rollback")) {
+                return post(req) ? commands.rollback(parts[0]) : notAllowed("POST");
+            }
+            if (parts.length != 4 || !parts[1].equals("versions") || parts[0].isEmpty()) {
+                return unknownPath(path);
+            }
+            if (!post(req)) {
+                return notAllowed("POST");
+            }
+            String view = parts[0];
+            int version = params.parseInt("version", parts[2], 1, Integer.MAX_VALUE);
+            return switch (parts[3]) {
+                case "load" -> commands.load(view, version, params);
+                case "validate" -> commands.validate(view, version, params);
+                case "swap" -> commands.swap(view, version, params);
+                case "retire" -> commands.retire(view, version);
+                default -> unknownPath(path);
+            };
+        } catch (AdminCommands.BadParameter e) {
+            return AdminAnswer.error(400, "bad_parameter", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return AdminAnswer.error(400, "bad_request", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return AdminAnswer.error(503, "interrupted", "the node is shutting down");
+        } catch (RuntimeException e) {
+            LOG.error("admin request {} {} failed", req.method(), req.uri(), e);
+            return AdminAnswer.error(500, "internal_error", e.toString());
+        }
+    }
+
+    private static boolean post(FullHttpRequest req) {
+        return req.method().equals(HttpMethod.POST);
+    }
+
+    private static AdminAnswer notAllowed(String allow) {
+        return new AdminAnswer(405, HttpErrors.errorBody("method_not_allowed", "use " + allow),
+                "Allow: " + allow + "\r\n");
+    }
+
+    private static AdminAnswer unknownPath(String path) {
+        return AdminAnswer.error(404, "unknown_path", "no admin command at " + path + "; see GET /admin/status,"
+                + " POST /admin/views/{view}/versions/{n}/{load|validate|swap|retire}, POST /admin/views/{view}/rollback");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("admin connection failed", cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,69 @@
+package io.matstore.serving.internal.admin;
+
+import io.matstore.serving.ServingConfig;
+import io.matstore.store.VersionedResponseStore;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin listener: its own socket (loopback by default), its own single event-loop thread, so operator
+ * commands never run on, or queue behind, the serving event loops. Commands run one at a time on that thread;
+ * a long validation only delays other admin requests.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private AdminServer(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds {@code serving.admin.host:serving.admin.port}.
+     *
+     * @param afterChange run after a command changed what the node holds (refreshes the serving status at once)
+     */
+    public static AdminServer start(VersionedResponseStore store, ServingConfig config, Runnable afterChange) {
+        AdminCommands commands = new AdminCommands(store, afterChange);
+        String token = config.adminToken();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline().addLast(new HttpRequestDecoder(),
+                                    new HttpObjectAggregator(MAX_REQUEST_BYTES), new AdminHandler(commands, token));
+                        }
+                    })
+                    .bind(config.adminHost(), config.adminPort()).syncUninterruptibly().channel();
+            return new AdminServer(group, ch);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
