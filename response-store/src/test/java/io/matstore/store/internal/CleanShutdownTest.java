@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.ViewDescriptor;
+import io.matstore.store.LoadMode;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.ViewTopic;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class CleanShutdownTest {
         Path dir = dataDir.resolve(view.name()).resolve("v1");
         assertThat(dir.resolve(NearCache.MARKER)).as("clean marker, child log: %s",
                 Files.readString(IngestingChildProcess.log(work, 0))).exists();
-        VersionStore reopened = new VersionStore(view, Set.of(0, 1), dir,
+        VersionStore reopened = new VersionStore(view, Set.of(0, 1), LoadMode.LIVE, dir,
                 StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(5_000, 1 << 20));
         try {
             assertThat(reopened.nearCacheTrustedAtOpen()).isTrue();
