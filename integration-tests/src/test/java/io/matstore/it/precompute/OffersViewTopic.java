@@ -27,7 +27,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads an offers view topic (any version) the way a serving node would, read committed, into the reference's
  * {@link OffersReference.Offer}s, checking each envelope on the way; and compares two views key for key.
  */
-final class OffersViewTopic {
+public final class OffersViewTopic {
     private OffersViewTopic() {
     }
 
@@ -66,23 +66,31 @@ final class OffersViewTopic {
             view.remove(key);
             return;
         }
-        ResponseEnvelope envelope = ResponseEnvelopes.open(r.value());
+        view.put(key, offer(version, r.key(), r.value()));
+    }
+
+    /**
+     * The offer in one stored envelope, after checking the envelope: the version, its key, its content hash, and
+     * v2's field present exactly from v2 on.
+     */
+    public static OffersReference.Offer offer(ViewDescriptor version, byte[] key, byte[] envelopeBytes) {
+        ResponseEnvelope envelope = ResponseEnvelopes.open(envelopeBytes);
         assertThat(envelope.viewVersion()).isEqualTo(version.version());
         byte[] envelopeKey = new byte[envelope.keyLength()];
         envelope.keyAsByteBuffer().get(envelopeKey);
-        assertThat(envelopeKey).isEqualTo(r.key());
+        assertThat(envelopeKey).isEqualTo(key);
         byte[] bytes = ResponseEnvelopes.responseBytes(envelope);
         assertThat(envelope.contentHash()).isEqualTo(Hashing.xxh3_64().hashBytesToLong(bytes));
         OfferResponse o = OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(bytes));
         assertThat(o.hasListPriceMinor()).as("list_price_minor is present exactly from v2 on")
                 .isEqualTo(version.version() >= 2);
-        view.put(key, new OffersReference.Offer(o.sku(), o.region(), o.currency(), o.tier(), o.title(),
-                o.category(), o.priceMinor(), o.minorUnits(), o.promoId(), o.percentOff(), o.quantity(),
-                o.inStock(), o.listPriceMinor()));
+        return new OffersReference.Offer(o.sku(), o.region(), o.currency(), o.tier(), o.title(), o.category(),
+                o.priceMinor(), o.minorUnits(), o.promoId(), o.percentOff(), o.quantity(), o.inStock(),
+                o.listPriceMinor());
     }
 
     /** Equal views, with a message that names missing, extra and differing keys first. */
-    static void assertSameView(Map<List<String>, OffersReference.Offer> actual,
+    public static void assertSameView(Map<List<String>, OffersReference.Offer> actual,
                                Map<List<String>, OffersReference.Offer> expected) {
         Set<List<String>> missing = new HashSet<>(expected.keySet());
         missing.removeAll(actual.keySet());

@@ -43,6 +43,15 @@ final class Ingestor {
     private volatile long lastCaughtUpMillis;
     /** {@link System#nanoTime} at which the end offsets last found caught up were requested; 0: never. */
     private long caughtUpAsOfNanos;
+    /**
+     * End offsets seen at {@link #targetNanos} / {@link #targetMillis} that ingest has not reached yet, or null.
+     * Caught up means reaching ends seen earlier, not being at the end at the instant of a check: under steady
+     * traffic the position trails a moving end by a batch at every instant (measured: a version fed ~1,600
+     * responses/s never looked caught up to an instantaneous check, so /readyz and validation never passed).
+     */
+    private Map<Integer, Long> target;
+    private long targetNanos;
+    private long targetMillis;
     private boolean refillFirst;
     private final LoadProgress progress = new LoadProgress();
 
@@ -176,6 +185,7 @@ final class Ingestor {
             if (!records.isEmpty() || !advanced.isEmpty()) {
                 store.apply(records, advanced);
                 positions.putAll(advanced);
+                checkCaughtUp(positions);
             }
             store.maintainNearCache();
             error = null;
@@ -189,21 +199,36 @@ final class Ingestor {
 
     private void refreshEndOffsets(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> owned,
                                    Map<Integer, Long> positions, long requestedAtNanos) {
+        long requestedAtMillis = System.currentTimeMillis();
         Map<TopicPartition, Long> ends = c.endOffsets(owned, Duration.ofSeconds(5));
-        boolean caughtUp = true;
+        Map<Integer, Long> byPartition = new HashMap<>();
         for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
-            int p = e.getKey().partition();
-            endOffsets.put(p, e.getValue());
-            if (positions.getOrDefault(p, 0L) < e.getValue()) {
-                caughtUp = false;
+            byPartition.put(e.getKey().partition(), e.getValue());
+        }
+        endOffsets.putAll(byPartition);
+        if (target == null) {
+            target = byPartition;
+            targetNanos = requestedAtNanos;
+            targetMillis = requestedAtMillis;
+        }
+        checkCaughtUp(positions);
+    }
+
+    /** Signals "caught up as of the time the target ends were requested" once every position has reached them. */
+    private void checkCaughtUp(Map<Integer, Long> positions) {
+        if (target == null) {
+            return;
+        }
+        for (Map.Entry<Integer, Long> e : target.entrySet()) {
+            if (positions.getOrDefault(e.getKey(), 0L) < e.getValue()) {
+                return;
             }
         }
-        if (caughtUp) {
-            lastCaughtUpMillis = System.currentTimeMillis();
-            synchronized (caughtUpMonitor) {
-                caughtUpAsOfNanos = requestedAtNanos;
-                caughtUpMonitor.notifyAll();
-            }
+        target = null;
+        lastCaughtUpMillis = targetMillis;
+        synchronized (caughtUpMonitor) {
+            caughtUpAsOfNanos = targetNanos;
+            caughtUpMonitor.notifyAll();
         }
     }
 
