@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +54,7 @@ final class ReplayCommand implements Callable<Integer> {
     boolean resume;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         PrecomputeConfig settings = config.load(Map.of(PrecomputeConfig.VIEW_VERSION, Integer.toString(version)));
         if (fromTimestamp != null && resume) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -78,24 +79,38 @@ final class ReplayCommand implements Callable<Integer> {
             replay.close();
             stopped.countDown();
         }, "precompute-replay-shutdown"));
-        out.printf("%s %s: %,d records up to the end captured now, into %s%n", name,
-                fromTimestamp == null ? (resume ? "resumed" : "from the beginning") : "from " + fromTimestamp,
-                replay.progress().total(), view.descriptor().topic());
-        out.flush();
-        if (!followToCaughtUp(replay, Progress.console(System.err, name), stopped)) {
-            return exitCode(replay);
-        }
-        CaughtUp done = replay.caughtUp().orElseThrow();
-        out.printf("%s reached the captured end: %,d records in %.1f s (%,.0f records/s); continuing live, Ctrl-C "
-                        + "to stop%n", name, done.records(), done.elapsed().toNanos() / 1e9, done.recordsPerSecond());
-        out.flush();
-        while (!stopped.await(30, TimeUnit.SECONDS)) {
-            if (!replay.job().streams().state().isRunningOrRebalancing()) {
-                break;
+        boolean interrupted = false;
+        try {
+            out.printf(Locale.ROOT, "%s %s: %,d records up to the end captured now, into %s%n", name,
+                    fromTimestamp == null ? (resume ? "resumed" : "from the beginning") : "from " + fromTimestamp,
+                    replay.progress().total(), view.descriptor().topic());
+            out.flush();
+            if (!followToCaughtUp(replay, Progress.console(System.err, name), stopped)) {
+                return exitCode(replay);
             }
-            LOG.info("view {}: {}", view.descriptor(), replay.job().counters());
+            CaughtUp done = replay.caughtUp().orElseThrow();
+            out.printf(Locale.ROOT, "%s reached the captured end: %,d records in %.1f s (%,.0f records/s); continuing live, "
+                            + "Ctrl-C to stop%n", name, done.records(), done.elapsed().toNanos() / 1e9,
+                    done.recordsPerSecond());
+            out.flush();
+            while (!stopped.await(30, TimeUnit.SECONDS)) {
+                if (!replay.job().streams().state().isRunningOrRebalancing()) {
+                    break;
+                }
+                LOG.info("view {}: {}", view.descriptor(), replay.job().counters());
+            }
+            return exitCode(replay);
+        } catch (InterruptedException e) {
+            // Being interrupted is being asked to stop, like Ctrl-C; the flag is restored once the clients are
+            // closed, which they could not do with it set.
+            interrupted = true;
+            return exitCode(replay);
+        } finally {
+            replay.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return exitCode(replay);
     }
 
     /** Draws the progress bar until caught up; false when the job stopped or the process is stopping first. */

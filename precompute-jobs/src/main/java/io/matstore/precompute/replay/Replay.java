@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -50,6 +51,7 @@ public final class Replay implements AutoCloseable {
     private final ReplayMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private final ViewRunner.Running job;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Replay(ViewDescriptor view, Map<TopicPartition, Long> start, Map<TopicPartition, Long> capturedEnd,
                    Admin admin, EndProbe probe, ReplayMonitor monitor, ViewRunner.Running job, Duration poll) {
@@ -210,9 +212,12 @@ public final class Replay implements AutoCloseable {
         return job;
     }
 
-    /** Stops the job and the monitor, and removes the JMX bean. */
+    /** Stops the job and the monitor, and removes the JMX bean. Idempotent (a shutdown hook may close it too). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);

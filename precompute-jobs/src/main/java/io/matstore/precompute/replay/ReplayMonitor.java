@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class ReplayMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayMonitor.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** A broker that is away fails every poll; say so at most this often. */
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final Admin admin;
     private final EndProbe probe;
@@ -44,6 +46,8 @@ final class ReplayMonitor {
     private final long total;
     private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
     private Stage repartition;
+    private long lastWarnNanos;
+    private long failuresSinceWarn;
     private volatile ReplayProgress progress;
     private volatile CaughtUp caughtUp;
 
@@ -87,7 +91,14 @@ final class ReplayMonitor {
         try {
             step();
         } catch (RuntimeException e) {
-            LOG.warn("replay of group {}: cannot measure progress now ({}); retrying", groupId, e.toString());
+            failuresSinceWarn++;
+            long now = System.nanoTime();
+            if (lastWarnNanos == 0 || now - lastWarnNanos >= WARN_EVERY_NANOS) {
+                LOG.warn("replay of group {}: cannot measure progress ({} failed poll(s) since the last warning, "
+                        + "last: {}); retrying", groupId, failuresSinceWarn, e.toString());
+                lastWarnNanos = now;
+                failuresSinceWarn = 0;
+            }
         }
     }
 

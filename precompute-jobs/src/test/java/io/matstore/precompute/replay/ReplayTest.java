@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
@@ -179,6 +180,38 @@ class ReplayTest {
         }
         assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(
                 new ObjectName("io.matstore.precompute:type=Replay,view=offers,version=2"))).isFalse();
+    }
+
+    @Test
+    void shouldPrintTheCaughtUpLineThenKeepRunningLiveUntilStopped() throws Exception {
+        publishTransaction(products("P-", 5), Instant.now());
+        StringWriter out = new StringWriter();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread cli = new Thread(() -> exit.set(PrecomputeMain.commandLine().setOut(new PrintWriter(out, true))
+                .execute("replay", "--version", "2", "--set", "bootstrap.servers=" + kafka().bootstrapServers(),
+                        "--set", "source.topic=" + SOURCE, "--set", "topic.partitions=2",
+                        "--set", "state.dir=" + dir.resolve("cli"))), "replay-cli");
+        cli.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!out.toString().contains("reached the captured end") && cli.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("replay offers v2 from the beginning: [67] records up to the end captured "
+                + "now, into view\\.offers\\.v2");
+        assertThat(lines.get(1)).matches("replay offers v2 reached the captured end: [67] records in [0-9.]+ s "
+                + "\\([0-9,]+ records/s\\); continuing live, Ctrl-C to stop");
+
+        publishTransaction(products("LIVE-", 1), Instant.now());
+        assertThat(skusInView(OffersContract.V2.topic(), 48)).as("the command keeps running v2 live")
+                .contains("P-0", "LIVE-0");
+        assertThat(cli.isAlive()).isTrue();
+        cli.interrupt();
+        cli.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(cli.isAlive()).isFalse();
+        assertThat(exit.get()).isZero();
     }
 
     @Test
