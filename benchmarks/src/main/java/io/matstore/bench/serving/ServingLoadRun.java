@@ -63,10 +63,7 @@ public final class ServingLoadRun {
         int skus = args.length > 0 ? Integer.parseInt(args[0]) : 25_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         Path dir = Files.createTempDirectory("serving-load-");
-        Path script = dir.resolve("offers.lua");
-        try (InputStream in = ServingLoadRun.class.getResourceAsStream("/wrk/offers.lua")) {
-            Files.copy(in, script);
-        }
+        Wrk wrk = new Wrk(dir);
         try (EmbeddedKafka kafka = EmbeddedKafka.inTempDir().start()) {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
@@ -88,14 +85,14 @@ public final class ServingLoadRun {
                 try (FixedBodyServer floor = new FixedBodyServer(0, bodyBytes, 1)) {
                     String etag = etagOfFirstKey(port);
                     List<String> rows = new ArrayList<>();
-                    run("warm-up", floor.port(), script, 5, "1", "fixed", null);
-                    rows.add(run("floor: fixed " + bodyBytes + "-byte body", floor.port(), script, seconds,
+                    run(wrk, "warm-up", floor.port(), 5, "1", "fixed", null);
+                    rows.add(run(wrk, "floor: fixed " + bodyBytes + "-byte body", floor.port(), seconds,
                             "1", "fixed", null));
-                    rows.add(measure(store, "near-cache hits (" + HOT_SKUS * 8 + " hot keys)", port, script,
+                    rows.add(measure(wrk, store, "near-cache hits (" + HOT_SKUS * 8 + " hot keys)", port,
                             seconds, String.valueOf(HOT_SKUS), "keys", null));
-                    rows.add(measure(store, "misses (uniform over " + skus * 8 + " keys)", port, script, seconds,
+                    rows.add(measure(wrk, store, "misses (uniform over " + skus * 8 + " keys)", port, seconds,
                             String.valueOf(skus), "keys", null));
-                    rows.add(measure(store, "304 revalidations", port, script, seconds, "1", "etag", etag));
+                    rows.add(measure(wrk, store, "304 revalidations", port, seconds, "1", "etag", etag));
                     System.out.println();
                     System.out.println("| scenario | req/s | p50 µs | p99 µs | p99.9 µs | non-2xx/3xx | near-cache hit ratio |");
                     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
@@ -107,11 +104,11 @@ public final class ServingLoadRun {
         }
     }
 
-    private static String measure(VersionedResponseStore store, String name, int port, Path script, int seconds,
+    private static String measure(Wrk wrk, VersionedResponseStore store, String name, int port, int seconds,
                                   String skus, String mode, String etag) throws Exception {
-        run("warm-up", port, script, 5, skus, mode, etag);
+        run(wrk, "warm-up", port, 5, skus, mode, etag);
         ViewStatus before = store.status("offers", 1);
-        String row = run(name, port, script, seconds, skus, mode, etag);
+        String row = run(wrk, name, port, seconds, skus, mode, etag);
         ViewStatus after = store.status("offers", 1);
         long hits = after.nearCacheHits() - before.nearCacheHits();
         long misses = after.nearCacheMisses() - before.nearCacheMisses();
@@ -120,38 +117,11 @@ public final class ServingLoadRun {
     }
 
     /** Runs wrk once and returns a markdown row. */
-    private static String run(String name, int port, Path script, int seconds, String skus, String mode,
-                              String etag) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("wrk", "-t1", "-c64", "-d" + seconds + "s", "--timeout", "5s",
-                "-s", script.toString(), "http://127.0.0.1:" + port, "--", skus, mode));
-        if (etag != null) {
-            cmd.add(etag);
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String result = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.startsWith("RESULT ")) {
-                    result = line;
-                }
-            }
-        }
-        if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("wrk did not stop");
-        }
-        if (result == null) {
-            throw new IllegalStateException("wrk printed no result (is wrk installed? apt-get install -y wrk)");
-        }
-        Map<String, Long> v = new java.util.HashMap<>();
-        for (String kv : result.substring(7).split(" ")) {
-            String[] parts = kv.split("=");
-            v.put(parts[0], Long.parseLong(parts[1]));
-        }
-        double rps = v.get("requests") * 1e6 / v.get("duration_us");
-        String row = String.format("| %s | %,.0f | %d | %d | %d | %d | n/a |", name, rps, v.get("p50_us"),
-                v.get("p99_us"), v.get("p999_us"), v.get("status_errors") + v.get("socket_errors"));
+    private static String run(Wrk wrk, String name, int port, int seconds, String skus, String mode, String etag)
+            throws IOException, InterruptedException {
+        Wrk.Result r = wrk.run(port, seconds, Integer.parseInt(skus), mode, etag);
+        String row = String.format("| %s | %,.0f | %d | %d | %d | %d | n/a |", name, r.requestsPerSecond(), r.p50(),
+                r.p99(), r.p999(), r.errors());
         System.out.println(row);
         return row;
     }

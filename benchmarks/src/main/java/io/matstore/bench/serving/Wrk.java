@@ -1,0 +1,74 @@
+package io.matstore.bench.serving;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One bounded run of Debian's {@code wrk -t1 -c64} on 127.0.0.1 with the offers script
+ * ({@code src/main/resources/wrk/offers.lua}), parsed from the line the script prints.
+ */
+public final class Wrk {
+    /** What one run measured; latencies in microseconds. */
+    public record Result(long requests, long durationMicros, long p50, long p99, long p999, long errors) {
+        public double requestsPerSecond() {
+            return requests * 1e6 / durationMicros;
+        }
+    }
+
+    private final Path script;
+
+    /** Writes the script to {@code dir}. */
+    public Wrk(Path dir) throws IOException {
+        this.script = dir.resolve("offers.lua");
+        try (InputStream in = Wrk.class.getResourceAsStream("/wrk/offers.lua")) {
+            Files.copy(in, script);
+        }
+    }
+
+    /**
+     * @param skus the script asks for SKU-000000 … SKU-(skus-1), every region and tier, USD
+     * @param mode "keys", "etag" or "fixed" (see the script)
+     */
+    public Result run(int port, int seconds, int skus, String mode, String etag)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("wrk", "-t1", "-c64", "-d" + seconds + "s", "--timeout", "5s",
+                "-s", script.toString(), "http://127.0.0.1:" + port, "--", Integer.toString(skus), mode));
+        if (etag != null) {
+            cmd.add(etag);
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String result = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("RESULT ")) {
+                    result = line;
+                }
+            }
+        }
+        if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("wrk did not stop");
+        }
+        if (result == null) {
+            throw new IllegalStateException("wrk printed no result (is wrk installed? apt-get install -y wrk)");
+        }
+        Map<String, Long> v = new HashMap<>();
+        for (String kv : result.substring(7).split(" ")) {
+            String[] parts = kv.split("=");
+            v.put(parts[0], Long.parseLong(parts[1]));
+        }
+        return new Result(v.get("requests"), v.get("duration_us"), v.get("p50_us"), v.get("p99_us"),
+                v.get("p999_us"), v.get("status_errors") + v.get("socket_errors"));
+    }
+}
