@@ -36,7 +36,7 @@ final class AdminCommand {
         @Spec(Spec.Target.MIXEE)
         CommandSpec spec;
 
-        @Option(names = "--url", defaultValue = "http://127.0.0.1:8081",
+        @Option(names = "--url", defaultValue = "http://127.0.0.1:8090",
                 description = "Admin endpoint of the node (default: ${DEFAULT-VALUE}).")
         URI url;
 

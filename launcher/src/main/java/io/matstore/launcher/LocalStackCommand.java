@@ -40,7 +40,7 @@ final class LocalStackCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080", description = "Serving node HTTP port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--admin-port", defaultValue = "8081", description = "Admin endpoint port, loopback only (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--admin-port", defaultValue = "8090", description = "Admin endpoint port, loopback only (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
     @Option(names = "--products", defaultValue = "1000", description = "Demo catalogue size (default: ${DEFAULT-VALUE}).")

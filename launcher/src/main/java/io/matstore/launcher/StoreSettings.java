@@ -24,6 +24,7 @@ final class StoreSettings extends AbstractConfig {
     static final String NEAR_CACHE_ENTRIES = "store.near.cache.entries";
     static final String NEAR_CACHE_BYTES = "store.near.cache.bytes";
     static final String VIEW_VERSION = "store.offers.version";
+    static final String BULK_RUN_BYTES = "store.bulk.run.bytes";
 
     static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.LIST, "127.0.0.1:9092", Importance.HIGH,
@@ -37,7 +38,10 @@ final class StoreSettings extends AbstractConfig {
             .define(NEAR_CACHE_BYTES, Type.LONG, StoreConfig.DEFAULT_NEAR_CACHE_BYTES, Range.atLeast(1024),
                     Importance.MEDIUM, "Near-cache capacity in value bytes, per view version.")
             .define(VIEW_VERSION, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
-                    "Version of the offers view to ingest and serve when the store holds none yet.");
+                    "Version of the offers view to ingest and serve when the store holds none yet.")
+            .define(BULK_RUN_BYTES, Type.LONG, StoreConfig.DEFAULT_BULK_RUN_BYTES, Range.atLeast(4096),
+                    Importance.LOW, "Bulk loading of a fresh version: bytes folded in memory per sorted SST run"
+                            + " (the loader's heap is about twice this).");
 
     private StoreSettings(Map<String, String> values) {
         super(DEFINITION, values, false);
@@ -70,6 +74,7 @@ final class StoreSettings extends AbstractConfig {
 
     StoreConfig storeConfig() {
         return StoreConfig.of(Path.of(getString(DATA_DIR)), bootstrapServers())
-                .withNearCache(getLong(NEAR_CACHE_ENTRIES), getLong(NEAR_CACHE_BYTES));
+                .withNearCache(getLong(NEAR_CACHE_ENTRIES), getLong(NEAR_CACHE_BYTES))
+                .withBulkRunBytes(getLong(BULK_RUN_BYTES));
     }
 }

@@ -27,7 +27,8 @@ import java.util.ServiceLoader;
  *       key, with the current version's envelope beside it.</li>
  * </ol>
  * Without a current version (or when the candidate is current) the comparisons have nothing to compare and pass
- * with zero samples. Reads go through the ordinary {@link ViewReader}s: validation adds no locking to the stores.
+ * with zero samples. Reads go through {@link VersionedResponseStore#inspectionReader}: they are not counted as
+ * traffic, so validating does not change what either near-cache holds.
  */
 public final class VersionValidation {
     private final VersionedResponseStore store;
@@ -54,13 +55,17 @@ public final class VersionValidation {
      */
     public ValidationReport validate(String view, int candidate, ValidationOptions options)
             throws InterruptedException {
-        ViewReader cand = store.version(view, candidate);
+        ViewReader cand = store.inspectionReader(view, candidate);
         if (cand == null) {
             throw new IllegalArgumentException("view " + view + " version " + candidate + " is not held");
         }
         ViewReader current = store.current(view);
-        ViewReader ref = current == null || current.descriptor().version() == candidate ? null : current;
-        int refVersion = ref == null ? 0 : ref.descriptor().version();
+        int refVersion = current == null || current.descriptor().version() == candidate ? 0
+                : current.descriptor().version();
+        ViewReader ref = refVersion == 0 ? null : store.inspectionReader(view, refVersion);
+        if (ref == null) {
+            refVersion = 0; // dropped meanwhile
+        }
 
         List<ValidationReport.Check> checks = new ArrayList<>();
         checks.add(caughtUp(view, candidate, options));

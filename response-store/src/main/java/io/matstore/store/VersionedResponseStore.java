@@ -67,6 +67,15 @@ public interface VersionedResponseStore extends ResponseStore {
     boolean awaitCaughtUp(String viewName, int version, Duration timeout) throws InterruptedException;
 
     /**
+     * A reader of a held version for operator checks: the same values as {@link #version}, but its lookups are not
+     * counted in status or by the near-cache's hot-key policy, so a validation's random samples do not displace the
+     * keys the near-cache holds because they are hot.
+     *
+     * @return null when the version is not held
+     */
+    ViewReader inspectionReader(String viewName, int version);
+
+    /**
      * Exact number of responses a held version stores (a scan of its keys: seconds for millions; for validation).
      *
      * @throws IllegalArgumentException when the version is not held

@@ -88,7 +88,12 @@ public final class DefaultResponseStore implements VersionedResponseStore {
 
     private VersionStore openVersion(ViewDescriptor view, Set<Integer> partitions, LoadMode mode, Path dir) {
         VersionStore vs = new VersionStore(view, partitions, mode, dir, config);
-        views.computeIfAbsent(view.name(), n -> new ViewSlot()).versions.put(view.version(), vs);
+        ViewSlot slot = views.computeIfAbsent(view.name(), n -> new ViewSlot());
+        slot.versions.put(view.version(), vs);
+        vs.warmKeysFrom(() -> {
+            VersionStore current = slot.current;
+            return current == null || current == vs ? List.of() : current.nearCacheKeys(config.nearCacheEntries());
+        });
         vs.start();
         LOG.info("holding {} partitions {} (near-cache {})", view, partitions,
                 vs.nearCache().trustedAtOpen() ? "warm" : "rebuilt: " + vs.nearCache().distrustReason());
@@ -186,6 +191,13 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             throw new IllegalArgumentException("view " + viewName + " version " + version + " is not held");
         }
         return vs.awaitCaughtUp(timeout.toMillis());
+    }
+
+    @Override
+    public ViewReader inspectionReader(String viewName, int version) {
+        checkOpen();
+        VersionStore vs = held(viewName, version);
+        return vs == null ? null : vs.uncountedReader();
     }
 
     @Override

@@ -93,9 +93,10 @@ final class Ingestor {
     }
 
     /**
-     * The bulk part of a fresh version, then its offsets, then the near-cache filled from RocksDB up to capacity.
-     * Why fill it: the version is about to take all traffic at a swap, its data was just written (hot in the page
-     * cache), and admission replaces the filled entries (frequency 0) with keys that turn out hot.
+     * The bulk part of a fresh version, then its offsets, then the near-cache warmed: the current version's hot keys
+     * first, then key order up to capacity. Why warm it: the version is about to take all traffic at a swap, its
+     * data was just written (hot in the page cache), and admission later replaces filled entries (frequency 0)
+     * with keys that turn out hot.
      *
      * @return false when stopped before the bulk part finished
      */
@@ -111,7 +112,11 @@ final class Ingestor {
         store.finishBulk(next);
         error = null;
         progress.warming();
-        refillNearCache();
+        try {
+            store.warmNearCache();
+        } catch (RuntimeException e) {
+            LOG.warn("could not warm the near-cache of {}; it fills as keys are read", store.descriptor(), e);
+        }
         progress.live();
         return true;
     }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.rocksdb.WriteBatch;
@@ -54,6 +55,7 @@ public final class VersionStore implements ViewReader {
     private final Map<Integer, Long> appliedOffsets = new ConcurrentHashMap<>();
     private volatile boolean nearCacheUsable = true;
     private final LoadMode loadMode;
+    private volatile Supplier<List<byte[]>> warmKeys = List::of;
 
     VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir,
                  StoreConfig config) {
@@ -102,6 +104,27 @@ public final class VersionStore implements ViewReader {
             policy.onMiss(key);
         }
         return n;
+    }
+
+    /** Reads like {@link #read} without counting hits, misses or frequencies (operator checks). */
+    ViewReader uncountedReader() {
+        return new ViewReader() {
+            @Override
+            public ViewDescriptor descriptor() {
+                return descriptor;
+            }
+
+            @Override
+            public int read(ByteBuffer key, ByteBuffer dst) {
+                if (nearCacheUsable) {
+                    int n = nearCache.read(key, dst);
+                    if (n != NearCache.MISS) {
+                        return n;
+                    }
+                }
+                return rocks.get(key, dst);
+            }
+        };
     }
 
     /**
@@ -162,6 +185,47 @@ public final class VersionStore implements ViewReader {
         if (nearCacheUsable) {
             policy.promote(rocks);
         }
+    }
+
+    /**
+     * Where {@link #warmNearCache} takes the keys to cache first: the view's current version's near-cache, i.e. the
+     * keys its admission found hot. Set by the store before ingest starts.
+     */
+    void warmKeysFrom(Supplier<List<byte[]>> source) {
+        this.warmKeys = source;
+    }
+
+    /**
+     * Fills the near-cache of a freshly bulk-loaded version: first with this version's values of the keys hot in the
+     * current version (the traffic a swap will bring), then in key order up to capacity. Ingest thread only.
+     */
+    void warmNearCache() {
+        long seeded = 0;
+        try {
+            for (byte[] key : warmKeys.get()) {
+                byte[] value = rocks.getCopy(key);
+                if (value != null && nearCache.hasRoomFor(value.length) && nearCache.put(key, value, true)) {
+                    seeded++;
+                }
+            }
+        } catch (RuntimeException e) {
+            // e.g. the current version was dropped meanwhile: the key-order fill below still warms this one
+            LOG.warn("could not take hot keys for {} from the current version: {}", descriptor, e.toString());
+        }
+        LOG.info("near-cache of {} seeded with {} keys hot in the current version", descriptor, seeded);
+        refillNearCache();
+    }
+
+    /** Keys in the near-cache now, at most {@code max}: the hot set its admission policy keeps. */
+    List<byte[]> nearCacheKeys(long max) {
+        List<byte[]> keys = new ArrayList<>();
+        for (int segment = 0; segment < nearCache.segments() && keys.size() < max; segment++) {
+            nearCache.forEachKeyInSegment(segment, k -> {
+                keys.add(k);
+                return keys.size() < max;
+            });
+        }
+        return keys;
     }
 
     /** Fills an empty (rebuilt) near-cache from RocksDB up to its capacity. Ingest thread only, before ingest. */
