@@ -7,7 +7,6 @@ import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
 import io.matstore.precompute.demo.DemoEventGenerator;
 import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
 import io.matstore.precompute.offers.OffersView;
 import io.matstore.precompute.replay.Replay;
 import io.matstore.precompute.replay.ReplayOptions;
@@ -26,9 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,22 +59,6 @@ class ReplayEndToEndTest {
                 PrecomputeConfig.VIEW_VERSION, Integer.toString(version)));
     }
 
-    /** One producer, one request in flight: each key's events land in the order they were sent. */
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        // Without idempotence: it survives NOT_LEADER right after topic creation; one in flight keeps the order.
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, OffersEvent e) {
-        OffersEventCodec.Encoded encoded = OffersEventCodec.encode(e);
-        producer.send(new ProducerRecord<>(SOURCE, encoded.key(), encoded.value()));
-    }
 
     @Test
     void shouldRebuildVersion2WhileVersion1RunsAndEventsKeepArrivingThenFollowLive() throws Exception {
@@ -90,13 +70,13 @@ class ReplayEndToEndTest {
         AtomicBoolean keepPublishing = new AtomicBoolean(true);
         AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
 
-        try (KafkaProducer<byte[], byte[]> producer = producer();
+        try (KafkaProducer<byte[], byte[]> producer = OffersSource.producer(KAFKA.bootstrapServers());
              ViewRunner.Running v1 = ViewRunner.start(config(1).offersView(), config(1))) {
             generator.catalogue(published::add);
             for (int i = 0; i < 1_200; i++) {
                 published.add(generator.next());
             }
-            published.forEach(e -> send(producer, e));
+            published.forEach(e -> OffersSource.send(producer, SOURCE, e));
             producer.flush();
             sent.set(published.size());
 
@@ -106,7 +86,7 @@ class ReplayEndToEndTest {
                     while (keepPublishing.get()) {
                         OffersEvent e = generator.next();
                         published.add(e);
-                        send(producer, e);
+                        OffersSource.send(producer, SOURCE, e);
                         sent.incrementAndGet();
                         Thread.sleep(4);
                     }

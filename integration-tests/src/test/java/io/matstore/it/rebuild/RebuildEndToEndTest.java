@@ -3,13 +3,13 @@ package io.matstore.it.rebuild;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.it.precompute.OffersReference;
+import io.matstore.it.precompute.OffersSource;
 import io.matstore.it.precompute.OffersViewTopic;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
 import io.matstore.precompute.demo.DemoEventGenerator;
 import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
 import io.matstore.precompute.offers.OffersView;
 import io.matstore.precompute.replay.Replay;
 import io.matstore.precompute.replay.ReplayOptions;
@@ -43,9 +43,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,11 +92,11 @@ class RebuildEndToEndTest {
         }
         AtomicBoolean publishing = new AtomicBoolean(true);
         AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
-        try (KafkaProducer<byte[], byte[]> producer = producer();
+        try (KafkaProducer<byte[], byte[]> producer = OffersSource.producer(KAFKA.bootstrapServers());
              ViewRunner.Running v1 = ViewRunner.start(config(1).offersView(), config(1));
              VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve("store"),
                      KAFKA.bootstrapServers()))) {
-            published.forEach(e -> send(producer, e));
+            published.forEach(e -> OffersSource.send(producer, SOURCE, e));
             producer.flush();
             store.addVersion(OffersContract.V1, Set.of(0, 1));
             store.makeCurrent("offers", 1);
@@ -132,7 +129,7 @@ class RebuildEndToEndTest {
                                 synchronized (published) {
                                     published.add(e);
                                 }
-                                send(producer, e);
+                                OffersSource.send(producer, SOURCE, e);
                             }
                             Thread.sleep(5);
                         }
@@ -263,21 +260,6 @@ class RebuildEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        // Without idempotence: it survives NOT_LEADER right after topic creation; one in flight keeps the order.
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, OffersEvent e) {
-        OffersEventCodec.Encoded encoded = OffersEventCodec.encode(e);
-        producer.send(new ProducerRecord<>(SOURCE, encoded.key(), encoded.value()));
-    }
 
     /**
      * HTTP clients asking for random in-space keys without pinning a version, checking every answer: 200, a

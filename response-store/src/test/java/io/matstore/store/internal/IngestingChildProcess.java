@@ -19,18 +19,7 @@ final class IngestingChildProcess {
      */
     static Process start(String bootstrap, Path dataDir, Path work, ViewDescriptor view, int partitions, int run,
                          boolean closeOnExit) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.add("-Xmx256m");
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.") || arg.startsWith("--enable-native-access")
-                    || arg.startsWith("--sun-misc-unsafe-memory-access")) {
-                command.add(arg);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        List<String> command = javaCommand();
         command.add(IngestingChild.class.getName());
         command.add(dataDir.toString());
         command.add(bootstrap);
@@ -40,6 +29,22 @@ final class IngestingChildProcess {
         command.add(Boolean.toString(closeOnExit));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log(work, run).toFile()).start();
+    }
+
+    /** {@code java} of this JVM with its Chronicle flags, a small heap and this classpath: add the main class. */
+    static List<String> javaCommand() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.") || arg.startsWith("--enable-native-access")
+                    || arg.startsWith("--sun-misc-unsafe-memory-access")) {
+                command.add(arg);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        return command;
     }
 
     static Path log(Path work, int run) {
