@@ -39,9 +39,11 @@ public final class ViewTopic implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        // Right after a topic is created the broker may answer NOT_LEADER once; an idempotent producer retrying
-        // several in-flight batches then can loop on OUT_OF_ORDER_SEQUENCE_NUMBER. One in flight keeps the order.
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        // Idempotent: a retried batch the broker had already written is not written twice (a duplicate would replay
+        // older values after newer ones, and the readers' "never backwards" check would blame the store). One in
+        // flight: right after a topic is created the broker may answer NOT_LEADER once, and several in-flight
+        // batches retried then can loop on OUT_OF_ORDER_SEQUENCE_NUMBER.
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
