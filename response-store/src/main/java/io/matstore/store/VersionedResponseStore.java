@@ -38,8 +38,12 @@ public interface VersionedResponseStore extends ResponseStore {
     /**
      * Makes {@code version} the one {@link #current} returns, atomically for readers, and records it on disk.
      *
+     * <p>A version still loading ({@link ViewReader#loaded()} false) becomes current only when no other version
+     * is: a node's first version, which answers once loaded.
+     *
      * @return the version that was current before, or 0 when none was
      * @throws IllegalArgumentException when the version is not held
+     * @throws IllegalStateException when the version is still loading and another version is current
      */
     int makeCurrent(String viewName, int version);
 

@@ -26,4 +26,13 @@ public interface ViewReader {
      * @throws StoreException when the storage cannot be read (the serving node then answers from its last good value)
      */
     int read(ByteBuffer key, ByteBuffer dst);
+
+    /**
+     * False while this version's first load is under way (the bulk part of a fresh version, or a live-loaded one
+     * that has not caught up once): its content is partial, and a key it lacks may well exist. True from then on,
+     * also after restarts; behind the log is then a matter of freshness, not of completeness. One volatile read.
+     */
+    default boolean loaded() {
+        return true;
+    }
 }

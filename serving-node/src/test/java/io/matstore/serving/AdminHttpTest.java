@@ -16,6 +16,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -154,6 +155,55 @@ class AdminHttpTest {
                     + "&dimensions=sku"), 400, "bad_parameter");
             HttpResponse<String> bad = call("POST", port, "/admin/views/offers/versions/2/validate?samples=0");
             assertError(bad, 404, "version_not_held");
+        }
+    }
+
+    /**
+     * A first boot while the broker cannot be reached: the node holds its first version but none of it is loaded,
+     * so it answers 503 (never a 404 for a key that may exist); a second version still loading is not readable by
+     * pinning and cannot be swapped in, even forced.
+     */
+    @Test
+    void shouldNeverAnswerFromOrSwapToAVersionThatIsStillLoading() throws Exception {
+        String unreachable;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            unreachable = "127.0.0.1:" + closed.getLocalPort();
+        }
+        ViewDescriptor v2 = OffersContract.V1.withVersion(2);
+        try (VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, unreachable));
+             ServingNode node = new ServingNode()) {
+            store.addVersion(OffersContract.V1, Set.of(0));
+            store.makeCurrent("offers", 1);
+            store.addVersion(v2, Set.of(0));
+            int port = node.start(store, config(Map.of()));
+            String key = "/v1/views/offers?sku=SKU-1&region=eu&currency=EUR&tier=gold";
+
+            HttpResponse<String> unpinned = call("GET", port, key);
+            assertError(unpinned, 503, "not_ready");
+            assertThat(unpinned.body()).contains("version 1 of view offers is still loading on this node");
+            assertThat(unpinned.headers().firstValue("Retry-After")).isPresent();
+            HttpResponse<String> pinned = call("GET", port, key + "&version=2");
+            assertError(pinned, 503, "version_loading");
+            assertThat(pinned.headers().firstValue("Retry-After")).isPresent();
+            HttpResponse<String> batch = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/v1/views/offers/batch?version=2")).POST(HttpRequest.BodyPublishers.ofString(
+                    "sku=SKU-1&region=eu&currency=EUR&tier=gold\n")).build(), HttpResponse.BodyHandlers.ofString());
+            assertError(batch, 503, "version_loading");
+
+            HttpResponse<String> forced = call("POST", node.adminPort(), "/admin/views/offers/versions/2/swap?force=true");
+            assertError(forced, 409, "version_loading");
+            assertThat(forced.body()).contains("view offers version 2 is still loading");
+            assertThat(store.current("offers").descriptor().version()).isEqualTo(1);
+
+            // A validation waiting for v2 to catch up holds the command thread, not the admin listener.
+            var validation = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + node.adminPort() + "/admin/views/offers/versions/2/validate?catch_up_timeout_ms=4000"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300); // let it start: the assertion holds either way, this makes it discriminate
+            assertThat(call("GET", node.adminPort(), "/admin/status").statusCode()).isEqualTo(200);
+            assertThat(validation).as("status answered while the validation still waits").isNotDone();
+            HttpResponse<String> report = validation.get(30, TimeUnit.SECONDS);
+            assertThat(report.headers().firstValue("X-Matstore-Validation")).as(report.body()).hasValue("failed");
         }
     }
 

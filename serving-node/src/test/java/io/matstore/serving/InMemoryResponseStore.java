@@ -13,11 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * TEST DOUBLE of response-store's {@link ResponseStore}. The real implementation (Kafka ingest into RocksDB and a
- * Chronicle Map near-cache) is being written on another branch and is not on this one, so the serving node's tests
- * run against this small in-memory store instead: each view version is a map of canonical key bytes to envelope
- * bytes. It honours the {@link ViewReader#read} contract (copy whole or nothing, positions unchanged) and lets a test
- * switch a version's reads to fail, set its status (lag, ingest error, last caught up) and hold reads at a gate.
+ * TEST DOUBLE of response-store's {@link ResponseStore}, for the HTTP tests that need a store state on demand: a
+ * version whose reads fail, whose status says lagging or failing, or whose reads wait at a gate. The real store
+ * reaches those states only through real faults, so the tests of the HTTP layer's reactions to them use this map of
+ * canonical key bytes to envelope bytes; the same paths on the real store and broker are covered by AdminHttpTest and
+ * the integration-tests module (ServingEndToEndTest stops the broker under a serving node). It honours the {@link ViewReader#read} contract (copy whole
+ * or nothing, positions unchanged).
  */
 public final class InMemoryResponseStore implements ResponseStore {
     private final Map<String, Map<Integer, Version>> views = new ConcurrentHashMap<>();

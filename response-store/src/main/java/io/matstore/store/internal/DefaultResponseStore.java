@@ -141,6 +141,10 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         if (previous == version) {
             return previous;
         }
+        if (before != null && !target.loaded()) {
+            throw new IllegalStateException("view " + viewName + " version " + version
+                    + " is still loading; version " + previous + " keeps answering");
+        }
         writeCurrent(viewName, version, previous);
         slot.previous = previous;
         slot.current = target;

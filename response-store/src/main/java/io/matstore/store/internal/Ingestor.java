@@ -60,6 +60,9 @@ final class Ingestor {
         this.config = config;
         this.thread = new Thread(this::run, "ingest-" + store.descriptor().topic());
         this.thread.setDaemon(true);
+        if (store.needsBulkLoad()) {
+            progress.bulk(0); // status says so from the start, not only once the end offsets are known
+        }
     }
 
     void start(boolean refillNearCache) {
@@ -76,6 +79,11 @@ final class Ingestor {
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer = c;
+                if (!running) {
+                    // stop() ran before it could see this consumer to wake it: blocking calls would wait out their
+                    // timeouts (30 s with the broker unreachable). Both fields are volatile, so one side sees the other.
+                    return;
+                }
                 if (store.needsBulkLoad() && !bulkLoad(c)) {
                     return; // stopped during the bulk part
                 }
@@ -110,6 +118,7 @@ final class Ingestor {
             return false;
         }
         store.finishBulk(next);
+        store.markLoaded();
         error = null;
         progress.warming();
         try {
@@ -230,6 +239,7 @@ final class Ingestor {
             }
         }
         target = null;
+        store.markLoaded();
         lastCaughtUpMillis = targetMillis;
         synchronized (caughtUpMonitor) {
             caughtUpAsOfNanos = targetNanos;

@@ -8,8 +8,10 @@ import io.matstore.store.ViewReader;
 import io.matstore.store.ViewStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
  *       rocksdb/             values and offsets ({@link RocksViewDb})
  *       nearcache.dat        Chronicle Map file ({@link NearCache})
  *       nearcache.clean      clean-shutdown marker ({@link NearCacheMarker}), present only while closed cleanly
+ *       loaded               written once the first load finished ({@link #loaded()})
  * </pre>
  *
  * <p>Reads go to the near-cache, then RocksDB. Writes come only from the ingest thread, through {@link #apply}:
@@ -43,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VersionStore implements ViewReader {
     private static final Logger LOG = LoggerFactory.getLogger(VersionStore.class);
+    private static final String LOADED_MARKER = "loaded";
 
     private final ViewDescriptor descriptor;
     private final Set<Integer> partitions;
@@ -57,6 +61,7 @@ public final class VersionStore implements ViewReader {
     private volatile boolean nearCacheUsable = true;
     private final LoadMode loadMode;
     private volatile Supplier<List<byte[]>> warmKeys = List::of;
+    private volatile boolean loaded;
 
     VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir,
                  StoreConfig config) {
@@ -67,6 +72,8 @@ public final class VersionStore implements ViewReader {
         this.rocks = new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites());
         Map<Integer, Long> stored = rocks.offsets();
         appliedOffsets.putAll(stored);
+        // A bulk-mode version stores offsets only once its bulk part is in, so stored offsets also mean loaded.
+        this.loaded = Files.exists(dir.resolve(LOADED_MARKER)) || loadMode == LoadMode.BULK && !stored.isEmpty();
         NearCache nc;
         try {
             nc = NearCache.open(dir, config, stored);
@@ -105,6 +112,32 @@ public final class VersionStore implements ViewReader {
             policy.onMiss(key);
         }
         return n;
+    }
+
+    @Override
+    public boolean loaded() {
+        return loaded;
+    }
+
+    /**
+     * Records that the first load finished (the bulk part is in, or live ingest caught up once), durably, so a
+     * restart does not take a whole version for a partial one. Ingest thread only; later calls do nothing.
+     */
+    void markLoaded() {
+        if (loaded) {
+            return;
+        }
+        Path marker = dir.resolve(LOADED_MARKER);
+        try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            ch.force(true);
+            NearCacheMarker.fsyncDirectory(dir);
+        } catch (IOException e) {
+            // Still loaded in memory; after a restart it counts as loaded again at its next catch-up.
+            LOG.warn("cannot record that {} is loaded in {}: {}", descriptor, marker, e.toString());
+        }
+        loaded = true;
+        LOG.info("{} is loaded: it may become current and answer pinned requests", descriptor);
     }
 
     /** Reads like {@link #read} without counting hits, misses or frequencies (operator checks). */

@@ -62,12 +62,8 @@ public final class BatchLookup {
             return;
         }
         ViewReader reader = pinned == QueryKey.UNPINNED ? current : node.store().version(route.name(), pinned);
-        if (reader == null) {
-            int status = pinned == QueryKey.UNPINNED ? 503 : 404;
-            answer.set(HttpErrors.error(alloc, status, status == 503 ? "not_ready" : "version_not_held",
-                    status == 503 ? "this node holds no current version of view " + route.name() + " yet"
-                            : "version " + pinned + " of view " + route.name() + " is not held by this node",
-                    keepAlive, status == 503 ? HealthEndpoints.retryAfter(node) : ""), status);
+        if (reader == null || !reader.loaded()) {
+            ViewLookup.unavailable(node, route, pinned, reader, keepAlive, alloc, answer);
             return;
         }
         int version = reader.descriptor().version();
@@ -129,7 +125,7 @@ public final class BatchLookup {
         }
         for (int v : route.heldVersions()) {
             ViewReader other = v == version ? null : node.store().version(route.name(), v);
-            if (other == null || q.build(other.descriptor(), scratch.key) != QueryKey.OK) {
+            if (other == null || !other.loaded() || q.build(other.descriptor(), scratch.key) != QueryKey.OK) {
                 continue;
             }
             out.writeBytes(ITEM_OK);

@@ -44,8 +44,8 @@ public final class ViewLookup {
             return;
         }
         ViewReader reader = pinned == QueryKey.UNPINNED ? current : store.version(route.name(), pinned);
-        if (reader == null) {
-            noReader(node, route, pinned, keepAlive, alloc, answer);
+        if (reader == null || !reader.loaded()) {
+            unavailable(node, route, pinned, reader, keepAlive, alloc, answer);
             return;
         }
         int built = query.build(reader.descriptor(), scratch.key);
@@ -92,7 +92,7 @@ public final class ViewLookup {
                 continue;
             }
             ViewReader other = node.store().version(route.name(), v);
-            if (other == null || scratch.query.build(other.descriptor(), scratch.key) != QueryKey.OK) {
+            if (other == null || !other.loaded() || scratch.query.build(other.descriptor(), scratch.key) != QueryKey.OK) {
                 continue;
             }
             ByteBuf buf;
@@ -115,15 +115,26 @@ public final class ViewLookup {
                 HealthEndpoints.retryAfter(node)), 503);
     }
 
-    private static void noReader(NodeContext node, ViewRoute route, int pinned, boolean keepAlive,
-                                 ByteBufAllocator alloc, Answer answer) {
-        if (pinned != QueryKey.UNPINNED) {
+    /**
+     * Answers a request that no version can answer: the pinned version is not held (404) or still loading (503),
+     * or there is no current version yet, or the first one is still loading (503). A partially loaded version
+     * never answers: a key it lacks may exist.
+     */
+    static void unavailable(NodeContext node, ViewRoute route, int pinned, ViewReader reader, boolean keepAlive,
+                            ByteBufAllocator alloc, Answer answer) {
+        if (pinned != QueryKey.UNPINNED && reader == null) {
             answer.set(HttpErrors.error(alloc, 404, "version_not_held", "version " + pinned + " of view "
                     + route.name() + " is not held by this node; held: "
                     + java.util.Arrays.toString(route.heldVersions()), keepAlive, ""), 404);
+        } else if (pinned != QueryKey.UNPINNED) {
+            answer.set(HttpErrors.error(alloc, 503, "version_loading", "version " + pinned + " of view "
+                    + route.name() + " is still loading on this node; it answers once loaded", keepAlive,
+                    HealthEndpoints.retryAfter(node)), 503);
         } else {
-            answer.set(HttpErrors.error(alloc, 503, "not_ready", "this node holds no current version of view "
-                    + route.name() + " yet", keepAlive, HealthEndpoints.retryAfter(node)), 503);
+            answer.set(HttpErrors.error(alloc, 503, "not_ready", reader == null
+                    ? "this node holds no current version of view " + route.name() + " yet"
+                    : "version " + reader.descriptor().version() + " of view " + route.name()
+                            + " is still loading on this node", keepAlive, HealthEndpoints.retryAfter(node)), 503);
         }
     }
 

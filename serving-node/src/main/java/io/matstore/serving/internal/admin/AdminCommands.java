@@ -113,7 +113,13 @@ final class AdminCommands {
                         "validation", reportJson);
             }
         }
-        int previous = store.makeCurrent(view, version);
+        int previous;
+        try {
+            previous = store.makeCurrent(view, version);
+        } catch (IllegalStateException e) {
+            return AdminAnswer.refusal(409, "version_loading", e.getMessage(),
+                    "validation", reportJson);
+        }
         afterChange.run();
         LOG.info("admin: view {} swapped to version {} (was {}{})", view, version, previous,
                 force ? ", forced without validation" : "");

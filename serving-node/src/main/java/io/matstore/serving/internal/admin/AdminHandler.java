@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +34,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String PREFIX = "/admin/views/";
 
     private final AdminCommands commands;
+    private final Executor commandThread;
     private final byte[] expectedAuthorization;
+    /** Requests of this connection handed to the command thread and not yet answered. Event loop only. */
+    private int pending;
 
-    AdminHandler(AdminCommands commands, String token) {
+    AdminHandler(AdminCommands commands, Executor commandThread, String token) {
         this.commands = commands;
+        this.commandThread = commandThread;
         this.expectedAuthorization = token == null ? null
                 : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     }
@@ -43,17 +49,45 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        AdminAnswer answer;
+        AdminAnswer ready = null; // an answer that needs no command
         if (!req.decoderResult().isSuccess()) {
-            answer = AdminAnswer.error(400, "malformed_request", "not a valid HTTP/1.1 request");
+            ready = AdminAnswer.error(400, "malformed_request", "not a valid HTTP/1.1 request");
             keepAlive = false;
         } else if (!authorized(req)) {
-            answer = new AdminAnswer(401, HttpErrors.errorBody("unauthorized", "this admin endpoint needs"
+            ready = new AdminAnswer(401, HttpErrors.errorBody("unauthorized", "this admin endpoint needs"
                     + " 'Authorization: Bearer <token>' with the token in serving.admin.token"),
                     "WWW-Authenticate: Bearer realm=\"matstore-admin\"\r\n");
-        } else {
-            answer = answer(req);
+        } else if (new QueryStringDecoder(req.uri()).path().equals("/admin/status")) {
+            ready = answer(req.method(), req.uri());
         }
+        if (ready != null && pending == 0) {
+            write(ctx, ready, keepAlive);
+            return;
+        }
+        // Commands (a validation scans keys for seconds) run one at a time off the event loop, so status answers
+        // meanwhile on other connections. On this connection answers keep the order of the requests (HTTP/1.1):
+        // behind a pending command, even a ready answer goes through the command thread. Only the method and URI
+        // are kept: the request is released on return.
+        HttpMethod method = req.method();
+        String uri = req.uri();
+        boolean keep = keepAlive;
+        AdminAnswer known = ready;
+        pending++;
+        try {
+            commandThread.execute(() -> {
+                AdminAnswer answer = known != null ? known : answer(method, uri);
+                ctx.executor().execute(() -> {
+                    pending--;
+                    write(ctx, answer, keep);
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            pending--;
+            write(ctx, AdminAnswer.error(503, "interrupted", "the node is shutting down"), false);
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, AdminAnswer answer, boolean keepAlive) {
         var out = HttpErrors.response(ctx.alloc(), answer.status(), "application/json", answer.body(), keepAlive,
                 answer.extraHeaders());
         var written = ctx.writeAndFlush(out);
@@ -71,25 +105,25 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return given != null && MessageDigest.isEqual(expectedAuthorization, given.getBytes(StandardCharsets.UTF_8));
     }
 
-    private AdminAnswer answer(FullHttpRequest req) {
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    private AdminAnswer answer(HttpMethod method, String rawUri) {
+        QueryStringDecoder uri = new QueryStringDecoder(rawUri);
         String path = uri.path();
         AdminCommands.Params params = new AdminCommands.Params(uri.parameters());
         try {
             if (path.equals("/admin/status")) {
-                return req.method().equals(HttpMethod.GET) ? commands.status() : notAllowed("GET");
+                return method.equals(HttpMethod.GET) ? commands.status() : notAllowed("GET");
             }
             if (!path.startsWith(PREFIX)) {
                 return unknownPath(path);
             }
             String[] parts = path.substring(PREFIX.length()).split("/", -1);
             if (parts.length == 2 && parts[1].equals("rollback")) {
-                return post(req) ? commands.rollback(parts[0]) : notAllowed("POST");
+                return post(method) ? commands.rollback(parts[0]) : notAllowed("POST");
             }
             if (parts.length != 4 || !parts[1].equals("versions") || parts[0].isEmpty()) {
                 return unknownPath(path);
             }
-            if (!post(req)) {
+            if (!post(method)) {
                 return notAllowed("POST");
             }
             String view = parts[0];
@@ -109,13 +143,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Thread.currentThread().interrupt();
             return AdminAnswer.error(503, "interrupted", "the node is shutting down");
         } catch (RuntimeException e) {
-            LOG.error("admin request {} {} failed", req.method(), req.uri(), e);
+            LOG.error("admin request {} {} failed", method, rawUri, e);
             return AdminAnswer.error(500, "internal_error", e.toString());
         }
     }
 
-    private static boolean post(FullHttpRequest req) {
-        return req.method().equals(HttpMethod.POST);
+    private static boolean post(HttpMethod method) {
+        return method.equals(HttpMethod.POST);
     }
 
     private static AdminAnswer notAllowed(String allow) {

@@ -13,21 +13,25 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The admin listener: its own socket (loopback by default), its own single event-loop thread, so operator
- * commands never run on, or queue behind, the serving event loops. Commands run one at a time on that thread;
- * a long validation only delays other admin requests.
+ * The admin listener: its own socket (loopback by default) and its own threads, so operator commands never run on,
+ * or queue behind, the serving event loops. One event-loop thread reads requests and answers status; commands run
+ * one at a time, in arrival order, on one command thread, so a long validation delays only other commands.
  */
 public final class AdminServer implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private final EventLoopGroup group;
+    private final ExecutorService commandThread;
     private final Channel channel;
 
-    private AdminServer(EventLoopGroup group, Channel channel) {
+    private AdminServer(EventLoopGroup group, ExecutorService commandThread, Channel channel) {
         this.group = group;
+        this.commandThread = commandThread;
         this.channel = channel;
     }
 
@@ -40,18 +44,24 @@ public final class AdminServer implements AutoCloseable {
         AdminCommands commands = new AdminCommands(store, afterChange);
         String token = config.adminToken();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ExecutorService commandThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "matstore-admin-commands");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast(new HttpRequestDecoder(),
-                                    new HttpObjectAggregator(MAX_REQUEST_BYTES), new AdminHandler(commands, token));
+                                    new HttpObjectAggregator(MAX_REQUEST_BYTES), new AdminHandler(commands, commandThread, token));
                         }
                     })
                     .bind(config.adminHost(), config.adminPort()).syncUninterruptibly().channel();
-            return new AdminServer(group, ch);
+            return new AdminServer(group, commandThread, ch);
         } catch (RuntimeException e) {
+            commandThread.shutdownNow();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
@@ -64,6 +74,8 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        // A command in progress (a validation waiting for catch-up) is interrupted: it answers 503 "shutting down".
+        commandThread.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
