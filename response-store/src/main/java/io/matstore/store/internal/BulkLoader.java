@@ -1,5 +1,6 @@
 package io.matstore.store.internal;
 
+import io.matstore.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * the returned offsets afterwards. A crash before that leaves values without offsets, which the next attempt
  * clears before it starts ({@link RocksViewDb#clearValues}): the bulk part restarts from an empty version.
  *
- * <p>Memory is bounded by {@code runBytes} (plus one poll). Records at or beyond the captured end are left to live
- * ingest, which continues from the returned offsets.
+ * <p>Runs are written and ingested on a writer thread while the next run fills: reading the topic and writing SST
+ * files overlap (measured in docs/benchmarks.md, "Bulk vs live"). One run at a time is handed over and they are
+ * ingested in order, so memory is bounded by twice {@code runBytes} (plus one poll). Records at or beyond the captured
+ * end are left to live ingest, which continues from the returned offsets.
  */
 final class BulkLoader {
     private static final Logger LOG = LoggerFactory.getLogger(BulkLoader.class);
@@ -75,10 +83,38 @@ final class BulkLoader {
         LOG.info("bulk loading {} records of {} up to end offsets {}", target, owned, end);
 
         long startNanos = System.nanoTime();
+        Path versionDir = runDir.toAbsolutePath().getParent();
+        String name = "bulk-writer-" + versionDir.getParent().getFileName() + "-" + versionDir.getFileName();
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<Integer, Long> next = foldRuns(c, owned, running, loading, begin, end, writer);
+            if (next != null) {
+                long millis = Math.max(1, (System.nanoTime() - startNanos) / 1_000_000);
+                LOG.info("bulk loaded {} records of {} in {} ms ({} records/s)", target, owned, millis,
+                        target * 1000 / millis);
+            }
+            return next;
+        } finally {
+            // On failure or stop, a run being written finishes before the ingest thread moves on (seconds at most).
+            writer.shutdown();
+            awaitTermination(writer);
+        }
+    }
+
+    private Map<Integer, Long> foldRuns(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> owned,
+                                        BooleanSupplier running, List<TopicPartition> loading,
+                                        Map<TopicPartition, Long> begin, Map<TopicPartition, Long> end,
+                                        ExecutorService writer) {
         SortedRun run = new SortedRun();
         int runs = 0;
+        Future<?> writing = null;
         while (!loading.isEmpty()) {
             if (!running.getAsBoolean()) {
+                await(writing); // its file is in RocksDB or deleted: nothing half-written stays behind
                 return null;
             }
             for (ConsumerRecord<byte[], byte[]> r : c.poll(pollTimeout)) {
@@ -101,22 +137,55 @@ final class BulkLoader {
                 }
             }
             if (run.bytes() >= runBytes) {
-                ingest(run, runs++);
+                writing = handOver(writer, writing, run, runs++);
+                run = new SortedRun();
             }
             progress.loaded(loaded);
         }
         if (!run.isEmpty()) {
-            ingest(run, runs++);
+            writing = handOver(writer, writing, run, runs++);
         }
+        await(writing);
+        LOG.debug("bulk part of {} written in {} runs", rocks.dir(), runs);
         c.resume(owned);
         Map<Integer, Long> next = new HashMap<>();
         for (TopicPartition tp : owned) {
             next.put(tp.partition(), end.get(tp));
         }
-        long millis = Math.max(1, (System.nanoTime() - startNanos) / 1_000_000);
-        LOG.info("bulk loaded {} records of {} in {} runs, {} ms ({} records/s)", target, owned, runs, millis,
-                target * 1000 / millis);
         return next;
+    }
+
+    /** Waits for the run being written (runs go in in order, and at most two are in memory), then hands this one. */
+    private Future<?> handOver(ExecutorService writer, Future<?> writing, SortedRun run, int index) {
+        await(writing);
+        return writer.submit(() -> ingest(run, index));
+    }
+
+    private static void awaitTermination(ExecutorService writer) {
+        try {
+            if (!writer.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("a bulk run is still being written after 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(Future<?> writing) {
+        if (writing == null) {
+            return;
+        }
+        try {
+            writing.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new StoreException("bulk run failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while a bulk run was written", e);
+        }
     }
 
     private void ingest(SortedRun run, int index) {
@@ -142,7 +211,7 @@ final class BulkLoader {
                 }
             }
         } catch (IOException e) {
-            throw new io.matstore.store.StoreException("cannot prepare bulk run directory " + runDir + ": "
+            throw new StoreException("cannot prepare bulk run directory " + runDir + ": "
                     + e.getMessage(), e);
         }
     }

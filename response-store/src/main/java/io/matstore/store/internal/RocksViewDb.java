@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -320,10 +321,20 @@ final class RocksViewDb implements AutoCloseable {
 
     /** Visits every stored (key, value), in key order, from a consistent snapshot. */
     void forEach(BiConsumer<byte[], byte[]> visitor) {
+        forEachWhile((k, v) -> {
+            visitor.accept(k, v);
+            return true;
+        });
+    }
+
+    /** Visits stored (key, value) pairs in key order, from a consistent snapshot, until the visitor says stop. */
+    void forEachWhile(BiPredicate<byte[], byte[]> visitor) {
         long stamp = guard.readLock();
         try (RocksIterator it = newIterator(values)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                visitor.accept(it.key(), it.value());
+                if (!visitor.test(it.key(), it.value())) {
+                    return;
+                }
             }
         } finally {
             guard.unlockRead(stamp);
