@@ -19,6 +19,7 @@ import java.util.List;
  * @param phase             how the version is being loaded now ({@link Phase})
  * @param loadedRecords     bulk part: records (offsets) read so far; after it, the records it loaded
  * @param loadTargetRecords bulk part: records up to the end offsets captured when it started (0: no bulk part)
+ * @param loaded            the first load has finished ({@link ViewReader#loaded()}): the version may answer
  */
 public record ViewStatus(
         String view,
@@ -34,7 +35,8 @@ public record ViewStatus(
         String ingestError,
         Phase phase,
         long loadedRecords,
-        long loadTargetRecords) {
+        long loadTargetRecords,
+        boolean loaded) {
 
     /** Load phase of a version. */
     public enum Phase {
@@ -46,12 +48,12 @@ public record ViewStatus(
         LIVE
     }
 
-    /** A version in live ingest, with no bulk part to report. */
+    /** A loaded version in live ingest, with no bulk part to report. */
     public ViewStatus(String view, int version, boolean current, List<PartitionStatus> partitions, long entries,
                       long bytesOnDisk, long bytesMapped, long nearCacheHits, long nearCacheMisses,
                       long lastCaughtUpMillis, String ingestError) {
         this(view, version, current, partitions, entries, bytesOnDisk, bytesMapped, nearCacheHits, nearCacheMisses,
-                lastCaughtUpMillis, ingestError, Phase.LIVE, 0, 0);
+                lastCaughtUpMillis, ingestError, Phase.LIVE, 0, 0, true);
     }
 
     /** Records behind the log end, summed over partitions. */

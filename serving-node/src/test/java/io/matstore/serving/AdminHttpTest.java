@@ -193,6 +193,12 @@ class AdminHttpTest {
             HttpResponse<String> forced = call("POST", node.adminPort(), "/admin/views/offers/versions/2/swap?force=true");
             assertError(forced, 409, "version_loading");
             assertThat(forced.body()).contains("view offers version 2 is still loading");
+            assertThat(call("GET", node.adminPort(), "/admin/status").body())
+                    .contains("{\"view\":\"offers\",\"version\":1,\"current\":true,\"loaded\":false,")
+                    .contains("{\"view\":\"offers\",\"version\":2,\"current\":false,\"loaded\":false,");
+            HttpResponse<String> ready = call("GET", port, "/readyz");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("version 1 is stale: its first load is under way");
             assertThat(store.current("offers").descriptor().version()).isEqualTo(1);
 
             // A validation waiting for v2 to catch up holds the command thread, not the admin listener.
@@ -283,7 +289,7 @@ class AdminHttpTest {
                         .statusCode()).isEqualTo(404);
                 HttpResponse<String> status = call("GET", admin, "/admin/status");
                 assertThat(status.body()).contains("{\"view\":\"offers\",\"version\":2,\"current\":true,"
-                        + "\"phase\":\"LIVE\",\"loaded_records\":" + SKUS + ",\"load_target_records\":" + SKUS)
+                        + "\"loaded\":true,\"phase\":\"LIVE\",\"loaded_records\":" + SKUS + ",\"load_target_records\":" + SKUS)
                         .doesNotContain("\"version\":1,");
             } finally {
                 reading.set(false);

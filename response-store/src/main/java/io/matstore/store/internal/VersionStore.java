@@ -371,7 +371,7 @@ public final class VersionStore implements ViewReader {
         return new ViewStatus(descriptor.name(), descriptor.version(), current, List.copyOf(ps),
                 rocks.estimatedEntries(), directorySize(dir), nearCache.mappedBytes(), hits.sum(), misses.sum(),
                 ingestor.lastCaughtUpMillis(), ingestor.error(), load.phase(), load.loadedRecords(),
-                load.targetRecords());
+                load.targetRecords(), loaded);
     }
 
     private static long directorySize(Path dir) {

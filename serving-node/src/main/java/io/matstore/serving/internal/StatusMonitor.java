@@ -112,6 +112,9 @@ public final class StatusMonitor implements Runnable {
     }
 
     private static String describe(ViewStatus s, long now) {
+        if (!s.loaded()) {
+            return "its first load is under way (" + s.phase() + ", lag " + s.totalLag() + " records)";
+        }
         if (s.ingestError() != null) {
             return "ingest error: " + s.ingestError();
         }

@@ -25,6 +25,7 @@ final class AdminJson {
         b.append("{\"view\":").append(quote(s.view()))
                 .append(",\"version\":").append(s.version())
                 .append(",\"current\":").append(s.current())
+                .append(",\"loaded\":").append(s.loaded())
                 .append(",\"phase\":").append(quote(s.phase().name()))
                 .append(",\"loaded_records\":").append(s.loadedRecords())
                 .append(",\"load_target_records\":").append(s.loadTargetRecords())
