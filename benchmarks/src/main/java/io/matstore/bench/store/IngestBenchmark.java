@@ -1,5 +1,6 @@
 package io.matstore.bench.store;
 
+import io.matstore.store.LoadMode;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.VersionedResponseStore;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -21,7 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Ingest throughput: a fresh store ingests a view topic of {@value #RECORDS} envelopes (~600 B) from a real broker
  * into RocksDB and the near-cache (large enough for all of them), until caught up. One shot per iteration; the score
  * is time per record (records/s = 1e6 / score in µs). Includes adding the version (creating the RocksDB and the
- * Chronicle Map file) and the caught-up detection (up to ~200 ms).
+ * Chronicle Map file) and the caught-up detection (up to ~200 ms). {@code LIVE} is the steady path (one WriteBatch
+ * per poll, then every record into the near-cache); {@code BULK} is how a fresh version is loaded by default (sorted
+ * runs ingested as SST files, then the near-cache filled from RocksDB).
  *
  * <pre>
  * ./mvnw -B -q -o -pl response-store install -DskipTests
@@ -43,6 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
     "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
 public class IngestBenchmark {
     static final int RECORDS = 200_000;
+
+    @Param({"LIVE", "BULK"})
+    public LoadMode mode;
 
     private StoreFixture fixture;
     private VersionedResponseStore store;
@@ -72,7 +79,7 @@ public class IngestBenchmark {
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public void ingestWholeTopic() {
-        store.addVersion(StoreFixture.VIEW, StoreFixture.PARTITIONS);
+        store.addVersion(StoreFixture.VIEW, StoreFixture.PARTITIONS, mode);
         StoreFixture.awaitCaughtUp(store);
     }
 }
