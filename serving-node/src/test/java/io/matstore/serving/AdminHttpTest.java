@@ -190,7 +190,8 @@ class AdminHttpTest {
                     "sku=SKU-1&region=eu&currency=EUR&tier=gold\n")).build(), HttpResponse.BodyHandlers.ofString());
             assertError(batch, 503, "version_loading");
 
-            HttpResponse<String> forced = call("POST", node.adminPort(), "/admin/views/offers/versions/2/swap?force=true");
+            HttpResponse<String> forced = call("POST", node.adminPort(),
+                    "/admin/views/offers/versions/2/swap?force=true");
             assertError(forced, 409, "version_loading");
             assertThat(forced.body()).contains("view offers version 2 is still loading");
             assertThat(call("GET", node.adminPort(), "/admin/status").body())
@@ -289,7 +290,8 @@ class AdminHttpTest {
                         .statusCode()).isEqualTo(404);
                 HttpResponse<String> status = call("GET", admin, "/admin/status");
                 assertThat(status.body()).contains("{\"view\":\"offers\",\"version\":2,\"current\":true,"
-                        + "\"loaded\":true,\"phase\":\"LIVE\",\"loaded_records\":" + SKUS + ",\"load_target_records\":" + SKUS)
+                        + "\"loaded\":true,\"phase\":\"LIVE\",\"loaded_records\":" + SKUS
+                        + ",\"load_target_records\":" + SKUS)
                         .doesNotContain("\"version\":1,");
             } finally {
                 reading.set(false);

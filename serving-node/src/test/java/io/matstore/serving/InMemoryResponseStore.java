@@ -17,8 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * version whose reads fail, whose status says lagging or failing, or whose reads wait at a gate. The real store
  * reaches those states only through real faults, so the tests of the HTTP layer's reactions to them use this map of
  * canonical key bytes to envelope bytes; the same paths on the real store and broker are covered by AdminHttpTest and
- * the integration-tests module (ServingEndToEndTest stops the broker under a serving node). It honours the {@link ViewReader#read} contract (copy whole
- * or nothing, positions unchanged).
+ * the integration-tests module (ServingEndToEndTest stops the broker under a serving node). It honours the
+ * {@link ViewReader#read} contract (copy whole or nothing, positions unchanged).
  */
 public final class InMemoryResponseStore implements ResponseStore {
     private final Map<String, Map<Integer, Version>> views = new ConcurrentHashMap<>();

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * clears before it starts ({@link RocksViewDb#clearValues}): the bulk part restarts from an empty version.
  *
  * <p>Runs are written and ingested on a writer thread while the next run fills: reading the topic and writing SST
- * files overlap (measured in docs/benchmarks.md, "Bulk vs live"). One run at a time is handed over and they are
+ * files overlap (docs/benchmarks.md, "Loading alone: bulk vs live"). One run at a time is handed over and runs are
  * ingested in order, so memory is bounded by twice {@code runBytes} (plus one poll). Records at or beyond the captured
  * end are left to live ingest, which continues from the returned offsets.
  */

@@ -81,7 +81,7 @@ final class Ingestor {
                 consumer = c;
                 if (!running) {
                     // stop() ran before it could see this consumer to wake it: blocking calls would wait out their
-                    // timeouts (30 s with the broker unreachable). Both fields are volatile, so one side sees the other.
+                    // timeouts (30 s with the broker unreachable). Both fields are volatile: one side sees the other.
                     return;
                 }
                 if (store.needsBulkLoad() && !bulkLoad(c)) {

@@ -92,7 +92,8 @@ public final class ViewLookup {
                 continue;
             }
             ViewReader other = node.store().version(route.name(), v);
-            if (other == null || !other.loaded() || scratch.query.build(other.descriptor(), scratch.key) != QueryKey.OK) {
+            if (other == null || !other.loaded()
+                    || scratch.query.build(other.descriptor(), scratch.key) != QueryKey.OK) {
                 continue;
             }
             ByteBuf buf;

@@ -117,8 +117,7 @@ final class AdminCommands {
         try {
             previous = store.makeCurrent(view, version);
         } catch (IllegalStateException e) {
-            return AdminAnswer.refusal(409, "version_loading", e.getMessage(),
-                    "validation", reportJson);
+            return AdminAnswer.refusal(409, "version_loading", e.getMessage(), "validation", reportJson);
         }
         afterChange.run();
         LOG.info("admin: view {} swapped to version {} (was {}{})", view, version, previous,
