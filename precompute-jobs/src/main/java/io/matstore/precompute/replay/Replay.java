@@ -100,6 +100,9 @@ public final class Replay implements AutoCloseable {
                         + committed.size() + " partition(s) of " + topics + ". Resume it (--resume), or delete the "
                         + "group and the topic " + descriptor.topic() + " to rebuild it from scratch.");
             }
+            if (committed.isEmpty()) {
+                refuseWrittenViewTopic(admin, descriptor, group);
+            }
             List<TopicPartition> partitions = Offsets.partitions(admin, view.sourceTopics());
             long startNanos = System.nanoTime();
             Map<TopicPartition, Long> end = Offsets.committedEnd(admin, partitions);
@@ -118,6 +121,28 @@ public final class Replay implements AutoCloseable {
             }
             admin.close();
             throw e;
+        }
+    }
+
+    /**
+     * A fresh replay must start from an empty view topic: a key written by an earlier build (whose group was deleted
+     * but not its topic) and not by this one would stay in the compacted topic, and serving nodes would load it.
+     */
+    private static void refuseWrittenViewTopic(Admin admin, ViewDescriptor descriptor, String group)
+            throws ReplayRefusedException {
+        List<TopicPartition> viewPartitions = Offsets.partitions(admin, List.of(descriptor.topic()));
+        Map<TopicPartition, Long> earliest = Offsets.earliest(admin, viewPartitions);
+        Map<TopicPartition, Long> latest = Offsets.committedEnd(admin, viewPartitions);
+        long records = 0;
+        for (TopicPartition tp : viewPartitions) {
+            records += latest.get(tp) - earliest.get(tp);
+        }
+        if (records > 0) {
+            throw new ReplayRefusedException("view " + descriptor.name() + " v" + descriptor.version()
+                    + " has no consumer group " + group + " but its topic " + descriptor.topic() + " already holds "
+                    + records + " record(s) from an earlier build: keys that build wrote and this one does not"
+                    + " would stay. Delete the topic (and the job's internal topics and state) to rebuild it from"
+                    + " scratch, or pick another version.");
         }
     }
 
