@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -211,6 +212,24 @@ class AdminHttpTest {
             assertThat(validation).as("status answered while the validation still waits").isNotDone();
             HttpResponse<String> report = validation.get(30, TimeUnit.SECONDS);
             assertThat(report.headers().firstValue("X-Matstore-Validation")).as(report.body()).hasValue("failed");
+
+            // Pipelined on one connection, a status behind a validation is answered after it (HTTP/1.1 order).
+            String answers = pipelined(node.adminPort(),
+                    "POST /admin/views/offers/versions/2/validate?catch_up_timeout_ms=1000 HTTP/1.1\r\n"
+                            + "Host: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+                            + "GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            assertThat(answers.indexOf("\"candidate\":2")).as(answers).isPositive()
+                    .isLessThan(answers.indexOf("{\"versions\":["));
+        }
+    }
+
+    /** Writes raw requests on one connection and reads until the node closes it. */
+    private static String pipelined(int port, String requests) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
