@@ -96,7 +96,7 @@ class ReplayEndToEndTest {
                 }
             }, "it-publisher");
             publisher.start();
-            Thread.sleep(1_000);
+            awaitSent(sent, sent.get() + 200); // the live tail is flowing before the replay starts
 
             int sentBeforeReplay = sent.get();
             int sentAtCaughtUp;
@@ -115,7 +115,7 @@ class ReplayEndToEndTest {
                 assertThat(sentAtCaughtUp).as("events kept arriving during the replay").isGreaterThan(sentBeforeReplay);
                 assertThat(v1.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
 
-                Thread.sleep(1_500); // live: more events after the captured end
+                awaitSent(sent, sentAtCaughtUp + 300); // live: more events after the captured end
                 keepPublishing.set(false);
                 publisher.join();
                 assertThat(publisherFailure.get()).isNull();
@@ -148,5 +148,14 @@ class ReplayEndToEndTest {
             }
         }
         OffersViewTopic.assertSameView(actual, expected);
+    }
+
+    private static void awaitSent(AtomicInteger sent, int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sent.get() < atLeast) {
+            assertThat(System.nanoTime()).as("%d events sent in time (sent %d)", atLeast, sent.get())
+                    .isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 }
