@@ -9,6 +9,7 @@ import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.store.ViewStatus;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -82,6 +83,7 @@ final class LocalStackCommand implements Callable<Integer> {
                 StoreSettings.DATA_DIR, root.resolve("store").toString()));
         VersionedResponseStore store = StoreBootstrap.open(storeSettings, OffersContract.V1);
         started.push(store);
+        startJobsOfOtherHeldVersions(store, view, precompute);
         ServingNode node = new ServingNode();
         started.push(node);
         int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, String.valueOf(httpPort),
@@ -106,6 +108,31 @@ final class LocalStackCommand implements Callable<Integer> {
         printWelcome(bootstrap, port, node.adminPort());
         stop.await();
         return 0;
+    }
+
+    /**
+     * A version the node holds besides the configured one (rebuilt with {@code precompute replay} and perhaps swapped
+     * in) needs its job too, or it goes stale once this stack restarts: each resumes from its group's offsets, as
+     * {@code replay --resume} would.
+     */
+    private void startJobsOfOtherHeldVersions(VersionedResponseStore store, OffersView view,
+                                              PrecomputeConfig precompute) {
+        for (ViewStatus held : store.status()) {
+            if (!held.view().equals(view.descriptor().name()) || held.version() == view.descriptor().version()) {
+                continue;
+            }
+            OffersView other;
+            try {
+                other = new OffersView(precompute.sourceTopic(), precompute.regions(), held.version());
+            } catch (IllegalArgumentException e) {
+                LOG.warn("the node holds {} v{} but this build has no such version of the view: {}", held.view(),
+                        held.version(), e.getMessage());
+                continue;
+            }
+            started.push(ViewRunner.start(other, precompute));
+            LOG.info("running the job of {} v{} too: the node holds it{}", held.view(), held.version(),
+                    held.current() ? " and it answers" : "");
+        }
     }
 
     private void printWelcome(String bootstrap, int port, int admin) {

@@ -22,11 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's {@code matstore local}, as a user runs it: a process that starts everything, answers offers over HTTP,
- * stops cleanly on SIGTERM (Ctrl-C), and comes back warm from the same data directory, answering at once.
+ * stops cleanly on SIGTERM (Ctrl-C), and comes back warm from the same data directory, answering at once; a second
+ * version the node was told to hold gets its job on the restart, so it loads and stays live.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LocalStackTest {
     private static final Pattern SERVING = Pattern.compile("serving node listening on (http://127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern ADMIN = Pattern.compile("admin endpoint +(http://127\\.0\\.0\\.1:\\d+)");
     private static final String QUERY = "/v1/views/offers?sku=" + DemoEventGenerator.sku(1)
             + "&region=eu&currency=USD&tier=gold";
 
@@ -45,6 +47,10 @@ class LocalStackTest {
             assertThat(json.body()).contains("\"sku\":\"" + DemoEventGenerator.sku(1) + "\"", "\"tier\":\"gold\"");
             assertThat(json.headers().firstValue("ETag")).isPresent();
             awaitReady(base);
+            HttpResponse<String> load = http.send(HttpRequest.newBuilder(URI.create(adminUrl(0)
+                    + "/admin/views/offers/versions/2/load")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(load.statusCode()).as(load.body()).isEqualTo(202);
         } finally {
             stop(first, 0);
         }
@@ -58,6 +64,8 @@ class LocalStackTest {
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(fb.statusCode()).as("answers from the kept store at once").isEqualTo(200);
             assertThat(fb.body()).isNotEmpty();
+            awaitLog(1, "running the job of offers v2 too: the node holds it");
+            awaitStatus(adminUrl(1), "\"version\":2,\"current\":false,\"loaded\":true,");
         } finally {
             stop(second, 1);
         }
@@ -100,6 +108,35 @@ class LocalStackTest {
             Thread.sleep(200);
         }
         throw new AssertionError("no serving URL printed in 150 s: " + log(run));
+    }
+
+    private String adminUrl(int run) throws Exception {
+        awaitLog(run, "matstore local stack is up");
+        Matcher m = ADMIN.matcher(log(run));
+        assertThat(m.find()).as(log(run)).isTrue();
+        return m.group(1);
+    }
+
+    private void awaitLog(int run, String line) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!log(run).contains(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + line + "' in 90 s: " + log(run));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private void awaitStatus(String admin, String fragment) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String status = get(admin + "/admin/status", "application/json").body();
+        while (!status.contains(fragment)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + fragment + " in /admin/status in 90 s: " + status);
+            }
+            Thread.sleep(200);
+            status = get(admin + "/admin/status", "application/json").body();
+        }
     }
 
     private HttpResponse<String> awaitOffer(String base, String accept) throws Exception {
