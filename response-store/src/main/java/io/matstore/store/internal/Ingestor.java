@@ -151,9 +151,17 @@ final class Ingestor {
     }
 
     private void onFailure(RuntimeException e) {
-        error = e.toString();
-        LOG.error("ingest of {} failed; retrying from the stored offsets in {} ms", store.descriptor().topic(),
-                RETRY_BACKOFF_MILLIS, e);
+        String failure = e.toString();
+        if (failure.equals(error)) {
+            // The same failure again (a broker down for minutes, a topic not created yet): one line per retry, the
+            // stack trace was logged the first time.
+            LOG.warn("ingest of {} still failing ({}); retrying in {} ms", store.descriptor().topic(), failure,
+                    RETRY_BACKOFF_MILLIS);
+        } else {
+            LOG.error("ingest of {} failed; retrying from the stored offsets in {} ms", store.descriptor().topic(),
+                    RETRY_BACKOFF_MILLIS, e);
+        }
+        error = failure;
         try {
             Thread.sleep(RETRY_BACKOFF_MILLIS);
         } catch (InterruptedException ie) {
