@@ -156,6 +156,10 @@ class AdminHttpTest {
                     + "&dimensions=sku"), 400, "bad_parameter");
             HttpResponse<String> bad = call("POST", port, "/admin/views/offers/versions/2/validate?samples=0");
             assertError(bad, 404, "version_not_held");
+            // A query the decoder refuses (decoded on the command thread) is answered, not left hanging.
+            String badEscape = pipelined(port, "POST /admin/views/offers/versions/2/load?partitions=%zz HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            assertThat(badEscape).startsWith("HTTP/1.1 400 ").contains("{\"error\":{\"code\":\"bad_request\"");
         }
     }
 

@@ -57,7 +57,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             ready = new AdminAnswer(401, HttpErrors.errorBody("unauthorized", "this admin endpoint needs"
                     + " 'Authorization: Bearer <token>' with the token in serving.admin.token"),
                     "WWW-Authenticate: Bearer realm=\"matstore-admin\"\r\n");
-        } else if (new QueryStringDecoder(req.uri()).path().equals("/admin/status")) {
+        } else if (pending == 0 && new QueryStringDecoder(req.uri()).path().equals("/admin/status")) {
+            // A snapshot: taken now only when nothing is ahead of it on this connection, so that a status
+            // pipelined behind a swap shows the swap (the command thread answers it then).
             ready = answer(req.method(), req.uri());
         }
         if (ready != null && pending == 0) {
@@ -75,11 +77,22 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         pending++;
         try {
             commandThread.execute(() -> {
-                AdminAnswer answer = known != null ? known : answer(method, uri);
-                ctx.executor().execute(() -> {
-                    pending--;
-                    write(ctx, answer, keep);
-                });
+                AdminAnswer answer;
+                try {
+                    answer = known != null ? known : answer(method, uri);
+                } catch (Throwable t) { // every request gets an answer, or the ones behind it on this connection wait
+                    LOG.error("admin request {} {} failed", method, uri, t);
+                    answer = AdminAnswer.error(500, "internal_error", t.toString());
+                }
+                AdminAnswer done = answer;
+                try {
+                    ctx.executor().execute(() -> {
+                        pending--;
+                        write(ctx, done, keep);
+                    });
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("admin listener closed before {} {} was answered", method, uri);
+                }
             });
         } catch (RejectedExecutionException e) {
             pending--;
@@ -107,9 +120,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private AdminAnswer answer(HttpMethod method, String rawUri) {
         QueryStringDecoder uri = new QueryStringDecoder(rawUri);
-        String path = uri.path();
-        AdminCommands.Params params = new AdminCommands.Params(uri.parameters());
         try {
+            String path = uri.path(); // decoding happens here and below: a bad escape is a 400
+            AdminCommands.Params params = new AdminCommands.Params(uri.parameters());
             if (path.equals("/admin/status")) {
                 return method.equals(HttpMethod.GET) ? commands.status() : notAllowed("GET");
             }

@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin listener: its own socket (loopback by default) and its own threads, so operator commands never run on,
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * one at a time, in arrival order, on one command thread, so a long validation delays only other commands.
  */
 public final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private final EventLoopGroup group;
@@ -74,8 +77,17 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        // A command in progress (a validation waiting for catch-up) is interrupted: it answers 503 "shutting down".
+        // A command in progress (a validation waiting for catch-up) is interrupted and answers 503 "shutting down";
+        // one that does not wait (a key scan, deleting a retired version's files) finishes first: the store it uses
+        // is closed after this returns.
         commandThread.shutdownNow();
+        try {
+            if (!commandThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("an admin command is still running after 30 s; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
