@@ -52,19 +52,21 @@ class VersionLoadingTest {
             assertThat(store.awaitCaughtUp("loading", 2, Duration.ofSeconds(60))).isTrue();
             assertThat(store.version("loading", 1).loaded()).isTrue();
             assertThat(store.version("loading", 2).loaded()).isTrue();
+            assertThat(dataDir.resolve("loading/v1/loading")).as("the marker goes once loaded").doesNotExist();
         }
 
         // Reopened while the broker cannot be reached: both versions are whole at once and answer; a version added
         // now never loads, is not whole, and cannot take over from the current one.
         try (VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, unreachableBroker()))) {
-            assertThat(store.version("loading", 1).loaded()).as("bulk version: its stored offsets").isTrue();
-            assertThat(store.version("loading", 2).loaded()).as("live version: its marker").isTrue();
+            assertThat(store.version("loading", 1).loaded()).as("bulk version").isTrue();
+            assertThat(store.version("loading", 2).loaded()).as("live version").isTrue();
             assertThat(read(store.current("loading"), bulk, 7)).isPositive();
 
             store.addVersion(bulk.withVersion(3), Set.of(0, 1), LoadMode.BULK);
             store.addVersion(bulk.withVersion(4), Set.of(0, 1), LoadMode.LIVE);
             assertThat(store.version("loading", 3).loaded()).isFalse();
             assertThat(store.version("loading", 4).loaded()).isFalse();
+            assertThat(dataDir.resolve("loading/v3/loading")).exists();
             assertThatThrownBy(() -> store.makeCurrent("loading", 3)).isInstanceOf(IllegalStateException.class)
                     .hasMessage("view loading version 3 is still loading; version 1 keeps answering");
             assertThat(store.makeCurrent("loading", 2)).as("a whole version may").isEqualTo(1);

@@ -124,6 +124,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         } catch (IOException e) {
             throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
         }
+        VersionStore.markLoading(dir);
         new VersionManifest(view, partitions, mode).write(dir);
         openVersion(view, partitions, mode, dir);
     }

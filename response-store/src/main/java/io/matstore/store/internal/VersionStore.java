@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *       rocksdb/             values and offsets ({@link RocksViewDb})
  *       nearcache.dat        Chronicle Map file ({@link NearCache})
  *       nearcache.clean      clean-shutdown marker ({@link NearCacheMarker}), present only while closed cleanly
- *       loaded               written once the first load finished ({@link #loaded()})
+ *       loading              present from addVersion until the first load finished ({@link #loaded()})
  * </pre>
  *
  * <p>Reads go to the near-cache, then RocksDB. Writes come only from the ingest thread, through {@link #apply}:
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VersionStore implements ViewReader {
     private static final Logger LOG = LoggerFactory.getLogger(VersionStore.class);
-    private static final String LOADED_MARKER = "loaded";
+    private static final String LOADING_MARKER = "loading";
 
     private final ViewDescriptor descriptor;
     private final Set<Integer> partitions;
@@ -72,8 +72,8 @@ public final class VersionStore implements ViewReader {
         this.rocks = new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites());
         Map<Integer, Long> stored = rocks.offsets();
         appliedOffsets.putAll(stored);
-        // A bulk-mode version stores offsets only once its bulk part is in, so stored offsets also mean loaded.
-        this.loaded = Files.exists(dir.resolve(LOADED_MARKER)) || loadMode == LoadMode.BULK && !stored.isEmpty();
+        // The marker says "still loading", not "loaded": a version written before markers existed counts as whole.
+        this.loaded = !Files.exists(dir.resolve(LOADING_MARKER));
         NearCache nc;
         try {
             nc = NearCache.open(dir, config, stored);
@@ -120,21 +120,34 @@ public final class VersionStore implements ViewReader {
     }
 
     /**
-     * Records that the first load finished (the bulk part is in, or live ingest caught up once), durably, so a
-     * restart does not take a whole version for a partial one. Ingest thread only; later calls do nothing.
+     * Marks a fresh version's directory as loading, durably, before anything else of it is written: a restart then
+     * never takes a partial version for a whole one.
+     */
+    static void markLoading(Path dir) {
+        Path marker = dir.resolve(LOADING_MARKER);
+        try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.force(true);
+            NearCacheMarker.fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + marker + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records that the first load finished (the bulk part is in, or live ingest caught up once), durably. Ingest
+     * thread only; later calls do nothing.
      */
     void markLoaded() {
         if (loaded) {
             return;
         }
-        Path marker = dir.resolve(LOADED_MARKER);
-        try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            ch.force(true);
+        Path marker = dir.resolve(LOADING_MARKER);
+        try {
+            Files.deleteIfExists(marker);
             NearCacheMarker.fsyncDirectory(dir);
         } catch (IOException e) {
-            // Still loaded in memory; after a restart it counts as loaded again at its next catch-up.
-            LOG.warn("cannot record that {} is loaded in {}: {}", descriptor, marker, e.toString());
+            // Loaded in memory; after a restart it counts as loaded again at its next catch-up.
+            LOG.warn("cannot record that {} is loaded (delete {}): {}", descriptor, marker, e.toString());
         }
         loaded = true;
         LOG.info("{} is loaded: it may become current and answer pinned requests", descriptor);
