@@ -100,14 +100,14 @@ public final class Replay implements AutoCloseable {
                         + committed.size() + " partition(s) of " + topics + ". Resume it (--resume), or delete the "
                         + "group and the topic " + descriptor.topic() + " to rebuild it from scratch.");
             }
-            if (committed.isEmpty()) {
-                refuseWrittenViewTopic(admin, descriptor, group);
+            probe = new EndProbe(config.bootstrapServers());
+            if (committed.isEmpty() && !options.resume()) {
+                refuseWrittenViewTopic(admin, probe, descriptor, group);
             }
             List<TopicPartition> partitions = Offsets.partitions(admin, view.sourceTopics());
             long startNanos = System.nanoTime();
             Map<TopicPartition, Long> end = Offsets.committedEnd(admin, partitions);
             Map<TopicPartition, Long> from = startOffsets(admin, group, partitions, end, committed, options);
-            probe = new EndProbe(config.bootstrapServers());
             ReplayMonitor monitor = new ReplayMonitor(admin, probe, group, ViewTopology.repartitionTopics(descriptor),
                     from, end, startNanos);
             LOG.info("replay of view {} (group {}) {}: {} records to the captured end {}", descriptor, group,
@@ -128,21 +128,25 @@ public final class Replay implements AutoCloseable {
      * A fresh replay must start from an empty view topic: a key written by an earlier build (whose group was deleted
      * but not its topic) and not by this one would stay in the compacted topic, and serving nodes would load it.
      */
-    private static void refuseWrittenViewTopic(Admin admin, ViewDescriptor descriptor, String group)
+    private static void refuseWrittenViewTopic(Admin admin, EndProbe probe, ViewDescriptor descriptor, String group)
             throws ReplayRefusedException {
         List<TopicPartition> viewPartitions = Offsets.partitions(admin, List.of(descriptor.topic()));
         Map<TopicPartition, Long> earliest = Offsets.earliest(admin, viewPartitions);
         Map<TopicPartition, Long> latest = Offsets.committedEnd(admin, viewPartitions);
-        long records = 0;
+        Map<TopicPartition, long[]> spans = new HashMap<>();
         for (TopicPartition tp : viewPartitions) {
-            records += latest.get(tp) - earliest.get(tp);
+            if (latest.get(tp) > earliest.get(tp)) {
+                spans.put(tp, new long[] {earliest.get(tp), latest.get(tp)});
+            }
         }
-        if (records > 0) {
+        // Only committed records count: an earlier attempt killed in its first transaction leaves aborted ones.
+        spans.keySet().removeAll(probe.emptyGaps(spans, Duration.ofSeconds(10)));
+        if (!spans.isEmpty()) {
             throw new ReplayRefusedException("view " + descriptor.name() + " v" + descriptor.version()
-                    + " has no consumer group " + group + " but its topic " + descriptor.topic() + " already holds "
-                    + records + " record(s) from an earlier build: keys that build wrote and this one does not"
-                    + " would stay. Delete the topic (and the job's internal topics and state) to rebuild it from"
-                    + " scratch, or pick another version.");
+                    + " has no consumer group " + group + " but its topic " + descriptor.topic() + " already holds"
+                    + " committed records (" + spans.size() + " partition(s)) from an earlier build: keys that build"
+                    + " wrote and this one does not would stay. Delete the topic (and the job's internal topics and"
+                    + " state) to rebuild it from scratch, or pick another version.");
         }
     }
 

@@ -256,10 +256,29 @@ class ReplayTest {
         assertThatThrownBy(() -> Replay.start(v2, config(2), ReplayOptions.fromBeginning()))
                 .isInstanceOf(ReplayRefusedException.class)
                 .hasMessage("view offers v2 has no consumer group matstore-view-offers-v2 but its topic view.offers.v2"
-                        + " already holds 1 record(s) from an earlier build: keys that build wrote and this one does"
-                        + " not would stay. Delete the topic (and the job's internal topics and state) to rebuild it"
-                        + " from scratch, or pick another version.");
+                        + " already holds committed records (1 partition(s)) from an earlier build: keys that build"
+                        + " wrote and this one does not would stay. Delete the topic (and the job's internal topics"
+                        + " and state) to rebuild it from scratch, or pick another version.");
         assertThat(committed(GROUP_V2)).as("a refusal changes nothing").isEmpty();
+    }
+
+    @Test
+    void shouldReplayIntoAViewTopicThatHoldsOnlyAnAbortedAttempt() throws Exception {
+        publishTransaction(products("P-", 4), Instant.now());
+        OffersView v2 = new OffersView(SOURCE, OffersView.DEFAULT_REGIONS, 2);
+        kafka().createTopic("view.offers.v2", 2, Map.of("cleanup.policy", "compact"));
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka().bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG, "killed-attempt"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            p.initTransactions();
+            p.beginTransaction();
+            p.send(new ProducerRecord<>("view.offers.v2", 0, new byte[] {1}, new byte[] {2})).get();
+            p.abortTransaction();
+        }
+
+        try (Replay replay = Replay.start(v2, config(2), ReplayOptions.fromBeginning())) {
+            assertThat(replay.awaitCaughtUp(Duration.ofSeconds(60))).isTrue();
+        }
     }
 
     @Test
