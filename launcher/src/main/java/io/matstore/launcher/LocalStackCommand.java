@@ -129,7 +129,12 @@ final class LocalStackCommand implements Callable<Integer> {
                         held.version(), e.getMessage());
                 continue;
             }
-            started.push(ViewRunner.start(other, precompute));
+            try {
+                started.push(ViewRunner.start(other, precompute));
+            } catch (RuntimeException e) { // the stack still serves; that version goes stale, and /readyz says so
+                LOG.error("cannot run the job of {} v{}", held.view(), held.version(), e);
+                continue;
+            }
             LOG.info("running the job of {} v{} too: the node holds it{}", held.view(), held.version(),
                     held.current() ? " and it answers" : "");
         }

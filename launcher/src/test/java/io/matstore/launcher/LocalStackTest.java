@@ -66,6 +66,8 @@ class LocalStackTest {
             assertThat(fb.body()).isNotEmpty();
             awaitLog(1, "running the job of offers v2 too: the node holds it");
             awaitStatus(adminUrl(1), "\"version\":2,\"current\":false,\"loaded\":true,");
+            HttpResponse<String> v2 = awaitOffer(base, QUERY + "&version=2", "application/json");
+            assertThat(v2.body()).as("v2's own field").contains("\"list_price_minor\":");
         } finally {
             stop(second, 1);
         }
@@ -140,10 +142,14 @@ class LocalStackTest {
     }
 
     private HttpResponse<String> awaitOffer(String base, String accept) throws Exception {
+        return awaitOffer(base, QUERY, accept);
+    }
+
+    private HttpResponse<String> awaitOffer(String base, String query, String accept) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         HttpResponse<String> last = null;
         while (System.nanoTime() < deadline) {
-            last = get(base + QUERY, accept);
+            last = get(base + query, accept);
             if (last.statusCode() == 200) {
                 return last;
             }
