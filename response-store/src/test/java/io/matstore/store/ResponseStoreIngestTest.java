@@ -234,20 +234,25 @@ class ResponseStoreIngestTest {
         }
     }
 
+    /** 100 keys ingested and the store closed cleanly: its near-cache file, which the next open would trust. */
+    private Path cleanlyClosedNearCache(ViewDescriptor view, ViewTopic topic) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            topic.put(i, 1, 300);
+        }
+        topic.flush();
+        try (VersionedResponseStore store = open()) {
+            store.addVersion(view, ALL);
+            store.makeCurrent(view.name(), 1);
+            caughtUp(store, view);
+        }
+        return dataDir.resolve(view.name()).resolve("v1").resolve("nearcache.dat");
+    }
+
     @Test
     void shouldDetectCorruptNearCacheFileAndServeCorrectValuesFromRocksDb() throws Exception {
         ViewDescriptor view = newView();
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers())) {
-            for (int i = 0; i < 100; i++) {
-                topic.put(i, 1, 300);
-            }
-            topic.flush();
-            try (VersionedResponseStore store = open()) {
-                store.addVersion(view, ALL);
-                store.makeCurrent(view.name(), 1);
-                caughtUp(store, view);
-            }
-            Path file = dataDir.resolve(view.name()).resolve("v1").resolve("nearcache.dat");
+            Path file = cleanlyClosedNearCache(view, topic);
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 for (long pos = raf.length() / 3; pos < raf.length(); pos += 4096) {
                     raf.seek(pos);
@@ -262,16 +267,7 @@ class ResponseStoreIngestTest {
     void shouldDetectTruncatedNearCacheFileInsteadOfMappingIt() throws Exception {
         ViewDescriptor view = newView();
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers())) {
-            for (int i = 0; i < 100; i++) {
-                topic.put(i, 1, 300);
-            }
-            topic.flush();
-            try (VersionedResponseStore store = open()) {
-                store.addVersion(view, ALL);
-                caughtUp(store, view);
-                store.makeCurrent(view.name(), 1);
-            }
-            Path file = dataDir.resolve(view.name()).resolve("v1").resolve("nearcache.dat");
+            Path file = cleanlyClosedNearCache(view, topic);
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 raf.setLength(raf.length() / 2);
             }
