@@ -1,6 +1,7 @@
 package io.matstore.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.matstore.precompute.demo.DemoEventGenerator;
 import java.lang.management.ManagementFactory;
@@ -13,9 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LocalStackTest {
     private static final Pattern SERVING = Pattern.compile("serving node listening on (http://127\\.0\\.0\\.1:\\d+)");
+    private static final Duration POLL = Duration.ofMillis(200);
     private static final Pattern ADMIN = Pattern.compile("admin endpoint +(http://127\\.0\\.0\\.1:\\d+)");
     private static final String QUERY = "/v1/views/offers?sku=" + DemoEventGenerator.sku(1)
             + "&region=eu&currency=USD&tier=gold";
@@ -98,18 +103,16 @@ class LocalStackTest {
     }
 
     private String awaitServingUrl(Process p, int run) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
-        while (System.nanoTime() < deadline) {
-            Matcher m = SERVING.matcher(log(run));
-            if (m.find()) {
-                return m.group(1);
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("matstore local exited with " + p.exitValue() + ": " + log(run));
-            }
-            Thread.sleep(200);
+        try {
+            return await("serving URL printed").atMost(Duration.ofSeconds(150)).pollInterval(POLL)
+                    .failFast("matstore local exited", () -> !p.isAlive())
+                    .until(() -> {
+                        Matcher m = SERVING.matcher(log(run));
+                        return m.find() ? m.group(1) : null;
+                    }, Objects::nonNull);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + ": " + log(run), e);
         }
-        throw new AssertionError("no serving URL printed in 150 s: " + log(run));
     }
 
     private String adminUrl(int run) throws Exception {
@@ -119,53 +122,29 @@ class LocalStackTest {
         return m.group(1);
     }
 
-    private void awaitLog(int run, String line) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!log(run).contains(line)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no '" + line + "' in 90 s: " + log(run));
-            }
-            Thread.sleep(200);
-        }
+    private void awaitLog(int run, String line) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(POLL)
+                .untilAsserted(() -> assertThat(log(run)).contains(line));
     }
 
-    private void awaitStatus(String admin, String fragment) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        String status = get(admin + "/admin/status", "application/json").body();
-        while (!status.contains(fragment)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + fragment + " in /admin/status in 90 s: " + status);
-            }
-            Thread.sleep(200);
-            status = get(admin + "/admin/status", "application/json").body();
-        }
+    private void awaitStatus(String admin, String fragment) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(POLL)
+                .untilAsserted(() -> assertThat(get(admin + "/admin/status", "application/json").body())
+                        .contains(fragment));
     }
 
-    private HttpResponse<String> awaitOffer(String base, String accept) throws Exception {
+    private HttpResponse<String> awaitOffer(String base, String accept) {
         return awaitOffer(base, QUERY, accept);
     }
 
-    private HttpResponse<String> awaitOffer(String base, String query, String accept) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(base + query, accept);
-            if (last.statusCode() == 200) {
-                return last;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no offer in 60 s, last answer: " + (last == null ? null : last.body()));
+    private HttpResponse<String> awaitOffer(String base, String query, String accept) {
+        return await("an offer at " + query).atMost(Duration.ofSeconds(60)).pollInterval(POLL)
+                .until(() -> get(base + query, accept), r -> r.statusCode() == 200);
     }
 
-    private void awaitReady(String base) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (get(base + "/readyz", "*/*").statusCode() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not ready in 90 s: " + get(base + "/readyz", "*/*").body());
-            }
-            Thread.sleep(200);
-        }
+    private void awaitReady(String base) {
+        await("ready").atMost(Duration.ofSeconds(90)).pollInterval(POLL)
+                .untilAsserted(() -> assertThat(get(base + "/readyz", "*/*").statusCode()).isEqualTo(200));
     }
 
     private HttpResponse<String> get(String url, String accept) throws Exception {

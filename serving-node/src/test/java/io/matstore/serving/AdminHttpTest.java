@@ -2,6 +2,7 @@ package io.matstore.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.ViewDescriptor;
@@ -326,14 +327,12 @@ class AdminHttpTest {
         }
     }
 
-    private static void awaitLive(VersionedResponseStore store, int version) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        ViewStatus s = store.status("offers", version);
-        while (s.phase() != ViewStatus.Phase.LIVE || s.lastCaughtUpMillis() == 0) {
-            assertThat(System.nanoTime()).as("version %d live in time: %s", version, s).isLessThan(deadline);
-            Thread.sleep(20);
-            s = store.status("offers", version);
-        }
+    private static void awaitLive(VersionedResponseStore store, int version) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            ViewStatus s = store.status("offers", version);
+            assertThat(s.phase()).as("version %d live: %s", version, s).isEqualTo(ViewStatus.Phase.LIVE);
+            assertThat(s.lastCaughtUpMillis()).as("version %d caught up: %s", version, s).isPositive();
+        });
     }
 
     private void readUntilStopped(int port, AtomicBoolean reading, AtomicLong answers, Map<Integer, Long> failures,

@@ -1,6 +1,7 @@
 package io.matstore.it.precompute;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
@@ -150,12 +151,8 @@ class ReplayEndToEndTest {
         OffersViewTopic.assertSameView(actual, expected);
     }
 
-    private static void awaitSent(AtomicInteger sent, int atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sent.get() < atLeast) {
-            assertThat(System.nanoTime()).as("%d events sent in time (sent %d)", atLeast, sent.get())
-                    .isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    private static void awaitSent(AtomicInteger sent, int atLeast) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(sent.get()).as("events sent").isGreaterThanOrEqualTo(atLeast));
     }
 }
