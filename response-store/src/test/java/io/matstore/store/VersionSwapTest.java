@@ -1,6 +1,7 @@
 package io.matstore.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.ResponseEnvelopes;
@@ -97,12 +98,9 @@ class VersionSwapTest {
         }
     }
 
-    private static void awaitReads(AtomicLongArray seen, int version, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (seen.get(version) < atLeast) {
-            assertThat(System.nanoTime()).as("reads of version %d", version).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    private static void awaitReads(AtomicLongArray seen, int version, long atLeast) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                assertThat(seen.get(version)).as("reads of version %d", version).isGreaterThanOrEqualTo(atLeast));
     }
 
     /** Each lookup asks for the current version, and must get that version's envelope, whole. */

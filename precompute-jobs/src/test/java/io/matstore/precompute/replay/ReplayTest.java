@@ -2,6 +2,7 @@ package io.matstore.precompute.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
@@ -192,11 +193,9 @@ class ReplayTest {
                         "--set", "source.topic=" + SOURCE, "--set", "topic.partitions=2",
                         "--set", "state.dir=" + dir.resolve("cli"))), "replay-cli");
         cli.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!out.toString().contains("reached the captured end") && cli.isAlive()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        await("the caught-up line, or the command's end").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> out.toString().contains("reached the captured end") || !cli.isAlive());
         List<String> lines = out.toString().lines().toList();
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("replay offers v2 from the beginning: [67] records up to the end captured "
