@@ -41,20 +41,28 @@ public final class ConfigDocs {
         StringBuilder b = new StringBuilder();
         b.append("## `").append(schema.role()).append("`\n");
         for (Map.Entry<String, ConfigDef> section : schema.sections().entrySet()) {
-            b.append("\n### ").append(section.getKey()).append("\n\n")
-                    .append("| setting | type | default | valid values | description |\n")
-                    .append("|---|---|---|---|---|\n");
-            for (ConfigDef.ConfigKey key : section.getValue().configKeys().values()) {
-                b.append("| `").append(key.name).append("` | ").append(key.type.toString().toLowerCase(Locale.ROOT))
-                        .append(" | ").append(defaultOf(key)).append(" | ")
-                        .append(key.validator == null ? "" : cell(key.validator.toString())).append(" | ")
-                        .append(cell(key.documentation)).append(" |\n");
-            }
+            b.append("\n### ").append(section.getKey()).append("\n\n");
+            table(b, section.getValue(), "%s");
         }
         for (SettingsFamily f : schema.families()) {
             b.append("\n### `").append(f.pattern()).append("`\n\n").append(f.doc()).append('\n');
+            if (f.definition() != null) {
+                b.append('\n');
+                table(b, f.definition(), f.pattern().replace("<setting>", "%s"));
+            }
         }
         return b.toString();
+    }
+
+    private static void table(StringBuilder b, ConfigDef def, String nameFormat) {
+        b.append("| setting | type | default | valid values | description |\n")
+                .append("|---|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey key : def.configKeys().values()) {
+            b.append("| `").append(String.format(Locale.ROOT, nameFormat, key.name)).append("` | ")
+                    .append(key.type.toString().toLowerCase(Locale.ROOT)).append(" | ").append(defaultOf(key))
+                    .append(" | ").append(key.validator == null ? "" : cell(key.validator.toString())).append(" | ")
+                    .append(cell(key.documentation)).append(" |\n");
+        }
     }
 
     private static String defaultOf(ConfigDef.ConfigKey key) {

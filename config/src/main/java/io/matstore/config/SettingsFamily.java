@@ -15,6 +15,15 @@ public interface SettingsFamily {
     /** What the family is for, one paragraph for the reference. */
     String doc();
 
+    /**
+     * The settings each member of the family has, when the family is a pattern over one definition
+     * ({@code view.<name>.<setting>}); the reference renders them as a table. Null when the family has no definition
+     * of its own (the Kafka client settings are Kafka's).
+     */
+    default org.apache.kafka.common.config.ConfigDef definition() {
+        return null;
+    }
+
     /** Every name of the family that exists given {@code values}: the candidates for environment variables. */
     Collection<String> names(Map<String, String> values);
 

@@ -8,6 +8,7 @@ import io.matstore.precompute.offers.OffersView;
 import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
+import io.matstore.store.StoreSettings;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewStatus;
 import java.nio.file.Path;
@@ -72,14 +73,14 @@ final class LocalStackCommand implements Callable<Integer> {
         kafka.start();
         String bootstrap = kafka.bootstrapServers();
 
-        PrecomputeConfig precompute = PrecomputeConfig.load(null, Map.of(), Map.of(
+        PrecomputeConfig precompute = PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
                 PrecomputeConfig.STATE_DIR, root.resolve("precompute").toString()));
         OffersView view = precompute.offersView();
         started.push(ViewRunner.start(view, precompute));
 
-        StoreSettings storeSettings = StoreSettings.load(Map.of(), Map.of(
-                StoreSettings.BOOTSTRAP_SERVERS, bootstrap,
+        StoreSettings storeSettings = StoreSettings.of(Map.of(
+                PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
                 StoreSettings.DATA_DIR, root.resolve("store").toString()));
         VersionedResponseStore store = StoreBootstrap.open(storeSettings, OffersContract.V1);
         started.push(store);

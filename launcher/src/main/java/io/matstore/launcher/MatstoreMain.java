@@ -2,6 +2,7 @@ package io.matstore.launcher;
 
 import io.matstore.kafka.local.LocalKafkaMain;
 import io.matstore.precompute.cli.PrecomputeMain;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,13 +10,28 @@ import picocli.CommandLine.Command;
 @Command(name = "matstore", mixinStandardHelpOptions = true,
         description = "Precomputation pipeline and materialized-response store.",
         subcommands = {LocalStackCommand.class, LocalKafkaMain.class, PrecomputeMain.class, ServeCommand.class,
-                AdminCommand.class})
+                AdminCommand.class, ConfigDocsCommand.class})
 public final class MatstoreMain {
     private MatstoreMain() {
     }
 
+    /**
+     * The command line. A bad setting (a value out of range, an unknown name, a missing file) ends any role with one
+     * line naming it and exit code 2, like a bad option does, instead of a stack trace.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new MatstoreMain())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof ConfigException) {
+                        cmd.getErr().println("invalid configuration: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+    }
+
     public static void main(String[] args) {
-        int code = new CommandLine(new MatstoreMain()).execute(args);
+        int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);
         }

@@ -1,11 +1,15 @@
 package io.matstore.launcher;
 
+import io.matstore.config.SettingsSources;
 import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
+import io.matstore.store.StoreSettings;
 import io.matstore.store.VersionedResponseStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,19 +19,22 @@ import picocli.CommandLine.Option;
 /** {@code matstore serve}: a serving node with its store, ingesting the offers view topic, until SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run a serving node: ingest the offers view topic into RocksDB + near-cache, answer HTTP.",
-                "Settings: MATSTORE_* environment variables (MATSTORE_BOOTSTRAP_SERVERS, MATSTORE_STORE_DATA_DIR, "
-                        + "MATSTORE_STORE_PARTITIONS, MATSTORE_SERVING_PORT, ...; see docs/operations.md)."})
+                "Settings (store, node, views, kafka.*): `bin/matstore config-docs serve`; from files (-c), "
+                        + "MATSTORE_* environment variables, then -s."})
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Serving settings (.properties).")
-    Path configFile;
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "A .properties file of settings; repeatable, later files win.")
+    List<Path> files = new ArrayList<>();
 
-    @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE", description = "A store setting that wins.")
-    Map<String, String> storeOverrides = new LinkedHashMap<>();
+    @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE",
+            description = "A setting that wins over the files and MATSTORE_* environment variables.")
+    Map<String, String> overrides = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
-        ServingConfig serving = ServingConfig.load(configFile, System.getenv());
-        StoreSettings settings = StoreSettings.load(System.getenv(), storeOverrides);
+        Map<String, String> values = SettingsSources.load(Roles.SERVE, files, System.getenv(), overrides);
+        ServingConfig serving = ServingConfig.of(values);
+        StoreSettings settings = StoreSettings.of(values);
         VersionedResponseStore store = StoreBootstrap.open(settings,
                 OffersContract.V1.withVersion(settings.offersVersion()));
         ServingNode node = new ServingNode();

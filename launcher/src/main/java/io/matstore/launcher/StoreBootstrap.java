@@ -2,13 +2,12 @@ package io.matstore.launcher;
 
 import io.matstore.schemas.ViewDescriptor;
 import io.matstore.store.ResponseStores;
+import io.matstore.store.StoreSettings;
 import io.matstore.store.VersionedResponseStore;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 
@@ -38,8 +37,7 @@ final class StoreBootstrap {
         if (!settings.partitions().isEmpty()) {
             return new TreeSet<>(settings.partitions());
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                settings.bootstrapServers()))) {
+        try (Admin admin = Admin.create(settings.clientProperties())) {
             TopicDescription d = admin.describeTopics(Set.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
                     .get(topic);
             Set<Integer> all = new TreeSet<>();

@@ -1,39 +1,39 @@
 package io.matstore.precompute;
 
+import io.matstore.config.KafkaSettings;
+import io.matstore.config.SettingsSchema;
+import io.matstore.config.SettingsSources;
 import io.matstore.precompute.offers.OffersView;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.offers.OffersContract;
-import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeSet;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Settings of the precompute commands. Each is defined once in {@link #DEFINITION} (name, type, default, validator,
- * doc); {@code precompute config-docs} prints the same definitions. Sources, later ones winning: defaults, a
- * {@code .properties} file, environment variables {@code MATSTORE_<NAME>} (upper case, dots as underscores, e.g.
- * {@code MATSTORE_BOOTSTRAP_SERVERS}), explicit overrides. Everything is validated when loaded; a bad value fails with
- * a message naming the setting, the value and the limit. Unknown keys in the file are refused, so a typo is not
- * silently ignored.
+ * doc); {@code bootstrap.servers} comes from {@link KafkaSettings}, and any Kafka client or Streams setting may be
+ * given as {@code kafka.<name>} ({@link #SCHEMA}). Sources and precedence are every role's ({@link SettingsSources}):
+ * defaults, {@code .properties} files, environment variables {@code MATSTORE_<NAME>}, explicit overrides. Everything
+ * is validated when loaded; a bad value fails with a message naming the setting, the value and the limit, and an
+ * unknown name with the closest known one.
  */
 public final class PrecomputeConfig extends AbstractConfig {
-    public static final String ENV_PREFIX = "MATSTORE_";
-
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String BOOTSTRAP_SERVERS = KafkaSettings.BOOTSTRAP_SERVERS;
     public static final String SOURCE_TOPIC = "source.topic";
     public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
     public static final String REGIONS = "regions";
@@ -44,9 +44,8 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String VIEW_VERSION = "view.version";
 
+    /** The job's own settings. */
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BOOTSTRAP_SERVERS, Type.LIST, "127.0.0.1:9092", new BootstrapServers(), Importance.HIGH,
-                    "Kafka brokers as host:port, comma-separated. Any reachable cluster.")
             .define(SOURCE_TOPIC, Type.STRING, OffersView.DEFAULT_SOURCE_TOPIC, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Topic of the offers source events (FlatBuffers OfferEvent values).")
             .define(DEAD_LETTER_TOPIC, Type.STRING, OffersView.DEFAULT_SOURCE_TOPIC + ".dlq",
@@ -70,45 +69,84 @@ public final class PrecomputeConfig extends AbstractConfig {
                     "Version of the offers view to run: its logic, response schema, application id "
                             + "(matstore-view-offers-v<N>) and view topic (view.offers.v<N>).");
 
+    /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
+    public static final SettingsSchema SCHEMA = SettingsSchema.of("precompute")
+            .section("Kafka", KafkaSettings.DEFINITION)
+            .section("Precompute job", DEFINITION)
+            .family(KafkaSettings.clientsAnd(streamsNames(), ", Kafka Streams setting, or a client setting under a"
+                    + " Streams prefix (`kafka.producer.linger.ms`, `kafka.main.consumer.fetch.max.bytes`, ...)"))
+            .build();
+
+    private static final ConfigDef ALL = new ConfigDef(KafkaSettings.DEFINITION);
+
+    static {
+        DEFINITION.configKeys().values().forEach(ALL::define);
+    }
+
+    private final Map<String, Object> kafkaClientSettings;
+
     private PrecomputeConfig(Map<String, String> values) {
-        super(DEFINITION, values, false);
+        super(ALL, values, false);
+        this.kafkaClientSettings = Map.copyOf(KafkaSettings.clientSettings(values));
     }
 
     /**
-     * @param file       a {@code .properties} file, or {@code null}
+     * @param files      {@code .properties} files, later ones winning
      * @param env        the environment ({@code System.getenv()})
      * @param overrides  settings given on the command line
-     * @throws ConfigException naming the setting, value and limit
+     * @throws ConfigException naming the setting, value and limit, or an unknown setting
      */
-    public static PrecomputeConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
-        Map<String, String> values = new HashMap<>();
-        if (file != null) {
-            values.putAll(readFile(file));
-        }
-        for (String name : DEFINITION.names()) {
-            String v = env.get(envName(name));
-            if (v != null) {
-                values.put(name, v);
-            }
-        }
-        for (String name : overrides.keySet()) {
-            requireKnown(name, "override");
-        }
-        values.putAll(overrides);
-        return new PrecomputeConfig(values);
+    public static PrecomputeConfig load(List<Path> files, Map<String, String> env, Map<String, String> overrides) {
+        return new PrecomputeConfig(SettingsSources.load(SCHEMA, files, env, overrides));
+    }
+
+    /** Defaults and {@code settings}: for code that starts a job itself (the local stack, tests). */
+    public static PrecomputeConfig of(Map<String, String> settings) {
+        return load(List.of(), Map.of(), settings);
     }
 
     public static PrecomputeConfig defaults() {
-        return load(null, Map.of(), Map.of());
+        return of(Map.of());
     }
 
-    /** {@code bootstrap.servers} → {@code MATSTORE_BOOTSTRAP_SERVERS}. */
-    public static String envName(String setting) {
-        return ENV_PREFIX + setting.toUpperCase(Locale.ROOT).replace('.', '_');
+    /** Kafka Streams' own settings, and client settings under the prefixes Streams routes to one kind of client. */
+    private static Set<String> streamsNames() {
+        Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
+        for (String n : ProducerConfig.configNames()) {
+            names.add(StreamsConfig.producerPrefix(n));
+        }
+        for (String n : ConsumerConfig.configNames()) {
+            names.add(StreamsConfig.consumerPrefix(n));
+            names.add(StreamsConfig.mainConsumerPrefix(n));
+            names.add(StreamsConfig.restoreConsumerPrefix(n));
+            names.add(StreamsConfig.globalConsumerPrefix(n));
+        }
+        for (String n : AdminClientConfig.configNames()) {
+            names.add(StreamsConfig.adminClientPrefix(n));
+        }
+        return names;
     }
 
     public String bootstrapServers() {
         return String.join(",", getList(BOOTSTRAP_SERVERS));
+    }
+
+    /**
+     * The {@code kafka.*} settings without their prefix, for every client the job creates (security, tuning); the
+     * job's own settings of a client are applied after them and win.
+     */
+    public Map<String, Object> kafkaClientSettings() {
+        return kafkaClientSettings;
+    }
+
+    /**
+     * Properties to start a Kafka client with: the {@code kafka.*} settings and {@code bootstrap.servers}. The
+     * caller puts its own settings of the client after these, so they win.
+     */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> p = new HashMap<>(kafkaClientSettings);
+        p.put(BOOTSTRAP_SERVERS, bootstrapServers());
+        return p;
     }
 
     public String sourceTopic() {
@@ -150,60 +188,6 @@ public final class PrecomputeConfig extends AbstractConfig {
     /** The offers view at {@link #viewVersion()}. */
     public OffersView offersView() {
         return new OffersView(sourceTopic(), regions(), viewVersion());
-    }
-
-    private static Map<String, String> readFile(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
-        }
-        Map<String, String> values = new HashMap<>();
-        for (String name : p.stringPropertyNames()) {
-            requireKnown(name, "file " + file);
-            values.put(name, p.getProperty(name).trim());
-        }
-        return values;
-    }
-
-    private static void requireKnown(String name, String source) {
-        if (!DEFINITION.names().contains(name)) {
-            throw new ConfigException("unknown setting \"" + name + "\" in " + source + "; known settings: "
-                    + new TreeSet<>(DEFINITION.names()));
-        }
-    }
-
-    /** host:port entries with a port in 1..65535. */
-    static final class BootstrapServers implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            @SuppressWarnings("unchecked")
-            List<String> servers = (List<String>) value;
-            if (servers.isEmpty()) {
-                throw new ConfigException(name, value, "must name at least one host:port");
-            }
-            for (String s : servers) {
-                int colon = s.lastIndexOf(':');
-                int port = -1;
-                if (colon > 0) {
-                    try {
-                        port = Integer.parseInt(s.substring(colon + 1));
-                    } catch (NumberFormatException e) {
-                        port = -1;
-                    }
-                }
-                if (port < 1 || port > 65_535) {
-                    throw new ConfigException(name, value, "entry \"" + s + "\" is not host:port with port in "
-                            + "1..65535");
-                }
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "host:port[,host:port...]";
-        }
     }
 
     /** A version the offers view has. */

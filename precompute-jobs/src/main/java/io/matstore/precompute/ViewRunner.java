@@ -2,14 +2,12 @@ package io.matstore.precompute;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -66,13 +64,6 @@ public final class ViewRunner {
 
     public static Properties streamsProperties(View<?, ?> view, PrecomputeConfig config) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(view.descriptor()));
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         // A fan-out of one FX change writes hundreds of thousands of records in one transaction: batch them.
         p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
         p.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
@@ -81,14 +72,22 @@ public final class ViewRunner {
         // broker before the first one and fail with OutOfOrderSequenceException, which aborts the transaction and
         // re-processes from the last commit (seen here: seconds-long stalls). One request in flight keeps order.
         p.put(StreamsConfig.producerPrefix("max.in.flight.requests.per.connection"), 1);
+        // The operator's kafka.* settings (security, tuning) replace the tuning above; what makes the job correct
+        // and names it comes last and wins.
+        p.putAll(config.kafkaClientSettings());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(view.descriptor()));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         return p;
     }
 
     /** Creates what is missing; leaves existing topics as they are. */
     public static void ensureTopics(View<?, ?> view, PrecomputeConfig config) {
-        Map<String, Object> adminProps = new HashMap<>();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(adminProps)) {
+        try (Admin admin = Admin.create(config.clientProperties())) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (String source : view.sourceTopics()) {

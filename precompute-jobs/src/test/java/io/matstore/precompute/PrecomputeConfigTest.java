@@ -3,6 +3,7 @@ package io.matstore.precompute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.matstore.config.ConfigDocs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +30,7 @@ class PrecomputeConfigTest {
     void shouldLetEnvironmentWinOverFileAndOverridesWinOverEnvironment() throws Exception {
         Path file = dir.resolve("p.properties");
         Files.writeString(file, "bootstrap.servers=file:1\nregions=us, eu\nnum.stream.threads=2\n");
-        PrecomputeConfig c = PrecomputeConfig.load(file, Map.of("MATSTORE_BOOTSTRAP_SERVERS", "env-host:9093",
+        PrecomputeConfig c = PrecomputeConfig.load(List.of(file), Map.of("MATSTORE_BOOTSTRAP_SERVERS", "env-host:9093",
                 "MATSTORE_NUM_STREAM_THREADS", "3"), Map.of("num.stream.threads", "4"));
         assertThat(c.bootstrapServers()).isEqualTo("env-host:9093");
         assertThat(c.regions()).containsExactly("us", "eu");
@@ -38,24 +39,24 @@ class PrecomputeConfigTest {
 
     @Test
     void shouldNameTheSettingTheValueAndTheLimitWhenAValueIsOutOfRange() {
-        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of("MATSTORE_NUM_STREAM_THREADS", "0"), Map.of()))
+        assertThatThrownBy(() -> PrecomputeConfig.load(List.of(), Map.of("MATSTORE_NUM_STREAM_THREADS", "0"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Invalid value 0 for configuration num.stream.threads: Value must be at least 1");
-        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of(), Map.of("topic.partitions", "5000")))
+        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("topic.partitions", "5000")))
                 .hasMessage("Invalid value 5000 for configuration topic.partitions: Value must be no more than 1024");
-        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of(), Map.of("bootstrap.servers", "localhost")))
+        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("bootstrap.servers", "localhost")))
                 .hasMessage("Invalid value [localhost] for configuration bootstrap.servers: entry \"localhost\" is "
                         + "not host:port with port in 1..65535");
-        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of(), Map.of("regions", "us,eu,us")))
+        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("regions", "us,eu,us")))
                 .hasMessage("Invalid value [us, eu, us] for configuration regions: region \"us\" is listed twice");
-        assertThatThrownBy(() -> PrecomputeConfig.load(null, Map.of(), Map.of("view.version", "3")))
+        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("view.version", "3")))
                 .hasMessage("Invalid value 3 for configuration view.version: the offers view has versions [1, 2]");
     }
 
     @Test
     void shouldRunVersion1UnlessAnotherVersionIsChosen() {
         assertThat(PrecomputeConfig.defaults().offersView().descriptor().version()).isEqualTo(1);
-        PrecomputeConfig v2 = PrecomputeConfig.load(null, Map.of("MATSTORE_VIEW_VERSION", "2"), Map.of());
+        PrecomputeConfig v2 = PrecomputeConfig.load(List.of(), Map.of("MATSTORE_VIEW_VERSION", "2"), Map.of());
         assertThat(v2.offersView().descriptor().topic()).isEqualTo("view.offers.v2");
     }
 
@@ -63,15 +64,29 @@ class PrecomputeConfigTest {
     void shouldRefuseAnUnknownSettingInTheFile() throws Exception {
         Path file = dir.resolve("p.properties");
         Files.writeString(file, "bootstrap.server=typo:1\n");
-        assertThatThrownBy(() -> PrecomputeConfig.load(file, Map.of(), Map.of()))
+        assertThatThrownBy(() -> PrecomputeConfig.load(List.of(file), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("unknown setting \"bootstrap.server\" in file " + file);
     }
 
     @Test
     void shouldBuildTheOffersViewFromTheSettings() {
-        PrecomputeConfig c = PrecomputeConfig.load(null, Map.of("MATSTORE_REGIONS", "de,fr"), Map.of());
+        PrecomputeConfig c = PrecomputeConfig.load(List.of(), Map.of("MATSTORE_REGIONS", "de,fr"), Map.of());
         assertThat(c.offersView().regions()).isEqualTo(List.of("de", "fr"));
-        assertThat(PrecomputeConfig.DEFINITION.toRst()).contains("bootstrap.servers").contains("regions");
+        assertThat(ConfigDocs.role(PrecomputeConfig.SCHEMA)).contains("`bootstrap.servers`")
+                .contains("`regions`").contains("`kafka.<client setting>`");
+    }
+
+    @Test
+    void shouldPassKafkaSettingsToEveryClientAndKeepTheJobsOwn() {
+        PrecomputeConfig c = PrecomputeConfig.load(List.of(), Map.of("MATSTORE_KAFKA_SECURITY_PROTOCOL", "SSL"),
+                Map.of("kafka.processing.guarantee", "at_least_once", "kafka.producer.linger.ms", "50",
+                        "kafka.request.timeout.ms", "5000"));
+        assertThat(c.clientProperties()).containsEntry("security.protocol", "SSL")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092").containsEntry("request.timeout.ms", "5000");
+        java.util.Properties streams = ViewRunner.streamsProperties(c.offersView(), c);
+        assertThat(streams).containsEntry("security.protocol", "SSL")
+                .containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("producer.linger.ms", "50");
     }
 }

@@ -75,6 +75,11 @@ public record StoreConfig(
                 syncWrites, pollTimeout, consumerOverrides, runBytes);
     }
 
+    public StoreConfig withConsumerOverrides(Map<String, String> overrides) {
+        return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
+                syncWrites, pollTimeout, overrides, bulkRunBytes);
+    }
+
     /** Average value size the near-cache file is laid out for. */
     public double averageValueBytes() {
         return (double) nearCacheBytes / nearCacheEntries;

@@ -1,15 +1,15 @@
 package io.matstore.serving;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.matstore.config.SettingsFamily;
+import io.matstore.config.SettingsSchema;
+import io.matstore.config.SettingsSources;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -21,10 +21,10 @@ import org.apache.kafka.common.config.ConfigException;
  * into this immutable object. Node-wide settings are {@code serving.*}; each view listed in {@code serving.views}
  * has its own {@code view.<name>.*} settings, defined once in {@link #VIEW_DEF}.
  *
- * <p>Sources, later wins: the defaults, a {@code .properties} file, then environment variables named after the
- * setting upper-cased with dots as underscores and a {@code MATSTORE_} prefix ({@code serving.port} →
- * {@code MATSTORE_SERVING_PORT}, {@code view.offers.max.age.seconds} → {@code MATSTORE_VIEW_OFFERS_MAX_AGE_SECONDS}).
- * Invalid values fail the start with a {@link ConfigException} naming the setting, the value and the limit.
+ * <p>Sources and precedence are every role's ({@link SettingsSources}): defaults, {@code .properties} files,
+ * {@code MATSTORE_*} environment variables ({@code view.offers.max.age.seconds} →
+ * {@code MATSTORE_VIEW_OFFERS_MAX_AGE_SECONDS}), overrides. Invalid values fail the start with a
+ * {@link ConfigException} naming the setting, the value and the limit.
  */
 public final class ServingConfig {
     public static final String HOST = "serving.host";
@@ -51,6 +51,9 @@ public final class ServingConfig {
     public static final String MAX_AGE_SECONDS = "max.age.seconds";
     public static final String STALE_WHILE_REVALIDATE_SECONDS = "stale.while.revalidate.seconds";
     public static final String STALE_IF_ERROR_SECONDS = "stale.if.error.seconds";
+
+    /** Title of the node's own settings in the reference. */
+    public static final String SECTION = "Serving node";
 
     public static final ConfigDef DEF = new ConfigDef()
             .define(HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -161,43 +164,57 @@ public final class ServingConfig {
         }
     }
 
-    /** Defaults, then {@code file} (may be null), then the environment's {@code MATSTORE_*} overrides. */
-    public static ServingConfig load(Path file, Map<String, String> environment) throws IOException {
-        Map<String, String> raw = new HashMap<>();
-        if (file != null) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            }
-            for (String name : p.stringPropertyNames()) {
-                raw.put(name, p.getProperty(name));
-            }
-        }
-        applyEnvironment(raw, environment, DEF.names());
+    /** Views this node serves given raw {@code values}: {@code serving.views} or its default. */
+    private static List<String> servedViews(Map<String, String> values) {
         @SuppressWarnings("unchecked")
-        List<String> defaultViews = (List<String>) DEF.defaultValues().get(VIEWS);
-        String views = raw.getOrDefault(VIEWS, String.join(",", defaultViews));
-        for (String view : views.split(",")) {
-            String v = view.trim();
-            List<String> names = VIEW_DEF.names().stream().map(n -> "view." + v + "." + n).toList();
-            applyEnvironment(raw, environment, names);
+        List<String> names = (List<String>) ConfigDef.parseType(VIEWS, values.getOrDefault(VIEWS,
+                String.join(",", (List<String>) DEF.defaultValues().get(VIEWS))), Type.LIST);
+        return names;
+    }
+
+    /** {@code view.<name>.<setting>} for each view in {@code serving.views}, the settings of {@link #VIEW_DEF}. */
+    public static final SettingsFamily VIEW_SETTINGS = new SettingsFamily() {
+        @Override
+        public String pattern() {
+            return "view.<name>.<setting>";
         }
-        return of(raw);
-    }
 
-    /** {@code serving.port} → {@code MATSTORE_SERVING_PORT}. */
-    public static String environmentName(String setting) {
-        return "MATSTORE_" + setting.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
+        @Override
+        public String doc() {
+            return "Settings of each view listed in `serving.views`, e.g. `view.offers.max.age.seconds`:";
+        }
 
-    private static void applyEnvironment(Map<String, String> raw, Map<String, String> env,
-                                         Iterable<String> settings) {
-        for (String name : settings) {
-            String value = env.get(environmentName(name));
-            if (value != null) {
-                raw.put(name, value);
+        @Override
+        public ConfigDef definition() {
+            return VIEW_DEF;
+        }
+
+        @Override
+        public Collection<String> names(Map<String, String> values) {
+            List<String> names = new ArrayList<>();
+            for (String view : servedViews(values)) {
+                for (String setting : VIEW_DEF.names()) {
+                    names.add("view." + view + "." + setting);
+                }
             }
+            return names;
         }
+
+        @Override
+        public boolean accepts(String name, Map<String, String> values) {
+            return names(values).contains(name);
+        }
+    };
+
+    /** The serving node's settings alone (the {@code serve} role adds the store's and Kafka's). */
+    public static final SettingsSchema SCHEMA = SettingsSchema.of("serve")
+            .section(SECTION, DEF)
+            .family(VIEW_SETTINGS)
+            .build();
+
+    /** Defaults, then {@code files}, then the environment's {@code MATSTORE_*} variables; unknown names refused. */
+    public static ServingConfig load(List<Path> files, Map<String, String> environment) {
+        return of(SettingsSources.load(SCHEMA, files, environment, Map.of()));
     }
 
     public String host() {
@@ -280,10 +297,5 @@ public final class ServingConfig {
     public String adminToken() {
         String t = ((org.apache.kafka.common.config.types.Password) values.get(ADMIN_TOKEN)).value();
         return t.isEmpty() ? null : t;
-    }
-
-    /** The settings reference in reStructuredText, generated from the definitions (for docs). */
-    public static String reference() {
-        return DEF.toRst() + "\nPer view, prefixed view.<name>.:\n\n" + VIEW_DEF.toRst();
     }
 }

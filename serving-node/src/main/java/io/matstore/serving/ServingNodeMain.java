@@ -1,8 +1,8 @@
 package io.matstore.serving;
 
 import io.matstore.store.ResponseStore;
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -51,9 +51,9 @@ public final class ServingNodeMain {
      * Loads the configuration (args[0] is an optional .properties file), gets the store and starts a node.
      * The caller closes the node, then the store.
      */
-    public static ServingNode run(String[] args, Map<String, String> environment, Supplier<ResponseStore> store)
-            throws IOException {
-        ServingConfig config = ServingConfig.load(args.length > 0 ? Path.of(args[0]) : null, environment);
+    public static ServingNode run(String[] args, Map<String, String> environment, Supplier<ResponseStore> store) {
+        ServingConfig config = ServingConfig.load(args.length > 0 ? List.of(Path.of(args[0])) : List.of(),
+                environment);
         ServingNode node = new ServingNode();
         node.start(store.get(), config);
         return node;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class ServingConfigTest {
         Path file = dir.resolve("serving.properties");
         Files.writeString(file, "serving.port=9000\nserving.views=offers,fares\nview.fares.max.age.seconds=60\n");
 
-        ServingConfig c = ServingConfig.load(file, Map.of("MATSTORE_SERVING_PORT", "9100",
+        ServingConfig c = ServingConfig.load(List.of(file), Map.of("MATSTORE_SERVING_PORT", "9100",
                 "MATSTORE_VIEW_FARES_STALE_IF_ERROR_SECONDS", "5"));
 
         assertThat(c.port()).isEqualTo(9100);
@@ -46,8 +47,13 @@ class ServingConfigTest {
     }
 
     @Test
-    void shouldNameTheEnvironmentVariableOfASetting() {
-        assertThat(ServingConfig.environmentName("view.offers.max.age.seconds"))
-                .isEqualTo("MATSTORE_VIEW_OFFERS_MAX_AGE_SECONDS");
+    void shouldRefuseAnUnknownSettingOrASettingOfAViewNotServed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("serving.properties");
+        Files.writeString(file, "serving.port=9000\nview.fares.max.age.seconds=60\n");
+
+        assertThatThrownBy(() -> ServingConfig.load(List.of(file), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown setting \"view.fares.max.age.seconds\" in file " + file + "; did you mean"
+                        + " \"view.offers.max.age.seconds\"? (bin/matstore config-docs serve lists every setting)");
     }
 }

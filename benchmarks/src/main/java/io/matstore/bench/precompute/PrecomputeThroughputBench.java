@@ -80,7 +80,7 @@ public final class PrecomputeThroughputBench {
         int threads = Integer.parseInt(args.getOrDefault("threads", "1"));
         System.out.printf("products=%d partitions=%d threads=%d cores=%d jdk=%s%n", products, partitions, threads,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        PrecomputeConfig config = PrecomputeConfig.load(null, Map.of(), Map.of(
+        PrecomputeConfig config = PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
                 PrecomputeConfig.SOURCE_TOPIC, SOURCE,
                 PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",

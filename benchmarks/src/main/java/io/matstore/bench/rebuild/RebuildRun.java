@@ -135,7 +135,7 @@ public final class RebuildRun {
 
     /** Replays version {@code n} from the beginning to the captured end; the job then stays live. */
     private static Replay replay(EmbeddedKafka kafka, Path dir, int n, List<String> rows) throws Exception {
-        PrecomputeConfig config = PrecomputeConfig.load(null, Map.of(), Map.of(
+        PrecomputeConfig config = PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 PrecomputeConfig.SOURCE_TOPIC, SOURCE,
                 PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",

@@ -71,7 +71,7 @@ class OffersViewEndToEndTest {
         assertThat(events).filteredOn(e -> e instanceof OffersEvent.FxRateChanged).hasSizeGreaterThan(10);
         assertThat(events).filteredOn(e -> e instanceof OffersEvent.PromotionUpserted).hasSizeGreaterThan(200);
 
-        PrecomputeConfig config = PrecomputeConfig.load(null, Map.of(), Map.of(
+        PrecomputeConfig config = PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
                 PrecomputeConfig.SOURCE_TOPIC, source,
                 PrecomputeConfig.DEAD_LETTER_TOPIC, dlq,

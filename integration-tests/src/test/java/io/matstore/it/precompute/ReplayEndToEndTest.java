@@ -51,7 +51,7 @@ class ReplayEndToEndTest {
     Path dir;
 
     private PrecomputeConfig config(int version) {
-        return PrecomputeConfig.load(null, Map.of(), Map.of(
+        return PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
                 PrecomputeConfig.SOURCE_TOPIC, SOURCE,
                 PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",

@@ -72,7 +72,7 @@ class RebuildEndToEndTest {
     private final List<OffersEvent> published = new ArrayList<>();
 
     private PrecomputeConfig config(int version) {
-        return PrecomputeConfig.load(null, Map.of(), Map.of(
+        return PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
                 PrecomputeConfig.SOURCE_TOPIC, SOURCE,
                 PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",

@@ -92,7 +92,7 @@ class ServingEndToEndTest {
         events.forEach(reference::apply);
         expected = reference.responses();
 
-        PrecomputeConfig config = PrecomputeConfig.load(null, Map.of(), Map.of(
+        PrecomputeConfig config = PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
                 PrecomputeConfig.SOURCE_TOPIC, source,
                 PrecomputeConfig.DEAD_LETTER_TOPIC, source + ".dlq",

@@ -1,17 +1,16 @@
 package io.matstore.precompute.cli;
 
+import io.matstore.config.ConfigDocs;
 import io.matstore.precompute.PrecomputeConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "config-docs", description = "Print every setting: name, type, default, valid values, doc.")
+@Command(name = "config-docs", description = "Print every precompute setting: name, type, default, valid values, doc"
+        + " (Markdown; the same as `bin/matstore config-docs precompute`).")
 final class ConfigDocsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        System.out.println("Settings come from defaults, --config FILE, then " + PrecomputeConfig.ENV_PREFIX
-                + "<NAME> environment variables (e.g. " + PrecomputeConfig.envName(PrecomputeConfig.BOOTSTRAP_SERVERS)
-                + "), then --set NAME=VALUE.\n");
-        System.out.println(PrecomputeConfig.DEFINITION.toRst());
+        System.out.print(ConfigDocs.role(PrecomputeConfig.SCHEMA));
         return 0;
     }
 }

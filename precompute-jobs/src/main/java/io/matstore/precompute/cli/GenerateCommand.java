@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
@@ -85,8 +84,7 @@ final class GenerateCommand implements Callable<Integer> {
                 System.out.println("wrote " + n + " events to " + target.output);
             }
         } else {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+            Map<String, Object> props = settings.clientProperties();
             props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                     new ByteArraySerializer())) {

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,8 +34,7 @@ public final class Publisher {
     public static long publish(PrecomputeConfig config, String topic, Path file, Progress progress)
             throws IOException, EventFileException {
         long events = validate(file);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = config.clientProperties();
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "matstore-publish-" + UUID.randomUUID());
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);

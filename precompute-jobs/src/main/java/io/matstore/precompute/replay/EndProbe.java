@@ -25,9 +25,9 @@ final class EndProbe implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    EndProbe(String bootstrapServers) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    /** @param client the role's client properties (bootstrap servers, security); the probe's own settings win */
+    EndProbe(Map<String, Object> client) {
+        Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);

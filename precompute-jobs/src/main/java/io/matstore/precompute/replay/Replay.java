@@ -16,7 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -86,9 +85,7 @@ public final class Replay implements AutoCloseable {
         ViewDescriptor descriptor = view.descriptor();
         String group = ViewTopology.applicationId(descriptor);
         ViewRunner.ensureTopics(view, config);
-        Map<String, Object> adminProps = new HashMap<>();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        Admin admin = Admin.create(adminProps);
+        Admin admin = Admin.create(config.clientProperties());
         EndProbe probe = null;
         try {
             Map<TopicPartition, Long> committed = Offsets.committed(admin, group);
@@ -100,7 +97,7 @@ public final class Replay implements AutoCloseable {
                         + committed.size() + " partition(s) of " + topics + ". Resume it (--resume), or delete the "
                         + "group and the topic " + descriptor.topic() + " to rebuild it from scratch.");
             }
-            probe = new EndProbe(config.bootstrapServers());
+            probe = new EndProbe(config.clientProperties());
             if (committed.isEmpty() && !options.resume()) {
                 refuseWrittenViewTopic(admin, probe, descriptor, group);
             }

@@ -59,7 +59,7 @@ class EndProbeTest {
         }
         assertThat(end).isEqualTo(7);
 
-        try (EndProbe probe = new EndProbe(KAFKA.bootstrapServers())) {
+        try (EndProbe probe = new EndProbe(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             Duration timeout = Duration.ofSeconds(10);
             assertThat(probe.emptyGaps(Map.of(tp, new long[] {3, end}), timeout))
                     .as("a commit marker, two aborted records and an abort marker: nothing to wait for")

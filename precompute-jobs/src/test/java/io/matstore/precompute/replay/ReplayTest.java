@@ -75,7 +75,7 @@ class ReplayTest {
     }
 
     private PrecomputeConfig config(int version) {
-        return PrecomputeConfig.load(null, Map.of(), Map.of(
+        return PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, kafka().bootstrapServers(),
                 PrecomputeConfig.SOURCE_TOPIC, SOURCE,
                 PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",
