@@ -3,6 +3,7 @@ package io.matstore.launcher;
 import io.matstore.kafka.local.LocalKafkaMain;
 import io.matstore.precompute.cli.PrecomputeMain;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,8 @@ public final class MatstoreMain {
 
     /**
      * The command line. A bad setting (a value out of range, an unknown name, a missing file) ends any role with one
-     * line naming it and exit code 2, like a bad option does, instead of a stack trace.
+     * line naming it and exit code 2, like a bad option does, instead of a stack trace; so does a Kafka that refuses
+     * the role's credentials (exit code 1).
      */
     static CommandLine commandLine() {
         return new CommandLine(new MatstoreMain())
@@ -25,6 +27,12 @@ public final class MatstoreMain {
                     if (e instanceof ConfigException) {
                         cmd.getErr().println("invalid configuration: " + e.getMessage());
                         return 2;
+                    }
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        if (t instanceof AuthenticationException) {
+                            cmd.getErr().println("cannot authenticate to Kafka: " + t.getMessage());
+                            return 1;
+                        }
                     }
                     throw e;
                 });

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.matstore.precompute.demo.DemoEventGenerator;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's {@code matstore local}, as a user runs it: a process that starts everything, answers offers over HTTP,
+ * The README's {@code bin/matstore local}, as a user runs it: a process that starts everything, answers offers over HTTP,
  * stops cleanly on SIGTERM (Ctrl-C), and comes back warm from the same data directory, answering at once; a second
  * version the node was told to hold gets its job on the restart, so it loads and stays live.
  */
@@ -40,12 +38,13 @@ class LocalStackTest {
     @TempDir
     Path dir;
 
+    private final Map<Integer, MatstoreProcess> runs = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void shouldServeStopCleanlyAndRestartWarm() throws Exception {
         Path data = dir.resolve("data");
-        Process first = start(data, 0);
+        MatstoreProcess first = start(data, 0);
         try {
             String base = awaitServingUrl(first, 0);
             HttpResponse<String> json = awaitOffer(base, "application/json");
@@ -57,12 +56,12 @@ class LocalStackTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(load.statusCode()).as(load.body()).isEqualTo(202);
         } finally {
-            stop(first, 0);
+            stop(first);
         }
         assertThat(data.resolve("store").resolve("offers").resolve("v1").resolve("nearcache.clean"))
                 .as("a clean stop leaves the near-cache trusted; log: %s", log(0)).exists();
 
-        Process second = start(data, 1);
+        MatstoreProcess second = start(data, 1);
         try {
             String base = awaitServingUrl(second, 1);
             HttpResponse<byte[]> fb = http.send(request(base + QUERY, "application/x-flatbuffers"),
@@ -74,35 +73,24 @@ class LocalStackTest {
             HttpResponse<String> v2 = awaitOffer(base, QUERY + "&version=2", "application/json");
             assertThat(v2.body()).as("v2's own field").contains("\"list_price_minor\":");
         } finally {
-            stop(second, 1);
+            stop(second);
         }
     }
 
-    private Process start(Path data, int run) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.") || arg.startsWith("--enable-native-access")
-                    || arg.startsWith("--sun-misc-unsafe-memory-access")) {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MatstoreMain.class.getName(), "local",
-                "--data-dir", data.toString(), "--kafka-port", "0", "--http-port", "0", "--admin-port", "0", "--products", "100",
-                "--rate", "20", "--demo-seconds", "60", "--ready-timeout", "90"));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile(run).toFile()).start();
+    private MatstoreProcess start(Path data, int run) {
+        MatstoreProcess p = MatstoreProcess.start(dir, Map.of(), "local", "--data-dir", data.toString(),
+                "--kafka-port", "0", "--http-port", "0", "--admin-port", "0", "--products", "100", "--rate", "20",
+                "--demo-seconds", "60", "--ready-timeout", "90");
+        runs.put(run, p);
+        return p;
     }
 
-    private Path logFile(int run) {
-        return dir.resolve("local-" + run + ".log");
+    private String log(int run) {
+        MatstoreProcess p = runs.get(run);
+        return p.stdout() + p.stderr();
     }
 
-    private String log(int run) throws Exception {
-        return Files.readString(logFile(run));
-    }
-
-    private String awaitServingUrl(Process p, int run) throws Exception {
+    private String awaitServingUrl(MatstoreProcess p, int run) throws Exception {
         try {
             return await("serving URL printed").atMost(Duration.ofSeconds(150)).pollInterval(POLL)
                     .failFast("matstore local exited", () -> !p.isAlive())
@@ -156,11 +144,7 @@ class LocalStackTest {
                 .build();
     }
 
-    private void stop(Process p, int run) throws Exception {
-        p.destroy(); // SIGTERM, as Ctrl-C would
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("matstore local did not stop in 60 s on SIGTERM: " + log(run));
-        }
+    private void stop(MatstoreProcess p) {
+        p.close(); // SIGTERM, as Ctrl-C would; fails the test if it does not end in 60 s
     }
 }

@@ -5,6 +5,7 @@ import io.matstore.precompute.publish.EventFileException;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.publish.Publisher;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +33,10 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrecomputeConfig settings = config.load();
+        if (!Files.isReadable(file)) {
+            System.err.println("cannot read " + file + ": " + (Files.exists(file) ? "not readable" : "no such file"));
+            return 2;
+        }
         String target = topic != null ? topic : settings.sourceTopic();
         try {
             long sent = Publisher.publish(settings, target, file,
