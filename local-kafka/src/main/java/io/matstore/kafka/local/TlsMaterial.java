@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -81,6 +82,7 @@ final class TlsMaterial {
                 "-ext", "SAN=ip:127.0.0.1,dns:localhost",
                 "-keystore", m.keystore().toString(), "-storetype", STORE_TYPE,
                 "-storepass:env", KEYSTORE_PASSWORD_ENV);
+        PrivateFiles.makeOwnerOnly(m.keystore());
         m.keytool("-exportcert", "-rfc", "-alias", ALIAS, "-file", dir.resolve(CERT_FILE).toString(),
                 "-keystore", m.keystore().toString(), "-storetype", STORE_TYPE,
                 "-storepass:env", KEYSTORE_PASSWORD_ENV);
@@ -112,10 +114,8 @@ final class TlsMaterial {
     }
 
     private void writePasswords() throws IOException {
-        Properties p = new Properties();
-        p.setProperty("keystore.password", keystorePassword);
-        p.setProperty("truststore.password", truststorePassword);
-        PrivateFiles.writeProperties(dir.resolve(PASSWORDS_FILE), p,
+        PrivateFiles.writeProperties(dir.resolve(PASSWORDS_FILE),
+                Map.of("keystore.password", keystorePassword, "truststore.password", truststorePassword),
                 "passwords of " + KEYSTORE_FILE + " and " + TRUSTSTORE_FILE);
     }
 
@@ -124,6 +124,9 @@ final class TlsMaterial {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", windows ? "keytool.exe" : "keytool");
         List<String> command = new ArrayList<>();
         command.add(keytool.toString());
+        // keytool's run is mostly JVM start-up: a short-lived JVM starts faster without the optimising JIT and G1.
+        command.add("-J-XX:TieredStopAtLevel=1");
+        command.add("-J-XX:+UseSerialGC");
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put(KEYSTORE_PASSWORD_ENV, keystorePassword);
