@@ -3,6 +3,7 @@ package io.matstore.kafka.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,6 +118,30 @@ class SaslSslKafkaTest {
     }
 
     @Test
+    void shouldRoundTripWithTheFilesWrittenForTheCommandLine() throws Exception {
+        ClientConfigFiles files = ClientConfigFiles.write(kafka);
+        assertThat(files.clientProperties()).isEqualTo(kafka.dataDir().resolve("client.properties"));
+        Properties client = load(files.clientProperties());
+        Properties matstore = load(files.matstoreProperties());
+        assertThat(client).containsEntry("bootstrap.servers", kafka.bootstrapServers());
+        assertThat(matstore).containsEntry("bootstrap.servers", kafka.bootstrapServers())
+                .doesNotContainKey("kafka.bootstrap.servers");
+        Properties unprefixed = new Properties();
+        for (String key : matstore.stringPropertyNames()) {
+            unprefixed.put(key.startsWith("kafka.") ? key.substring("kafka.".length()) : key, matstore.get(key));
+        }
+        assertThat(unprefixed).isEqualTo(client);
+
+        kafka.createTopic("from-files", 1, Map.of());
+        try (KafkaProducer<String, String> producer = producer(client)) {
+            producer.send(new ProducerRecord<>("from-files", "k", "written with client.properties"))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        assertThat(readAll(unprefixed, "from-files", 1, 1)).extracting(ConsumerRecord::value)
+                .containsExactly("written with client.properties");
+    }
+
+    @Test
     void shouldTakeANewPasswordWhenStartedAgainOnTheSameDataDir(@TempDir Path dir) throws Exception {
         SaslSslSettings first = new SaslSslSettings("bob", "first-password");
         try (EmbeddedKafka k = EmbeddedKafka.saslSslInDir(dir, 0, Map.of(), first)) {
@@ -157,6 +182,14 @@ class SaslSslKafkaTest {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.putAll(security);
+        return p;
+    }
+
+    private static Properties load(Path file) throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        }
         return p;
     }
 
