@@ -165,6 +165,7 @@ public final class EmbeddedKafka implements KafkaBroker {
      * Settings for a client of this broker, without {@code bootstrap.servers}: for a secured broker, those of
      * {@link #clientSettings(String, String)} for the user it was made with; none for a PLAINTEXT broker.
      */
+    @Override
     public Map<String, String> clientSettings() {
         return saslSsl == null ? Map.of() : clientSettings(saslSsl.user(), saslSsl.password());
     }
