@@ -19,6 +19,14 @@ public interface KafkaBroker extends AutoCloseable {
 
     String bootstrapServers();
 
+    /**
+     * Settings every client of this broker needs besides {@code bootstrap.servers} (security protocol, credentials,
+     * truststore); empty for a PLAINTEXT broker.
+     */
+    default Map<String, String> clientSettings() {
+        return Map.of();
+    }
+
     /** Creates a topic unless it exists. */
     void createTopic(String name, int partitions, Map<String, String> configs);
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,7 +17,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * &#64;RegisterExtension
  * static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.perClass();   // own broker, closed after the class
  * static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();     // one broker for the whole test JVM
+ * static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.perClassSaslSsl(
+ *         new SaslSslSettings("alice", "alice-secret"));                     // own SASL_SSL broker, embedded always
  * </pre>
+ *
+ * Clients add {@link #clientSettings()} to their settings: the secured broker's security settings, none otherwise.
  *
  * The shared broker is started once and closed by JUnit when the test run ends (it is kept in the root context's
  * store), so a suite of classes pays the ~2 s start once. Tests that stop and restart the broker should use
@@ -27,18 +32,28 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             KafkaBrokerExtension.class);
 
     private final boolean shared;
+    private final Supplier<KafkaBroker> factory;
     private KafkaBroker kafka;
 
-    private KafkaBrokerExtension(boolean shared) {
+    private KafkaBrokerExtension(boolean shared, Supplier<KafkaBroker> factory) {
         this.shared = shared;
+        this.factory = factory;
     }
 
     public static KafkaBrokerExtension perClass() {
-        return new KafkaBrokerExtension(false);
+        return new KafkaBrokerExtension(false, KafkaBrokerExtension::newBroker);
     }
 
     public static KafkaBrokerExtension shared() {
-        return new KafkaBrokerExtension(true);
+        return new KafkaBrokerExtension(true, KafkaBrokerExtension::newBroker);
+    }
+
+    /**
+     * An embedded SASL_SSL broker of its own for {@code saslSsl}'s user, closed after the class. Other providers
+     * cannot make it, so {@value KafkaBrokerProvider#PROPERTY} does not apply.
+     */
+    public static KafkaBrokerExtension perClassSaslSsl(SaslSslSettings saslSsl) {
+        return new KafkaBrokerExtension(false, () -> EmbeddedKafka.saslSslInTempDir(saslSsl));
     }
 
     @Override
@@ -46,9 +61,9 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         if (shared) {
             // JUnit closes AutoCloseable values of the root store when the whole run ends.
             kafka = context.getRoot().getStore(NAMESPACE)
-                    .getOrComputeIfAbsent("broker", k -> newBroker().start(), KafkaBroker.class);
+                    .getOrComputeIfAbsent("broker", k -> factory.get().start(), KafkaBroker.class);
         } else {
-            kafka = newBroker().start();
+            kafka = factory.get().start();
         }
     }
 
@@ -83,6 +98,22 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     public String bootstrapServers() {
         return kafka().bootstrapServers();
+    }
+
+    /** What every client adds to {@code bootstrap.servers}: see {@link KafkaBroker#clientSettings()}. */
+    public Map<String, String> clientSettings() {
+        return kafka().clientSettings();
+    }
+
+    /**
+     * A client's settings for any user and password on a {@link #perClassSaslSsl} broker, to build clients that must be
+     * refused: see {@link EmbeddedKafka#clientSettings(String, String)}.
+     */
+    public Map<String, String> clientSettings(String user, String password) {
+        if (kafka() instanceof EmbeddedKafka embedded && embedded.isSaslSsl()) {
+            return embedded.clientSettings(user, password);
+        }
+        throw new IllegalStateException("Kafka at " + bootstrapServers() + " has no users: use perClassSaslSsl");
     }
 
     public void createTopic(String name, int partitions) {
