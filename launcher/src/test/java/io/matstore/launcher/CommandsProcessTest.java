@@ -35,16 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CommandsProcessTest {
     private static final Duration START = Duration.ofSeconds(90);
-    /** The worked example of docs/views/offers: 1299 cents, 10 % promotion, gold, EUR at 0.92 → 1022. */
-    private static final String EVENTS = String.join("\n",
-            "{\"type\":\"ProductUpserted\",\"sku\":\"SKU-1\",\"title\":\"Mug\",\"category\":\"kitchen\","
-                    + "\"base_price_usd_cents\":1299}",
-            "{\"type\":\"StockChanged\",\"sku\":\"SKU-1\",\"region\":\"eu\",\"quantity\":3}",
-            "{\"type\":\"FxRateChanged\",\"currency\":\"EUR\",\"usd_rate_micros\":920000,\"minor_units\":2}",
-            "{\"type\":\"PromotionUpserted\",\"promo_id\":\"P-9\",\"category\":\"kitchen\",\"region\":\"eu\","
-                    + "\"percent_off\":10}") + "\n";
-    private static final String QUERY = "/v1/views/offers?sku=SKU-1&region=eu&currency=EUR&tier=gold";
-
     @TempDir
     Path dir;
 
@@ -87,11 +77,11 @@ class CommandsProcessTest {
     @Test
     @Order(2)
     void publishShouldSendEveryEventOfTheFile() throws Exception {
-        Path events = Files.writeString(dir.resolve("events.jsonl"), EVENTS);
+        Path events = Files.writeString(dir.resolve("events.jsonl"), OffersExample.EVENTS);
         MatstoreProcess.Result r = MatstoreProcess.run(dir, "precompute", "publish", "-s",
                 "bootstrap.servers=" + bootstrap, events.toString());
         assertThat(r.exitCode()).as("%s", r).isZero();
-        assertThat(r.stdout()).isEqualTo("published 4 events from " + events + " to offers.events\n");
+        assertThat(r.stdout()).isEqualTo("published " + OffersExample.EVENT_COUNT + " events from " + events + " to offers.events\n");
     }
 
     @Test
@@ -105,10 +95,8 @@ class CommandsProcessTest {
         nodeUrl = "http://" + node.awaitOutput(Pattern.compile("serving on (127\\.0\\.0\\.1:\\d+)"), START);
         adminUrl = "http://" + node.awaitOutput(Pattern.compile("admin endpoint on (127\\.0\\.0\\.1:\\d+)"), START);
 
-        HttpResponse<String> offer = awaitOffer(QUERY, "\"price_minor\":1022");
-        assertThat(offer.body()).contains("\"sku\":\"SKU-1\"", "\"region\":\"eu\"", "\"currency\":\"EUR\"",
-                "\"tier\":\"gold\"", "\"title\":\"Mug\"", "\"price_minor\":1022", "\"minor_units\":2",
-                "\"promo_id\":\"P-9\"", "\"percent_off\":10", "\"quantity\":3", "\"in_stock\":true");
+        HttpResponse<String> offer = awaitOffer(OffersExample.QUERY, OffersExample.PRICE);
+        OffersExample.assertAnswer(offer.body());
         assertThat(offer.headers().firstValue("Cache-Control")).as("the environment wins over the file")
                 .hasValueSatisfying(v -> assertThat(v).startsWith("max-age=5,"));
     }
@@ -136,10 +124,11 @@ class CommandsProcessTest {
             MatstoreProcess.Result validate = admin("validate", "offers", "2");
             assertThat(validate.exitCode()).as("%s", validate).isZero();
             assertThat(admin("swap", "offers", "2").exitCode()).isZero();
-            assertThat(awaitOffer(QUERY, "\"list_price_minor\":").body()).as("v2's own field")
-                    .contains("\"price_minor\":1022");
+            assertThat(awaitOffer(OffersExample.QUERY, "\"list_price_minor\":").body()).as("v2's own field")
+                    .contains(OffersExample.PRICE);
             assertThat(admin("rollback", "offers").exitCode()).isZero();
-            assertThat(get(nodeUrl + QUERY, "application/json").body()).doesNotContain("list_price_minor");
+            assertThat(get(nodeUrl + OffersExample.QUERY, "application/json").body())
+                    .doesNotContain("list_price_minor");
             assertThat(admin("swap", "offers", "2").exitCode()).isZero();
             MatstoreProcess.Result retire = admin("retire", "offers", "1");
             assertThat(retire.exitCode()).as("%s", retire).isZero();
@@ -177,7 +166,7 @@ class CommandsProcessTest {
     @Test
     @Order(7)
     void publishShouldRefuseAMalformedOrMissingFileWhole() throws Exception {
-        Path bad = Files.writeString(dir.resolve("bad.jsonl"), EVENTS
+        Path bad = Files.writeString(dir.resolve("bad.jsonl"), OffersExample.EVENTS
                 + "{\"type\":\"ProductUpserted\",\"sku\":\"SKU-2\",\"title\":\"x\",\"category\":\"c\","
                 + "\"base_price_usd_cents\":-5}\n");
         MatstoreProcess.Result r = MatstoreProcess.run(dir, "precompute", "publish", "-s",
