@@ -35,7 +35,7 @@ public final class OpsHttp {
         }
     }
 
-    /** The value of the sample {@code name{labels}} whose label set contains {@code labels} (e.g. {@code view="offers"}). */
+    /** The value of the first sample {@code name{...}} whose labels include {@code labels} ({@code view="offers"}). */
     public static OptionalDouble sample(String scrape, String name, String... labels) {
         return scrape.lines()
                 .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
