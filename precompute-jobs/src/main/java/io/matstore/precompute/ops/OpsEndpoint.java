@@ -82,9 +82,10 @@ public final class OpsEndpoint implements AutoCloseable {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // an unresolvable host is an unchecked exception
             metrics.close();
-            throw new UncheckedIOException("cannot bind the ops endpoint to " + host + ":" + port + ": " + e, e);
+            throw new UncheckedIOException("cannot bind the ops endpoint to " + host + ":" + port + ": " + e,
+                    e instanceof IOException io ? io : new IOException(e));
         }
         AtomicInteger n = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
