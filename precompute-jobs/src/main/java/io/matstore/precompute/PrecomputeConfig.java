@@ -43,6 +43,10 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String VIEW_VERSION = "view.version";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+    /** {@link #HTTP_PORT} value that runs no ops endpoint. */
+    public static final int HTTP_PORT_NONE = -1;
 
     /** The job's own settings. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -67,7 +71,11 @@ public final class PrecomputeConfig extends AbstractConfig {
                     "Transaction commit interval (exactly_once_v2): the floor of end-to-end delay.")
             .define(VIEW_VERSION, Type.INT, 1, new ViewVersion(), Importance.HIGH,
                     "Version of the offers view to run: its logic, response schema, application id "
-                            + "(matstore-view-offers-v<N>) and view topic (view.offers.v<N>).");
+                            + "(matstore-view-offers-v<N>) and view topic (view.offers.v<N>).")
+            .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Address the ops endpoint (/metrics /healthz /readyz) binds to; 0.0.0.0 for every interface.")
+            .define(HTTP_PORT, Type.INT, 8070, Range.between(HTTP_PORT_NONE, 65_535), Importance.MEDIUM,
+                    "Port of the ops endpoint; 0 = a free port (printed at start), -1 = no endpoint.");
 
     /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
     public static final SettingsSchema SCHEMA = SettingsSchema.of("precompute")
@@ -183,6 +191,15 @@ public final class PrecomputeConfig extends AbstractConfig {
 
     public int viewVersion() {
         return getInt(VIEW_VERSION);
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST);
+    }
+
+    /** The ops endpoint's port: 0 = a free port, {@link #HTTP_PORT_NONE} = no endpoint. */
+    public int httpPort() {
+        return getInt(HTTP_PORT);
     }
 
     /** The offers view at {@link #viewVersion()}. */

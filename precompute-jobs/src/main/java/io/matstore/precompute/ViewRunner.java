@@ -1,5 +1,6 @@
 package io.matstore.precompute;
 
+import io.matstore.schemas.ViewDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a view as a Kafka Streams application: creates the topics it needs when missing (source, dead-letter, the
  * compacted view topic), builds the topology with {@link ViewTopology}, runs it with exactly_once_v2.
+ *
+ * <p>The runner owns the client's state listener: Kafka Streams accepts one only before {@code start()}, so it is
+ * installed here, before the client starts, logs every transition, and hands each one to the caller's listener
+ * ({@link #start(View, PrecomputeConfig, KafkaStreams.StateListener)}). Callers never call
+ * {@code streams().setStateListener}: on a started client it throws.
  */
 public final class ViewRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ViewRunner.class);
@@ -30,8 +36,8 @@ public final class ViewRunner {
     private ViewRunner() {
     }
 
-    /** A started view: its streams client and the counters of its tasks. */
-    public record Running(KafkaStreams streams, ViewCounters counters) implements AutoCloseable {
+    /** A started view: its descriptor, its streams client and the counters of its tasks. */
+    public record Running(ViewDescriptor view, KafkaStreams streams, ViewCounters counters) implements AutoCloseable {
         /**
          * How long a stop waits for the stream threads. An open transaction left behind is aborted by the broker,
          * so a bounded close loses nothing.
@@ -52,14 +58,29 @@ public final class ViewRunner {
         }
     }
 
+    /** Starts {@code view}; its state transitions are logged. */
     public static Running start(View<?, ?> view, PrecomputeConfig config) {
+        return start(view, config, (now, before) -> { });
+    }
+
+    /**
+     * Starts {@code view} with {@code listener} told of every state transition from the first ({@code CREATED ->
+     * REBALANCING}) on, on the thread that makes it (a stream thread, or the caller's during start and close).
+     */
+    public static Running start(View<?, ?> view, PrecomputeConfig config, KafkaStreams.StateListener listener) {
         ensureTopics(view, config);
         StreamsBuilder builder = new StreamsBuilder();
         ViewCounters counters = ViewTopology.build(builder, view, config.deadLetterTopic());
         Topology topology = builder.build();
+        ViewDescriptor descriptor = view.descriptor();
+        String applicationId = ViewTopology.applicationId(descriptor);
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(view, config));
+        streams.setStateListener((now, before) -> {
+            LOG.info("view {} ({}): {} -> {}", descriptor, applicationId, before, now);
+            listener.onChange(now, before);
+        });
         streams.start();
-        return new Running(streams, counters);
+        return new Running(descriptor, streams, counters);
     }
 
     public static Properties streamsProperties(View<?, ?> view, PrecomputeConfig config) {

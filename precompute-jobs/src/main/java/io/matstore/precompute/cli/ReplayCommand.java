@@ -2,6 +2,7 @@ package io.matstore.precompute.cli;
 
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.offers.OffersView;
+import io.matstore.precompute.ops.OpsEndpoint;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.replay.CaughtUp;
 import io.matstore.precompute.replay.Replay;
@@ -9,9 +10,11 @@ import io.matstore.precompute.replay.ReplayOptions;
 import io.matstore.precompute.replay.ReplayProgress;
 import io.matstore.precompute.replay.ReplayRefusedException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -74,17 +77,26 @@ final class ReplayCommand implements Callable<Integer> {
             return REFUSED;
         }
         String name = "replay " + view.descriptor().name() + " v" + view.descriptor().version();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        out.printf(Locale.ROOT, "%s %s: %,d records up to the end captured now, into %s%n", name,
+                fromTimestamp == null ? (resume ? "resumed" : "from the beginning") : "from " + fromTimestamp,
+                replay.progress().total(), view.descriptor().topic());
+        out.flush();
+        OpsEndpoint ops;
+        try {
+            ops = RunCommand.startOps(settings, List.of(replay.job()), out);
+        } catch (UncheckedIOException e) {
             replay.close();
+            err.println(e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            close(ops, replay);
             stopped.countDown();
-        }, "precompute-replay-shutdown"));
+        }, "precompute-replay-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         boolean interrupted = false;
         try {
-            out.printf(Locale.ROOT, "%s %s: %,d records up to the end captured now, into %s%n", name,
-                    fromTimestamp == null ? (resume ? "resumed" : "from the beginning") : "from " + fromTimestamp,
-                    replay.progress().total(), view.descriptor().topic());
-            out.flush();
             if (!followToCaughtUp(replay, Progress.console(System.err, name), stopped)) {
                 return exitCode(replay);
             }
@@ -106,11 +118,20 @@ final class ReplayCommand implements Callable<Integer> {
             interrupted = true;
             return exitCode(replay);
         } finally {
-            replay.close();
+            close(ops, replay);
+            RunCommand.removeHook(hook);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The endpoint first, so that it never reports a job being closed; both are idempotent. */
+    private static void close(OpsEndpoint ops, Replay replay) {
+        if (ops != null) {
+            ops.close();
+        }
+        replay.close();
     }
 
     /** Draws the progress bar until caught up; false when the job stopped or the process is stopping first. */

@@ -10,6 +10,7 @@ import io.matstore.precompute.cli.PrecomputeMain;
 import io.matstore.precompute.offers.OffersEvent;
 import io.matstore.precompute.offers.OffersEventCodec;
 import io.matstore.precompute.offers.OffersView;
+import io.matstore.precompute.ops.OpsHttp;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.offers.OffersContract;
 import java.io.PrintWriter;
@@ -190,17 +191,22 @@ class ReplayTest {
         AtomicInteger exit = new AtomicInteger(-1);
         Thread cli = new Thread(() -> exit.set(PrecomputeMain.commandLine().setOut(new PrintWriter(out, true))
                 .execute("replay", "--version", "2", "--set", "bootstrap.servers=" + kafka().bootstrapServers(),
-                        "--set", "source.topic=" + SOURCE, "--set", "topic.partitions=2",
+                        "--set", "source.topic=" + SOURCE, "--set", "topic.partitions=2", "--set", "http.port=0",
                         "--set", "state.dir=" + dir.resolve("cli"))), "replay-cli");
         cli.start();
         await("the caught-up line, or the command's end").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> out.toString().contains("reached the captured end") || !cli.isAlive());
         List<String> lines = out.toString().lines().toList();
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).matches("replay offers v2 from the beginning: [67] records up to the end captured "
                 + "now, into view\\.offers\\.v2");
-        assertThat(lines.get(1)).matches("replay offers v2 reached the captured end: [67] records in [0-9.]+ s "
+        assertThat(lines.get(1))
+                .matches("ops endpoint on http://127\\.0\\.0\\.1:[0-9]+ \\(/metrics /healthz /readyz\\)");
+        String ops = lines.get(1).substring("ops endpoint on ".length(), lines.get(1).indexOf(" ("));
+        assertThat(OpsHttp.get(ops + "/metrics").body()).contains("matstore_precompute_events_total{version=\"2\","
+                + "view=\"offers\"}");
+        assertThat(lines.get(2)).matches("replay offers v2 reached the captured end: [67] records in [0-9.]+ s "
                 + "\\([0-9,]+ records/s\\); continuing live, Ctrl-C to stop");
 
         publishTransaction(products("LIVE-", 1), Instant.now());
@@ -211,6 +217,7 @@ class ReplayTest {
         cli.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(cli.isAlive()).isFalse();
         assertThat(exit.get()).isZero();
+        assertThat(OpsHttp.status(ops + "/healthz")).as("the endpoint stops with the command").isEqualTo(-1);
     }
 
     @Test
