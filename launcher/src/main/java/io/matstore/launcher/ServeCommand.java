@@ -28,9 +28,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServingConfig serving = ServingConfig.load(configFile, System.getenv());
         StoreSettings settings = StoreSettings.load(System.getenv(), storeOverrides);
-        VersionedResponseStore store = StoreBootstrap.open(settings,
-                OffersContract.V1.withVersion(settings.offersVersion()));
         ServingNode node = new ServingNode();
+        VersionedResponseStore store = StoreBootstrap.open(settings,
+                OffersContract.V1.withVersion(settings.offersVersion()), node.meterRegistry());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
