@@ -82,10 +82,10 @@ final class LocalStackCommand implements Callable<Integer> {
         StoreSettings storeSettings = StoreSettings.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
                 StoreSettings.DATA_DIR, root.resolve("store").toString()));
-        VersionedResponseStore store = StoreBootstrap.open(storeSettings, OffersContract.V1);
+        ServingNode node = new ServingNode();
+        VersionedResponseStore store = StoreBootstrap.open(storeSettings, OffersContract.V1, node.meterRegistry());
         started.push(store);
         startJobsOfOtherHeldVersions(store, view, precompute);
-        ServingNode node = new ServingNode();
         started.push(node);
         int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, String.valueOf(httpPort),
                 ServingConfig.ADMIN_PORT, String.valueOf(adminPort))));

@@ -35,9 +35,9 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, String> values = SettingsSources.load(Roles.SERVE, files, System.getenv(), overrides);
         ServingConfig serving = ServingConfig.of(values);
         StoreSettings settings = StoreSettings.of(values);
-        VersionedResponseStore store = StoreBootstrap.open(settings,
-                OffersContract.V1.withVersion(settings.offersVersion()));
         ServingNode node = new ServingNode();
+        VersionedResponseStore store = StoreBootstrap.open(settings,
+                OffersContract.V1.withVersion(settings.offersVersion()), node.meterRegistry());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -4,6 +4,7 @@ import io.matstore.schemas.ViewDescriptor;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreSettings;
 import io.matstore.store.VersionedResponseStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +20,9 @@ final class StoreBootstrap {
     private StoreBootstrap() {
     }
 
-    static VersionedResponseStore open(StoreSettings settings, ViewDescriptor view) {
-        VersionedResponseStore store = ResponseStores.open(settings.storeConfig());
+    /** @param registry where the store's meters go: the serving node's, so its /metrics shows them */
+    static VersionedResponseStore open(StoreSettings settings, ViewDescriptor view, MeterRegistry registry) {
+        VersionedResponseStore store = ResponseStores.open(settings.storeConfig(), registry);
         try {
             if (store.current(view.name()) == null) {
                 store.addVersion(view, ownedPartitions(settings, view.topic()));

@@ -98,6 +98,12 @@ public final class ViewTopic implements AutoCloseable {
         producer.send(new ProducerRecord<>(view.topic(), key, value));
     }
 
+    /** Sends an update of key {@code i} whose record timestamp (the source event's time) is {@code timestampMillis}. */
+    public void putAt(long timestampMillis, int i, long sequence, int fillerBytes) {
+        producer.send(new ProducerRecord<>(view.topic(), null, timestampMillis, key(i),
+                envelope(i, sequence, fillerBytes)));
+    }
+
     public void flush() {
         producer.flush();
     }

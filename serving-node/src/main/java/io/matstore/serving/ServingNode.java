@@ -11,6 +11,9 @@ import io.matstore.serving.internal.ViewRoute;
 import io.matstore.serving.internal.admin.AdminServer;
 import io.matstore.store.ResponseStore;
 import io.matstore.store.VersionedResponseStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -33,19 +36,24 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   ServingNode node = new ServingNode();
+ *   VersionedResponseStore store = ResponseStores.open(storeConfig, node.meterRegistry());  // store meters too
  *   int port = node.start(store, ServingConfig.of(Map.of("serving.port", "0")));
  *   ...
  *   node.close();   // stops the server and the status refresh; the store stays the caller's to close
  * </pre>
+ *
+ * <p>/metrics serves {@link #meterRegistry()}: the node's own meters (requests, staleness, shedding, readiness, the
+ * views' freshness objectives), JVM and process meters, and whatever the store registers there.
  */
 public final class ServingNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServingNode.class);
 
     private final Clock clock;
+    private final ServingMetrics metrics = new ServingMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     private EventLoopGroup group;
     private Channel server;
     private ScheduledExecutorService scheduler;
-    private StatusMonitor monitor;
+    private volatile StatusMonitor monitor;
     private AdminServer admin;
     private int port = -1;
 
@@ -56,6 +64,14 @@ public final class ServingNode implements AutoCloseable {
     /** @param clock wall clock for Age and freshness decisions (tests pass a fixed one) */
     public ServingNode(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * The registry /metrics serves, there from construction so that the store can be opened with it before
+     * {@link #start}: {@code ResponseStores.open(config, node.meterRegistry())}.
+     */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     /**
@@ -76,14 +92,15 @@ public final class ServingNode implements AutoCloseable {
             throw new IllegalArgumentException(ServingConfig.ADMIN_PORT + "=" + config.adminPort() + " but the store ("
                     + store.getClass().getSimpleName() + ") cannot manage versions");
         }
-        ServingMetrics metrics = new ServingMetrics();
         JsonRenderers renderers = JsonRenderers.builtIn();
         List<ViewRoute> routes = new ArrayList<>();
         for (ViewSettings view : config.views()) {
-            routes.add(new ViewRoute(view, renderers.forView(view.view()), metrics.forView(view.view())));
+            routes.add(new ViewRoute(view, renderers.forView(view.view()), metrics.forView(view)));
         }
         monitor = new StatusMonitor(store, routes, metrics, clock::millis);
         monitor.run();
+        metrics.bindReadiness(this::isReady);
+        metrics.bindJvmAndProcess();
         LoadShedder shedder = new LoadShedder(config.shedMaxInFlight(), config.shedMaxRejectionRatio(),
                 config.shedWindowMillis(), clock::millis);
         NodeContext node = new NodeContext(store, config, routes.toArray(new ViewRoute[0]), metrics, shedder,
@@ -172,6 +189,8 @@ public final class ServingNode implements AutoCloseable {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
         }
+        monitor = null; // not ready once closed (matstore_ready too)
+        metrics.close();
         port = -1;
     }
 }

@@ -7,6 +7,7 @@ import io.matstore.store.StoreException;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewReader;
 import io.matstore.store.ViewStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     private static final String CURRENT_FILE = "current.properties";
 
     private final StoreConfig config;
+    /** Null: no metrics. */
+    private final MeterRegistry registry;
     private final Map<String, ViewSlot> views = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -48,13 +51,22 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         int previous;
     }
 
-    private DefaultResponseStore(StoreConfig config) {
+    private DefaultResponseStore(StoreConfig config, MeterRegistry registry) {
         this.config = config;
+        this.registry = registry;
     }
 
     /** Opens the store and every version under the data directory, each resuming ingest from its stored offsets. */
     public static DefaultResponseStore open(StoreConfig config) {
-        DefaultResponseStore store = new DefaultResponseStore(config);
+        return open(config, null);
+    }
+
+    /**
+     * Like {@link #open(StoreConfig)}, registering each version's meters on {@code registry} (null: none) while the
+     * version is held.
+     */
+    public static DefaultResponseStore open(StoreConfig config, MeterRegistry registry) {
+        DefaultResponseStore store = new DefaultResponseStore(config, registry);
         try {
             Files.createDirectories(config.dataDir());
             store.reopenExisting();
@@ -87,7 +99,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     }
 
     private VersionStore openVersion(ViewDescriptor view, Set<Integer> partitions, LoadMode mode, Path dir) {
-        VersionStore vs = new VersionStore(view, partitions, mode, dir, config);
+        VersionMeters meters = registry == null ? VersionMeters.NONE : new VersionMeters(registry, view);
+        VersionStore vs = new VersionStore(view, partitions, mode, dir, config, meters);
         ViewSlot slot = views.computeIfAbsent(view.name(), n -> new ViewSlot());
         slot.versions.put(view.version(), vs);
         vs.warmKeysFrom(() -> {

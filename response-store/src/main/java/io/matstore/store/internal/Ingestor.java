@@ -84,10 +84,15 @@ final class Ingestor {
                     // timeouts (30 s with the broker unreachable). Both fields are volatile: one side sees the other.
                     return;
                 }
-                if (store.needsBulkLoad() && !bulkLoad(c)) {
-                    return; // stopped during the bulk part
+                VersionMeters.Binding clientMetrics = store.meters().bindConsumer(c);
+                try {
+                    if (store.needsBulkLoad() && !bulkLoad(c)) {
+                        return; // stopped during the bulk part
+                    }
+                    ingest(c);
+                } finally {
+                    clientMetrics.close(); // before the consumer: its meters go with it
                 }
-                ingest(c);
             } catch (WakeupException e) {
                 if (running) {
                     onFailure(e);
@@ -162,6 +167,7 @@ final class Ingestor {
                     RETRY_BACKOFF_MILLIS, e);
         }
         error = failure;
+        store.meters().onIngestFailure();
         try {
             Thread.sleep(RETRY_BACKOFF_MILLIS);
         } catch (InterruptedException ie) {
@@ -293,6 +299,11 @@ final class Ingestor {
 
     String error() {
         return error;
+    }
+
+    /** Whether ingest is failing now: between a failure and the next successful poll. */
+    boolean failing() {
+        return error != null;
     }
 
     void stop() {

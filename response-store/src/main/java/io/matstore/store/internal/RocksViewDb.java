@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,15 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.HistogramType;
 import org.rocksdb.IngestExternalFileOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Statistics;
+import org.rocksdb.StatsLevel;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -37,7 +42,8 @@ import org.rocksdb.WriteOptions;
  *
  * <p>The native handle is private and every use goes through one guard: reads hold a {@link StampedLock} read stamp
  * (allocation-free), {@link #close} takes the write lock, so no read ever touches a closed handle (that would be a
- * SIGSEGV, not an exception).
+ * SIGSEGV, not an exception). The same guard covers the statistics and properties metrics read ({@link #ticker},
+ * {@link #longProperty}): a scrape racing a close gets NaN, never a dangling handle.
  */
 final class RocksViewDb implements AutoCloseable {
     private static final byte[] OFFSETS_CF = "offsets".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -57,9 +63,23 @@ final class RocksViewDb implements AutoCloseable {
     private final ColumnFamilyHandle values;
     private final ColumnFamilyHandle offsets;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** Null unless opened with statistics on. */
+    private final Statistics statistics;
     private boolean closed;
 
     RocksViewDb(Path dir, boolean syncWrites) {
+        this(dir, syncWrites, false);
+    }
+
+    /**
+     * @param statistics collect RocksDB's tickers (block cache hits and misses, stall time...) for metrics. Tickers
+     *                   only: every histogram is switched off, which also switches off the timers RocksDB would run
+     *                   around each read (a {@code StopWatch} reads the clock only for an enabled histogram, and
+     *                   {@code DB_GET} is one). The Java API's lowest level, {@link StatsLevel#EXCEPT_DETAILED_TIMERS},
+     *                   would otherwise time every get with two clock reads; what is left on the read path is a few
+     *                   per-core counter increments.
+     */
+    RocksViewDb(Path dir, boolean syncWrites, boolean statistics) {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
@@ -67,6 +87,13 @@ final class RocksViewDb implements AutoCloseable {
             throw new StoreException("cannot create RocksDB directory " + dir, e);
         }
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        if (statistics) {
+            this.statistics = new Statistics(EnumSet.allOf(HistogramType.class));
+            this.statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
+            dbOptions.setStatistics(this.statistics);
+        } else {
+            this.statistics = null;
+        }
         cfOptions = new ColumnFamilyOptions();
         readOptions = new ReadOptions();
         writeOptions = new WriteOptions().setSync(syncWrites);
@@ -358,6 +385,38 @@ final class RocksViewDb implements AutoCloseable {
         }
     }
 
+    /** A statistics ticker's count since open, or NaN when closed or opened without statistics. Metrics only. */
+    double ticker(TickerType ticker) {
+        long stamp = guard.readLock();
+        try {
+            return closed || statistics == null ? Double.NaN : statistics.getTickerCount(ticker);
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * A numeric property, or NaN when closed or unreadable. Metrics only: a scrape must not fail because one version
+     * is going away.
+     *
+     * @param summed sum a per-column-family property over both families (e.g.
+     *               {@code rocksdb.estimate-pending-compaction-bytes}); false for a database-wide one (e.g.
+     *               {@code rocksdb.is-write-stopped}), which summing would count twice
+     */
+    double longProperty(String property, boolean summed) {
+        long stamp = guard.readLock();
+        try {
+            if (closed) {
+                return Double.NaN;
+            }
+            return summed ? db.getAggregatedLongProperty(property) : db.getLongProperty(property);
+        } catch (RocksDBException e) {
+            return Double.NaN;
+        } finally {
+            guard.unlockRead(stamp);
+        }
+    }
+
     Path dir() {
         return dir;
     }
@@ -391,6 +450,9 @@ final class RocksViewDb implements AutoCloseable {
         writeOptions.close();
         cfOptions.close();
         dbOptions.close();
+        if (statistics != null) {
+            statistics.close();
+        }
     }
 
     static byte[] partitionKey(int partition) {

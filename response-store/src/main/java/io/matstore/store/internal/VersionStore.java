@@ -55,6 +55,7 @@ public final class VersionStore implements ViewReader {
     private final NearCache nearCache;
     private final HotKeyPolicy policy;
     private final Ingestor ingestor;
+    private final VersionMeters meters;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final Map<Integer, Long> appliedOffsets = new ConcurrentHashMap<>();
@@ -65,11 +66,17 @@ public final class VersionStore implements ViewReader {
 
     VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir,
                  StoreConfig config) {
+        this(descriptor, partitions, loadMode, dir, config, VersionMeters.NONE);
+    }
+
+    VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir,
+                 StoreConfig config, VersionMeters meters) {
         this.descriptor = descriptor;
         this.loadMode = loadMode;
         this.partitions = Set.copyOf(partitions);
         this.dir = dir;
-        this.rocks = new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites());
+        this.meters = meters;
+        this.rocks = new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites(), meters.enabled());
         Map<Integer, Long> stored = rocks.offsets();
         appliedOffsets.putAll(stored);
         // The marker says "still loading", not "loaded": a version written before markers existed counts as whole.
@@ -78,12 +85,15 @@ public final class VersionStore implements ViewReader {
         try {
             nc = NearCache.open(dir, config, stored);
         } catch (RuntimeException e) {
+            meters.close();
             rocks.close();
             throw e;
         }
         this.nearCache = nc;
         this.policy = new HotKeyPolicy(nearCache);
         this.ingestor = new Ingestor(this, config);
+        meters.bindRocks(rocks);
+        meters.bindIngest(ingestor::failing);
     }
 
     /** Refills an untrusted near-cache from RocksDB, then starts ingest. */
@@ -184,6 +194,12 @@ public final class VersionStore implements ViewReader {
      * near. Updating the near-cache in place after RocksDB (the first design) let a reader that missed read the new
      * value from RocksDB and then hit the old one still cached, about once per 20,000 concurrent updates under
      * eviction churn (ConcurrentReadersTest).
+     *
+     * <p>Freshness is recorded right after step (2), when readers can see the batch, for every record of it, but
+     * only once this version has finished its first load: before that it does not answer, and its records (history
+     * replayed live, or the bulk part, which never comes through here) say how long loading takes, not how fresh
+     * answers are. After a restart the catch-up does count: those records really became servable that late, while
+     * the node served older values.
      */
     void apply(List<ConsumerRecord<byte[], byte[]>> records, Map<Integer, Long> nextOffsets) {
         Collection<ConsumerRecord<byte[], byte[]>> changes = lastPerKey(records);
@@ -208,6 +224,9 @@ public final class VersionStore implements ViewReader {
                 rocks.putOffset(batch, e.getKey(), e.getValue());
             }
             rocks.write(batch);
+        }
+        if (loaded) {
+            meters.onApplied(records, System.currentTimeMillis());
         }
         appliedOffsets.putAll(nextOffsets);
         if (!nearCacheUsable) {
@@ -369,6 +388,10 @@ public final class VersionStore implements ViewReader {
         return nearCache;
     }
 
+    VersionMeters meters() {
+        return meters;
+    }
+
     boolean awaitCaughtUp(long timeoutMillis) throws InterruptedException {
         return ingestor.awaitCaughtUp(timeoutMillis);
     }
@@ -404,6 +427,7 @@ public final class VersionStore implements ViewReader {
     /** Stops ingest, then closes the near-cache (with its clean marker when it is in step with RocksDB) and RocksDB. */
     void close() {
         ingestor.stop();
+        meters.close();
         try {
             if (nearCacheUsable) {
                 nearCache.closeClean(rocks.offsets());
@@ -418,6 +442,7 @@ public final class VersionStore implements ViewReader {
     /** Stops ingest and closes without vouching for the near-cache (before deleting the files). */
     void closeForDrop() {
         ingestor.stop();
+        meters.close();
         try {
             nearCache.close();
         } finally {

@@ -6,6 +6,7 @@ import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ViewDescriptor;
 import io.matstore.store.LoadMode;
 import io.matstore.store.StoreConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -31,10 +32,22 @@ class ReadPathAllocationTest {
 
     @Test
     void shouldAllocateNothingPerLookupOnHitsAndMisses() {
+        allocationPerLookup(VersionMeters.NONE);
+    }
+
+    /** Metrics on: RocksDB collects statistics (tickers) on every read, which must not allocate either. */
+    @Test
+    void shouldAllocateNothingPerLookupWithMetricsAndRocksDbStatisticsOn() {
+        VersionMeters meters = new VersionMeters(new SimpleMeterRegistry(), ViewDescriptor.of("alloc", 1, "id"));
+        assertThat(meters.enabled()).isTrue();
+        allocationPerLookup(meters);
+    }
+
+    private void allocationPerLookup(VersionMeters meters) {
         ViewDescriptor view = ViewDescriptor.of("alloc", 1, "id");
         // Room for half the keys: every other lookup misses and goes to RocksDB.
         StoreConfig config = StoreConfig.of(dir, "127.0.0.1:1").withNearCache(KEYS / 2, KEYS / 2 * 1024L);
-        VersionStore store = new VersionStore(view, Set.of(0), LoadMode.LIVE, dir.resolve("v1"), config);
+        VersionStore store = new VersionStore(view, Set.of(0), LoadMode.LIVE, dir.resolve("v1"), config, meters);
         try {
             ByteBuffer[] keys = new ByteBuffer[KEYS];
             try (WriteBatch batch = new WriteBatch()) {

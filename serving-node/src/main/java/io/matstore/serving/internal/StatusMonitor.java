@@ -98,6 +98,7 @@ public final class StatusMonitor implements Runnable {
             reasons.put(route.name(), reason == null ? "ready" : reason);
             ready &= reason == null;
         }
+        metrics.retainVersions(all);
         readiness = new Readiness(ready, reasons);
     }
 
