@@ -38,7 +38,18 @@ public final class MatstoreMain {
                 });
     }
 
+    /** {@code text} (default) or {@code json}: read before anything logs, so it cannot be a setting of a role. */
+    static final String LOG_FORMAT_ENV = "MATSTORE_LOG_FORMAT";
+
     public static void main(String[] args) {
+        String format = System.getenv(LOG_FORMAT_ENV);
+        if (format != null && !format.isEmpty() && !"text".equals(format) && !"json".equals(format)) {
+            System.err.println("invalid configuration: " + LOG_FORMAT_ENV + "=" + format + " is not text or json");
+            System.exit(2);
+        }
+        if ("json".equals(format) && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-json.xml");
+        }
         int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);

@@ -49,9 +49,24 @@ class CommandsProcessTest {
 
     @BeforeAll
     void startBroker() {
-        kafka = MatstoreProcess.start(dir, Map.of(), "local-kafka", "--data-dir", dir.resolve("kafka").toString(),
+        kafka = MatstoreProcess.start(dir, Map.of("MATSTORE_LOG_FORMAT", "json"), "local-kafka", "--data-dir", dir.resolve("kafka").toString(),
                 "--port", "0");
         bootstrap = kafka.awaitOutput(Pattern.compile("Kafka is ready: bootstrap.servers=(\\S+)"), START);
+    }
+
+    @Test
+    @Order(0)
+    void logsShouldBeJsonLinesWhenAsked() {
+        await("the broker's log").atMost(START).untilAsserted(() ->
+                assertThat(kafka.stderr()).contains("Kafka ready at"));
+        for (String line : kafka.stderr().lines().toList()) {
+            assertThat(line).as("a JSON object per line").startsWith("{").endsWith("}")
+                    .contains("\"level\":", "\"loggerName\":");
+        }
+        MatstoreProcess.Result bad = MatstoreProcess.run(dir, Duration.ofSeconds(60),
+                Map.of("MATSTORE_LOG_FORMAT", "yaml"), "config-docs");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr()).isEqualTo("invalid configuration: MATSTORE_LOG_FORMAT=yaml is not text or json\n");
     }
 
     @AfterAll
