@@ -40,19 +40,16 @@ public final class Partitioner {
             h = block(h, (buffer.get(from + i) & 0xff) | (buffer.get(from + i + 1) & 0xff) << 8
                     | (buffer.get(from + i + 2) & 0xff) << 16 | (buffer.get(from + i + 3) & 0xff) << 24);
         }
-        int tail = 0;
-        switch (length & 3) {
-            case 3:
-                tail ^= (buffer.get(from + blocks + 2) & 0xff) << 16;
-                // fall through
-            case 2:
-                tail ^= (buffer.get(from + blocks + 1) & 0xff) << 8;
-                // fall through
-            case 1:
-                h = (h ^ tail ^ (buffer.get(from + blocks) & 0xff)) * M;
-                break;
-            default:
-                break;
+        int rest = length & 3;
+        if (rest > 0) {
+            int tail = buffer.get(from + blocks) & 0xff;
+            if (rest > 1) {
+                tail |= (buffer.get(from + blocks + 1) & 0xff) << 8;
+            }
+            if (rest > 2) {
+                tail |= (buffer.get(from + blocks + 2) & 0xff) << 16;
+            }
+            h = (h ^ tail) * M;
         }
         return (finish(h) & 0x7fffffff) % checked(partitions);
     }
@@ -65,20 +62,17 @@ public final class Partitioner {
             h = block(h, (data[at] & 0xff) | (data[at + 1] & 0xff) << 8 | (data[at + 2] & 0xff) << 16
                     | (data[at + 3] & 0xff) << 24);
         }
-        int tail = 0;
-        int at = offset + blocks;
-        switch (length & 3) {
-            case 3:
-                tail ^= (data[at + 2] & 0xff) << 16;
-                // fall through
-            case 2:
-                tail ^= (data[at + 1] & 0xff) << 8;
-                // fall through
-            case 1:
-                h = (h ^ tail ^ (data[at] & 0xff)) * M;
-                break;
-            default:
-                break;
+        int rest = length & 3;
+        if (rest > 0) {
+            int at = offset + blocks;
+            int tail = data[at] & 0xff;
+            if (rest > 1) {
+                tail |= (data[at + 1] & 0xff) << 8;
+            }
+            if (rest > 2) {
+                tail |= (data[at + 2] & 0xff) << 16;
+            }
+            h = (h ^ tail) * M;
         }
         return finish(h);
     }
