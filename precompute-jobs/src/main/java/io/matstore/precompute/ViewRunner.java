@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ViewRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ViewRunner.class);
+
+    /** How long created topics may take to be described. */
+    private static final Duration TOPIC_VISIBLE_TIMEOUT = Duration.ofSeconds(30);
 
     private ViewRunner() {
     }
@@ -128,6 +132,7 @@ public final class ViewRunner {
                         throw e; // another instance creating the same topics at the same time is fine
                     }
                 }
+                awaitDescribable(admin, missing.stream().map(NewTopic::name).toList());
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": "
@@ -135,6 +140,27 @@ public final class ViewRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * A created topic's metadata reaches the broker's cache a moment after the creation returns; a caller that
+     * describes it at once (a replay reading its partitions) was seen to get UnknownTopicOrPartitionException on a
+     * loaded machine. Returns once every topic is described.
+     */
+    private static void awaitDescribable(Admin admin, List<String> topics)
+            throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + TOPIC_VISIBLE_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(topics).allTopicNames().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
