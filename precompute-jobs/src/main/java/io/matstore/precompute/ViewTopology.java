@@ -5,8 +5,11 @@ import io.matstore.precompute.internal.EventRouter;
 import io.matstore.precompute.internal.Routed;
 import io.matstore.precompute.internal.ViewTaskProcessor;
 import io.matstore.schemas.ViewDescriptor;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -31,6 +34,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * dimension change out over its local entities only: the work of one FX change spreads over every partition, and
  * scales with partitions and instances. Per-key log order is kept: one entity's events stay on one partition, and a
  * dimension event is re-published by the single task that read it, in its order, to every partition.
+ *
+ * <p>Record headers travel with each event through both repartition topics, so a source event's W3C trace context
+ * reaches the view task, which processes it in a {@code compute <view>} span and puts that span's context on every
+ * record it emits (header {@code traceparent}, envelope field {@code trace_parent}).
  */
 public final class ViewTopology {
     private static final String ENTITIES = "-entities";
@@ -54,12 +61,28 @@ public final class ViewTopology {
     }
 
     /**
-     * Adds the view's topology to {@code builder}.
+     * Adds the view's topology to {@code builder}. Traced events (a W3C {@code traceparent} header) record their
+     * spans through {@code GlobalOpenTelemetry}, asked at the first traced event only: the OpenTelemetry Java agent's,
+     * or one an embedding application registered; without either the spans are no-ops and the context is passed on.
      *
      * @param deadLetterTopic where rejected events go
      * @return the counters the topology's tasks update
      */
     public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic) {
+        return build(builder, view, deadLetterTopic, GlobalOpenTelemetry::get);
+    }
+
+    /**
+     * As {@link #build(StreamsBuilder, View, String)}, recording the spans of traced events with
+     * {@code openTelemetry} (tests pass an SDK; {@link OpenTelemetry#noop()} passes the context on only).
+     */
+    public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
+                                            OpenTelemetry openTelemetry) {
+        return build(builder, view, deadLetterTopic, () -> openTelemetry);
+    }
+
+    private static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
+                                             Supplier<OpenTelemetry> openTelemetry) {
         ViewCounters counters = new ViewCounters();
         String name = view.descriptor().name();
 
@@ -89,7 +112,7 @@ public final class ViewTopology {
                         .withName(name + DIMENSIONS));
 
         entities.merge(dimensions, Named.as(name + "-merge"))
-                .process(new ViewTaskProcessor.Supplier<>(view, counters), Named.as(name + "-compute"))
+                .process(new ViewTaskProcessor.Supplier<>(view, counters, openTelemetry), Named.as(name + "-compute"))
                 .to(view.descriptor().topic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(name + "-view-sink"));
         return counters;

@@ -17,12 +17,25 @@ public final class ResponseEnvelopes {
      */
     public static byte[] encode(ViewDescriptor view, byte[] key, long contentHash, long computedAtMicros,
                                 byte[] response) {
-        FlatBufferBuilder b = new FlatBufferBuilder(response.length + key.length + 96);
+        return encode(view, key, contentHash, computedAtMicros, response, null);
+    }
+
+    /**
+     * As {@link #encode(ViewDescriptor, byte[], long, long, byte[])}, with the trace context of the computation.
+     *
+     * @param traceParent a W3C {@code traceparent} value, or null: then not a byte differs from an envelope
+     *                    encoded without one (FlatBuffers leaves an absent trailing field out of the vtable)
+     */
+    public static byte[] encode(ViewDescriptor view, byte[] key, long contentHash, long computedAtMicros,
+                                byte[] response, String traceParent) {
+        int traceBytes = traceParent == null ? 0 : traceParent.length() + 8;
+        FlatBufferBuilder b = new FlatBufferBuilder(response.length + key.length + traceBytes + 96);
+        int trace = traceParent == null ? 0 : b.createString(traceParent);
         int name = b.createString(view.name());
         int keyVector = ResponseEnvelope.createKeyVector(b, key);
         int responseVector = ResponseEnvelope.createResponseVector(b, response);
         int envelope = ResponseEnvelope.createResponseEnvelope(b, name, view.version(), keyVector, contentHash,
-                computedAtMicros, responseVector);
+                computedAtMicros, responseVector, trace);
         ResponseEnvelope.finishResponseEnvelopeBuffer(b, envelope);
         return b.sizedByteArray();
     }

@@ -46,6 +46,8 @@ public final class ServingConfig {
     public static final String ADMIN_HOST = "serving.admin.host";
     public static final String ADMIN_PORT = "serving.admin.port";
     public static final String ADMIN_TOKEN = "serving.admin.token";
+    public static final String TRACING_ENABLED = "serving.tracing.enabled";
+    public static final String ACCESS_LOG = "serving.access.log";
 
     public static final String FRESHNESS_OBJECTIVE_MS = "freshness.objective.ms";
     public static final String MAX_AGE_SECONDS = "max.age.seconds";
@@ -96,7 +98,16 @@ public final class ServingConfig {
                     "Admin listener port (swap, rollback, retire, load, validate, status); -1 = no admin"
                             + " listener, 0 picks a free one.")
             .define(ADMIN_TOKEN, Type.PASSWORD, "", Importance.HIGH,
-                    "When set, admin requests must carry 'Authorization: Bearer <token>' (else 401).");
+                    "When set, admin requests must carry 'Authorization: Bearer <token>' (else 401).")
+            .define(TRACING_ENABLED, Type.BOOLEAN, false, Importance.LOW,
+                    "Trace GET lookups with OpenTelemetry: a server span per request, child of its W3C traceparent,"
+                            + " linked to the trace context stored in the served envelope, and a traceresponse header."
+                            + " Needs an SDK (the OpenTelemetry Java agent, or the node's embedder's); without one it"
+                            + " stays off and says so at start. Off: the request path does not touch OpenTelemetry.")
+            .define(ACCESS_LOG, Type.BOOLEAN, false, Importance.LOW,
+                    "Log one line per answered request on the SLF4J logger 'matstore.access' (remote address,"
+                            + " method, path and query, status, bytes, microseconds, fresh/stale), after the"
+                            + " response is written.");
 
     /** Settings of one view, under {@code view.<name>.}. */
     public static final ConfigDef VIEW_DEF = new ConfigDef()
@@ -291,6 +302,14 @@ public final class ServingConfig {
     /** -1 when the admin listener is off. */
     public int adminPort() {
         return (Integer) values.get(ADMIN_PORT);
+    }
+
+    public boolean tracingEnabled() {
+        return (Boolean) values.get(TRACING_ENABLED);
+    }
+
+    public boolean accessLog() {
+        return (Boolean) values.get(ACCESS_LOG);
     }
 
     /** The admin bearer token, or null when none is required. */

@@ -3,6 +3,7 @@ package io.matstore.serving;
 import io.matstore.serving.internal.JsonRenderers;
 import io.matstore.serving.internal.LoadShedder;
 import io.matstore.serving.internal.NodeContext;
+import io.matstore.serving.internal.RequestTracing;
 import io.matstore.serving.internal.ServerChannelInitializer;
 import io.matstore.serving.internal.ServingMetrics;
 import io.matstore.serving.internal.StatusMonitor;
@@ -20,6 +21,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,11 +47,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>/metrics serves {@link #meterRegistry()}: the node's own meters (requests, staleness, shedding, readiness, the
  * views' freshness objectives), JVM and process meters, and whatever the store registers there.
+ *
+ * <p>Tracing ({@code serving.tracing.enabled}) uses the {@link OpenTelemetry} given to the constructor, or else
+ * {@link GlobalOpenTelemetry#get()} (the Java agent's), asked at start and only when tracing is enabled.
  */
 public final class ServingNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServingNode.class);
 
     private final Clock clock;
+    /** Null: GlobalOpenTelemetry's, resolved at start when tracing is enabled. */
+    private final OpenTelemetry openTelemetry;
     private final ServingMetrics metrics = new ServingMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     private EventLoopGroup group;
     private Channel server;
@@ -64,6 +72,17 @@ public final class ServingNode implements AutoCloseable {
     /** @param clock wall clock for Age and freshness decisions (tests pass a fixed one) */
     public ServingNode(Clock clock) {
         this.clock = clock;
+        this.openTelemetry = null;
+    }
+
+    /**
+     * @param clock         wall clock for Age and freshness decisions
+     * @param openTelemetry traces GET lookups when {@code serving.tracing.enabled} is set (an SDK: the embedder's own,
+     *                      or a test's); used instead of {@link GlobalOpenTelemetry}
+     */
+    public ServingNode(Clock clock, OpenTelemetry openTelemetry) {
+        this.clock = clock;
+        this.openTelemetry = java.util.Objects.requireNonNull(openTelemetry, "openTelemetry");
     }
 
     /**
@@ -103,8 +122,10 @@ public final class ServingNode implements AutoCloseable {
         metrics.bindJvmAndProcess();
         LoadShedder shedder = new LoadShedder(config.shedMaxInFlight(), config.shedMaxRejectionRatio(),
                 config.shedWindowMillis(), clock::millis);
+        RequestTracing tracing = RequestTracing.create(config.tracingEnabled(),
+                openTelemetry != null ? () -> openTelemetry : GlobalOpenTelemetry::get);
         NodeContext node = new NodeContext(store, config, routes.toArray(new ViewRoute[0]), metrics, shedder,
-                monitor, clock::millis);
+                monitor, clock::millis, tracing);
 
         Transport transport = Transport.choose(config.transport());
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());

@@ -1,6 +1,7 @@
 package io.matstore.serving;
 
 import io.matstore.schemas.offers.OffersContract;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +28,7 @@ public final class ServingFixture implements AutoCloseable {
     public final MutableClock clock = new MutableClock(NOW_MILLIS);
     public final InMemoryResponseStore store = new InMemoryResponseStore();
     public final InMemoryResponseStore.Version v1;
-    public final ServingNode node = new ServingNode(clock);
+    public final ServingNode node;
     public final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     public final int port;
@@ -37,6 +38,12 @@ public final class ServingFixture implements AutoCloseable {
     }
 
     public ServingFixture(Map<String, String> settings) {
+        this(settings, null);
+    }
+
+    /** @param openTelemetry the node's, or null for the default (GlobalOpenTelemetry, asked only when tracing) */
+    public ServingFixture(Map<String, String> settings, OpenTelemetry openTelemetry) {
+        node = openTelemetry == null ? new ServingNode(clock) : new ServingNode(clock, openTelemetry);
         v1 = store.add(OffersContract.V1, NOW_MILLIS);
         v1.put(Offers.MUG.key(OffersContract.V1), mugEnvelope());
         Map<String, String> raw = new HashMap<>(Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "2",

@@ -5,6 +5,8 @@ import com.dynatrace.hash4j.hashing.Hashing;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.ViewDescriptor;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,6 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * response (not a tombstone), and the entry is that response's content hash. Store and output commit in the same
  * transaction (exactly_once_v2), so the invariant survives crashes. Content is compared by 64-bit XXH3: a collision
  * would drop one real change, with probability about 2^-64 per recomputation.
+ *
+ * <p>A traced event's records (responses and tombstones) carry its trace headers, and its envelopes the
+ * {@code traceparent} in {@code trace_parent}; an untraced event's records carry neither.
  */
 final class ChangeEmitter {
     private static final Hasher64 HASH = Hashing.xxh3_64();
@@ -27,6 +32,9 @@ final class ChangeEmitter {
     private final ViewCounters counters;
     private long eventTimestamp;
     private long computedAtMicros;
+    private String traceParent;
+    private Header[] traceHeaders;
+    private int emittedThisEvent;
 
     ChangeEmitter(ViewDescriptor view, KeyValueStore<Bytes, byte[]> hashes, ProcessorContext<byte[], byte[]> context,
                   ViewCounters counters) {
@@ -38,8 +46,26 @@ final class ChangeEmitter {
 
     /** Every response of one event carries the event's timestamp and one computation time. */
     void startEvent(long timestamp) {
+        startEvent(timestamp, null, null);
+    }
+
+    /**
+     * As {@link #startEvent(long)}, for an event whose records carry a trace context.
+     *
+     * @param traceParent  the envelopes' {@code trace_parent}, or null
+     * @param traceHeaders the records' trace headers, or null
+     */
+    void startEvent(long timestamp, String traceParent, Header[] traceHeaders) {
         this.eventTimestamp = timestamp;
         this.computedAtMicros = context.currentSystemTimeMs() * 1000L;
+        this.traceParent = traceParent;
+        this.traceHeaders = traceHeaders;
+        this.emittedThisEvent = 0;
+    }
+
+    /** Records (responses and tombstones) written for the current event so far. */
+    int emittedThisEvent() {
+        return emittedThisEvent;
     }
 
     /** @param response the combination's response, or {@code null} when it is outside the parameter space */
@@ -50,7 +76,7 @@ final class ChangeEmitter {
             if (previous != null) {
                 hashes.delete(storeKey);
                 counters.onTombstone();
-                context.forward(new Record<>(key, null, eventTimestamp));
+                forward(key, null);
             }
             return;
         }
@@ -61,8 +87,17 @@ final class ChangeEmitter {
         }
         hashes.put(storeKey, toBytes(hash));
         counters.onEmitted();
-        context.forward(new Record<>(key, ResponseEnvelopes.encode(view, key, hash, computedAtMicros, response),
-                eventTimestamp));
+        forward(key, ResponseEnvelopes.encode(view, key, hash, computedAtMicros, response, traceParent));
+    }
+
+    private void forward(byte[] key, byte[] value) {
+        emittedThisEvent++;
+        if (traceHeaders == null) {
+            context.forward(new Record<>(key, value, eventTimestamp));
+        } else {
+            // one Headers per record: downstream (sink, interceptors) may change a record's headers in place
+            context.forward(new Record<>(key, value, eventTimestamp, new RecordHeaders(traceHeaders)));
+        }
     }
 
     private static long toLong(byte[] b) {

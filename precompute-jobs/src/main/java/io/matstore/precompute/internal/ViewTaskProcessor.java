@@ -5,6 +5,8 @@ import io.matstore.precompute.View;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewLogic;
 import io.matstore.precompute.ViewStores;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.StatusCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,17 +20,21 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * One task of a view: applies each (already validated) event to the task's state through the view's logic and
- * emits every affected combination whose response changed.
+ * emits every affected combination whose response changed. An event that carries a W3C trace context is processed
+ * in a {@code compute <view>} span, child of that context, whose context its records carry ({@link EventTracing}).
  */
 public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], byte[], byte[]> {
     private final View<E, C> view;
     private final ViewCounters counters;
+    private final EventTracing tracing;
     private ViewLogic<E, C> logic;
     private ChangeEmitter emitter;
 
-    private ViewTaskProcessor(View<E, C> view, ViewCounters counters) {
+    private ViewTaskProcessor(View<E, C> view, ViewCounters counters,
+                              java.util.function.Supplier<OpenTelemetry> openTelemetry) {
         this.view = view;
         this.counters = counters;
+        this.tracing = new EventTracing(openTelemetry, view.descriptor());
     }
 
     /** Name of the store that keeps the content hash of the last response emitted per canonical key. */
@@ -53,24 +59,48 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
             throw new IllegalStateException("event passed validation but does not decode: " + e.getMessage(), e);
         }
         counters.onEvent();
-        emitter.startEvent(record.timestamp());
+        EventTracing.Traced traced = tracing.start(record.headers());
+        if (traced == null) {
+            emitter.startEvent(record.timestamp());
+            apply(event);
+            counters.onEventDone();
+            return;
+        }
+        emitter.startEvent(record.timestamp(), traced.traceParent(), traced.headers());
+        try {
+            apply(event);
+            counters.onEventDone();
+        } catch (RuntimeException e) {
+            traced.span().recordException(e);
+            traced.span().setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            traced.span().setAttribute(EventTracing.EMITTED, (long) emitter.emittedThisEvent());
+            traced.span().end();
+        }
+    }
+
+    private void apply(E event) {
         logic.apply(event, combination -> emitter.offer(logic.key(combination), logic.compute(combination)));
-        counters.onEventDone();
     }
 
     /** Supplies the processor together with the stores it needs, so the topology connects them. */
     public static final class Supplier<E, C> implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
         private final View<E, C> view;
         private final ViewCounters counters;
+        private final java.util.function.Supplier<OpenTelemetry> openTelemetry;
 
-        public Supplier(View<E, C> view, ViewCounters counters) {
+        /** @param openTelemetry asked once per task, at its first traced event */
+        public Supplier(View<E, C> view, ViewCounters counters,
+                        java.util.function.Supplier<OpenTelemetry> openTelemetry) {
             this.view = view;
             this.counters = counters;
+            this.openTelemetry = openTelemetry;
         }
 
         @Override
         public Processor<byte[], byte[], byte[], byte[]> get() {
-            return new ViewTaskProcessor<>(view, counters);
+            return new ViewTaskProcessor<>(view, counters, openTelemetry);
         }
 
         @Override

@@ -7,6 +7,7 @@ import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.ViewDescriptor;
 import io.matstore.schemas.fb.ResponseEnvelope;
 import io.matstore.schemas.offers.fb.OfferResponse;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -48,10 +49,15 @@ final class OffersDriver implements AutoCloseable {
     private final TestOutputTopic<byte[], byte[]> deadLetters;
 
     OffersDriver(List<String> regions, int version) {
+        this(regions, version, OpenTelemetry.noop());
+    }
+
+    /** @param openTelemetry records the spans of traced events */
+    OffersDriver(List<String> regions, int version, OpenTelemetry openTelemetry) {
         StreamsBuilder builder = new StreamsBuilder();
         OffersView offers = new OffersView(SOURCE, regions, version);
         descriptor = offers.descriptor();
-        counters = ViewTopology.build(builder, offers, DLQ);
+        counters = ViewTopology.build(builder, offers, DLQ, openTelemetry);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(descriptor));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -76,6 +82,17 @@ final class OffersDriver implements AutoCloseable {
 
     void publish(String key, byte[] value) {
         input.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    /** Publishes with record headers (e.g. a W3C traceparent). */
+    void publish(String key, byte[] value, Headers headers) {
+        input.pipeInput(new TestRecord<>(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value,
+                headers, WALL_CLOCK));
+    }
+
+    /** The view records as written, headers included. */
+    List<TestRecord<byte[], byte[]>> readRecords() {
+        return view.readRecordsToList();
     }
 
     List<Out> read() {

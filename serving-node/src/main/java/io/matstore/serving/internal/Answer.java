@@ -6,10 +6,13 @@ import io.netty.buffer.ByteBuf;
 public final class Answer {
     public ByteBuf buf;
     public int status;
+    /** A view value answered although its version is not fresh (GET only; batch items say it in their body). */
+    public boolean stale;
 
     Answer set(ByteBuf b, int s) {
         buf = b;
         status = s;
+        stale = false;
         return this;
     }
 }

@@ -4,13 +4,14 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Field access to a {@code ResponseEnvelope} (schemas/envelope.fbs) lying in a ByteBuf, by slot in schema order:
- * view_name 0, view_version 1, key 2, content_hash 3, computed_at_micros 4, response 5.
+ * view_name 0, view_version 1, key 2, content_hash 3, computed_at_micros 4, response 5, trace_parent 6.
  */
 public final class Envelope {
     private static final int VIEW_VERSION = 1;
     private static final int CONTENT_HASH = 3;
     private static final int COMPUTED_AT_MICROS = 4;
     private static final int RESPONSE = 5;
+    private static final int TRACE_PARENT = 6;
 
     private Envelope() {
     }
@@ -29,6 +30,12 @@ public final class Envelope {
 
     public static long computedAtMicros(ByteBuf b, int table) {
         return FlatBufferFields.longField(b, table, COMPUTED_AT_MICROS);
+    }
+
+    /** The W3C traceparent of the computation, or null when absent (allocates: tracing path only). */
+    public static String traceParent(ByteBuf b, int table) {
+        int v = FlatBufferFields.vector(b, table, TRACE_PARENT);
+        return v < 0 ? null : b.toString(v + 4, b.getIntLE(v), java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** Index of the nested response buffer's first byte, or -1 when absent. */

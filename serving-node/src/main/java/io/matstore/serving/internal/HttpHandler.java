@@ -18,6 +18,9 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.opentelemetry.api.trace.Span;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +32,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request that the decoder rejected (line, headers too long, malformed) is answered and the connection closed:
  * the decoder cannot find the next request's start after a broken one.
+ *
+ * <p>Two options stay off the hot path when off, each one check: GET lookups traced by {@link RequestTracing} (a null
+ * reference in the node context), and the access log ({@code serving.access.log}): one line per answered request on
+ * the logger {@value #ACCESS_LOGGER}, written once the response is on the socket.
  */
 public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHandler.class);
+    /** Name of the access log's logger. */
+    public static final String ACCESS_LOGGER = "matstore.access";
+    private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
     private static final String VIEWS_PREFIX = "/v1/views/";
     private static final String BATCH_SUFFIX = "/batch";
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -48,6 +58,10 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private final Answer answer = new Answer();
     private final ChannelFutureListener releaseOnWrite;
     private final ChannelFutureListener releaseAndClose;
+    private final boolean accessLog;
+    /** The request being answered, for the access log only (set only when it is on). */
+    private HttpMethod logMethod;
+    private String logUri;
     private int state = IDLE;
     private ByteBuf body;
     private ViewRoute batchRoute;
@@ -59,6 +73,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         this.node = node;
         this.progress = progress;
         this.batch = new BatchLookup(node);
+        this.accessLog = node.config().accessLog();
         this.releaseOnWrite = f -> node.shedder().release();
         this.releaseAndClose = f -> {
             node.shedder().release();
@@ -88,6 +103,10 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (req.decoderResult().isFailure()) {
             onDecoderFailure(ctx, req.decoderResult().cause(), start);
             return;
+        }
+        if (accessLog) {
+            logMethod = req.method();
+            logUri = req.uri();
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String uri = req.uri();
@@ -139,15 +158,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!isBatch) {
-            try {
-                ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
-            } catch (RuntimeException e) {
-                // a bug, not a store failure (those fall back inside): answer, and keep the shedder's count right
-                LOG.warn("internal error answering {}", uri, e);
-                answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e), keepAlive, ""),
-                        500);
+            if (node.tracing() != null) {
+                tracedGet(ctx, route, req, uri, pathEnd, keepAlive, start);
+                return;
             }
-            write(ctx, route, answer.buf, answer.status, keepAlive, start, true);
+            get(ctx, route, req, uri, pathEnd, keepAlive);
+            write(ctx, route, answer.buf, answer.status, keepAlive, start, true, answer.stale);
             return;
         }
         long length = HttpUtil.getContentLength(req, -1L);
@@ -166,6 +182,38 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         batchRequest = req;
         batchKeepAlive = keepAlive;
         batchStartNanos = start;
+    }
+
+    private void get(ChannelHandlerContext ctx, ViewRoute route, HttpRequest req, String uri, int pathEnd,
+                     boolean keepAlive) {
+        try {
+            ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
+        } catch (RuntimeException e) {
+            // a bug, not a store failure (those fall back inside): answer, and keep the shedder's count right
+            LOG.warn("internal error answering {}", uri, e);
+            answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e), keepAlive, ""), 500);
+        }
+    }
+
+    /** A GET in a server span, ended once the response is written (see {@link RequestTracing}). */
+    private void tracedGet(ChannelHandlerContext ctx, ViewRoute route, HttpRequest req, String uri, int pathEnd,
+                           boolean keepAlive, long start) {
+        RequestTracing tracing = node.tracing();
+        Span span = tracing.start(req, route, uri, pathEnd);
+        ViewResponder responder = RequestScratch.get().responder;
+        responder.forgetLastEnvelope();
+        ByteBuf buf;
+        try {
+            get(ctx, route, req, uri, pathEnd, keepAlive);
+            buf = tracing.onAnswered(span, responder, answer, ctx.alloc());
+        } catch (RuntimeException e) {
+            span.recordException(e);
+            span.end();
+            throw e;
+        } finally {
+            responder.forgetLastEnvelope();
+        }
+        write(ctx, route, buf, answer.status, keepAlive, start, true, answer.stale).addListener(f -> span.end());
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -256,9 +304,18 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private void write(ChannelHandlerContext ctx, ViewRoute route, ByteBuf buf, int status, boolean keepAlive,
-                       long start, boolean admitted) {
+    private ChannelFuture write(ChannelHandlerContext ctx, ViewRoute route, ByteBuf buf, int status,
+                                boolean keepAlive, long start, boolean admitted) {
+        return write(ctx, route, buf, status, keepAlive, start, admitted, false);
+    }
+
+    private ChannelFuture write(ChannelHandlerContext ctx, ViewRoute route, ByteBuf buf, int status,
+                                boolean keepAlive, long start, boolean admitted, boolean stale) {
+        int bytes = accessLog ? buf.readableBytes() : 0;
         ChannelFuture f = ctx.writeAndFlush(buf);
+        if (accessLog) {
+            logWhenWritten(f, status, bytes, start, stale);
+        }
         if (admitted) {
             f.addListener(keepAlive ? releaseOnWrite : releaseAndClose);
         } else if (!keepAlive) {
@@ -269,6 +326,32 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         }
         ServingMetrics.ViewMeters meters = route == null ? node.metrics().noView() : route.meters();
         meters.record(status, System.nanoTime() - start);
+        return f;
+    }
+
+    /**
+     * {@code <remote> "<method> <path?query>" <status> <bytes> <µs>us fresh|stale}, once {@code f} completes (the
+     * time runs from the decoded request to the response on the socket). A request the decoder could not read far
+     * enough to have a method and URI (a read timeout) logs {@code "- -"}.
+     */
+    private void logWhenWritten(ChannelFuture f, int status, int bytes, long start, boolean stale) {
+        HttpMethod method = logMethod;
+        String uri = logUri;
+        logMethod = null;
+        logUri = null;
+        f.addListener(done -> {
+            long micros = (System.nanoTime() - start) / 1000;
+            ACCESS.info("{} \"{} {}\" {} {} {}us {}{}", remote(f.channel().remoteAddress()),
+                    method == null ? "-" : method.name(), uri == null ? "-" : uri, status, bytes, micros,
+                    stale ? "stale" : "fresh", done.isSuccess() ? "" : " write-failed");
+        });
+    }
+
+    private static String remote(SocketAddress address) {
+        if (address instanceof InetSocketAddress a) {
+            return (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort();
+        }
+        return String.valueOf(address);
     }
 
     private void error(ChannelHandlerContext ctx, ViewRoute route, int status, String code, String message,

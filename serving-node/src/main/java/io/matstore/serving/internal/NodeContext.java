@@ -11,9 +11,11 @@ import java.util.function.LongSupplier;
  *
  * @param routes     served views, in configuration order (few: looked up by a linear scan, no map hashing)
  * @param clockMillis wall clock for Age
+ * @param tracing     GET lookups' tracing, or null when off ({@code serving.tracing.enabled}, and an SDK)
  */
 public record NodeContext(ResponseStore store, ServingConfig config, ViewRoute[] routes, ServingMetrics metrics,
-                          LoadShedder shedder, StatusMonitor monitor, LongSupplier clockMillis) {
+                          LoadShedder shedder, StatusMonitor monitor, LongSupplier clockMillis,
+                          RequestTracing tracing) {
 
     public NodeContext {
         routes = routes.clone();

@@ -78,10 +78,11 @@ public final class ViewLookup {
                     + " version " + version, keepAlive, ""), 404);
             return;
         }
+        answer.set(buf, responder.status());
         if (Freshness.isStale(freshness)) {
             route.meters().onStale();
+            answer.stale = true;
         }
-        answer.set(buf, responder.status());
     }
 
     private static void fallback(NodeContext node, ViewRoute route, int failedVersion, boolean json,
@@ -108,6 +109,7 @@ public final class ViewLookup {
                 route.meters().onFallback();
                 route.meters().onStale();
                 answer.set(buf, scratch.responder.status());
+                answer.stale = true;
                 return;
             }
         }

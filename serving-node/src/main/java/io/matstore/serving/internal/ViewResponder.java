@@ -51,6 +51,8 @@ public final class ViewResponder {
     private ByteBuf envelopeScratch = Unpooled.directBuffer(4096);
     private int status;
     private int lastLength;
+    private ByteBuf lastEnvelope;
+    private int lastTable = -1;
 
     /** 200, 304 or {@link #NOT_FOUND}: what the last {@link #respond} answered. */
     public int status() {
@@ -122,6 +124,23 @@ public final class ViewResponder {
         int h = headers.readableBytes();
         out.setBytes(HEADROOM - h, headers, 0, h);
         out.readerIndex(HEADROOM - h);
+        lastEnvelope = envelope;
+        lastTable = table;
+    }
+
+    /** Forgets the envelope of the last answer, so that {@link #lastTraceParent()} sees only the next one. */
+    public void forgetLastEnvelope() {
+        lastEnvelope = null;
+        lastTable = -1;
+    }
+
+    /**
+     * The {@code trace_parent} of the envelope the last successful {@link #respond} answered with, or null (none,
+     * or nothing answered since {@link #forgetLastEnvelope()}). Valid only until that response buffer is written
+     * (it is read from it); allocates the String, so only the tracing path calls it.
+     */
+    public String lastTraceParent() {
+        return lastTable < 0 ? null : Envelope.traceParent(lastEnvelope, lastTable);
     }
 
     /**

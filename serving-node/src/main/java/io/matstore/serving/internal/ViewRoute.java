@@ -13,6 +13,7 @@ public final class ViewRoute {
     private final byte[] metaPrefix;
     private final JsonRenderer renderer;
     private final ServingMetrics.ViewMeters meters;
+    private final String path;
     /** Largest envelope seen, so the first buffer is usually big enough. Racy by design: a hint. */
     private int sizeHint = 1024;
     private volatile Versions versions = Versions.NONE;
@@ -23,6 +24,7 @@ public final class ViewRoute {
         this.metaPrefix = Ascii.bytes(",\"_meta\":{\"view\":\"" + settings.view() + "\",\"version\":");
         this.renderer = renderer;
         this.meters = meters;
+        this.path = "/v1/views/" + settings.view();
     }
 
     /**
@@ -44,6 +46,11 @@ public final class ViewRoute {
 
     public String name() {
         return settings.view();
+    }
+
+    /** {@code /v1/views/<name>}: the route of its GETs (span names, logs). */
+    public String path() {
+        return path;
     }
 
     public ViewSettings settings() {

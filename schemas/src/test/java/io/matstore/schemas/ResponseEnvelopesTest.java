@@ -1,0 +1,55 @@
+package io.matstore.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import io.matstore.schemas.fb.ResponseEnvelope;
+import io.matstore.schemas.offers.OffersContract;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ResponseEnvelopesTest {
+    private static final String TRACE_PARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    private final byte[] key = KeyCodec.encode(OffersContract.V1, "SKU-1", "eu", "EUR", "gold");
+    private final byte[] response = "response".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void shouldEncodeAnEnvelopeWithoutTraceContextExactlyAsTheSchemaBeforeTheTraceField() {
+        byte[] encoded = ResponseEnvelopes.encode(OffersContract.V1, key, 42L, 7L, response);
+
+        assertThat(encoded).isEqualTo(sixFieldEnvelope());
+        assertThat(ResponseEnvelopes.open(encoded).traceParent()).isNull();
+    }
+
+    @Test
+    void shouldCarryTheTraceParentAndKeepEveryOtherField() {
+        byte[] encoded = ResponseEnvelopes.encode(OffersContract.V1, key, 42L, 7L, response, TRACE_PARENT);
+
+        ResponseEnvelope e = ResponseEnvelopes.open(encoded);
+        assertThat(e.traceParent()).isEqualTo(TRACE_PARENT);
+        assertThat(e.viewName()).isEqualTo("offers");
+        assertThat(e.viewVersion()).isEqualTo(1);
+        assertThat(e.contentHash()).isEqualTo(42L);
+        assertThat(e.computedAtMicros()).isEqualTo(7L);
+        assertThat(ResponseEnvelopes.responseBytes(e)).isEqualTo(response);
+        assertThat(ResponseEnvelope.ResponseEnvelopeBufferHasIdentifier(java.nio.ByteBuffer.wrap(encoded))).isTrue();
+    }
+
+    /** What flatc generated for envelope.fbs before {@code trace_parent} was appended (six fields). */
+    private byte[] sixFieldEnvelope() {
+        FlatBufferBuilder b = new FlatBufferBuilder(response.length + key.length + 96);
+        int name = b.createString("offers");
+        int keyVector = ResponseEnvelope.createKeyVector(b, key);
+        int responseVector = ResponseEnvelope.createResponseVector(b, response);
+        b.startTable(6);
+        b.addLong(4, 7L, 0L);
+        b.addLong(3, 42L, 0L);
+        b.addOffset(5, responseVector, 0);
+        b.addOffset(2, keyVector, 0);
+        b.addInt(1, 1, 0);
+        b.addOffset(0, name, 0);
+        int table = b.endTable();
+        b.finish(table, "MSE1");
+        return b.sizedByteArray();
+    }
+}
