@@ -71,11 +71,7 @@ class CommandsProcessTest {
 
     @AfterAll
     void stopAll() {
-        for (MatstoreProcess p : new MatstoreProcess[] {node, job, kafka}) {
-            if (p != null) {
-                p.close();
-            }
-        }
+        MatstoreProcess.closeAll(node, job, kafka);
     }
 
     @Test

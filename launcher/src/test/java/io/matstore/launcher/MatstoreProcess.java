@@ -122,6 +122,15 @@ final class MatstoreProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Stops each started process (nulls are those never started), in the order given. */
+    static void closeAll(MatstoreProcess... processes) {
+        for (MatstoreProcess p : processes) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
     /** SIGTERM, as Ctrl-C; a process that does not end in 60 s is killed and fails the test. */
     @Override
     public void close() {

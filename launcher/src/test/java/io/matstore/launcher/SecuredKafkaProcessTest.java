@@ -61,11 +61,7 @@ class SecuredKafkaProcessTest {
 
     @AfterAll
     void stopAll() {
-        for (MatstoreProcess p : new MatstoreProcess[] {node, job, kafka}) {
-            if (p != null) {
-                p.close();
-            }
-        }
+        MatstoreProcess.closeAll(node, job, kafka);
     }
 
     @Test
