@@ -16,6 +16,7 @@ public final class ViewRoute {
     /** Largest envelope seen, so the first buffer is usually big enough. Racy by design: a hint. */
     private int sizeHint = 1024;
     private volatile Versions versions = Versions.NONE;
+    private volatile PartitionGuard guard = PartitionGuard.NONE;
 
     public ViewRoute(ViewSettings settings, JsonRenderer renderer, ServingMetrics.ViewMeters meters) {
         this.settings = settings;
@@ -92,5 +93,14 @@ public final class ViewRoute {
 
     void versions(Versions v) {
         versions = v;
+    }
+
+    /** Which partitions this node holds, per version (see {@link ClusterRefresher}). */
+    PartitionGuard guard() {
+        return guard;
+    }
+
+    void guard(PartitionGuard g) {
+        guard = g;
     }
 }
