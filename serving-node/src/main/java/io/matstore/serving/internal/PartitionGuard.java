@@ -31,8 +31,14 @@ public final class PartitionGuard {
         this.generation = generation;
     }
 
+    /** A guard of one version holding {@code held} of {@code partitions} (benchmarks, tests). */
+    public static PartitionGuard of(int version, int partitions, Iterable<Integer> held, long generation) {
+        return new PartitionGuard(new int[] {version}, new int[] {partitions},
+                new long[][] {bits(held, partitions)}, new String[1][], generation);
+    }
+
     /** The partition of {@code key} (position to limit) when this node does not hold it at {@code version}, else -1. */
-    int misdirected(int version, ByteBuffer key) {
+    public int misdirected(int version, ByteBuffer key) {
         for (int i = 0; i < versions.length; i++) {
             if (versions[i] == version) {
                 int n = partitions[i];

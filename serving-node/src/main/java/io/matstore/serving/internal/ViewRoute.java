@@ -96,11 +96,11 @@ public final class ViewRoute {
     }
 
     /** Which partitions this node holds, per version (see {@link ClusterRefresher}). */
-    PartitionGuard guard() {
+    public PartitionGuard guard() {
         return guard;
     }
 
-    void guard(PartitionGuard g) {
+    public void guard(PartitionGuard g) {
         guard = g;
     }
 }
