@@ -4,6 +4,7 @@ import io.matstore.config.SettingsSources;
 import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
+import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreSettings;
 import io.matstore.store.VersionedResponseStore;
 import java.nio.file.Path;
@@ -36,15 +37,24 @@ final class ServeCommand implements Callable<Integer> {
         ServingConfig serving = ServingConfig.of(values);
         StoreSettings settings = StoreSettings.of(values);
         ServingNode node = new ServingNode();
-        VersionedResponseStore store = StoreBootstrap.open(settings,
-                OffersContract.V1.withVersion(settings.offersVersion()), node.meterRegistry());
+        VersionedResponseStore store = ResponseStores.open(settings.storeConfig(), node.meterRegistry());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             store.close();
             stopped.countDown();
         }, "matstore-serve-shutdown"));
-        int port = node.start(store, serving);
+        int port;
+        try {
+            // bound and announced first (holding nothing), so nodes starting together see each other's cells
+            port = node.start(store, serving, settings.clientProperties());
+            StoreBootstrap.ensureServing(store, settings, OffersContract.V1.withVersion(settings.offersVersion()),
+                    node, serving.cluster());
+        } catch (RuntimeException | InterruptedException e) {
+            node.close();
+            store.close();
+            throw e;
+        }
         System.out.println("serving on " + serving.host() + ":" + port + " (store " + settings.storeConfig().dataDir()
                 + ")");
         if (node.adminPort() > 0) {

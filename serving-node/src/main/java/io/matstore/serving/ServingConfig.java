@@ -3,6 +3,7 @@ package io.matstore.serving;
 import io.matstore.config.SettingsFamily;
 import io.matstore.config.SettingsSchema;
 import io.matstore.config.SettingsSources;
+import io.matstore.serving.cluster.ClusterSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -123,10 +124,12 @@ public final class ServingConfig {
 
     private final Map<String, Object> values;
     private final Map<String, ViewSettings> views;
+    private final ClusterSettings cluster;
 
-    private ServingConfig(Map<String, Object> values, Map<String, ViewSettings> views) {
+    private ServingConfig(Map<String, Object> values, Map<String, ViewSettings> views, ClusterSettings cluster) {
         this.values = values;
         this.views = views;
+        this.cluster = cluster;
     }
 
     /** Parses and validates raw settings (defaults for what is absent). */
@@ -154,7 +157,7 @@ public final class ServingConfig {
         }
         checkAdminExposure((String) parsed.get(ADMIN_HOST), (Integer) parsed.get(ADMIN_PORT),
                 (org.apache.kafka.common.config.types.Password) parsed.get(ADMIN_TOKEN));
-        return new ServingConfig(Map.copyOf(parsed), Map.copyOf(views));
+        return new ServingConfig(Map.copyOf(parsed), Map.copyOf(views), ClusterSettings.of(raw));
     }
 
     /** The admin endpoint changes what the node serves: off loopback it must demand a token. */
@@ -220,12 +223,18 @@ public final class ServingConfig {
     /** The serving node's settings alone (the {@code serve} role adds the store's and Kafka's). */
     public static final SettingsSchema SCHEMA = SettingsSchema.of("serve")
             .section(SECTION, DEF)
+            .section(ClusterSettings.SECTION, ClusterSettings.DEF)
             .family(VIEW_SETTINGS)
             .build();
 
     /** Defaults, then {@code files}, then the environment's {@code MATSTORE_*} variables; unknown names refused. */
     public static ServingConfig load(List<Path> files, Map<String, String> environment) {
         return of(SettingsSources.load(SCHEMA, files, environment, Map.of()));
+    }
+
+    /** The node's place in a cluster ({@code cluster.*}); standalone when {@code cluster.name} is empty. */
+    public ClusterSettings cluster() {
+        return cluster;
     }
 
     public String host() {

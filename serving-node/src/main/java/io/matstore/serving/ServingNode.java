@@ -1,5 +1,9 @@
 package io.matstore.serving;
 
+import io.matstore.serving.cluster.ClusterSettings;
+import io.matstore.serving.cluster.Membership;
+import io.matstore.serving.cluster.TopicPartitionCounts;
+import io.matstore.serving.internal.ClusterRefresher;
 import io.matstore.serving.internal.JsonRenderers;
 import io.matstore.serving.internal.LoadShedder;
 import io.matstore.serving.internal.NodeContext;
@@ -27,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +68,10 @@ public final class ServingNode implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private volatile StatusMonitor monitor;
     private AdminServer admin;
+    private ScheduledExecutorService clusterThread;
+    private Membership membership;
+    private TopicPartitionCounts partitionCounts;
+    private ClusterRefresher cluster;
     private int port = -1;
 
     public ServingNode() {
@@ -104,6 +113,27 @@ public final class ServingNode implements AutoCloseable {
      * @throws IllegalArgumentException when the admin listener is configured but the store cannot manage versions
      */
     public synchronized int start(ResponseStore store, ServingConfig config) {
+        return start(store, config, null);
+    }
+
+    /**
+     * {@link #start(ResponseStore, ServingConfig)} with Kafka client settings, for the cluster side: partition counts
+     * of the view topics (so misdirected keys answer 421), and in cluster mode ({@code cluster.name} set) the
+     * membership: the node announces itself on {@code matstore.<cluster>.members} from the moment its port is bound
+     * (not ready, holding nothing, until the store holds and loads a version) and {@link #close} writes its
+     * tombstone. Choose the partitions to load with {@link #membership()}: {@code settledCells}, then
+     * {@link io.matstore.serving.cluster.Assignment#partitionsOf}.
+     *
+     * @param kafka {@code bootstrap.servers} and the {@code kafka.*} client settings (e.g.
+     *              {@code StoreSettings.clientProperties()}), or null (standalone only)
+     * @throws IllegalArgumentException in cluster mode without Kafka settings
+     */
+    public synchronized int start(ResponseStore store, ServingConfig config, Map<String, Object> kafka) {
+        ClusterSettings clusterSettings = config.cluster();
+        if (clusterSettings.clustered() && kafka == null) {
+            throw new IllegalArgumentException(ClusterSettings.NAME + "=" + clusterSettings.name()
+                    + " but no Kafka client settings were given for the membership topic");
+        }
         if (server != null) {
             throw new IllegalStateException("already started on port " + port);
         }
@@ -124,8 +154,17 @@ public final class ServingNode implements AutoCloseable {
                 config.shedWindowMillis(), clock::millis);
         RequestTracing tracing = RequestTracing.create(config.tracingEnabled(),
                 openTelemetry != null ? () -> openTelemetry : GlobalOpenTelemetry::get);
+        try {
+            partitionCounts = kafka == null ? null : new TopicPartitionCounts(kafka);
+            membership = clusterSettings.clustered() ? Membership.start(clusterSettings, kafka, clock::millis) : null;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        cluster = new ClusterRefresher(store, routes, monitor, clusterSettings, membership, partitionCounts,
+                this::isReady, clock::millis);
         NodeContext node = new NodeContext(store, config, routes.toArray(new ViewRoute[0]), metrics, shedder,
-                monitor, clock::millis, tracing);
+                monitor, cluster, clock::millis, tracing);
 
         Transport transport = Transport.choose(config.transport());
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());
@@ -162,6 +201,19 @@ public final class ServingNode implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(monitor, config.statusRefreshMillis(), config.statusRefreshMillis(),
                 TimeUnit.MILLISECONDS);
         port = ((InetSocketAddress) server.localAddress()).getPort();
+        cluster.identify(clusterSettings.nodeIdFor(config.host(), port), clusterSettings.urlFor(config.host(), port));
+        cluster.run();
+        clusterThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "matstore-cluster");
+            t.setDaemon(true);
+            return t;
+        });
+        clusterThread.scheduleWithFixedDelay(cluster, config.statusRefreshMillis(), config.statusRefreshMillis(),
+                TimeUnit.MILLISECONDS);
+        if (membership != null) {
+            LOG.info("node {} of cell {} in cluster {}, advertised as {}", cluster.nodeId(),
+                    clusterSettings.cellId(), clusterSettings.name(), clusterSettings.urlFor(config.host(), port));
+        }
         LOG.info("serving {} on {}:{} ({})", config.views().stream().map(ViewSettings::view).toList(),
                 config.host(), port, transport.name());
         return port;
@@ -170,6 +222,16 @@ public final class ServingNode implements AutoCloseable {
     /** The admin listener's port, or -1 when it is off or the node is not started. */
     public synchronized int adminPort() {
         return admin == null ? -1 : admin.port();
+    }
+
+    /** The cluster membership this node announces itself in, or null when standalone or not started. */
+    public synchronized Membership membership() {
+        return membership;
+    }
+
+    /** This node's id in /v1/cluster and the membership, or null before start. */
+    public synchronized String nodeId() {
+        return cluster == null ? null : cluster.nodeId();
     }
 
     /** The bound port, or -1 before start. */
@@ -194,6 +256,23 @@ public final class ServingNode implements AutoCloseable {
     /** Stops accepting, closes connections and the status refresh. Idempotent. Does not close the store. */
     @Override
     public synchronized void close() {
+        if (clusterThread != null) {
+            clusterThread.shutdownNow();
+            try {
+                clusterThread.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            clusterThread = null;
+        }
+        if (membership != null) {
+            membership.close(); // the tombstone first: others stop routing here before the port closes
+            membership = null;
+        }
+        if (partitionCounts != null) {
+            partitionCounts.close();
+            partitionCounts = null;
+        }
         if (admin != null) {
             admin.close();
             admin = null;

@@ -7,6 +7,7 @@ import io.matstore.schemas.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.serving.ViewSettings;
 import io.matstore.serving.internal.JsonRenderers;
+import io.matstore.serving.internal.PartitionGuard;
 import io.matstore.serving.internal.QueryKey;
 import io.matstore.serving.internal.ServingMetrics;
 import io.matstore.serving.internal.ViewResponder;
@@ -31,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The serving node's request hot path, as {@code ViewLookup} runs it for a GET: scan the query and build the
- * canonical key into the reused direct buffer, read the envelope through a {@link ViewReader} into a pooled direct
+ * canonical key into the reused direct buffer, check its partition against the view's held-partition bitset (the
+ * 421 check of cells), read the envelope through a {@link ViewReader} into a pooled direct
  * ByteBuf (one copy), compose status line and headers in front of it (or render JSON), record the latency meter,
  * release the buffer (the socket write would). Expect ~0 B/op under {@code -prof gc}.
  *
@@ -82,6 +84,9 @@ public class ServingHotPathBenchmark {
         ServingMetrics metrics = new ServingMetrics();
         route = new ViewRoute(new ViewSettings("offers", 30_000, 1, 30, 600),
                 JsonRenderers.builtIn().forView("offers"), metrics.forView("offers"));
+        // a node of a cell: the key's partition of 8 is held (as on the owner), so the 421 check passes
+        int p = io.matstore.schemas.Partitioner.partition(k, 8);
+        route.guard(PartitionGuard.of(1, 8, java.util.List.of(p, (p + 3) % 8), 42));
         json = answer.equals("json");
         ifNoneMatch = answer.equals("not_modified") ? IF_NONE_MATCH : null;
         now = 1_800_000_005_000L;
@@ -94,6 +99,9 @@ public class ServingHotPathBenchmark {
         query.scan(URI, pathEnd + 1, URI.length());
         if (query.build(reader.descriptor(), key) != QueryKey.OK) {
             throw new IllegalStateException("bad query");
+        }
+        if (route.guard().misdirected(1, key) >= 0) {
+            throw new IllegalStateException("misdirected");
         }
         int freshness = route.freshnessOf(1);
         ByteBuf out = responder.respond(alloc, route, reader, key, json, ifNoneMatch, true, freshness, now);

@@ -104,6 +104,14 @@ public final class BatchLookup {
             return;
         }
         int version = reader.descriptor().version();
+        PartitionGuard guard = route.guard();
+        int misdirected = guard.misdirected(version, scratch.key);
+        if (misdirected >= 0) {
+            route.meters().onMisdirected();
+            out.writeCharSequence("{\"status\":421,\"error\":" + Misdirected.error(route, guard, version, misdirected)
+                    + "}", StandardCharsets.UTF_8);
+            return;
+        }
         int freshness = route.freshnessOf(version);
         int mark = out.writerIndex();
         out.writeBytes(ITEM_OK);

@@ -51,6 +51,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private static final int DISCARD_BODY = 1;
     private static final int COLLECT_BODY = 2;
     private static final int CLOSING = 3;
+    private static final int CLUSTER = -1;
 
     private final NodeContext node;
     private final RequestProgress progress;
@@ -121,6 +122,8 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             onProbe(ctx, req, keepAlive, start, HealthEndpoints.READYZ);
         } else if (pathIs(uri, pathEnd, "/metrics")) {
             onProbe(ctx, req, keepAlive, start, HealthEndpoints.METRICS);
+        } else if (pathIs(uri, pathEnd, "/v1/cluster")) {
+            onProbe(ctx, req, keepAlive, start, CLUSTER);
         } else {
             error(ctx, null, 404, "unknown_path", "no resource at " + uri.substring(0, pathEnd), keepAlive, "",
                     start, false);
@@ -253,7 +256,11 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                     "Allow: GET\r\n", start, false);
             return;
         }
-        HealthEndpoints.answer(node, which, keepAlive, ctx.alloc(), answer);
+        if (which == CLUSTER) {
+            ClusterEndpoint.answer(node, req, keepAlive, ctx.alloc(), answer);
+        } else {
+            HealthEndpoints.answer(node, which, keepAlive, ctx.alloc(), answer);
+        }
         write(ctx, null, answer.buf, answer.status, keepAlive, start, false);
     }
 

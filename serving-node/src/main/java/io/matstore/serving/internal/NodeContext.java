@@ -10,12 +10,13 @@ import java.util.function.LongSupplier;
  * snapshot. Immutable references; the mutable parts are thread-safe themselves.
  *
  * @param routes     served views, in configuration order (few: looked up by a linear scan, no map hashing)
+ * @param cluster    the routing table /v1/cluster serves
  * @param clockMillis wall clock for Age
  * @param tracing     GET lookups' tracing, or null when off ({@code serving.tracing.enabled}, and an SDK)
  */
 public record NodeContext(ResponseStore store, ServingConfig config, ViewRoute[] routes, ServingMetrics metrics,
-                          LoadShedder shedder, StatusMonitor monitor, LongSupplier clockMillis,
-                          RequestTracing tracing) {
+                          LoadShedder shedder, StatusMonitor monitor, ClusterRefresher cluster,
+                          LongSupplier clockMillis, RequestTracing tracing) {
 
     public NodeContext {
         routes = routes.clone();

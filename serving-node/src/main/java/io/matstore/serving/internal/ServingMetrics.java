@@ -31,7 +31,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class ServingMetrics implements AutoCloseable {
     /** Statuses the node answers with; anything else is counted as 500. */
-    static final int[] STATUSES = {200, 304, 400, 404, 405, 406, 408, 413, 414, 431, 500, 503};
+    static final int[] STATUSES = {200, 304, 400, 404, 405, 406, 408, 413, 414, 431, 500, 503, 421};
     /** View tag of requests that name no served view (health, metrics, unknown paths). */
     public static final String NO_VIEW = "_none";
 
@@ -100,6 +100,7 @@ public final class ServingMetrics implements AutoCloseable {
         final Counter staleAnswers;
         final Counter readErrors;
         final Counter fallbackAnswers;
+        final Counter misdirected;
 
         ViewMeters(String view) {
             for (int i = 0; i < STATUSES.length; i++) {
@@ -118,6 +119,9 @@ public final class ServingMetrics implements AutoCloseable {
             fallbackAnswers = Counter.builder("matstore_fallback_answers")
                     .description("Answers from another held version after a read error")
                     .tag("view", view).register(registry);
+            misdirected = Counter.builder("matstore_misdirected_lookups")
+                    .description("Lookups (GETs and batch items) answered 421 wrong_cell: partition not held here")
+                    .tag("view", view).register(registry);
         }
 
         public void record(int status, long nanos) {
@@ -134,6 +138,10 @@ public final class ServingMetrics implements AutoCloseable {
 
         public void onFallback() {
             fallbackAnswers.increment();
+        }
+
+        public void onMisdirected() {
+            misdirected.increment();
         }
     }
 
@@ -228,6 +236,7 @@ public final class ServingMetrics implements AutoCloseable {
             case 414: return 8;
             case 431: return 9;
             case 503: return 11;
+            case 421: return 12;
             default: return 10;
         }
     }

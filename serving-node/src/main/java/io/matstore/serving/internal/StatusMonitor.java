@@ -28,6 +28,7 @@ public final class StatusMonitor implements Runnable {
     private final ServingMetrics metrics;
     private final LongSupplier clockMillis;
     private volatile Readiness readiness = new Readiness(false, Map.of());
+    private volatile List<ViewStatus> lastStatus = List.of();
 
     /** Whether the node is ready, and per view why (or "ready"). */
     public record Readiness(boolean ready, Map<String, String> reasons) {
@@ -43,6 +44,11 @@ public final class StatusMonitor implements Runnable {
 
     public Readiness readiness() {
         return readiness;
+    }
+
+    /** The store's status as last read (empty before the first refresh or while the store cannot report it). */
+    public List<ViewStatus> lastStatus() {
+        return lastStatus;
     }
 
     @Override
@@ -67,6 +73,7 @@ public final class StatusMonitor implements Runnable {
     private void refresh() {
         long now = clockMillis.getAsLong();
         List<ViewStatus> all = store.status();
+        lastStatus = List.copyOf(all);
         Map<String, String> reasons = new LinkedHashMap<>();
         boolean ready = true;
         for (ViewRoute route : routes) {

@@ -53,6 +53,12 @@ public final class ViewLookup {
             badRequest(alloc, built, query.errorMessage(built, reader.descriptor()), keepAlive, answer);
             return;
         }
+        PartitionGuard guard = route.guard();
+        int misdirected = guard.misdirected(reader.descriptor().version(), scratch.key);
+        if (misdirected >= 0) {
+            Misdirected.answer(alloc, route, guard, reader.descriptor().version(), misdirected, keepAlive, answer);
+            return;
+        }
         int format = negotiate(req.headers().get(HttpHeaderNames.ACCEPT));
         if (format == NOT_ACCEPTABLE || format == AS_JSON && route.renderer() == null) {
             answer.set(HttpErrors.error(alloc, 406, "not_acceptable", "view " + route.name() + " is served as "

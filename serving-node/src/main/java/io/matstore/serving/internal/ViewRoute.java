@@ -17,6 +17,7 @@ public final class ViewRoute {
     /** Largest envelope seen, so the first buffer is usually big enough. Racy by design: a hint. */
     private int sizeHint = 1024;
     private volatile Versions versions = Versions.NONE;
+    private volatile PartitionGuard guard = PartitionGuard.NONE;
 
     public ViewRoute(ViewSettings settings, JsonRenderer renderer, ServingMetrics.ViewMeters meters) {
         this.settings = settings;
@@ -99,5 +100,14 @@ public final class ViewRoute {
 
     void versions(Versions v) {
         versions = v;
+    }
+
+    /** Which partitions this node holds, per version (see {@link ClusterRefresher}). */
+    public PartitionGuard guard() {
+        return guard;
+    }
+
+    public void guard(PartitionGuard g) {
+        guard = g;
     }
 }
