@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
  *   5xx, no answer → the next replica of the owning cell (power-of-two-choices among those not tried);
  *                    none left → UnavailableException with the last Retry-After
  * </pre>
- * Each replica is tried at most once per routing attempt, so a call sends at most 2 × replicas requests.
+ * Each replica is tried at most once per routing attempt, so a call sends at most 2 × replicas requests. A blocking
+ * call sends on the caller's thread (see {@link Http#get}); only the routing refresh after a 421 moves it to the
+ * routing thread.
  */
 final class GetCall {
     private final Router router;
@@ -30,18 +32,20 @@ final class GetCall {
     private final String view;
     private final Map<String, String> params;
     private final boolean json;
+    private final boolean blocking;
     private final CompletableFuture<Lookup> result = new CompletableFuture<>();
     private Node[] tried = new Node[2];
     private int triedCount;
     private boolean refreshed;
     private MatstoreClientException lastFailure;
 
-    GetCall(Router router, Http http, String view, Map<String, String> params, boolean json) {
+    GetCall(Router router, Http http, String view, Map<String, String> params, boolean json, boolean blocking) {
         this.router = router;
         this.http = http;
         this.view = view;
         this.params = params;
         this.json = json;
+        this.blocking = blocking;
     }
 
     CompletableFuture<Lookup> start() {
@@ -65,7 +69,7 @@ final class GetCall {
             String url = node.base() + "/v1/views/" + route.descriptor().name() + "?"
                     + Routes.query(route.descriptor(), params);
             node.onSend();
-            http.get(url, json ? Http.JSON : Http.FLATBUFFERS).whenComplete((r, e) -> {
+            http.get(url, json ? Http.JSON : Http.FLATBUFFERS, blocking).whenComplete((r, e) -> {
                 node.onAnswer();
                 onAnswer(node, r, e);
             });
