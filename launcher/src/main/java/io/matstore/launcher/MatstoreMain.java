@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "matstore", mixinStandardHelpOptions = true,
         description = "Precomputation pipeline and materialized-response store.",
         subcommands = {LocalStackCommand.class, LocalKafkaMain.class, PrecomputeMain.class, ServeCommand.class,
-                AdminCommand.class, ConfigDocsCommand.class})
+                AdminCommand.class, GetCommand.class, ConfigDocsCommand.class})
 public final class MatstoreMain {
     private MatstoreMain() {
     }

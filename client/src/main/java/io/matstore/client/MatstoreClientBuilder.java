@@ -1,0 +1,93 @@
+package io.matstore.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of a {@link MatstoreClient}; {@link #build()} fetches the first routing table. Only the bootstrap URLs
+ * are required: the rest has defaults that suit a client next to its cluster.
+ */
+public final class MatstoreClientBuilder {
+    private List<URI> bootstrap = List.of();
+    private Duration refreshInterval = Duration.ofSeconds(5);
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration requestTimeout = Duration.ofSeconds(5);
+    private int batchSize = 100;
+
+    MatstoreClientBuilder() {
+    }
+
+    /** URLs of any nodes of the cluster (at least one), e.g. {@code http://10.0.0.7:8080}; tried in order. */
+    public MatstoreClientBuilder bootstrap(List<URI> urls) {
+        this.bootstrap = List.copyOf(urls);
+        return this;
+    }
+
+    /** How often the routing table is polled (conditionally, with its ETag); default 5 s. */
+    public MatstoreClientBuilder refreshInterval(Duration interval) {
+        this.refreshInterval = positive("refreshInterval", interval);
+        return this;
+    }
+
+    /** Default 2 s. */
+    public MatstoreClientBuilder connectTimeout(Duration timeout) {
+        this.connectTimeout = positive("connectTimeout", timeout);
+        return this;
+    }
+
+    /** Time for one request to one node, answer included; default 5 s. A lookup may try several nodes. */
+    public MatstoreClientBuilder requestTimeout(Duration timeout) {
+        this.requestTimeout = positive("requestTimeout", timeout);
+        return this;
+    }
+
+    /** Most keys in one batch request of {@code getAll}; the node's {@code serving.batch.max.items} (default 100). */
+    public MatstoreClientBuilder batchSize(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("batchSize=" + size + " < 1");
+        }
+        this.batchSize = size;
+        return this;
+    }
+
+    /**
+     * Fetches the routing table from the first bootstrap node that gives one.
+     *
+     * @throws IllegalArgumentException without bootstrap URLs
+     * @throws UnavailableException     when no bootstrap node gives a routing table, naming each and why
+     */
+    public MatstoreClient build() {
+        if (bootstrap.isEmpty()) {
+            throw new IllegalArgumentException("bootstrap URLs are empty: give at least one node's URL");
+        }
+        return MatstoreClient.start(this);
+    }
+
+    List<URI> bootstrap() {
+        return bootstrap;
+    }
+
+    Duration refreshInterval() {
+        return refreshInterval;
+    }
+
+    Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    private static Duration positive(String name, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + "=" + d + " is not positive");
+        }
+        return d;
+    }
+}
