@@ -115,6 +115,22 @@ class CommandsProcessTest {
 
     @Test
     @Order(4)
+    void getShouldAnswerThroughTheClientAndSayWhichNode() {
+        MatstoreProcess.Result r = MatstoreProcess.run(dir, "get", "offers", "sku=SKU-1", "region=eu",
+                "currency=EUR", "tier=gold", "--bootstrap", nodeUrl);
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        OffersExample.assertAnswer(r.stdout());
+        assertThat(r.stderr()).as("%s", r).startsWith("answered by ").contains("offers version 1");
+
+        MatstoreProcess.Result missing = MatstoreProcess.run(dir, "get", "offers", "sku=NOPE", "region=eu",
+                "currency=EUR", "tier=gold", "--bootstrap", nodeUrl);
+        assertThat(missing.exitCode()).as("%s", missing).isEqualTo(1);
+        assertThat(missing.stderr()).startsWith("not found: ");
+        assertThat(missing.stderr().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(5)
     void generateShouldPublishBoundedDemoEvents() {
         MatstoreProcess.Result r = MatstoreProcess.run(dir, "precompute", "generate", "--publish", "--count", "200",
                 "--products", "20", "-s", "bootstrap.servers=" + bootstrap);
@@ -125,7 +141,7 @@ class CommandsProcessTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void replayAndEveryAdminCommandShouldMoveTheNodeToVersion2AndBack() throws Exception {
         try (MatstoreProcess replay = MatstoreProcess.start(dir, Map.of(), "precompute", "replay", "--version", "2",
                 "-s", "bootstrap.servers=" + bootstrap, "-s", "state.dir=" + dir.resolve("replay"),
@@ -151,7 +167,7 @@ class CommandsProcessTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void badSettingsShouldEndEveryRoleWithOneLineAndExitCode2() {
         MatstoreProcess.Result typo = MatstoreProcess.run(dir, "serve", "-s", "serving.prot=1");
         assertThat(typo.exitCode()).as("%s", typo).isEqualTo(2);
@@ -178,7 +194,7 @@ class CommandsProcessTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void publishShouldRefuseAMalformedOrMissingFileWhole() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), OffersExample.EVENTS
                 + "{\"type\":\"ProductUpserted\",\"sku\":\"SKU-2\",\"title\":\"x\",\"category\":\"c\","
@@ -198,7 +214,7 @@ class CommandsProcessTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void configDocsShouldPrintDocsConfigurationMd() throws Exception {
         MatstoreProcess.Result r = MatstoreProcess.run(dir, "config-docs");
         assertThat(r.exitCode()).as("%s", r).isZero();
@@ -214,7 +230,7 @@ class CommandsProcessTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void adminShouldSayWhenTheNodeCannotBeReached() {
         MatstoreProcess.Result r = MatstoreProcess.run(dir, "admin", "status", "--url", "http://127.0.0.1:1");
         assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
