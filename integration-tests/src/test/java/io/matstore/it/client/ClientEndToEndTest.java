@@ -16,9 +16,12 @@ import io.matstore.schemas.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
+import io.matstore.serving.cluster.Assignment;
+import io.matstore.serving.cluster.ClusterSettings;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
+import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,10 +43,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The client against two real serving nodes, each over its own real store (RocksDB + Chronicle Map) ingesting half
- * of a real 4-partition view topic (node A partitions 0 and 1, node B 2 and 3): a key sent to the wrong node would
- * answer 404, so every value found proves the client's route is the topic's partition. The routing document comes
- * from {@link RoutingDocument}, a stand-in until the nodes serve {@code /v1/cluster} themselves.
+ * The client against a real cluster: two cells of two replicas, four serving nodes each over its own real store
+ * (RocksDB + Chronicle Map), members of one cluster on the real broker, each cell holding the partitions rendezvous
+ * hashing gives it of a real 4-partition view topic. The client knows only one bootstrap URL and learns the rest from
+ * {@code GET /v1/cluster}; a key sent to the wrong cell would answer 421, so every value found in one hop proves the
+ * client's route is the topic's partition.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClientEndToEndTest {
@@ -59,7 +63,6 @@ class ClientEndToEndTest {
     private static final List<VersionedResponseStore> stores = new ArrayList<>();
     private static final List<ServingNode> nodes = new ArrayList<>();
     private static final List<URI> urls = new ArrayList<>();
-    private static RoutingDocument routing;
     private static MatstoreClient client;
 
     static Map<String, String> key(int i) {
@@ -82,24 +85,30 @@ class ClientEndToEndTest {
                         ResponseEnvelopes.encode(OffersContract.V1, keyBytes, i, 1_000_000L * i, response)));
             }
         }
-        List<URI> owners = new ArrayList<>();
-        for (Set<Integer> held : List.of(Set.of(0, 1), Set.of(2, 3))) {
-            VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve("store-" + stores.size()),
-                    KAFKA.bootstrapServers()));
-            stores.add(store);
-            store.addVersion(OffersContract.V1, held);
-            store.makeCurrent("offers", 1);
+        for (String id : List.of("a-1", "a-2", "b-1", "b-2")) {
             ServingNode node = new ServingNode();
             nodes.add(node);
-            urls.add(URI.create("http://127.0.0.1:" + node.start(store, ServingConfig.of(Map.of(
-                    ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1")))));
+            VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve(id),
+                    KAFKA.bootstrapServers()), node.meterRegistry());
+            stores.add(store);
+            int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
+                    ServingConfig.IO_THREADS, "1", ServingConfig.STATUS_REFRESH_MS, "100",
+                    ClusterSettings.NAME, "client-it", ClusterSettings.CELL_ID, id.substring(0, 1),
+                    ClusterSettings.NODE_ID, id, ClusterSettings.HEARTBEAT_MS, "300",
+                    ClusterSettings.MEMBER_TIMEOUT_MS, "5000")), Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
+            urls.add(URI.create("http://127.0.0.1:" + port));
         }
-        for (int p = 0; p < PARTITIONS; p++) {
-            owners.add(urls.get(p < 2 ? 0 : 1));
+        // as `bin/matstore serve` does once every node of the cluster is up: settle, then load the cell's share
+        for (int i = 0; i < nodes.size(); i++) {
+            String cell = i < 2 ? "a" : "b";
+            Set<String> cells = nodes.get(i).membership().settledCells(cell, Duration.ofSeconds(30));
+            stores.get(i).addVersion(OffersContract.V1, Assignment.partitionsOf(cell, cells,
+                    OffersContract.V1.topic(), PARTITIONS));
+            stores.get(i).makeCurrent("offers", 1);
         }
-        routing = new RoutingDocument(PARTITIONS, owners);
-        client = MatstoreClient.builder().bootstrap(List.of(routing.url())).build();
-        Awaitility.await("both nodes ingested every key").atMost(Duration.ofSeconds(120))
+        client = MatstoreClient.builder().bootstrap(List.of(urls.get(0))).refreshInterval(Duration.ofMillis(500))
+                .build();
+        Awaitility.await("every node ingested its cell's keys").atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> client.getAll("offers", keys()).stream().allMatch(LookupResult::found));
     }
@@ -117,9 +126,6 @@ class ClientEndToEndTest {
         if (client != null) {
             client.close();
         }
-        if (routing != null) {
-            routing.close();
-        }
         nodes.forEach(ServingNode::close);
         stores.forEach(VersionedResponseStore::close);
     }
@@ -130,7 +136,8 @@ class ClientEndToEndTest {
             Map<String, String> k = key(i);
             Lookup lookup = client.get("offers", k);
             int partition = Partitioner.partition(KeyCodec.encode(OffersContract.V1, k), PARTITIONS);
-            assertThat(lookup.node()).isEqualTo(urls.get(partition < 2 ? 0 : 1));
+            String owner = Assignment.owner(List.of("a", "b"), OffersContract.V1.topic(), partition);
+            assertThat(lookup.node()).isIn(owner.equals("a") ? urls.subList(0, 2) : urls.subList(2, 4));
             OfferResponse offer = OfferResponse.getRootAsOfferResponse(lookup.envelope().responseAsByteBuffer());
             assertThat(offer.sku()).isEqualTo("SKU-" + i);
             assertThat(offer.title()).isEqualTo("title " + i);
@@ -138,6 +145,20 @@ class ClientEndToEndTest {
             assertThat(lookup.etag()).matches("\"[0-9a-f]{16}\"");
             assertThat(lookup.computedAtMicros()).isEqualTo(1_000_000L * i);
         }
+    }
+
+    @Test
+    void shouldReachEveryOwnerInOneHop() {
+        for (int i = 0; i < KEYS; i++) {
+            client.get("offers", key(i));
+        }
+        client.getAll("offers", keys());
+        double misdirected = 0;
+        for (ServingNode n : nodes) {
+            misdirected += n.meterRegistry().find("matstore_misdirected_lookups").counters().stream()
+                    .mapToDouble(Counter::count).sum();
+        }
+        assertThat(misdirected).as("421 answers after the first routing fetch").isZero();
     }
 
     @Test
@@ -150,7 +171,9 @@ class ClientEndToEndTest {
             assertThat(r.json()).contains("\"title\":\"title " + i + "\"");
             assertThat(r.version()).isEqualTo(1);
         }
-        assertThat(results.stream().map(LookupResult::node).distinct()).containsExactlyInAnyOrderElementsOf(urls);
+        // batches per cell (of at most 100 keys), each to one replica of it
+        List<URI> answering = results.stream().map(LookupResult::node).distinct().toList();
+        assertThat(answering).anyMatch(urls.subList(0, 2)::contains).anyMatch(urls.subList(2, 4)::contains);
     }
 
     @Test

@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * STAND-IN for the serving node's {@code GET /v1/cluster} (issue 12, built in parallel; not in this tree yet): a JDK
- * HTTP server on 127.0.0.1 that answers the contract's routing document for the offers view, so that the client
- * routes to real serving nodes. Replace it with the nodes' own endpoint when it lands: the tests then bootstrap from
- * a node's URL instead of {@link #url()}.
+ * A routing document ({@code GET /v1/cluster}'s shape) for the offers view over a topic no serving node holds: a
+ * JDK HTTP server on 127.0.0.1, so that {@link ClientPartitionProperties} can ask the client for partitions of any
+ * count against a plain topic. Tests of routing to nodes bootstrap from the nodes themselves
+ * ({@link ClientEndToEndTest}).
  */
 final class RoutingDocument implements AutoCloseable {
     private final HttpServer server;
