@@ -19,7 +19,7 @@ public interface VersionedResponseStore extends ResponseStore {
      * fresh version in {@link LoadMode#BULK}. Idempotent: adding a version already held with the same partitions
      * does nothing.
      *
-     * @throws IllegalStateException when the version is held with other partitions (reassignment is not supported)
+     * @throws IllegalStateException when the version is held with other partitions (change them with addPartitions and dropPartitions)
      */
     default void addVersion(ViewDescriptor view, Set<Integer> partitions) {
         addVersion(view, partitions, LoadMode.BULK);
@@ -34,6 +34,28 @@ public interface VersionedResponseStore extends ResponseStore {
      * @throws IllegalStateException when the version is held with other partitions
      */
     void addVersion(ViewDescriptor view, Set<Integer> partitions, LoadMode mode);
+
+    /**
+     * Starts holding more partitions of a held version at run time (a partition moved to this node). Recorded on disk
+     * before it takes effect; ingest restarts on the new set and reads the added partitions from offset 0 with the
+     * live path (one atomic batch of values and offsets per poll), so a crash at any point resumes them where their
+     * stored offsets say. {@link ViewStatus.PartitionStatus#loaded()} is false for them until ingest has caught up
+     * on them once; the version's other partitions keep answering throughout. Partitions already held are ignored.
+     *
+     * @throws IllegalArgumentException when the version is not held
+     */
+    void addPartitions(String viewName, int version, Set<Integer> partitions);
+
+    /**
+     * Stops holding partitions of a held version at run time and deletes their values (a scan of the version's
+     * keys: their partition is {@code Partitioner.partition(key, topicPartitions)}). Crash-safe: the drop is
+     * recorded first and finished at the next open if interrupted. The caller stops routing the partitions here
+     * first: while their keys are deleted a read may find a value or not. Partitions not held are ignored.
+     *
+     * @param topicPartitions the partition count of the version's topic
+     * @throws IllegalArgumentException when the version is not held, or when no partition would be left
+     */
+    void dropPartitions(String viewName, int version, Set<Integer> partitions, int topicPartitions);
 
     /**
      * Makes {@code version} the one {@link #current} returns, atomically for readers, and records it on disk.

@@ -74,8 +74,15 @@ public record ViewStatus(
      * @param partition view topic partition
      * @param offset    next offset to ingest (committed with the values, atomically)
      * @param endOffset log end offset last seen (read_committed: the last stable offset)
+     * @param loaded    whether the partition answers: the version is loaded and, for a partition added at run time
+     *                  ({@code VersionedResponseStore.addPartitions}), ingest has caught up on it once
      */
-    public record PartitionStatus(int partition, long offset, long endOffset) {
+    public record PartitionStatus(int partition, long offset, long endOffset, boolean loaded) {
+        /** A partition of a loaded version, held since the version was added. */
+        public PartitionStatus(int partition, long offset, long endOffset) {
+            this(partition, offset, endOffset, true);
+        }
+
         public long lag() {
             return Math.max(0, endOffset - offset);
         }

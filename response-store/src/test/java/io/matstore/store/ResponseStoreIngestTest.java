@@ -334,7 +334,7 @@ class ResponseStoreIngestTest {
             assertThatThrownBy(() -> store.dropVersion(view.name(), 1)).isInstanceOf(IllegalStateException.class)
                     .hasMessage("view " + view.name() + " version 1 is current; make another version current first");
             assertThatThrownBy(() -> store.addVersion(view, Set.of(0)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("reassignment is not supported");
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("change them with addPartitions and dropPartitions");
             assertThatThrownBy(() -> store.rollback(view.name())).isInstanceOf(IllegalStateException.class);
         }
     }

@@ -84,7 +84,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
                 try (Stream<Path> versionDirs = Files.list(viewDir)) {
                     for (Path dir : versionDirs.filter(d -> Files.exists(d.resolve(VersionManifest.FILE))).toList()) {
                         VersionManifest m = VersionManifest.read(dir);
-                        openVersion(m.view(), m.partitions(), m.loadMode(), dir);
+                        openVersion(m, dir);
                     }
                 }
                 Path currentFile = viewDir.resolve(CURRENT_FILE);
@@ -98,9 +98,12 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         }
     }
 
-    private VersionStore openVersion(ViewDescriptor view, Set<Integer> partitions, LoadMode mode, Path dir) {
+    private VersionStore openVersion(VersionManifest m, Path dir) {
+        ViewDescriptor view = m.view();
+        Set<Integer> partitions = m.partitions();
         VersionMeters meters = registry == null ? VersionMeters.NONE : new VersionMeters(registry, view);
-        VersionStore vs = new VersionStore(view, partitions, mode, dir, config, meters);
+        VersionStore vs = new VersionStore(view, partitions, m.loadMode(), dir, config, meters);
+        vs.restore(m);
         ViewSlot slot = views.computeIfAbsent(view.name(), n -> new ViewSlot());
         slot.versions.put(view.version(), vs);
         vs.warmKeysFrom(() -> {
@@ -127,7 +130,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         if (held != null) {
             if (!held.partitions().equals(Set.copyOf(partitions)) || !held.descriptor().equals(view)) {
                 throw new IllegalStateException(view + " is held with partitions " + held.partitions() + " as "
-                        + held.descriptor() + "; asked for " + partitions + " (reassignment is not supported)");
+                        + held.descriptor() + "; asked for " + partitions + " (change them with addPartitions and dropPartitions)");
             }
             return;
         }
@@ -138,8 +141,22 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
         }
         VersionStore.markLoading(dir);
-        new VersionManifest(view, partitions, mode).write(dir);
-        openVersion(view, partitions, mode, dir);
+        VersionManifest m = new VersionManifest(view, partitions, mode);
+        m.write(dir);
+        openVersion(m, dir);
+    }
+
+    @Override
+    public synchronized void addPartitions(String viewName, int version, Set<Integer> partitions) {
+        checkOpen();
+        heldOrThrow(viewName, version).addPartitions(partitions);
+    }
+
+    @Override
+    public synchronized void dropPartitions(String viewName, int version, Set<Integer> partitions,
+                                            int topicPartitions) {
+        checkOpen();
+        heldOrThrow(viewName, version).dropPartitions(partitions, topicPartitions);
     }
 
     @Override

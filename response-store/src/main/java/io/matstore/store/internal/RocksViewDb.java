@@ -284,6 +284,60 @@ final class RocksViewDb implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes every value whose key {@code belongs} (to a dropped partition), in batches of {@code batchKeys}, then
+     * the offsets of {@code partitions} in one last batch, and tells {@code onDeleted} each batch's keys once it is
+     * written. Keys are not prefixed by partition (they are the canonical keys the topic is keyed by), so this is one
+     * scan of every key of the version plus one delete per matching key: no DeleteRange is possible. Idempotent, so
+     * a crash half-way is finished by running it again.
+     *
+     * @return values deleted
+     */
+    long deletePartitions(java.util.function.Predicate<byte[]> belongs, java.util.Set<Integer> partitions,
+                          int batchKeys, java.util.function.Consumer<List<byte[]>> onDeleted) {
+        long deleted = 0;
+        long stamp = guard.readLock();
+        try {
+            checkOpen();
+            List<byte[]> pending = new ArrayList<>(batchKeys);
+            try (ReadOptions scan = new ReadOptions().setFillCache(false);
+                 RocksIterator it = db.newIterator(values, scan)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    byte[] key = it.key();
+                    if (belongs.test(key)) {
+                        pending.add(key);
+                        if (pending.size() >= batchKeys) {
+                            deleted += deleteBatch(pending, List.of(), onDeleted);
+                            pending = new ArrayList<>(batchKeys);
+                        }
+                    }
+                }
+            }
+            deleted += deleteBatch(pending, partitions, onDeleted);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot delete dropped partitions " + partitions + " in " + dir + ": "
+                    + e.getMessage(), e);
+        } finally {
+            guard.unlockRead(stamp);
+        }
+        return deleted;
+    }
+
+    private int deleteBatch(List<byte[]> keys, java.util.Collection<Integer> offsetsOf,
+                            java.util.function.Consumer<List<byte[]>> onDeleted) throws RocksDBException {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (byte[] key : keys) {
+                batch.delete(values, key);
+            }
+            for (int p : offsetsOf) {
+                batch.delete(offsets, partitionKey(p));
+            }
+            db.write(writeOptions, batch);
+        }
+        onDeleted.accept(keys);
+        return keys.size();
+    }
+
     /** Exact number of stored values (a full scan of the keys; for validation, not for status). */
     long countValues() {
         long n = 0;

@@ -40,6 +40,13 @@ import org.slf4j.LoggerFactory;
  *       loading              present from addVersion until the first load finished ({@link #loaded()})
  * </pre>
  *
+ * <p><b>Partitions added and dropped at run time</b> ({@link #addPartitions}, {@link #dropPartitions}): each step is
+ * recorded in the manifest ({@link VersionManifest}) before it takes effect, and ingest is restarted on the new set.
+ * An added partition is read by live ingest from offset 0 (values and offsets in one batch per poll, as always), so a
+ * crash at any point resumes it from its stored offset; it is reported not loaded until ingest has caught up once.
+ * A dropped partition leaves the manifest first (listed as dropping), then its keys are deleted by a scan, then the
+ * manifest forgets it; a crash in between finishes the deletion at the next open, before ingest starts.
+ *
  * <p>Reads go to the near-cache, then RocksDB. Writes come only from the ingest thread, through {@link #apply}:
  * RocksDB first (values and offsets in one batch), then the near-cache; so the near-cache never holds a value newer
  * than RocksDB's and, once a batch is applied, never an older one.
@@ -49,12 +56,19 @@ public final class VersionStore implements ViewReader {
     private static final String LOADING_MARKER = "loading";
 
     private final ViewDescriptor descriptor;
-    private final Set<Integer> partitions;
+    private final StoreConfig config;
+    /** Held partitions; replaced whole (under the store's lock) when partitions are added or dropped. */
+    private volatile Set<Integer> partitions;
+    /** Held partitions added at run time that have not caught up once yet. */
+    private volatile Set<Integer> loading = Set.of();
+    /** Partitions whose keys are still to be deleted at start (a drop interrupted by a crash), and the topic size. */
+    private Set<Integer> dropping = Set.of();
+    private int droppingOf;
     private final Path dir;
     private final RocksViewDb rocks;
     private final NearCache nearCache;
     private final HotKeyPolicy policy;
-    private final Ingestor ingestor;
+    private volatile Ingestor ingestor;
     private final VersionMeters meters;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -72,6 +86,7 @@ public final class VersionStore implements ViewReader {
     VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir,
                  StoreConfig config, VersionMeters meters) {
         this.descriptor = descriptor;
+        this.config = config;
         this.loadMode = loadMode;
         this.partitions = Set.copyOf(partitions);
         this.dir = dir;
@@ -93,12 +108,124 @@ public final class VersionStore implements ViewReader {
         this.policy = new HotKeyPolicy(nearCache);
         this.ingestor = new Ingestor(this, config);
         meters.bindRocks(rocks);
-        meters.bindIngest(ingestor::failing);
+        meters.bindIngest(() -> ingestor.failing());
     }
 
-    /** Refills an untrusted near-cache from RocksDB, then starts ingest. */
+    /** What the manifest says of partitions added or dropped at run time; before {@link #start}. */
+    void restore(VersionManifest m) {
+        this.loading = m.loading();
+        this.dropping = m.dropping();
+        this.droppingOf = m.topicPartitions();
+    }
+
+    /**
+     * Finishes a drop a crash interrupted, refills an untrusted near-cache from RocksDB, then starts ingest.
+     */
     void start() {
+        finishInterruptedDrop();
         ingestor.start(!nearCache.trustedAtOpen());
+    }
+
+    /** Deletes the keys of partitions a crash left listed as dropping, then forgets them; before ingest. */
+    void finishInterruptedDrop() {
+        if (!dropping.isEmpty()) {
+            LOG.info("{}: finishing the drop of partitions {} interrupted before", descriptor, dropping);
+            deleteKeysOf(dropping, droppingOf);
+            dropping = Set.of();
+            writeManifest(Set.of(), 0);
+        }
+    }
+
+    private void writeManifest(Set<Integer> droppingNow, int topicPartitions) {
+        new VersionManifest(descriptor, partitions, loadMode, loading, droppingNow, topicPartitions).write(dir);
+    }
+
+    /**
+     * Starts holding {@code added} too: recorded in the manifest (held, loading), then ingest restarts on the new
+     * set and reads them from offset 0 while the other partitions go on from their stored offsets. The caller
+     * (the store) serialises changes. Ingest of the other partitions pauses for the restart only (a consumer).
+     */
+    void addPartitions(Set<Integer> added) {
+        java.util.Set<Integer> nextLoading = new TreeSet<>(loading);
+        java.util.Set<Integer> next = new TreeSet<>(partitions);
+        for (int p : added) {
+            if (next.add(p)) {
+                nextLoading.add(p);
+            }
+        }
+        if (next.size() == partitions.size()) {
+            return;
+        }
+        ingestor.stop();
+        partitions = Set.copyOf(next);
+        loading = Set.copyOf(nextLoading);
+        writeManifest(Set.of(), 0);
+        restartIngest();
+        LOG.info("{}: added partitions {}; now holding {}, loading {}", descriptor, added, partitions, loading);
+    }
+
+    /**
+     * Stops holding {@code dropped}: ingest stops, the manifest lists them as dropping, their keys leave RocksDB
+     * and the near-cache (a scan of every key: see {@link RocksViewDb#deletePartitions}), the manifest forgets
+     * them, and ingest restarts on the rest. Reads of their keys meanwhile may answer either the value or nothing;
+     * the node stops routing them here before it calls this.
+     *
+     * @param topicPartitions the topic's partition count, which decides which keys are of a partition
+     */
+    void dropPartitions(Set<Integer> dropped, int topicPartitions) {
+        java.util.Set<Integer> next = new TreeSet<>(partitions);
+        java.util.Set<Integer> gone = new TreeSet<>();
+        for (int p : dropped) {
+            if (next.remove(p)) {
+                gone.add(p);
+            }
+        }
+        if (gone.isEmpty()) {
+            return;
+        }
+        if (next.isEmpty()) {
+            throw new IllegalArgumentException(descriptor + ": dropping " + dropped + " would leave no partition;"
+                    + " drop the version instead");
+        }
+        ingestor.stop();
+        java.util.Set<Integer> nextLoading = new TreeSet<>(loading);
+        nextLoading.removeAll(gone);
+        partitions = Set.copyOf(next);
+        loading = Set.copyOf(nextLoading);
+        writeManifest(gone, topicPartitions);
+        long deleted = deleteKeysOf(gone, topicPartitions);
+        for (int p : gone) {
+            appliedOffsets.remove(p);
+        }
+        writeManifest(Set.of(), 0);
+        restartIngest();
+        LOG.info("{}: dropped partitions {} ({} values deleted); now holding {}", descriptor, gone, deleted,
+                partitions);
+    }
+
+    private long deleteKeysOf(Set<Integer> gone, int topicPartitions) {
+        if (topicPartitions <= 0) {
+            throw new IllegalArgumentException("topic partition count " + topicPartitions + " <= 0");
+        }
+        return rocks.deletePartitions(key -> gone.contains(io.matstore.schemas.Partitioner.partition(key,
+                topicPartitions)), gone, 10_000, keys -> {
+                    if (!nearCacheUsable) {
+                        return;
+                    }
+                    try {
+                        for (byte[] key : keys) {
+                            nearCache.remove(key);
+                        }
+                    } catch (RuntimeException e) {
+                        disableNearCache(e);
+                    }
+                });
+    }
+
+    private void restartIngest() {
+        Ingestor next = new Ingestor(this, config);
+        ingestor = next;
+        next.start(false);
     }
 
     @Override
@@ -148,6 +275,12 @@ public final class VersionStore implements ViewReader {
      * thread only; later calls do nothing.
      */
     void markLoaded() {
+        if (!loading.isEmpty()) {
+            Set<Integer> caughtUp = loading;
+            loading = Set.of();
+            writeManifest(Set.of(), 0);
+            LOG.info("{}: partitions {} added at run time are loaded", descriptor, caughtUp);
+        }
         if (loaded) {
             return;
         }
@@ -401,7 +534,8 @@ public final class VersionStore implements ViewReader {
         Map<Integer, Long> ends = ingestor.endOffsets();
         for (int p : new TreeSet<>(partitions)) {
             long offset = appliedOffsets.getOrDefault(p, 0L);
-            ps.add(new ViewStatus.PartitionStatus(p, offset, Math.max(offset, ends.getOrDefault(p, offset))));
+            ps.add(new ViewStatus.PartitionStatus(p, offset, Math.max(offset, ends.getOrDefault(p, offset)),
+                    loaded && !loading.contains(p)));
         }
         LoadProgress load = ingestor.progress();
         return new ViewStatus(descriptor.name(), descriptor.version(), current, List.copyOf(ps),
