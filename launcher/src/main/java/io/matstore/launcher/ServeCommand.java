@@ -40,6 +40,7 @@ final class ServeCommand implements Callable<Integer> {
         VersionedResponseStore store = ResponseStores.open(settings.storeConfig(), node.meterRegistry());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            leave(node, serving);
             node.close();
             store.close();
             stopped.countDown();
@@ -50,6 +51,9 @@ final class ServeCommand implements Callable<Integer> {
             port = node.start(store, serving, settings.clientProperties());
             StoreBootstrap.ensureServing(store, settings, OffersContract.V1.withVersion(settings.offersVersion()),
                     node, serving.cluster());
+            if (serving.cluster().clustered() && settings.partitions().isEmpty()) {
+                node.startMoves(store); // partitions follow the assignment when cells join or leave
+            }
         } catch (RuntimeException | InterruptedException e) {
             node.close();
             store.close();
@@ -63,5 +67,20 @@ final class ServeCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /** Hands the node's partitions over before it stops, for up to {@code cluster.leave.timeout.ms}. */
+    private static void leave(ServingNode node, ServingConfig serving) {
+        long timeout = serving.cluster().leaveTimeoutMillis();
+        if (timeout <= 0) {
+            return;
+        }
+        try {
+            if (!node.leave(java.time.Duration.ofMillis(timeout))) {
+                System.out.println("partitions not all handed over within " + timeout + " ms; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

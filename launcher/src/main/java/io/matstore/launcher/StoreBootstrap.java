@@ -21,7 +21,9 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * Opens a serving node's store and makes sure it holds a view: a store that already holds a current version (a
  * restart) keeps it; an empty one starts ingesting the configured version on the owned partitions and serves it.
  * Owned partitions: {@code store.partitions} when set; else, in cluster mode, those rendezvous hashing gives the
- * node's cell among the cells in the membership once it has settled; else all of the topic's.
+ * node's cell among the cells in the membership once it has settled; else all of the topic's. From then on, in
+ * cluster mode without the override, the node's {@code Rebalancer} ({@code ServingNode.startMoves}) moves partitions
+ * when cells join or leave.
  */
 final class StoreBootstrap {
     private StoreBootstrap() {

@@ -2,6 +2,8 @@ package io.matstore.serving;
 
 import io.matstore.serving.cluster.ClusterSettings;
 import io.matstore.serving.cluster.Membership;
+import io.matstore.serving.cluster.MoveState;
+import io.matstore.serving.cluster.Rebalancer;
 import io.matstore.serving.cluster.TopicPartitionCounts;
 import io.matstore.serving.internal.ClusterRefresher;
 import io.matstore.serving.internal.JsonRenderers;
@@ -29,6 +31,7 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +75,10 @@ public final class ServingNode implements AutoCloseable {
     private Membership membership;
     private TopicPartitionCounts partitionCounts;
     private ClusterRefresher cluster;
+    private final MoveState moves = new MoveState();
+    private ScheduledExecutorService movesThread;
+    private Rebalancer rebalancer;
+    private ServingConfig config;
     private int port = -1;
 
     public ServingNode() {
@@ -141,6 +148,7 @@ public final class ServingNode implements AutoCloseable {
             throw new IllegalArgumentException(ServingConfig.ADMIN_PORT + "=" + config.adminPort() + " but the store ("
                     + store.getClass().getSimpleName() + ") cannot manage versions");
         }
+        this.config = config;
         JsonRenderers renderers = JsonRenderers.builtIn();
         List<ViewRoute> routes = new ArrayList<>();
         for (ViewSettings view : config.views()) {
@@ -162,7 +170,7 @@ public final class ServingNode implements AutoCloseable {
             throw e;
         }
         cluster = new ClusterRefresher(store, routes, monitor, clusterSettings, membership, partitionCounts,
-                this::isReady, clock::millis);
+                this::isReady, clock::millis, moves);
         NodeContext node = new NodeContext(store, config, routes.toArray(new ViewRoute[0]), metrics, shedder,
                 monitor, cluster, clock::millis, tracing);
 
@@ -219,6 +227,59 @@ public final class ServingNode implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Starts moving partitions when the assignment changes (cluster mode): a {@link Rebalancer} on its own thread,
+     * every {@code serving.status.refresh.ms}, over {@code store} (the store this node was started with). Call it
+     * once the store holds its first version (after choosing partitions with {@link #membership()}); not with an
+     * explicit {@code store.partitions} override, which the rebalancer would undo.
+     *
+     * @throws IllegalStateException when the node is not started in cluster mode, or moves already run
+     */
+    public synchronized void startMoves(VersionedResponseStore store) {
+        if (membership == null || cluster == null) {
+            throw new IllegalStateException("moves need a started node in cluster mode (" + ClusterSettings.NAME
+                    + " set, Kafka client settings given)");
+        }
+        if (rebalancer != null) {
+            throw new IllegalStateException("moves already run");
+        }
+        List<String> names = new ArrayList<>();
+        for (ViewSettings v : config.views()) {
+            names.add(v.view());
+        }
+        TopicPartitionCounts counts = partitionCounts;
+        rebalancer = new Rebalancer(store, names, membership, moves, counts::partitions, cluster.nodeId(),
+                clock::millis);
+        movesThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "matstore-moves");
+            t.setDaemon(true);
+            return t;
+        });
+        movesThread.scheduleWithFixedDelay(rebalancer, 0, config.statusRefreshMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Hands this node's partitions over before it stops (cluster mode, with {@link #startMoves}): announces itself
+     * leaving and waits until every partition it holds is loaded by the nodes that now own it and released here
+     * after {@code cluster.move.grace.ms}. A whole cell leaves when all its nodes leave (call this on each of them
+     * at the same time); a replica leaving alone hands over to its own cell's other nodes at once. Then
+     * {@link #close} the node.
+     *
+     * @return true when everything was handed over (at once when moves do not run: nothing to hand over), false on
+     *         timeout
+     */
+    public boolean leave(Duration timeout) throws InterruptedException {
+        Rebalancer r;
+        synchronized (this) {
+            r = rebalancer;
+        }
+        if (r == null) {
+            return true;
+        }
+        r.leave();
+        return r.drained().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The admin listener's port, or -1 when it is off or the node is not started. */
     public synchronized int adminPort() {
         return admin == null ? -1 : admin.port();
@@ -256,6 +317,18 @@ public final class ServingNode implements AutoCloseable {
     /** Stops accepting, closes connections and the status refresh. Idempotent. Does not close the store. */
     @Override
     public synchronized void close() {
+        if (movesThread != null) {
+            movesThread.shutdown(); // a move in progress finishes: the store records each step
+            try {
+                if (!movesThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("a partition move still runs after 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            movesThread = null;
+            rebalancer = null;
+        }
         if (clusterThread != null) {
             clusterThread.shutdownNow();
             try {

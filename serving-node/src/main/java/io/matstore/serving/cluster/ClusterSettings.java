@@ -19,9 +19,10 @@ import org.apache.kafka.common.config.ConfigException;
  * @param heartbeatMillis  how often the membership entry is refreshed (also the settle time before a first load)
  * @param memberTimeoutMillis an entry not refreshed for this long counts as gone
  * @param moveGraceMillis  how long an old owner keeps a moved partition after the new owner has loaded it
+ * @param leaveTimeoutMillis how long a stopping node waits to hand its partitions over (0: it does not)
  */
 public record ClusterSettings(String name, String cellId, String nodeId, String advertisedUrl, long heartbeatMillis,
-                              long memberTimeoutMillis, long moveGraceMillis) {
+                              long memberTimeoutMillis, long moveGraceMillis, long leaveTimeoutMillis) {
     public static final String NAME = "cluster.name";
     public static final String CELL_ID = "cluster.cell.id";
     public static final String NODE_ID = "cluster.node.id";
@@ -29,6 +30,7 @@ public record ClusterSettings(String name, String cellId, String nodeId, String 
     public static final String HEARTBEAT_MS = "cluster.heartbeat.ms";
     public static final String MEMBER_TIMEOUT_MS = "cluster.member.timeout.ms";
     public static final String MOVE_GRACE_MS = "cluster.move.grace.ms";
+    public static final String LEAVE_TIMEOUT_MS = "cluster.leave.timeout.ms";
 
     /** The cell a standalone node calls itself in /v1/cluster. */
     public static final String STANDALONE_CELL = "local";
@@ -54,8 +56,15 @@ public record ClusterSettings(String name, String cellId, String nodeId, String 
             .define(MEMBER_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(200L, 3_600_000L), Importance.MEDIUM,
                     "A membership entry not refreshed for this long counts as gone (and is tombstoned).")
             .define(MOVE_GRACE_MS, Type.LONG, 5_000L, Range.between(0L, 3_600_000L), Importance.LOW,
-                    "How long an old owner keeps serving a moved partition after the new owner announced it"
-                            + " loaded.");
+                    "How long an old owner keeps serving a partition that moved to another cell (a cell joined or"
+                            + " left) after every node of the new owner cell announced it loaded; then it stops"
+                            + " answering it (421 naming the new owner) and drops its keys. Clients refresh their"
+                            + " routing table within this time, so set it above the client's refresh interval.")
+            .define(LEAVE_TIMEOUT_MS, Type.LONG, 60_000L, Range.between(0L, 3_600_000L), Importance.LOW,
+                    "How long a node told to stop (SIGTERM) first waits to hand its partitions over: it announces"
+                            + " itself leaving, and when every node of its cell is leaving the other cells load the"
+                            + " cell's partitions before it stops answering them. 0 = stop at once (the cell's"
+                            + " partitions are unanswered until others load them).");
 
     public ClusterSettings {
         if (memberTimeoutMillis <= heartbeatMillis) {
@@ -69,7 +78,8 @@ public record ClusterSettings(String name, String cellId, String nodeId, String 
         Map<String, Object> v = DEF.parse(raw);
         return new ClusterSettings(((String) v.get(NAME)).trim(), (String) v.get(CELL_ID),
                 ((String) v.get(NODE_ID)).trim(), ((String) v.get(ADVERTISED_URL)).trim(),
-                (Long) v.get(HEARTBEAT_MS), (Long) v.get(MEMBER_TIMEOUT_MS), (Long) v.get(MOVE_GRACE_MS));
+                (Long) v.get(HEARTBEAT_MS), (Long) v.get(MEMBER_TIMEOUT_MS), (Long) v.get(MOVE_GRACE_MS),
+                (Long) v.get(LEAVE_TIMEOUT_MS));
     }
 
     /** Whether this node is in cluster mode (announces itself, reads the membership). */

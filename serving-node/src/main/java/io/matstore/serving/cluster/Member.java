@@ -1,5 +1,7 @@
 package io.matstore.serving.cluster;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -18,19 +20,29 @@ import java.util.TreeMap;
  *    "views":{"offers":{"current":1,"versions":[
  *       {"version":1,"topic":"view.offers.v1","topic_partitions":8,"held":[0,3,5],"loaded":[0,3,5]}]}}}
  * </pre>
+ * A node draining before it stops ({@code ServingNode.leave}) adds {@code "leaving":true}: its cell counts as gone
+ * for the assignment once every live node of it is leaving, so other cells load its partitions before it goes.
  * No timestamp inside: the record's own timestamp is the heartbeat, so two heartbeats of an unchanged node carry the
  * same bytes and readers tell a change from a refresh by comparing values. Encoding is deterministic (views sorted
  * by name, versions by number, partitions ascending). Unknown fields are ignored when reading (newer nodes).
  *
- * @param views per view name what the node holds
+ * @param views   per view name what the node holds
+ * @param leaving whether the node is handing its partitions over before it stops
  */
-public record Member(String cell, String node, String url, boolean ready, Map<String, ViewHolding> views) {
+public record Member(String cell, String node, String url, boolean ready, Map<String, ViewHolding> views,
+                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean leaving) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    @JsonCreator
     public Member {
         views = views == null ? Map.of() : new TreeMap<>(views);
+    }
+
+    /** A node that is not leaving. */
+    public Member(String cell, String node, String url, boolean ready, Map<String, ViewHolding> views) {
+        this(cell, node, url, ready, views, false);
     }
 
     /**

@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * </pre>
  * <b>Owner of a partition</b>: of the live cells in rendezvous order ({@link Assignment#ranked}), the first with a
  * node that has the partition loaded; else the first with a node holding it (loading); else the rendezvous owner
- * (nodes empty). So during a move the old cell stays the owner until the new one has loaded the partition, and a
+ * (nodes empty). A cell whose live nodes are all {@link Member#leaving() leaving} ranks after every other cell, so
+ * once another cell has loaded its partitions they are routed there while it still answers. So during a move the old cell stays the owner until the new one has loaded the partition, and a
  * partition held by an explicit {@code store.partitions} override is routed where it is. A standalone node names
  * itself ({@value ClusterSettings#STANDALONE_CELL}) for the partitions it holds and no one ({@code null}) for the
  * others.
@@ -52,6 +53,7 @@ public record RoutingTable(byte[] json, long generation, Map<String, String[]> o
         for (Member m : sorted) {
             cells.add(m.cell());
         }
+        Set<String> leaving = leavingCells(sorted);
         ObjectNode root = JSON.createObjectNode();
         root.put("cluster", cluster);
         root.put("generation", generation);
@@ -69,7 +71,7 @@ public record RoutingTable(byte[] json, long generation, Map<String, String[]> o
             ArrayNode list = v.putArray("owners");
             String[] ownerOf = new String[view.partitions()];
             for (int p = 0; p < view.partitions(); p++) {
-                String owner = owner(d, p, cells, sorted, standalone);
+                String owner = owner(d, p, cells, leaving, sorted, standalone);
                 ownerOf[p] = owner;
                 ObjectNode o = list.addObject();
                 o.put("partition", p);
@@ -92,8 +94,19 @@ public record RoutingTable(byte[] json, long generation, Map<String, String[]> o
         }
     }
 
-    private static String owner(ViewDescriptor d, int p, Set<String> cells, List<Member> members,
-                                boolean standalone) {
+    /** Cells whose every live node is leaving. */
+    public static Set<String> leavingCells(Collection<Member> members) {
+        Set<String> leaving = new TreeSet<>();
+        Set<String> staying = new HashSet<>();
+        for (Member m : members) {
+            (m.leaving() ? leaving : staying).add(m.cell());
+        }
+        leaving.removeAll(staying);
+        return leaving;
+    }
+
+    private static String owner(ViewDescriptor d, int p, Set<String> cells, Set<String> leavingCells,
+                                List<Member> members, boolean standalone) {
         Set<String> loaded = new HashSet<>();
         Set<String> holding = new HashSet<>();
         for (Member m : members) {
@@ -106,6 +119,14 @@ public record RoutingTable(byte[] json, long generation, Map<String, String[]> o
             }
         }
         List<String> ranked = Assignment.ranked(cells, d.topic(), p);
+        if (!leavingCells.isEmpty()) {
+            List<String> staying = new ArrayList<>(ranked);
+            staying.removeAll(leavingCells);
+            List<String> last = new ArrayList<>(ranked);
+            last.retainAll(leavingCells);
+            staying.addAll(last);
+            ranked = staying;
+        }
         for (String cell : ranked) {
             if (loaded.contains(cell)) {
                 return cell;

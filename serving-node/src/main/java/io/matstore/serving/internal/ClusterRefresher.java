@@ -4,6 +4,7 @@ import io.matstore.schemas.ViewDescriptor;
 import io.matstore.serving.cluster.ClusterSettings;
 import io.matstore.serving.cluster.Member;
 import io.matstore.serving.cluster.Membership;
+import io.matstore.serving.cluster.MoveState;
 import io.matstore.serving.cluster.RoutingTable;
 import io.matstore.serving.cluster.TopicPartitionCounts;
 import io.matstore.store.ResponseStore;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * through the {@link Membership} (cluster mode), rebuilds the {@link RoutingTable} that {@code /v1/cluster} serves,
  * and publishes each view's {@link PartitionGuard} for the request path.
  *
+ * <p>Moves ({@link io.matstore.serving.cluster.Rebalancer}): a partition added at run time and still loading is
+ * announced held but not loaded, and the guard answers it 421 (the table names the cell that has it loaded); a
+ * partition the rebalancer released is neither announced nor answered. Each publication is counted in the
+ * {@link MoveState}, so the rebalancer drops a released partition only once a guard without it is in place.
+ *
  * <p>Standalone (no membership), the table lists this node alone as cell
  * {@value ClusterSettings#STANDALONE_CELL}, generation 1. Without Kafka client settings (embedded use with an
  * in-memory store) partition counts are inferred from the held partitions and nothing is answered 421.
@@ -40,6 +46,7 @@ public final class ClusterRefresher implements Runnable {
     private final TopicPartitionCounts counts;
     private final BooleanSupplier ready;
     private final LongSupplier clock;
+    private final MoveState moves;
     private volatile String nodeId;
     private volatile String url;
     private volatile RoutingTable table;
@@ -50,7 +57,8 @@ public final class ClusterRefresher implements Runnable {
      */
     public ClusterRefresher(ResponseStore store, List<ViewRoute> routes, StatusMonitor monitor,
                             ClusterSettings settings, Membership membership, TopicPartitionCounts counts,
-                            BooleanSupplier ready, LongSupplier clock) {
+                            BooleanSupplier ready, LongSupplier clock, MoveState moves) {
+        this.moves = moves;
         this.store = store;
         this.routes = List.copyOf(routes);
         this.monitor = monitor;
@@ -92,6 +100,12 @@ public final class ClusterRefresher implements Runnable {
 
     private void refresh() {
         List<ViewStatus> statuses = monitor.lastStatus();
+        java.util.Set<String> firstLoading = new java.util.HashSet<>();
+        for (ViewStatus s : statuses) {
+            if (!s.loaded()) {
+                firstLoading.add(s.view() + "/" + s.version());
+            }
+        }
         Map<String, Member.ViewHolding> views = new TreeMap<>();
         List<RoutingTable.ServedView> served = new ArrayList<>();
         for (ViewRoute route : routes) {
@@ -114,7 +128,7 @@ public final class ClusterRefresher implements Runnable {
             }
         }
         Member self = new Member(membership == null ? ClusterSettings.STANDALONE_CELL : settings.cellId(), nodeId,
-                url, ready.getAsBoolean(), views);
+                url, ready.getAsBoolean(), views, moves.leaving());
         RoutingTable next;
         if (membership == null) {
             next = RoutingTable.build("", 1, served, List.of(self), true);
@@ -126,24 +140,34 @@ public final class ClusterRefresher implements Runnable {
         }
         table = next;
         for (ViewRoute route : routes) {
-            route.guard(guard(route.name(), views.get(route.name()), next));
+            route.guard(guard(route.name(), views.get(route.name()), next, firstLoading));
         }
+        moves.onPublished();
     }
 
     private Member.VersionHolding holding(ViewStatus s) {
         String topic = ViewDescriptor.topicOf(s.view(), s.version());
+        java.util.Set<Integer> released = moves.released(s.view(), s.version());
         List<Integer> held = new ArrayList<>();
+        List<Integer> loaded = new ArrayList<>();
         for (ViewStatus.PartitionStatus p : s.partitions()) {
+            if (released.contains(p.partition())) {
+                continue;
+            }
             held.add(p.partition());
+            if (s.loaded() && p.loaded()) {
+                loaded.add(p.partition());
+            }
         }
         held.sort(null);
+        loaded.sort(null);
         int n;
         if (counts != null) {
             n = counts.partitions(topic);
         } else {
             n = held.isEmpty() ? 0 : held.get(held.size() - 1) + 1;
         }
-        return new Member.VersionHolding(s.version(), topic, n, held, s.loaded() ? held : List.of());
+        return new Member.VersionHolding(s.version(), topic, n, held, loaded);
     }
 
     private static int countOf(List<Member.VersionHolding> versions, int version) {
@@ -155,7 +179,8 @@ public final class ClusterRefresher implements Runnable {
         return 0;
     }
 
-    private PartitionGuard guard(String name, Member.ViewHolding view, RoutingTable table) {
+    private PartitionGuard guard(String name, Member.ViewHolding view, RoutingTable table,
+                                 java.util.Set<String> firstLoading) {
         if (counts == null || view == null) {
             return PartitionGuard.NONE;
         }
@@ -168,7 +193,10 @@ public final class ClusterRefresher implements Runnable {
             Member.VersionHolding v = vs.get(i);
             versions[i] = v.version();
             partitions[i] = v.topicPartitions();
-            held[i] = PartitionGuard.bits(v.held(), v.topicPartitions());
+            // a loaded version answers its loaded partitions only (not those still loading after a move); a version
+            // in its first load is checked against what it holds, as before
+            boolean firstLoad = firstLoading.contains(name + "/" + v.version());
+            held[i] = PartitionGuard.bits(firstLoad ? v.held() : v.loaded(), v.topicPartitions());
             owners[i] = v.version() == view.current() ? table.owners().get(name) : null;
         }
         return new PartitionGuard(versions, partitions, held, owners, table.generation());
