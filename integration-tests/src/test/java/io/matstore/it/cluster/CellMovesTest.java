@@ -104,6 +104,10 @@ class CellMovesTest {
         startCell("c", Set.of("a", "b", "c"));
         awaitHolding(Set.of("a", "b", "c"));
         assertThat(held("c-1")).isEqualTo(toC);
+        for (String id : List.of("a-1", "a-2", "b-1", "b-2", "c-1", "c-2")) {
+            Awaitility.await("lag gauges of " + id + " follow its partitions").atMost(Duration.ofSeconds(5))
+                    .until(() -> lagGaugePartitions(id).equals(held(id)));
+        }
         assertMovedPartitionsAnsweredBy(toC, "c");
         assertThat(failures).as("lookups failed while cell c joined").isEmpty();
         assertThat(lookups.get() - before).as("lookups during the join").isGreaterThan(100);
@@ -170,6 +174,13 @@ class CellMovesTest {
             held.add(p.partition());
         }
         return held;
+    }
+
+    private SortedSet<Integer> lagGaugePartitions(String id) {
+        SortedSet<Integer> out = new TreeSet<>();
+        nodes.get(id).node().meterRegistry().find("matstore_ingest_lag_records").gauges()
+                .forEach(g -> out.add(Integer.valueOf(g.getId().getTag("partition"))));
+        return out;
     }
 
     private boolean allLoaded(String id) {

@@ -359,7 +359,10 @@ public final class VersionStore implements ViewReader {
             rocks.write(batch);
         }
         if (loaded) {
-            meters.onApplied(records, System.currentTimeMillis());
+            Set<Integer> stillLoading = loading;
+            // a partition added at run time replays its history: like a first load, it says nothing of freshness
+            meters.onApplied(stillLoading.isEmpty() ? records : servedOnly(records, stillLoading),
+                    System.currentTimeMillis());
         }
         appliedOffsets.putAll(nextOffsets);
         if (!nearCacheUsable) {
@@ -376,6 +379,17 @@ public final class VersionStore implements ViewReader {
         } catch (RuntimeException e) {
             disableNearCache(e);
         }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> servedOnly(List<ConsumerRecord<byte[], byte[]>> records,
+                                                                  Set<Integer> loadingPartitions) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (!loadingPartitions.contains(r.partition())) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     private void disableNearCache(RuntimeException e) {

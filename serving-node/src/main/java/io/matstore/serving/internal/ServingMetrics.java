@@ -200,17 +200,23 @@ public final class ServingMetrics implements AutoCloseable {
         }
     }
 
-    /** Removes the lag gauges of versions the store no longer holds (dropped after a swap). */
+    /**
+     * Removes the lag gauges of versions the store no longer holds (dropped after a swap) and of partitions a held
+     * version no longer holds (moved to another cell).
+     */
     void retainVersions(Collection<ViewStatus> held) {
         Set<String> keep = new HashSet<>();
         for (ViewStatus s : held) {
-            keep.add(versionId(s));
+            String version = versionId(s);
+            for (ViewStatus.PartitionStatus p : s.partitions()) {
+                keep.add(version + '\u0000' + p.partition());
+            }
         }
-        lagGauges.values().removeIf(g -> {
-            if (keep.contains(g.version())) {
+        lagGauges.entrySet().removeIf(e -> {
+            if (keep.contains(e.getKey())) {
                 return false;
             }
-            registry.remove(g.gauge());
+            registry.remove(e.getValue().gauge());
             return true;
         });
     }
