@@ -78,6 +78,7 @@ public final class MatstoreClient implements AutoCloseable {
      * @throws MatstoreClientException or a subclass, see the class comment
      */
     public Lookup get(String view, Map<String, String> params) {
+        Http.checkMayBlock("get");
         return join(new GetCall(router, http, view, params, false).start());
     }
 
@@ -88,6 +89,7 @@ public final class MatstoreClient implements AutoCloseable {
 
     /** {@link #get}, answered in the view's JSON rendering ({@link Lookup#json()}), e.g. for tools. */
     public Lookup getJson(String view, Map<String, String> params) {
+        Http.checkMayBlock("getJson");
         return join(new GetCall(router, http, view, params, true).start());
     }
 
@@ -98,6 +100,7 @@ public final class MatstoreClient implements AutoCloseable {
      * @return one result per key, in the order of {@code keys}; a key's error is in its result, never thrown
      */
     public List<LookupResult> getAll(String view, List<Map<String, String>> keys) {
+        Http.checkMayBlock("getAll");
         return join(getAllAsync(view, keys));
     }
 

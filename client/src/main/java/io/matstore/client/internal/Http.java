@@ -78,6 +78,18 @@ public final class Http implements AutoCloseable {
         return ex;
     }
 
+    /**
+     * Refuses to block an I/O thread: its answers, this one included, could never arrive.
+     *
+     * @throws IllegalStateException on a client's I/O thread
+     */
+    public static void checkMayBlock(String what) {
+        if (EventLoops.onIoThread()) {
+            throw new IllegalStateException(what + " called on a matstore client I/O thread ("
+                    + Thread.currentThread().getName() + "), where it would wait for itself: use the async variant");
+        }
+    }
+
     /** "epoll" or "nio". */
     public static String transport() {
         return EventLoops.name();
