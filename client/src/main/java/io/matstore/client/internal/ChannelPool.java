@@ -100,6 +100,10 @@ final class ChannelPool {
         ch.close();
     }
 
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     private Channel takeIdle() {
         synchronized (this) {
             while (idleCount > 0) {

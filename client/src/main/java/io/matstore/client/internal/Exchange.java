@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  *   connection lost before the head, on a reused connection: sent once more on a new connection (the node
  *   closed an idle keep-alive connection as it was taken); otherwise the future fails with the cause.
  * </pre>
- * After {@code sendOn} every step runs on the connection's event loop; the caller's thread only builds the request
- * bytes and hands them over (Netty's task queue orders that before the answer is read).
+ * Every step from {@code sendOn} on runs on the connection's event loop (a caller's thread hands the sending over
+ * as a task), so that taking the connection, a close reported by the node and the answer are seen in one order.
  */
 final class Exchange extends CompletableFuture<Response> implements Runnable {
     static final long MAX_BODY = 64L << 20;
@@ -73,9 +73,17 @@ final class Exchange extends CompletableFuture<Response> implements Runnable {
 
     /** Writes the request on {@code ch}, which this exchange now owns until the answer's last byte. */
     void sendOn(Channel ch, boolean reusedConnection) {
+        if (ch.eventLoop().inEventLoop()) {
+            send(ch, reusedConnection);
+        } else {
+            ch.eventLoop().execute(() -> send(ch, reusedConnection));
+        }
+    }
+
+    private void send(Channel ch, boolean reusedConnection) {
         channel = ch;
         reused = reusedConnection;
-        if (!(ch.pipeline().last() instanceof ResponseReader reader)) {
+        if (!ch.isActive() || !(ch.pipeline().last() instanceof ResponseReader reader)) {
             onConnectionLost(new IOException("connection to " + pool + " closed before the request"));
             return;
         }
@@ -191,7 +199,7 @@ final class Exchange extends CompletableFuture<Response> implements Runnable {
         if (isDone()) {
             return;
         }
-        if (reused && !headReceived && !resent) {
+        if (reused && !headReceived && !resent && !pool.isClosed()) {
             resent = true;
             pool.connect(this);
             return;
