@@ -3,6 +3,7 @@
 -- mode "keys": GET a random (sku, region, tier) among the first <skus> products, currency USD.
 -- mode "etag": GET SKU-000000/us/USD/standard with If-None-Match: <etag> (every answer a 304).
 -- mode "fixed": GET / (the fixed-body floor server ignores the path).
+-- mode "one": GET SKU-000000/us/USD/standard, always the same key (ClientLoadRun, beside the client asking it).
 local skus, mode, etag
 local regions = {"us", "eu", "uk", "jp"}
 local tiers = {"standard", "gold"}
@@ -17,6 +18,9 @@ end
 function request()
   if mode == "fixed" then
     return wrk.format("GET", "/")
+  elseif mode == "one" then
+    return wrk.format("GET", "/v1/views/offers?sku=SKU-000000&region=us&currency=USD&tier=standard",
+      {["Accept"] = "application/x-flatbuffers"})
   elseif mode == "etag" then
     return wrk.format("GET", "/v1/views/offers?sku=SKU-000000&region=us&currency=USD&tier=standard",
       {["If-None-Match"] = etag})

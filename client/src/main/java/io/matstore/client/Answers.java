@@ -1,9 +1,8 @@
 package io.matstore.client;
 
 import io.matstore.client.internal.Json;
+import io.matstore.client.internal.Response;
 import java.net.URI;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -12,12 +11,11 @@ final class Answers {
     private Answers() {
     }
 
-    static Lookup lookup(HttpResponse<byte[]> r, boolean flatBuffers, URI node) {
-        HttpHeaders h = r.headers();
-        return new Lookup(r.body(), flatBuffers, (int) longHeader(h, "X-Matstore-View-Version", 0),
-                Freshness.ofHeader(h.firstValue("X-Matstore-Freshness").orElse(null)),
-                Duration.ofSeconds(longHeader(h, "Age", 0)), longHeader(h, "X-Matstore-Computed-At-Micros", 0),
-                h.firstValue("ETag").orElse(null), node);
+    static Lookup lookup(Response r, boolean flatBuffers, URI node) {
+        return new Lookup(r.body(), flatBuffers, (int) longHeader(r, "X-Matstore-View-Version", 0),
+                Freshness.ofHeader(r.header("X-Matstore-Freshness")),
+                Duration.ofSeconds(longHeader(r, "Age", 0)), longHeader(r, "X-Matstore-Computed-At-Micros", 0),
+                r.header("ETag"), node);
     }
 
     /** The error object of a body {@code {"error":{...}}}, or null when the body is not one. */
@@ -30,8 +28,8 @@ final class Answers {
     }
 
     /** The typed exception for a non-2xx answer other than 421. */
-    static MatstoreClientException error(HttpResponse<byte[]> r, URI node) {
-        return error(r.statusCode(), errorObject(r.body()), retryAfter(r.headers()), node);
+    static MatstoreClientException error(Response r, URI node) {
+        return error(r.statusCode(), errorObject(r.body()), retryAfter(r), node);
     }
 
     static MatstoreClientException error(int status, Json.Obj error, Duration retryAfter, URI node) {
@@ -46,12 +44,12 @@ final class Answers {
         return new UnavailableException(status, code, message, node, retryAfter, null);
     }
 
-    static Duration retryAfter(HttpHeaders h) {
-        return Duration.ofSeconds(longHeader(h, "Retry-After", 0));
+    static Duration retryAfter(Response r) {
+        return Duration.ofSeconds(longHeader(r, "Retry-After", 0));
     }
 
-    private static long longHeader(HttpHeaders h, String name, long otherwise) {
-        String v = h.firstValue(name).orElse(null);
+    private static long longHeader(Response r, String name, long otherwise) {
+        String v = r.header(name);
         if (v == null) {
             return otherwise;
         }

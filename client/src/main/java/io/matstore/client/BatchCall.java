@@ -4,9 +4,9 @@ import io.matstore.client.internal.Http;
 import io.matstore.client.internal.Json;
 import io.matstore.client.internal.Node;
 import io.matstore.client.internal.Nodes;
+import io.matstore.client.internal.Response;
 import io.matstore.client.internal.Router;
 import io.matstore.client.internal.RoutingTable;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +95,7 @@ final class BatchCall {
             body.append(Routes.query(route.descriptor(), keys.get(i))).append('\n');
         }
         node.onSend();
-        return http.post(node.base() + "/v1/views/" + route.descriptor().name() + "/batch", body.toString())
+        return http.post(node.base(), "/v1/views/" + route.descriptor().name() + "/batch", body.toString())
                 .handle((r, e) -> {
                     node.onAnswer();
                     if (e != null) {
@@ -115,7 +115,7 @@ final class BatchCall {
                 }).thenCompose(f -> f);
     }
 
-    private CompletableFuture<Void> onItems(HttpResponse<byte[]> r, Node node, List<Integer> chunk,
+    private CompletableFuture<Void> onItems(Response r, Node node, List<Integer> chunk,
                                             boolean afterRefresh) {
         Json.Obj answer;
         try {

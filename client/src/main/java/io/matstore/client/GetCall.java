@@ -5,9 +5,14 @@ import io.matstore.client.internal.Json;
 import io.matstore.client.internal.Node;
 import io.matstore.client.internal.Nodes;
 import io.matstore.client.internal.Router;
+import io.matstore.client.internal.Query;
+import io.matstore.client.internal.Response;
 import io.matstore.client.internal.RoutingTable;
-import java.net.http.HttpResponse;
+import io.matstore.client.internal.Target;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,30 +27,32 @@ import java.util.concurrent.CompletableFuture;
  *   5xx, no answer → the next replica of the owning cell (power-of-two-choices among those not tried);
  *                    none left → UnavailableException with the last Retry-After
  * </pre>
- * Each replica is tried at most once per routing attempt, so a call sends at most 2 × replicas requests. A blocking
- * call sends on the caller's thread (see {@link Http#get}); only the routing refresh after a 421 moves it to the
- * routing thread.
+ * Each replica is tried at most once per routing attempt, so a call sends at most 2 × replicas requests. The call
+ * is its own request {@link Target}: the path and query are percent-encoded straight into the request's buffer.
+ * Answers arrive on the transport's event loop, where the next attempt is sent from too (it does not block); only
+ * the routing refresh after a 421 moves the call to the routing thread.
  */
-final class GetCall {
+final class GetCall implements Target {
+    private static final byte[] VIEWS = "/v1/views/".getBytes(StandardCharsets.US_ASCII);
+
     private final Router router;
     private final Http http;
     private final String view;
     private final Map<String, String> params;
     private final boolean json;
-    private final boolean blocking;
     private final CompletableFuture<Lookup> result = new CompletableFuture<>();
     private Node[] tried = new Node[2];
     private int triedCount;
     private boolean refreshed;
     private MatstoreClientException lastFailure;
+    private RoutingTable.ViewRoute route;
 
-    GetCall(Router router, Http http, String view, Map<String, String> params, boolean json, boolean blocking) {
+    GetCall(Router router, Http http, String view, Map<String, String> params, boolean json) {
         this.router = router;
         this.http = http;
         this.view = view;
         this.params = params;
         this.json = json;
-        this.blocking = blocking;
     }
 
     CompletableFuture<Lookup> start() {
@@ -56,6 +63,7 @@ final class GetCall {
     private void attempt(RoutingTable table) {
         try {
             RoutingTable.ViewRoute route = Routes.route(table, view);
+            this.route = route;
             byte[] key = Routes.key(route, params);
             int partition = route.partition(key);
             RoutingTable.Owner owner = route.owner(partition);
@@ -66,10 +74,8 @@ final class GetCall {
                 return;
             }
             remember(node);
-            String url = node.base() + "/v1/views/" + route.descriptor().name() + "?"
-                    + Routes.query(route.descriptor(), params);
             node.onSend();
-            http.get(url, json ? Http.JSON : Http.FLATBUFFERS, blocking).whenComplete((r, e) -> {
+            http.get(node.base(), this, json ? Http.JSON : Http.FLATBUFFERS).whenComplete((r, e) -> {
                 node.onAnswer();
                 onAnswer(node, r, e);
             });
@@ -80,7 +86,22 @@ final class GetCall {
         }
     }
 
-    private void onAnswer(Node node, HttpResponse<byte[]> r, Throwable failure) {
+    /** {@code /v1/views/{view}?dim=value&...}, the view's dimension order, values percent-encoded as UTF-8. */
+    @Override
+    public void writeTarget(ByteBuf out) {
+        out.writeBytes(VIEWS);
+        Query.writeEncoded(out, route.descriptor().name());
+        List<String> dims = route.descriptor().dimensions();
+        for (int i = 0; i < dims.size(); i++) {
+            String dim = dims.get(i);
+            out.writeByte(i == 0 ? '?' : '&');
+            Query.writeEncoded(out, dim);
+            out.writeByte('=');
+            Query.writeEncoded(out, params.get(dim));
+        }
+    }
+
+    private void onAnswer(Node node, Response r, Throwable failure) {
         if (failure != null) {
             lastFailure = new UnavailableException(0, "unreachable", "node " + node + " did not answer: "
                     + Routes.rootCause(failure), node.url(), Duration.ZERO, failure);

@@ -34,13 +34,14 @@ import java.util.concurrent.CompletionException;
  * {@link MisdirectedException} (a 421 again after a routing refresh). 5xx and connection failures move to another
  * replica of the cell before giving up.
  *
- * <p><b>Transport.</b> The JDK's {@code java.net.http.HttpClient} (HTTP/1.1, keep-alive). Measured against a bare
- * Netty client with keep-alive (docs/benchmarks.md "Client", one thread, 1 KB body): Netty ~26-31k round trips/s
- * at ~5.2 KB/op, the JDK client ~7-14k at ~19.8 KB/op, {@code get} through this client ~7.3k at ~23.8 KB/op. The
- * JDK client was kept for lack of time to write a pooled Netty transport, not on the figures; the transport is the
- * one internal class {@code Http}.
+ * <p><b>Transport.</b> Netty HTTP/1.1 (epoll where available, NIO otherwise): per node a pool of keep-alive
+ * connections, one request per connection at a time, a deadline per request ({@code requestTimeout}); the request
+ * is written as bytes without building its URL, the body copied once into the {@link Lookup}. Chosen by
+ * measurement against the JDK's {@code HttpClient} (docs/benchmarks.md "Client"). Answers complete on the client's
+ * I/O threads: code chained on {@link #getAsync} must not block.
  *
- * <p>Thread-safe; one instance per application. {@link #close()} stops the routing refresh.
+ * <p>Thread-safe; one instance per application. {@link #close()} stops the routing refresh, closes the connections
+ * and stops the I/O threads.
  */
 public final class MatstoreClient implements AutoCloseable {
     private final Router router;
@@ -58,12 +59,13 @@ public final class MatstoreClient implements AutoCloseable {
     }
 
     static MatstoreClient start(MatstoreClientBuilder b) {
-        Http http = new Http(b.connectTimeout(), b.requestTimeout());
+        Http http = new Http(b.connectTimeout(), b.requestTimeout(), b.ioThreads());
         Router router = new Router(b.bootstrap(), http, new Nodes(), b.refreshInterval());
         try {
             router.start();
         } catch (IllegalStateException e) {
             router.close();
+            http.close();
             throw new UnavailableException(0, "unreachable", e.getMessage(), null, java.time.Duration.ZERO, e);
         }
         return new MatstoreClient(router, http, b.batchSize());
@@ -76,17 +78,19 @@ public final class MatstoreClient implements AutoCloseable {
      * @throws MatstoreClientException or a subclass, see the class comment
      */
     public Lookup get(String view, Map<String, String> params) {
-        return join(new GetCall(router, http, view, params, false, true).start());
+        Http.checkMayBlock("get");
+        return join(new GetCall(router, http, view, params, false).start());
     }
 
     /** {@link #get} without blocking: the future fails with the same typed exceptions. */
     public CompletableFuture<Lookup> getAsync(String view, Map<String, String> params) {
-        return new GetCall(router, http, view, params, false, false).start();
+        return new GetCall(router, http, view, params, false).start();
     }
 
     /** {@link #get}, answered in the view's JSON rendering ({@link Lookup#json()}), e.g. for tools. */
     public Lookup getJson(String view, Map<String, String> params) {
-        return join(new GetCall(router, http, view, params, true, true).start());
+        Http.checkMayBlock("getJson");
+        return join(new GetCall(router, http, view, params, true).start());
     }
 
     /**
@@ -96,6 +100,7 @@ public final class MatstoreClient implements AutoCloseable {
      * @return one result per key, in the order of {@code keys}; a key's error is in its result, never thrown
      */
     public List<LookupResult> getAll(String view, List<Map<String, String>> keys) {
+        Http.checkMayBlock("getAll");
         return join(getAllAsync(view, keys));
     }
 
@@ -129,6 +134,7 @@ public final class MatstoreClient implements AutoCloseable {
     @Override
     public void close() {
         router.close();
+        http.close();
     }
 
     private static <T> T join(CompletableFuture<T> f) {

@@ -14,6 +14,7 @@ public final class MatstoreClientBuilder {
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration requestTimeout = Duration.ofSeconds(5);
     private int batchSize = 100;
+    private int ioThreads = 1;
 
     MatstoreClientBuilder() {
     }
@@ -52,6 +53,19 @@ public final class MatstoreClientBuilder {
     }
 
     /**
+     * I/O threads of the client (Netty event loops shared by every node's connections); default 1, which keeps up
+     * with tens of thousands of lookups/s. Each thread serves its connections' answers, so more threads help only
+     * when answers are large or callers many.
+     */
+    public MatstoreClientBuilder ioThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("ioThreads=" + threads + " < 1");
+        }
+        this.ioThreads = threads;
+        return this;
+    }
+
+    /**
      * Fetches the routing table from the first bootstrap node that gives one.
      *
      * @throws IllegalArgumentException without bootstrap URLs
@@ -82,6 +96,10 @@ public final class MatstoreClientBuilder {
 
     int batchSize() {
         return batchSize;
+    }
+
+    int ioThreads() {
+        return ioThreads;
     }
 
     private static Duration positive(String name, Duration d) {

@@ -134,6 +134,17 @@ class ClientRoutingTest {
     }
 
     @Test
+    void shouldRefuseABlockingCallOnItsOwnIoThreadInsteadOfWaitingForItself() {
+        MatstoreClient client = client(a1.url);
+        String sku = skuIn(Set.of(2, 3), 0);
+        assertThatThrownBy(() -> client.getAsync("offers", key(sku)).thenApply(l -> client.get("offers", key(sku)))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("get called on a matstore client I/O thread");
+        assertThat(client.get("offers", key(sku)).node()).isEqualTo(b1.url);
+    }
+
+    @Test
     void shouldAnswerTheJsonRenderingWithGetJson() {
         String sku = skuIn(Set.of(2, 3), 0);
         Lookup lookup = client(a1.url).getJson("offers", key(sku));

@@ -161,7 +161,20 @@ public final class KeyCodec {
     }
 
     /** Unpaired surrogates have no UTF-8 form; silently replacing them would make two inputs share a key. */
+    private static boolean isAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static byte[] strictUtf8(String dimension, String value) {
+        if (isAscii(value)) {
+            // The common case, on every lookup of a client: one array, no encoder (UTF-8 of ASCII is ASCII).
+            return value.getBytes(StandardCharsets.US_ASCII);
+        }
         try {
             ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

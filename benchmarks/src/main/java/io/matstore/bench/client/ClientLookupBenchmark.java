@@ -29,13 +29,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One blocking lookup through matstore-client, and the same round trip on the two candidate transports, against
- * {@link FixedBodyServer} in the same JVM (Netty, keep-alive, a fixed 1 KB body, ~0 B/op of its own, so
- * {@code -prof gc}'s {@code gc.alloc.rate.norm}, which counts every thread, is the client's allocation per lookup
- * plus the 1 KB body):
+ * One blocking lookup through matstore-client, and the same round trip on two bare transports, against
+ * {@link FixedBodyServer} in the same JVM (Netty, keep-alive, a fixed 1 KB body). {@code -prof gc}'s
+ * {@code gc.alloc.rate.norm} counts every thread: the client's allocation per lookup, the 1 KB body copy, and the
+ * server's own decoding and response objects (~1.4 KB/op by JFR allocation sampling, the same in every benchmark
+ * here):
  * <ul>
- *   <li>{@code clientGet}: {@code MatstoreClient.get} — route (KeyCodec, Partitioner, P2C), query string, send,
- *       headers to a {@code Lookup};</li>
+ *   <li>{@code clientGet}: {@code MatstoreClient.get} — route (KeyCodec, Partitioner, P2C), request bytes, send on
+ *       a pooled keep-alive connection (the client's Netty transport), headers to a {@code Lookup};</li>
  *   <li>{@code jdkHttpClient}: the bare {@code java.net.http.HttpClient} round trip the client makes;</li>
  *   <li>{@code nettyClient}: the bare Netty HTTP/1.1 client round trip ({@link NettyRoundTrip}).</li>
  * </ul>

@@ -133,8 +133,11 @@ public final class ServingLoadRun {
         return r.headers().firstValue("ETag").orElseThrow(() -> new IllegalStateException("no ETag: " + r));
     }
 
-    /** Produces skus × 4 regions × 2 tiers envelopes in USD; returns the size of one envelope. */
-    private static int produceView(String bootstrap, String topic, int skus) {
+    /**
+     * Produces skus × 4 regions × 2 tiers envelopes of offers v1 in USD (SKU-000000 …); returns the size of one
+     * envelope. Also used by {@code ClientLoadRun}.
+     */
+    public static int produceView(String bootstrap, String topic, int skus) {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         int size = 0;

@@ -37,7 +37,7 @@ public final class Wrk {
 
     /**
      * @param skus the script asks for SKU-000000 … SKU-(skus-1), every region and tier, USD
-     * @param mode "keys", "etag" or "fixed" (see the script)
+     * @param mode "keys", "etag", "fixed" or "one" (see the script)
      */
     public Result run(int port, int seconds, int skus, String mode, String etag)
             throws IOException, InterruptedException {

@@ -1,66 +1,113 @@
 package io.matstore.client.internal;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The client's HTTP/1.1 transport: the JDK's {@link HttpClient} with keep-alive connections (its own pool per
- * host). Every request has a timeout. A bare Netty client measured ~2-4x the round trips at a quarter of the
- * allocation (docs/benchmarks.md, "Client"); this class is the whole transport so that it can be replaced alone.
+ * The client's HTTP/1.1 transport: Netty, one shared event loop group (epoll where available, else NIO), per node a
+ * {@link ChannelPool} of keep-alive connections. Requests are written as bytes straight into a pooled buffer (no
+ * request object, no String for the lookup path: see {@link Target}); answers are decoded by Netty's
+ * {@code HttpResponseDecoder} and their body copied once into a {@code byte[]} that the caller keeps.
+ *
+ * <p>Every request has a deadline ({@code requestTimeout}, answer included, connecting too); connecting has its own
+ * {@code connectTimeout}. Failures come back as the future's exception: {@code ConnectException} (refused, connect
+ * timeout), {@code SocketTimeoutException} (deadline), other {@code IOException}s (reset, closed, unreadable); the
+ * callers move to another replica on any of them. Answers complete on the event loop: whatever a caller chains on
+ * them must not block.
  */
-public final class Http {
+public final class Http implements AutoCloseable {
     public static final String FLATBUFFERS = "application/x-flatbuffers";
     public static final String JSON = "application/json";
+    /** Idle connections kept per node. */
+    static final int MAX_IDLE = 64;
 
-    private final HttpClient client;
-    private final Duration requestTimeout;
+    private final EventLoopGroup group;
+    private final int connectTimeoutMillis;
+    private final long requestTimeoutNanos;
+    private final ConcurrentHashMap<String, ChannelPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
-    public Http(Duration connectTimeout, Duration requestTimeout) {
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.requestTimeout = requestTimeout;
+    public Http(Duration connectTimeout, Duration requestTimeout, int ioThreads) {
+        this.group = EventLoops.group(ioThreads);
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+        this.requestTimeoutNanos = requestTimeout.toNanos();
     }
 
     /**
-     * A GET. {@code blocking}: sent on the calling thread and returned completed. The JDK's {@code sendAsync} hands
-     * every completion to the common pool, which on a machine with fewer than 3 cores is a new thread per request
-     * (CompletableFuture's fallback); measured in ClientLookupBenchmark at ~1,300 instead of ~7,000-12,000
-     * lookups/s here. So blocking calls use the synchronous {@code send}.
+     * A GET to {@code base} (a node's URL, e.g. {@code http://10.0.0.7:8080}) of the target that {@code target}
+     * writes.
      */
-    public CompletableFuture<HttpResponse<byte[]>> get(String url, String accept, boolean blocking) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout)
-                .header("Accept", accept).GET().build();
-        if (!blocking) {
-            return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        }
+    public CompletableFuture<Response> get(String base, Target target, String accept) {
+        return send(base, target, accept, null, null);
+    }
+
+    /** A POST of a UTF-8 text body to {@code base + path}, answered in JSON. */
+    public CompletableFuture<Response> post(String base, String path, String body) {
+        return send(base, new PathTarget(path), JSON, null, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A blocking, conditional GET of a JSON document; {@code etag} null for an unconditional one. */
+    public Response getDocument(String base, String path, String etag) throws IOException, InterruptedException {
         try {
-            return CompletableFuture.completedFuture(client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
-        } catch (java.io.IOException e) {
-            return CompletableFuture.failedFuture(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(e);
+            return send(base, new PathTarget(path), JSON, etag, null).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
 
-    public CompletableFuture<HttpResponse<byte[]>> post(String url, String body) {
-        return client.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout)
-                .header("Accept", JSON).header("Content-Type", "text/plain; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    private CompletableFuture<Response> send(String base, Target target, String accept, String etag, byte[] body) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+        }
+        ChannelPool pool = pools.get(base);
+        if (pool == null) {
+            try {
+                pool = pools.computeIfAbsent(base, b -> new ChannelPool(b, group, connectTimeoutMillis, MAX_IDLE));
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        Exchange ex = new Exchange(pool, target, accept, etag, body, requestTimeoutNanos);
+        pool.send(ex);
+        return ex;
     }
 
-    /** A conditional GET of a JSON document; {@code etag} null for an unconditional one. */
-    public HttpResponse<byte[]> getDocument(String url, String etag) throws java.io.IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout).header("Accept", JSON);
-        if (etag != null) {
-            b.header("If-None-Match", etag);
+    /**
+     * Refuses to block an I/O thread: its answers, this one included, could never arrive.
+     *
+     * @throws IllegalStateException on a client's I/O thread
+     */
+    public static void checkMayBlock(String what) {
+        if (EventLoops.onIoThread()) {
+            throw new IllegalStateException(what + " called on a matstore client I/O thread ("
+                    + Thread.currentThread().getName() + "), where it would wait for itself: use the async variant");
         }
-        return client.send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** "epoll" or "nio". */
+    public static String transport() {
+        return EventLoops.name();
+    }
+
+    /** Closes every connection and stops the I/O threads; requests in flight fail. */
+    @Override
+    public void close() {
+        closed = true;
+        pools.values().forEach(ChannelPool::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** A fixed target: for the cold paths (routing document, batches). */
+    private record PathTarget(String path) implements Target {
+        @Override
+        public void writeTarget(io.netty.buffer.ByteBuf out) {
+            io.netty.buffer.ByteBufUtil.writeAscii(out, path);
+        }
     }
 }

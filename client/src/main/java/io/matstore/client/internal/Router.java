@@ -1,7 +1,6 @@
 package io.matstore.client.internal;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,7 +109,7 @@ public final class Router implements AutoCloseable {
         for (String base : urls) {
             try {
                 fetches.incrementAndGet();
-                HttpResponse<byte[]> r = http.getDocument(base + "/v1/cluster", current == null ? null : current.etag());
+                Response r = http.getDocument(base, "/v1/cluster", current == null ? null : current.etag());
                 if (r.statusCode() == 304 && current != null) {
                     notModified.incrementAndGet();
                     return;
@@ -120,7 +119,7 @@ public final class Router implements AutoCloseable {
                     failures.add(base + " answered " + r.statusCode() + " " + Json.abbreviate(body));
                     continue;
                 }
-                table = RoutingTable.parse(body, r.headers().firstValue("ETag").orElse(null), nodes);
+                table = RoutingTable.parse(body, r.header("ETag"), nodes);
                 return;
             } catch (java.io.IOException | RuntimeException e) {
                 failures.add(base + ": " + e);
