@@ -22,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
  * <pre>
  *   200            → the Lookup
  *   404, other 4xx → NotFoundException, BadRequestException (the node's code and message), no retry
- *   421 wrong_cell → refresh the routing table now, then start over once at the owner it names;
- *                    a second 421 → MisdirectedException
+ *   421 wrong_cell → refresh the routing table now, then start over once at the owner it names, never at
+ *                    the node that answered 421; a 421 after that → the next replica, as for a 5xx;
+ *                    none left → MisdirectedException
  *   5xx, no answer → the next replica of the owning cell (power-of-two-choices among those not tried);
  *                    none left → UnavailableException with the last Retry-After
  * </pre>
@@ -112,14 +113,16 @@ final class GetCall implements Target {
         if (status == 200) {
             result.complete(Answers.lookup(r, !json, node.url()));
         } else if (status == 421) {
-            Json.Obj error = Answers.errorObject(r.body());
+            lastFailure = Routes.misdirected(Answers.errorObject(r.body()), node);
             if (refreshed) {
-                result.completeExceptionally(Routes.misdirected(error, node));
+                // The node's view of the cluster is ahead of the table we were given (a replica that just handed a
+                // partition over, before every node has read its announcement): another replica may hold it.
+                attempt(router.table());
                 return;
             }
             refreshed = true;
             triedCount = 0;
-            lastFailure = null;
+            remember(node); // it said it does not hold the partition: not it again in this call
             router.refreshNow().whenComplete((t, e) -> attempt(router.table()));
         } else if (status >= 500) {
             lastFailure = Answers.error(r, node.url());

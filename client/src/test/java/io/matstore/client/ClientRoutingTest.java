@@ -169,6 +169,23 @@ class ClientRoutingTest {
     }
 
     @Test
+    void shouldTryAnotherReplicaWhenANodeStillListedAsHoldingThePartitionAnswers421AfterTheRefresh() {
+        // a1 has just handed partition 0 over to its replica a2; the tables every node serves still list a1 as
+        // holding it (its new announcement not read yet), first alone, then beside a2
+        publish(1, List.of(List.of("a1:true:true"), CELL_A, CELL_B, CELL_B));
+        MatstoreClient client = client(a1.url);
+        publish(2, List.of(CELL_A, CELL_A, CELL_B, CELL_B));
+        a1.held.remove(0);
+        String sku = skuIn(Set.of(0), 0);
+
+        Lookup lookup = client.get("offers", key(sku));
+
+        assertThat(lookup.node()).as("the replica that holds it; never a1 again in this call").isEqualTo(a2.url);
+        assertThat(a1.misdirected.get()).isEqualTo(1);
+        assertThat(client.routingFetches()).isEqualTo(2);
+    }
+
+    @Test
     void shouldThrowMisdirectedWhenTheOwnerStillAnswers421AfterTheRefresh() {
         publish(1, List.of(CELL_A, CELL_A, CELL_A, CELL_A));
         MatstoreClient client = client(a1.url);

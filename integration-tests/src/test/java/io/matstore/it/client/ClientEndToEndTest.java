@@ -14,21 +14,12 @@ import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.offers.OfferResponseWriter;
 import io.matstore.schemas.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
-import io.matstore.serving.ServingConfig;
-import io.matstore.serving.ServingNode;
-import io.matstore.serving.cluster.Assignment;
-import io.matstore.serving.cluster.ClusterSettings;
-import io.matstore.store.ResponseStores;
-import io.matstore.store.StoreConfig;
-import io.matstore.store.VersionedResponseStore;
-import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -60,9 +51,8 @@ class ClientEndToEndTest {
     @TempDir
     static Path dir;
 
-    private static final List<VersionedResponseStore> stores = new ArrayList<>();
-    private static final List<ServingNode> nodes = new ArrayList<>();
-    private static final List<URI> urls = new ArrayList<>();
+    private static TwoCells cells;
+    private static List<URI> urls;
     private static MatstoreClient client;
 
     static Map<String, String> key(int i) {
@@ -85,27 +75,8 @@ class ClientEndToEndTest {
                         ResponseEnvelopes.encode(OffersContract.V1, keyBytes, i, 1_000_000L * i, response)));
             }
         }
-        for (String id : List.of("a-1", "a-2", "b-1", "b-2")) {
-            ServingNode node = new ServingNode();
-            nodes.add(node);
-            VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve(id),
-                    KAFKA.bootstrapServers()), node.meterRegistry());
-            stores.add(store);
-            int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                    ServingConfig.IO_THREADS, "1", ServingConfig.STATUS_REFRESH_MS, "100",
-                    ClusterSettings.NAME, "client-it", ClusterSettings.CELL_ID, id.substring(0, 1),
-                    ClusterSettings.NODE_ID, id, ClusterSettings.HEARTBEAT_MS, "300",
-                    ClusterSettings.MEMBER_TIMEOUT_MS, "5000")), Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
-            urls.add(URI.create("http://127.0.0.1:" + port));
-        }
-        // as `bin/matstore serve` does once every node of the cluster is up: settle, then load the cell's share
-        for (int i = 0; i < nodes.size(); i++) {
-            String cell = i < 2 ? "a" : "b";
-            Set<String> cells = nodes.get(i).membership().settledCells(cell, Duration.ofSeconds(30));
-            stores.get(i).addVersion(OffersContract.V1, Assignment.partitionsOf(cell, cells,
-                    OffersContract.V1.topic(), PARTITIONS));
-            stores.get(i).makeCurrent("offers", 1);
-        }
+        cells = TwoCells.start(dir, KAFKA.bootstrapServers(), "client-it", PARTITIONS);
+        urls = cells.urls;
         client = MatstoreClient.builder().bootstrap(List.of(urls.get(0))).refreshInterval(Duration.ofMillis(500))
                 .build();
         Awaitility.await("every node ingested its cell's keys").atMost(Duration.ofSeconds(120))
@@ -126,8 +97,9 @@ class ClientEndToEndTest {
         if (client != null) {
             client.close();
         }
-        nodes.forEach(ServingNode::close);
-        stores.forEach(VersionedResponseStore::close);
+        if (cells != null) {
+            cells.close();
+        }
     }
 
     @Test
@@ -136,8 +108,7 @@ class ClientEndToEndTest {
             Map<String, String> k = key(i);
             Lookup lookup = client.get("offers", k);
             int partition = Partitioner.partition(KeyCodec.encode(OffersContract.V1, k), PARTITIONS);
-            String owner = Assignment.owner(List.of("a", "b"), OffersContract.V1.topic(), partition);
-            assertThat(lookup.node()).isIn(owner.equals("a") ? urls.subList(0, 2) : urls.subList(2, 4));
+            assertThat(lookup.node()).isIn(cells.ownersOf(partition));
             OfferResponse offer = OfferResponse.getRootAsOfferResponse(lookup.envelope().responseAsByteBuffer());
             assertThat(offer.sku()).isEqualTo("SKU-" + i);
             assertThat(offer.title()).isEqualTo("title " + i);
@@ -153,12 +124,7 @@ class ClientEndToEndTest {
             client.get("offers", key(i));
         }
         client.getAll("offers", keys());
-        double misdirected = 0;
-        for (ServingNode n : nodes) {
-            misdirected += n.meterRegistry().find("matstore_misdirected_lookups").counters().stream()
-                    .mapToDouble(Counter::count).sum();
-        }
-        assertThat(misdirected).as("421 answers after the first routing fetch").isZero();
+        assertThat(cells.misdirected()).as("421 answers after the first routing fetch").isZero();
     }
 
     @Test
