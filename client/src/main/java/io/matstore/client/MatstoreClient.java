@@ -31,8 +31,8 @@ import java.util.concurrent.CompletionException;
  * <p><b>Errors</b> are typed, all {@link MatstoreClientException}s: {@link NotFoundException} (404),
  * {@link BadRequestException} (400 and other refusals, with the node's code and message),
  * {@link UnavailableException} (every replica answered 503 or did not answer; with {@code Retry-After}),
- * {@link MisdirectedException} (421 from every replica left after a routing refresh). 5xx and connection failures move to another
- * replica of the cell before giving up.
+ * {@link MisdirectedException} (421 from every replica left after a routing refresh). 5xx and connection failures
+ * move to another replica of the cell before giving up.
  *
  * <p><b>Transport.</b> Netty HTTP/1.1 (epoll where available, NIO otherwise): per node a pool of keep-alive
  * connections, one request per connection at a time, a deadline per request ({@code requestTimeout}); the request
