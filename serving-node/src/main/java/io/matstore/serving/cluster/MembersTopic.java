@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The membership topic {@code matstore.<cluster>.members}: compacted (the latest entry per node id is the state),
@@ -38,8 +39,7 @@ final class MembersTopic {
                     throw e;
                 }
             }
-            TopicDescription d = admin.describeTopics(Set.of(topic)).allTopicNames()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);
+            TopicDescription d = describe(admin, topic);
             if (d.partitions().size() != 1) {
                 throw new IllegalStateException("membership topic " + topic + " has " + d.partitions().size()
                         + " partitions; it must have exactly 1 (recreate it, or let the node create it)");
@@ -51,6 +51,27 @@ final class MembersTopic {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot create or describe the membership topic " + topic + " on "
                     + kafka.get("bootstrap.servers") + ": " + e, e);
+        }
+    }
+
+    /**
+     * A topic just created reaches the broker's metadata a moment after the creation returns: describing it at once
+     * was seen to fail with UnknownTopicOrPartitionException (a node starting a fresh cluster, in CI). Retries that
+     * error, and only that, within the timeout.
+     */
+    private static TopicDescription describe(Admin admin, String topic)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(Set.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                        .get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 }
