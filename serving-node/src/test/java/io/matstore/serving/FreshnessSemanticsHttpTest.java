@@ -63,6 +63,12 @@ class FreshnessSemanticsHttpTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("age")).hasValue("5");
         assertThat(r.headers().firstValue("x-matstore-freshness")).hasValue("stale; reason=ingest-error");
+
+        f.clock.advance(120_000);
+        f.node.refreshStatus();
+        HttpResponse<byte[]> later = f.get(MUG);
+        assertThat(later.statusCode()).as("how stale is unknown: the ceiling does not apply").isEqualTo(200);
+        assertThat(later.headers().firstValue("age")).hasValue("125");
     }
 
     @Test

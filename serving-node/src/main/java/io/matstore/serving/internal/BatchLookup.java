@@ -32,8 +32,7 @@ public final class BatchLookup {
     public void lookup(ViewRoute route, HttpRequest req, String lines, boolean keepAlive, ByteBufAllocator alloc,
                        Answer answer) {
         String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-        if (route.renderer() == null || accept != null && !accept.isEmpty() && !accept.contains(ViewLookup.JSON)
-                && !accept.contains("*/*") && !accept.contains("application/*")) {
+        if (route.renderer() == null || AcceptHeader.quality(accept, ViewLookup.JSON) <= 0) {
             answer.set(HttpErrors.error(alloc, 406, "not_acceptable", "batch answers are application/json"
                     + (route.renderer() == null ? "; view " + route.name() + " has no JSON rendering" : ""),
                     keepAlive, ""), 406);

@@ -202,21 +202,24 @@ public final class ViewLookup {
     }
 
     /**
-     * Whichever of the two media types the Accept header names first wins; no Accept, {@code * / *} or
-     * {@code application/*} mean FlatBuffers. Quality values are not weighed.
+     * The representation the Accept header weighs highest ({@link AcceptHeader}: quality values honoured, the most
+     * specific range deciding); on a tie the one the header names first, else FlatBuffers (no Accept, {@code * / *},
+     * {@code application/*}). Neither acceptable (both absent or {@code q=0}): {@link #NOT_ACCEPTABLE}.
      */
     static int negotiate(String accept) {
         if (accept == null || accept.isEmpty()) {
             return AS_FLATBUFFERS;
         }
-        int fb = accept.indexOf(FLATBUFFERS);
-        int json = accept.indexOf(JSON);
-        if (fb >= 0 && (json < 0 || fb < json)) {
-            return AS_FLATBUFFERS;
+        int fb = AcceptHeader.quality(accept, FLATBUFFERS);
+        int json = AcceptHeader.quality(accept, JSON);
+        if (fb <= 0 && json <= 0) {
+            return NOT_ACCEPTABLE;
         }
-        if (json >= 0) {
-            return AS_JSON;
+        if (fb != json) {
+            return json > fb ? AS_JSON : AS_FLATBUFFERS;
         }
-        return accept.contains("*/*") || accept.contains("application/*") ? AS_FLATBUFFERS : NOT_ACCEPTABLE;
+        int fbAt = accept.indexOf(FLATBUFFERS);
+        int jsonAt = accept.indexOf(JSON);
+        return jsonAt >= 0 && (fbAt < 0 || jsonAt < fbAt) ? AS_JSON : AS_FLATBUFFERS;
     }
 }

@@ -137,13 +137,15 @@ public final class ViewResponder {
         long hash = Envelope.contentHash(envelope, table);
         long computedAtMicros = Envelope.computedAtMicros(envelope, table);
         int version = Envelope.viewVersion(envelope, table);
-        long age = ageSeconds(route.currentAsOfMillis(version), computedAtMicros, nowMillis);
+        long currentAsOf = route.currentAsOfMillis(version);
+        long age = ageSeconds(currentAsOf, computedAtMicros, nowMillis);
         lastAgeSeconds = age;
-        if (age > route.settings().stalenessCeilingSeconds()) {
+        if (pastCeiling(route, currentAsOf, age)) {
             status = TOO_STALE;
             return false;
         }
-        boolean notModified = ETags.matches(ifNoneMatch, hash);
+        byte[] tagSuffix = json ? Freshness.jsonTagSuffix(freshness) : ETags.NO_SUFFIX;
+        boolean notModified = ETags.matches(ifNoneMatch, hash, tagSuffix);
         out.writerIndex(HEADROOM);
         if (notModified) {
             bodyLength = -1;
@@ -155,13 +157,23 @@ public final class ViewResponder {
             bodyLength = lastLength;
         }
         status = notModified ? 304 : 200;
-        composeHeaders(route, json, bodyLength, hash, computedAtMicros, version, keepAlive, freshness, age);
+        composeHeaders(route, json, bodyLength, hash, tagSuffix, computedAtMicros, version, keepAlive, freshness,
+                age);
         int h = headers.readableBytes();
         out.setBytes(HEADROOM - h, headers, 0, h);
         out.readerIndex(HEADROOM - h);
         lastEnvelope = envelope;
         lastTable = table;
         return true;
+    }
+
+    /**
+     * Whether a value is too stale to serve. Only a known staleness counts: a version never caught up in this
+     * process (a node restarted while the broker is down) cannot tell how stale its values are, only that they were
+     * current when computed (its Age says so), and refusing them all would turn a broker outage into a serving one.
+     */
+    private static boolean pastCeiling(ViewRoute route, long currentAsOfMillis, long ageSeconds) {
+        return currentAsOfMillis != 0 && ageSeconds > route.settings().stalenessCeilingSeconds();
     }
 
     /** Forgets the envelope of the last answer, so that {@link #lastTraceParent()} sees only the next one. */
@@ -191,10 +203,9 @@ public final class ViewResponder {
             return NOT_FOUND;
         }
         int table = Envelope.table(envelopeScratch, 0);
-        int version = Envelope.viewVersion(envelopeScratch, table);
-        lastAgeSeconds = ageSeconds(route.currentAsOfMillis(version), Envelope.computedAtMicros(envelopeScratch,
-                table), nowMillis);
-        if (lastAgeSeconds > route.settings().stalenessCeilingSeconds()) {
+        long currentAsOf = route.currentAsOfMillis(Envelope.viewVersion(envelopeScratch, table));
+        lastAgeSeconds = ageSeconds(currentAsOf, Envelope.computedAtMicros(envelopeScratch, table), nowMillis);
+        if (pastCeiling(route, currentAsOf, lastAgeSeconds)) {
             return TOO_STALE;
         }
         renderJson(route, envelopeScratch, table, out, Envelope.viewVersion(envelopeScratch, table),
@@ -257,8 +268,9 @@ public final class ViewResponder {
         out.writeBytes(META_END);
     }
 
-    private void composeHeaders(ViewRoute route, boolean json, int bodyLength, long hash, long computedAtMicros,
-                                int version, boolean keepAlive, int freshness, long ageSeconds) {
+    private void composeHeaders(ViewRoute route, boolean json, int bodyLength, long hash, byte[] tagSuffix,
+                                long computedAtMicros, int version, boolean keepAlive, int freshness,
+                                long ageSeconds) {
         ByteBuf h = headers.clear();
         if (bodyLength < 0) {
             h.writeBytes(STATUS_304);
@@ -271,6 +283,7 @@ public final class ViewResponder {
         }
         h.writeBytes(ETAG);
         Ascii.writeHex16(h, hash);
+        h.writeBytes(tagSuffix);
         h.writeBytes(AGE);
         Ascii.writeDecimal(h, ageSeconds);
         h.writeBytes(VIEW_VERSION);
