@@ -18,13 +18,27 @@ final class Answers {
                 r.header("ETag"), node);
     }
 
-    /** The error object of a body {@code {"error":{...}}}, or null when the body is not one. */
+    /**
+     * The error of a body: RFC 9457 problem details with a {@code code} member (the object itself), or the
+     * {@code {"error":{...}}} of nodes before them and of batch items; null when the body is neither.
+     */
     static Json.Obj errorObject(byte[] body) {
         try {
-            return Json.parseObject(new String(body, StandardCharsets.UTF_8)).obj("error");
+            Json.Obj root = Json.parseObject(new String(body, StandardCharsets.UTF_8));
+            Json.Obj legacy = root.obj("error");
+            if (legacy != null) {
+                return legacy;
+            }
+            return root.string("code") != null ? root : null;
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The human-readable text of an error object: a problem's {@code detail}, else the older {@code message}. */
+    static String message(Json.Obj error) {
+        String detail = error.string("detail");
+        return detail != null ? detail : error.string("message");
     }
 
     /** The typed exception for a non-2xx answer other than 421. */
@@ -34,7 +48,7 @@ final class Answers {
 
     static MatstoreClientException error(int status, Json.Obj error, Duration retryAfter, URI node) {
         String code = error == null ? "http_" + status : String.valueOf(error.string("code"));
-        String message = (error == null ? "HTTP " + status : error.string("message")) + " (node " + node + ")";
+        String message = (error == null ? "HTTP " + status : message(error)) + " (node " + node + ")";
         if (status == 404) {
             return new NotFoundException(code, message, node);
         }

@@ -78,7 +78,7 @@ public final class Lookup {
         return freshness;
     }
 
-    /** Time since the response was computed, in whole seconds as the node's {@code Age} says. */
+    /** Time since the node last knew the value to be current (0 while caught up), as the node's {@code Age} says. */
     public Duration age() {
         return age;
     }

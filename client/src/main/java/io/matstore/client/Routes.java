@@ -66,7 +66,7 @@ final class Routes {
     }
 
     static MisdirectedException misdirected(Json.Obj error, Node node) {
-        String message = error == null ? "421 from " + node : error.string("message");
+        String message = error == null ? "421 from " + node : Answers.message(error);
         return new MisdirectedException(message + " (node " + node + ", after a routing refresh)", node.url(),
                 error == null ? null : error.string("cell"), error == null ? 0 : error.number("generation", 0));
     }

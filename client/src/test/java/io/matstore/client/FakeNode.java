@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every value is an envelope of offers v1 whose response bytes are the sku. Binds 127.0.0.1 only.
  */
 final class FakeNode implements AutoCloseable {
+    private static final String PROBLEM = "application/problem+json";
     static final long COMPUTED_AT_MICROS = 1_799_999_995_000_000L;
 
     final String id;
@@ -91,7 +92,7 @@ final class FakeNode implements AutoCloseable {
     private void view(HttpExchange x) throws IOException {
         if (failStatus != 0) {
             x.getResponseHeaders().set("Retry-After", "3");
-            send(x, failStatus, "application/json", error(failCode, "failing on purpose (" + id + ")"));
+            send(x, failStatus, PROBLEM, error(failStatus, failCode, "failing on purpose (" + id + ")"));
             return;
         }
         if (x.getRequestURI().getPath().endsWith("/batch")) {
@@ -110,11 +111,14 @@ final class FakeNode implements AutoCloseable {
         int status = statusOf(params);
         if (status == 421) {
             x.getResponseHeaders().set("X-Matstore-Routing-Generation", "1");
-            send(x, 421, "application/json", ("{\"error\":" + wrongCell(params) + "}").getBytes(StandardCharsets.UTF_8));
+            int p = Partitioner.partition(KeyCodec.encode(OffersContract.V1, params), partitions);
+            send(x, 421, PROBLEM, problem(421, "wrong_cell", "partition " + p + " of view offers is owned by cell"
+                    + " other (routing generation 1)", ",\"partition\":" + p + ",\"cell\":\"other\",\"generation\":1")
+                    .getBytes(StandardCharsets.UTF_8));
         } else if (status == 404) {
-            send(x, 404, "application/json", error("not_found", "no value for this key in view offers version 1"));
+            send(x, 404, PROBLEM, error(404, "not_found", "no value for this key in view offers version 1"));
         } else if (status == 400) {
-            send(x, 400, "application/json", error("missing_parameter", "view offers needs parameter tier"));
+            send(x, 400, PROBLEM, error(400, "missing_parameter", "view offers needs parameter tier"));
         } else if ("application/json".equals(x.getRequestHeaders().getFirst("Accept"))) {
             send(x, 200, "application/json", json(params).getBytes(StandardCharsets.UTF_8));
         } else {
@@ -180,9 +184,14 @@ final class FakeNode implements AutoCloseable {
                 + freshness.replace("stale; reason=", "") + "\"}}";
     }
 
-    private static byte[] error(String code, String message) {
-        return ("{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}")
-                .getBytes(StandardCharsets.UTF_8);
+    /** As a node answers errors: RFC 9457 problem details with the stable code as an extension member. */
+    private static byte[] error(int status, String code, String message) {
+        return problem(status, code, message, "").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String problem(int status, String code, String message, String extensions) {
+        return "{\"type\":\"about:blank\",\"title\":\"HTTP " + status + "\",\"status\":" + status + ",\"detail\":\""
+                + message + "\",\"code\":\"" + code + "\"" + extensions + "}";
     }
 
     static Map<String, String> params(String rawQuery) {

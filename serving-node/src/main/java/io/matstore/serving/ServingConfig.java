@@ -54,6 +54,7 @@ public final class ServingConfig {
     public static final String MAX_AGE_SECONDS = "max.age.seconds";
     public static final String STALE_WHILE_REVALIDATE_SECONDS = "stale.while.revalidate.seconds";
     public static final String STALE_IF_ERROR_SECONDS = "stale.if.error.seconds";
+    public static final String STALENESS_CEILING_SECONDS = "staleness.ceiling.seconds";
 
     /** Title of the node's own settings in the reference. */
     public static final String SECTION = "Serving node";
@@ -113,14 +114,18 @@ public final class ServingConfig {
     /** Settings of one view, under {@code view.<name>.}. */
     public static final ConfigDef VIEW_DEF = new ConfigDef()
             .define(FRESHNESS_OBJECTIVE_MS, Type.LONG, 30_000L, Range.between(1L, 86_400_000L), Importance.HIGH,
-                    "Ingest may lag this long (since it was last caught up) before answers are marked stale and"
-                            + " the node is not ready.")
+                    "Ingest may lag this long (since it was last caught up) before answers are marked stale"
+                            + " (X-Matstore-Freshness); the node stays ready, since it can still answer.")
             .define(MAX_AGE_SECONDS, Type.INT, 1, Range.between(0, 31_536_000), Importance.MEDIUM,
                     "Cache-Control max-age.")
             .define(STALE_WHILE_REVALIDATE_SECONDS, Type.INT, 30, Range.between(0, 31_536_000), Importance.LOW,
                     "Cache-Control stale-while-revalidate (RFC 5861).")
             .define(STALE_IF_ERROR_SECONDS, Type.INT, 600, Range.between(0, 31_536_000), Importance.LOW,
-                    "Cache-Control stale-if-error (RFC 5861).");
+                    "Cache-Control stale-if-error (RFC 5861).")
+            .define(STALENESS_CEILING_SECONDS, Type.INT, -1, Range.between(-1, 31_536_000), Importance.MEDIUM,
+                    "A key whose value was last known current longer ago than this (its Age: 0 while ingest is"
+                            + " caught up) is answered 503 too_stale instead of the value; -1 = the view's"
+                            + " stale.if.error.seconds, so the node stops where a cache in front would.");
 
     private final Map<String, Object> values;
     private final Map<String, ViewSettings> views;
@@ -152,8 +157,10 @@ public final class ServingConfig {
             } catch (ConfigException e) {
                 throw new ConfigException("view " + view + ": " + e.getMessage());
             }
+            int staleIfError = (Integer) v.get(STALE_IF_ERROR_SECONDS);
+            int ceiling = (Integer) v.get(STALENESS_CEILING_SECONDS);
             views.put(view, new ViewSettings(view, (Long) v.get(FRESHNESS_OBJECTIVE_MS), (Integer) v.get(MAX_AGE_SECONDS),
-                    (Integer) v.get(STALE_WHILE_REVALIDATE_SECONDS), (Integer) v.get(STALE_IF_ERROR_SECONDS)));
+                    (Integer) v.get(STALE_WHILE_REVALIDATE_SECONDS), staleIfError, ceiling < 0 ? staleIfError : ceiling));
         }
         checkAdminExposure((String) parsed.get(ADMIN_HOST), (Integer) parsed.get(ADMIN_PORT),
                 (org.apache.kafka.common.config.types.Password) parsed.get(ADMIN_TOKEN));

@@ -185,16 +185,16 @@ class AdminHttpTest {
             String key = "/v1/views/offers?sku=SKU-1&region=eu&currency=EUR&tier=gold";
 
             HttpResponse<String> unpinned = call("GET", port, key);
-            assertError(unpinned, 503, "not_ready");
+            assertProblem(unpinned, 503, "not_ready");
             assertThat(unpinned.body()).contains("version 1 of view offers is still loading on this node");
             assertThat(unpinned.headers().firstValue("Retry-After")).isPresent();
             HttpResponse<String> pinned = call("GET", port, key + "&version=2");
-            assertError(pinned, 503, "version_loading");
+            assertProblem(pinned, 503, "version_loading");
             assertThat(pinned.headers().firstValue("Retry-After")).isPresent();
             HttpResponse<String> batch = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/v1/views/offers/batch?version=2")).POST(HttpRequest.BodyPublishers.ofString(
                     "sku=SKU-1&region=eu&currency=EUR&tier=gold\n")).build(), HttpResponse.BodyHandlers.ofString());
-            assertError(batch, 503, "version_loading");
+            assertProblem(batch, 503, "version_loading");
 
             HttpResponse<String> forced = call("POST", node.adminPort(),
                     "/admin/views/offers/versions/2/swap?force=true");
@@ -205,7 +205,7 @@ class AdminHttpTest {
                     .contains("{\"view\":\"offers\",\"version\":2,\"current\":false,\"loaded\":false,");
             HttpResponse<String> ready = call("GET", port, "/readyz");
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(ready.body()).contains("version 1 is stale: its first load is under way");
+            assertThat(ready.body()).contains("version 1 cannot answer yet: its first load is under way");
             assertThat(store.current("offers").descriptor().version()).isEqualTo(1);
 
             // A validation waiting for v2 to catch up holds the command thread, not the admin listener.
@@ -236,6 +236,14 @@ class AdminHttpTest {
             s.getOutputStream().flush();
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** An error of the HTTP listener: RFC 9457 problem details. */
+    private static void assertProblem(HttpResponse<String> r, int status, String code) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(r.body()).startsWith("{\"type\":\"about:blank\",").contains("\"status\":" + status + ",")
+                .endsWith(",\"code\":\"" + code + "\"}");
     }
 
     private static void assertError(HttpResponse<String> r, int status, String code) {

@@ -44,8 +44,8 @@ class BatchLookupHttpTest {
         HttpResponse<String> r = f.post("/v1/views/offers/batch", (MUG_QUERY + "\n").repeat(4));
 
         assertThat(r.statusCode()).isEqualTo(413);
-        assertThat(r.body()).isEqualTo("{\"error\":{\"code\":\"too_many_items\",\"message\":"
-                + "\"items=4 > serving.batch.max.items=3\"}}");
+        assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Request Entity Too Large\","
+                + "\"status\":413,\"detail\":\"items=4 > serving.batch.max.items=3\",\"code\":\"too_many_items\"}");
     }
 
     @Test

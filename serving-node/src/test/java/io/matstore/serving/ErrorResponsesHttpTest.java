@@ -36,8 +36,9 @@ class ErrorResponsesHttpTest {
         HttpResponse<String> r = f.getText("/v1/views/offers?" + (query == null ? "" : query));
 
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
-        assertThat(r.body()).isEqualTo("{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}");
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
+                + "\"detail\":\"" + message + "\",\"code\":\"" + code + "\"}");
     }
 
     @Test
@@ -46,8 +47,8 @@ class ErrorResponsesHttpTest {
         String reply = f.raw("GET /v1/views/offers?sku=SKU%2&region=eu&currency=EUR&tier=gold HTTP/1.1\r\n"
                 + "Host: x\r\nConnection: close\r\n\r\n");
 
-        assertThat(reply).startsWith("HTTP/1.1 400 Bad Request\r\n").endsWith("{\"error\":{\"code\":"
-                + "\"bad_encoding\",\"message\":\"parameter \\\"sku\\\" has a malformed percent-encoding\"}}");
+        assertThat(reply).startsWith("HTTP/1.1 400 Bad Request\r\n").endsWith("\"detail\":\"parameter \\\"sku\\\""
+                + " has a malformed percent-encoding\",\"code\":\"bad_encoding\"}");
     }
 
     @Test
@@ -68,8 +69,8 @@ class ErrorResponsesHttpTest {
         HttpResponse<String> r = f.getText("/v1/views/fares?route=LHR-JFK");
 
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(r.body()).isEqualTo("{\"error\":{\"code\":\"unknown_view\",\"message\":"
-                + "\"no view named \\\"fares\\\" is served here\"}}");
+        assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
+                + "\"detail\":\"no view named \\\"fares\\\" is served here\",\"code\":\"unknown_view\"}");
     }
 
     @Test
@@ -92,7 +93,7 @@ class ErrorResponsesHttpTest {
         HttpResponse<String> getBatch = f.getText("/v1/views/offers/batch");
 
         assertThat(post.statusCode()).isEqualTo(405);
-        assertThat(post.headers().firstValue("allow")).hasValue("GET");
+        assertThat(post.headers().firstValue("allow")).hasValue("GET, HEAD");
         assertThat(post.body()).contains("\"code\":\"method_not_allowed\"");
         assertThat(getBatch.statusCode()).isEqualTo(405);
         assertThat(getBatch.headers().firstValue("allow")).hasValue("POST");
@@ -112,8 +113,8 @@ class ErrorResponsesHttpTest {
                 + "&region=eu&currency=EUR&tier=gold");
 
         assertThat(r.statusCode()).isEqualTo(414);
-        assertThat(r.body()).isEqualTo("{\"error\":{\"code\":\"uri_too_long\",\"message\":"
-                + "\"request line > serving.max.initial.line.bytes=512\"}}");
+        assertThat(r.body()).endsWith("\"status\":414,\"detail\":\"request line > serving.max.initial.line.bytes=512\","
+                + "\"code\":\"uri_too_long\"}");
         assertThat(f.get("/v1/views/offers?" + MUG_QUERY).statusCode()).isEqualTo(200);
     }
 

@@ -35,27 +35,31 @@ class HealthEndpointsHttpTest {
     }
 
     @Test
-    void shouldNotBeReadyAndSayWhyWhenIngestLagsPastTheObjective() throws Exception {
+    void shouldStayReadyAndSayItIsStaleWhenIngestLagsPastTheObjective() throws Exception {
         f.clock.advance(12_000);
         f.node.refreshStatus();
 
         HttpResponse<String> r = f.getText("/readyz");
 
-        assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(r.headers().firstValue("retry-after")).hasValue("1");
-        assertThat(r.body()).isEqualTo("{\"ready\":false,\"views\":{\"offers\":\"version 1 is stale: ingest last"
-                + " caught up 12000 ms ago (lag 0 records)\"}}");
+        assertThat(r.statusCode()).as("a stale node can still answer").isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"ready\":true,\"views\":{\"offers\":\"ready, answering stale: version 1"
+                + " ingest last caught up 12000 ms ago (lag 0 records)\"}}");
+        assertThat(f.node.isReady()).isTrue();
     }
 
     @Test
-    void shouldNotBeReadyWhenIngestFailsOrNoVersionIsHeld() throws Exception {
+    void shouldStayReadyWhenIngestFailsButNotWhenNoVersionIsHeld() throws Exception {
         f.v1.ingestError("disk full");
         f.node.refreshStatus();
-        assertThat(f.getText("/readyz").body()).contains("version 1 is stale: ingest error: disk full");
+        assertThat(f.getText("/readyz").statusCode()).isEqualTo(200);
+        assertThat(f.getText("/readyz").body()).contains("answering stale: version 1 ingest error: disk full");
 
         f.store.drop("offers", 1);
         f.node.refreshStatus();
-        assertThat(f.getText("/readyz").body()).contains("\"offers\":\"no current version held\"");
+        HttpResponse<String> r = f.getText("/readyz");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("retry-after")).hasValue("1");
+        assertThat(r.body()).contains("\"offers\":\"no current version held\"");
         assertThat(f.node.isReady()).isFalse();
     }
 

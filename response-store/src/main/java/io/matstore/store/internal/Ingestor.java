@@ -151,6 +151,11 @@ final class Ingestor {
         return owned;
     }
 
+    /** Carries over when the ingest this one replaces was last caught up (see {@code VersionStore.restartIngest}). */
+    void caughtUpBefore(long millis) {
+        lastCaughtUpMillis = millis;
+    }
+
     LoadProgress progress() {
         return progress;
     }
@@ -214,13 +219,17 @@ final class Ingestor {
                 store.apply(records, advanced);
                 positions.putAll(advanced);
                 checkCaughtUp(positions);
+                error = null;
             }
             store.maintainNearCache();
-            error = null;
             long now = System.nanoTime();
             if (now - lastRefresh >= END_OFFSETS_REFRESH_NANOS || polled.isEmpty()) {
                 lastRefresh = now;
                 refreshEndOffsets(c, owned, positions, now);
+                // Only an answer from the broker clears the error: an empty poll also "succeeds" with the broker
+                // down (positions seeked from RocksDB need no broker), and clearing on it made the status flap
+                // between ingest-error and fresh for as long as an outage lasted.
+                error = null;
             }
         }
     }

@@ -224,6 +224,9 @@ public final class VersionStore implements ViewReader {
 
     private void restartIngest() {
         Ingestor next = new Ingestor(this, config);
+        // the partitions held before were caught up then, and a partition being added does not answer yet: keep
+        // the time, or every held value would look as old as when it was computed until the next catch-up
+        next.caughtUpBefore(ingestor.lastCaughtUpMillis());
         ingestor = next;
         next.start(false);
     }

@@ -16,8 +16,9 @@ import java.nio.charset.StandardCharsets;
  *     {"status":200,"value":{...same object as GET with Accept: application/json...}},
  *     {"status":404,"error":{"code":"not_found","message":"..."}}]}
  * </pre>
- * Always JSON. An item whose read fails is retried on the other held versions like a GET (stale-on-error); an item
- * none can answer is {@code 503 store_unavailable}. Not a hot path: error messages allocate.
+ * Always JSON. An item whose read fails is retried on the older held versions like a GET (stale-on-error; never
+ * for a pinned batch); an item none can answer is {@code 503 store_unavailable}, and one past the view's staleness
+ * ceiling {@code 503 too_stale}. Not a hot path: error messages allocate.
  */
 public final class BatchLookup {
     private static final byte[] ITEM_OK = Ascii.bytes("{\"status\":200,\"value\":");
@@ -31,8 +32,7 @@ public final class BatchLookup {
     public void lookup(ViewRoute route, HttpRequest req, String lines, boolean keepAlive, ByteBufAllocator alloc,
                        Answer answer) {
         String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-        if (route.renderer() == null || accept != null && !accept.isEmpty() && !accept.contains(ViewLookup.JSON)
-                && !accept.contains("*/*") && !accept.contains("application/*")) {
+        if (route.renderer() == null || AcceptHeader.quality(accept, ViewLookup.JSON) <= 0) {
             answer.set(HttpErrors.error(alloc, 406, "not_acceptable", "batch answers are application/json"
                     + (route.renderer() == null ? "; view " + route.name() + " has no JSON rendering" : ""),
                     keepAlive, ""), 406);
@@ -80,7 +80,8 @@ public final class BatchLookup {
                 body.writeByte(',');
             }
             first = false;
-            item(route, reader, item.startsWith("?") ? item.substring(1) : item, body, scratch);
+            item(route, reader, pinned != QueryKey.UNPINNED, item.startsWith("?") ? item.substring(1) : item, body,
+                    scratch);
         }
         body.writeCharSequence("]}", StandardCharsets.US_ASCII);
         String head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.readableBytes()
@@ -93,7 +94,8 @@ public final class BatchLookup {
         answer.set(out, 200);
     }
 
-    private void item(ViewRoute route, ViewReader reader, String query, ByteBuf out, RequestScratch scratch) {
+    private void item(ViewRoute route, ViewReader reader, boolean pinned, String query, ByteBuf out,
+                      RequestScratch scratch) {
         QueryKey q = scratch.query;
         int rc = q.scan(query, 0, query.length());
         if (rc == QueryKey.OK) {
@@ -116,11 +118,17 @@ public final class BatchLookup {
         int mark = out.writerIndex();
         out.writeBytes(ITEM_OK);
         try {
-            if (scratch.responder.renderJsonValue(route, reader, scratch.key, out, freshness) == 200) {
+            int rendered = scratch.responder.renderJsonValue(route, reader, scratch.key, out, freshness,
+                    node.clockMillis().getAsLong());
+            if (rendered == 200) {
                 out.writeByte('}');
                 if (Freshness.isStale(freshness)) {
                     route.meters().onStale();
                 }
+            } else if (rendered == ViewResponder.TOO_STALE) {
+                out.writerIndex(mark);
+                route.meters().onStale();
+                itemError(out, 503, "too_stale", ViewLookup.tooStaleMessage(route, scratch.responder.lastAgeSeconds()));
             } else {
                 out.writerIndex(mark);
                 itemError(out, 404, "not_found", "no value for this key in view " + route.name() + " version "
@@ -132,14 +140,15 @@ public final class BatchLookup {
             route.meters().onReadError();
         }
         for (int v : route.heldVersions()) {
-            ViewReader other = v == version ? null : node.store().version(route.name(), v);
+            // see ViewLookup: only versions that answered before this one, and never for a pinned batch
+            ViewReader other = pinned || v >= version ? null : node.store().version(route.name(), v);
             if (other == null || !other.loaded() || q.build(other.descriptor(), scratch.key) != QueryKey.OK) {
                 continue;
             }
             out.writeBytes(ITEM_OK);
             try {
                 if (scratch.responder.renderJsonValue(route, other, scratch.key, out,
-                        Freshness.READ_ERROR_FALLBACK) == 200) {
+                        Freshness.READ_ERROR_FALLBACK, node.clockMillis().getAsLong()) == 200) {
                     out.writeByte('}');
                     route.meters().onFallback();
                     route.meters().onStale();
@@ -151,7 +160,7 @@ public final class BatchLookup {
             out.writerIndex(mark);
         }
         itemError(out, 503, "store_unavailable", "version " + version + " of view " + route.name()
-                + " cannot be read and no other held version has this key");
+                + " cannot be read and no older held version has this key");
     }
 
     private static void itemError(ByteBuf out, int status, String code, String message) {

@@ -20,9 +20,11 @@ public final class Freshness {
             "status-unknown"};
     private static final byte[][] HEADERS = new byte[REASONS.length][];
     private static final byte[][] JSON = new byte[REASONS.length][];
+    private static final byte[][] JSON_TAG_SUFFIXES = new byte[REASONS.length][];
 
     static {
         for (int i = 0; i < REASONS.length; i++) {
+            JSON_TAG_SUFFIXES[i] = Ascii.bytes(i == FRESH ? "-json" : "-json-" + REASONS[i]);
             String value = i == FRESH ? "fresh" : "stale; reason=" + REASONS[i];
             HEADERS[i] = Ascii.bytes("X-Matstore-Freshness: " + value + "\r\n");
             JSON[i] = Ascii.bytes(i == FRESH ? "\"stale\":false,\"freshness\":\"fresh\""
@@ -44,6 +46,15 @@ public final class Freshness {
     /** The whole header line, CRLF included. */
     static byte[] headerLine(int freshness) {
         return HEADERS[freshness];
+    }
+
+    /**
+     * What the JSON representation's entity tag adds after the content hash: {@code -json}, or
+     * {@code -json-<reason>} when stale. The JSON body carries the freshness in its {@code _meta}, so a strong tag
+     * (RFC 9110 §8.8.3) must change with it and differ from the FlatBuffers tag (the bare hash).
+     */
+    static byte[] jsonTagSuffix(int freshness) {
+        return JSON_TAG_SUFFIXES[freshness];
     }
 
     /** {@code "stale":..,"freshness":".."} for the JSON _meta. */

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>A request that the decoder rejected (line, headers too long, malformed) is answered and the connection closed:
  * the decoder cannot find the next request's start after a broken one.
  *
+ * <p>{@code HEAD} is answered on every GET route exactly as GET (status, headers, Content-Length) without the body
+ * (RFC 9110 §9.3.2): the GET answer is composed, and only its header block written.
+ *
  * <p>Two options stay off the hot path when off, each one check: GET lookups traced by {@link RequestTracing} (a null
  * reference in the node context), and the access log ({@code serving.access.log}): one line per answered request on
  * the logger {@value #ACCESS_LOGGER}, written once the response is on the socket.
@@ -64,6 +67,8 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private HttpMethod logMethod;
     private String logUri;
     private int state = IDLE;
+    /** The request being answered is a HEAD: its response goes without a body. */
+    private boolean head;
     private ByteBuf body;
     private ViewRoute batchRoute;
     private HttpRequest batchRequest;
@@ -101,6 +106,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
         long start = System.nanoTime();
+        head = false;
         if (req.decoderResult().isFailure()) {
             onDecoderFailure(ctx, req.decoderResult().cause(), start);
             return;
@@ -110,6 +116,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             logUri = req.uri();
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        head = req.method().equals(HttpMethod.HEAD);
         String uri = req.uri();
         int query = uri.indexOf('?');
         int pathEnd = query < 0 ? uri.length() : query;
@@ -149,9 +156,10 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         HttpMethod expected = isBatch ? HttpMethod.POST : HttpMethod.GET;
-        if (!req.method().equals(expected)) {
-            error(ctx, route, 405, "method_not_allowed", req.method() + " is not allowed here; use " + expected,
-                    keepAlive, "Allow: " + expected + "\r\n", start, false);
+        if (!req.method().equals(expected) && (isBatch || !head)) {
+            String allowed = isBatch ? "POST" : "GET, HEAD";
+            error(ctx, route, 405, "method_not_allowed", req.method() + " is not allowed here; use " + allowed,
+                    keepAlive, "Allow: " + allowed + "\r\n", start, false);
             return;
         }
         if (!node.shedder().tryAcquire()) {
@@ -251,9 +259,9 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onProbe(ChannelHandlerContext ctx, HttpRequest req, boolean keepAlive, long start, int which) {
-        if (!req.method().equals(HttpMethod.GET)) {
-            error(ctx, null, 405, "method_not_allowed", req.method() + " is not allowed here; use GET", keepAlive,
-                    "Allow: GET\r\n", start, false);
+        if (!req.method().equals(HttpMethod.GET) && !head) {
+            error(ctx, null, 405, "method_not_allowed", req.method() + " is not allowed here; use GET or HEAD",
+                    keepAlive, "Allow: GET, HEAD\r\n", start, false);
             return;
         }
         if (which == CLUSTER) {
@@ -318,6 +326,9 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     private ChannelFuture write(ChannelHandlerContext ctx, ViewRoute route, ByteBuf buf, int status,
                                 boolean keepAlive, long start, boolean admitted, boolean stale) {
+        if (head) {
+            withoutBody(buf);
+        }
         int bytes = accessLog ? buf.readableBytes() : 0;
         ChannelFuture f = ctx.writeAndFlush(buf);
         if (accessLog) {
@@ -367,6 +378,18 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                 keepAlive, start, admitted);
         if (!keepAlive) {
             state = CLOSING;
+        }
+    }
+
+    /** Cuts a composed response after its header block (the first empty line). */
+    private static void withoutBody(ByteBuf response) {
+        int end = response.writerIndex() - 3;
+        for (int i = response.readerIndex(); i < end; i++) {
+            if (response.getByte(i) == '\r' && response.getByte(i + 1) == '\n' && response.getByte(i + 2) == '\r'
+                    && response.getByte(i + 3) == '\n') {
+                response.writerIndex(i + 4);
+                return;
+            }
         }
     }
 

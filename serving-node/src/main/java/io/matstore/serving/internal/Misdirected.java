@@ -16,22 +16,35 @@ final class Misdirected {
     static void answer(ByteBufAllocator alloc, ViewRoute route, PartitionGuard guard, int version, int partition,
                        boolean keepAlive, Answer answer) {
         route.meters().onMisdirected();
-        answer.set(HttpErrors.response(alloc, STATUS, "application/json", body(route, guard, version, partition),
+        answer.set(HttpErrors.response(alloc, STATUS, HttpErrors.PROBLEM_JSON, body(route, guard, version, partition),
                 keepAlive, "X-Matstore-Routing-Generation: " + guard.generation() + "\r\n"), STATUS);
     }
 
-    /** {@code {"error":{"code":"wrong_cell","message":...,"partition":p,"cell":...,"generation":g}}} */
+    /**
+     * A problem details object (see {@link HttpErrors}) with the extension members {@code partition}, {@code cell}
+     * and {@code generation}.
+     */
     static String body(ViewRoute route, PartitionGuard guard, int version, int partition) {
-        return "{\"error\":" + error(route, guard, version, partition) + "}";
+        String cell = guard.owner(version, partition);
+        return HttpErrors.problem(STATUS, "wrong_cell", message(route, guard, partition, cell),
+                owner(guard, partition, cell));
     }
 
+    /** A batch item's {@code {"code":"wrong_cell","message":...,"partition":p,"cell":...,"generation":g}}. */
     static String error(ViewRoute route, PartitionGuard guard, int version, int partition) {
         String cell = guard.owner(version, partition);
-        String message = "partition " + partition + " of view " + route.name() + " is owned by "
+        return "{\"code\":\"wrong_cell\",\"message\":" + HttpErrors.quote(message(route, guard, partition, cell))
+                + owner(guard, partition, cell) + "}";
+    }
+
+    private static String message(ViewRoute route, PartitionGuard guard, int partition, String cell) {
+        return "partition " + partition + " of view " + route.name() + " is owned by "
                 + (cell == null ? "no known cell" : "cell " + cell) + " (routing generation " + guard.generation()
                 + ")";
-        return "{\"code\":\"wrong_cell\",\"message\":" + HttpErrors.quote(message) + ",\"partition\":" + partition
-                + ",\"cell\":" + (cell == null ? "null" : HttpErrors.quote(cell)) + ",\"generation\":"
-                + guard.generation() + "}";
+    }
+
+    private static String owner(PartitionGuard guard, int partition, String cell) {
+        return ",\"partition\":" + partition + ",\"cell\":" + (cell == null ? "null" : HttpErrors.quote(cell))
+                + ",\"generation\":" + guard.generation();
     }
 }

@@ -17,11 +17,26 @@ import org.slf4j.LoggerFactory;
  * (a volatile snapshot in each {@link ViewRoute}) and the readiness verdict.
  *
  * <p>A version is {@link Freshness#INGEST_ERROR} when its status carries an ingest error, {@link Freshness#LAGGING}
- * when {@code now - lastCaughtUpMillis > freshness objective} (or it was never caught up), else fresh. The node is
- * ready when every served view has a current version that is fresh.
+ * when {@code now - lastCaughtUpMillis > freshness objective} (or it was never caught up), else fresh.
+ *
+ * <p>Each version also gets the time its values were last known current, from which the hot path derives
+ * {@code Age}: "now" ({@link #CAUGHT_UP}) while it is caught up (no ingest error, no lag, caught up within
+ * {@link #CAUGHT_UP_SLACK_MILLIS}), else its {@code lastCaughtUpMillis}.
+ *
+ * <p>Readiness means "can answer": the node is ready when every served view has a current version that has
+ * finished its first load. A stale version keeps the node ready (one broker outage must not take every replica out
+ * of the load balancer at once); the reason then says how stale, and the answers say so themselves.
  */
 public final class StatusMonitor implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusMonitor.class);
+    /** Known current as of "now": Age 0. */
+    static final long CAUGHT_UP = Long.MAX_VALUE;
+    /**
+     * How old a caught-up observation may be and still count as "caught up now": the store checks its end offsets
+     * every few hundred ms and this monitor runs every {@code serving.status.refresh.ms}, so a healthy version's
+     * last observation is always somewhat in the past; a second keeps {@code Age: 0} through that jitter.
+     */
+    static final long CAUGHT_UP_SLACK_MILLIS = 1_000;
 
     private final ResponseStore store;
     private final List<ViewRoute> routes;
@@ -63,7 +78,8 @@ public final class StatusMonitor implements Runnable {
                 ViewRoute.Versions old = route.versions();
                 int[] unknown = new int[old.held().length];
                 java.util.Arrays.fill(unknown, Freshness.STATUS_UNKNOWN);
-                route.versions(new ViewRoute.Versions(old.current(), old.held(), unknown));
+                // when the values were last known current does not change because the status cannot be read
+                route.versions(new ViewRoute.Versions(old.current(), old.held(), unknown, old.currentAsOfMillis()));
                 reasons.put(route.name(), "store status unavailable: " + e);
             }
             readiness = new Readiness(false, reasons);
@@ -89,20 +105,25 @@ public final class StatusMonitor implements Runnable {
             mine.sort((a, b) -> Integer.compare(b.version(), a.version()));
             int[] held = new int[mine.size()];
             int[] freshness = new int[mine.size()];
+            long[] currentAsOf = new long[mine.size()];
             String reason = currentVersion == 0 ? "no current version held" : null;
+            String stale = null;
             for (int i = 0; i < held.length; i++) {
                 ViewStatus s = mine.get(i);
                 held[i] = s.version();
                 freshness[i] = freshnessOf(s, route.settings().freshnessObjectiveMillis(), now);
-                if (s.version() == currentVersion && freshness[i] != Freshness.FRESH) {
-                    reason = "version " + currentVersion + " is stale: " + describe(s, now);
+                currentAsOf[i] = currentAsOf(s, now);
+                if (s.version() == currentVersion && !s.loaded()) {
+                    reason = "version " + currentVersion + " cannot answer yet: " + describe(s, now);
+                } else if (s.version() == currentVersion && freshness[i] != Freshness.FRESH) {
+                    stale = "ready, answering stale: version " + currentVersion + " " + describe(s, now);
                 }
             }
             if (currentVersion != 0 && !contains(held, currentVersion)) {
                 reason = "no status for current version " + currentVersion;
             }
-            route.versions(new ViewRoute.Versions(currentVersion, held, freshness));
-            reasons.put(route.name(), reason == null ? "ready" : reason);
+            route.versions(new ViewRoute.Versions(currentVersion, held, freshness, currentAsOf));
+            reasons.put(route.name(), reason != null ? reason : stale != null ? stale : "ready");
             ready &= reason == null;
         }
         metrics.retainVersions(all);
@@ -117,6 +138,13 @@ public final class StatusMonitor implements Runnable {
             return Freshness.LAGGING;
         }
         return Freshness.FRESH;
+    }
+
+    /** {@link #CAUGHT_UP} while the version is caught up, else when it last was (0: never, in this process). */
+    static long currentAsOf(ViewStatus s, long nowMillis) {
+        boolean caughtUp = s.ingestError() == null && s.totalLag() == 0 && s.lastCaughtUpMillis() > 0
+                && nowMillis - s.lastCaughtUpMillis() <= CAUGHT_UP_SLACK_MILLIS;
+        return caughtUp ? CAUGHT_UP : s.lastCaughtUpMillis();
     }
 
     private static String describe(ViewStatus s, long now) {

@@ -11,9 +11,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/views/{view}?dims}: query → canonical key → the version that answers (pinned or current) →
- * {@link ViewResponder}. Stale-on-error lives here: when the read throws, every other held version of the view is
- * tried, newest first, and the first value found answers, marked {@code stale; reason=read-error-fallback};
- * when none has it, 503 with Retry-After. The fast path (valid query, current version readable) allocates nothing.
+ * {@link ViewResponder}. Stale-on-error lives here: when the read of the current version throws, the held versions
+ * OLDER than it are tried, newest first, and the first value found answers, marked
+ * {@code stale; reason=read-error-fallback}; when none has it, 503 with Retry-After. Only older versions, because
+ * they answered before this one became current, whereas a newer held version has never answered unpinned requests:
+ * it is a candidate being loaded or validated, or one that failed validation. A pinned request never falls back:
+ * the client asked for that version's answer, and another version's would be a different answer.
+ *
+ * <p>A value last known current longer ago than the view's staleness ceiling is not served: 503 {@code too_stale}.
+ * The fast path (valid query, current version readable) allocates nothing.
  */
 public final class ViewLookup {
     private static final Logger LOG = LoggerFactory.getLogger(ViewLookup.class);
@@ -75,8 +81,19 @@ public final class ViewLookup {
                     freshness, node.clockMillis().getAsLong());
         } catch (RuntimeException e) {
             route.meters().onReadError();
-            LOG.debug("read of {} v{} failed; trying other held versions", route.name(), version, e);
+            if (pinned != QueryKey.UNPINNED) {
+                LOG.debug("read of pinned {} v{} failed", route.name(), version, e);
+                answer.set(HttpErrors.error(alloc, 503, "store_unavailable", "version " + version + " of view "
+                        + route.name() + " cannot be read; a pinned request is answered by that version only",
+                        keepAlive, HealthEndpoints.retryAfter(node)), 503);
+                return;
+            }
+            LOG.debug("read of {} v{} failed; trying older held versions", route.name(), version, e);
             fallback(node, route, version, format == AS_JSON, ifNoneMatch, keepAlive, alloc, answer);
+            return;
+        }
+        if (buf == null && responder.status() == ViewResponder.TOO_STALE) {
+            tooStale(node, route, responder.lastAgeSeconds(), keepAlive, alloc, answer);
             return;
         }
         if (buf == null) {
@@ -95,7 +112,7 @@ public final class ViewLookup {
                                  String ifNoneMatch, boolean keepAlive, ByteBufAllocator alloc, Answer answer) {
         RequestScratch scratch = RequestScratch.get();
         for (int v : route.heldVersions()) {
-            if (v == failedVersion) {
+            if (v >= failedVersion) {
                 continue;
             }
             ViewReader other = node.store().version(route.name(), v);
@@ -111,6 +128,9 @@ public final class ViewLookup {
                 route.meters().onReadError();
                 continue;
             }
+            if (buf == null && scratch.responder.status() == ViewResponder.TOO_STALE) {
+                continue;
+            }
             if (buf != null) {
                 route.meters().onFallback();
                 route.meters().onStale();
@@ -120,8 +140,22 @@ public final class ViewLookup {
             }
         }
         answer.set(HttpErrors.error(alloc, 503, "store_unavailable", "version " + failedVersion + " of view "
-                + route.name() + " cannot be read and no other held version has this key", keepAlive,
+                + route.name() + " cannot be read and no older held version has this key", keepAlive,
                 HealthEndpoints.retryAfter(node)), 503);
+    }
+
+    /** The value is too old to serve: 503, so that a client or cache retries elsewhere or serves its own copy. */
+    static void tooStale(NodeContext node, ViewRoute route, long ageSeconds, boolean keepAlive,
+                         ByteBufAllocator alloc, Answer answer) {
+        route.meters().onStale();
+        answer.set(HttpErrors.error(alloc, 503, "too_stale", tooStaleMessage(route, ageSeconds), keepAlive,
+                HealthEndpoints.retryAfter(node)), 503);
+    }
+
+    static String tooStaleMessage(ViewRoute route, long ageSeconds) {
+        return "the value of this key in view " + route.name() + " was last known current " + ageSeconds
+                + " s ago > view." + route.name() + ".staleness.ceiling.seconds="
+                + route.settings().stalenessCeilingSeconds();
     }
 
     /**
@@ -168,21 +202,24 @@ public final class ViewLookup {
     }
 
     /**
-     * Whichever of the two media types the Accept header names first wins; no Accept, {@code * / *} or
-     * {@code application/*} mean FlatBuffers. Quality values are not weighed.
+     * The representation the Accept header weighs highest ({@link AcceptHeader}: quality values honoured, the most
+     * specific range deciding); on a tie the one the header names first, else FlatBuffers (no Accept, {@code * / *},
+     * {@code application/*}). Neither acceptable (both absent or {@code q=0}): {@link #NOT_ACCEPTABLE}.
      */
     static int negotiate(String accept) {
         if (accept == null || accept.isEmpty()) {
             return AS_FLATBUFFERS;
         }
-        int fb = accept.indexOf(FLATBUFFERS);
-        int json = accept.indexOf(JSON);
-        if (fb >= 0 && (json < 0 || fb < json)) {
-            return AS_FLATBUFFERS;
+        int fb = AcceptHeader.quality(accept, FLATBUFFERS);
+        int json = AcceptHeader.quality(accept, JSON);
+        if (fb <= 0 && json <= 0) {
+            return NOT_ACCEPTABLE;
         }
-        if (json >= 0) {
-            return AS_JSON;
+        if (fb != json) {
+            return json > fb ? AS_JSON : AS_FLATBUFFERS;
         }
-        return accept.contains("*/*") || accept.contains("application/*") ? AS_FLATBUFFERS : NOT_ACCEPTABLE;
+        int fbAt = accept.indexOf(FLATBUFFERS);
+        int jsonAt = accept.indexOf(JSON);
+        return jsonAt >= 0 && (fbAt < 0 || jsonAt < fbAt) ? AS_JSON : AS_FLATBUFFERS;
     }
 }

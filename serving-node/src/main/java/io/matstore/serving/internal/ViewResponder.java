@@ -29,6 +29,8 @@ public final class ViewResponder {
     public static final int HEADROOM = 1024;
     /** {@link #respond} found no value under the key. */
     public static final int NOT_FOUND = 404;
+    /** {@link #respond} found a value last known current longer ago than the view's staleness ceiling. */
+    public static final int TOO_STALE = 503;
 
     private static final byte[] STATUS_200 = Ascii.bytes("HTTP/1.1 200 OK\r\n");
     private static final byte[] STATUS_304 = Ascii.bytes("HTTP/1.1 304 Not Modified\r\n");
@@ -50,13 +52,32 @@ public final class ViewResponder {
     private final ByteBuf headers = Unpooled.directBuffer(HEADROOM, HEADROOM);
     private ByteBuf envelopeScratch = Unpooled.directBuffer(4096);
     private int status;
+    private long lastAgeSeconds;
     private int lastLength;
     private ByteBuf lastEnvelope;
     private int lastTable = -1;
 
-    /** 200, 304 or {@link #NOT_FOUND}: what the last {@link #respond} answered. */
+    /** 200, 304, {@link #NOT_FOUND} or {@link #TOO_STALE}: what the last {@link #respond} answered. */
     public int status() {
         return status;
+    }
+
+    /** The Age of the value the last {@link #respond} found (for the {@link #TOO_STALE} message). */
+    public long lastAgeSeconds() {
+        return lastAgeSeconds;
+    }
+
+    /**
+     * Age (RFC 9111 §5.1) as the time since the node last knew the value to be current: 0 while the version is
+     * caught up, else since it last was, but never more than since the value was computed (it was current then,
+     * which is all a node that restarted with the broker down knows). Counting from when it was computed instead
+     * would make every unchanged value reach a cache already stale.
+     */
+    static long ageSeconds(long currentAsOfMillis, long computedAtMicros, long nowMillis) {
+        if (currentAsOfMillis == StatusMonitor.CAUGHT_UP) {
+            return 0;
+        }
+        return Math.max(0, nowMillis - Math.max(currentAsOfMillis, computedAtMicros / 1000)) / 1000;
     }
 
     /**
@@ -65,7 +86,8 @@ public final class ViewResponder {
      * @param json        render JSON with the route's renderer (caller checked it exists) instead of the envelope
      * @param ifNoneMatch the request's If-None-Match, or null
      * @param freshness   one of {@link Freshness}, decided by the caller from the status snapshot
-     * @return the response, readable from readerIndex, or null when the key has no value ({@link #status()} 404)
+     * @return the response, readable from readerIndex, or null when the key has no value ({@link #status()} 404) or
+     *         its value is older than the view's staleness ceiling ({@link #TOO_STALE})
      * @throws io.matstore.store.StoreException when the read fails (the caller falls back)
      */
     public ByteBuf respond(ByteBufAllocator alloc, ViewRoute route, ViewReader reader, ByteBuffer key, boolean json,
@@ -91,24 +113,39 @@ public final class ViewResponder {
             envelope = out;
             envelopeStart = HEADROOM;
         }
+        boolean composed;
         try {
-            compose(route, envelope, envelopeStart, out, json, ifNoneMatch, keepAlive, freshness, nowMillis);
+            composed = compose(route, envelope, envelopeStart, out, json, ifNoneMatch, keepAlive, freshness,
+                    nowMillis);
         } catch (RuntimeException e) {
             // a corrupt envelope reads out of bounds: the caller treats it like a failed read
             out.release();
             throw e;
         }
+        if (!composed) {
+            out.release();
+            return null;
+        }
         return out;
     }
 
-    private void compose(ViewRoute route, ByteBuf envelope, int envelopeStart, ByteBuf out, boolean json,
-                         CharSequence ifNoneMatch, boolean keepAlive, int freshness, long nowMillis) {
+    /** @return false, with {@link #status} {@link #TOO_STALE}, when the value is past the staleness ceiling */
+    private boolean compose(ViewRoute route, ByteBuf envelope, int envelopeStart, ByteBuf out, boolean json,
+                            CharSequence ifNoneMatch, boolean keepAlive, int freshness, long nowMillis) {
         int bodyLength;
         int table = Envelope.table(envelope, envelopeStart);
         long hash = Envelope.contentHash(envelope, table);
         long computedAtMicros = Envelope.computedAtMicros(envelope, table);
         int version = Envelope.viewVersion(envelope, table);
-        boolean notModified = ETags.matches(ifNoneMatch, hash);
+        long currentAsOf = route.currentAsOfMillis(version);
+        long age = ageSeconds(currentAsOf, computedAtMicros, nowMillis);
+        lastAgeSeconds = age;
+        if (pastCeiling(route, currentAsOf, age)) {
+            status = TOO_STALE;
+            return false;
+        }
+        byte[] tagSuffix = json ? Freshness.jsonTagSuffix(freshness) : ETags.NO_SUFFIX;
+        boolean notModified = ETags.matches(ifNoneMatch, hash, tagSuffix);
         out.writerIndex(HEADROOM);
         if (notModified) {
             bodyLength = -1;
@@ -120,12 +157,23 @@ public final class ViewResponder {
             bodyLength = lastLength;
         }
         status = notModified ? 304 : 200;
-        composeHeaders(route, json, bodyLength, hash, computedAtMicros, version, keepAlive, freshness, nowMillis);
+        composeHeaders(route, json, bodyLength, hash, tagSuffix, computedAtMicros, version, keepAlive, freshness,
+                age);
         int h = headers.readableBytes();
         out.setBytes(HEADROOM - h, headers, 0, h);
         out.readerIndex(HEADROOM - h);
         lastEnvelope = envelope;
         lastTable = table;
+        return true;
+    }
+
+    /**
+     * Whether a value is too stale to serve. Only a known staleness counts: a version never caught up in this
+     * process (a node restarted while the broker is down) cannot tell how stale its values are, only that they were
+     * current when computed (its Age says so), and refusing them all would turn a broker outage into a serving one.
+     */
+    private static boolean pastCeiling(ViewRoute route, long currentAsOfMillis, long ageSeconds) {
+        return currentAsOfMillis != 0 && ageSeconds > route.settings().stalenessCeilingSeconds();
     }
 
     /** Forgets the envelope of the last answer, so that {@link #lastTraceParent()} sees only the next one. */
@@ -146,14 +194,20 @@ public final class ViewResponder {
     /**
      * Renders the JSON value under {@code key} ({@code {...,"_meta":{...}}}) into {@code out}, for batch items.
      *
-     * @return 200, or {@link #NOT_FOUND} with nothing written
+     * @return 200, or {@link #NOT_FOUND} or {@link #TOO_STALE} with nothing written
      * @throws io.matstore.store.StoreException when the read fails
      */
-    public int renderJsonValue(ViewRoute route, ViewReader reader, ByteBuffer key, ByteBuf out, int freshness) {
+    public int renderJsonValue(ViewRoute route, ViewReader reader, ByteBuffer key, ByteBuf out, int freshness,
+                               long nowMillis) {
         if (readIntoScratch(reader, key) == ViewReader.NOT_FOUND) {
             return NOT_FOUND;
         }
         int table = Envelope.table(envelopeScratch, 0);
+        long currentAsOf = route.currentAsOfMillis(Envelope.viewVersion(envelopeScratch, table));
+        lastAgeSeconds = ageSeconds(currentAsOf, Envelope.computedAtMicros(envelopeScratch, table), nowMillis);
+        if (pastCeiling(route, currentAsOf, lastAgeSeconds)) {
+            return TOO_STALE;
+        }
         renderJson(route, envelopeScratch, table, out, Envelope.viewVersion(envelopeScratch, table),
                 Envelope.contentHash(envelopeScratch, table), Envelope.computedAtMicros(envelopeScratch, table),
                 freshness);
@@ -214,8 +268,9 @@ public final class ViewResponder {
         out.writeBytes(META_END);
     }
 
-    private void composeHeaders(ViewRoute route, boolean json, int bodyLength, long hash, long computedAtMicros,
-                                int version, boolean keepAlive, int freshness, long nowMillis) {
+    private void composeHeaders(ViewRoute route, boolean json, int bodyLength, long hash, byte[] tagSuffix,
+                                long computedAtMicros, int version, boolean keepAlive, int freshness,
+                                long ageSeconds) {
         ByteBuf h = headers.clear();
         if (bodyLength < 0) {
             h.writeBytes(STATUS_304);
@@ -228,8 +283,9 @@ public final class ViewResponder {
         }
         h.writeBytes(ETAG);
         Ascii.writeHex16(h, hash);
+        h.writeBytes(tagSuffix);
         h.writeBytes(AGE);
-        Ascii.writeDecimal(h, Math.max(0, (nowMillis - computedAtMicros / 1000) / 1000));
+        Ascii.writeDecimal(h, ageSeconds);
         h.writeBytes(VIEW_VERSION);
         Ascii.writeDecimal(h, version);
         h.writeBytes(COMPUTED_AT);

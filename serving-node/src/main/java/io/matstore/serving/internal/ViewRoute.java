@@ -29,11 +29,12 @@ public final class ViewRoute {
     }
 
     /**
-     * Held versions of the view, newest first, each with its freshness; current is the version answering unpinned
-     * requests (0: none). Immutable; replaced whole.
+     * Held versions of the view, newest first, each with its freshness and when its values were last known current
+     * ({@link StatusMonitor#CAUGHT_UP}: now); current is the version answering unpinned requests (0: none).
+     * Immutable; replaced whole.
      */
-    record Versions(int current, int[] held, int[] freshness) {
-        static final Versions NONE = new Versions(0, new int[0], new int[0]);
+    record Versions(int current, int[] held, int[] freshness, long[] currentAsOfMillis) {
+        static final Versions NONE = new Versions(0, new int[0], new int[0], new long[0]);
 
         int freshnessOf(int version) {
             for (int i = 0; i < held.length; i++) {
@@ -42,6 +43,15 @@ public final class ViewRoute {
                 }
             }
             return Freshness.STATUS_UNKNOWN;
+        }
+
+        long currentAsOf(int version) {
+            for (int i = 0; i < held.length; i++) {
+                if (held[i] == version) {
+                    return currentAsOfMillis[i];
+                }
+            }
+            return 0;
         }
     }
 
@@ -87,6 +97,11 @@ public final class ViewRoute {
 
     public int freshnessOf(int version) {
         return versions.freshnessOf(version);
+    }
+
+    /** When the values of {@code version} were last known current; {@link StatusMonitor#CAUGHT_UP}: now. */
+    long currentAsOfMillis(int version) {
+        return versions.currentAsOf(version);
     }
 
     /** Held versions, newest first (do not modify). */

@@ -220,10 +220,12 @@ class ClusterHttpTest {
                     assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
                     assertThat(r.headers().firstValue("X-Matstore-Routing-Generation"))
                             .hasValue(Long.toString(generation));
-                    assertThat(r.body()).isEqualTo("{\"error\":{\"code\":\"wrong_cell\",\"message\":\"partition " + p
+                    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                    assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Misdirected Request\","
+                            + "\"status\":421,\"detail\":\"partition " + p
                             + " of view offers is owned by cell " + owner + " (routing generation " + generation
-                            + ")\",\"partition\":" + p + ",\"cell\":\"" + owner + "\",\"generation\":" + generation
-                            + "}}");
+                            + ")\",\"code\":\"wrong_cell\",\"partition\":" + p + ",\"cell\":\"" + owner
+                            + "\",\"generation\":" + generation + "}");
                 }
             }
         }

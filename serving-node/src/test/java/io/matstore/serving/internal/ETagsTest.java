@@ -23,4 +23,17 @@ class ETagsTest {
         assertThat(ETags.matches("\"a,*\"", HASH)).isFalse();
         assertThat(ETags.matches("fedcba9876543210", HASH)).isFalse();
     }
+
+    @Test
+    void shouldMatchAJsonTagOnlyWithItsOwnSuffix() {
+        byte[] fresh = Freshness.jsonTagSuffix(Freshness.FRESH);
+        assertThat(ETags.matches("\"fedcba9876543210-json\"", HASH, fresh)).isTrue();
+        assertThat(ETags.matches("W/\"0000000000000000-json\", \"fedcba9876543210-json\"", HASH, fresh)).isTrue();
+        assertThat(ETags.matches("\"fedcba9876543210\"", HASH, fresh)).as("the FlatBuffers tag").isFalse();
+        assertThat(ETags.matches("\"fedcba9876543210-json-lagging\"", HASH, fresh)).isFalse();
+        assertThat(ETags.matches("\"fedcba9876543210-json-lagging\"", HASH,
+                Freshness.jsonTagSuffix(Freshness.LAGGING))).isTrue();
+        assertThat(ETags.matches("\"fedcba9876543210-json\"", HASH)).as("the JSON tag for FlatBuffers").isFalse();
+        assertThat(ETags.matches("*", HASH, fresh)).isTrue();
+    }
 }
