@@ -1,9 +1,14 @@
 package io.matstore.client;
 
+import io.matstore.client.internal.Guards;
 import io.matstore.client.internal.Http;
+import io.matstore.client.internal.Node;
 import io.matstore.client.internal.Nodes;
 import io.matstore.client.internal.Router;
 import io.matstore.client.internal.RoutingTable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,11 +52,15 @@ public final class MatstoreClient implements AutoCloseable {
     private final Router router;
     private final Http http;
     private final int batchSize;
+    private final Nodes nodes;
+    private final Guards guards;
 
-    MatstoreClient(Router router, Http http, int batchSize) {
+    MatstoreClient(Router router, Http http, int batchSize, Nodes nodes, Guards guards) {
         this.router = router;
         this.http = http;
         this.batchSize = batchSize;
+        this.nodes = nodes;
+        this.guards = guards;
     }
 
     public static MatstoreClientBuilder builder() {
@@ -60,7 +69,8 @@ public final class MatstoreClient implements AutoCloseable {
 
     static MatstoreClient start(MatstoreClientBuilder b) {
         Http http = new Http(b.connectTimeout(), b.requestTimeout(), b.ioThreads());
-        Router router = new Router(b.bootstrap(), http, new Nodes(), b.refreshInterval());
+        Nodes nodes = new Nodes(b.resilience());
+        Router router = new Router(b.bootstrap(), http, nodes, b.refreshInterval());
         try {
             router.start();
         } catch (IllegalStateException e) {
@@ -68,7 +78,7 @@ public final class MatstoreClient implements AutoCloseable {
             http.close();
             throw new UnavailableException(0, "unreachable", e.getMessage(), null, java.time.Duration.ZERO, e);
         }
-        return new MatstoreClient(router, http, b.batchSize());
+        return new MatstoreClient(router, http, b.batchSize(), nodes, new Guards(b.resilience()));
     }
 
     /**
@@ -79,18 +89,61 @@ public final class MatstoreClient implements AutoCloseable {
      */
     public Lookup get(String view, Map<String, String> params) {
         Http.checkMayBlock("get");
-        return join(new GetCall(router, http, view, params, false).start());
+        return join(call(view, params, false, guards.settings.deadlineNanos()).start());
+    }
+
+    /**
+     * {@link #get} within {@code deadline} instead of the client's default: retries and hedges included, after it
+     * the lookup fails with {@link UnavailableException} {@code deadline_exceeded} (or the last node's error).
+     */
+    public Lookup get(String view, Map<String, String> params, Duration deadline) {
+        Http.checkMayBlock("get");
+        return join(call(view, params, false, deadline.toNanos()).start());
     }
 
     /** {@link #get} without blocking: the future fails with the same typed exceptions. */
     public CompletableFuture<Lookup> getAsync(String view, Map<String, String> params) {
-        return new GetCall(router, http, view, params, false).start();
+        return call(view, params, false, guards.settings.deadlineNanos()).start();
+    }
+
+    public CompletableFuture<Lookup> getAsync(String view, Map<String, String> params, Duration deadline) {
+        return call(view, params, false, deadline.toNanos()).start();
+    }
+
+    private GetCall call(String view, Map<String, String> params, boolean json, long deadlineNanos) {
+        return new GetCall(router, http, guards, view, params, json, deadlineNanos);
+    }
+
+    /** The counters of the resilience mechanisms since the client started. */
+    public ClientStats stats() {
+        return new ClientStats(guards.calls.sum(), guards.retriesSent.sum(), guards.retries.exhausted(),
+                guards.hedgesSent.sum(), guards.hedgesWon.sum(), guards.hedges.exhausted(),
+                guards.circuitOpenFailures.sum(), guards.limitFailures.sum(), guards.deadlineFailures.sum());
+    }
+
+    /** What the client knows of one node it has seen, or null. */
+    public NodeStats nodeStats(URI url) {
+        for (Node n : nodes.all()) {
+            if (n.url().equals(url)) {
+                return NodeStats.of(n);
+            }
+        }
+        return null;
+    }
+
+    /** Every node the client has seen. */
+    public List<NodeStats> nodeStats() {
+        List<NodeStats> all = new ArrayList<>();
+        for (Node n : nodes.all()) {
+            all.add(NodeStats.of(n));
+        }
+        return all;
     }
 
     /** {@link #get}, answered in the view's JSON rendering ({@link Lookup#json()}), e.g. for tools. */
     public Lookup getJson(String view, Map<String, String> params) {
         Http.checkMayBlock("getJson");
-        return join(new GetCall(router, http, view, params, true).start());
+        return join(call(view, params, true, guards.settings.deadlineNanos()).start());
     }
 
     /**

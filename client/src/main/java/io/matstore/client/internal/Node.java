@@ -2,20 +2,48 @@ package io.matstore.client.internal;
 
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * A serving node as the client knows it: its URL and the requests this client has in flight to it. One object per
- * URL for the client's life (see {@link Nodes}), so the count survives routing table swaps.
+ * A serving node as the client knows it: its URL, the requests this client has in flight to it, its circuit
+ * {@link Breaker}, its {@link AimdLimit concurrency limit}, how long it said to wait ({@code Retry-After}) and its
+ * latency. One object per URL for the client's life (see {@link Nodes}), so all of it survives routing table swaps.
+ *
+ * <p>The latency is a peak-sensitive moving average (Finagle's "peak EWMA"): an answer slower than the average
+ * replaces it at once, a faster one moves it by the weight {@code 1 - exp(-Δt/τ)} of the time since the previous
+ * one. Read for choosing a replica it decays with the time since the last answer, so a replica that was slow is
+ * tried again after a few τ and can show it recovered.
  */
 public final class Node {
+    /** τ of the latency average and of its decay while unused. */
+    static final long TAU_NANOS = 1_000_000_000L;
+    /** The latency assumed before the first answer. */
+    static final long INITIAL_LATENCY_NANOS = 1_000_000L;
+
     private final URI url;
     private final String base;
     private final AtomicInteger outstanding = new AtomicInteger();
+    private final Breaker breaker;
+    private final AimdLimit limit;
+    private final LongSupplier clock;
+    private final AtomicLong requests = new AtomicLong();
+    private volatile long backoffUntil;
+    private volatile double latencyNanos = INITIAL_LATENCY_NANOS;
+    private volatile long latencyAt;
 
     Node(URI url) {
+        this(url, Resilience.defaults());
+    }
+
+    Node(URI url, Resilience r) {
         this.url = url;
         String s = url.toString();
         this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        this.breaker = r.newBreaker();
+        this.limit = r.newLimit();
+        this.clock = r.clock();
+        this.latencyAt = clock.getAsLong();
     }
 
     public URI url() {
@@ -31,12 +59,53 @@ public final class Node {
         return outstanding.get();
     }
 
+    public Breaker breaker() {
+        return breaker;
+    }
+
+    public AimdLimit limit() {
+        return limit;
+    }
+
+    /** Requests this client sent to the node. */
+    public long requests() {
+        return requests.get();
+    }
+
     public void onSend() {
         outstanding.incrementAndGet();
+        requests.incrementAndGet();
     }
 
     public void onAnswer() {
         outstanding.decrementAndGet();
+    }
+
+    /** Whether a request may go to it now (breaker closed or due a probe, no Retry-After pending). */
+    public boolean available() {
+        return breaker.mayAllow() && clock.getAsLong() - backoffUntil >= 0;
+    }
+
+    /** The node answered 503 with {@code Retry-After}: no request to it before then. */
+    public void backOff(long nanos) {
+        backoffUntil = clock.getAsLong() + nanos;
+    }
+
+    public void recordLatency(long nanos) {
+        long now = clock.getAsLong();
+        double avg = latencyNanos;
+        if (nanos > avg) {
+            latencyNanos = nanos;
+        } else {
+            double w = Math.exp(-(now - latencyAt) / (double) TAU_NANOS);
+            latencyNanos = avg * w + nanos * (1 - w);
+        }
+        latencyAt = now;
+    }
+
+    /** The recent latency, decayed by the time since the last answer. */
+    public double latency() {
+        return latencyNanos * Math.exp(-(clock.getAsLong() - latencyAt) / (double) TAU_NANOS);
     }
 
     @Override

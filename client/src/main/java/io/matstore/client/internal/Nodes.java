@@ -7,26 +7,48 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Every node the client has seen, by URL, and the power-of-two-choices pick among a partition's replicas: draw two
- * distinct candidates at random, send to the one with fewer requests in flight from this client (Mitzenmacher,
- * "The Power of Two Choices in Randomized Load Balancing"); with one candidate, that one. Nodes a call already tried
- * are skipped, so a retry goes to another replica.
+ * distinct candidates at random, send to the one with fewer requests in flight from this client, and between equals
+ * to the one with the lower recent latency ({@link Node#latency()}; Mitzenmacher, "The Power of Two Choices in
+ * Randomized Load Balancing"); with one candidate, that one. Under load a slow replica collects requests in flight
+ * and loses the draw; a lone caller is steered by latency. Nodes a call already tried are skipped, so a retry goes to
+ * another replica; nodes whose breaker is open are skipped as if absent; nodes that asked to be left alone
+ * ({@code Retry-After}) are used only when nothing else is left (availability first).
  */
 public final class Nodes {
     private final ConcurrentMap<URI, Node> byUrl = new ConcurrentHashMap<>();
+    private final Resilience resilience;
+
+    public Nodes() {
+        this(Resilience.defaults());
+    }
+
+    public Nodes(Resilience resilience) {
+        this.resilience = resilience;
+    }
 
     public Node of(URI url) {
-        return byUrl.computeIfAbsent(url, Node::new);
+        return byUrl.computeIfAbsent(url, u -> new Node(u, resilience));
+    }
+
+    /** Every node seen so far. */
+    public Iterable<Node> all() {
+        return byUrl.values();
     }
 
     /**
      * @param candidates the partition's replicas, best class first (see {@link RoutingTable.Owner#candidates()})
      * @param tried      nodes to skip, or null
-     * @return the chosen node, or null when every candidate was tried
+     * @return the chosen node, or null when every candidate was tried or is unavailable
      */
     public static Node choose(Node[] candidates, Node[] tried, int triedCount) {
+        Node n = choose(candidates, tried, triedCount, true);
+        return n != null ? n : choose(candidates, tried, triedCount, false);
+    }
+
+    private static Node choose(Node[] candidates, Node[] tried, int triedCount, boolean strict) {
         int eligible = 0;
         for (Node n : candidates) {
-            if (!contains(tried, triedCount, n)) {
+            if (eligible(n, tried, triedCount, strict)) {
                 eligible++;
             }
         }
@@ -34,7 +56,7 @@ public final class Nodes {
             return null;
         }
         if (eligible == 1) {
-            return nth(candidates, tried, triedCount, 0);
+            return nth(candidates, tried, triedCount, 0, strict);
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int i = random.nextInt(eligible);
@@ -42,19 +64,35 @@ public final class Nodes {
         if (j >= i) {
             j++;
         }
-        Node a = nth(candidates, tried, triedCount, i);
-        Node b = nth(candidates, tried, triedCount, j);
-        return b.outstanding() < a.outstanding() ? b : a;
+        Node a = nth(candidates, tried, triedCount, i, strict);
+        Node b = nth(candidates, tried, triedCount, j, strict);
+        int oa = a.outstanding();
+        int ob = b.outstanding();
+        return ob < oa || ob == oa && b.latency() < a.latency() ? b : a;
     }
 
-    private static Node nth(Node[] candidates, Node[] tried, int triedCount, int n) {
+    private static Node nth(Node[] candidates, Node[] tried, int triedCount, int n, boolean strict) {
         int seen = 0;
         for (Node c : candidates) {
-            if (!contains(tried, triedCount, c) && seen++ == n) {
+            if (eligible(c, tried, triedCount, strict) && seen++ == n) {
                 return c;
             }
         }
         throw new IllegalStateException("no eligible candidate " + n);
+    }
+
+    private static boolean eligible(Node n, Node[] tried, int triedCount, boolean strict) {
+        return (strict ? n.available() : n.breaker().mayAllow()) && !contains(tried, triedCount, n);
+    }
+
+    /** Whether some candidate not yet tried was skipped for its open breaker. */
+    public static boolean anyUnavailable(Node[] candidates, Node[] tried, int triedCount) {
+        for (Node n : candidates) {
+            if (!n.breaker().mayAllow() && !contains(tried, triedCount, n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean contains(Node[] tried, int triedCount, Node n) {
