@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
  *   each success        deposits  ratio tokens              (0.1: at most ~10 % retries)
  *   each second         deposits  minPerSecond tokens       (so a client with no successes can still probe)
  *   each extra request  takes     1 token, or is refused    (counted in exhausted())
- *   the bucket holds at most  max(10, minPerSecond) tokens  (a burst after a quiet hour stays small)
+ *   the bucket holds at most  max(50, 10 × minPerSecond)     (a burst after a quiet hour stays bounded, and
+ *                             tokens     covers the requests in flight to a replica that dies at once)
  * </pre>
  * So over any period, extra requests ≤ ratio × successes + minPerSecond × seconds + the bucket's capacity. Tokens
  * are counted in thousandths in one {@code AtomicLong}: a success is one add, a retry one compare-and-set, nothing is
@@ -43,7 +44,7 @@ public final class RetryBudget {
         }
         this.depositMillis = Math.round(ratio * MILLI);
         this.minPerNano = minPerSecond * MILLI / 1e9;
-        this.capacityMillis = (long) (Math.max(10, minPerSecond) * MILLI);
+        this.capacityMillis = (long) (Math.max(50, 10 * minPerSecond) * MILLI);
         this.nanoClock = nanoClock;
         this.tokensMillis = new AtomicLong(capacityMillis);
         this.lastRefillNanos = new AtomicLong(nanoClock.getAsLong());
