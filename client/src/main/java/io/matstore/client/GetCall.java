@@ -226,6 +226,8 @@ final class GetCall implements Target, Runnable {
         if (failure instanceof CancellationException) {
             node.limit().onIgnore();
             node.breaker().onCancelled();
+            // it was slower than the other replica at least by this much: remember it, or it would look idle-fast
+            node.recordLatency(latency);
             return;
         }
         if (failure != null) {

@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  *
  * <p>The latency is a peak-sensitive moving average (Finagle's "peak EWMA"): an answer slower than the average
  * replaces it at once, a faster one moves it by the weight {@code 1 - exp(-Δt/τ)} of the time since the previous
- * one. Read for choosing a replica it decays with the time since the last answer, so a replica that was slow is
- * tried again after a few τ and can show it recovered.
+ * one. Read for choosing a replica ({@link #cost()}) it decays with the time since the last answer, so a replica
+ * that was slow is tried again after a few τ and can show it recovered.
  */
 public final class Node {
     /** τ of the latency average and of its decay while unused. */
@@ -31,6 +31,8 @@ public final class Node {
     private volatile long backoffUntil;
     private volatile double latencyNanos = INITIAL_LATENCY_NANOS;
     private volatile long latencyAt;
+    /** The last answer, or the send that ended an idle spell: a busy node silent since then is that slow at least. */
+    private volatile long progressAt;
 
     Node(URI url) {
         this(url, Resilience.defaults());
@@ -73,11 +75,14 @@ public final class Node {
     }
 
     public void onSend() {
-        outstanding.incrementAndGet();
+        if (outstanding.getAndIncrement() == 0) {
+            progressAt = clock.getAsLong();
+        }
         requests.incrementAndGet();
     }
 
     public void onAnswer() {
+        progressAt = clock.getAsLong();
         outstanding.decrementAndGet();
     }
 
@@ -103,9 +108,19 @@ public final class Node {
         latencyAt = now;
     }
 
-    /** The recent latency, decayed by the time since the last answer. */
-    public double latency() {
-        return latencyNanos * Math.exp(-(clock.getAsLong() - latencyAt) / (double) TAU_NANOS);
+    /**
+     * The expected wait for a new request behind this client's own: the recent latency (decayed by the time since
+     * it was measured, at least the time the node has been busy without answering) times the requests in flight
+     * plus one. Lower is better.
+     */
+    public double cost() {
+        long now = clock.getAsLong();
+        double latency = latencyNanos * Math.exp(-(now - latencyAt) / (double) TAU_NANOS);
+        int n = outstanding.get();
+        if (n > 0) {
+            latency = Math.max(latency, now - progressAt);
+        }
+        return latency * (n + 1);
     }
 
     @Override

@@ -7,10 +7,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Every node the client has seen, by URL, and the power-of-two-choices pick among a partition's replicas: draw two
- * distinct candidates at random, send to the one with fewer requests in flight from this client, and between equals
- * to the one with the lower recent latency ({@link Node#latency()}; Mitzenmacher, "The Power of Two Choices in
- * Randomized Load Balancing"); with one candidate, that one. Under load a slow replica collects requests in flight
- * and loses the draw; a lone caller is steered by latency. Nodes a call already tried are skipped, so a retry goes to
+ * distinct candidates at random, send to the one with the lower {@link Node#cost()}, its recent latency times this
+ * client's requests in flight to it plus one (Mitzenmacher, "The Power of Two Choices in Randomized Load Balancing",
+ * with the load measure of Finagle's peak-EWMA balancer); with one candidate, that one. Nodes a call already tried are skipped, so a retry goes to
  * another replica; nodes whose breaker is open are skipped as if absent; nodes that asked to be left alone
  * ({@code Retry-After}) are used only when nothing else is left (availability first).
  */
@@ -66,9 +65,7 @@ public final class Nodes {
         }
         Node a = nth(candidates, tried, triedCount, i, strict);
         Node b = nth(candidates, tried, triedCount, j, strict);
-        int oa = a.outstanding();
-        int ob = b.outstanding();
-        return ob < oa || ob == oa && b.latency() < a.latency() ? b : a;
+        return b.cost() < a.cost() ? b : a;
     }
 
     private static Node nth(Node[] candidates, Node[] tried, int triedCount, int n, boolean strict) {

@@ -35,8 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FaultProxy implements AutoCloseable {
     enum Mode { PASS, DELAY, UNAVAILABLE, SHED }
 
-    private static final byte[] NOT_READY = answer("not_ready", "the test proxy answers 503 to everything");
-    private static final byte[] OVERLOADED = answer("overloaded", "shed by the test proxy");
+    private static final byte[] NOT_READY = answer("not_ready", "the test proxy answers 503 to everything",
+            "Retry-After: 1\r\n");
+    /** Without Retry-After: a shedder that does not ask clients to wait, so their limit is what protects it. */
+    private static final byte[] OVERLOADED = answer("overloaded", "shed by the test proxy", "");
 
     private final EventLoopGroup group;
     private final int port;
@@ -133,9 +135,9 @@ final class FaultProxy implements AutoCloseable {
                 }).bind("127.0.0.1", p).sync().channel();
     }
 
-    private static byte[] answer(String code, String message) {
+    private static byte[] answer(String code, String message, String retryAfter) {
         String body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
-        return ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+        return ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n" + retryAfter
                 + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
     }
 
