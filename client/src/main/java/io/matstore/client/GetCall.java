@@ -127,7 +127,7 @@ final class GetCall implements Target, Runnable {
                 }
                 return;
             }
-            send(node, kind, left);
+            send(node, kind, left, owner.candidates());
         } catch (MatstoreClientException e) {
             fail(e);
         } catch (RuntimeException e) {
@@ -175,7 +175,7 @@ final class GetCall implements Target, Runnable {
         return Routes.noOwner(view, partition, owner.cell(), table.generation());
     }
 
-    private void send(Node node, int kind, long left) {
+    private void send(Node node, int kind, long left, Node[] replicas) {
         if (kind == RETRY) {
             guards.retriesSent.increment();
         } else if (kind == HEDGE) {
@@ -189,8 +189,9 @@ final class GetCall implements Target, Runnable {
         node.onSend();
         a.request = http.get(node.base(), this, json ? Http.JSON : Http.FLATBUFFERS, left);
         a.request.whenComplete(a);
-        if (kind == FIRST && guards.settings.hedging() && !result.isDone() && inFlightCount == 1) {
-            long delay = guards.hedgeDelayNanos();
+        if (kind == FIRST && guards.settings.hedging() && !result.isDone() && inFlightCount == 1
+                && replicas.length > 1) {
+            long delay = guards.hedgeDelayNanos(replicas);
             if (delay < left) {
                 hedgeTimer = http.schedule(this, delay);
             }
@@ -267,9 +268,11 @@ final class GetCall implements Target, Runnable {
         // The node works, whatever it says about this key.
         node.breaker().onSuccess();
         node.limit().onSuccess(latency);
-        node.recordLatency(latency);
+        if (status != 200) {
+            node.recordLatency(latency);
+        }
         if (status == 200) {
-            guards.latency.record(latency);
+            node.recordAnswer(latency);
             guards.retries.onSuccess();
             guards.hedges.onSuccess();
             if (a.hedge && !result.isDone()) {

@@ -117,7 +117,8 @@ public final class MatstoreClientBuilder {
 
     /**
      * Hedging: a lookup not answered after {@code delay} is sent to another replica of the cell too, the first answer
-     * wins and the other request is abandoned. {@code delay} null = the client's tracked p95 latency (the default).
+     * wins and the other request is abandoned. {@code delay} null (the default) = the lowest
+     * recent p99 among the cell's replicas (no hedge before one has 256 answers).
      * Hedges spend their own budget, {@code ratio} of the successes (default 0.05: at most ~5 % extra requests).
      */
     public MatstoreClientBuilder hedging(boolean enabled, Duration delay, double ratio) {

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The adaptive concurrency limit of one node: how many requests this client keeps in flight to it.
  *
  * <pre>
- *   success with latency ≤ target, while in flight ≥ limit / 2   limit += 1 / limit  (about +1 per round trip)
+ *   success with latency ≤ target, while in flight ≥ limit / 2   limit += 1 / limit  (+½ to +1 a round trip)
  *   timeout or 503 overloaded                                     limit  = max(min, limit × backoff)
  *   request when in flight ≥ limit                                refused: the caller tries another replica,
  *                                                                 or fails fast with LimitExceededException

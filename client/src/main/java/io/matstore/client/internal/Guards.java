@@ -4,13 +4,12 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the calls of one client share to stay safe under faults: the {@link Resilience settings}, the retry and hedge
- * {@link RetryBudget budgets}, the tracked latency that times hedges, and the counters the metrics read.
+ * {@link RetryBudget budgets}, and the counters the metrics read.
  */
 public final class Guards {
     public final Resilience settings;
     public final RetryBudget retries;
     public final RetryBudget hedges;
-    public final LatencyTracker latency;
     public final LongAdder calls = new LongAdder();
     public final LongAdder retriesSent = new LongAdder();
     public final LongAdder hedgesSent = new LongAdder();
@@ -23,12 +22,21 @@ public final class Guards {
         this.settings = settings;
         this.retries = new RetryBudget(settings.retryRatio(), settings.retryMinPerSecond(), settings.clock());
         this.hedges = new RetryBudget(settings.hedgeRatio(), 0, settings.clock());
-        this.latency = new LatencyTracker(Long.MAX_VALUE);
     }
 
-    /** The delay after which a lookup not answered yet is sent to another replica too. */
-    public long hedgeDelayNanos() {
+    /**
+     * The delay after which a lookup not answered yet is sent to another of these replicas too: the configured one,
+     * else the lowest p99 among them; {@code Long.MAX_VALUE} (no hedge) until one has enough answers.
+     */
+    public long hedgeDelayNanos(Node[] replicas) {
         long configured = settings.hedgeDelayNanos();
-        return configured > 0 ? configured : Math.max(500_000L, latency.p95Nanos());
+        if (configured > 0) {
+            return configured;
+        }
+        long lowest = Long.MAX_VALUE;
+        for (Node n : replicas) {
+            lowest = Math.min(lowest, n.p99Nanos());
+        }
+        return lowest;
     }
 }

@@ -28,6 +28,7 @@ public final class Node {
     private final AimdLimit limit;
     private final LongSupplier clock;
     private final AtomicLong requests = new AtomicLong();
+    private final LatencyTracker answered = new LatencyTracker(Long.MAX_VALUE);
     private volatile long backoffUntil;
     private volatile double latencyNanos = INITIAL_LATENCY_NANOS;
     private volatile long latencyAt;
@@ -96,6 +97,18 @@ public final class Node {
         backoffUntil = clock.getAsLong() + nanos;
     }
 
+    /** The p99 latency of its recent answers ({@code Long.MAX_VALUE} before {@value LatencyTracker#SAMPLES}). */
+    public long p99Nanos() {
+        return answered.p99Nanos();
+    }
+
+    /** A successful answer: for the hedge delay, and for {@link #cost()}. */
+    public void recordAnswer(long nanos) {
+        answered.record(nanos);
+        recordLatency(nanos);
+    }
+
+    /** A wait for the node, answered or abandoned: for {@link #cost()}. */
     public void recordLatency(long nanos) {
         long now = clock.getAsLong();
         double avg = latencyNanos;

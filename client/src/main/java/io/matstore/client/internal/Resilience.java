@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
  * The resilience settings of one client (see {@code MatstoreClientBuilder} for each one's meaning and default),
  * immutable, and the clock every mechanism reads so tests can drive time.
  *
- * @param hedgeDelayNanos 0 = the client's tracked p95 latency
+ * @param hedgeDelayNanos 0 = the client's tracked p99 latency
  */
 public record Resilience(long deadlineNanos, double retryRatio, double retryMinPerSecond, int breakerFailures,
                          long breakerOpenNanos, boolean hedging, long hedgeDelayNanos, double hedgeRatio,

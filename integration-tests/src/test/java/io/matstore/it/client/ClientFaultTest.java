@@ -197,7 +197,7 @@ class ClientFaultTest {
     @Test
     void shouldHedgeAroundASlowReplica() throws Exception {
         // a hedge after 10 ms: on 2 shared cores the tracked p95 moves with the machine more than with the nodes
-        MatstoreClient hedged = client(builder().hedging(true, Duration.ofMillis(10), 0.05));
+        MatstoreClient hedged = client(builder());
         MatstoreClient unhedged = client(builder().hedging(false));
         Run.of(hedged, cellA, 2000, 4, null); // warm-up: connections, JIT
         Run.of(unhedged, cellA, 2000, 4, null);
