@@ -227,8 +227,7 @@ final class GetCall implements Target, Runnable {
         if (failure instanceof CancellationException) {
             node.limit().onIgnore();
             node.breaker().onCancelled();
-            // it was slower than the other replica at least by this much: remember it, or it would look idle-fast
-            node.recordLatency(latency);
+            node.onAbandoned();
             return;
         }
         if (failure != null) {

@@ -78,7 +78,11 @@ public final class MatstoreClient implements AutoCloseable {
             http.close();
             throw new UnavailableException(0, "unreachable", e.getMessage(), null, java.time.Duration.ZERO, e);
         }
-        return new MatstoreClient(router, http, b.batchSize(), nodes, new Guards(b.resilience()));
+        Guards guards = new Guards(b.resilience());
+        if (b.meterRegistry() != null) {
+            ClientMetrics.bind(b.meterRegistry(), guards, nodes);
+        }
+        return new MatstoreClient(router, http, b.batchSize(), nodes, guards);
     }
 
     /**

@@ -17,6 +17,8 @@ public final class MatstoreClientBuilder {
     private int batchSize = 100;
     private int ioThreads = 1;
     private Resilience resilience = Resilience.defaults();
+    /** A Micrometer {@code MeterRegistry}, typed Object so that Micrometer is needed only by those who give one. */
+    private Object meterRegistry;
 
     MatstoreClientBuilder() {
     }
@@ -153,6 +155,20 @@ public final class MatstoreClientBuilder {
                 resilience.hedgeDelayNanos(), resilience.hedgeRatio(), initial, min, max,
                 positive("concurrencyLimit latencyTarget", latencyTarget).toNanos());
         return this;
+    }
+
+    /**
+     * Where the client's meters go (docs/client.md "Metrics"): lookups, retries, budget exhaustion, hedges sent and
+     * won, and per node requests, latency, breaker state and concurrency limit. Optional: without it, no Micrometer
+     * class is loaded; {@link MatstoreClient#stats()} has the same counters.
+     */
+    public MatstoreClientBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meterRegistry = java.util.Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
+    Object meterRegistry() {
+        return meterRegistry;
     }
 
     private void r(long deadline, double retryRatio, double retryMin, int breakerFailures, long breakerOpen,

@@ -3,6 +3,7 @@ package io.matstore.client.internal;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +35,8 @@ public final class Node {
     private volatile long latencyAt;
     /** The last answer, or the send that ended an idle spell: a busy node silent since then is that slow at least. */
     private volatile long progressAt;
+    private volatile LongConsumer answerTimer = NO_TIMER;
+    private static final LongConsumer NO_TIMER = nanos -> { };
 
     Node(URI url) {
         this(url, Resilience.defaults());
@@ -105,7 +108,22 @@ public final class Node {
     /** A successful answer: for the hedge delay, and for {@link #cost()}. */
     public void recordAnswer(long nanos) {
         answered.record(nanos);
+        answerTimer.accept(nanos);
         recordLatency(nanos);
+    }
+
+    /**
+     * A request to it was abandoned because another replica answered first: it is no faster than its estimate said,
+     * so the estimate stays and its decay starts over (an abandoned wait is shorter than the node's latency, and
+     * recording it would make a slow replica look fast).
+     */
+    public void onAbandoned() {
+        latencyAt = clock.getAsLong();
+    }
+
+    /** Where the latency of its answers goes too (a metrics timer). */
+    public void answerTimer(LongConsumer timer) {
+        this.answerTimer = timer;
     }
 
     /** A wait for the node, answered or abandoned: for {@link #cost()}. */

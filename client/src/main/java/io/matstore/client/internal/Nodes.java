@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Every node the client has seen, by URL, and the power-of-two-choices pick among a partition's replicas: draw two
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Nodes {
     private final ConcurrentMap<URI, Node> byUrl = new ConcurrentHashMap<>();
     private final Resilience resilience;
+    private volatile Consumer<Node> onNew;
 
     public Nodes() {
         this(Resilience.defaults());
@@ -26,7 +28,23 @@ public final class Nodes {
     }
 
     public Node of(URI url) {
-        return byUrl.computeIfAbsent(url, u -> new Node(u, resilience));
+        Node n = byUrl.get(url);
+        if (n != null) {
+            return n;
+        }
+        Node[] created = new Node[1];
+        n = byUrl.computeIfAbsent(url, u -> created[0] = new Node(u, resilience));
+        Consumer<Node> listener = onNew;
+        if (created[0] != null && listener != null) {
+            listener.accept(created[0]);
+        }
+        return n;
+    }
+
+    /** Calls {@code listener} with every node known now and every node seen from now on (metrics). */
+    public void onNewNode(Consumer<Node> listener) {
+        onNew = listener;
+        byUrl.values().forEach(listener);
     }
 
     /** Every node seen so far. */

@@ -13,6 +13,7 @@ import io.matstore.schemas.Partitioner;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.offers.OfferResponseWriter;
 import io.matstore.schemas.offers.OffersContract;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -153,7 +154,8 @@ class ClientFaultTest {
 
     @Test
     void shouldFailNoLookupWhenAReplicaIsKilledUnderLoad() throws Exception {
-        MatstoreClient client = client(builder());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MatstoreClient client = client(builder().meterRegistry(meters));
         Run healthy = Run.of(client, all, 1000, 16, null);
         Run run = Run.of(client, all, 3000, 16, i -> {
             if (i == 1000) {
@@ -165,6 +167,14 @@ class ClientFaultTest {
         assertThat(run.failures).as("failed lookups, by code").isEmpty();
         assertThat(proxies.get(0).requests()).isPositive();
         assertThat(client.nodeStats(proxies.get(0).url()).breakerOpened()).isPositive();
+        String killed = proxies.get(0).url().toString();
+        assertThat(meters.get("matstore_client_node_breaker_opened").tag("node", killed).gauge().value())
+                .isPositive();
+        assertThat(meters.get("matstore_client_retries").functionCounter().count())
+                .isEqualTo(client.stats().retries()).isPositive();
+        assertThat(meters.get("matstore_client_node_latency").tag("node", proxies.get(1).url().toString()).timer()
+                .count()).isPositive();
+        REPORT.add("# kill -9: " + client.stats() + "; " + client.nodeStats(proxies.get(0).url()));
     }
 
     @Test
@@ -197,7 +207,9 @@ class ClientFaultTest {
     @Test
     void shouldHedgeAroundASlowReplica() throws Exception {
         // a hedge after 10 ms: on 2 shared cores the tracked p95 moves with the machine more than with the nodes
-        MatstoreClient hedged = client(builder());
+        // a 10 ms hedge delay: on 2 shared cores the replicas' p99 moves with the other builds more than with the nodes,
+        // and a delay below the moment's p99 spends the hedge budget on ordinary answers
+        MatstoreClient hedged = client(builder().hedging(true, Duration.ofMillis(10), 0.05));
         MatstoreClient unhedged = client(builder().hedging(false));
         Run.of(hedged, cellA, 2000, 4, null); // warm-up: connections, JIT
         Run.of(unhedged, cellA, 2000, 4, null);
