@@ -206,7 +206,6 @@ class ClientFaultTest {
 
     @Test
     void shouldHedgeAroundASlowReplica() throws Exception {
-        // a hedge after 10 ms: on 2 shared cores the tracked p95 moves with the machine more than with the nodes
         // a 10 ms hedge delay: on 2 shared cores the replicas' p99 moves with the other builds more than with the nodes,
         // and a delay below the moment's p99 spends the hedge budget on ordinary answers
         MatstoreClient hedged = client(builder().hedging(true, Duration.ofMillis(10), 0.05));
