@@ -15,9 +15,11 @@ import java.util.function.LongSupplier;
  * A failure is what makes a lookup move to another replica (no answer, 503); any other answer, 404 and 4xx
  * included, is the node working. Open,
  * the node is skipped by replica selection as if absent; when every replica of a cell is open the call fails at once
- * ({@code circuit_open}). Three atomics, no lock, nothing allocated: Resilience4j's {@code CircuitBreaker} would fit
- * (its count-based window is a synchronized ring), but it publishes an event object per call once anything listens,
- * and we need only consecutive failures (docs/client.md "Circuit breakers" has the measurement).
+ * ({@code circuit_open}). Three atomics, no lock, nothing allocated. Measured against Resilience4j 2.4.0's
+ * {@code CircuitBreaker} (count-based window of 100) with {@code BreakerBench}: both allocate nothing per call; on two
+ * threads sharing one breaker this one took ~44 ns per permission + success, Resilience4j ~112 ns (its window is a
+ * synchronized ring). Both are small beside a round trip; this one stays because it is cheaper under contention,
+ * needs no extra dependency in an embeddable client (resilience4j-core, slf4j), and says what we need in 100 lines.
  */
 public final class Breaker {
     public static final int CLOSED = 0;

@@ -206,8 +206,8 @@ class ClientFaultTest {
 
     @Test
     void shouldHedgeAroundASlowReplica() throws Exception {
-        // a 10 ms hedge delay: on 2 shared cores the replicas' p99 moves with the other builds more than with the nodes,
-        // and a delay below the moment's p99 spends the hedge budget on ordinary answers
+        // a 10 ms hedge delay: on 2 shared cores the replicas' p99 moves with the other builds more than with the
+        // nodes, and a delay below the moment's p99 spends the hedge budget on ordinary answers
         MatstoreClient hedged = client(builder().hedging(true, Duration.ofMillis(10), 0.05));
         MatstoreClient unhedged = client(builder().hedging(false));
         Run.of(hedged, cellA, 2000, 4, null); // warm-up: connections, JIT
