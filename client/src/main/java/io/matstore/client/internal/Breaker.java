@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * ({@code circuit_open}). Three atomics, no lock, nothing allocated. Measured against Resilience4j 2.4.0's
  * {@code CircuitBreaker} (count-based window of 100) with {@code BreakerBench}: both allocate nothing per call; on two
  * threads sharing one breaker this one took ~44 ns per permission + success, Resilience4j ~112 ns (its window is a
- * synchronized ring). Both are small beside a round trip; this one stays because it is cheaper under contention,
+ * locked ring). Both are small beside a round trip; this one stays because it is cheaper under contention,
  * needs no extra dependency in an embeddable client (resilience4j-core, slf4j), and says what we need in 100 lines.
  */
 public final class Breaker {
