@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   success with latency ≤ target, while in flight ≥ limit / 2   limit += 1 / limit  (+½ to +1 a round trip)
  *   timeout or 503 overloaded                                     limit  = max(min, limit × backoff)
  *   request when in flight ≥ limit                                refused: the caller tries another replica,
- *                                                                 or fails fast with LimitExceededException
+ *                                                                 or fails fast with ConcurrencyLimitException
  * </pre>
  * Additive increase only while the limit is actually used (half of it in flight), so an idle client does not grow a
  * limit it never tested. The limit is an {@code int} of thousandths updated by compare-and-set; in flight is an
