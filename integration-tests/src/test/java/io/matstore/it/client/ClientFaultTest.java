@@ -156,6 +156,7 @@ class ClientFaultTest {
     void shouldFailNoLookupWhenAReplicaIsKilledUnderLoad() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         MatstoreClient client = client(builder().meterRegistry(meters));
+        Run.of(client, all, 500, 16, null); // warm-up: connections, JIT
         Run healthy = Run.of(client, all, 1000, 16, null);
         Run run = Run.of(client, all, 3000, 16, i -> {
             if (i == 1000) {
