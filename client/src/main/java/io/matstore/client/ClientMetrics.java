@@ -21,7 +21,7 @@ final class ClientMetrics {
     private ClientMetrics() {
     }
 
-    static void bind(Object registryObject, Guards g, Nodes nodes) {
+    static void bind(Object registryObject, Guards g, Nodes nodes, LookupCache cache) {
         MeterRegistry registry = (MeterRegistry) registryObject;
         counter(registry, "matstore_client_lookups", "lookups started", g, x -> x.calls.sum());
         counter(registry, "matstore_client_retries", "requests sent again to another replica", g,
@@ -38,6 +38,16 @@ final class ClientMetrics {
                 g, x -> x.limitFailures.sum());
         counter(registry, "matstore_client_deadline_failures", "lookups failed for their deadline", g,
                 x -> x.deadlineFailures.sum());
+        if (cache != null) {
+            FunctionCounter.builder("matstore_client_cache_hits", cache, c -> c.hits.sum())
+                    .description("lookups answered from the cache within max-age").register(registry);
+            FunctionCounter.builder("matstore_client_cache_stale_while_revalidate", cache,
+                    c -> c.staleWhileRevalidate.sum()).description("answered from the cache, revalidated behind")
+                    .register(registry);
+            FunctionCounter.builder("matstore_client_cache_stale_if_error", cache, c -> c.staleIfError.sum())
+                    .description("failed lookups answered stale from the cache").register(registry);
+            Gauge.builder("matstore_client_cache_entries", cache, LookupCache::size).register(registry);
+        }
         nodes.onNewNode(n -> bindNode(registry, n));
     }
 

@@ -12,7 +12,13 @@ package io.matstore.client;
  * @param circuitOpen           lookups failed at once because every replica's breaker was open (or Retry-After)
  * @param limited               lookups failed at once because every replica was at its concurrency limit
  * @param deadlineExceeded      lookups failed for their deadline
+ * @param cacheHits             lookups answered from the client cache within max-age
+ * @param cacheStaleWhileRevalidate lookups answered from the cache while it was revalidated in the background
+ * @param cacheStaleIfError     lookups that failed but were answered from the cache, marked stale
+ * @param cacheRevalidated      cached entries renewed by a 304
  */
 public record ClientStats(long calls, long retries, long retryBudgetExhausted, long hedges, long hedgesWon,
-                          long hedgeBudgetExhausted, long circuitOpen, long limited, long deadlineExceeded) {
+                          long hedgeBudgetExhausted, long circuitOpen, long limited, long deadlineExceeded,
+                          long cacheHits, long cacheStaleWhileRevalidate, long cacheStaleIfError,
+                          long cacheRevalidated) {
 }

@@ -65,12 +65,27 @@ final class GetCall implements Target, Runnable {
     private MatstoreClientException lastFailure;
     private RoutingTable.ViewRoute route;
     private ScheduledFuture<?> hedgeTimer;
+    private final LookupCache cache;
+    private final boolean revalidation;
+    private String cacheKey;
+    private LookupCache.Entry cached;
 
     GetCall(Router router, Http http, Guards guards, String view, Map<String, String> params, boolean json,
             long deadlineNanos) {
+        this(router, http, guards, null, false, view, params, json, deadlineNanos);
+    }
+
+    /**
+     * @param cache        the client's cache, or null
+     * @param revalidation a background revalidation of a cached entry (never answered from the cache)
+     */
+    GetCall(Router router, Http http, Guards guards, LookupCache cache, boolean revalidation, String view,
+            Map<String, String> params, boolean json, long deadlineNanos) {
         this.router = router;
         this.http = http;
         this.guards = guards;
+        this.cache = json ? null : cache;
+        this.revalidation = revalidation;
         this.view = view;
         this.params = params;
         this.json = json;
@@ -79,10 +94,44 @@ final class GetCall implements Target, Runnable {
 
     CompletableFuture<Lookup> start() {
         guards.calls.increment();
+        if (cache != null && fromCache()) {
+            return result;
+        }
         synchronized (this) {
             attempt(FIRST);
         }
         return result;
+    }
+
+    /** @return true when the cache answered (and maybe started a background revalidation) */
+    private boolean fromCache() {
+        try {
+            RoutingTable.ViewRoute r = Routes.route(router.table(), view);
+            cacheKey = LookupCache.key(view, Routes.key(r, params));
+        } catch (MatstoreClientException e) {
+            return false; // the attempt reports it
+        }
+        cached = cache.get(cacheKey);
+        if (cached == null || revalidation) {
+            return false;
+        }
+        long age = cache.ageNanos(cached);
+        if (age <= cached.maxAge()) {
+            cache.hits.increment();
+            result.complete(cached.lookup());
+            return true;
+        }
+        if (age <= cached.maxAge() + cached.staleWhileRevalidate()) {
+            cache.staleWhileRevalidate.increment();
+            result.complete(cached.lookup());
+            String key = cacheKey;
+            if (cache.refreshing.add(key)) {
+                new GetCall(router, http, guards, cache, true, view, params, false, guards.settings.deadlineNanos())
+                        .start().whenComplete((l, e) -> cache.refreshing.remove(key));
+            }
+            return true;
+        }
+        return false;
     }
 
     /** The hedge timer. */
@@ -187,7 +236,8 @@ final class GetCall implements Target, Runnable {
         }
         inFlight[inFlightCount++] = a;
         node.onSend();
-        a.request = http.get(node.base(), this, json ? Http.JSON : Http.FLATBUFFERS, left);
+        a.request = http.get(node.base(), this, json ? Http.JSON : Http.FLATBUFFERS, left,
+                cached == null ? null : cached.lookup().etag());
         a.request.whenComplete(a);
         if (kind == FIRST && guards.settings.hedging() && !result.isDone() && inFlightCount == 1
                 && replicas.length > 1) {
@@ -277,7 +327,19 @@ final class GetCall implements Target, Runnable {
             if (a.hedge && !result.isDone()) {
                 guards.hedgesWon.increment();
             }
-            succeed(Answers.lookup(r, !json, node.url()));
+            Lookup lookup = Answers.lookup(r, !json, node.url());
+            if (cache != null && cacheKey != null && !result.isDone()) {
+                cache.put(cacheKey, lookup, r.header("Cache-Control"));
+            }
+            succeed(lookup);
+        } else if (status == 304 && cached != null) {
+            node.recordAnswer(latency);
+            guards.retries.onSuccess();
+            guards.hedges.onSuccess();
+            if (!result.isDone()) {
+                cache.renew(cacheKey, cached);
+            }
+            succeed(cached.lookup());
         } else if (status == 421) {
             lastFailure = Routes.misdirected(Answers.errorObject(r.body()), node);
             if (inFlightCount > 0 || result.isDone()) {
@@ -316,6 +378,16 @@ final class GetCall implements Target, Runnable {
     }
 
     private void fail(MatstoreClientException e) {
+        if (cached != null && e instanceof UnavailableException) {
+            long age = cache.ageNanos(cached);
+            if (age <= cached.maxAge() + cached.staleIfError()) {
+                if (result.complete(cached.lookup().staleFromCache("client-stale-if-error", Duration.ofNanos(age)))) {
+                    cache.staleIfError.increment();
+                    abandonOthers();
+                }
+                return;
+            }
+        }
         if (result.completeExceptionally(e)) {
             abandonOthers();
         }

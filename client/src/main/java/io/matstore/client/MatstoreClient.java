@@ -54,8 +54,10 @@ public final class MatstoreClient implements AutoCloseable {
     private final int batchSize;
     private final Nodes nodes;
     private final Guards guards;
+    private final LookupCache cache;
 
-    MatstoreClient(Router router, Http http, int batchSize, Nodes nodes, Guards guards) {
+    MatstoreClient(Router router, Http http, int batchSize, Nodes nodes, Guards guards, LookupCache cache) {
+        this.cache = cache;
         this.router = router;
         this.http = http;
         this.batchSize = batchSize;
@@ -79,10 +81,11 @@ public final class MatstoreClient implements AutoCloseable {
             throw new UnavailableException(0, "unreachable", e.getMessage(), null, java.time.Duration.ZERO, e);
         }
         Guards guards = new Guards(b.resilience());
+        LookupCache cache = b.cacheEntries() > 0 ? new LookupCache(b.cacheEntries(), b.resilience().clock()) : null;
         if (b.meterRegistry() != null) {
-            ClientMetrics.bind(b.meterRegistry(), guards, nodes);
+            ClientMetrics.bind(b.meterRegistry(), guards, nodes, cache);
         }
-        return new MatstoreClient(router, http, b.batchSize(), nodes, guards);
+        return new MatstoreClient(router, http, b.batchSize(), nodes, guards, cache);
     }
 
     /**
@@ -115,14 +118,16 @@ public final class MatstoreClient implements AutoCloseable {
     }
 
     private GetCall call(String view, Map<String, String> params, boolean json, long deadlineNanos) {
-        return new GetCall(router, http, guards, view, params, json, deadlineNanos);
+        return new GetCall(router, http, guards, cache, false, view, params, json, deadlineNanos);
     }
 
     /** The counters of the resilience mechanisms since the client started. */
     public ClientStats stats() {
         return new ClientStats(guards.calls.sum(), guards.retriesSent.sum(), guards.retries.exhausted(),
                 guards.hedgesSent.sum(), guards.hedgesWon.sum(), guards.hedges.exhausted(),
-                guards.circuitOpenFailures.sum(), guards.limitFailures.sum(), guards.deadlineFailures.sum());
+                guards.circuitOpenFailures.sum(), guards.limitFailures.sum(), guards.deadlineFailures.sum(),
+                cache == null ? 0 : cache.hits.sum(), cache == null ? 0 : cache.staleWhileRevalidate.sum(),
+                cache == null ? 0 : cache.staleIfError.sum(), cache == null ? 0 : cache.revalidated.sum());
     }
 
     /** What the client knows of one node it has seen, or null. */

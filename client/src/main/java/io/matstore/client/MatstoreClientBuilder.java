@@ -19,6 +19,7 @@ public final class MatstoreClientBuilder {
     private Resilience resilience = Resilience.defaults();
     /** A Micrometer {@code MeterRegistry}, typed Object so that Micrometer is needed only by those who give one. */
     private Object meterRegistry;
+    private long cacheEntries;
 
     MatstoreClientBuilder() {
     }
@@ -165,6 +166,25 @@ public final class MatstoreClientBuilder {
     public MatstoreClientBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
         this.meterRegistry = java.util.Objects.requireNonNull(registry, "registry");
         return this;
+    }
+
+    /**
+     * Keeps the last good answer of up to {@code maxEntries} keys (Caffeine) and honours the node's
+     * {@code Cache-Control}: answers within {@code max-age} without a request, within {@code stale-while-revalidate}
+     * from the cache while one lookup revalidates it ({@code If-None-Match}), and when a lookup fails as unavailable
+     * (every replica failing or open, the deadline) within {@code stale-if-error} answers the cached value marked
+     * stale ({@code client-stale-if-error}) with its age. Off by default; {@code get}/{@code getAsync} only.
+     */
+    public MatstoreClientBuilder cache(long maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("cache maxEntries=" + maxEntries + " < 1");
+        }
+        this.cacheEntries = maxEntries;
+        return this;
+    }
+
+    long cacheEntries() {
+        return cacheEntries;
     }
 
     Object meterRegistry() {

@@ -52,6 +52,12 @@ public final class Http implements AutoCloseable {
         return send(base, target, accept, null, null, Math.min(timeoutNanos, requestTimeoutNanos));
     }
 
+    /** The same, conditional: {@code If-None-Match: etag} unless {@code etag} is null. */
+    public CompletableFuture<Response> get(String base, Target target, String accept, long timeoutNanos,
+                                          String etag) {
+        return send(base, target, accept, etag, null, Math.min(timeoutNanos, requestTimeoutNanos));
+    }
+
     /**
      * Abandons a request of {@link #get}: its connection is closed (HTTP/1.1 has no other way to cancel) and the
      * future fails with {@code CancellationException}. Nothing when it is already answered.

@@ -2,6 +2,7 @@ package io.matstore.it.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.matstore.client.Lookup;
 import io.matstore.client.LookupResult;
 import io.matstore.client.MatstoreClient;
 import io.matstore.client.MatstoreClientBuilder;
@@ -98,7 +99,10 @@ class ClientFaultTest {
             proxies.add(p);
             advertised.add(p.url());
         }
-        cells = TwoCells.start(dir, KAFKA.bootstrapServers(), "client-faults", PARTITIONS, advertised);
+        // max-age 0 and no stale-while-revalidate: a cached key is revalidated on every lookup, so stale-if-error is
+        // what answers it when its cell is down (the node's defaults, 1 s and 30 s, would answer it from the cache)
+        cells = TwoCells.start(dir, KAFKA.bootstrapServers(), "client-faults", PARTITIONS, advertised, Map.of(
+                "view.offers.max.age.seconds", "0", "view.offers.stale.while.revalidate.seconds", "0"));
         for (int i = 0; i < 4; i++) {
             proxies.get(i).target(cells.urls.get(i).getPort());
         }
@@ -240,6 +244,28 @@ class ClientFaultTest {
         assertThat(b.failures).isEmpty();
         assertThat(a.failed()).isEqualTo(a.issued);
         assertThat(a.failures.keySet()).isSubsetOf("unreachable", "circuit_open");
+    }
+
+    @Test
+    void shouldAnswerTheKeysOfACellThatIsDownStaleFromTheCache() throws Exception {
+        MatstoreClient client = client(builder().cache(1000));
+        Run.of(client, all, all.size(), 8, null);
+        Run.of(client, all, all.size(), 8, null);
+        assertThat(client.stats().cacheRevalidated()).as("304s to If-None-Match").isGreaterThanOrEqualTo(all.size());
+        kill(0);
+        kill(1);
+        Run a = Run.of(client, cellA, 1000, 8, null);
+        Run b = Run.of(client, cellB, 1000, 8, null);
+        report("cell down, cache on: its keys", a);
+        report("cell down, cache on: other cell's keys", b);
+        REPORT.add("# cache: " + client.stats());
+        assertThat(a.failures).isEmpty();
+        assertThat(b.failures).isEmpty();
+        assertThat(client.stats().cacheStaleIfError()).isEqualTo(1000);
+        Lookup stale = client.get("offers", cellA.get(0));
+        assertThat(stale.freshness().stale()).isTrue();
+        assertThat(stale.freshness().reason()).isEqualTo("client-stale-if-error");
+        assertThat(client.get("offers", cellB.get(0)).freshness().stale()).isFalse();
     }
 
     @Test

@@ -32,15 +32,16 @@ final class TwoCells implements AutoCloseable {
     }
 
     static TwoCells start(Path dir, String bootstrapServers, String cluster, int partitions) throws Exception {
-        return start(dir, bootstrapServers, cluster, partitions, null);
+        return start(dir, bootstrapServers, cluster, partitions, null, Map.of());
     }
 
     /**
      * @param advertised per node (a-1, a-2, b-1, b-2) the URL it gives clients in the routing table (a proxy in
      *                   front of it), or null for its own
+     * @param extra      more settings of every node
      */
-    static TwoCells start(Path dir, String bootstrapServers, String cluster, int partitions, List<URI> advertised)
-            throws Exception {
+    static TwoCells start(Path dir, String bootstrapServers, String cluster, int partitions, List<URI> advertised,
+                          Map<String, String> extra) throws Exception {
         TwoCells cells = new TwoCells();
         try {
             List<String> ids = List.of("a-1", "a-2", "b-1", "b-2");
@@ -56,6 +57,7 @@ final class TwoCells implements AutoCloseable {
                         ClusterSettings.NAME, cluster, ClusterSettings.CELL_ID, id.substring(0, 1),
                         ClusterSettings.NODE_ID, id, ClusterSettings.HEARTBEAT_MS, "300",
                         ClusterSettings.MEMBER_TIMEOUT_MS, "5000"));
+                settings.putAll(extra);
                 if (advertised != null) {
                     settings.put(ClusterSettings.ADVERTISED_URL, advertised.get(n).toString());
                 }
