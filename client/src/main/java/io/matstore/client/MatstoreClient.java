@@ -39,6 +39,12 @@ import java.util.concurrent.CompletionException;
  * {@link MisdirectedException} (421 from every replica left after a routing refresh). 5xx and connection failures
  * move to another replica of the cell before giving up.
  *
+ * <p><b>Resilience</b> (docs/client.md "Resilience"): a deadline per lookup; a retry only on no answer or 503,
+ * within a per-client retry budget (~10 % of successes); a circuit breaker per node; hedging to another replica after
+ * the replicas' p99 (own budget, ~5 %); an adaptive (AIMD) concurrency limit per node; optionally a cache of last
+ * good answers that honours {@code max-age}, {@code stale-while-revalidate} and {@code stale-if-error}. Counters in
+ * {@link #stats()}, {@link #nodeStats()}, and Micrometer when a registry is given.
+ *
  * <p><b>Transport.</b> Netty HTTP/1.1 (epoll where available, NIO otherwise): per node a pool of keep-alive
  * connections, one request per connection at a time, a deadline per request ({@code requestTimeout}); the request
  * is written as bytes without building its URL, the body copied once into the {@link Lookup}. Chosen by
