@@ -360,6 +360,55 @@ class ClientRoutingTest {
     }
 
     @Test
+    void shouldFailAtTheCallsDeadlineWithoutTryingTheReplicaLeft() {
+        MatstoreClient client = client(a1.url);
+        String sku = skuIn(Set.of(0, 1), 0);
+        a1.gate = new CountDownLatch(1);
+        a2.gate = a1.gate;
+        a1.heldBack.add(sku);
+        a2.heldBack.add(sku);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.get("offers", key(sku), Duration.ofMillis(300)))
+                .isInstanceOfSatisfying(UnavailableException.class,
+                        e -> assertThat(e.code()).isEqualTo("deadline_exceeded"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(a1.lookups.get() + a2.lookups.get()).isEqualTo(1);
+        assertThat(client.stats().deadlineExceeded()).isEqualTo(1);
+        a1.gate.countDown();
+    }
+
+    @Test
+    void shouldLeaveANodeAloneForItsRetryAfterWhileAnotherReplicaAnswers() {
+        MatstoreClient client = client(MatstoreClient.builder().hedging(false).circuitBreaker(100,
+                Duration.ofSeconds(1)), b1.url);
+        a1.failWith(503, "overloaded"); // with Retry-After: 3
+        for (int i = 0; i < 20; i++) {
+            assertThat(client.get("offers", key(skuIn(Set.of(0, 1), i))).node()).isEqualTo(a2.url);
+        }
+        assertThat(a1.lookups.get()).isLessThanOrEqualTo(1);
+        assertThat(a2.lookups.get()).isEqualTo(20);
+    }
+
+    @Test
+    void shouldNotRetryAnInternalError() {
+        MatstoreClient client = client(b1.url);
+        a1.failWith(500, "internal_error");
+        int failed = 0;
+        for (int i = 0; i < 20; i++) {
+            try {
+                client.get("offers", key(skuIn(Set.of(0, 1), i)));
+            } catch (UnavailableException e) {
+                assertThat(e.status()).isEqualTo(500);
+                assertThat(e.code()).isEqualTo("internal_error");
+                failed++;
+            }
+        }
+        assertThat(failed).isPositive();
+        assertThat(a2.lookups.get()).as("no lookup answered 500 by a1 went on to a2").isEqualTo(20 - failed);
+        assertThat(client.stats().retries()).isZero();
+    }
+
+    @Test
     void shouldThrowUnavailableWithRetryAfterWhenEveryReplicaAnswers503() {
         MatstoreClient client = client(a1.url);
         b1.failWith(503, "not_ready");
