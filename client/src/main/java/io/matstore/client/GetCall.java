@@ -69,6 +69,12 @@ final class GetCall implements Target, Runnable {
     private final boolean revalidation;
     private String cacheKey;
     private LookupCache.Entry cached;
+    /** The outcome is decided (under the monitor) ... */
+    private boolean done;
+    /** ... and handed to the caller's future (outside it, see {@link #publish()}). */
+    private boolean published;
+    private Lookup outcome;
+    private MatstoreClientException failedWith;
 
     GetCall(Router router, Http http, Guards guards, String view, Map<String, String> params, boolean json,
             long deadlineNanos) {
@@ -100,6 +106,7 @@ final class GetCall implements Target, Runnable {
         synchronized (this) {
             attempt(FIRST);
         }
+        publish();
         return result;
     }
 
@@ -136,14 +143,17 @@ final class GetCall implements Target, Runnable {
 
     /** The hedge timer. */
     @Override
-    public synchronized void run() {
-        if (!result.isDone() && inFlightCount == 1) {
-            attempt(HEDGE);
+    public void run() {
+        synchronized (this) {
+            if (!done && inFlightCount == 1) {
+                attempt(HEDGE);
+            }
         }
+        publish();
     }
 
     private void attempt(int kind) {
-        if (result.isDone()) {
+        if (done) {
             return;
         }
         long left = deadlineAt - guards.settings.clock().getAsLong();
@@ -239,7 +249,7 @@ final class GetCall implements Target, Runnable {
         a.request = http.get(node.base(), this, json ? Http.JSON : Http.FLATBUFFERS, left,
                 cached == null ? null : cached.lookup().etag());
         a.request.whenComplete(a);
-        if (kind == FIRST && guards.settings.hedging() && !result.isDone() && inFlightCount == 1
+        if (kind == FIRST && guards.settings.hedging() && !done && inFlightCount == 1
                 && replicas.length > 1) {
             long delay = guards.hedgeDelayNanos(replicas);
             if (delay < left) {
@@ -263,7 +273,14 @@ final class GetCall implements Target, Runnable {
         }
     }
 
-    private synchronized void onAnswer(Attempt a, Response r, Throwable failure) {
+    private void onAnswer(Attempt a, Response r, Throwable failure) {
+        synchronized (this) {
+            react(a, r, failure);
+        }
+        publish();
+    }
+
+    private void react(Attempt a, Response r, Throwable failure) {
         Node node = a.node;
         node.onAnswer();
         for (int i = 0; i < inFlightCount; i++) {
@@ -324,11 +341,11 @@ final class GetCall implements Target, Runnable {
             node.recordAnswer(latency);
             guards.retries.onSuccess();
             guards.hedges.onSuccess();
-            if (a.hedge && !result.isDone()) {
+            if (a.hedge && !done) {
                 guards.hedgesWon.increment();
             }
             Lookup lookup = Answers.lookup(r, !json, node.url());
-            if (cache != null && cacheKey != null && !result.isDone()) {
+            if (cache != null && cacheKey != null && !done) {
                 cache.put(cacheKey, lookup, r.header("Cache-Control"));
             }
             succeed(lookup);
@@ -336,13 +353,13 @@ final class GetCall implements Target, Runnable {
             node.recordAnswer(latency);
             guards.retries.onSuccess();
             guards.hedges.onSuccess();
-            if (!result.isDone()) {
+            if (!done) {
                 cache.renew(cacheKey, cached);
             }
             succeed(cached.lookup());
         } else if (status == 421) {
             lastFailure = Routes.misdirected(Answers.errorObject(r.body()), node);
-            if (inFlightCount > 0 || result.isDone()) {
+            if (inFlightCount > 0 || done) {
                 return; // the other request may still find the key where the table says it is
             }
             if (refreshed) {
@@ -358,6 +375,7 @@ final class GetCall implements Target, Runnable {
                 synchronized (this) {
                     attempt(FIRST);
                 }
+                publish();
             });
         } else {
             fail(Answers.error(r, node.url()));
@@ -366,14 +384,38 @@ final class GetCall implements Target, Runnable {
 
     /** A request failed: another replica, unless a hedge of this call is still on its way. */
     private void retryUnlessHedged() {
-        if (inFlightCount == 0 && !result.isDone()) {
+        if (inFlightCount == 0 && !done) {
             attempt(RETRY);
         }
     }
 
     private void succeed(Lookup lookup) {
-        if (result.complete(lookup)) {
+        if (!done) {
+            done = true;
+            outcome = lookup;
             abandonOthers();
+        }
+    }
+
+    /**
+     * Completes the caller's future with the outcome, outside the call's monitor: whatever the caller chained on it
+     * runs then, and must not hold up a hedge's answer arriving on another I/O thread.
+     */
+    private void publish() {
+        Lookup value;
+        MatstoreClientException error;
+        synchronized (this) {
+            if (!done || published) {
+                return;
+            }
+            published = true;
+            value = outcome;
+            error = failedWith;
+        }
+        if (error != null) {
+            result.completeExceptionally(error);
+        } else {
+            result.complete(value);
         }
     }
 
@@ -381,14 +423,16 @@ final class GetCall implements Target, Runnable {
         if (cached != null && e instanceof UnavailableException) {
             long age = cache.ageNanos(cached);
             if (age <= cached.maxAge() + cached.staleIfError()) {
-                if (result.complete(cached.lookup().staleFromCache("client-stale-if-error", Duration.ofNanos(age)))) {
+                if (!done) {
                     cache.staleIfError.increment();
-                    abandonOthers();
+                    succeed(cached.lookup().staleFromCache("client-stale-if-error", Duration.ofNanos(age)));
                 }
                 return;
             }
         }
-        if (result.completeExceptionally(e)) {
+        if (!done) {
+            done = true;
+            failedWith = e;
             abandonOthers();
         }
     }
