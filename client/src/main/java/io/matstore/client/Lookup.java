@@ -103,6 +103,14 @@ public final class Lookup {
         return node;
     }
 
+    /** The same answer served from the client's cache: stale for {@code reason}, {@code extra} older. */
+    Lookup staleFromCache(String reason, Duration extra) {
+        byte[] bytes = new byte[body.remaining()];
+        body.duplicate().get(bytes);
+        return new Lookup(bytes, flatBuffers, version, new Freshness(true, reason), age.plus(extra),
+                computedAtMicros, etag, node);
+    }
+
     @Override
     public String toString() {
         return "Lookup[node=" + node + ", version=" + version + ", " + freshness + ", age=" + age.toSeconds()

@@ -1,9 +1,14 @@
 package io.matstore.client;
 
+import io.matstore.client.internal.Guards;
 import io.matstore.client.internal.Http;
+import io.matstore.client.internal.Node;
 import io.matstore.client.internal.Nodes;
 import io.matstore.client.internal.Router;
 import io.matstore.client.internal.RoutingTable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +39,12 @@ import java.util.concurrent.CompletionException;
  * {@link MisdirectedException} (421 from every replica left after a routing refresh). 5xx and connection failures
  * move to another replica of the cell before giving up.
  *
+ * <p><b>Resilience</b> (docs/client.md "Resilience"): a deadline per lookup; a retry only on no answer or 503,
+ * within a per-client retry budget (~10 % of successes); a circuit breaker per node; hedging to another replica after
+ * the replicas' p99 (own budget, ~5 %); an adaptive (AIMD) concurrency limit per node; optionally a cache of last
+ * good answers that honours {@code max-age}, {@code stale-while-revalidate} and {@code stale-if-error}. Counters in
+ * {@link #stats()}, {@link #nodeStats()}, and Micrometer when a registry is given.
+ *
  * <p><b>Transport.</b> Netty HTTP/1.1 (epoll where available, NIO otherwise): per node a pool of keep-alive
  * connections, one request per connection at a time, a deadline per request ({@code requestTimeout}); the request
  * is written as bytes without building its URL, the body copied once into the {@link Lookup}. Chosen by
@@ -47,11 +58,17 @@ public final class MatstoreClient implements AutoCloseable {
     private final Router router;
     private final Http http;
     private final int batchSize;
+    private final Nodes nodes;
+    private final Guards guards;
+    private final LookupCache cache;
 
-    MatstoreClient(Router router, Http http, int batchSize) {
+    MatstoreClient(Router router, Http http, int batchSize, Nodes nodes, Guards guards, LookupCache cache) {
+        this.cache = cache;
         this.router = router;
         this.http = http;
         this.batchSize = batchSize;
+        this.nodes = nodes;
+        this.guards = guards;
     }
 
     public static MatstoreClientBuilder builder() {
@@ -60,7 +77,8 @@ public final class MatstoreClient implements AutoCloseable {
 
     static MatstoreClient start(MatstoreClientBuilder b) {
         Http http = new Http(b.connectTimeout(), b.requestTimeout(), b.ioThreads());
-        Router router = new Router(b.bootstrap(), http, new Nodes(), b.refreshInterval());
+        Nodes nodes = new Nodes(b.resilience());
+        Router router = new Router(b.bootstrap(), http, nodes, b.refreshInterval());
         try {
             router.start();
         } catch (IllegalStateException e) {
@@ -68,7 +86,12 @@ public final class MatstoreClient implements AutoCloseable {
             http.close();
             throw new UnavailableException(0, "unreachable", e.getMessage(), null, java.time.Duration.ZERO, e);
         }
-        return new MatstoreClient(router, http, b.batchSize());
+        Guards guards = new Guards(b.resilience());
+        LookupCache cache = b.cacheEntries() > 0 ? new LookupCache(b.cacheEntries(), b.resilience().clock()) : null;
+        if (b.meterRegistry() != null) {
+            ClientMetrics.bind(b.meterRegistry(), guards, nodes, cache);
+        }
+        return new MatstoreClient(router, http, b.batchSize(), nodes, guards, cache);
     }
 
     /**
@@ -79,18 +102,63 @@ public final class MatstoreClient implements AutoCloseable {
      */
     public Lookup get(String view, Map<String, String> params) {
         Http.checkMayBlock("get");
-        return join(new GetCall(router, http, view, params, false).start());
+        return join(call(view, params, false, guards.settings.deadlineNanos()).start());
+    }
+
+    /**
+     * {@link #get} within {@code deadline} instead of the client's default: retries and hedges included, after it
+     * the lookup fails with {@link UnavailableException} {@code deadline_exceeded} (or the last node's error).
+     */
+    public Lookup get(String view, Map<String, String> params, Duration deadline) {
+        Http.checkMayBlock("get");
+        return join(call(view, params, false, deadline.toNanos()).start());
     }
 
     /** {@link #get} without blocking: the future fails with the same typed exceptions. */
     public CompletableFuture<Lookup> getAsync(String view, Map<String, String> params) {
-        return new GetCall(router, http, view, params, false).start();
+        return call(view, params, false, guards.settings.deadlineNanos()).start();
+    }
+
+    public CompletableFuture<Lookup> getAsync(String view, Map<String, String> params, Duration deadline) {
+        return call(view, params, false, deadline.toNanos()).start();
+    }
+
+    private GetCall call(String view, Map<String, String> params, boolean json, long deadlineNanos) {
+        return new GetCall(router, http, guards, cache, false, view, params, json, deadlineNanos);
+    }
+
+    /** The counters of the resilience mechanisms since the client started. */
+    public ClientStats stats() {
+        return new ClientStats(guards.calls.sum(), guards.retriesSent.sum(), guards.retries.exhausted(),
+                guards.hedgesSent.sum(), guards.hedgesWon.sum(), guards.hedges.exhausted(),
+                guards.circuitOpenFailures.sum(), guards.limitFailures.sum(), guards.deadlineFailures.sum(),
+                cache == null ? 0 : cache.hits.sum(), cache == null ? 0 : cache.staleWhileRevalidate.sum(),
+                cache == null ? 0 : cache.staleIfError.sum(), cache == null ? 0 : cache.revalidated.sum());
+    }
+
+    /** What the client knows of one node it has seen, or null. */
+    public NodeStats nodeStats(URI url) {
+        for (Node n : nodes.all()) {
+            if (n.url().equals(url)) {
+                return NodeStats.of(n);
+            }
+        }
+        return null;
+    }
+
+    /** Every node the client has seen. */
+    public List<NodeStats> nodeStats() {
+        List<NodeStats> all = new ArrayList<>();
+        for (Node n : nodes.all()) {
+            all.add(NodeStats.of(n));
+        }
+        return all;
     }
 
     /** {@link #get}, answered in the view's JSON rendering ({@link Lookup#json()}), e.g. for tools. */
     public Lookup getJson(String view, Map<String, String> params) {
         Http.checkMayBlock("getJson");
-        return join(new GetCall(router, http, view, params, true).start());
+        return join(call(view, params, true, guards.settings.deadlineNanos()).start());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.matstore.client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import io.matstore.client.internal.Resilience;
 
 /**
  * Settings of a {@link MatstoreClient}; {@link #build()} fetches the first routing table. Only the bootstrap URLs
@@ -15,6 +16,10 @@ public final class MatstoreClientBuilder {
     private Duration requestTimeout = Duration.ofSeconds(5);
     private int batchSize = 100;
     private int ioThreads = 1;
+    private Resilience resilience = Resilience.defaults();
+    /** A Micrometer {@code MeterRegistry}, typed Object so that Micrometer is needed only by those who give one. */
+    private Object meterRegistry;
+    private long cacheEntries;
 
     MatstoreClientBuilder() {
     }
@@ -66,6 +71,134 @@ public final class MatstoreClientBuilder {
     }
 
     /**
+     * Default time a lookup may take in all, retries and hedges included; default 10 s. Each request to one node
+     * also ends at {@code requestTimeout}, or sooner when the deadline is nearer. Per call:
+     * {@link MatstoreClient#get(String, java.util.Map, Duration)}.
+     */
+    public MatstoreClientBuilder deadline(Duration deadline) {
+        r(positive("deadline", deadline).toNanos(), resilience.retryRatio(), resilience.retryMinPerSecond(),
+                resilience.breakerFailures(), resilience.breakerOpenNanos(), resilience.hedging(),
+                resilience.hedgeDelayNanos(), resilience.hedgeRatio(), resilience.limitInitial(),
+                resilience.limitMin(), resilience.limitMax(), resilience.limitTargetNanos());
+        return this;
+    }
+
+    /**
+     * The retry budget shared by every call of this client: each successful lookup earns {@code ratio} of a retry
+     * (default 0.1, so retries stay under ~10 % of successes), plus {@code minPerSecond} retries a second however
+     * much fails (default 2); a retry without a token is not sent. {@code ratio} 0 and {@code minPerSecond} 0: no
+     * retries.
+     */
+    public MatstoreClientBuilder retryBudget(double ratio, double minPerSecond) {
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw new IllegalArgumentException("retryBudget ratio=" + ratio + " is not in [0,1]");
+        }
+        if (!(minPerSecond >= 0)) {
+            throw new IllegalArgumentException("retryBudget minPerSecond=" + minPerSecond + " < 0");
+        }
+        r(resilience.deadlineNanos(), ratio, minPerSecond, resilience.breakerFailures(),
+                resilience.breakerOpenNanos(), resilience.hedging(), resilience.hedgeDelayNanos(),
+                resilience.hedgeRatio(), resilience.limitInitial(), resilience.limitMin(), resilience.limitMax(),
+                resilience.limitTargetNanos());
+        return this;
+    }
+
+    /**
+     * Each node's circuit breaker opens after {@code consecutiveFailures} failures in a row (no answer, 503; default
+     * 5), skips the node for {@code openFor} (default 1 s), then lets one probe through: its success closes it.
+     */
+    public MatstoreClientBuilder circuitBreaker(int consecutiveFailures, Duration openFor) {
+        if (consecutiveFailures < 1) {
+            throw new IllegalArgumentException("circuitBreaker consecutiveFailures=" + consecutiveFailures + " < 1");
+        }
+        r(resilience.deadlineNanos(), resilience.retryRatio(), resilience.retryMinPerSecond(), consecutiveFailures,
+                positive("circuitBreaker openFor", openFor).toNanos(), resilience.hedging(),
+                resilience.hedgeDelayNanos(), resilience.hedgeRatio(), resilience.limitInitial(),
+                resilience.limitMin(), resilience.limitMax(), resilience.limitTargetNanos());
+        return this;
+    }
+
+    /**
+     * Hedging: a lookup not answered after {@code delay} is sent to another replica of the cell too, the first answer
+     * wins and the other request is abandoned. {@code delay} null (the default) = the lowest
+     * recent p99 among the cell's replicas (no hedge before one has 256 answers).
+     * Hedges spend their own budget, {@code ratio} of the successes (default 0.05: at most ~5 % extra requests).
+     */
+    public MatstoreClientBuilder hedging(boolean enabled, Duration delay, double ratio) {
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw new IllegalArgumentException("hedging ratio=" + ratio + " is not in [0,1]");
+        }
+        r(resilience.deadlineNanos(), resilience.retryRatio(), resilience.retryMinPerSecond(),
+                resilience.breakerFailures(), resilience.breakerOpenNanos(), enabled,
+                delay == null ? 0 : positive("hedging delay", delay).toNanos(), ratio, resilience.limitInitial(),
+                resilience.limitMin(), resilience.limitMax(), resilience.limitTargetNanos());
+        return this;
+    }
+
+    /** {@link #hedging(boolean, Duration, double)} on or off with the default delay and budget. */
+    public MatstoreClientBuilder hedging(boolean enabled) {
+        return hedging(enabled, null, 0.05);
+    }
+
+    /**
+     * The adaptive (AIMD) limit of this client's lookups in flight to each node: starts at {@code initial} (64),
+     * grows by about one per round trip while answers come within {@code latencyTarget} (100 ms), shrinks by 10 % on
+     * each timeout or {@code 503 overloaded}, stays within [{@code min}, {@code max}] ([4, 1024]). A lookup finding
+     * every replica at its limit fails at once with {@link ConcurrencyLimitException}.
+     */
+    public MatstoreClientBuilder concurrencyLimit(int initial, int min, int max, Duration latencyTarget) {
+        if (min < 1 || initial < min || max < initial) {
+            throw new IllegalArgumentException("concurrencyLimit min=" + min + " initial=" + initial + " max=" + max
+                    + ": need 1 <= min <= initial <= max");
+        }
+        r(resilience.deadlineNanos(), resilience.retryRatio(), resilience.retryMinPerSecond(),
+                resilience.breakerFailures(), resilience.breakerOpenNanos(), resilience.hedging(),
+                resilience.hedgeDelayNanos(), resilience.hedgeRatio(), initial, min, max,
+                positive("concurrencyLimit latencyTarget", latencyTarget).toNanos());
+        return this;
+    }
+
+    /**
+     * Where the client's meters go (docs/client.md "Metrics"): lookups, retries, budget exhaustion, hedges sent and
+     * won, and per node requests, latency, breaker state and concurrency limit. Optional: without it, no Micrometer
+     * class is loaded; {@link MatstoreClient#stats()} has the same counters.
+     */
+    public MatstoreClientBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meterRegistry = java.util.Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
+    /**
+     * Keeps the last good answer of up to {@code maxEntries} keys (Caffeine) and honours the node's
+     * {@code Cache-Control}: answers within {@code max-age} without a request, within {@code stale-while-revalidate}
+     * from the cache while one lookup revalidates it ({@code If-None-Match}), and when a lookup fails as unavailable
+     * (every replica failing or open, the deadline) within {@code stale-if-error} answers the cached value marked
+     * stale ({@code client-stale-if-error}) with its age. Off by default; {@code get}/{@code getAsync} only.
+     */
+    public MatstoreClientBuilder cache(long maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("cache maxEntries=" + maxEntries + " < 1");
+        }
+        this.cacheEntries = maxEntries;
+        return this;
+    }
+
+    long cacheEntries() {
+        return cacheEntries;
+    }
+
+    Object meterRegistry() {
+        return meterRegistry;
+    }
+
+    private void r(long deadline, double retryRatio, double retryMin, int breakerFailures, long breakerOpen,
+                   boolean hedging, long hedgeDelay, double hedgeRatio, int limitInitial, int limitMin, int limitMax,
+                   long limitTarget) {
+        resilience = new Resilience(deadline, retryRatio, retryMin, breakerFailures, breakerOpen, hedging, hedgeDelay,
+                hedgeRatio, limitInitial, limitMin, limitMax, limitTarget, resilience.clock());
+    }
+
+    /**
      * Fetches the routing table from the first bootstrap node that gives one.
      *
      * @throws IllegalArgumentException without bootstrap URLs
@@ -100,6 +233,10 @@ public final class MatstoreClientBuilder {
 
     int ioThreads() {
         return ioThreads;
+    }
+
+    Resilience resilience() {
+        return resilience;
     }
 
     private static Duration positive(String name, Duration d) {

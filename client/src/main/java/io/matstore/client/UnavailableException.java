@@ -8,7 +8,7 @@ import java.time.Duration;
  * {@code store_unavailable}...) or could not be reached, the partition has no loaded owner, or no bootstrap node
  * gave a routing table. {@link #retryAfter()} is the last node's {@code Retry-After}, or zero when none said.
  */
-public final class UnavailableException extends MatstoreClientException {
+public class UnavailableException extends MatstoreClientException {
     private static final long serialVersionUID = 1L;
 
     private final Duration retryAfter;

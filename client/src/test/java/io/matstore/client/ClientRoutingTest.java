@@ -67,8 +67,13 @@ class ClientRoutingTest {
         nodes.values().forEach(n -> n.cluster = doc);
     }
 
+    /** Without hedging: these protocol tests count the requests each node receives. */
     private MatstoreClient client(URI... bootstrap) {
-        MatstoreClient c = MatstoreClient.builder().bootstrap(List.of(bootstrap)).refreshInterval(Duration.ofHours(1))
+        return client(MatstoreClient.builder().hedging(false), bootstrap);
+    }
+
+    private MatstoreClient client(MatstoreClientBuilder builder, URI... bootstrap) {
+        MatstoreClient c = builder.bootstrap(List.of(bootstrap)).refreshInterval(Duration.ofHours(1))
                 .requestTimeout(Duration.ofSeconds(5)).build();
         clients.add(c);
         return c;
@@ -340,7 +345,9 @@ class ClientRoutingTest {
 
     @Test
     void shouldTryTheOtherReplicaWhenOneAnswers503OrIsGone() {
-        MatstoreClient client = client(b1.url);
+        // breakers left out: ten 503s in a row would open a1's, which ClientResilienceTest covers
+        MatstoreClient client = client(MatstoreClient.builder().hedging(false).circuitBreaker(100,
+                Duration.ofSeconds(1)), b1.url);
         a1.failWith(503, "overloaded");
         for (int i = 0; i < 10; i++) {
             assertThat(client.get("offers", key(skuIn(Set.of(0, 1), i))).node()).isEqualTo(a2.url);
@@ -350,6 +357,55 @@ class ClientRoutingTest {
         for (int i = 0; i < 10; i++) {
             assertThat(client.get("offers", key(skuIn(Set.of(0, 1), i))).node()).isEqualTo(a1.url);
         }
+    }
+
+    @Test
+    void shouldFailAtTheCallsDeadlineWithoutTryingTheReplicaLeft() {
+        MatstoreClient client = client(a1.url);
+        String sku = skuIn(Set.of(0, 1), 0);
+        a1.gate = new CountDownLatch(1);
+        a2.gate = a1.gate;
+        a1.heldBack.add(sku);
+        a2.heldBack.add(sku);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.get("offers", key(sku), Duration.ofMillis(300)))
+                .isInstanceOfSatisfying(UnavailableException.class,
+                        e -> assertThat(e.code()).isEqualTo("deadline_exceeded"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(a1.lookups.get() + a2.lookups.get()).isEqualTo(1);
+        assertThat(client.stats().deadlineExceeded()).isEqualTo(1);
+        a1.gate.countDown();
+    }
+
+    @Test
+    void shouldLeaveANodeAloneForItsRetryAfterWhileAnotherReplicaAnswers() {
+        MatstoreClient client = client(MatstoreClient.builder().hedging(false).circuitBreaker(100,
+                Duration.ofSeconds(1)), b1.url);
+        a1.failWith(503, "overloaded"); // with Retry-After: 3
+        for (int i = 0; i < 20; i++) {
+            assertThat(client.get("offers", key(skuIn(Set.of(0, 1), i))).node()).isEqualTo(a2.url);
+        }
+        assertThat(a1.lookups.get()).isLessThanOrEqualTo(1);
+        assertThat(a2.lookups.get()).isEqualTo(20);
+    }
+
+    @Test
+    void shouldNotRetryAnInternalError() {
+        MatstoreClient client = client(b1.url);
+        a1.failWith(500, "internal_error");
+        int failed = 0;
+        for (int i = 0; i < 20; i++) {
+            try {
+                client.get("offers", key(skuIn(Set.of(0, 1), i)));
+            } catch (UnavailableException e) {
+                assertThat(e.status()).isEqualTo(500);
+                assertThat(e.code()).isEqualTo("internal_error");
+                failed++;
+            }
+        }
+        assertThat(failed).isPositive();
+        assertThat(a2.lookups.get()).as("no lookup answered 500 by a1 went on to a2").isEqualTo(20 - failed);
+        assertThat(client.stats().retries()).isZero();
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -81,6 +82,10 @@ final class Exchange extends CompletableFuture<Response> implements Runnable {
     }
 
     private void send(Channel ch, boolean reusedConnection) {
+        if (isDone()) { // aborted while the connection was being taken or opened
+            ch.close();
+            return;
+        }
         channel = ch;
         reused = reusedConnection;
         if (!ch.isActive() || !(ch.pipeline().last() instanceof ResponseReader reader)) {
@@ -139,6 +144,26 @@ final class Exchange extends CompletableFuture<Response> implements Runnable {
         }
         ch.close();
         completeExceptionally(new SocketTimeoutException("no answer from " + pool + " in " + timeoutMillis + " ms"));
+    }
+
+    /** See {@link Http#abort}. */
+    void abort() {
+        Channel ch = channel;
+        if (ch == null) {
+            completeExceptionally(new CancellationException("abandoned before it was sent to " + pool));
+            return;
+        }
+        ch.eventLoop().execute(() -> {
+            if (isDone()) {
+                return;
+            }
+            if (ch.pipeline().last() instanceof ResponseReader reader && reader.current == this) {
+                reader.current = null;
+            }
+            deadline.cancel(false);
+            ch.close();
+            completeExceptionally(new CancellationException("abandoned: another replica answered first"));
+        });
     }
 
     /** @return false when the answer is larger than {@link #MAX_BODY} */

@@ -44,24 +44,51 @@ public final class Http implements AutoCloseable {
      * writes.
      */
     public CompletableFuture<Response> get(String base, Target target, String accept) {
-        return send(base, target, accept, null, null);
+        return send(base, target, accept, null, null, requestTimeoutNanos);
+    }
+
+    /** {@link #get(String, Target, String)} with a deadline shorter than {@code requestTimeout}, e.g. a call's rest. */
+    public CompletableFuture<Response> get(String base, Target target, String accept, long timeoutNanos) {
+        return send(base, target, accept, null, null, Math.min(timeoutNanos, requestTimeoutNanos));
+    }
+
+    /** The same, conditional: {@code If-None-Match: etag} unless {@code etag} is null. */
+    public CompletableFuture<Response> get(String base, Target target, String accept, long timeoutNanos,
+                                          String etag) {
+        return send(base, target, accept, etag, null, Math.min(timeoutNanos, requestTimeoutNanos));
+    }
+
+    /**
+     * Abandons a request of {@link #get}: its connection is closed (HTTP/1.1 has no other way to cancel) and the
+     * future fails with {@code CancellationException}. Nothing when it is already answered.
+     */
+    public static void abort(CompletableFuture<Response> request) {
+        if (request instanceof Exchange ex) {
+            ex.abort();
+        }
+    }
+
+    /** Runs {@code task} on an I/O thread after {@code delayNanos} (hedges); cancelled by {@code close()}. */
+    public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        return group.next().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** A POST of a UTF-8 text body to {@code base + path}, answered in JSON. */
     public CompletableFuture<Response> post(String base, String path, String body) {
-        return send(base, new PathTarget(path), JSON, null, body.getBytes(StandardCharsets.UTF_8));
+        return send(base, new PathTarget(path), JSON, null, body.getBytes(StandardCharsets.UTF_8), requestTimeoutNanos);
     }
 
     /** A blocking, conditional GET of a JSON document; {@code etag} null for an unconditional one. */
     public Response getDocument(String base, String path, String etag) throws IOException, InterruptedException {
         try {
-            return send(base, new PathTarget(path), JSON, etag, null).get();
+            return send(base, new PathTarget(path), JSON, etag, null, requestTimeoutNanos).get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
 
-    private CompletableFuture<Response> send(String base, Target target, String accept, String etag, byte[] body) {
+    private CompletableFuture<Response> send(String base, Target target, String accept, String etag, byte[] body,
+                                             long timeoutNanos) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
         }
@@ -73,7 +100,7 @@ public final class Http implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        Exchange ex = new Exchange(pool, target, accept, etag, body, requestTimeoutNanos);
+        Exchange ex = new Exchange(pool, target, accept, etag, body, timeoutNanos);
         pool.send(ex);
         return ex;
     }

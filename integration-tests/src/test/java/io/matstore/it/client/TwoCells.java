@@ -32,19 +32,36 @@ final class TwoCells implements AutoCloseable {
     }
 
     static TwoCells start(Path dir, String bootstrapServers, String cluster, int partitions) throws Exception {
+        return start(dir, bootstrapServers, cluster, partitions, null, Map.of());
+    }
+
+    /**
+     * @param advertised per node (a-1, a-2, b-1, b-2) the URL it gives clients in the routing table (a proxy in
+     *                   front of it), or null for its own
+     * @param extra      more settings of every node
+     */
+    static TwoCells start(Path dir, String bootstrapServers, String cluster, int partitions, List<URI> advertised,
+                          Map<String, String> extra) throws Exception {
         TwoCells cells = new TwoCells();
         try {
-            for (String id : List.of("a-1", "a-2", "b-1", "b-2")) {
+            List<String> ids = List.of("a-1", "a-2", "b-1", "b-2");
+            for (int n = 0; n < ids.size(); n++) {
+                String id = ids.get(n);
                 ServingNode node = new ServingNode();
                 cells.nodes.add(node);
                 VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve(id), bootstrapServers),
                         node.meterRegistry());
                 cells.stores.add(store);
-                int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
+                Map<String, String> settings = new java.util.HashMap<>(Map.of(ServingConfig.PORT, "0",
                         ServingConfig.IO_THREADS, "1", ServingConfig.STATUS_REFRESH_MS, "100",
                         ClusterSettings.NAME, cluster, ClusterSettings.CELL_ID, id.substring(0, 1),
                         ClusterSettings.NODE_ID, id, ClusterSettings.HEARTBEAT_MS, "300",
-                        ClusterSettings.MEMBER_TIMEOUT_MS, "5000")), Map.of("bootstrap.servers", bootstrapServers));
+                        ClusterSettings.MEMBER_TIMEOUT_MS, "5000"));
+                settings.putAll(extra);
+                if (advertised != null) {
+                    settings.put(ClusterSettings.ADVERTISED_URL, advertised.get(n).toString());
+                }
+                int port = node.start(store, ServingConfig.of(settings), Map.of("bootstrap.servers", bootstrapServers));
                 cells.urls.add(URI.create("http://127.0.0.1:" + port));
             }
             for (int i = 0; i < cells.nodes.size(); i++) {
