@@ -2,11 +2,13 @@ package io.matstore.store.internal;
 
 import io.matstore.schemas.ViewDescriptor;
 import io.matstore.store.LoadMode;
+import io.matstore.store.QuarantinedVersion;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.StoreException;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewReader;
 import io.matstore.store.ViewStatus;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +44,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     /** Null: no metrics. */
     private final MeterRegistry registry;
     private final Map<String, ViewSlot> views = new ConcurrentHashMap<>();
+    private final Quarantine quarantine = new Quarantine();
     private volatile boolean closed;
 
     /** Versions of one view. */
@@ -54,6 +57,11 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     private DefaultResponseStore(StoreConfig config, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        if (registry != null) {
+            Gauge.builder("matstore_store_quarantined_versions", quarantine, q -> q.all().size())
+                    .description("Versions found unopenable at start and moved aside (see the store's status)")
+                    .strongReference(true).register(registry);
+        }
     }
 
     /** Opens the store and every version under the data directory, each resuming ingest from its stored offsets. */
@@ -82,9 +90,9 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         try (Stream<Path> viewDirs = Files.list(config.dataDir())) {
             for (Path viewDir : viewDirs.filter(Files::isDirectory).sorted().toList()) {
                 try (Stream<Path> versionDirs = Files.list(viewDir)) {
-                    for (Path dir : versionDirs.filter(d -> Files.exists(d.resolve(VersionManifest.FILE))).toList()) {
-                        VersionManifest m = VersionManifest.read(dir);
-                        openVersion(m, dir);
+                    for (Path dir : versionDirs.filter(d -> Files.exists(d.resolve(VersionManifest.FILE)))
+                            .sorted().toList()) {
+                        reopenOrQuarantine(viewDir.getFileName().toString(), dir);
                     }
                 }
                 Path currentFile = viewDir.resolve(CURRENT_FILE);
@@ -96,6 +104,59 @@ public final class DefaultResponseStore implements VersionedResponseStore {
                 }
             }
         }
+    }
+
+    /**
+     * Reopens one version; one that cannot be opened (a corrupt RocksDB file, a near-cache that cannot be mapped, an
+     * unreadable manifest) is moved aside and, when its manifest says what it held, loaded afresh from its view
+     * topic under the same name. One bad version must not keep the node, and its other versions, from starting.
+     */
+    private void reopenOrQuarantine(String viewName, Path dir) {
+        VersionManifest m;
+        try {
+            m = VersionManifest.read(dir);
+        } catch (RuntimeException e) {
+            Path aside = quarantine.moveAside(viewName, Quarantine.versionOf(dir), dir, e.toString(), false);
+            LOG.error("version directory {} has an unreadable manifest; moved aside to {} and NOT rebuilt"
+                    + " (nothing says which partitions it held): add the version again", dir, aside, e);
+            return;
+        }
+        try {
+            openVersion(m, dir);
+            return;
+        } catch (RuntimeException e) {
+            forget(m.view());
+            Path aside = quarantine.moveAside(m.view().name(), m.view().version(), dir, e.toString(), true);
+            LOG.error("{} cannot be opened; moved aside to {} for inspection, rebuilding it from {} (partitions {})",
+                    m.view(), aside, m.view().topic(), m.partitions(), e);
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + dir + " to rebuild " + m.view() + ": " + e.getMessage(), e);
+        }
+        VersionStore.markLoading(dir);
+        VersionManifest fresh = new VersionManifest(m.view(), m.partitions(), m.loadMode());
+        fresh.write(dir);
+        openVersion(fresh, dir);
+    }
+
+    /** Removes a version that failed half-way through opening from the view's slot, closing what it opened. */
+    private void forget(ViewDescriptor view) {
+        ViewSlot slot = views.get(view.name());
+        VersionStore vs = slot == null ? null : slot.versions.remove(view.version());
+        if (vs != null) {
+            try {
+                vs.closeForDrop();
+            } catch (RuntimeException e) {
+                LOG.warn("closing {} after it failed to open: {}", view, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public List<QuarantinedVersion> quarantined() {
+        return quarantine.all();
     }
 
     private VersionStore openVersion(VersionManifest m, Path dir) {

@@ -47,6 +47,8 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksViewDb implements AutoCloseable {
     private static final byte[] OFFSETS_CF = "offsets".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PROBE_KEY = {-1, -1, -1, -1};
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RocksViewDb.class);
 
     static {
         RocksDB.loadLibrary();
@@ -58,10 +60,12 @@ final class RocksViewDb implements AutoCloseable {
     private final ColumnFamilyOptions cfOptions;
     private final ReadOptions readOptions;
     private final WriteOptions writeOptions;
+    private final List<ColumnFamilyDescriptor> descriptors;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>(2);
-    private final RocksDB db;
-    private final ColumnFamilyHandle values;
-    private final ColumnFamilyHandle offsets;
+    /** Replaced only by {@link #resume}, under the guard's write lock. */
+    private RocksDB db;
+    private ColumnFamilyHandle values;
+    private ColumnFamilyHandle offsets;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     /** Null unless opened with statistics on. */
     private final Statistics statistics;
@@ -97,15 +101,20 @@ final class RocksViewDb implements AutoCloseable {
         cfOptions = new ColumnFamilyOptions();
         readOptions = new ReadOptions();
         writeOptions = new WriteOptions().setSync(syncWrites);
-        List<ColumnFamilyDescriptor> descriptors = List.of(
+        descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                 new ColumnFamilyDescriptor(OFFSETS_CF, cfOptions));
         try {
-            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            openDb();
         } catch (RocksDBException e) {
             closeOptions();
             throw new StoreException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private void openDb() throws RocksDBException {
+        handles.clear();
+        db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         values = handles.get(0);
         offsets = handles.get(1);
     }
@@ -473,6 +482,40 @@ final class RocksViewDb implements AutoCloseable {
 
     Path dir() {
         return dir;
+    }
+
+    /**
+     * Clears a background error (a flush or write that failed, e.g. on a full disk), after which RocksDB refuses
+     * every write until resumed; does nothing when there is none. Ingest thread, before it writes again.
+     */
+    void resume() {
+        long stamp = guard.writeLock();
+        try {
+            checkOpen();
+            try (WriteBatch probe = new WriteBatch()) {
+                // a delete of an offsets key no partition has: harmless, and refused while a background error stands
+                probe.delete(offsets, PROBE_KEY);
+                db.write(writeOptions, probe);
+                return;
+            } catch (RocksDBException e) {
+                LOG.warn("RocksDB at {} refuses writes ({}); reopening it", dir, e.getMessage());
+            }
+            // The Java API has no DB::Resume(); a reopen does what it does: drop the error, replay the WAL.
+            for (ColumnFamilyHandle h : handles) {
+                h.close();
+            }
+            db.close();
+            try {
+                openDb();
+            } catch (RocksDBException e) {
+                closed = true; // nothing open is left to guard
+                closeOptions();
+                throw new StoreException("RocksDB at " + dir + " cannot be reopened after an error: "
+                        + e.getMessage(), e);
+            }
+        } finally {
+            guard.unlockWrite(stamp);
+        }
     }
 
     private void checkOpen() {
