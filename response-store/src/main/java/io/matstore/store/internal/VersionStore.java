@@ -598,9 +598,18 @@ public final class VersionStore implements ViewReader {
         }
         LoadProgress load = ingestor.progress();
         return new ViewStatus(descriptor.name(), descriptor.version(), current, List.copyOf(ps),
-                rocks.estimatedEntries(), directorySize(dir), nearCache.mappedBytes(), hits.sum(), misses.sum(),
+                rocks.estimatedEntries(), directorySize(dir), mappedBytes(), hits.sum(), misses.sum(),
                 ingestor.lastCaughtUpMillis(), ingestor.error(), load.phase(), load.loadedRecords(),
                 load.targetRecords(), loaded);
+    }
+
+    /** The near-cache's mapped size; 0 once it failed (status must not fail with it). */
+    private long mappedBytes() {
+        try {
+            return nearCache.mappedBytes();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static long directorySize(Path dir) {
