@@ -14,6 +14,7 @@ public final class ViewCounters {
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder tombstones = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
+    private final LongAdder fatalErrors = new LongAdder();
 
     public long events() {
         return events.sum();
@@ -60,6 +61,15 @@ public final class ViewCounters {
         tombstones.increment();
     }
 
+    /** Errors the job's exception handlers judged fatal: each stopped a stream thread (see docs, error policy). */
+    public long fatalErrors() {
+        return fatalErrors.sum();
+    }
+
+    public void onFatalError() {
+        fatalErrors.increment();
+    }
+
     public void onDeadLettered() {
         deadLettered.increment();
     }
@@ -67,6 +77,6 @@ public final class ViewCounters {
     @Override
     public String toString() {
         return "events=" + events() + " emitted=" + emitted() + " unchanged=" + unchanged() + " tombstones="
-                + tombstones() + " deadLettered=" + deadLettered();
+                + tombstones() + " deadLettered=" + deadLettered() + " fatalErrors=" + fatalErrors();
     }
 }

@@ -34,6 +34,7 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
     private final ViewDescriptor descriptor;
     private final String sourceTopic;
     private final List<String> regions;
+    private final int maxStringBytes;
 
     /**
      * @param regions the region dimension of the parameter space, in response order; non-empty, distinct
@@ -41,6 +42,18 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
      * @throws IllegalArgumentException naming the bad regions, or the version and the versions that exist
      */
     public OffersView(String sourceTopic, List<String> regions, int version) {
+        this(sourceTopic, regions, version, OfferEventDecoder.DEFAULT_MAX_STRING_BYTES);
+    }
+
+    /**
+     * @param maxStringBytes longest string field of an event, in UTF-8 bytes; a longer one is dead-lettered with both
+     *                       numbers in the reason
+     */
+    public OffersView(String sourceTopic, List<String> regions, int version, int maxStringBytes) {
+        if (maxStringBytes < 1) {
+            throw new IllegalArgumentException("maxStringBytes=" + maxStringBytes + " < 1");
+        }
+        this.maxStringBytes = maxStringBytes;
         this.descriptor = OffersContract.version(version);
         if (regions.isEmpty() || new HashSet<>(regions).size() != regions.size() || regions.contains("")) {
             throw new IllegalArgumentException("regions=" + regions + " must be non-empty, distinct, and each "
@@ -76,7 +89,7 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
 
     @Override
     public OffersEvent decode(byte[] value) throws InvalidEventException {
-        return OfferEventDecoder.decode(value);
+        return OfferEventDecoder.decode(value, maxStringBytes);
     }
 
     @Override

@@ -65,6 +65,8 @@ public final class PrecomputeMetrics implements AutoCloseable {
                 counters, ViewCounters::tombstones);
         counter("matstore.precompute.dead.letters", "Source events written to the dead-letter topic", tags,
                 counters, ViewCounters::deadLettered);
+        counter("matstore.precompute.fatal.errors", "Errors the job's exception handlers judged fatal (each stops a"
+                + " stream thread; the client then goes to ERROR)", tags, counters, ViewCounters::fatalErrors);
         Gauge.builder("matstore.precompute.ready", job.streams(),
                         s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while the view's Kafka Streams client is RUNNING, else 0")

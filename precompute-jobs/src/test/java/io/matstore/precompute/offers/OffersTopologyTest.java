@@ -305,6 +305,23 @@ class OffersTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterStringFieldsOverTheSizeLimitWithTheLengthAndTheLimit() {
+        String huge = "x".repeat(1 << 20);
+        driver.publish("SKU-T", OfferEvents.productUpserted("SKU-T", huge, "kitchen", 100));
+        driver.publish("SKU-C", OfferEvents.productUpserted("SKU-C", "Mug", "c".repeat(4097), 100));
+        driver.publish("P-1", OfferEvents.promotionUpserted("P-1", "k".repeat(5000), "us", 10));
+        driver.publish("SKU-1", OfferEvents.productUpserted("SKU-1", "t".repeat(4096), "kitchen", 100));
+
+        List<String> reasons = driver.readDeadLetters().stream()
+                .map(r -> OffersDriver.header(r.headers(), DeadLetters.REASON)).toList();
+        assertThat(reasons).containsExactly(
+                "title is 1048576 bytes > event.max.string.bytes=4096",
+                "category is 4097 bytes > event.max.string.bytes=4096",
+                "category is 5000 bytes > event.max.string.bytes=4096");
+        assertThat(driver.read()).as("a title at the limit is computed").isNotEmpty();
+    }
+
+    @Test
     void shouldDeadLetterPoisonAndInvalidEventsWithReasonAndSourceAndKeepRunning() {
         byte[] unknownType = unknownUnionType();
         List<byte[]> bad = List.of(
