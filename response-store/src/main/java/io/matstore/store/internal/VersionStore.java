@@ -286,6 +286,11 @@ public final class VersionStore implements ViewReader {
         }
     }
 
+    /** Whether ingest stopped for good on an error it cannot survive (the status says which; restart the node). */
+    public boolean ingestStoppedByFatalError() {
+        return ingestor.stoppedByFatalError();
+    }
+
     /** Near-cache reads that failed and were answered from RocksDB, since open. */
     public long nearCacheReadErrors() {
         return nearCacheReadErrors.sum();
