@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class DefaultResponseStore implements VersionedResponseStore {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultResponseStore.class);
     private static final String CURRENT_FILE = "current.properties";
+    private static final String RETIRED_DIR = "retired";
 
     private final StoreConfig config;
     /** Null: no metrics. */
@@ -89,6 +90,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     private void reopenExisting() throws IOException {
         try (Stream<Path> viewDirs = Files.list(config.dataDir())) {
             for (Path viewDir : viewDirs.filter(Files::isDirectory).sorted().toList()) {
+                removeLeftovers(viewDir);
                 try (Stream<Path> versionDirs = Files.list(viewDir)) {
                     for (Path dir : versionDirs.filter(d -> Files.exists(d.resolve(VersionManifest.FILE)))
                             .sorted().toList()) {
@@ -197,6 +199,11 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         }
         Path dir = versionDir(view.name(), view.version());
         try {
+            if (Files.exists(dir)) {
+                // not held, so not opened at start: a leftover (see removeLeftovers), never to be reused
+                LOG.warn("deleting leftover {} before adding {} afresh", dir, view);
+                deleteRecursively(dir);
+            }
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
@@ -276,7 +283,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             }
         }
         vs.closeForDrop();
-        deleteRecursively(vs.dir());
+        Path retired = moveToRetired(viewName, vs.dir());
+        deleteRecursively(retired);
         LOG.info("dropped view {} version {} and its files", viewName, version);
     }
 
@@ -379,6 +387,45 @@ public final class DefaultResponseStore implements VersionedResponseStore {
                     vs.close();
                 } catch (RuntimeException e) {
                     LOG.error("closing {} failed", vs.descriptor(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes a retired version's directory out of the view's namespace in one rename before deleting it: a delete cut
+     * short by a crash then leaves {@code <view>/retired/...}, which the next open deletes, never a half-deleted
+     * {@code v<N>} that adding the version again would reuse (its RocksDB files half gone).
+     */
+    private Path moveToRetired(String viewName, Path dir) {
+        Path retired = config.dataDir().resolve(viewName).resolve(RETIRED_DIR)
+                .resolve(dir.getFileName() + "." + System.currentTimeMillis());
+        try {
+            Files.createDirectories(retired.getParent());
+            Files.move(dir, retired, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            NearCacheMarker.fsyncDirectory(dir.getParent());
+        } catch (IOException e) {
+            throw new StoreException("cannot move retired " + dir + " to " + retired + ": " + e.getMessage(), e);
+        }
+        return retired;
+    }
+
+    /**
+     * Before a view's versions open: finishes retires cut short (deletes {@code retired/}), and deletes version
+     * directories without a manifest (an add cut short before its manifest, or a retire cut short by a version of
+     * the store that deleted in place): either would be reused by adding the version again.
+     */
+    private static void removeLeftovers(Path viewDir) throws IOException {
+        Path retired = viewDir.resolve(RETIRED_DIR);
+        if (Files.exists(retired)) {
+            LOG.info("deleting versions whose retire was cut short: {}", retired);
+            deleteRecursively(retired);
+        }
+        try (Stream<Path> dirs = Files.list(viewDir)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                if (Quarantine.versionOf(d) > 0 && !Files.exists(d.resolve(VersionManifest.FILE))) {
+                    LOG.warn("deleting {}: a version directory without a manifest (an add or a retire cut short)", d);
+                    deleteRecursively(d);
                 }
             }
         }
