@@ -47,6 +47,7 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String EVENT_MAX_STRING_BYTES = "event.max.string.bytes";
+    public static final String FX_MAX_CHANGE_FACTOR = "fx.max.change.factor";
     /** {@link #HTTP_PORT} value that runs no ops endpoint. */
     public static final int HTTP_PORT_NONE = -1;
 
@@ -83,7 +84,12 @@ public final class PrecomputeConfig extends AbstractConfig {
                     "Longest string field of a source event (title, category, sku, region, promo_id), in UTF-8"
                             + " bytes. A longer one is dead-lettered with the length and this limit in the reason:"
                             + " a title is copied into the response of every region and currency, and a response"
-                            + " too large for the view topic cannot be written.");
+                            + " too large for the view topic cannot be written.")
+            .define(FX_MAX_CHANGE_FACTOR, Type.DOUBLE, OffersView.DEFAULT_MAX_FX_CHANGE_FACTOR, Range.atLeast(1.0),
+                    Importance.MEDIUM, "An FxRateChanged that moves a currency's rate by more than this factor (up or"
+                            + " down) from its last accepted rate is held: dead-lettered with the reason and counted"
+                            + " (matstore_precompute_held_total), changing no price. The first rate of a currency"
+                            + " always passes.");
 
     /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
     public static final SettingsSchema SCHEMA = SettingsSchema.of("precompute")
@@ -212,7 +218,8 @@ public final class PrecomputeConfig extends AbstractConfig {
 
     /** The offers view at {@link #viewVersion()}. */
     public OffersView offersView() {
-        return new OffersView(sourceTopic(), regions(), viewVersion(), getInt(EVENT_MAX_STRING_BYTES));
+        return new OffersView(sourceTopic(), regions(), viewVersion(), getInt(EVENT_MAX_STRING_BYTES),
+                getDouble(FX_MAX_CHANGE_FACTOR));
     }
 
     /** A version the offers view has. */

@@ -15,6 +15,7 @@ public final class ViewCounters {
     private final LongAdder tombstones = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
     private final LongAdder fatalErrors = new LongAdder();
+    private final LongAdder held = new LongAdder();
 
     public long events() {
         return events.sum();
@@ -66,6 +67,15 @@ public final class ViewCounters {
         return fatalErrors.sum();
     }
 
+    /** Valid events held back by the view's sanity check ({@code View.holdChange}), also counted as dead letters. */
+    public long held() {
+        return held.sum();
+    }
+
+    public void onHeld() {
+        held.increment();
+    }
+
     public void onFatalError() {
         fatalErrors.increment();
     }
@@ -77,6 +87,6 @@ public final class ViewCounters {
     @Override
     public String toString() {
         return "events=" + events() + " emitted=" + emitted() + " unchanged=" + unchanged() + " tombstones="
-                + tombstones() + " deadLettered=" + deadLettered() + " fatalErrors=" + fatalErrors();
+                + tombstones() + " deadLettered=" + deadLettered() + " held=" + held() + " fatalErrors=" + fatalErrors();
     }
 }
