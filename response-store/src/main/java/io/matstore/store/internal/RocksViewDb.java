@@ -469,7 +469,7 @@ final class RocksViewDb implements AutoCloseable {
     double longProperty(String property, boolean summed) {
         long stamp = guard.readLock();
         try {
-            if (closed) {
+            if (closed || db == null) {
                 return Double.NaN;
             }
             return summed ? db.getAggregatedLongProperty(property) : db.getLongProperty(property);
@@ -491,34 +491,46 @@ final class RocksViewDb implements AutoCloseable {
     void resume() {
         long stamp = guard.writeLock();
         try {
-            checkOpen();
-            try (WriteBatch probe = new WriteBatch()) {
-                // a delete of an offsets key no partition has: harmless, and refused while a background error stands
-                probe.delete(offsets, PROBE_KEY);
-                db.write(writeOptions, probe);
-                return;
-            } catch (RocksDBException e) {
-                LOG.warn("RocksDB at {} refuses writes ({}); reopening it", dir, e.getMessage());
+            checkClosed();
+            if (db != null) {
+                try (WriteBatch probe = new WriteBatch()) {
+                    // a delete of an offsets key no partition has: harmless, refused while a background error stands
+                    probe.delete(offsets, PROBE_KEY);
+                    db.write(writeOptions, probe);
+                    return;
+                } catch (RocksDBException e) {
+                    LOG.warn("RocksDB at {} refuses writes ({}); reopening it", dir, e.getMessage());
+                }
+                // The Java API has no DB::Resume(); a reopen does what it does: drop the error, replay the WAL.
+                for (ColumnFamilyHandle h : handles) {
+                    h.close();
+                }
+                db.close();
+                db = null;
             }
-            // The Java API has no DB::Resume(); a reopen does what it does: drop the error, replay the WAL.
-            for (ColumnFamilyHandle h : handles) {
-                h.close();
-            }
-            db.close();
             try {
                 openDb();
             } catch (RocksDBException e) {
-                closed = true; // nothing open is left to guard
-                closeOptions();
-                throw new StoreException("RocksDB at " + dir + " cannot be reopened after an error: "
+                // Stays without a handle (reads fail with a clear reason) until the next resume manages to open it:
+                // on a full disk the open itself cannot write its new files.
+                db = null;
+                throw new StoreException("RocksDB at " + dir + " cannot be reopened after a write error yet: "
                         + e.getMessage(), e);
             }
+            LOG.info("RocksDB at {} reopened after a write error", dir);
         } finally {
             guard.unlockWrite(stamp);
         }
     }
 
     private void checkOpen() {
+        checkClosed();
+        if (db == null) {
+            throw new StoreException("RocksDB at " + dir + " is being reopened after a write error");
+        }
+    }
+
+    private void checkClosed() {
         if (closed) {
             throw new StoreException("RocksDB at " + dir + " is closed");
         }
@@ -532,10 +544,12 @@ final class RocksViewDb implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (ColumnFamilyHandle h : handles) {
-                h.close();
+            if (db != null) { // null: a reopen after a write error has not succeeded yet
+                for (ColumnFamilyHandle h : handles) {
+                    h.close();
+                }
+                db.close();
             }
-            db.close();
             closeOptions();
         } finally {
             guard.unlockWrite(stamp);

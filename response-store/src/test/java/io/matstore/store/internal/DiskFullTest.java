@@ -119,8 +119,9 @@ class DiskFullTest {
         StoreConfig config = StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20)
                 .withMinFreeDiskBytes(0);
         Path filler = mount.resolve("filler-enospc");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             DefaultResponseStore store = DefaultResponseStore.open(config)) {
+             DefaultResponseStore store = DefaultResponseStore.open(config, registry)) {
             putAll(topic, 1);
             store.addVersion(view, Set.of(0), LoadMode.LIVE);
             assertThat(store.awaitCaughtUp("diskenospc", 1, Duration.ofSeconds(60))).isTrue();
@@ -132,6 +133,7 @@ class DiskFullTest {
                 store.awaitCaughtUp("diskenospc", 1, Duration.ofMillis(300));
             }
             assertThat(store.status("diskenospc", 1).ingestError()).contains("No space left on device");
+            assertThat(ingestErrors(registry)).isPositive();
             long stored = sequence(reader, topic, 5);
             assertThat(stored).as("reads go on").isPositive();
 
@@ -144,6 +146,11 @@ class DiskFullTest {
         } finally {
             Files.deleteIfExists(filler);
         }
+    }
+
+    /** Ingest failures so far (each retry that fails again counts one). */
+    private static double ingestErrors(SimpleMeterRegistry registry) {
+        return registry.get("matstore_ingest_errors").counter().count();
     }
 
     private static void putAll(ViewTopic topic, long sequence) {
