@@ -3,6 +3,7 @@ package io.matstore.precompute;
 import io.matstore.config.KafkaSettings;
 import io.matstore.config.SettingsSchema;
 import io.matstore.config.SettingsSources;
+import io.matstore.precompute.offers.OfferEventDecoder;
 import io.matstore.precompute.offers.OffersView;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.offers.OffersContract;
@@ -45,6 +46,8 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String VIEW_VERSION = "view.version";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
+    public static final String EVENT_MAX_STRING_BYTES = "event.max.string.bytes";
+    public static final String FX_MAX_CHANGE_FACTOR = "fx.max.change.factor";
     /** {@link #HTTP_PORT} value that runs no ops endpoint. */
     public static final int HTTP_PORT_NONE = -1;
 
@@ -75,7 +78,18 @@ public final class PrecomputeConfig extends AbstractConfig {
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Address the ops endpoint (/metrics /healthz /readyz) binds to; 0.0.0.0 for every interface.")
             .define(HTTP_PORT, Type.INT, 8070, Range.between(HTTP_PORT_NONE, 65_535), Importance.MEDIUM,
-                    "Port of the ops endpoint; 0 = a free port (printed at start), -1 = no endpoint.");
+                    "Port of the ops endpoint; 0 = a free port (printed at start), -1 = no endpoint.")
+            .define(EVENT_MAX_STRING_BYTES, Type.INT, OfferEventDecoder.DEFAULT_MAX_STRING_BYTES,
+                    Range.between(1, 1 << 20), Importance.MEDIUM,
+                    "Longest string field of a source event (title, category, sku, region, promo_id), in UTF-8"
+                            + " bytes. A longer one is dead-lettered with the length and this limit in the reason:"
+                            + " a title is copied into the response of every region and currency, and a response"
+                            + " too large for the view topic cannot be written.")
+            .define(FX_MAX_CHANGE_FACTOR, Type.DOUBLE, OffersView.DEFAULT_MAX_FX_CHANGE_FACTOR, Range.atLeast(1.0),
+                    Importance.MEDIUM, "An FxRateChanged that moves a currency's rate by more than this factor (up or"
+                            + " down) from its last accepted rate is held: dead-lettered with the reason and counted"
+                            + " (matstore_precompute_held_total), changing no price. The first rate of a currency"
+                            + " always passes.");
 
     /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
     public static final SettingsSchema SCHEMA = SettingsSchema.of("precompute")
@@ -204,7 +218,8 @@ public final class PrecomputeConfig extends AbstractConfig {
 
     /** The offers view at {@link #viewVersion()}. */
     public OffersView offersView() {
-        return new OffersView(sourceTopic(), regions(), viewVersion());
+        return new OffersView(sourceTopic(), regions(), viewVersion(), getInt(EVENT_MAX_STRING_BYTES),
+                getDouble(FX_MAX_CHANGE_FACTOR));
     }
 
     /** A version the offers view has. */

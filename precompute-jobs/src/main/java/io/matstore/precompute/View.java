@@ -43,6 +43,24 @@ public interface View<E, C> {
     /** Creates the logic of one task over that task's stores. */
     ViewLogic<E, C> newLogic(StoreLookup stores);
 
+    /**
+     * Stores of the validating step (before the fan-out), for {@link #holdChange}: one per source partition. None by
+     * default.
+     */
+    default List<StoreBuilder<KeyValueStore<Bytes, byte[]>>> validationStores() {
+        return List.of();
+    }
+
+    /**
+     * A sanity check of a valid event against what came before it, run once per event in source-partition order,
+     * before the fan-out: the reason to hold it back (it is dead-lettered with that reason and counted, changing
+     * nothing), or null to let it through, recording what later checks need. For live changes whose effect would be
+     * catastrophic if they were a mistake (an exchange rate off by a factor of 100 re-prices everything).
+     */
+    default String holdChange(E event, StoreLookup stores) {
+        return null;
+    }
+
     /** Access to the task's stores by name. */
     @FunctionalInterface
     interface StoreLookup {

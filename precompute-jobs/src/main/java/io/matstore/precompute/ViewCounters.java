@@ -14,6 +14,8 @@ public final class ViewCounters {
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder tombstones = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
+    private final LongAdder fatalErrors = new LongAdder();
+    private final LongAdder held = new LongAdder();
 
     public long events() {
         return events.sum();
@@ -60,6 +62,24 @@ public final class ViewCounters {
         tombstones.increment();
     }
 
+    /** Errors the job's exception handlers judged fatal: each stopped a stream thread (see docs, error policy). */
+    public long fatalErrors() {
+        return fatalErrors.sum();
+    }
+
+    /** Valid events held back by the view's sanity check ({@code View.holdChange}), also counted as dead letters. */
+    public long held() {
+        return held.sum();
+    }
+
+    public void onHeld() {
+        held.increment();
+    }
+
+    public void onFatalError() {
+        fatalErrors.increment();
+    }
+
     public void onDeadLettered() {
         deadLettered.increment();
     }
@@ -67,6 +87,6 @@ public final class ViewCounters {
     @Override
     public String toString() {
         return "events=" + events() + " emitted=" + emitted() + " unchanged=" + unchanged() + " tombstones="
-                + tombstones() + " deadLettered=" + deadLettered();
+                + tombstones() + " deadLettered=" + deadLettered() + " held=" + held() + " fatalErrors=" + fatalErrors();
     }
 }

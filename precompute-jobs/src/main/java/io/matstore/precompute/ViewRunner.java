@@ -1,5 +1,8 @@
 package io.matstore.precompute;
 
+import io.matstore.precompute.internal.HandlerContext;
+import io.matstore.precompute.internal.ViewProcessingExceptionHandler;
+import io.matstore.precompute.internal.ViewProductionExceptionHandler;
 import io.matstore.schemas.ViewDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +81,7 @@ public final class ViewRunner {
         Topology topology = builder.build();
         ViewDescriptor descriptor = view.descriptor();
         String applicationId = ViewTopology.applicationId(descriptor);
-        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(view, config));
+        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(view, config, counters));
         streams.setStateListener((now, before) -> {
             LOG.info("view {} ({}): {} -> {}", descriptor, applicationId, before, now);
             listener.onChange(now, before);
@@ -87,7 +90,16 @@ public final class ViewRunner {
         return new Running(descriptor, streams, counters);
     }
 
+    /** The Kafka Streams properties of a view, its exception handlers counting into fresh counters. */
     public static Properties streamsProperties(View<?, ?> view, PrecomputeConfig config) {
+        return streamsProperties(view, config, new ViewCounters());
+    }
+
+    /**
+     * The Kafka Streams properties of a view, with its error policy: {@link ViewProductionExceptionHandler} and
+     * {@link ViewProcessingExceptionHandler}, counting into {@code counters}.
+     */
+    public static Properties streamsProperties(View<?, ?> view, PrecomputeConfig config, ViewCounters counters) {
         Properties p = new Properties();
         // A fan-out of one FX change writes hundreds of thousands of records in one transaction: batch them.
         p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
@@ -107,6 +119,10 @@ public final class ViewRunner {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ViewProductionExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ViewProcessingExceptionHandler.class);
+        p.put(HandlerContext.KEY, new HandlerContext(view.descriptor().name() + ".v" + view.descriptor().version(),
+                counters));
         return p;
     }
 

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Builds the Kafka Streams topology that runs a view. A pure function of its arguments: {@code run} and the
@@ -86,10 +87,12 @@ public final class ViewTopology {
         ViewCounters counters = new ViewCounters();
         String name = view.descriptor().name();
 
+        String[] validationStores = view.validationStores().stream().map(StoreBuilder::name).toArray(String[]::new);
+        view.validationStores().forEach(builder::addStateStore);
         KStream<byte[], Routed> routed = builder
                 .stream(view.sourceTopics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(name + "-source"))
-                .process(() -> new EventRouter<>(view, counters), Named.as(name + "-validate"));
+                .process(() -> new EventRouter<>(view, counters), Named.as(name + "-validate"), validationStores);
 
         Map<String, KStream<byte[], Routed>> routes = routed.split(Named.as(name + "-"))
                 .branch((k, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead-letter"))

@@ -21,6 +21,8 @@ import java.util.Objects;
  *                          (isolation level, deserializers, no group) always win
  * @param bulkRunBytes      bulk loading ({@link LoadMode#BULK}): key and value bytes folded in memory before they are
  *                          written as one sorted SST file and ingested; bounds the loader's heap (about twice this)
+ * @param minFreeDiskBytes  ingest pauses while the data directory's file system has less usable space than this, and
+ *                          resumes by itself once it has it again; reads go on from what is stored meanwhile
  */
 public record StoreConfig(
         Path dataDir,
@@ -31,13 +33,15 @@ public record StoreConfig(
         boolean syncWrites,
         Duration pollTimeout,
         Map<String, String> consumerOverrides,
-        long bulkRunBytes) {
+        long bulkRunBytes,
+        long minFreeDiskBytes) {
 
     public static final long DEFAULT_NEAR_CACHE_ENTRIES = 100_000;
     public static final long DEFAULT_NEAR_CACHE_BYTES = 256L << 20;
     public static final int DEFAULT_AVERAGE_KEY_BYTES = 48;
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
     public static final long DEFAULT_BULK_RUN_BYTES = 64L << 20;
+    public static final long DEFAULT_MIN_FREE_DISK_BYTES = 256L << 20;
 
     public StoreConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -57,6 +61,17 @@ public record StoreConfig(
         if (bulkRunBytes < 4096) {
             throw new IllegalArgumentException("bulkRunBytes=" + bulkRunBytes + " < 4096");
         }
+        if (minFreeDiskBytes < 0) {
+            throw new IllegalArgumentException("minFreeDiskBytes=" + minFreeDiskBytes + " < 0");
+        }
+    }
+
+    /** Every setting but {@code minFreeDiskBytes}, which takes its default. */
+    public StoreConfig(Path dataDir, String bootstrapServers, long nearCacheEntries, long nearCacheBytes,
+                       int averageKeyBytes, boolean syncWrites, Duration pollTimeout,
+                       Map<String, String> consumerOverrides, long bulkRunBytes) {
+        this(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes, syncWrites, pollTimeout,
+                consumerOverrides, bulkRunBytes, DEFAULT_MIN_FREE_DISK_BYTES);
     }
 
     /** Defaults for everything but where the data lives and where the broker is. */
@@ -67,17 +82,22 @@ public record StoreConfig(
 
     public StoreConfig withNearCache(long entries, long bytes) {
         return new StoreConfig(dataDir, bootstrapServers, entries, bytes, averageKeyBytes, syncWrites, pollTimeout,
-                consumerOverrides, bulkRunBytes);
+                consumerOverrides, bulkRunBytes, minFreeDiskBytes);
     }
 
     public StoreConfig withBulkRunBytes(long runBytes) {
         return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
-                syncWrites, pollTimeout, consumerOverrides, runBytes);
+                syncWrites, pollTimeout, consumerOverrides, runBytes, minFreeDiskBytes);
     }
 
     public StoreConfig withConsumerOverrides(Map<String, String> overrides) {
         return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
-                syncWrites, pollTimeout, overrides, bulkRunBytes);
+                syncWrites, pollTimeout, overrides, bulkRunBytes, minFreeDiskBytes);
+    }
+
+    public StoreConfig withMinFreeDiskBytes(long bytes) {
+        return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
+                syncWrites, pollTimeout, consumerOverrides, bulkRunBytes, bytes);
     }
 
     /** Average value size the near-cache file is laid out for. */

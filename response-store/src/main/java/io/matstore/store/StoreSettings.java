@@ -26,6 +26,7 @@ public final class StoreSettings extends AbstractConfig {
     public static final String NEAR_CACHE_BYTES = "store.near.cache.bytes";
     public static final String VIEW_VERSION = "store.offers.version";
     public static final String BULK_RUN_BYTES = "store.bulk.run.bytes";
+    public static final String MIN_FREE_DISK_BYTES = "store.disk.min.free.bytes";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(DATA_DIR, Type.STRING, ".local/store", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -40,7 +41,12 @@ public final class StoreSettings extends AbstractConfig {
                     "Version of the offers view to ingest and serve when the store holds none yet.")
             .define(BULK_RUN_BYTES, Type.LONG, StoreConfig.DEFAULT_BULK_RUN_BYTES, Range.atLeast(4096),
                     Importance.LOW, "Bulk loading of a fresh version: bytes folded in memory per sorted SST run"
-                            + " (the loader's heap is about twice this).");
+                            + " (the loader's heap is about twice this).")
+            .define(MIN_FREE_DISK_BYTES, Type.LONG, StoreConfig.DEFAULT_MIN_FREE_DISK_BYTES, Range.atLeast(0),
+                    Importance.MEDIUM, "Ingest of every version pauses while the data directory's file system has"
+                            + " less usable space than this (status: ingest error \"ingest paused: disk full\";"
+                            + " metric matstore_ingest_paused_disk_full), and resumes by itself once it has it again."
+                            + " Reads go on meanwhile. Leave room for RocksDB's compactions.");
 
     private static final ConfigDef ALL = new ConfigDef(KafkaSettings.DEFINITION);
 
@@ -90,6 +96,7 @@ public final class StoreSettings extends AbstractConfig {
         return StoreConfig.of(Path.of(getString(DATA_DIR)), bootstrapServers())
                 .withNearCache(getLong(NEAR_CACHE_ENTRIES), getLong(NEAR_CACHE_BYTES))
                 .withBulkRunBytes(getLong(BULK_RUN_BYTES))
+                .withMinFreeDiskBytes(getLong(MIN_FREE_DISK_BYTES))
                 .withConsumerOverrides(kafkaClientSettings);
     }
 

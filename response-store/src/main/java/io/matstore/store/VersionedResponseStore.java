@@ -115,4 +115,12 @@ public interface VersionedResponseStore extends ResponseStore {
      * @throws IllegalArgumentException when the version is not held
      */
     List<byte[]> sampleKeys(String viewName, int version, int n, long seed);
+
+    /**
+     * Versions found unopenable at {@link ResponseStores#open} and moved aside (see {@link QuarantinedVersion}), oldest
+     * first. A version being rebuilt is also held again, under its usual name, loading from offset 0.
+     */
+    default List<QuarantinedVersion> quarantined() {
+        return List.of();
+    }
 }

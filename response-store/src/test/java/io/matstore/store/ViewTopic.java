@@ -48,6 +48,10 @@ public final class ViewTopic implements AutoCloseable {
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    public ViewDescriptor view() {
+        return view;
+    }
+
     public static Map<String, String> compacted() {
         return Map.of("cleanup.policy", "compact");
     }

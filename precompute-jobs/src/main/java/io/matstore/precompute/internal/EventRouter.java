@@ -26,6 +26,7 @@ public final class EventRouter<E> implements Processor<byte[], byte[], byte[], R
     private final View<E, ?> view;
     private final ViewCounters counters;
     private ProcessorContext<byte[], Routed> context;
+    private View.StoreLookup stores;
 
     public EventRouter(View<E, ?> view, ViewCounters counters) {
         this.view = view;
@@ -35,6 +36,7 @@ public final class EventRouter<E> implements Processor<byte[], byte[], byte[], R
     @Override
     public void init(ProcessorContext<byte[], Routed> context) {
         this.context = context;
+        this.stores = context::getStateStore;
     }
 
     @Override
@@ -47,6 +49,12 @@ public final class EventRouter<E> implements Processor<byte[], byte[], byte[], R
             event = view.decode(record.value());
         } catch (InvalidEventException e) {
             deadLetter(record, e.getMessage());
+            return;
+        }
+        String held = view.holdChange(event, stores);
+        if (held != null) {
+            counters.onHeld();
+            deadLetter(record, held);
             return;
         }
         byte[] partitionKey = view.partitionKey(event);

@@ -30,10 +30,16 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
     static final String PROMOTIONS = "offers-promotions";
     static final String PROMOTIONS_BY_SCOPE = "offers-promotions-by-scope";
     static final String FX = "offers-fx";
+    /** Validating step: the last usd_rate_micros let through per currency (8 bytes, big-endian). */
+    static final String FX_ACCEPTED = "offers-fx-accepted";
+    /** How far one FX change may move a rate unless configured otherwise: {@value}. */
+    public static final double DEFAULT_MAX_FX_CHANGE_FACTOR = 10.0;
 
     private final ViewDescriptor descriptor;
     private final String sourceTopic;
     private final List<String> regions;
+    private final int maxStringBytes;
+    private final double maxFxChangeFactor;
 
     /**
      * @param regions the region dimension of the parameter space, in response order; non-empty, distinct
@@ -41,6 +47,31 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
      * @throws IllegalArgumentException naming the bad regions, or the version and the versions that exist
      */
     public OffersView(String sourceTopic, List<String> regions, int version) {
+        this(sourceTopic, regions, version, OfferEventDecoder.DEFAULT_MAX_STRING_BYTES);
+    }
+
+    /**
+     * @param maxStringBytes longest string field of an event, in UTF-8 bytes; a longer one is dead-lettered with both
+     *                       numbers in the reason
+     */
+    public OffersView(String sourceTopic, List<String> regions, int version, int maxStringBytes) {
+        this(sourceTopic, regions, version, maxStringBytes, DEFAULT_MAX_FX_CHANGE_FACTOR);
+    }
+
+    /**
+     * @param maxFxChangeFactor an FxRateChanged that sets a rate more than this factor above or below the currency's
+     *                          last accepted rate is held back (dead-lettered with the reason, counted)
+     */
+    public OffersView(String sourceTopic, List<String> regions, int version, int maxStringBytes,
+                      double maxFxChangeFactor) {
+        if (maxStringBytes < 1) {
+            throw new IllegalArgumentException("maxStringBytes=" + maxStringBytes + " < 1");
+        }
+        if (!(maxFxChangeFactor >= 1.0)) {
+            throw new IllegalArgumentException("maxFxChangeFactor=" + maxFxChangeFactor + " < 1");
+        }
+        this.maxStringBytes = maxStringBytes;
+        this.maxFxChangeFactor = maxFxChangeFactor;
         this.descriptor = OffersContract.version(version);
         if (regions.isEmpty() || new HashSet<>(regions).size() != regions.size() || regions.contains("")) {
             throw new IllegalArgumentException("regions=" + regions + " must be non-empty, distinct, and each "
@@ -76,7 +107,7 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
 
     @Override
     public OffersEvent decode(byte[] value) throws InvalidEventException {
-        return OfferEventDecoder.decode(value);
+        return OfferEventDecoder.decode(value, maxStringBytes);
     }
 
     @Override
@@ -96,6 +127,40 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
         return List.of(ViewStores.bytesStore(PRODUCTS), ViewStores.bytesStore(PRODUCTS_BY_CATEGORY),
                 ViewStores.bytesStore(STOCK), ViewStores.bytesStore(PROMOTIONS),
                 ViewStores.bytesStore(PROMOTIONS_BY_SCOPE), ViewStores.bytesStore(FX));
+    }
+
+    @Override
+    public List<StoreBuilder<KeyValueStore<Bytes, byte[]>>> validationStores() {
+        return List.of(ViewStores.bytesStore(FX_ACCEPTED));
+    }
+
+    /**
+     * Holds an FX change that moves the currency's rate by more than {@code fx.max.change.factor} from the last rate
+     * let through (one typo, a rate in the wrong unit, re-prices every product in that currency). The first rate of a
+     * currency passes. Rates are compared per source partition: FX events are keyed by currency, so one partition
+     * sees all of a currency's changes in order. To make a real move that large, raise the setting for it or step
+     * the rate in several changes.
+     */
+    @Override
+    public String holdChange(OffersEvent event, StoreLookup stores) {
+        if (!(event instanceof OffersEvent.FxRateChanged fx)) {
+            return null;
+        }
+        KeyValueStore<Bytes, byte[]> accepted = stores.store(FX_ACCEPTED);
+        Bytes currency = Bytes.wrap(fx.currency().getBytes(StandardCharsets.UTF_8));
+        byte[] last = accepted.get(currency);
+        long rate = fx.usdRateMicros();
+        if (last != null) {
+            long before = java.nio.ByteBuffer.wrap(last).getLong();
+            double factor = rate >= before ? (double) rate / before : (double) before / rate;
+            if (factor > maxFxChangeFactor) {
+                return "usd_rate_micros=" + rate + " moves " + fx.currency() + " by a factor of "
+                        + String.format(java.util.Locale.ROOT, "%.2f", factor) + " from " + before
+                        + " > fx.max.change.factor=" + maxFxChangeFactor;
+            }
+        }
+        accepted.put(currency, java.nio.ByteBuffer.allocate(8).putLong(rate).array());
+        return null;
     }
 
     @Override

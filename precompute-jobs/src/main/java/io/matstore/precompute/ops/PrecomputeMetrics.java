@@ -65,6 +65,11 @@ public final class PrecomputeMetrics implements AutoCloseable {
                 counters, ViewCounters::tombstones);
         counter("matstore.precompute.dead.letters", "Source events written to the dead-letter topic", tags,
                 counters, ViewCounters::deadLettered);
+        counter("matstore.precompute.held", "Valid events held back by the view's sanity limits (dead-lettered with"
+                + " the reason, e.g. an FX rate moving more than fx.max.change.factor)", tags, counters,
+                ViewCounters::held);
+        counter("matstore.precompute.fatal.errors", "Errors the job's exception handlers judged fatal (each stops a"
+                + " stream thread; the client then goes to ERROR)", tags, counters, ViewCounters::fatalErrors);
         Gauge.builder("matstore.precompute.ready", job.streams(),
                         s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while the view's Kafka Streams client is RUNNING, else 0")

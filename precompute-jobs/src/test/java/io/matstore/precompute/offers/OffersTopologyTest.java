@@ -305,6 +305,45 @@ class OffersTopologyTest {
     }
 
     @Test
+    void shouldHoldAnFxChangeThatMovesTheRateMoreThanTheFactorAndLetTheNextSaneOneThrough() {
+        product("SKU-1", "kitchen", 1299);
+        driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 920_000L, 2));
+        assertThat(driver.read()).as("EUR enters the space").isNotEmpty();
+
+        driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 92_000_000L, 2));
+        driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 91_000L, 2));
+        assertThat(driver.read()).as("no price moved").isEmpty();
+        assertThat(driver.readDeadLetters()).extracting(r -> OffersDriver.header(r.headers(), DeadLetters.REASON))
+                .containsExactly(
+                        "usd_rate_micros=92000000 moves EUR by a factor of 100.00 from 920000 > fx.max.change.factor=10.0",
+                        "usd_rate_micros=91000 moves EUR by a factor of 10.11 from 920000 > fx.max.change.factor=10.0");
+        assertThat(driver.counters.held()).isEqualTo(2);
+        assertThat(driver.counters.deadLettered()).isEqualTo(2);
+
+        driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 9_200_000L, 2));
+        assertThat(driver.read()).as("a change of exactly the factor passes").isNotEmpty();
+        driver.publish("JPY", OfferEvents.fxRateChanged("JPY", 150_000_000L, 0));
+        assertThat(driver.read()).as("the first rate of a currency passes").isNotEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterStringFieldsOverTheSizeLimitWithTheLengthAndTheLimit() {
+        String huge = "x".repeat(1 << 20);
+        driver.publish("SKU-T", OfferEvents.productUpserted("SKU-T", huge, "kitchen", 100));
+        driver.publish("SKU-C", OfferEvents.productUpserted("SKU-C", "Mug", "c".repeat(4097), 100));
+        driver.publish("P-1", OfferEvents.promotionUpserted("P-1", "k".repeat(5000), "us", 10));
+        driver.publish("SKU-1", OfferEvents.productUpserted("SKU-1", "t".repeat(4096), "kitchen", 100));
+
+        List<String> reasons = driver.readDeadLetters().stream()
+                .map(r -> OffersDriver.header(r.headers(), DeadLetters.REASON)).toList();
+        assertThat(reasons).containsExactly(
+                "title is 1048576 bytes > event.max.string.bytes=4096",
+                "category is 4097 bytes > event.max.string.bytes=4096",
+                "category is 5000 bytes > event.max.string.bytes=4096");
+        assertThat(driver.read()).as("a title at the limit is computed").isNotEmpty();
+    }
+
+    @Test
     void shouldDeadLetterPoisonAndInvalidEventsWithReasonAndSourceAndKeepRunning() {
         byte[] unknownType = unknownUnionType();
         List<byte[]> bad = List.of(

@@ -90,6 +90,8 @@ class OpsEndpointTest {
             assertThat(OpsHttp.sample(counted, "matstore_precompute_dead_letters_total", OFFERS_V1)).hasValue(0.0);
             assertThat(OpsHttp.sample(counted, "matstore_precompute_unchanged_total", OFFERS_V1)).isPresent();
             assertThat(OpsHttp.sample(counted, "matstore_precompute_tombstones_total", OFFERS_V1)).hasValue(0.0);
+            assertThat(OpsHttp.sample(counted, "matstore_precompute_held_total", OFFERS_V1)).hasValue(0.0);
+            assertThat(OpsHttp.sample(counted, "matstore_precompute_fatal_errors_total", OFFERS_V1)).hasValue(0.0);
 
             // OfferEventDecoder rejects a negative base price: the event goes to the dead-letter topic.
             SourceEvents.publish(KAFKA.bootstrapServers(), SOURCE, List.of(

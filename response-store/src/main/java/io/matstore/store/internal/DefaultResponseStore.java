@@ -2,11 +2,13 @@ package io.matstore.store.internal;
 
 import io.matstore.schemas.ViewDescriptor;
 import io.matstore.store.LoadMode;
+import io.matstore.store.QuarantinedVersion;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.StoreException;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewReader;
 import io.matstore.store.ViewStatus;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,11 +39,13 @@ import org.slf4j.LoggerFactory;
 public final class DefaultResponseStore implements VersionedResponseStore {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultResponseStore.class);
     private static final String CURRENT_FILE = "current.properties";
+    private static final String RETIRED_DIR = "retired";
 
     private final StoreConfig config;
     /** Null: no metrics. */
     private final MeterRegistry registry;
     private final Map<String, ViewSlot> views = new ConcurrentHashMap<>();
+    private final Quarantine quarantine = new Quarantine();
     private volatile boolean closed;
 
     /** Versions of one view. */
@@ -54,6 +58,11 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     private DefaultResponseStore(StoreConfig config, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        if (registry != null) {
+            Gauge.builder("matstore_store_quarantined_versions", quarantine, q -> q.all().size())
+                    .description("Versions found unopenable at start and moved aside (see the store's status)")
+                    .strongReference(true).register(registry);
+        }
     }
 
     /** Opens the store and every version under the data directory, each resuming ingest from its stored offsets. */
@@ -81,10 +90,11 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     private void reopenExisting() throws IOException {
         try (Stream<Path> viewDirs = Files.list(config.dataDir())) {
             for (Path viewDir : viewDirs.filter(Files::isDirectory).sorted().toList()) {
+                removeLeftovers(viewDir);
                 try (Stream<Path> versionDirs = Files.list(viewDir)) {
-                    for (Path dir : versionDirs.filter(d -> Files.exists(d.resolve(VersionManifest.FILE))).toList()) {
-                        VersionManifest m = VersionManifest.read(dir);
-                        openVersion(m, dir);
+                    for (Path dir : versionDirs.filter(d -> Files.exists(d.resolve(VersionManifest.FILE)))
+                            .sorted().toList()) {
+                        reopenOrQuarantine(viewDir.getFileName().toString(), dir);
                     }
                 }
                 Path currentFile = viewDir.resolve(CURRENT_FILE);
@@ -96,6 +106,59 @@ public final class DefaultResponseStore implements VersionedResponseStore {
                 }
             }
         }
+    }
+
+    /**
+     * Reopens one version; one that cannot be opened (a corrupt RocksDB file, a near-cache that cannot be mapped, an
+     * unreadable manifest) is moved aside and, when its manifest says what it held, loaded afresh from its view
+     * topic under the same name. One bad version must not keep the node, and its other versions, from starting.
+     */
+    private void reopenOrQuarantine(String viewName, Path dir) {
+        VersionManifest m;
+        try {
+            m = VersionManifest.read(dir);
+        } catch (RuntimeException e) {
+            Path aside = quarantine.moveAside(viewName, Quarantine.versionOf(dir), dir, e.toString(), false);
+            LOG.error("version directory {} has an unreadable manifest; moved aside to {} and NOT rebuilt"
+                    + " (nothing says which partitions it held): add the version again", dir, aside, e);
+            return;
+        }
+        try {
+            openVersion(m, dir);
+            return;
+        } catch (RuntimeException e) {
+            forget(m.view());
+            Path aside = quarantine.moveAside(m.view().name(), m.view().version(), dir, e.toString(), true);
+            LOG.error("{} cannot be opened; moved aside to {} for inspection, rebuilding it from {} (partitions {})",
+                    m.view(), aside, m.view().topic(), m.partitions(), e);
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + dir + " to rebuild " + m.view() + ": " + e.getMessage(), e);
+        }
+        VersionStore.markLoading(dir);
+        VersionManifest fresh = new VersionManifest(m.view(), m.partitions(), m.loadMode());
+        fresh.write(dir);
+        openVersion(fresh, dir);
+    }
+
+    /** Removes a version that failed half-way through opening from the view's slot, closing what it opened. */
+    private void forget(ViewDescriptor view) {
+        ViewSlot slot = views.get(view.name());
+        VersionStore vs = slot == null ? null : slot.versions.remove(view.version());
+        if (vs != null) {
+            try {
+                vs.closeForDrop();
+            } catch (RuntimeException e) {
+                LOG.warn("closing {} after it failed to open: {}", view, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public List<QuarantinedVersion> quarantined() {
+        return quarantine.all();
     }
 
     private VersionStore openVersion(VersionManifest m, Path dir) {
@@ -136,6 +199,11 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         }
         Path dir = versionDir(view.name(), view.version());
         try {
+            if (Files.exists(dir)) {
+                // not held, so not opened at start: a leftover (see removeLeftovers), never to be reused
+                LOG.warn("deleting leftover {} before adding {} afresh", dir, view);
+                deleteRecursively(dir);
+            }
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
@@ -215,7 +283,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             }
         }
         vs.closeForDrop();
-        deleteRecursively(vs.dir());
+        Path retired = moveToRetired(viewName, vs.dir());
+        deleteRecursively(retired);
         LOG.info("dropped view {} version {} and its files", viewName, version);
     }
 
@@ -318,6 +387,45 @@ public final class DefaultResponseStore implements VersionedResponseStore {
                     vs.close();
                 } catch (RuntimeException e) {
                     LOG.error("closing {} failed", vs.descriptor(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes a retired version's directory out of the view's namespace in one rename before deleting it: a delete cut
+     * short by a crash then leaves {@code <view>/retired/...}, which the next open deletes, never a half-deleted
+     * {@code v<N>} that adding the version again would reuse (its RocksDB files half gone).
+     */
+    private Path moveToRetired(String viewName, Path dir) {
+        Path retired = config.dataDir().resolve(viewName).resolve(RETIRED_DIR)
+                .resolve(dir.getFileName() + "." + System.currentTimeMillis());
+        try {
+            Files.createDirectories(retired.getParent());
+            Files.move(dir, retired, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            NearCacheMarker.fsyncDirectory(dir.getParent());
+        } catch (IOException e) {
+            throw new StoreException("cannot move retired " + dir + " to " + retired + ": " + e.getMessage(), e);
+        }
+        return retired;
+    }
+
+    /**
+     * Before a view's versions open: finishes retires cut short (deletes {@code retired/}), and deletes version
+     * directories without a manifest (an add cut short before its manifest, or a retire cut short by a version of
+     * the store that deleted in place): either would be reused by adding the version again.
+     */
+    private static void removeLeftovers(Path viewDir) throws IOException {
+        Path retired = viewDir.resolve(RETIRED_DIR);
+        if (Files.exists(retired)) {
+            LOG.info("deleting versions whose retire was cut short: {}", retired);
+            deleteRecursively(retired);
+        }
+        try (Stream<Path> dirs = Files.list(viewDir)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                if (Quarantine.versionOf(d) > 0 && !Files.exists(d.resolve(VersionManifest.FILE))) {
+                    LOG.warn("deleting {}: a version directory without a manifest (an add or a retire cut short)", d);
+                    deleteRecursively(d);
                 }
             }
         }

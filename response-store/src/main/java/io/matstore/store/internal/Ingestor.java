@@ -31,6 +31,7 @@ final class Ingestor {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
     private static final long END_OFFSETS_REFRESH_NANOS = 200_000_000L;
     private static final long RETRY_BACKOFF_MILLIS = 1_000;
+    private static final long DISK_CHECK_MILLIS = 500;
 
     private final VersionStore store;
     private final StoreConfig config;
@@ -54,10 +55,17 @@ final class Ingestor {
     private long targetMillis;
     private boolean refillFirst;
     private final LoadProgress progress = new LoadProgress();
+    private final DiskSpace disk;
+    private final Object pauseMonitor = new Object();
+    private volatile boolean pausedForDisk;
+    private volatile boolean fatal;
+    /** A write may have failed: RocksDB may hold a background error that refuses writes until resumed. */
+    private boolean needsResume;
 
     Ingestor(VersionStore store, StoreConfig config) {
         this.store = store;
         this.config = config;
+        this.disk = new DiskSpace(store.dir(), config.minFreeDiskBytes());
         this.thread = new Thread(this::run, "ingest-" + store.descriptor().topic());
         this.thread.setDaemon(true);
         if (store.needsBulkLoad()) {
@@ -71,11 +79,33 @@ final class Ingestor {
     }
 
     private void run() {
-        // A version still to be bulk loaded may hold leftovers of an interrupted attempt: never cache those.
-        if (refillFirst && !store.needsBulkLoad()) {
-            refillNearCache();
+        try {
+            // A version still to be bulk loaded may hold leftovers of an interrupted attempt: never cache those.
+            if (refillFirst && !store.needsBulkLoad()) {
+                refillNearCache();
+            }
+            loop();
+        } catch (Error e) {
+            // Only an error judged fatal gets here (see onFailure): say so where operators look, then let it go on.
+            error = "ingest stopped by a fatal error, restart the node: " + e;
+            fatal = true;
+            LOG.error("ingest of {} stopped by a fatal error; the version keeps answering what it stores, restart"
+                    + " the node", store.descriptor().topic(), e);
+            throw e;
         }
+    }
+
+    private void loop() {
         while (running) {
+            try {
+                if (!awaitDiskSpace()) {
+                    return;
+                }
+                resumeRocksIfFailed();
+            } catch (RuntimeException e) {
+                onFailure(e);
+                continue;
+            }
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer = c;
@@ -99,9 +129,70 @@ final class Ingestor {
                 }
             } catch (RuntimeException e) {
                 onFailure(e);
+            } catch (Error e) {
+                if (!survivable(e)) {
+                    throw e;
+                }
+                onFailure(e);
             } finally {
                 consumer = null;
             }
+        }
+    }
+
+    /**
+     * Which errors the loop retries like exceptions: all but the virtual machine's own faults other than running out
+     * of heap or stack. Retrying is safe whatever failed, since it restarts from the offsets stored with the values;
+     * an out-of-memory or a stack overflow unwinds this thread's work and may not happen again (a huge poll, a deep
+     * record), a linkage or assertion error repeats at worst once a second. An {@link InternalError} (e.g. a fault
+     * in a memory-mapped file) or {@link UnknownError} means the JVM cannot vouch for its own state: the loop stops
+     * and says so in the status rather than go on writing.
+     */
+    static boolean survivable(Error e) {
+        return !(e instanceof VirtualMachineError) || e instanceof OutOfMemoryError || e instanceof StackOverflowError;
+    }
+
+    /**
+     * Waits while the file system lacks {@code store.disk.min.free.bytes}, with the reason in the status and the
+     * pause gauge at 1; then resumes RocksDB (a write that failed on the full disk left it refusing writes).
+     *
+     * @return false when stopped meanwhile
+     */
+    private boolean awaitDiskSpace() {
+        String shortage = disk.shortage();
+        if (shortage == null) {
+            return true;
+        }
+        LOG.warn("{}", shortage);
+        pausedForDisk = true;
+        try {
+            while (running && shortage != null) {
+                error = shortage;
+                synchronized (pauseMonitor) {
+                    pauseMonitor.wait(DISK_CHECK_MILLIS);
+                }
+                shortage = disk.shortage();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            pausedForDisk = false;
+        }
+        if (!running) {
+            return false;
+        }
+        needsResume = true;
+        resumeRocksIfFailed();
+        error = null;
+        LOG.info("ingest of {} resumes: {} bytes usable again", store.descriptor().topic(), disk.usableBytes());
+        return true;
+    }
+
+    private void resumeRocksIfFailed() {
+        if (needsResume) {
+            store.rocks().resume();
+            needsResume = false;
         }
     }
 
@@ -160,7 +251,7 @@ final class Ingestor {
         return progress;
     }
 
-    private void onFailure(RuntimeException e) {
+    private void onFailure(Throwable e) {
         String failure = e.toString();
         if (failure.equals(error)) {
             // The same failure again (a broker down for minutes, a topic not created yet): one line per retry, the
@@ -172,6 +263,7 @@ final class Ingestor {
                     RETRY_BACKOFF_MILLIS, e);
         }
         error = failure;
+        needsResume = true;
         store.meters().onIngestFailure();
         try {
             Thread.sleep(RETRY_BACKOFF_MILLIS);
@@ -197,7 +289,15 @@ final class Ingestor {
         }
         long lastRefresh = 0;
         Duration pollTimeout = config.pollTimeout();
+        long lastDiskCheck = System.nanoTime();
         while (running) {
+            long beforePoll = System.nanoTime();
+            if (beforePoll - lastDiskCheck >= DISK_CHECK_MILLIS * 1_000_000L) {
+                lastDiskCheck = beforePoll;
+                if (!awaitDiskSpace()) {
+                    return;
+                }
+            }
             ConsumerRecords<byte[], byte[]> polled = c.poll(pollTimeout);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(polled.count());
             for (ConsumerRecord<byte[], byte[]> r : polled) {
@@ -315,8 +415,21 @@ final class Ingestor {
         return error != null;
     }
 
+    /** Whether ingest is paused for lack of disk space now. */
+    boolean pausedForDisk() {
+        return pausedForDisk;
+    }
+
+    /** Whether ingest stopped for good on an error it cannot survive (see {@link #survivable}). */
+    boolean stoppedByFatalError() {
+        return fatal;
+    }
+
     void stop() {
         running = false;
+        synchronized (pauseMonitor) {
+            pauseMonitor.notifyAll();
+        }
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
             try {

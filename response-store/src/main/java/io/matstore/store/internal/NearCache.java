@@ -133,6 +133,10 @@ final class NearCache implements AutoCloseable {
         return ChronicleMap.of(ByteBuffer.class, ByteBuffer.class)
                 .name(file.getParent().getFileName() + "-nearcache")
                 .skipCloseOnExitHook(true)
+                // Every page allocated when the file is created: the pages of a sparse file are allocated when first
+                // written, and a write through the mapping on a full file system is a SIGBUS (an InternalError at
+                // best), not an IOException the ingest loop could pause on.
+                .sparseFile(false)
                 .entries(config.nearCacheEntries() + config.nearCacheEntries() / 4 + 64)
                 .averageKeySize(config.averageKeyBytes())
                 .averageValueSize(config.averageValueBytes() * 1.25);

@@ -47,6 +47,8 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksViewDb implements AutoCloseable {
     private static final byte[] OFFSETS_CF = "offsets".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PROBE_KEY = {-1, -1, -1, -1};
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RocksViewDb.class);
 
     static {
         RocksDB.loadLibrary();
@@ -58,10 +60,12 @@ final class RocksViewDb implements AutoCloseable {
     private final ColumnFamilyOptions cfOptions;
     private final ReadOptions readOptions;
     private final WriteOptions writeOptions;
+    private final List<ColumnFamilyDescriptor> descriptors;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>(2);
-    private final RocksDB db;
-    private final ColumnFamilyHandle values;
-    private final ColumnFamilyHandle offsets;
+    /** Replaced only by {@link #resume}, under the guard's write lock. */
+    private RocksDB db;
+    private ColumnFamilyHandle values;
+    private ColumnFamilyHandle offsets;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     /** Null unless opened with statistics on. */
     private final Statistics statistics;
@@ -97,15 +101,20 @@ final class RocksViewDb implements AutoCloseable {
         cfOptions = new ColumnFamilyOptions();
         readOptions = new ReadOptions();
         writeOptions = new WriteOptions().setSync(syncWrites);
-        List<ColumnFamilyDescriptor> descriptors = List.of(
+        descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                 new ColumnFamilyDescriptor(OFFSETS_CF, cfOptions));
         try {
-            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            openDb();
         } catch (RocksDBException e) {
             closeOptions();
             throw new StoreException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private void openDb() throws RocksDBException {
+        handles.clear();
+        db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         values = handles.get(0);
         offsets = handles.get(1);
     }
@@ -460,7 +469,7 @@ final class RocksViewDb implements AutoCloseable {
     double longProperty(String property, boolean summed) {
         long stamp = guard.readLock();
         try {
-            if (closed) {
+            if (closed || db == null) {
                 return Double.NaN;
             }
             return summed ? db.getAggregatedLongProperty(property) : db.getLongProperty(property);
@@ -475,7 +484,53 @@ final class RocksViewDb implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Clears a background error (a flush or write that failed, e.g. on a full disk), after which RocksDB refuses
+     * every write until resumed; does nothing when there is none. Ingest thread, before it writes again.
+     */
+    void resume() {
+        long stamp = guard.writeLock();
+        try {
+            checkClosed();
+            if (db != null) {
+                try (WriteBatch probe = new WriteBatch()) {
+                    // a delete of an offsets key no partition has: harmless, refused while a background error stands
+                    probe.delete(offsets, PROBE_KEY);
+                    db.write(writeOptions, probe);
+                    return;
+                } catch (RocksDBException e) {
+                    LOG.warn("RocksDB at {} refuses writes ({}); reopening it", dir, e.getMessage());
+                }
+                // The Java API has no DB::Resume(); a reopen does what it does: drop the error, replay the WAL.
+                for (ColumnFamilyHandle h : handles) {
+                    h.close();
+                }
+                db.close();
+                db = null;
+            }
+            try {
+                openDb();
+            } catch (RocksDBException e) {
+                // Stays without a handle (reads fail with a clear reason) until the next resume manages to open it:
+                // on a full disk the open itself cannot write its new files.
+                db = null;
+                throw new StoreException("RocksDB at " + dir + " cannot be reopened after a write error yet: "
+                        + e.getMessage(), e);
+            }
+            LOG.info("RocksDB at {} reopened after a write error", dir);
+        } finally {
+            guard.unlockWrite(stamp);
+        }
+    }
+
     private void checkOpen() {
+        checkClosed();
+        if (db == null) {
+            throw new StoreException("RocksDB at " + dir + " is being reopened after a write error");
+        }
+    }
+
+    private void checkClosed() {
         if (closed) {
             throw new StoreException("RocksDB at " + dir + " is closed");
         }
@@ -489,10 +544,12 @@ final class RocksViewDb implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (ColumnFamilyHandle h : handles) {
-                h.close();
+            if (db != null) { // null: a reopen after a write error has not succeeded yet
+                for (ColumnFamilyHandle h : handles) {
+                    h.close();
+                }
+                db.close();
             }
-            db.close();
             closeOptions();
         } finally {
             guard.unlockWrite(stamp);

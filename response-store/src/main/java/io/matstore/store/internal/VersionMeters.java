@@ -47,6 +47,7 @@ final class VersionMeters {
     private final Tags tags;
     private final Timer freshness;
     private final Counter ingestErrors;
+    private final Counter nearCacheReadErrors;
     private final List<Meter> registered = new ArrayList<>();
 
     private VersionMeters() {
@@ -54,6 +55,7 @@ final class VersionMeters {
         tags = Tags.empty();
         freshness = null;
         ingestErrors = null;
+        nearCacheReadErrors = null;
     }
 
     VersionMeters(MeterRegistry registry, ViewDescriptor view) {
@@ -67,6 +69,9 @@ final class VersionMeters {
                 .register(registry));
         ingestErrors = keep(Counter.builder("matstore_ingest_errors")
                 .description("Ingest failures, each followed by a retry from the stored offsets")
+                .tags(tags).register(registry));
+        nearCacheReadErrors = keep(Counter.builder("matstore_near_cache_read_errors")
+                .description("Near-cache reads that failed and were answered from the version's RocksDB")
                 .tags(tags).register(registry));
     }
 
@@ -98,6 +103,33 @@ final class VersionMeters {
         if (ingestErrors != null) {
             ingestErrors.increment();
         }
+    }
+
+    void onNearCacheReadError() {
+        if (nearCacheReadErrors != null) {
+            nearCacheReadErrors.increment();
+        }
+    }
+
+    /** 1 while ingest is paused because the disk is (nearly) full, else 0. */
+    void bindDiskPause(BooleanSupplier paused) {
+        if (registry == null) {
+            return;
+        }
+        keep(Gauge.builder("matstore_ingest_paused_disk_full", paused, p -> p.getAsBoolean() ? 1 : 0)
+                .description("1 while the version's ingest is paused because its file system has less usable space"
+                        + " than store.disk.min.free.bytes; it resumes by itself")
+                .tags(tags).strongReference(true).register(registry));
+    }
+
+    /** 1 while reads use the near-cache, 0 once a failure turned it off (until restart). */
+    void bindNearCache(BooleanSupplier usable) {
+        if (registry == null) {
+            return;
+        }
+        keep(Gauge.builder("matstore_near_cache_usable", usable, u -> u.getAsBoolean() ? 1 : 0)
+                .description("1 while reads use the near-cache; 0 once a failure turned it off until restart")
+                .tags(tags).strongReference(true).register(registry));
     }
 
     /** 1 while ingest is failing (between a failure and the next successful poll), else 0. */

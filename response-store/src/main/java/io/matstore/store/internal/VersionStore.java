@@ -74,6 +74,9 @@ public final class VersionStore implements ViewReader {
     private final LongAdder misses = new LongAdder();
     private final Map<Integer, Long> appliedOffsets = new ConcurrentHashMap<>();
     private volatile boolean nearCacheUsable = true;
+    private final LongAdder nearCacheReadErrors = new LongAdder();
+    /** Set before closing, so reads failing on the closed handles are not taken for a broken file. */
+    private volatile boolean closing;
     private final LoadMode loadMode;
     private volatile Supplier<List<byte[]>> warmKeys = List::of;
     private volatile boolean loaded;
@@ -109,6 +112,8 @@ public final class VersionStore implements ViewReader {
         this.ingestor = new Ingestor(this, config);
         meters.bindRocks(rocks);
         meters.bindIngest(() -> ingestor.failing());
+        meters.bindNearCache(() -> nearCacheUsable);
+        meters.bindDiskPause(() -> ingestor.pausedForDisk());
     }
 
     /** What the manifest says of partitions added or dropped at run time; before {@link #start}. */
@@ -239,7 +244,7 @@ public final class VersionStore implements ViewReader {
     @Override
     public int read(ByteBuffer key, ByteBuffer dst) {
         if (nearCacheUsable) {
-            int n = nearCache.read(key, dst);
+            int n = readNear(key, dst);
             if (n != NearCache.MISS) {
                 hits.increment();
                 policy.onHit(key);
@@ -252,6 +257,51 @@ public final class VersionStore implements ViewReader {
             policy.onMiss(key);
         }
         return n;
+    }
+
+    /**
+     * A near-cache lookup that turns a failure into a miss, so the caller reads the same version's RocksDB, which
+     * holds every value the near-cache does. The first failure also turns the near-cache off until restart (it is
+     * then not vouched for at close, so the restart rebuilds it): a mapped file that failed once may be corrupt,
+     * and serving from it risks a wrong value, while RocksDB only costs microseconds more.
+     */
+    private int readNear(ByteBuffer key, ByteBuffer dst) {
+        try {
+            return nearCache.read(key, dst);
+        } catch (RuntimeException e) {
+            onNearCacheReadError(e);
+            return NearCache.MISS;
+        }
+    }
+
+    private void onNearCacheReadError(RuntimeException e) {
+        nearCacheReadErrors.increment();
+        meters.onNearCacheReadError();
+        if (closing) {
+            return; // closed under a reader while the version is dropped or closed: not a fault of the file
+        }
+        synchronized (nearCacheReadErrors) {
+            if (nearCacheUsable) {
+                nearCacheUsable = false;
+                LOG.error("near-cache of {} failed on a read; reads go to RocksDB until restart, which rebuilds it",
+                        descriptor, e);
+            }
+        }
+    }
+
+    /** Whether ingest stopped for good on an error it cannot survive (the status says which; restart the node). */
+    public boolean ingestStoppedByFatalError() {
+        return ingestor.stoppedByFatalError();
+    }
+
+    /** Near-cache reads that failed and were answered from RocksDB, since open. */
+    public long nearCacheReadErrors() {
+        return nearCacheReadErrors.sum();
+    }
+
+    /** Whether reads still try the near-cache (false after a failure, until restart). */
+    public boolean nearCacheUsable() {
+        return nearCacheUsable;
     }
 
     @Override
@@ -310,7 +360,7 @@ public final class VersionStore implements ViewReader {
             @Override
             public int read(ByteBuffer key, ByteBuffer dst) {
                 if (nearCacheUsable) {
-                    int n = nearCache.read(key, dst);
+                    int n = readNear(key, dst);
                     if (n != NearCache.MISS) {
                         return n;
                     }
@@ -556,9 +606,18 @@ public final class VersionStore implements ViewReader {
         }
         LoadProgress load = ingestor.progress();
         return new ViewStatus(descriptor.name(), descriptor.version(), current, List.copyOf(ps),
-                rocks.estimatedEntries(), directorySize(dir), nearCache.mappedBytes(), hits.sum(), misses.sum(),
+                rocks.estimatedEntries(), directorySize(dir), mappedBytes(), hits.sum(), misses.sum(),
                 ingestor.lastCaughtUpMillis(), ingestor.error(), load.phase(), load.loadedRecords(),
                 load.targetRecords(), loaded);
+    }
+
+    /** The near-cache's mapped size; 0 once it failed (status must not fail with it). */
+    private long mappedBytes() {
+        try {
+            return nearCache.mappedBytes();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static long directorySize(Path dir) {
@@ -577,6 +636,7 @@ public final class VersionStore implements ViewReader {
 
     /** Stops ingest, then closes the near-cache (with its clean marker when it is in step with RocksDB) and RocksDB. */
     void close() {
+        closing = true;
         ingestor.stop();
         meters.close();
         try {
@@ -592,6 +652,7 @@ public final class VersionStore implements ViewReader {
 
     /** Stops ingest and closes without vouching for the near-cache (before deleting the files). */
     void closeForDrop() {
+        closing = true;
         ingestor.stop();
         meters.close();
         try {

@@ -66,6 +66,14 @@ public final class StatusMonitor implements Runnable {
         return lastStatus;
     }
 
+    /**
+     * One refresh. Nothing escapes but a fatal error: the node runs this on a fixed-delay schedule, and anything
+     * thrown out of it cancels the schedule silently, freezing the last verdict (possibly "fresh") forever. A failure
+     * of the store's status (an exception, or an error the thread survives: out of memory, a stack overflow, an
+     * assertion or linkage error) marks every version's freshness unknown and the node not ready, until a later
+     * refresh succeeds. A fatal error (the JVM's own {@link InternalError}, {@link UnknownError}) does the same with
+     * a reason that says the monitor stopped, then propagates: the verdict it leaves is "not ready".
+     */
     @Override
     public void run() {
         try {
@@ -73,17 +81,35 @@ public final class StatusMonitor implements Runnable {
         } catch (RuntimeException e) {
             // A store that cannot report its status cannot vouch for freshness: answers become stale, not errors.
             LOG.warn("store status unavailable; answers are marked stale until it is back", e);
-            Map<String, String> reasons = new LinkedHashMap<>();
-            for (ViewRoute route : routes) {
-                ViewRoute.Versions old = route.versions();
-                int[] unknown = new int[old.held().length];
-                java.util.Arrays.fill(unknown, Freshness.STATUS_UNKNOWN);
-                // when the values were last known current does not change because the status cannot be read
-                route.versions(new ViewRoute.Versions(old.current(), old.held(), unknown, old.currentAsOfMillis()));
-                reasons.put(route.name(), "store status unavailable: " + e);
+            statusUnknown("store status unavailable: " + e);
+        } catch (Error e) {
+            if (survivable(e)) {
+                LOG.error("store status failed with an error; answers are marked stale until it is back", e);
+                statusUnknown("store status unavailable: " + e);
+                return;
             }
-            readiness = new Readiness(false, reasons);
+            LOG.error("status monitor stopped by a fatal error; the node stays not ready, restart it", e);
+            statusUnknown("status monitor stopped by a fatal error, restart the node: " + e);
+            throw e;
         }
+    }
+
+    /** Errors a refresh may meet and the next one may not: all but the JVM's own faults other than heap and stack. */
+    static boolean survivable(Error e) {
+        return !(e instanceof VirtualMachineError) || e instanceof OutOfMemoryError || e instanceof StackOverflowError;
+    }
+
+    private void statusUnknown(String reason) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (ViewRoute route : routes) {
+            ViewRoute.Versions old = route.versions();
+            int[] unknown = new int[old.held().length];
+            java.util.Arrays.fill(unknown, Freshness.STATUS_UNKNOWN);
+            // when the values were last known current does not change because the status cannot be read
+            route.versions(new ViewRoute.Versions(old.current(), old.held(), unknown, old.currentAsOfMillis()));
+            reasons.put(route.name(), reason);
+        }
+        readiness = new Readiness(false, reasons);
     }
 
     private void refresh() {
