@@ -39,6 +39,13 @@ public final class ServingConfig {
     public static final String BATCH_MAX_ITEMS = "serving.batch.max.items";
     public static final String IDLE_TIMEOUT_MS = "serving.idle.timeout.ms";
     public static final String READ_TIMEOUT_MS = "serving.read.timeout.ms";
+    public static final String REQUEST_TIMEOUT_MS = "serving.request.timeout.ms";
+    public static final String WRITE_TIMEOUT_MS = "serving.write.timeout.ms";
+    public static final String MAX_CONNECTIONS = "serving.max.connections";
+    public static final String MAX_PIPELINED_REQUESTS = "serving.max.pipelined.requests";
+    public static final String WRITE_BUFFER_HIGH_BYTES = "serving.write.buffer.high.bytes";
+    public static final String WRITE_BUFFER_LOW_BYTES = "serving.write.buffer.low.bytes";
+    public static final String PROBE_PORT = "serving.probe.port";
     public static final String STATUS_REFRESH_MS = "serving.status.refresh.ms";
     public static final String SHED_MAX_IN_FLIGHT = "serving.shed.max.in.flight";
     public static final String SHED_MAX_REJECTION_RATIO = "serving.shed.max.rejection.ratio";
@@ -47,6 +54,7 @@ public final class ServingConfig {
     public static final String ADMIN_HOST = "serving.admin.host";
     public static final String ADMIN_PORT = "serving.admin.port";
     public static final String ADMIN_TOKEN = "serving.admin.token";
+    public static final String ADMIN_ALLOWED_HOSTS = "serving.admin.allowed.hosts";
     public static final String TRACING_ENABLED = "serving.tracing.enabled";
     public static final String ACCESS_LOG = "serving.access.log";
 
@@ -82,6 +90,27 @@ public final class ServingConfig {
             .define(READ_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
                     "A request whose bytes stop arriving for this long before it is complete gets 408 and the"
                             + " connection is closed.")
+            .define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+                    "A request's headers and body must have arrived whole this long after its first byte, however"
+                            + " the bytes trickle in (slowloris); else 408 and the connection is closed.")
+            .define(WRITE_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+                    "A connection whose responses wait unwritten (its reading paused, see"
+                            + " serving.write.buffer.high.bytes) with no write completing for this long is closed.")
+            .define(MAX_CONNECTIONS, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.MEDIUM,
+                    "Open HTTP connections; one more gets 503 too_many_connections and is closed.")
+            .define(MAX_PIPELINED_REQUESTS, Type.INT, 64, Range.between(1, 100_000), Importance.LOW,
+                    "Responses of one connection not yet written to its socket at which the node stops reading its"
+                            + " requests; a request already received beyond this closes the connection.")
+            .define(WRITE_BUFFER_HIGH_BYTES, Type.INT, 256 * 1024, Range.between(1024, 64 * 1024 * 1024),
+                    Importance.LOW, "Unwritten response bytes of one connection above which the node stops reading"
+                            + " its requests (write-buffer high watermark).")
+            .define(WRITE_BUFFER_LOW_BYTES, Type.INT, 64 * 1024, Range.between(512, 64 * 1024 * 1024),
+                    Importance.LOW, "Unwritten response bytes below which reading resumes (low watermark; must be"
+                            + " below serving.write.buffer.high.bytes).")
+            .define(PROBE_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
+                    "Port of a listener for /healthz, /readyz and /metrics on its own event-loop thread, so that"
+                            + " probes answer while the request loops are saturated or stalled; -1 = none (probes on"
+                            + " serving.port only), 0 picks a free one. Binds serving.host.")
             .define(STATUS_REFRESH_MS, Type.LONG, 200L, Range.between(10L, 10_000L), Importance.LOW,
                     "How often store status (lag, ingest errors) is folded into staleness and readiness.")
             .define(SHED_MAX_IN_FLIGHT, Type.INT, 4096, Range.between(1, 1_000_000), Importance.MEDIUM,
@@ -99,7 +128,12 @@ public final class ServingConfig {
                     "Admin listener port (swap, rollback, retire, load, validate, status); -1 = no admin"
                             + " listener, 0 picks a free one.")
             .define(ADMIN_TOKEN, Type.PASSWORD, "", Importance.HIGH,
-                    "When set, admin requests must carry 'Authorization: Bearer <token>' (else 401).")
+                    "Admin requests must carry 'Authorization: Bearer <token>' (else 401). Empty: the node makes a"
+                            + " random token at start and prints it (the admin listener never runs without one).")
+            .define(ADMIN_ALLOWED_HOSTS, Type.LIST, "", Importance.LOW,
+                    "Host names or host:port, besides serving.admin.host (and localhost, 127.0.0.1, [::1] on"
+                            + " loopback), that admin requests may name in Host and Origin (e.g. a proxy's); any"
+                            + " other gets 403.")
             .define(TRACING_ENABLED, Type.BOOLEAN, false, Importance.LOW,
                     "Trace GET lookups with OpenTelemetry: a server span per request, child of its W3C traceparent,"
                             + " linked to the trace context stored in the served envelope, and a traceresponse header."
@@ -154,6 +188,12 @@ public final class ServingConfig {
             }
             views.put(view, new ViewSettings(view, (Long) v.get(FRESHNESS_OBJECTIVE_MS), (Integer) v.get(MAX_AGE_SECONDS),
                     (Integer) v.get(STALE_WHILE_REVALIDATE_SECONDS), (Integer) v.get(STALE_IF_ERROR_SECONDS)));
+        }
+        int low = (Integer) parsed.get(WRITE_BUFFER_LOW_BYTES);
+        int high = (Integer) parsed.get(WRITE_BUFFER_HIGH_BYTES);
+        if (low >= high) {
+            throw new ConfigException(WRITE_BUFFER_LOW_BYTES + "=" + low + " >= " + WRITE_BUFFER_HIGH_BYTES + "="
+                    + high);
         }
         checkAdminExposure((String) parsed.get(ADMIN_HOST), (Integer) parsed.get(ADMIN_PORT),
                 (org.apache.kafka.common.config.types.Password) parsed.get(ADMIN_TOKEN));
@@ -282,6 +322,41 @@ public final class ServingConfig {
 
     public long readTimeoutMillis() {
         return (Long) values.get(READ_TIMEOUT_MS);
+    }
+
+    public long requestTimeoutMillis() {
+        return (Long) values.get(REQUEST_TIMEOUT_MS);
+    }
+
+    public long writeTimeoutMillis() {
+        return (Long) values.get(WRITE_TIMEOUT_MS);
+    }
+
+    public int maxConnections() {
+        return (Integer) values.get(MAX_CONNECTIONS);
+    }
+
+    public int maxPipelinedRequests() {
+        return (Integer) values.get(MAX_PIPELINED_REQUESTS);
+    }
+
+    public int writeBufferHighBytes() {
+        return (Integer) values.get(WRITE_BUFFER_HIGH_BYTES);
+    }
+
+    public int writeBufferLowBytes() {
+        return (Integer) values.get(WRITE_BUFFER_LOW_BYTES);
+    }
+
+    /** -1 when probes are served on {@code serving.port} only. */
+    public int probePort() {
+        return (Integer) values.get(PROBE_PORT);
+    }
+
+    /** Extra names admin requests may give in Host and Origin. */
+    @SuppressWarnings("unchecked")
+    public List<String> adminAllowedHosts() {
+        return (List<String>) values.get(ADMIN_ALLOWED_HOSTS);
     }
 
     public long statusRefreshMillis() {

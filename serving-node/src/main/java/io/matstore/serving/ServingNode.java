@@ -7,7 +7,9 @@ import io.matstore.serving.cluster.Rebalancer;
 import io.matstore.serving.cluster.TopicPartitionCounts;
 import io.matstore.serving.internal.ClusterRefresher;
 import io.matstore.serving.internal.JsonRenderers;
+import io.matstore.serving.internal.ConnectionLimits;
 import io.matstore.serving.internal.LoadShedder;
+import io.matstore.serving.internal.ProbeServer;
 import io.matstore.serving.internal.NodeContext;
 import io.matstore.serving.internal.RequestTracing;
 import io.matstore.serving.internal.ServerChannelInitializer;
@@ -25,6 +27,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -71,6 +74,8 @@ public final class ServingNode implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private volatile StatusMonitor monitor;
     private AdminServer admin;
+    private ProbeServer probes;
+    private ConnectionLimits limits;
     private ScheduledExecutorService clusterThread;
     private Membership membership;
     private TopicPartitionCounts partitionCounts;
@@ -175,6 +180,9 @@ public final class ServingNode implements AutoCloseable {
                 monitor, cluster, clock::millis, tracing);
 
         Transport transport = Transport.choose(config.transport());
+        if (limits == null) { // meters register once per registry, and a node starts once
+            limits = new ConnectionLimits(config, metrics.registry());
+        }
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "matstore-status-refresh");
@@ -188,13 +196,24 @@ public final class ServingNode implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ServerChannelInitializer(node))
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                            config.writeBufferLowBytes(), config.writeBufferHighBytes()))
+                    .childHandler(new ServerChannelInitializer(node, limits))
                     .bind(config.host(), config.port())
                     .syncUninterruptibly()
                     .channel();
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+        if (config.probePort() >= 0) {
+            try {
+                probes = ProbeServer.start(node, transport);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            LOG.info("probes (/healthz /readyz /metrics) on {}:{}", config.host(), probes.port());
         }
         if (config.adminPort() >= 0) {
             try {
@@ -285,6 +304,11 @@ public final class ServingNode implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
+    /** The probe listener's port, or -1 when it is off or the node is not started. */
+    public synchronized int probePort() {
+        return probes == null ? -1 : probes.port();
+    }
+
     /** The cluster membership this node announces itself in, or null when standalone or not started. */
     public synchronized Membership membership() {
         return membership;
@@ -349,6 +373,10 @@ public final class ServingNode implements AutoCloseable {
         if (admin != null) {
             admin.close();
             admin = null;
+        }
+        if (probes != null) {
+            probes.close();
+            probes = null;
         }
         if (scheduler != null) {
             scheduler.shutdownNow();

@@ -55,10 +55,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     private final NodeContext node;
     private final RequestProgress progress;
+    private final ResponseBacklog backlog;
     private final BatchLookup batch;
     private final Answer answer = new Answer();
     private final ChannelFutureListener releaseOnWrite;
     private final ChannelFutureListener releaseAndClose;
+    private final ChannelFutureListener writtenAndClose;
     private final boolean accessLog;
     /** The request being answered, for the access log only (set only when it is on). */
     private HttpMethod logMethod;
@@ -69,15 +71,29 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest batchRequest;
     private boolean batchKeepAlive;
     private long batchStartNanos;
+    /**
+     * This connection holds a shedder permit not yet handed to a response write (from admission until the write;
+     * during a batch body's collection). A write's listener releases it after that, so released on close here.
+     */
+    private boolean holdsPermit;
 
-    public HttpHandler(NodeContext node, RequestProgress progress) {
+    public HttpHandler(NodeContext node, RequestProgress progress, ResponseBacklog backlog) {
         this.node = node;
         this.progress = progress;
+        this.backlog = backlog;
         this.batch = new BatchLookup(node);
         this.accessLog = node.config().accessLog();
-        this.releaseOnWrite = f -> node.shedder().release();
+        this.releaseOnWrite = f -> {
+            node.shedder().release();
+            backlog.onWritten(f.channel());
+        };
         this.releaseAndClose = f -> {
             node.shedder().release();
+            backlog.onWritten(f.channel());
+            f.channel().close();
+        };
+        this.writtenAndClose = f -> {
+            backlog.onWritten(f.channel());
             f.channel().close();
         };
     }
@@ -101,6 +117,10 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
         long start = System.nanoTime();
+        if (!backlog.admit(ctx.channel())) {
+            state = CLOSING;
+            return;
+        }
         if (req.decoderResult().isFailure()) {
             onDecoderFailure(ctx, req.decoderResult().cause(), start);
             return;
@@ -160,6 +180,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                     HealthEndpoints.retryAfter(node), start, false);
             return;
         }
+        holdsPermit = true;
         if (!isBatch) {
             if (node.tracing() != null) {
                 tracedGet(ctx, route, req, uri, pathEnd, keepAlive, start);
@@ -191,7 +212,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                      boolean keepAlive) {
         try {
             ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // a bug, not a store failure (those fall back inside): answer, and keep the shedder's count right
             LOG.warn("internal error answering {}", uri, e);
             answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e), keepAlive, ""), 500);
@@ -209,7 +230,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         try {
             get(ctx, route, req, uri, pathEnd, keepAlive);
             buf = tracing.onAnswered(span, responder, answer, ctx.alloc());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             span.recordException(e);
             span.end();
             throw e;
@@ -220,6 +241,15 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            // a broken body (a bad chunk size): nothing after it can be framed, so answer and close
+            boolean collecting = state == COLLECT_BODY;
+            releaseBody();
+            error(ctx, collecting ? batchRoute : null, 400, "malformed_request", "malformed HTTP request body: "
+                    + content.decoderResult().cause().getMessage(), false, "",
+                    collecting ? batchStartNanos : System.nanoTime(), holdsPermit);
+            return;
+        }
         if (state == COLLECT_BODY) {
             ByteBuf chunk = content.content();
             if (body.readableBytes() + chunk.readableBytes() > node.config().maxBodyBytes()) {
@@ -238,7 +268,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                 state = IDLE;
                 try {
                     batch.lookup(batchRoute, batchRequest, lines, batchKeepAlive, ctx.alloc(), answer);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     LOG.warn("internal error answering a batch of {}", batchRoute.name(), e);
                     answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e),
                             batchKeepAlive, ""), 500);
@@ -281,6 +311,15 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == RequestProgress.DEADLINE) {
+            if (state != CLOSING) {
+                releaseBody();
+                error(ctx, batchRoute, 408, "request_timeout", "request not received completely within"
+                        + " serving.request.timeout.ms=" + node.config().requestTimeoutMillis(), false, "",
+                        System.nanoTime(), holdsPermit);
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             IdleState s = ((IdleStateEvent) evt).state();
             if (s == IdleState.READER_IDLE && state != CLOSING && (progress.partial() || state == COLLECT_BODY)) {
@@ -298,11 +337,19 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (state == COLLECT_BODY) {
+        if (holdsPermit) {
+            holdsPermit = false;
             node.shedder().release();
         }
+        backlog.onClosed();
         releaseBody();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        backlog.onWritabilityChanged(ctx.channel());
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override
@@ -319,14 +366,18 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private ChannelFuture write(ChannelHandlerContext ctx, ViewRoute route, ByteBuf buf, int status,
                                 boolean keepAlive, long start, boolean admitted, boolean stale) {
         int bytes = accessLog ? buf.readableBytes() : 0;
+        if (admitted) {
+            holdsPermit = false;
+        }
+        backlog.onWrite(ctx.channel());
         ChannelFuture f = ctx.writeAndFlush(buf);
         if (accessLog) {
             logWhenWritten(f, status, bytes, start, stale);
         }
         if (admitted) {
             f.addListener(keepAlive ? releaseOnWrite : releaseAndClose);
-        } else if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            f.addListener(keepAlive ? backlog.written : writtenAndClose);
         }
         if (!keepAlive) {
             state = CLOSING;
