@@ -182,6 +182,9 @@ public final class ServingNode implements AutoCloseable {
         Transport transport = Transport.choose(config.transport());
         if (limits == null) { // meters register once per registry, and a node starts once
             limits = new ConnectionLimits(config, metrics.registry());
+            io.micrometer.core.instrument.Gauge.builder("matstore_in_flight", shedder, LoadShedder::inFlight)
+                    .description("Admitted view requests whose response is not yet written to the socket")
+                    .register(metrics.registry());
         }
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
