@@ -225,8 +225,13 @@ public final class ServingNode implements AutoCloseable {
                 close();
                 throw e;
             }
-            LOG.info("admin endpoint on {}:{} ({})", config.adminHost(), admin.port(),
-                    config.adminToken() == null ? "no token: loopback only" : "bearer token required");
+            if (config.adminToken() == null) {
+                LOG.info("admin endpoint on {}:{}, bearer token (generated, {} empty): {}", config.adminHost(),
+                        admin.port(), ServingConfig.ADMIN_TOKEN, admin.token());
+            } else {
+                LOG.info("admin endpoint on {}:{} (bearer token of {})", config.adminHost(), admin.port(),
+                        ServingConfig.ADMIN_TOKEN);
+            }
         }
         scheduler.scheduleWithFixedDelay(monitor, config.statusRefreshMillis(), config.statusRefreshMillis(),
                 TimeUnit.MILLISECONDS);
@@ -310,6 +315,14 @@ public final class ServingNode implements AutoCloseable {
     /** The probe listener's port, or -1 when it is off or the node is not started. */
     public synchronized int probePort() {
         return probes == null ? -1 : probes.port();
+    }
+
+    /**
+     * The bearer token the admin listener requires ({@code serving.admin.token}, or the one it generated), or null
+     * when it is off or the node is not started.
+     */
+    public synchronized String adminToken() {
+        return admin == null ? null : admin.token();
     }
 
     /** The cluster membership this node announces itself in, or null when standalone or not started. */
