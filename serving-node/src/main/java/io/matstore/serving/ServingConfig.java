@@ -50,6 +50,10 @@ public final class ServingConfig {
     public static final String SHED_MAX_IN_FLIGHT = "serving.shed.max.in.flight";
     public static final String SHED_MAX_REJECTION_RATIO = "serving.shed.max.rejection.ratio";
     public static final String SHED_WINDOW_MS = "serving.shed.window.ms";
+    public static final String SHED_LIMIT = "serving.shed.limit";
+    public static final String SHED_MIN_LIMIT = "serving.shed.min.limit";
+    public static final String SHED_LATENCY_TARGET_MS = "serving.shed.latency.target.ms";
+    public static final String SHED_BACKOFF = "serving.shed.backoff";
     public static final String RETRY_AFTER_SECONDS = "serving.retry.after.seconds";
     public static final String ADMIN_HOST = "serving.admin.host";
     public static final String ADMIN_PORT = "serving.admin.port";
@@ -114,7 +118,19 @@ public final class ServingConfig {
             .define(STATUS_REFRESH_MS, Type.LONG, 200L, Range.between(10L, 10_000L), Importance.LOW,
                     "How often store status (lag, ingest errors) is folded into staleness and readiness.")
             .define(SHED_MAX_IN_FLIGHT, Type.INT, 4096, Range.between(1, 1_000_000), Importance.MEDIUM,
-                    "Responses admitted but not yet written to the socket above which requests are shed (503).")
+                    "Responses admitted but not yet written to the socket above which requests are shed (503);"
+                            + " with serving.shed.limit=adaptive, the most the limit may grow to.")
+            .define(SHED_LIMIT, Type.STRING, "adaptive", ConfigDef.ValidString.in("adaptive", "static"),
+                    Importance.MEDIUM, "adaptive = the in-flight limit follows latency (AIMD between"
+                            + " serving.shed.min.limit and serving.shed.max.in.flight, starting at a quarter of the"
+                            + " latter); static = serving.shed.max.in.flight.")
+            .define(SHED_MIN_LIMIT, Type.INT, 16, Range.between(1, 1_000_000), Importance.LOW,
+                    "Lowest the adaptive limit goes (capped at serving.shed.max.in.flight).")
+            .define(SHED_LATENCY_TARGET_MS, Type.DOUBLE, 20.0, Range.between(0.01, 60_000.0), Importance.LOW,
+                    "An admitted request answered slower than this (admission to response written) lowers the"
+                            + " adaptive limit by serving.shed.backoff, at most once per serving.shed.window.ms / 10.")
+            .define(SHED_BACKOFF, Type.DOUBLE, 0.9, Range.between(0.1, 0.99), Importance.LOW,
+                    "Factor of the adaptive limit's decrease.")
             .define(SHED_MAX_REJECTION_RATIO, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.LOW,
                     "Cap on the share of requests shed in one window, so some traffic always probes.")
             .define(SHED_WINDOW_MS, Type.LONG, 1_000L, Range.between(10L, 60_000L), Importance.LOW,
@@ -365,6 +381,23 @@ public final class ServingConfig {
 
     public int shedMaxInFlight() {
         return (Integer) values.get(SHED_MAX_IN_FLIGHT);
+    }
+
+    /** True when the in-flight limit adapts to latency. */
+    public boolean shedAdaptive() {
+        return values.get(SHED_LIMIT).equals("adaptive");
+    }
+
+    public int shedMinLimit() {
+        return Math.min((Integer) values.get(SHED_MIN_LIMIT), shedMaxInFlight());
+    }
+
+    public double shedLatencyTargetMillis() {
+        return (Double) values.get(SHED_LATENCY_TARGET_MS);
+    }
+
+    public double shedBackoff() {
+        return (Double) values.get(SHED_BACKOFF);
     }
 
     public double shedMaxRejectionRatio() {

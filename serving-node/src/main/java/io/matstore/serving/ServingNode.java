@@ -7,6 +7,7 @@ import io.matstore.serving.cluster.Rebalancer;
 import io.matstore.serving.cluster.TopicPartitionCounts;
 import io.matstore.serving.internal.ClusterRefresher;
 import io.matstore.serving.internal.JsonRenderers;
+import io.matstore.serving.internal.AdaptiveLimit;
 import io.matstore.serving.internal.ConnectionLimits;
 import io.matstore.serving.internal.LoadShedder;
 import io.matstore.serving.internal.ProbeServer;
@@ -163,8 +164,12 @@ public final class ServingNode implements AutoCloseable {
         monitor.run();
         metrics.bindReadiness(this::isReady);
         metrics.bindJvmAndProcess();
+        AdaptiveLimit adaptive = !config.shedAdaptive() ? null : new AdaptiveLimit(
+                Math.max(config.shedMinLimit(), config.shedMaxInFlight() / 4), config.shedMinLimit(),
+                config.shedMaxInFlight(), (long) (config.shedLatencyTargetMillis() * 1_000_000),
+                config.shedBackoff(), Math.max(1, config.shedWindowMillis() / 10), clock::millis);
         LoadShedder shedder = new LoadShedder(config.shedMaxInFlight(), config.shedMaxRejectionRatio(),
-                config.shedWindowMillis(), clock::millis);
+                config.shedWindowMillis(), clock::millis, adaptive);
         RequestTracing tracing = RequestTracing.create(config.tracingEnabled(),
                 openTelemetry != null ? () -> openTelemetry : GlobalOpenTelemetry::get);
         try {
@@ -184,6 +189,9 @@ public final class ServingNode implements AutoCloseable {
             limits = new ConnectionLimits(config, metrics.registry());
             io.micrometer.core.instrument.Gauge.builder("matstore_in_flight", shedder, LoadShedder::inFlight)
                     .description("Admitted view requests whose response is not yet written to the socket")
+                    .register(metrics.registry());
+            io.micrometer.core.instrument.Gauge.builder("matstore_shed_limit", shedder, LoadShedder::limit)
+                    .description("The in-flight limit now (adaptive or serving.shed.max.in.flight)")
                     .register(metrics.registry());
         }
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());

@@ -15,7 +15,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The node-wide connection cap ({@code serving.max.connections}) and the meters of the per-connection limits. First
+ * The node-wide connection cap ({@code serving.max.connections}), the meters of the per-connection limits and the
+ * precomposed refusals (too many connections, shed). First
  * handler of every connection: a connection beyond the cap gets a precomposed 503 and is closed before any of its
  * bytes are read, so a flood of connections costs one accept and one write each.
  */
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     private final int maxConnections;
     private final byte[] refusal;
+    private final byte[] shedKeepAlive;
+    private final byte[] shedClose;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter refused;
     final Counter pipeliningCloses;
@@ -33,8 +36,12 @@ public final class ConnectionLimits extends ChannelInboundHandlerAdapter {
         ByteBuf b = HttpErrors.error(UnpooledByteBufAllocator.DEFAULT, 503, "too_many_connections",
                 "the node holds " + ServingConfig.MAX_CONNECTIONS + "=" + maxConnections + " connections; retry later",
                 false, "Retry-After: " + config.retryAfterSeconds() + "\r\n");
-        this.refusal = ByteBufUtil.getBytes(b);
-        b.release();
+        this.refusal = bytes(b);
+        String retryAfter = "Retry-After: " + config.retryAfterSeconds() + "\r\n";
+        this.shedKeepAlive = bytes(HttpErrors.error(UnpooledByteBufAllocator.DEFAULT, 503, "overloaded",
+                "the node is shedding load; retry later", true, retryAfter));
+        this.shedClose = bytes(HttpErrors.error(UnpooledByteBufAllocator.DEFAULT, 503, "overloaded",
+                "the node is shedding load; retry later", false, retryAfter));
         Gauge.builder("matstore_connections", open, AtomicInteger::get).description("Open HTTP connections")
                 .register(registry);
         refused = Counter.builder("matstore_connections_refused")
@@ -60,6 +67,17 @@ public final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         open.decrementAndGet();
         super.channelInactive(ctx);
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        byte[] out = ByteBufUtil.getBytes(b);
+        b.release();
+        return out;
+    }
+
+    /** The shedder's 503, composed once: wrapped, not copied or formatted, per answer. */
+    ByteBuf shedAnswer(boolean keepAlive) {
+        return Unpooled.wrappedBuffer(keepAlive ? shedKeepAlive : shedClose);
     }
 
     public int open() {

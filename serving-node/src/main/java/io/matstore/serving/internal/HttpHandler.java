@@ -76,6 +76,8 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
      * during a batch body's collection). A write's listener releases it after that, so released on close here.
      */
     private boolean holdsPermit;
+    /** Permits of this connection not yet released (admitted, response not yet written): its fair-share count. */
+    private int permits;
 
     public HttpHandler(NodeContext node, RequestProgress progress, ResponseBacklog backlog) {
         this.node = node;
@@ -85,10 +87,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         this.accessLog = node.config().accessLog();
         this.releaseOnWrite = f -> {
             node.shedder().release();
+            permits--;
             backlog.onWritten(f.channel());
         };
         this.releaseAndClose = f -> {
             node.shedder().release();
+            permits--;
             backlog.onWritten(f.channel());
             f.channel().close();
         };
@@ -174,13 +178,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                     keepAlive, "Allow: " + expected + "\r\n", start, false);
             return;
         }
-        if (!node.shedder().tryAcquire()) {
-            node.metrics().onShed();
-            error(ctx, route, 503, "overloaded", "the node is shedding load; retry later", keepAlive,
-                    HealthEndpoints.retryAfter(node), start, false);
+        if (!node.shedder().tryAcquire(permits, backlog.openConnections())) {
+            shed(ctx, route, keepAlive, start);
             return;
         }
         holdsPermit = true;
+        permits++;
         if (!isBatch) {
             if (node.tracing() != null) {
                 tracedGet(ctx, route, req, uri, pathEnd, keepAlive, start);
@@ -206,6 +209,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         batchRequest = req;
         batchKeepAlive = keepAlive;
         batchStartNanos = start;
+    }
+
+    /** The precomposed 503: shedding must not cost string building when the node is overloaded. */
+    private void shed(ChannelHandlerContext ctx, ViewRoute route, boolean keepAlive, long start) {
+        node.metrics().onShed();
+        write(ctx, route, backlog.shedAnswer(keepAlive), 503, keepAlive, start, holdsPermit);
     }
 
     private void get(ChannelHandlerContext ctx, ViewRoute route, HttpRequest req, String uri, int pathEnd,
@@ -263,15 +272,23 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (content instanceof LastHttpContent) {
             progress.complete();
             if (state == COLLECT_BODY) {
+                // a batch weighs as its items while they are looked up (admitted as one at its headers)
+                int more = Math.max(0, countLines(body) - 1);
                 String lines = body.toString(StandardCharsets.ISO_8859_1);
                 releaseBody();
                 state = IDLE;
+                if (!node.shedder().tryAcquireMore(more)) {
+                    shed(ctx, batchRoute, batchKeepAlive, batchStartNanos);
+                    return;
+                }
                 try {
                     batch.lookup(batchRoute, batchRequest, lines, batchKeepAlive, ctx.alloc(), answer);
                 } catch (RuntimeException | Error e) {
                     LOG.warn("internal error answering a batch of {}", batchRoute.name(), e);
                     answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e),
                             batchKeepAlive, ""), 500);
+                } finally {
+                    node.shedder().release(more);
                 }
                 write(ctx, batchRoute, answer.buf, answer.status, batchKeepAlive, batchStartNanos, true);
             } else if (state == DISCARD_BODY) {
@@ -339,6 +356,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (holdsPermit) {
             holdsPermit = false;
+            permits--;
             node.shedder().release();
         }
         backlog.onClosed();
@@ -368,6 +386,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         int bytes = accessLog ? buf.readableBytes() : 0;
         if (admitted) {
             holdsPermit = false;
+            node.shedder().onAnswered(System.nanoTime() - start);
         }
         backlog.onWrite(ctx.channel());
         ChannelFuture f = ctx.writeAndFlush(buf);
@@ -426,6 +445,19 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             body.release();
             body = null;
         }
+    }
+
+    /** Lines of a batch body, the last one counted also without its line feed. */
+    private static int countLines(ByteBuf b) {
+        int n = 0;
+        int from = b.readerIndex();
+        int end = b.writerIndex();
+        while (from < end) {
+            int lf = b.indexOf(from, end, (byte) '\n');
+            n++;
+            from = lf < 0 ? end : lf + 1;
+        }
+        return n;
     }
 
     private static boolean pathIs(String uri, int pathEnd, String path) {

@@ -1,5 +1,6 @@
 package io.matstore.serving.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.concurrent.ScheduledFuture;
@@ -103,6 +104,16 @@ final class ResponseBacklog {
         } else {
             timer = channel.eventLoop().schedule(checkStall, writeTimeoutNanos - stalled, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Open connections of the node, for the shedder's fair share. */
+    int openConnections() {
+        return limits.open();
+    }
+
+    /** The precomposed 503 overloaded. */
+    ByteBuf shedAnswer(boolean keepAlive) {
+        return limits.shedAnswer(keepAlive);
     }
 
     /** The connection closed: no timer outlives it. */
