@@ -2,11 +2,13 @@ package io.matstore.serving;
 
 import static io.matstore.serving.Offers.MUG_QUERY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +39,8 @@ class AdaptiveSheddingHttpTest {
         assertThat(f.getText("/metrics").body()).contains("matstore_shed_limit 2.0"); // a quarter of 8
 
         slowAnswer();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> f.getText("/metrics").body().contains("matstore_in_flight 0.0"));
         assertThat(f.getText("/metrics").body()).contains("matstore_shed_limit 1.0");
 
         // two connections accepted one after the other: on the two event loops, so the held read blocks only one
