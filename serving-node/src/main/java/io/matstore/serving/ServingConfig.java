@@ -46,6 +46,13 @@ public final class ServingConfig {
     public static final String WRITE_BUFFER_HIGH_BYTES = "serving.write.buffer.high.bytes";
     public static final String WRITE_BUFFER_LOW_BYTES = "serving.write.buffer.low.bytes";
     public static final String PROBE_PORT = "serving.probe.port";
+    public static final String TLS_KEYSTORE_FILE = "serving.tls.keystore.file";
+    public static final String TLS_KEYSTORE_PASSWORD = "serving.tls.keystore.password";
+    public static final String TLS_TRUSTSTORE_FILE = "serving.tls.truststore.file";
+    public static final String TLS_TRUSTSTORE_PASSWORD = "serving.tls.truststore.password";
+    public static final String TLS_CLIENT_AUTH = "serving.tls.client.auth";
+    public static final String TLS_CLIENT_SUBJECTS = "serving.tls.client.subjects";
+    public static final String TLS_RELOAD_MS = "serving.tls.reload.ms";
     public static final String STATUS_REFRESH_MS = "serving.status.refresh.ms";
     public static final String SHED_MAX_IN_FLIGHT = "serving.shed.max.in.flight";
     public static final String SHED_MAX_REJECTION_RATIO = "serving.shed.max.rejection.ratio";
@@ -115,6 +122,27 @@ public final class ServingConfig {
                     "Port of a listener for /healthz, /readyz and /metrics on its own event-loop thread, so that"
                             + " probes answer while the request loops are saturated or stalled; -1 = none (probes on"
                             + " serving.port only), 0 picks a free one. Binds serving.host.")
+            .define(TLS_KEYSTORE_FILE, Type.STRING, "", Importance.HIGH,
+                    "PKCS12 keystore with the node's private key and certificate chain: the HTTP and admin listeners"
+                            + " speak TLS only (the probe listener stays plain). Empty: plain text.")
+            .define(TLS_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.HIGH,
+                    "Password of serving.tls.keystore.file (and of its key).")
+            .define(TLS_TRUSTSTORE_FILE, Type.STRING, "", Importance.MEDIUM,
+                    "PKCS12 truststore of the certificates (or CAs) client certificates must chain to; empty = the"
+                            + " JDK's default CAs.")
+            .define(TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM,
+                    "Password of serving.tls.truststore.file.")
+            .define(TLS_CLIENT_AUTH, Type.STRING, "none", ConfigDef.ValidString.in("none", "optional", "required"),
+                    Importance.MEDIUM, "Client certificates (mutual TLS): none, optional (checked when sent) or"
+                            + " required (the handshake fails without one).")
+            .define(TLS_CLIENT_SUBJECTS, Type.STRING, "", Importance.MEDIUM,
+                    "Subjects (RFC 2253 distinguished names, separated by ';', e.g. 'CN=orders-api,O=shop;"
+                            + "CN=search,O=shop') whose client certificates may connect; any other connection is"
+                            + " closed after the handshake. Empty: any trusted certificate.")
+            .define(TLS_RELOAD_MS, Type.LONG, 10_000L, Range.between(100L, 3_600_000L), Importance.LOW,
+                    "How often the keystore and truststore files are checked for change; new connections use the"
+                            + " new material, open ones keep theirs. A file that fails to load keeps the old material"
+                            + " (logged).")
             .define(STATUS_REFRESH_MS, Type.LONG, 200L, Range.between(10L, 10_000L), Importance.LOW,
                     "How often store status (lag, ingest errors) is folded into staleness and readiness.")
             .define(SHED_MAX_IN_FLIGHT, Type.INT, 4096, Range.between(1, 1_000_000), Importance.MEDIUM,
@@ -373,6 +401,46 @@ public final class ServingConfig {
     @SuppressWarnings("unchecked")
     public List<String> adminAllowedHosts() {
         return (List<String>) values.get(ADMIN_ALLOWED_HOSTS);
+    }
+
+    /** Null when the listeners speak plain text. */
+    public String tlsKeystoreFile() {
+        String f = (String) values.get(TLS_KEYSTORE_FILE);
+        return f.isEmpty() ? null : f;
+    }
+
+    public String tlsKeystorePassword() {
+        return ((org.apache.kafka.common.config.types.Password) values.get(TLS_KEYSTORE_PASSWORD)).value();
+    }
+
+    /** Null for the JDK's default CAs. */
+    public String tlsTruststoreFile() {
+        String f = (String) values.get(TLS_TRUSTSTORE_FILE);
+        return f.isEmpty() ? null : f;
+    }
+
+    public String tlsTruststorePassword() {
+        return ((org.apache.kafka.common.config.types.Password) values.get(TLS_TRUSTSTORE_PASSWORD)).value();
+    }
+
+    /** none, optional or required. */
+    public String tlsClientAuth() {
+        return (String) values.get(TLS_CLIENT_AUTH);
+    }
+
+    /** The allowed client subjects; empty: any trusted certificate. */
+    public List<String> tlsClientSubjects() {
+        List<String> out = new ArrayList<>();
+        for (String s : ((String) values.get(TLS_CLIENT_SUBJECTS)).split(";")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    public long tlsReloadMillis() {
+        return (Long) values.get(TLS_RELOAD_MS);
     }
 
     public long statusRefreshMillis() {

@@ -11,6 +11,7 @@ import io.matstore.serving.internal.AdaptiveLimit;
 import io.matstore.serving.internal.ConnectionLimits;
 import io.matstore.serving.internal.LoadShedder;
 import io.matstore.serving.internal.ProbeServer;
+import io.matstore.serving.internal.TlsMaterial;
 import io.matstore.serving.internal.NodeContext;
 import io.matstore.serving.internal.RequestTracing;
 import io.matstore.serving.internal.ServerChannelInitializer;
@@ -194,6 +195,7 @@ public final class ServingNode implements AutoCloseable {
                     .description("The in-flight limit now (adaptive or serving.shed.max.in.flight)")
                     .register(metrics.registry());
         }
+        TlsMaterial tls = TlsMaterial.of(config);
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "matstore-status-refresh");
@@ -209,7 +211,7 @@ public final class ServingNode implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                             config.writeBufferLowBytes(), config.writeBufferHighBytes()))
-                    .childHandler(new ServerChannelInitializer(node, limits))
+                    .childHandler(new ServerChannelInitializer(node, limits, tls))
                     .bind(config.host(), config.port())
                     .syncUninterruptibly()
                     .channel();
@@ -228,7 +230,7 @@ public final class ServingNode implements AutoCloseable {
         }
         if (config.adminPort() >= 0) {
             try {
-                admin = AdminServer.start((VersionedResponseStore) store, config, monitor);
+                admin = AdminServer.start((VersionedResponseStore) store, config, monitor, tls);
             } catch (RuntimeException e) {
                 close();
                 throw e;
@@ -243,6 +245,10 @@ public final class ServingNode implements AutoCloseable {
         }
         scheduler.scheduleWithFixedDelay(monitor, config.statusRefreshMillis(), config.statusRefreshMillis(),
                 TimeUnit.MILLISECONDS);
+        if (tls != null) {
+            scheduler.scheduleWithFixedDelay(tls::reloadIfChanged, config.tlsReloadMillis(),
+                    config.tlsReloadMillis(), TimeUnit.MILLISECONDS);
+        }
         port = ((InetSocketAddress) server.localAddress()).getPort();
         cluster.identify(clusterSettings.nodeIdFor(config.host(), port), clusterSettings.urlFor(config.host(), port));
         cluster.run();

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -56,6 +57,10 @@ public final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (open.incrementAndGet() > maxConnections) {
             refused.increment();
+            if (ctx.pipeline().get(SslHandler.class) != null) {
+                ctx.close(); // a 503 would first need a handshake, which costs what the cap is there to save
+                return;
+            }
             ctx.channel().config().setAutoRead(false);
             ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal)).addListener(ChannelFutureListener.CLOSE);
             return;

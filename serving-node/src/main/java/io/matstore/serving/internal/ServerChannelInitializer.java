@@ -17,10 +17,13 @@ import java.util.concurrent.TimeUnit;
 public final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final NodeContext node;
     private final ConnectionLimits limits;
+    private final TlsMaterial tls;
 
-    public ServerChannelInitializer(NodeContext node, ConnectionLimits limits) {
+    /** @param tls the listener's TLS, or null for plain text */
+    public ServerChannelInitializer(NodeContext node, ConnectionLimits limits, TlsMaterial tls) {
         this.node = node;
         this.limits = limits;
+        this.tls = tls;
     }
 
     @Override
@@ -38,5 +41,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
                 .setMaxChunkSize(c.maxBodyBytes())));
         p.addLast("handler", new HttpHandler(node, progress,
                 new ResponseBacklog(c.maxPipelinedRequests(), c.writeTimeoutMillis(), limits)));
+        if (tls != null) {
+            tls.addTo(p, ch.alloc());
+        }
     }
 }

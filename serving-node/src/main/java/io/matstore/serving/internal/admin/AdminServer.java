@@ -1,6 +1,7 @@
 package io.matstore.serving.internal.admin;
 
 import io.matstore.serving.ServingConfig;
+import io.matstore.serving.internal.TlsMaterial;
 import io.matstore.store.VersionedResponseStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -54,6 +55,12 @@ public final class AdminServer implements AutoCloseable {
      * @param afterChange run after a command changed what the node holds (refreshes the serving status at once)
      */
     public static AdminServer start(VersionedResponseStore store, ServingConfig config, Runnable afterChange) {
+        return start(store, config, afterChange, null);
+    }
+
+    /** @param tls the listener's TLS (the HTTP listener's material), or null for plain text */
+    public static AdminServer start(VersionedResponseStore store, ServingConfig config, Runnable afterChange,
+                                    TlsMaterial tls) {
         AdminCommands commands = new AdminCommands(store, afterChange);
         String token = config.adminToken() != null ? config.adminToken() : generateToken();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -74,6 +81,9 @@ public final class AdminServer implements AutoCloseable {
                                             TimeUnit.MILLISECONDS), new HttpRequestDecoder(), new HttpResponseEncoder(),
                                     new HttpObjectAggregator(MAX_REQUEST_BYTES),
                                     new AdminHandler(commands, commandThread, token, origins[0]));
+                            if (tls != null) {
+                                tls.addTo(c.pipeline(), c.alloc());
+                            }
                         }
                     })
                     .bind(config.adminHost(), config.adminPort()).syncUninterruptibly().channel();
