@@ -155,8 +155,9 @@ public final class ServingConfig {
             .define(SHED_MIN_LIMIT, Type.INT, 16, Range.between(1, 1_000_000), Importance.LOW,
                     "Lowest the adaptive limit goes (capped at serving.shed.max.in.flight).")
             .define(SHED_LATENCY_TARGET_MS, Type.DOUBLE, 20.0, Range.between(0.01, 60_000.0), Importance.LOW,
-                    "An admitted request answered slower than this (admission to response written) lowers the"
-                            + " adaptive limit by serving.shed.backoff, at most once per serving.shed.window.ms / 10.")
+                    "An admitted request answered slower than this (admission to response written) while in-flight"
+                            + " is at least half the adaptive limit lowers it by serving.shed.backoff, at most once per"
+                            + " serving.shed.window.ms / 10.")
             .define(SHED_BACKOFF, Type.DOUBLE, 0.9, Range.between(0.1, 0.99), Importance.LOW,
                     "Factor of the adaptive limit's decrease.")
             .define(SHED_MAX_REJECTION_RATIO, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.LOW,

@@ -8,12 +8,14 @@ import java.util.function.LongSupplier;
  * and of Netflix's concurrency-limits {@code AIMDLimit}). With L the limit, T the latency target, β the backoff and
  * W the decrease window, each admitted request's latency x (admission to response written) updates it:
  * <pre>
- *   x &gt; T                       ⇒  L ← max(Lmin, ⌊β·L⌋)   at most once per W ms (the samples right after a
+ *   inFlight ≥ L / 2  ∧  x &gt; T  ⇒  L ← max(Lmin, ⌊β·L⌋)   at most once per W ms (the samples right after a
  *                                                           decrease were admitted under the old limit)
- *   x ≤ T  ∧  inFlight ≥ L / 2  ⇒  L ← min(Lmax, L + 1/L)  (about +1 per L good answers: per round trip, as TCP)
+ *   inFlight ≥ L / 2  ∧  x ≤ T  ⇒  L ← min(Lmax, L + 1/L)  (about +1 per L good answers: per round trip, as TCP)
  * </pre>
- * A limit the node does not come near is not raised, so it cannot grow without bound while idle and then admit a
- * burst it cannot serve. L is kept in thousandths so that +1/L accumulates in an integer.
+ * Only a node near its limit moves it: a limit it does not come near is not raised, so it cannot grow without
+ * bound while idle and then admit a burst it cannot serve; and a slow answer far below the limit (a GC pause, one
+ * slow disk read) says nothing about concurrency, so it does not lower a limit that nothing would raise again. L is
+ * kept in thousandths so that +1/L accumulates in an integer.
  *
  * <p>Why not concurrency-limits itself: its limiter returns an {@code Optional<Listener>} per request and its
  * limits synchronise, which the allocation-free event loops cannot take; the rule is small enough to own.
@@ -58,6 +60,9 @@ public final class AdaptiveLimit {
     /** One admitted request took {@code latencyNanos}; {@code inFlight} were in flight when it was answered. */
     public void onSample(long latencyNanos, int inFlight) {
         long s = scaledLimit.get();
+        if (inFlight * 2L * SCALE < s) {
+            return;
+        }
         if (latencyNanos > targetNanos) {
             long now = clockMillis.getAsLong();
             long next = nextDecreaseMillis.get();
@@ -65,7 +70,7 @@ public final class AdaptiveLimit {
                 long l = Math.max(min, (long) (backoff * (s / SCALE)));
                 scaledLimit.set(l * SCALE);
             }
-        } else if (inFlight * 2L * SCALE >= s && s < max * SCALE) {
+        } else if (s < max * SCALE) {
             scaledLimit.compareAndSet(s, Math.min(max * SCALE, s + SCALE * SCALE / s));
         }
     }

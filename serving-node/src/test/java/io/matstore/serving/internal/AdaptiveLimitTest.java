@@ -19,20 +19,28 @@ class AdaptiveLimitTest {
     void shouldHalveOnASlowAnswerAtMostOncePerWindow() {
         AdaptiveLimit l = limit(100);
 
-        l.onSample(TARGET + 1, 10);
-        l.onSample(TARGET + 1, 10); // answered under the old limit: no second decrease
+        l.onSample(TARGET + 1, 60);
+        l.onSample(TARGET + 1, 60); // answered under the old limit: no second decrease
         assertThat(l.limit()).isEqualTo(50);
 
         now.addAndGet(100);
-        l.onSample(TARGET + 1, 10);
+        l.onSample(TARGET + 1, 60);
         assertThat(l.limit()).isEqualTo(25);
+    }
+
+    @Test
+    void shouldNotLowerTheLimitForASlowAnswerFarBelowIt() {
+        AdaptiveLimit l = limit(100);
+
+        l.onSample(TARGET * 100, 10); // a GC pause, one slow read: nothing to do with concurrency
+        assertThat(l.limit()).isEqualTo(100);
     }
 
     @Test
     void shouldNeverGoBelowTheMinimum() {
         AdaptiveLimit l = limit(5);
         for (int i = 0; i < 10; i++) {
-            l.onSample(TARGET * 10, 1);
+            l.onSample(TARGET * 10, 5);
             now.addAndGet(100);
         }
         assertThat(l.limit()).isEqualTo(4);
