@@ -1,4 +1,4 @@
-package io.matstore.serving.internal;
+package io.matstore.view.json;
 
 import io.netty.buffer.ByteBuf;
 

@@ -1,5 +1,9 @@
-package io.matstore.serving.internal;
+package io.matstore.views.offers;
 
+import io.matstore.view.json.Ascii;
+import io.matstore.view.json.FlatBufferFields;
+import io.matstore.view.json.Json;
+import io.matstore.view.json.JsonRenderer;
 import io.netty.buffer.ByteBuf;
 
 /**

@@ -1,4 +1,4 @@
-package io.matstore.serving.internal;
+package io.matstore.views.offers;
 
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ViewDescriptor;

@@ -1,10 +1,9 @@
-package io.matstore.serving.internal;
+package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.schemas.offers.OfferResponseWriter;
 import io.matstore.schemas.offers.OffersContract;
-import io.matstore.serving.Offers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /** Both versions of the offers response through the one renderer: v1 exactly as before, v2 with its list price. */
 class OffersJsonRendererTest {
+    /** The example of docs/views/offers.md, without its closing brace. */
+    private static final String MUG_JSON = "{\"sku\":\"SKU-1\",\"region\":\"eu\",\"currency\":\"EUR\","
+            + "\"tier\":\"gold\",\"title\":\"Mug\",\"category\":\"kitchen\",\"price_minor\":1022,"
+            + "\"minor_units\":2,\"promo_id\":\"P-9\",\"percent_off\":10,\"quantity\":3,\"in_stock\":true";
+
     private final OffersJsonRenderer renderer = new OffersJsonRenderer();
 
     /** Renders a response placed after some unrelated bytes, as it lies inside an envelope. */
@@ -31,7 +35,7 @@ class OffersJsonRendererTest {
 
     @Test
     void shouldRenderVersion1ExactlyAsTheSpecExample() {
-        assertThat(render(mug(new OfferResponseWriter(OffersContract.V1), 1195))).isEqualTo(Offers.MUG_JSON + "}");
+        assertThat(render(mug(new OfferResponseWriter(OffersContract.V1), 1195))).isEqualTo(MUG_JSON + "}");
     }
 
     @Test
