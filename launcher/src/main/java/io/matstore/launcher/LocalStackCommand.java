@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -147,7 +148,7 @@ final class LocalStackCommand implements Callable<Integer> {
             View<?, ?> other;
             try {
                 other = job.create(precompute, held.version());
-            } catch (IllegalArgumentException e) { // ConfigException included
+            } catch (IllegalArgumentException | ConfigException e) {
                 LOG.warn("the node holds {} v{} but this build has no such version of the view: {}", held.view(),
                         held.version(), e.getMessage());
                 continue;

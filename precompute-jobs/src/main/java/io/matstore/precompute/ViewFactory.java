@@ -13,7 +13,8 @@ public interface ViewFactory {
     /**
      * The view at {@code version}, configured from {@code config} (source topic, the view's own settings).
      *
-     * @throws IllegalArgumentException naming the version and the versions that exist, or a bad setting
+     * @throws org.apache.kafka.common.config.ConfigException on {@code view.version}, naming the versions the view
+     *                                                         has, or on another setting the view cannot run with
      */
     View<?, ?> create(PrecomputeConfig config, int version);
 }
