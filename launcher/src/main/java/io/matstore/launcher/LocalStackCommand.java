@@ -2,30 +2,37 @@ package io.matstore.launcher;
 
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
+import io.matstore.precompute.View;
+import io.matstore.precompute.ViewFactories;
+import io.matstore.precompute.ViewFactory;
 import io.matstore.precompute.ViewRunner;
+import io.matstore.schemas.ViewDescriptor;
 import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersView;
-import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.StoreSettings;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewStatus;
+import io.matstore.view.ViewPlugins;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code matstore local}: the whole pipeline on one machine in one process — an embedded Kafka broker, the offers
- * precompute job, a serving node with its store, and the demo generator — until Ctrl-C, which closes them in reverse
+ * {@code matstore local}: the whole pipeline on one machine in one process — an embedded Kafka broker, the precompute
+ * job of every view on the class path (version 1), a serving node with its store serving them all, and the demo
+ * generator — until Ctrl-C, which closes them in reverse
  * order. Data lives under {@code --data-dir}, so a restart is warm.
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
@@ -57,6 +64,9 @@ final class LocalStackCommand implements Callable<Integer> {
     @Option(names = "--ready-timeout", defaultValue = "180", description = "Seconds to wait for readiness (default: ${DEFAULT-VALUE}).")
     long readyTimeoutSeconds;
 
+    /** The version each view starts at; later ones come through a rebuild. */
+    private static final int FIRST_VERSION = 1;
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
 
     @Override
@@ -76,19 +86,31 @@ final class LocalStackCommand implements Callable<Integer> {
         PrecomputeConfig precompute = PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
                 PrecomputeConfig.STATE_DIR, root.resolve("precompute").toString()));
-        OffersView view = precompute.offersView();
-        started.push(ViewRunner.start(view, precompute));
+        ViewPlugins views = ViewPlugins.discover();
+        ViewFactories jobs = ViewFactories.discover();
+        List<ViewDescriptor> served = new ArrayList<>();
+        for (String name : views.names()) {
+            ViewFactory job = jobs.find(name);
+            if (job == null) {
+                LOG.warn("view {} has no precompute logic on the class path; not served", name);
+                continue;
+            }
+            View<?, ?> view = job.create(precompute, FIRST_VERSION);
+            started.push(ViewRunner.start(view, precompute));
+            served.add(view.descriptor());
+        }
 
         StoreSettings storeSettings = StoreSettings.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
                 StoreSettings.DATA_DIR, root.resolve("store").toString()));
         ServingNode node = new ServingNode();
-        VersionedResponseStore store = StoreBootstrap.open(storeSettings, OffersContract.V1, node.meterRegistry());
+        VersionedResponseStore store = StoreBootstrap.open(storeSettings, served, node.meterRegistry());
         started.push(store);
-        startJobsOfOtherHeldVersions(store, view, precompute);
+        startJobsOfOtherHeldVersions(store, jobs, precompute);
         started.push(node);
         int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, String.valueOf(httpPort),
-                ServingConfig.ADMIN_PORT, String.valueOf(adminPort))));
+                ServingConfig.ADMIN_PORT, String.valueOf(adminPort),
+                ServingConfig.VIEWS, String.join(",", served.stream().map(ViewDescriptor::name).toList()))));
         // Printed before readiness: a restarted node answers from its kept store at once, while it catches up.
         System.out.println("serving node listening on http://127.0.0.1:" + port + " (ready once caught up)");
 
@@ -116,16 +138,17 @@ final class LocalStackCommand implements Callable<Integer> {
      * in) needs its job too, or it goes stale once this stack restarts: each resumes from its group's offsets, as
      * {@code replay --resume} would.
      */
-    private void startJobsOfOtherHeldVersions(VersionedResponseStore store, OffersView view,
+    private void startJobsOfOtherHeldVersions(VersionedResponseStore store, ViewFactories jobs,
                                               PrecomputeConfig precompute) {
         for (ViewStatus held : store.status()) {
-            if (!held.view().equals(view.descriptor().name()) || held.version() == view.descriptor().version()) {
+            ViewFactory job = jobs.find(held.view());
+            if (job == null || held.version() == FIRST_VERSION) {
                 continue;
             }
-            OffersView other;
+            View<?, ?> other;
             try {
-                other = new OffersView(precompute.sourceTopic(), precompute.regions(), held.version());
-            } catch (IllegalArgumentException e) {
+                other = job.create(precompute, held.version());
+            } catch (IllegalArgumentException | ConfigException e) {
                 LOG.warn("the node holds {} v{} but this build has no such version of the view: {}", held.view(),
                         held.version(), e.getMessage());
                 continue;

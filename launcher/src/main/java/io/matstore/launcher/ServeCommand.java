@@ -1,12 +1,13 @@
 package io.matstore.launcher;
 
 import io.matstore.config.SettingsSources;
-import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
+import io.matstore.serving.ViewSettings;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreSettings;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.view.ViewPlugins;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,12 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code matstore serve}: a serving node with its store, ingesting the offers view topic, until SIGTERM. */
+/**
+ * {@code matstore serve}: a serving node with its store, ingesting the topic of every view in {@code serving.views}
+ * (each view found on the class path, {@link ViewPlugins}), until SIGTERM.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run a serving node: ingest the offers view topic into RocksDB + near-cache, answer HTTP.",
+        description = {"Run a serving node: ingest the topics of the views in serving.views into RocksDB + near-cache, answer HTTP.",
                 "Settings (store, node, views, kafka.*): `bin/matstore config-docs serve`; from files (-c), "
                         + "MATSTORE_* environment variables, then -s."})
 final class ServeCommand implements Callable<Integer> {
@@ -36,6 +41,15 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, String> values = SettingsSources.load(Roles.SERVE, files, System.getenv(), overrides);
         ServingConfig serving = ServingConfig.of(values);
         StoreSettings settings = StoreSettings.of(values);
+        ViewPlugins views = ViewPlugins.discover();
+        try {
+            for (ViewSettings view : serving.views()) {
+                views.require(view.view()).version(serving.initialVersion(view.view()));
+            }
+        } catch (IllegalArgumentException e) {
+            // before anything opens, and reported like any other bad setting (exit code 2)
+            throw new ConfigException(ServingConfig.VIEWS + ": " + e.getMessage());
+        }
         ServingNode node = new ServingNode();
         VersionedResponseStore store = ResponseStores.open(settings.storeConfig(), node.meterRegistry());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -49,8 +63,11 @@ final class ServeCommand implements Callable<Integer> {
         try {
             // bound and announced first (holding nothing), so nodes starting together see each other's cells
             port = node.start(store, serving, settings.clientProperties());
-            StoreBootstrap.ensureServing(store, settings, OffersContract.V1.withVersion(settings.offersVersion()),
-                    node, serving.cluster());
+            for (ViewSettings view : serving.views()) {
+                StoreBootstrap.ensureServing(store, settings,
+                        views.require(view.view()).version(serving.initialVersion(view.view())), node,
+                        serving.cluster());
+            }
             if (serving.cluster().clustered() && settings.partitions().isEmpty()) {
                 node.startMoves(store); // partitions follow the assignment when cells join or leave
             }

@@ -10,6 +10,7 @@ import io.matstore.store.StoreSettings;
 import io.matstore.store.VersionedResponseStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +31,14 @@ final class StoreBootstrap {
     }
 
     /** @param registry where the store's meters go: the serving node's, so its /metrics shows them */
-    static VersionedResponseStore open(StoreSettings settings, ViewDescriptor view, MeterRegistry registry) {
+    static VersionedResponseStore open(StoreSettings settings, List<ViewDescriptor> views, MeterRegistry registry) {
         VersionedResponseStore store = ResponseStores.open(settings.storeConfig(), registry);
         try {
-            if (store.current(view.name()) == null) {
-                store.addVersion(view, ownedPartitions(settings, view.topic()));
-                store.makeCurrent(view.name(), view.version());
+            for (ViewDescriptor view : views) {
+                if (store.current(view.name()) == null) {
+                    store.addVersion(view, ownedPartitions(settings, view.topic()));
+                    store.makeCurrent(view.name(), view.version());
+                }
             }
             return store;
         } catch (RuntimeException e) {

@@ -79,6 +79,7 @@ class CommandsProcessTest {
     @Order(1)
     void precomputeRunShouldStartTheOffersJob() {
         job = MatstoreProcess.start(dir, Map.of("MATSTORE_BOOTSTRAP_SERVERS", bootstrap), "precompute", "run",
+                "--view", "offers",
                 "-s", "state.dir=" + dir.resolve("precompute"), "-s", "http.port=0");
         String ops = job.awaitOutput(Pattern.compile("ops endpoint on (http://\\S+)"), START);
         await("the job's /readyz").atMost(START).pollInterval(Duration.ofMillis(200))
@@ -145,7 +146,8 @@ class CommandsProcessTest {
     @Test
     @Order(6)
     void replayAndEveryAdminCommandShouldMoveTheNodeToVersion2AndBack() throws Exception {
-        try (MatstoreProcess replay = MatstoreProcess.start(dir, Map.of(), "precompute", "replay", "--version", "2",
+        try (MatstoreProcess replay = MatstoreProcess.start(dir, Map.of(), "precompute", "replay",
+                "--view", "offers", "--version", "2",
                 "-s", "bootstrap.servers=" + bootstrap, "-s", "state.dir=" + dir.resolve("replay"),
                 "-s", "http.port=0")) {
             replay.awaitOutput(Pattern.compile("replay offers v2 reached the captured end: "), START);
@@ -177,7 +179,8 @@ class CommandsProcessTest {
                 + " serving.prot; did you mean \"serving.port\"? (bin/matstore config-docs serve lists every"
                 + " setting)\n");
 
-        MatstoreProcess.Result range = MatstoreProcess.run(dir, "precompute", "run", "-s", "num.stream.threads=0");
+        MatstoreProcess.Result range = MatstoreProcess.run(dir, "precompute", "run",
+                "--view", "offers", "-s", "num.stream.threads=0");
         assertThat(range.exitCode()).as("%s", range).isEqualTo(2);
         assertThat(range.stderr()).isEqualTo("invalid configuration: Invalid value 0 for configuration"
                 + " num.stream.threads: Value must be at least 1\n");
@@ -189,7 +192,8 @@ class CommandsProcessTest {
         assertThat(file.stderr()).isEqualTo("invalid configuration: configuration file " + missing
                 + " does not exist\n");
 
-        MatstoreProcess.Result kafkaSetting = MatstoreProcess.run(dir, "precompute", "replay", "--version", "2",
+        MatstoreProcess.Result kafkaSetting = MatstoreProcess.run(dir, "precompute", "replay",
+                "--view", "offers", "--version", "2",
                 "-s", "kafka.security.protocl=SSL");
         assertThat(kafkaSetting.exitCode()).as("%s", kafkaSetting).isEqualTo(2);
         assertThat(kafkaSetting.stderr()).contains("did you mean \"kafka.security.protocol\"?");

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's {@code bin/matstore local}, as a user runs it: a process that starts everything, answers offers over HTTP,
- * stops cleanly on SIGTERM (Ctrl-C), and comes back warm from the same data directory, answering at once; a second
- * version the node was told to hold gets its job on the restart, so it loads and stays live.
+ * The README's {@code bin/matstore local}, as a user runs it: a process that starts everything, answers both views
+ * (offers and category-deals) over HTTP, stops cleanly on SIGTERM (Ctrl-C), and comes back warm from the same data
+ * directory, answering at once; a second version the node was told to hold gets its job on the restart, so it loads
+ * and stays live.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LocalStackTest {
@@ -35,6 +36,9 @@ class LocalStackTest {
             + " only; bearer token (\\S+)\\)");
     private static final String QUERY = "/v1/views/offers?sku=" + DemoEventGenerator.sku(1)
             + "&region=eu&currency=USD&tier=gold";
+
+    private static final String DEALS_QUERY = "/v1/views/category-deals?category=cat-00&region=eu&currency=USD"
+            + "&tier=gold";
 
     @TempDir
     Path dir;
@@ -51,6 +55,9 @@ class LocalStackTest {
             HttpResponse<String> json = awaitOffer(base, "application/json");
             assertThat(json.body()).contains("\"sku\":\"" + DemoEventGenerator.sku(1) + "\"", "\"tier\":\"gold\"");
             assertThat(json.headers().firstValue("ETag")).isPresent();
+            // the second view, found on the class path like the first, from the same demo events
+            HttpResponse<String> deals = awaitOffer(base, DEALS_QUERY, "application/json");
+            assertThat(deals.body()).startsWith("{\"category\":\"cat-00\",\"region\":\"eu\",").contains("\"deals\":[");
             awaitReady(base);
             HttpResponse<String> load = http.send(HttpRequest.newBuilder(URI.create(adminUrl(0)
                     + "/admin/views/offers/versions/2/load")).header("Authorization", "Bearer " + adminToken(0))

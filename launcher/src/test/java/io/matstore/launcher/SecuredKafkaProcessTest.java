@@ -67,7 +67,7 @@ class SecuredKafkaProcessTest {
     @Test
     @Order(1)
     void everyRoleShouldWorkThroughTheSecuredListener() throws Exception {
-        job = MatstoreProcess.start(dir, Map.of(), "precompute", "run", "-c", secured,
+        job = MatstoreProcess.start(dir, Map.of(), "precompute", "run", "--view", "offers", "-c", secured,
                 "-s", "state.dir=" + dir.resolve("precompute"), "-s", "http.port=0");
         String ops = job.awaitOutput(Pattern.compile("ops endpoint on (http://\\S+)"), START);
         await("the job's /readyz").atMost(START).pollInterval(Duration.ofMillis(200))
@@ -92,7 +92,8 @@ class SecuredKafkaProcessTest {
         Duration bounded = Duration.ofSeconds(60);
         MatstoreProcess.Result publish = MatstoreProcess.run(dir, bounded, Map.of(), "precompute", "publish", "-c",
                 wrong.toString(), events.toString());
-        MatstoreProcess.Result run = MatstoreProcess.run(dir, bounded, Map.of(), "precompute", "run", "-c",
+        MatstoreProcess.Result run = MatstoreProcess.run(dir, bounded, Map.of(), "precompute", "run",
+                "--view", "offers", "-c",
                 wrong.toString(), "-s", "state.dir=" + dir.resolve("wrong-precompute"), "-s", "http.port=0");
         MatstoreProcess.Result serve = MatstoreProcess.run(dir, bounded, Map.of(), "serve", "-c", wrong.toString(),
                 "-s", "serving.port=0", "-s", "store.data.dir=" + dir.resolve("wrong-store"));

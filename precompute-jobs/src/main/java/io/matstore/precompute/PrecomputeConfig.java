@@ -72,9 +72,10 @@ public final class PrecomputeConfig extends AbstractConfig {
                     "Stream threads of this instance; more instances share partitions on their own.")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.between(10L, 60_000L), Importance.MEDIUM,
                     "Transaction commit interval (exactly_once_v2): the floor of end-to-end delay.")
-            .define(VIEW_VERSION, Type.INT, 1, new ViewVersion(), Importance.HIGH,
-                    "Version of the offers view to run: its logic, response schema, application id "
-                            + "(matstore-view-offers-v<N>) and view topic (view.offers.v<N>).")
+            .define(VIEW_VERSION, Type.INT, 1, Range.atLeast(1), Importance.HIGH,
+                    "Version of the view to run (`--view`): its logic, response schema, application id "
+                            + "(matstore-view-<name>-v<N>) and view topic (view.<name>.v<N>). A version the view"
+                            + " does not have is refused at start, naming the versions it has.")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Address the ops endpoint (/metrics /healthz /readyz) binds to; 0.0.0.0 for every interface.")
             .define(HTTP_PORT, Type.INT, 8070, Range.between(HTTP_PORT_NONE, 65_535), Importance.MEDIUM,
@@ -218,24 +219,21 @@ public final class PrecomputeConfig extends AbstractConfig {
 
     /** The offers view at {@link #viewVersion()}. */
     public OffersView offersView() {
-        return new OffersView(sourceTopic(), regions(), viewVersion(), getInt(EVENT_MAX_STRING_BYTES),
-                getDouble(FX_MAX_CHANGE_FACTOR));
+        return offersView(viewVersion());
     }
 
-    /** A version the offers view has. */
-    static final class ViewVersion implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null || !OffersContract.versionNumbers().contains((Integer) value)) {
-                throw new ConfigException(name, value, "the offers view has versions "
-                        + OffersContract.versionNumbers());
-            }
+    /**
+     * The offers view at {@code version}.
+     *
+     * @throws ConfigException naming {@code view.version} and the versions the view has
+     */
+    public OffersView offersView(int version) {
+        if (!OffersContract.versionNumbers().contains(version)) {
+            throw new ConfigException(VIEW_VERSION, version, "the offers view has versions "
+                    + OffersContract.versionNumbers());
         }
-
-        @Override
-        public String toString() {
-            return "one of " + OffersContract.versionNumbers();
-        }
+        return new OffersView(sourceTopic(), regions(), version, getInt(EVENT_MAX_STRING_BYTES),
+                getDouble(FX_MAX_CHANGE_FACTOR));
     }
 
     /** Non-empty list of distinct, non-empty regions of at most {@link KeyCodec#MAX_VALUE_BYTES} UTF-8 bytes. */

@@ -49,7 +49,7 @@ class PrecomputeConfigTest {
                         + "not host:port with port in 1..65535");
         assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("regions", "us,eu,us")))
                 .hasMessage("Invalid value [us, eu, us] for configuration regions: region \"us\" is listed twice");
-        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("view.version", "3")))
+        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("view.version", "3")).offersView())
                 .hasMessage("Invalid value 3 for configuration view.version: the offers view has versions [1, 2]");
     }
 

@@ -24,7 +24,6 @@ public final class StoreSettings extends AbstractConfig {
     public static final String PARTITIONS = "store.partitions";
     public static final String NEAR_CACHE_ENTRIES = "store.near.cache.entries";
     public static final String NEAR_CACHE_BYTES = "store.near.cache.bytes";
-    public static final String VIEW_VERSION = "store.offers.version";
     public static final String BULK_RUN_BYTES = "store.bulk.run.bytes";
     public static final String MIN_FREE_DISK_BYTES = "store.disk.min.free.bytes";
 
@@ -37,8 +36,6 @@ public final class StoreSettings extends AbstractConfig {
                     Importance.MEDIUM, "Near-cache capacity in entries, per view version.")
             .define(NEAR_CACHE_BYTES, Type.LONG, StoreConfig.DEFAULT_NEAR_CACHE_BYTES, Range.atLeast(1024),
                     Importance.MEDIUM, "Near-cache capacity in value bytes, per view version.")
-            .define(VIEW_VERSION, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
-                    "Version of the offers view to ingest and serve when the store holds none yet.")
             .define(BULK_RUN_BYTES, Type.LONG, StoreConfig.DEFAULT_BULK_RUN_BYTES, Range.atLeast(4096),
                     Importance.LOW, "Bulk loading of a fresh version: bytes folded in memory per sorted SST run"
                             + " (the loader's heap is about twice this).")
@@ -79,10 +76,6 @@ public final class StoreSettings extends AbstractConfig {
     /** Owned partitions, or an empty list for all. */
     public List<Integer> partitions() {
         return getList(PARTITIONS).stream().map(Integer::valueOf).toList();
-    }
-
-    public int offersVersion() {
-        return getInt(VIEW_VERSION);
     }
 
     /** Properties for an admin client of the store's cluster: the {@code kafka.*} settings and the brokers. */

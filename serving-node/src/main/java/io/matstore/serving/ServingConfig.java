@@ -69,6 +69,8 @@ public final class ServingConfig {
     public static final String TRACING_ENABLED = "serving.tracing.enabled";
     public static final String ACCESS_LOG = "serving.access.log";
 
+    /** Per view: the version to serve when the store holds none yet. */
+    public static final String VIEW_VERSION = "version";
     public static final String FRESHNESS_OBJECTIVE_MS = "freshness.objective.ms";
     public static final String MAX_AGE_SECONDS = "max.age.seconds";
     public static final String STALE_WHILE_REVALIDATE_SECONDS = "stale.while.revalidate.seconds";
@@ -192,6 +194,9 @@ public final class ServingConfig {
 
     /** Settings of one view, under {@code view.<name>.}. */
     public static final ConfigDef VIEW_DEF = new ConfigDef()
+            .define(VIEW_VERSION, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Version of the view to ingest and serve when the store holds none yet (one the view's module"
+                            + " has; later versions come through a rebuild).")
             .define(FRESHNESS_OBJECTIVE_MS, Type.LONG, 30_000L, Range.between(1L, 86_400_000L), Importance.HIGH,
                     "Ingest may lag this long (since it was last caught up) before answers are marked stale"
                             + " (X-Matstore-Freshness); the node stays ready, since it can still answer.")
@@ -208,11 +213,14 @@ public final class ServingConfig {
 
     private final Map<String, Object> values;
     private final Map<String, ViewSettings> views;
+    private final Map<String, Integer> versions;
     private final ClusterSettings cluster;
 
-    private ServingConfig(Map<String, Object> values, Map<String, ViewSettings> views, ClusterSettings cluster) {
+    private ServingConfig(Map<String, Object> values, Map<String, ViewSettings> views, Map<String, Integer> versions,
+                          ClusterSettings cluster) {
         this.values = values;
         this.views = views;
+        this.versions = versions;
         this.cluster = cluster;
     }
 
@@ -222,6 +230,7 @@ public final class ServingConfig {
         @SuppressWarnings("unchecked")
         List<String> viewNames = (List<String>) parsed.get(VIEWS);
         Map<String, ViewSettings> views = new LinkedHashMap<>();
+        Map<String, Integer> versions = new HashMap<>();
         for (String view : viewNames) {
             String prefix = "view." + view + ".";
             Map<String, String> own = new HashMap<>();
@@ -236,6 +245,7 @@ public final class ServingConfig {
             } catch (ConfigException e) {
                 throw new ConfigException("view " + view + ": " + e.getMessage());
             }
+            versions.put(view, (Integer) v.get(VIEW_VERSION));
             int staleIfError = (Integer) v.get(STALE_IF_ERROR_SECONDS);
             int ceiling = (Integer) v.get(STALENESS_CEILING_SECONDS);
             views.put(view, new ViewSettings(view, (Long) v.get(FRESHNESS_OBJECTIVE_MS), (Integer) v.get(MAX_AGE_SECONDS),
@@ -249,7 +259,8 @@ public final class ServingConfig {
         }
         checkAdminExposure((String) parsed.get(ADMIN_HOST), (Integer) parsed.get(ADMIN_PORT),
                 (org.apache.kafka.common.config.types.Password) parsed.get(ADMIN_TOKEN));
-        return new ServingConfig(Map.copyOf(parsed), Map.copyOf(views), ClusterSettings.of(raw));
+        return new ServingConfig(Map.copyOf(parsed), Map.copyOf(views), Map.copyOf(versions),
+                ClusterSettings.of(raw));
     }
 
     /** The admin endpoint changes what the node serves: off loopback it must demand a token. */
@@ -335,6 +346,15 @@ public final class ServingConfig {
 
     public int port() {
         return (Integer) values.get(PORT);
+    }
+
+    /** The version of {@code view} to ingest and serve when the store holds none ({@code view.<name>.version}). */
+    public int initialVersion(String view) {
+        Integer v = versions.get(view);
+        if (v == null) {
+            throw new IllegalArgumentException("view " + view + " is not in " + VIEWS + "=" + values.get(VIEWS));
+        }
+        return v;
     }
 
     /** Served views in configured order. */

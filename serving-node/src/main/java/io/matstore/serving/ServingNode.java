@@ -22,6 +22,7 @@ import io.matstore.serving.internal.ViewRoute;
 import io.matstore.serving.internal.admin.AdminServer;
 import io.matstore.store.ResponseStore;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.view.ViewPlugins;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -156,7 +157,7 @@ public final class ServingNode implements AutoCloseable {
                     + store.getClass().getSimpleName() + ") cannot manage versions");
         }
         this.config = config;
-        JsonRenderers renderers = JsonRenderers.builtIn();
+        JsonRenderers renderers = JsonRenderers.of(ViewPlugins.discover());
         List<ViewRoute> routes = new ArrayList<>();
         for (ViewSettings view : config.views()) {
             routes.add(new ViewRoute(view, renderers.forView(view.view()), metrics.forView(view)));

@@ -13,6 +13,7 @@ import io.matstore.serving.internal.ServingMetrics;
 import io.matstore.serving.internal.ViewResponder;
 import io.matstore.serving.internal.ViewRoute;
 import io.matstore.store.ViewReader;
+import io.matstore.view.ViewPlugins;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -83,7 +84,7 @@ public class ServingHotPathBenchmark {
         reader = new SingleEntryViewReader(OffersContract.V1, k, envelope);
         ServingMetrics metrics = new ServingMetrics();
         route = new ViewRoute(new ViewSettings("offers", 30_000, 1, 30, 600),
-                JsonRenderers.builtIn().forView("offers"), metrics.forView("offers"));
+                JsonRenderers.of(ViewPlugins.discover()).forView("offers"), metrics.forView("offers"));
         // a node of a cell: the key's partition of 8 is held (as on the owner), so the 421 check passes
         int p = io.matstore.schemas.Partitioner.partition(k, 8);
         route.guard(PartitionGuard.of(1, 8, java.util.List.of(p, (p + 3) % 8), 42));

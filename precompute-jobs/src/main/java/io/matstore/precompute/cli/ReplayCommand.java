@@ -1,7 +1,7 @@
 package io.matstore.precompute.cli;
 
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.precompute.offers.OffersView;
+import io.matstore.precompute.View;
 import io.matstore.precompute.ops.OpsEndpoint;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.replay.CaughtUp;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "replay", description = {
-        "Rebuild the offers view at --version N from the source topic, show progress up to the end offsets captured "
+        "Rebuild a view (--view) at --version N from the source topic, show progress up to the end offsets captured "
                 + "at the start, then keep running live as that version's job until stopped (Ctrl-C / SIGTERM).",
         "Exit codes: 0 stopped, 1 the job failed, 2 invalid settings or version, 3 refused (the version ran before)."})
 final class ReplayCommand implements Callable<Integer> {
@@ -42,6 +42,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions config;
+
+    @Option(names = "--view", paramLabel = "NAME",
+            description = "The view to run, one of those on the class path; may be left out when there is only one.")
+    String viewName;
 
     @Option(names = "--version", required = true, paramLabel = "N",
             description = "Version of the view to rebuild (the view.version setting).")
@@ -64,7 +68,7 @@ final class ReplayCommand implements Callable<Integer> {
                     "--from-timestamp and --resume exclude each other: resuming keeps the group's offsets, a "
                             + "timestamp replaces them");
         }
-        OffersView view = settings.offersView();
+        View<?, ?> view = ViewOption.create(spec, viewName, settings);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ReplayOptions options = fromTimestamp != null ? ReplayOptions.fromTimestamp(fromTimestamp)

@@ -1,9 +1,9 @@
 package io.matstore.precompute.cli;
 
 import io.matstore.precompute.PrecomputeConfig;
+import io.matstore.precompute.View;
 import io.matstore.precompute.ViewRunner;
 import io.matstore.precompute.ViewTopology;
-import io.matstore.precompute.offers.OffersView;
 import io.matstore.precompute.ops.OpsEndpoint;
 import io.matstore.schemas.ViewDescriptor;
 import java.io.PrintWriter;
@@ -19,15 +19,16 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Runs the offers view until the process is stopped (SIGTERM / Ctrl-C: a shutdown hook closes the ops endpoint and
+ * Runs a view until the process is stopped (SIGTERM / Ctrl-C: a shutdown hook closes the ops endpoint and
  * the job) or the job fails. Interrupting the thread that runs the command stops it the same way, which is how an
  * in-process caller (a test) ends it. Stdout gets the ops endpoint's address and one line when the job is first
  * RUNNING.
  */
-@Command(name = "run", description = {"Run the offers view until stopped (Ctrl-C / SIGTERM close it cleanly).",
+@Command(name = "run", description = {"Run a view (--view) until stopped (Ctrl-C / SIGTERM close it cleanly).",
         "Exit codes: 0 stopped, 1 the job failed or the ops endpoint could not start, 2 invalid settings."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -38,10 +39,14 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
+    @Option(names = "--view", paramLabel = "NAME",
+            description = "The view to run, one of those on the class path; may be left out when there is only one.")
+    String viewName;
+
     @Override
     public Integer call() {
         PrecomputeConfig settings = config.load();
-        OffersView view = settings.offersView();
+        View<?, ?> view = ViewOption.create(spec, viewName, settings);
         ViewDescriptor descriptor = view.descriptor();
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,7 @@
 package io.matstore.serving.internal;
 
+import io.matstore.view.json.Ascii;
+
 /**
  * Entity tags derived from an envelope's content hash: {@code "<16 hex digits><suffix>"}, where the suffix names
  * the representation (empty for FlatBuffers, see {@link Freshness#jsonTagSuffix} for JSON). Matching an

@@ -1,5 +1,6 @@
 package io.matstore.serving.internal;
 
+import io.matstore.view.json.FlatBufferFields;
 import io.netty.buffer.ByteBuf;
 
 /**

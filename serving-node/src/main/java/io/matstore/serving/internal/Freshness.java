@@ -1,5 +1,7 @@
 package io.matstore.serving.internal;
 
+import io.matstore.view.json.Ascii;
+
 /**
  * How fresh an answer is, as a small int so the hot path reads it from a volatile field without boxing.
  * Each has a fixed {@code X-Matstore-Freshness} header value and a reason for the JSON {@code _meta}.

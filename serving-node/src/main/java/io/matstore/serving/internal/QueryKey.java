@@ -2,6 +2,7 @@ package io.matstore.serving.internal;
 
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ViewDescriptor;
+import io.matstore.view.json.Ascii;
 import java.nio.ByteBuffer;
 
 /**

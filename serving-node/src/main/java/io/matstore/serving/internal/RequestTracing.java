@@ -1,5 +1,6 @@
 package io.matstore.serving.internal;
 
+import io.matstore.view.json.Ascii;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

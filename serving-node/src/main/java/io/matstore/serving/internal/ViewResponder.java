@@ -1,6 +1,7 @@
 package io.matstore.serving.internal;
 
 import io.matstore.store.ViewReader;
+import io.matstore.view.json.Ascii;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

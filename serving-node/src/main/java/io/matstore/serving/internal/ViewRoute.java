@@ -1,6 +1,8 @@
 package io.matstore.serving.internal;
 
 import io.matstore.serving.ViewSettings;
+import io.matstore.view.json.Ascii;
+import io.matstore.view.json.JsonRenderer;
 
 /**
  * Everything the hot path needs about one served view, prepared once: its Cache-Control header bytes, JSON
