@@ -1,5 +1,7 @@
 package io.matstore.launcher;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -30,6 +32,7 @@ import picocli.CommandLine.Spec;
                 AdminCommand.Swap.class, AdminCommand.Rollback.class, AdminCommand.Retire.class})
 final class AdminCommand {
     static final String TOKEN_ENV = "MATSTORE_ADMIN_TOKEN";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where the endpoint is and how to authenticate; shared by every subcommand. */
     static final class Endpoint {
@@ -48,18 +51,27 @@ final class AdminCommand {
                 description = "Seconds to wait for the answer (default: ${DEFAULT-VALUE}).")
         long timeoutSeconds;
 
-        int call(String method, String path, Map<String, Object> query) {
-            StringBuilder q = new StringBuilder();
-            for (Map.Entry<String, Object> e : query.entrySet()) {
-                if (e.getValue() != null) {
-                    q.append(q.length() == 0 ? "?" : "&").append(e.getKey()).append('=')
-                            .append(URLEncoder.encode(String.valueOf(e.getValue()), StandardCharsets.UTF_8));
+        /** A command (POST) carries its parameters as a JSON object body: the node takes commands no other way. */
+        int call(String method, String path, Map<String, Object> parameters) {
+            Map<String, Object> given = new LinkedHashMap<>();
+            parameters.forEach((k, v) -> {
+                if (v != null) {
+                    given.put(k, v);
                 }
-            }
+            });
             String base = url.toString().replaceAll("/+$", "");
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path + q))
-                    .timeout(Duration.ofSeconds(timeoutSeconds))
-                    .method(method, HttpRequest.BodyPublishers.noBody());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(timeoutSeconds));
+            if (method.equals("POST")) {
+                try {
+                    b.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(given)))
+                            .header("Content-Type", "application/json");
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            }
             if (token != null && !token.isEmpty()) {
                 b.header("Authorization", "Bearer " + token);
             }

@@ -106,7 +106,7 @@ final class LocalStackCommand implements Callable<Integer> {
             LOG.error("the serving node is not ready after {} s; see http://127.0.0.1:{}/readyz", readyTimeoutSeconds,
                     port);
         }
-        printWelcome(bootstrap, port, node.adminPort());
+        printWelcome(bootstrap, port, node.adminPort(), node.adminToken());
         stop.await();
         return 0;
     }
@@ -141,7 +141,7 @@ final class LocalStackCommand implements Callable<Integer> {
         }
     }
 
-    private void printWelcome(String bootstrap, int port, int admin) {
+    private void printWelcome(String bootstrap, int port, int admin, String token) {
         String base = "http://127.0.0.1:" + port;
         String adminUrl = "http://127.0.0.1:" + admin;
         String sku = DemoEventGenerator.sku(1);
@@ -149,7 +149,7 @@ final class LocalStackCommand implements Callable<Integer> {
         System.out.println("matstore local stack is up (Ctrl-C stops everything).");
         System.out.println("  Kafka            " + bootstrap);
         System.out.println("  serving node     " + base);
-        System.out.println("  admin endpoint   " + adminUrl + "   (loopback only)");
+        System.out.println("  admin endpoint   " + adminUrl + "   (loopback only; bearer token " + token + ")");
         System.out.println();
         System.out.println("Try:");
         System.out.println("  curl -i '" + base + "/v1/views/offers?sku=" + sku + "&region=eu&currency=USD&tier=gold'");
@@ -157,7 +157,8 @@ final class LocalStackCommand implements Callable<Integer> {
                 + "&region=us&currency=EUR&tier=standard'");
         System.out.println("  curl -s " + base + "/readyz");
         System.out.println("  curl -s " + base + "/metrics        # Prometheus text format");
-        System.out.println("  bin/matstore admin status --url " + adminUrl + "   # versions, load phase, lag");
+        System.out.println("  bin/matstore admin status --url " + adminUrl + " --token " + token
+                + "   # versions, load phase, lag");
         System.out.println("  bin/matstore precompute publish --set bootstrap.servers=" + bootstrap
                 + " events.jsonl   # your own events");
         System.out.println();

@@ -62,8 +62,10 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("serving on " + serving.host() + ":" + port + " (store " + settings.storeConfig().dataDir()
                 + ")");
         if (node.adminPort() > 0) {
+            // a generated token is printed once, as Jupyter does: it is the only way to learn it
             System.out.println("admin endpoint on " + serving.adminHost() + ":" + node.adminPort()
-                    + (serving.adminToken() == null ? "" : " (bearer token required)"));
+                    + (serving.adminToken() == null ? " (bearer token: " + node.adminToken() + ")"
+                    : " (bearer token of " + ServingConfig.ADMIN_TOKEN + ")"));
         }
         stopped.await();
         return 0;

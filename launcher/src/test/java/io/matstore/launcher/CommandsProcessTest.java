@@ -46,6 +46,7 @@ class CommandsProcessTest {
     private String bootstrap;
     private String nodeUrl;
     private String adminUrl;
+    private String adminToken;
 
     @BeforeAll
     void startBroker() {
@@ -106,6 +107,7 @@ class CommandsProcessTest {
                 "-c", settings.toString(), "-s", "bootstrap.servers=" + bootstrap);
         nodeUrl = "http://" + node.awaitOutput(Pattern.compile("serving on (127\\.0\\.0\\.1:\\d+)"), START);
         adminUrl = "http://" + node.awaitOutput(Pattern.compile("admin endpoint on (127\\.0\\.0\\.1:\\d+)"), START);
+        adminToken = node.awaitOutput(Pattern.compile("admin endpoint on \\S+ \\(bearer token: (\\S+)\\)"), START);
 
         HttpResponse<String> offer = awaitOffer(OffersExample.QUERY, OffersExample.PRICE);
         OffersExample.assertAnswer(offer.body());
@@ -239,11 +241,13 @@ class CommandsProcessTest {
     }
 
     private MatstoreProcess.Result admin(String... args) {
-        String[] all = new String[args.length + 3];
+        String[] all = new String[args.length + 5];
         all[0] = "admin";
         System.arraycopy(args, 0, all, 1, args.length);
         all[args.length + 1] = "--url";
         all[args.length + 2] = adminUrl;
+        all[args.length + 3] = "--token";
+        all[args.length + 4] = adminToken;
         return MatstoreProcess.run(dir, all);
     }
 

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalStackTest {
     private static final Pattern SERVING = Pattern.compile("serving node listening on (http://127\\.0\\.0\\.1:\\d+)");
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Pattern ADMIN = Pattern.compile("admin endpoint +(http://127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern ADMIN = Pattern.compile("admin endpoint +(http://127\\.0\\.0\\.1:\\d+) +\\(loopback"
+            + " only; bearer token (\\S+)\\)");
     private static final String QUERY = "/v1/views/offers?sku=" + DemoEventGenerator.sku(1)
             + "&region=eu&currency=USD&tier=gold";
 
@@ -52,8 +53,9 @@ class LocalStackTest {
             assertThat(json.headers().firstValue("ETag")).isPresent();
             awaitReady(base);
             HttpResponse<String> load = http.send(HttpRequest.newBuilder(URI.create(adminUrl(0)
-                    + "/admin/views/offers/versions/2/load")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    + "/admin/views/offers/versions/2/load")).header("Authorization", "Bearer " + adminToken(0))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(load.statusCode()).as(load.body()).isEqualTo(202);
         } finally {
             stop(first);
@@ -69,7 +71,7 @@ class LocalStackTest {
             assertThat(fb.statusCode()).as("answers from the kept store at once").isEqualTo(200);
             assertThat(fb.body()).isNotEmpty();
             awaitLog(1, "running the job of offers v2 too: the node holds it");
-            awaitStatus(adminUrl(1), "\"version\":2,\"current\":false,\"loaded\":true,");
+            awaitStatus(adminUrl(1), adminToken(1), "\"version\":2,\"current\":false,\"loaded\":true,");
             HttpResponse<String> v2 = awaitOffer(base, QUERY + "&version=2", "application/json");
             assertThat(v2.body()).as("v2's own field").contains("\"list_price_minor\":");
         } finally {
@@ -103,6 +105,13 @@ class LocalStackTest {
         }
     }
 
+    private String adminToken(int run) throws Exception {
+        adminUrl(run);
+        Matcher m = ADMIN.matcher(log(run));
+        assertThat(m.find()).as(log(run)).isTrue();
+        return m.group(2);
+    }
+
     private String adminUrl(int run) throws Exception {
         awaitLog(run, "matstore local stack is up");
         Matcher m = ADMIN.matcher(log(run));
@@ -115,10 +124,11 @@ class LocalStackTest {
                 .untilAsserted(() -> assertThat(log(run)).contains(line));
     }
 
-    private void awaitStatus(String admin, String fragment) {
+    private void awaitStatus(String admin, String token, String fragment) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(POLL)
-                .untilAsserted(() -> assertThat(get(admin + "/admin/status", "application/json").body())
-                        .contains(fragment));
+                .untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(URI.create(admin + "/admin/status"))
+                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).contains(fragment));
     }
 
     private HttpResponse<String> awaitOffer(String base, String accept) {

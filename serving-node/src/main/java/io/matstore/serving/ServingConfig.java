@@ -39,14 +39,33 @@ public final class ServingConfig {
     public static final String BATCH_MAX_ITEMS = "serving.batch.max.items";
     public static final String IDLE_TIMEOUT_MS = "serving.idle.timeout.ms";
     public static final String READ_TIMEOUT_MS = "serving.read.timeout.ms";
+    public static final String REQUEST_TIMEOUT_MS = "serving.request.timeout.ms";
+    public static final String WRITE_TIMEOUT_MS = "serving.write.timeout.ms";
+    public static final String MAX_CONNECTIONS = "serving.max.connections";
+    public static final String MAX_PIPELINED_REQUESTS = "serving.max.pipelined.requests";
+    public static final String WRITE_BUFFER_HIGH_BYTES = "serving.write.buffer.high.bytes";
+    public static final String WRITE_BUFFER_LOW_BYTES = "serving.write.buffer.low.bytes";
+    public static final String PROBE_PORT = "serving.probe.port";
+    public static final String TLS_KEYSTORE_FILE = "serving.tls.keystore.file";
+    public static final String TLS_KEYSTORE_PASSWORD = "serving.tls.keystore.password";
+    public static final String TLS_TRUSTSTORE_FILE = "serving.tls.truststore.file";
+    public static final String TLS_TRUSTSTORE_PASSWORD = "serving.tls.truststore.password";
+    public static final String TLS_CLIENT_AUTH = "serving.tls.client.auth";
+    public static final String TLS_CLIENT_SUBJECTS = "serving.tls.client.subjects";
+    public static final String TLS_RELOAD_MS = "serving.tls.reload.ms";
     public static final String STATUS_REFRESH_MS = "serving.status.refresh.ms";
     public static final String SHED_MAX_IN_FLIGHT = "serving.shed.max.in.flight";
     public static final String SHED_MAX_REJECTION_RATIO = "serving.shed.max.rejection.ratio";
     public static final String SHED_WINDOW_MS = "serving.shed.window.ms";
+    public static final String SHED_LIMIT = "serving.shed.limit";
+    public static final String SHED_MIN_LIMIT = "serving.shed.min.limit";
+    public static final String SHED_LATENCY_TARGET_MS = "serving.shed.latency.target.ms";
+    public static final String SHED_BACKOFF = "serving.shed.backoff";
     public static final String RETRY_AFTER_SECONDS = "serving.retry.after.seconds";
     public static final String ADMIN_HOST = "serving.admin.host";
     public static final String ADMIN_PORT = "serving.admin.port";
     public static final String ADMIN_TOKEN = "serving.admin.token";
+    public static final String ADMIN_ALLOWED_HOSTS = "serving.admin.allowed.hosts";
     public static final String TRACING_ENABLED = "serving.tracing.enabled";
     public static final String ACCESS_LOG = "serving.access.log";
 
@@ -83,10 +102,65 @@ public final class ServingConfig {
             .define(READ_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
                     "A request whose bytes stop arriving for this long before it is complete gets 408 and the"
                             + " connection is closed.")
+            .define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+                    "A request's headers and body must have arrived whole this long after its first byte, however"
+                            + " the bytes trickle in (slowloris); else 408 and the connection is closed.")
+            .define(WRITE_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+                    "A connection whose responses wait unwritten (its reading paused, see"
+                            + " serving.write.buffer.high.bytes) with no write completing for this long is closed.")
+            .define(MAX_CONNECTIONS, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.MEDIUM,
+                    "Open HTTP connections; one more gets 503 too_many_connections and is closed.")
+            .define(MAX_PIPELINED_REQUESTS, Type.INT, 64, Range.between(1, 100_000), Importance.LOW,
+                    "Responses of one connection not yet written to its socket at which the node stops reading its"
+                            + " requests; a request already received beyond this closes the connection.")
+            .define(WRITE_BUFFER_HIGH_BYTES, Type.INT, 256 * 1024, Range.between(1024, 64 * 1024 * 1024),
+                    Importance.LOW, "Unwritten response bytes of one connection above which the node stops reading"
+                            + " its requests (write-buffer high watermark).")
+            .define(WRITE_BUFFER_LOW_BYTES, Type.INT, 64 * 1024, Range.between(512, 64 * 1024 * 1024),
+                    Importance.LOW, "Unwritten response bytes below which reading resumes (low watermark; must be"
+                            + " below serving.write.buffer.high.bytes).")
+            .define(PROBE_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
+                    "Port of a listener for /healthz, /readyz and /metrics on its own event-loop thread, so that"
+                            + " probes answer while the request loops are saturated or stalled; -1 = none (probes on"
+                            + " serving.port only), 0 picks a free one. Binds serving.host.")
+            .define(TLS_KEYSTORE_FILE, Type.STRING, "", Importance.HIGH,
+                    "PKCS12 keystore with the node's private key and certificate chain: the HTTP and admin listeners"
+                            + " speak TLS only (the probe listener stays plain). Empty: plain text.")
+            .define(TLS_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.HIGH,
+                    "Password of serving.tls.keystore.file (and of its key).")
+            .define(TLS_TRUSTSTORE_FILE, Type.STRING, "", Importance.MEDIUM,
+                    "PKCS12 truststore of the certificates (or CAs) client certificates must chain to; empty = the"
+                            + " JDK's default CAs.")
+            .define(TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM,
+                    "Password of serving.tls.truststore.file.")
+            .define(TLS_CLIENT_AUTH, Type.STRING, "none", ConfigDef.ValidString.in("none", "optional", "required"),
+                    Importance.MEDIUM, "Client certificates (mutual TLS): none, optional (checked when sent) or"
+                            + " required (the handshake fails without one).")
+            .define(TLS_CLIENT_SUBJECTS, Type.STRING, "", Importance.MEDIUM,
+                    "Subjects (RFC 2253 distinguished names, separated by ';', e.g. 'CN=orders-api,O=shop;"
+                            + "CN=search,O=shop') whose client certificates may connect; any other connection is"
+                            + " closed after the handshake. Empty: any trusted certificate.")
+            .define(TLS_RELOAD_MS, Type.LONG, 10_000L, Range.between(100L, 3_600_000L), Importance.LOW,
+                    "How often the keystore and truststore files are checked for change; new connections use the"
+                            + " new material, open ones keep theirs. A file that fails to load keeps the old material"
+                            + " (logged).")
             .define(STATUS_REFRESH_MS, Type.LONG, 200L, Range.between(10L, 10_000L), Importance.LOW,
                     "How often store status (lag, ingest errors) is folded into staleness and readiness.")
             .define(SHED_MAX_IN_FLIGHT, Type.INT, 4096, Range.between(1, 1_000_000), Importance.MEDIUM,
-                    "Responses admitted but not yet written to the socket above which requests are shed (503).")
+                    "Responses admitted but not yet written to the socket above which requests are shed (503);"
+                            + " with serving.shed.limit=adaptive, the most the limit may grow to.")
+            .define(SHED_LIMIT, Type.STRING, "adaptive", ConfigDef.ValidString.in("adaptive", "static"),
+                    Importance.MEDIUM, "adaptive = the in-flight limit follows latency (AIMD between"
+                            + " serving.shed.min.limit and serving.shed.max.in.flight, starting at a quarter of the"
+                            + " latter); static = serving.shed.max.in.flight.")
+            .define(SHED_MIN_LIMIT, Type.INT, 16, Range.between(1, 1_000_000), Importance.LOW,
+                    "Lowest the adaptive limit goes (capped at serving.shed.max.in.flight).")
+            .define(SHED_LATENCY_TARGET_MS, Type.DOUBLE, 20.0, Range.between(0.01, 60_000.0), Importance.LOW,
+                    "An admitted request answered slower than this (admission to response written) while in-flight"
+                            + " is at least half the adaptive limit lowers it by serving.shed.backoff, at most once per"
+                            + " serving.shed.window.ms / 10.")
+            .define(SHED_BACKOFF, Type.DOUBLE, 0.9, Range.between(0.1, 0.99), Importance.LOW,
+                    "Factor of the adaptive limit's decrease.")
             .define(SHED_MAX_REJECTION_RATIO, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.LOW,
                     "Cap on the share of requests shed in one window, so some traffic always probes.")
             .define(SHED_WINDOW_MS, Type.LONG, 1_000L, Range.between(10L, 60_000L), Importance.LOW,
@@ -100,7 +174,12 @@ public final class ServingConfig {
                     "Admin listener port (swap, rollback, retire, load, validate, status); -1 = no admin"
                             + " listener, 0 picks a free one.")
             .define(ADMIN_TOKEN, Type.PASSWORD, "", Importance.HIGH,
-                    "When set, admin requests must carry 'Authorization: Bearer <token>' (else 401).")
+                    "Admin requests must carry 'Authorization: Bearer <token>' (else 401). Empty: the node makes a"
+                            + " random token at start and prints it (the admin listener never runs without one).")
+            .define(ADMIN_ALLOWED_HOSTS, Type.LIST, "", Importance.LOW,
+                    "Host names or host:port, besides serving.admin.host (and localhost, 127.0.0.1, [::1] on"
+                            + " loopback), that admin requests may name in Host and Origin (e.g. a proxy's); any"
+                            + " other gets 403.")
             .define(TRACING_ENABLED, Type.BOOLEAN, false, Importance.LOW,
                     "Trace GET lookups with OpenTelemetry: a server span per request, child of its W3C traceparent,"
                             + " linked to the trace context stored in the served envelope, and a traceresponse header."
@@ -161,6 +240,12 @@ public final class ServingConfig {
             int ceiling = (Integer) v.get(STALENESS_CEILING_SECONDS);
             views.put(view, new ViewSettings(view, (Long) v.get(FRESHNESS_OBJECTIVE_MS), (Integer) v.get(MAX_AGE_SECONDS),
                     (Integer) v.get(STALE_WHILE_REVALIDATE_SECONDS), staleIfError, ceiling < 0 ? staleIfError : ceiling));
+        }
+        int low = (Integer) parsed.get(WRITE_BUFFER_LOW_BYTES);
+        int high = (Integer) parsed.get(WRITE_BUFFER_HIGH_BYTES);
+        if (low >= high) {
+            throw new ConfigException(WRITE_BUFFER_LOW_BYTES + "=" + low + " >= " + WRITE_BUFFER_HIGH_BYTES + "="
+                    + high);
         }
         checkAdminExposure((String) parsed.get(ADMIN_HOST), (Integer) parsed.get(ADMIN_PORT),
                 (org.apache.kafka.common.config.types.Password) parsed.get(ADMIN_TOKEN));
@@ -291,12 +376,104 @@ public final class ServingConfig {
         return (Long) values.get(READ_TIMEOUT_MS);
     }
 
+    public long requestTimeoutMillis() {
+        return (Long) values.get(REQUEST_TIMEOUT_MS);
+    }
+
+    public long writeTimeoutMillis() {
+        return (Long) values.get(WRITE_TIMEOUT_MS);
+    }
+
+    public int maxConnections() {
+        return (Integer) values.get(MAX_CONNECTIONS);
+    }
+
+    public int maxPipelinedRequests() {
+        return (Integer) values.get(MAX_PIPELINED_REQUESTS);
+    }
+
+    public int writeBufferHighBytes() {
+        return (Integer) values.get(WRITE_BUFFER_HIGH_BYTES);
+    }
+
+    public int writeBufferLowBytes() {
+        return (Integer) values.get(WRITE_BUFFER_LOW_BYTES);
+    }
+
+    /** -1 when probes are served on {@code serving.port} only. */
+    public int probePort() {
+        return (Integer) values.get(PROBE_PORT);
+    }
+
+    /** Extra names admin requests may give in Host and Origin. */
+    @SuppressWarnings("unchecked")
+    public List<String> adminAllowedHosts() {
+        return (List<String>) values.get(ADMIN_ALLOWED_HOSTS);
+    }
+
+    /** Null when the listeners speak plain text. */
+    public String tlsKeystoreFile() {
+        String f = (String) values.get(TLS_KEYSTORE_FILE);
+        return f.isEmpty() ? null : f;
+    }
+
+    public String tlsKeystorePassword() {
+        return ((org.apache.kafka.common.config.types.Password) values.get(TLS_KEYSTORE_PASSWORD)).value();
+    }
+
+    /** Null for the JDK's default CAs. */
+    public String tlsTruststoreFile() {
+        String f = (String) values.get(TLS_TRUSTSTORE_FILE);
+        return f.isEmpty() ? null : f;
+    }
+
+    public String tlsTruststorePassword() {
+        return ((org.apache.kafka.common.config.types.Password) values.get(TLS_TRUSTSTORE_PASSWORD)).value();
+    }
+
+    /** none, optional or required. */
+    public String tlsClientAuth() {
+        return (String) values.get(TLS_CLIENT_AUTH);
+    }
+
+    /** The allowed client subjects; empty: any trusted certificate. */
+    public List<String> tlsClientSubjects() {
+        List<String> out = new ArrayList<>();
+        for (String s : ((String) values.get(TLS_CLIENT_SUBJECTS)).split(";")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    public long tlsReloadMillis() {
+        return (Long) values.get(TLS_RELOAD_MS);
+    }
+
     public long statusRefreshMillis() {
         return (Long) values.get(STATUS_REFRESH_MS);
     }
 
     public int shedMaxInFlight() {
         return (Integer) values.get(SHED_MAX_IN_FLIGHT);
+    }
+
+    /** True when the in-flight limit adapts to latency. */
+    public boolean shedAdaptive() {
+        return values.get(SHED_LIMIT).equals("adaptive");
+    }
+
+    public int shedMinLimit() {
+        return Math.min((Integer) values.get(SHED_MIN_LIMIT), shedMaxInFlight());
+    }
+
+    public double shedLatencyTargetMillis() {
+        return (Double) values.get(SHED_LATENCY_TARGET_MS);
+    }
+
+    public double shedBackoff() {
+        return (Double) values.get(SHED_BACKOFF);
     }
 
     public double shedMaxRejectionRatio() {

@@ -7,7 +7,11 @@ import io.matstore.serving.cluster.Rebalancer;
 import io.matstore.serving.cluster.TopicPartitionCounts;
 import io.matstore.serving.internal.ClusterRefresher;
 import io.matstore.serving.internal.JsonRenderers;
+import io.matstore.serving.internal.AdaptiveLimit;
+import io.matstore.serving.internal.ConnectionLimits;
 import io.matstore.serving.internal.LoadShedder;
+import io.matstore.serving.internal.ProbeServer;
+import io.matstore.serving.internal.TlsMaterial;
 import io.matstore.serving.internal.NodeContext;
 import io.matstore.serving.internal.RequestTracing;
 import io.matstore.serving.internal.ServerChannelInitializer;
@@ -25,6 +29,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -71,6 +76,8 @@ public final class ServingNode implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private volatile StatusMonitor monitor;
     private AdminServer admin;
+    private ProbeServer probes;
+    private ConnectionLimits limits;
     private ScheduledExecutorService clusterThread;
     private Membership membership;
     private TopicPartitionCounts partitionCounts;
@@ -158,8 +165,12 @@ public final class ServingNode implements AutoCloseable {
         monitor.run();
         metrics.bindReadiness(this::isReady);
         metrics.bindJvmAndProcess();
+        AdaptiveLimit adaptive = !config.shedAdaptive() ? null : new AdaptiveLimit(
+                Math.max(config.shedMinLimit(), config.shedMaxInFlight() / 4), config.shedMinLimit(),
+                config.shedMaxInFlight(), (long) (config.shedLatencyTargetMillis() * 1_000_000),
+                config.shedBackoff(), Math.max(1, config.shedWindowMillis() / 10), clock::millis);
         LoadShedder shedder = new LoadShedder(config.shedMaxInFlight(), config.shedMaxRejectionRatio(),
-                config.shedWindowMillis(), clock::millis);
+                config.shedWindowMillis(), clock::millis, adaptive);
         RequestTracing tracing = RequestTracing.create(config.tracingEnabled(),
                 openTelemetry != null ? () -> openTelemetry : GlobalOpenTelemetry::get);
         try {
@@ -175,6 +186,16 @@ public final class ServingNode implements AutoCloseable {
                 monitor, cluster, clock::millis, tracing);
 
         Transport transport = Transport.choose(config.transport());
+        if (limits == null) { // meters register once per registry, and a node starts once
+            limits = new ConnectionLimits(config, metrics.registry());
+            io.micrometer.core.instrument.Gauge.builder("matstore_in_flight", shedder, LoadShedder::inFlight)
+                    .description("Admitted view requests whose response is not yet written to the socket")
+                    .register(metrics.registry());
+            io.micrometer.core.instrument.Gauge.builder("matstore_shed_limit", shedder, LoadShedder::limit)
+                    .description("The in-flight limit now (adaptive or serving.shed.max.in.flight)")
+                    .register(metrics.registry());
+        }
+        TlsMaterial tls = TlsMaterial.of(config);
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "matstore-status-refresh");
@@ -188,7 +209,9 @@ public final class ServingNode implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ServerChannelInitializer(node))
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                            config.writeBufferLowBytes(), config.writeBufferHighBytes()))
+                    .childHandler(new ServerChannelInitializer(node, limits, tls))
                     .bind(config.host(), config.port())
                     .syncUninterruptibly()
                     .channel();
@@ -196,18 +219,36 @@ public final class ServingNode implements AutoCloseable {
             close();
             throw e;
         }
-        if (config.adminPort() >= 0) {
+        if (config.probePort() >= 0) {
             try {
-                admin = AdminServer.start((VersionedResponseStore) store, config, monitor);
+                probes = ProbeServer.start(node, transport);
             } catch (RuntimeException e) {
                 close();
                 throw e;
             }
-            LOG.info("admin endpoint on {}:{} ({})", config.adminHost(), admin.port(),
-                    config.adminToken() == null ? "no token: loopback only" : "bearer token required");
+            LOG.info("probes (/healthz /readyz /metrics) on {}:{}", config.host(), probes.port());
+        }
+        if (config.adminPort() >= 0) {
+            try {
+                admin = AdminServer.start((VersionedResponseStore) store, config, monitor, tls);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            if (config.adminToken() == null) {
+                LOG.info("admin endpoint on {}:{}, bearer token (generated, {} empty): {}", config.adminHost(),
+                        admin.port(), ServingConfig.ADMIN_TOKEN, admin.token());
+            } else {
+                LOG.info("admin endpoint on {}:{} (bearer token of {})", config.adminHost(), admin.port(),
+                        ServingConfig.ADMIN_TOKEN);
+            }
         }
         scheduler.scheduleWithFixedDelay(monitor, config.statusRefreshMillis(), config.statusRefreshMillis(),
                 TimeUnit.MILLISECONDS);
+        if (tls != null) {
+            scheduler.scheduleWithFixedDelay(tls::reloadIfChanged, config.tlsReloadMillis(),
+                    config.tlsReloadMillis(), TimeUnit.MILLISECONDS);
+        }
         port = ((InetSocketAddress) server.localAddress()).getPort();
         cluster.identify(clusterSettings.nodeIdFor(config.host(), port), clusterSettings.urlFor(config.host(), port));
         cluster.run();
@@ -285,6 +326,19 @@ public final class ServingNode implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
+    /** The probe listener's port, or -1 when it is off or the node is not started. */
+    public synchronized int probePort() {
+        return probes == null ? -1 : probes.port();
+    }
+
+    /**
+     * The bearer token the admin listener requires ({@code serving.admin.token}, or the one it generated), or null
+     * when it is off or the node is not started.
+     */
+    public synchronized String adminToken() {
+        return admin == null ? null : admin.token();
+    }
+
     /** The cluster membership this node announces itself in, or null when standalone or not started. */
     public synchronized Membership membership() {
         return membership;
@@ -349,6 +403,10 @@ public final class ServingNode implements AutoCloseable {
         if (admin != null) {
             admin.close();
             admin = null;
+        }
+        if (probes != null) {
+            probes.close();
+            probes = null;
         }
         if (scheduler != null) {
             scheduler.shutdownNow();

@@ -53,6 +53,10 @@ class AdminHttpTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
     private static final int SKUS = 200;
+    private static final String TOKEN = "t0ken";
+    /** What every admin command needs besides its path (see AdminSafetyHttpTest). */
+    private static final String RAW_COMMAND_HEADERS = "Authorization: Bearer " + TOKEN
+            + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n";
 
     @TempDir
     Path dataDir;
@@ -66,24 +70,35 @@ class AdminHttpTest {
 
     private static ServingConfig config(Map<String, String> extra) {
         Map<String, String> raw = new HashMap<>(Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "2",
-                ServingConfig.ADMIN_PORT, "0", ServingConfig.STATUS_REFRESH_MS, "50"));
+                ServingConfig.ADMIN_PORT, "0", ServingConfig.STATUS_REFRESH_MS, "50",
+                ServingConfig.ADMIN_TOKEN, TOKEN));
         raw.putAll(extra);
         return ServingConfig.of(raw);
     }
 
+    /** Adds the bearer token unless given, and to a POST an empty JSON object body. */
     private HttpResponse<String> call(String method, int port, String path, String... headers)
             throws IOException, InterruptedException {
+        boolean post = method.equals("POST");
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(60)).method(method, HttpRequest.BodyPublishers.noBody());
+                .timeout(Duration.ofSeconds(60)).method(method, post ? HttpRequest.BodyPublishers.ofString("{}")
+                        : HttpRequest.BodyPublishers.noBody());
         if (headers.length > 0) {
             b.headers(headers);
+        }
+        if (!java.util.Arrays.asList(headers).contains("Authorization")) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        if (post) {
+            b.header("Content-Type", "application/json");
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void shouldRefuseToStartOnANonLoopbackAddressWithoutAToken() {
-        assertThatThrownBy(() -> config(Map.of(ServingConfig.ADMIN_HOST, "0.0.0.0")))
+        assertThatThrownBy(() -> ServingConfig.of(Map.of(ServingConfig.ADMIN_PORT, "0",
+                ServingConfig.ADMIN_HOST, "0.0.0.0")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("serving.admin.host=0.0.0.0 is not a loopback address and serving.admin.token is empty:"
                         + " set a token to expose the admin endpoint beyond this machine");
@@ -159,7 +174,7 @@ class AdminHttpTest {
             assertError(bad, 404, "version_not_held");
             // A query the decoder refuses (decoded on the command thread) is answered, not left hanging.
             String badEscape = pipelined(port, "POST /admin/views/offers/versions/2/load?partitions=%zz HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    + "Host: 127.0.0.1:" + port + "\r\n" + RAW_COMMAND_HEADERS + "Connection: close\r\n\r\n{}");
             assertThat(badEscape).startsWith("HTTP/1.1 400 ").contains("{\"error\":{\"code\":\"bad_request\"");
         }
     }
@@ -211,7 +226,8 @@ class AdminHttpTest {
             // A validation waiting for v2 to catch up holds the command thread, not the admin listener.
             var validation = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + node.adminPort() + "/admin/views/offers/versions/2/validate?catch_up_timeout_ms=4000"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             Thread.sleep(300); // let it start: the assertion holds either way, this makes it discriminate
             assertThat(call("GET", node.adminPort(), "/admin/status").statusCode()).isEqualTo(200);
             assertThat(validation).as("status answered while the validation still waits").isNotDone();
@@ -221,8 +237,9 @@ class AdminHttpTest {
             // Pipelined on one connection, a status behind a validation is answered after it (HTTP/1.1 order).
             String answers = pipelined(node.adminPort(),
                     "POST /admin/views/offers/versions/2/validate?catch_up_timeout_ms=1000 HTTP/1.1\r\n"
-                            + "Host: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
-                            + "GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+                            + "Host: 127.0.0.1:" + node.adminPort() + "\r\n" + RAW_COMMAND_HEADERS + "\r\n{}"
+                            + "GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1:" + node.adminPort() + "\r\n"
+                            + "Authorization: Bearer " + TOKEN + "\r\nConnection: close\r\n\r\n");
             assertThat(answers.indexOf("\"candidate\":2")).as(answers).isPositive()
                     .isLessThan(answers.indexOf("{\"versions\":["));
         }

@@ -30,6 +30,7 @@ public final class InMemoryResponseStore implements ResponseStore {
         private final ViewDescriptor descriptor;
         private final Map<ByteBuffer, byte[]> values = new ConcurrentHashMap<>();
         private volatile boolean failing;
+        private volatile Error error;
         private volatile long lastCaughtUpMillis;
         private volatile String ingestError;
         private volatile long lag;
@@ -57,6 +58,10 @@ public final class InMemoryResponseStore implements ResponseStore {
                     Thread.currentThread().interrupt();
                 }
             }
+            Error e = error;
+            if (e != null) {
+                throw e;
+            }
             if (failing) {
                 throw new StoreException("reading " + descriptor + ": injected failure");
             }
@@ -74,6 +79,12 @@ public final class InMemoryResponseStore implements ResponseStore {
 
         public Version put(byte[] key, byte[] envelope) {
             values.put(ByteBuffer.wrap(key.clone()), envelope.clone());
+            return this;
+        }
+
+        /** Makes every read throw {@code e} (a bug, not a store failure), or stops when null. */
+        public Version throwing(Error e) {
+            error = e;
             return this;
         }
 

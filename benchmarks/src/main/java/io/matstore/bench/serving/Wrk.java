@@ -41,8 +41,21 @@ public final class Wrk {
      */
     public Result run(int port, int seconds, int skus, String mode, String etag)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("wrk", "-t1", "-c64", "-d" + seconds + "s", "--timeout", "5s",
-                "-s", script.toString(), "http://127.0.0.1:" + port, "--", Integer.toString(skus), mode));
+        return run(port, seconds, 64, skus, mode, etag);
+    }
+
+    /** {@link #run(int, int, int, String, String)} with {@code connections} instead of 64. */
+    public Result run(int port, int seconds, int connections, int skus, String mode, String etag)
+            throws IOException, InterruptedException {
+        return run("http://127.0.0.1:" + port, seconds, connections, skus, mode, etag);
+    }
+
+    /** {@link #run(int, int, int, int, String, String)} against {@code baseUrl} (https too). */
+    public Result run(String baseUrl, int seconds, int connections, int skus, String mode, String etag)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s",
+                "--timeout", "5s",
+                "-s", script.toString(), baseUrl, "--", Integer.toString(skus), mode));
         if (etag != null) {
             cmd.add(etag);
         }

@@ -69,6 +69,7 @@ class RebuildEndToEndTest {
     Path dir;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String adminToken;
     private final List<OffersEvent> published = new ArrayList<>();
 
     private PrecomputeConfig config(int version) {
@@ -106,6 +107,7 @@ class RebuildEndToEndTest {
                         ServingConfig.ADMIN_PORT, "0", ServingConfig.STATUS_REFRESH_MS, "100")));
                 String base = "http://127.0.0.1:" + port;
                 String admin = "http://127.0.0.1:" + node.adminPort() + "/admin/views/offers";
+                adminToken = node.adminToken();
                 Map<List<String>, OffersReference.Offer> initial = expected(1);
                 awaitStoreEquals(store, 1, initial);
                 List<String> queries = alwaysInSpace(initial);
@@ -255,9 +257,11 @@ class RebuildEndToEndTest {
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** An admin command: the node's token, parameters in the query, an empty JSON object body. */
     private HttpResponse<String> post(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
 

@@ -58,10 +58,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     private final NodeContext node;
     private final RequestProgress progress;
+    private final ResponseBacklog backlog;
     private final BatchLookup batch;
     private final Answer answer = new Answer();
     private final ChannelFutureListener releaseOnWrite;
     private final ChannelFutureListener releaseAndClose;
+    private final ChannelFutureListener writtenAndClose;
     private final boolean accessLog;
     /** The request being answered, for the access log only (set only when it is on). */
     private HttpMethod logMethod;
@@ -74,15 +76,33 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest batchRequest;
     private boolean batchKeepAlive;
     private long batchStartNanos;
+    /**
+     * This connection holds a shedder permit not yet handed to a response write (from admission until the write;
+     * during a batch body's collection). A write's listener releases it after that, so released on close here.
+     */
+    private boolean holdsPermit;
+    /** Permits of this connection not yet released (admitted, response not yet written): its fair-share count. */
+    private int permits;
 
-    public HttpHandler(NodeContext node, RequestProgress progress) {
+    public HttpHandler(NodeContext node, RequestProgress progress, ResponseBacklog backlog) {
         this.node = node;
         this.progress = progress;
+        this.backlog = backlog;
         this.batch = new BatchLookup(node);
         this.accessLog = node.config().accessLog();
-        this.releaseOnWrite = f -> node.shedder().release();
+        this.releaseOnWrite = f -> {
+            node.shedder().release();
+            permits--;
+            backlog.onWritten(f.channel());
+        };
         this.releaseAndClose = f -> {
             node.shedder().release();
+            permits--;
+            backlog.onWritten(f.channel());
+            f.channel().close();
+        };
+        this.writtenAndClose = f -> {
+            backlog.onWritten(f.channel());
             f.channel().close();
         };
     }
@@ -107,6 +127,10 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
         long start = System.nanoTime();
         head = false;
+        if (!backlog.admit(ctx.channel())) {
+            state = CLOSING;
+            return;
+        }
         if (req.decoderResult().isFailure()) {
             onDecoderFailure(ctx, req.decoderResult().cause(), start);
             return;
@@ -162,12 +186,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                     keepAlive, "Allow: " + allowed + "\r\n", start, false);
             return;
         }
-        if (!node.shedder().tryAcquire()) {
-            node.metrics().onShed();
-            error(ctx, route, 503, "overloaded", "the node is shedding load; retry later", keepAlive,
-                    HealthEndpoints.retryAfter(node), start, false);
+        if (!node.shedder().tryAcquire(permits, backlog.openConnections())) {
+            shed(ctx, route, keepAlive, start);
             return;
         }
+        holdsPermit = true;
+        permits++;
         if (!isBatch) {
             if (node.tracing() != null) {
                 tracedGet(ctx, route, req, uri, pathEnd, keepAlive, start);
@@ -195,11 +219,17 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         batchStartNanos = start;
     }
 
+    /** The precomposed 503: shedding must not cost string building when the node is overloaded. */
+    private void shed(ChannelHandlerContext ctx, ViewRoute route, boolean keepAlive, long start) {
+        node.metrics().onShed();
+        write(ctx, route, backlog.shedAnswer(keepAlive), 503, keepAlive, start, holdsPermit);
+    }
+
     private void get(ChannelHandlerContext ctx, ViewRoute route, HttpRequest req, String uri, int pathEnd,
                      boolean keepAlive) {
         try {
             ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // a bug, not a store failure (those fall back inside): answer, and keep the shedder's count right
             LOG.warn("internal error answering {}", uri, e);
             answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e), keepAlive, ""), 500);
@@ -217,7 +247,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         try {
             get(ctx, route, req, uri, pathEnd, keepAlive);
             buf = tracing.onAnswered(span, responder, answer, ctx.alloc());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             span.recordException(e);
             span.end();
             throw e;
@@ -228,6 +258,15 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            // a broken body (a bad chunk size): nothing after it can be framed, so answer and close
+            boolean collecting = state == COLLECT_BODY;
+            releaseBody();
+            error(ctx, collecting ? batchRoute : null, 400, "malformed_request", "malformed HTTP request body: "
+                    + content.decoderResult().cause().getMessage(), false, "",
+                    collecting ? batchStartNanos : System.nanoTime(), holdsPermit);
+            return;
+        }
         if (state == COLLECT_BODY) {
             ByteBuf chunk = content.content();
             if (body.readableBytes() + chunk.readableBytes() > node.config().maxBodyBytes()) {
@@ -241,15 +280,23 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (content instanceof LastHttpContent) {
             progress.complete();
             if (state == COLLECT_BODY) {
+                // a batch weighs as its items while they are looked up (admitted as one at its headers)
+                int more = Math.max(0, countLines(body) - 1);
                 String lines = body.toString(StandardCharsets.ISO_8859_1);
                 releaseBody();
                 state = IDLE;
+                if (!node.shedder().tryAcquireMore(more)) {
+                    shed(ctx, batchRoute, batchKeepAlive, batchStartNanos);
+                    return;
+                }
                 try {
                     batch.lookup(batchRoute, batchRequest, lines, batchKeepAlive, ctx.alloc(), answer);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     LOG.warn("internal error answering a batch of {}", batchRoute.name(), e);
                     answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e),
                             batchKeepAlive, ""), 500);
+                } finally {
+                    node.shedder().release(more);
                 }
                 write(ctx, batchRoute, answer.buf, answer.status, batchKeepAlive, batchStartNanos, true);
             } else if (state == DISCARD_BODY) {
@@ -289,6 +336,15 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == RequestProgress.DEADLINE) {
+            if (state != CLOSING) {
+                releaseBody();
+                error(ctx, batchRoute, 408, "request_timeout", "request not received completely within"
+                        + " serving.request.timeout.ms=" + node.config().requestTimeoutMillis(), false, "",
+                        System.nanoTime(), holdsPermit);
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             IdleState s = ((IdleStateEvent) evt).state();
             if (s == IdleState.READER_IDLE && state != CLOSING && (progress.partial() || state == COLLECT_BODY)) {
@@ -306,11 +362,20 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (state == COLLECT_BODY) {
+        if (holdsPermit) {
+            holdsPermit = false;
+            permits--;
             node.shedder().release();
         }
+        backlog.onClosed();
         releaseBody();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        backlog.onWritabilityChanged(ctx.channel());
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override
@@ -330,14 +395,19 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             withoutBody(buf);
         }
         int bytes = accessLog ? buf.readableBytes() : 0;
+        if (admitted) {
+            holdsPermit = false;
+            node.shedder().onAnswered(System.nanoTime() - start);
+        }
+        backlog.onWrite(ctx.channel());
         ChannelFuture f = ctx.writeAndFlush(buf);
         if (accessLog) {
             logWhenWritten(f, status, bytes, start, stale);
         }
         if (admitted) {
             f.addListener(keepAlive ? releaseOnWrite : releaseAndClose);
-        } else if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            f.addListener(keepAlive ? backlog.written : writtenAndClose);
         }
         if (!keepAlive) {
             state = CLOSING;
@@ -398,6 +468,19 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             body.release();
             body = null;
         }
+    }
+
+    /** Lines of a batch body, the last one counted also without its line feed. */
+    private static int countLines(ByteBuf b) {
+        int n = 0;
+        int from = b.readerIndex();
+        int end = b.writerIndex();
+        while (from < end) {
+            int lf = b.indexOf(from, end, (byte) '\n');
+            n++;
+            from = lf < 0 ? end : lf + 1;
+        }
+        return n;
     }
 
     private static boolean pathIs(String uri, int pathEnd, String path) {

@@ -5,17 +5,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Node-wide load shedding on in-flight responses, with a cap on how much it rejects.
+ * Node-wide load shedding on in-flight responses, with a cap on how much it rejects and a fair share per connection.
  *
  * <p>A request is in flight from admission until its response has been written to the socket, so a node whose
- * clients read slowly, or whose event loops fall behind, accumulates in-flight requests. With L the limit, ρ the
- * maximum rejection ratio, and R and J the requests seen and rejected so far in the current window of W ms:
+ * clients read slowly, or whose event loops fall behind, accumulates in-flight requests. With L the limit (fixed, or
+ * an {@link AdaptiveLimit} that follows latency), ρ the maximum rejection ratio, R and J the requests seen and
+ * rejected so far in the current window of W ms, c the request's connection's own in-flight count and N the open
+ * connections:
  * <pre>
- *   reject  ⇔  inFlight ≥ L  ∧  J + 1 ≤ ρ · (R + 1)
+ *   over    ⇔  inFlight ≥ L  ∨  (inFlight ≥ L/2  ∧  c ≥ max(1, ⌊L/N⌋))
+ *   reject  ⇔  over  ∧  J + 1 ≤ ρ · (R + 1)
  * </pre>
- * The second term is the cap: even when overloaded, at least (1 − ρ) of requests are admitted, so the node keeps
- * probing and recovers as soon as in-flight drops. Window counters are reset when the clock passes the window end;
- * concurrent resets may lose a few counts, which only nudges the cap.
+ * The fair-share term sheds a connection that holds more than its share once the node is half full, so one client
+ * that pipelines cannot push every other one into shedding. The last term is the cap: even when overloaded, at
+ * least (1 − ρ) of requests are admitted, so the node keeps probing and recovers as soon as in-flight drops. Window
+ * counters are reset when the clock passes the window end; concurrent resets may lose a few counts, which only
+ * nudges the cap. A batch weighs as its items: admitted as one at its headers, it takes the rest with
+ * {@link #tryAcquireMore} once its body is read.
  *
  * <p>Thread-safe; allocation-free. The clock is injected so tests advance it instead of sleeping.
  */
@@ -28,8 +34,16 @@ public final class LoadShedder {
     private final AtomicLong windowEnd = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    /** Null: the limit is {@code maxInFlight}. */
+    private final AdaptiveLimit adaptive;
 
     public LoadShedder(int maxInFlight, double maxRejectionRatio, long windowMillis, LongSupplier clockMillis) {
+        this(maxInFlight, maxRejectionRatio, windowMillis, clockMillis, null);
+    }
+
+    /** @param adaptive the limit to follow, or null for the fixed {@code maxInFlight} */
+    public LoadShedder(int maxInFlight, double maxRejectionRatio, long windowMillis, LongSupplier clockMillis,
+                       AdaptiveLimit adaptive) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight=" + maxInFlight + " < 1");
         }
@@ -43,10 +57,26 @@ public final class LoadShedder {
         this.maxRejectionRatio = maxRejectionRatio;
         this.windowMillis = windowMillis;
         this.clockMillis = clockMillis;
+        this.adaptive = adaptive;
     }
 
-    /** Admits (and counts in flight; pair with {@link #release}) or rejects a request. */
+    /** The limit now. */
+    public int limit() {
+        return adaptive == null ? maxInFlight : adaptive.limit();
+    }
+
+    /** Admits (and counts in flight; pair with {@link #release}) or rejects a request, ignoring fairness. */
     public boolean tryAcquire() {
+        return tryAcquire(0, 1);
+    }
+
+    /**
+     * Admits (and counts in flight; pair with {@link #release}) or rejects a request.
+     *
+     * @param connectionInFlight what the request's connection already has in flight
+     * @param connections        open connections
+     */
+    public boolean tryAcquire(int connectionInFlight, int connections) {
         long now = clockMillis.getAsLong();
         long end = windowEnd.get();
         if (now >= end && windowEnd.compareAndSet(end, now + windowMillis)) {
@@ -54,7 +84,11 @@ public final class LoadShedder {
             rejected.set(0);
         }
         long r = requests.incrementAndGet();
-        if (inFlight.get() >= maxInFlight && rejected.get() + 1 <= maxRejectionRatio * r) {
+        int limit = limit();
+        int n = inFlight.get();
+        boolean over = n >= limit
+                || 2 * n >= limit && connectionInFlight >= Math.max(1, limit / Math.max(1, connections));
+        if (over && rejected.get() + 1 <= maxRejectionRatio * r) {
             rejected.incrementAndGet();
             return false;
         }
@@ -62,9 +96,34 @@ public final class LoadShedder {
         return true;
     }
 
+    /** Adds {@code n} to an admitted request's weight (a batch's other items), or rejects it whole. */
+    public boolean tryAcquireMore(int n) {
+        if (n <= 0) {
+            return true;
+        }
+        if (inFlight.get() + n > limit() && rejected.get() + 1 <= maxRejectionRatio * requests.get()) {
+            rejected.incrementAndGet();
+            return false;
+        }
+        inFlight.addAndGet(n);
+        return true;
+    }
+
     /** The admitted request's response has been written (or failed). */
     public void release() {
         inFlight.decrementAndGet();
+    }
+
+    /** A request of weight {@code n} is done. */
+    public void release(int n) {
+        inFlight.addAndGet(-n);
+    }
+
+    /** An admitted request was answered after {@code latencyNanos} (feeds the adaptive limit). */
+    public void onAnswered(long latencyNanos) {
+        if (adaptive != null) {
+            adaptive.onSample(latencyNanos, inFlight.get());
+        }
     }
 
     public int inFlight() {

@@ -10,21 +10,28 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Each connection's pipeline: idle/read timers, progress mark, the HTTP/1.1 request decoder with the configured
- * limits, our handler. No response encoder: responses are written as composed bytes.
+ * Each connection's pipeline: the connection cap, idle/read timers, progress mark and request deadline, the HTTP/1.1
+ * request decoder with the configured limits, our handler (with the connection's {@link ResponseBacklog}). No
+ * response encoder: responses are written as composed bytes.
  */
 public final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final NodeContext node;
+    private final ConnectionLimits limits;
+    private final TlsMaterial tls;
 
-    public ServerChannelInitializer(NodeContext node) {
+    /** @param tls the listener's TLS, or null for plain text */
+    public ServerChannelInitializer(NodeContext node, ConnectionLimits limits, TlsMaterial tls) {
         this.node = node;
+        this.limits = limits;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ServingConfig c = node.config();
-        RequestProgress progress = new RequestProgress();
+        RequestProgress progress = new RequestProgress(c.requestTimeoutMillis());
         ChannelPipeline p = ch.pipeline();
+        p.addLast("limits", limits);
         p.addLast("idle", new IdleStateHandler(c.readTimeoutMillis(), 0, c.idleTimeoutMillis(),
                 TimeUnit.MILLISECONDS));
         p.addLast("progress", progress);
@@ -32,6 +39,10 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
                 .setMaxInitialLineLength(c.maxInitialLineBytes())
                 .setMaxHeaderSize(c.maxHeaderBytes())
                 .setMaxChunkSize(c.maxBodyBytes())));
-        p.addLast("handler", new HttpHandler(node, progress));
+        p.addLast("handler", new HttpHandler(node, progress,
+                new ResponseBacklog(c.maxPipelinedRequests(), c.writeTimeoutMillis(), limits)));
+        if (tls != null) {
+            tls.addTo(p, ch.alloc());
+        }
     }
 }

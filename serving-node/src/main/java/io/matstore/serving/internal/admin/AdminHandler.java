@@ -1,23 +1,35 @@
 package io.matstore.serving.internal.admin;
 
 import io.matstore.serving.internal.HttpErrors;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes admin requests to {@link AdminCommands}, after the bearer-token check when a token is configured.
+ * Routes admin requests to {@link AdminCommands}, after three checks: the request names this listener in
+ * {@code Host} and, when it has one, {@code Origin} ({@link AdminOrigins}; else 403), it carries the bearer token
+ * (else 401), and a command is a POST with a JSON object body ({@link AdminBody}; else 415 or 400). Parameters are
+ * the body's members; query parameters are still read, the body's win.
  *
  * <pre>
  *   GET  /admin/status
@@ -36,23 +48,27 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AdminCommands commands;
     private final Executor commandThread;
     private final byte[] expectedAuthorization;
+    private final AdminOrigins origins;
     /** Requests of this connection handed to the command thread and not yet answered. Event loop only. */
     private int pending;
 
-    AdminHandler(AdminCommands commands, Executor commandThread, String token) {
+    AdminHandler(AdminCommands commands, Executor commandThread, String token, AdminOrigins origins) {
         this.commands = commands;
         this.commandThread = commandThread;
-        this.expectedAuthorization = token == null ? null
-                : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.origins = origins;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         AdminAnswer ready = null; // an answer that needs no command
+        String refusal;
         if (!req.decoderResult().isSuccess()) {
             ready = AdminAnswer.error(400, "malformed_request", "not a valid HTTP/1.1 request");
             keepAlive = false;
+        } else if ((refusal = origins.refusal(req)) != null) {
+            ready = AdminAnswer.error(403, "forbidden", refusal);
         } else if (!authorized(req)) {
             ready = new AdminAnswer(401, HttpErrors.errorBody("unauthorized", "this admin endpoint needs"
                     + " 'Authorization: Bearer <token>' with the token in serving.admin.token"),
@@ -60,7 +76,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (pending == 0 && new QueryStringDecoder(req.uri()).path().equals("/admin/status")) {
             // A snapshot: taken now only when nothing is ahead of it on this connection, so that a status
             // pipelined behind a swap shows the swap (the command thread answers it then).
-            ready = answer(req.method(), req.uri());
+            ready = answer(req.method(), req.uri(), null);
+        } else if (req.method().equals(HttpMethod.POST)) {
+            try {
+                AdminBody.checkContentType(req);
+            } catch (AdminBody.Refused e) {
+                ready = AdminAnswer.error(e.status, e.code, e.getMessage());
+            }
         }
         if (ready != null && pending == 0) {
             write(ctx, ready, keepAlive);
@@ -72,6 +94,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         // are kept: the request is released on return.
         HttpMethod method = req.method();
         String uri = req.uri();
+        String body = req.method().equals(HttpMethod.POST) ? req.content().toString(StandardCharsets.UTF_8) : null;
         boolean keep = keepAlive;
         AdminAnswer known = ready;
         pending++;
@@ -79,7 +102,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             commandThread.execute(() -> {
                 AdminAnswer answer;
                 try {
-                    answer = known != null ? known : answer(method, uri);
+                    answer = known != null ? known : answer(method, uri, body);
                 } catch (Throwable t) { // every request gets an answer, or the ones behind it on this connection wait
                     LOG.error("admin request {} {} failed", method, uri, t);
                     answer = AdminAnswer.error(500, "internal_error", t.toString());
@@ -100,9 +123,23 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
+    /** Through the listener's response encoder, which its aggregator's own answers (413, 100) need too. */
     private static void write(ChannelHandlerContext ctx, AdminAnswer answer, boolean keepAlive) {
-        var out = HttpErrors.response(ctx.alloc(), answer.status(), "application/json", answer.body(), keepAlive,
-                answer.extraHeaders());
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(answer.status()),
+                Unpooled.copiedBuffer(answer.body(), StandardCharsets.UTF_8));
+        out.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        for (String line : answer.extraHeaders().split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                out.headers().add(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        if (!keepAlive) {
+            out.headers().set(HttpHeaderNames.CONNECTION, "close");
+        }
         var written = ctx.writeAndFlush(out);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
@@ -111,18 +148,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** Constant-time comparison, so response timing tells nothing about the token. */
     private boolean authorized(FullHttpRequest req) {
-        if (expectedAuthorization == null) {
-            return true;
-        }
         String given = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         return given != null && MessageDigest.isEqual(expectedAuthorization, given.getBytes(StandardCharsets.UTF_8));
     }
 
-    private AdminAnswer answer(HttpMethod method, String rawUri) {
+    /** @param body a POST's body, parsed only for a command (JSON content type already checked) */
+    private AdminAnswer answer(HttpMethod method, String rawUri, String body) {
         QueryStringDecoder uri = new QueryStringDecoder(rawUri);
         try {
             String path = uri.path(); // decoding happens here and below: a bad escape is a 400
-            AdminCommands.Params params = new AdminCommands.Params(uri.parameters());
+            Map<String, List<String>> raw = new HashMap<>(uri.parameters());
+            if (body != null && !path.equals("/admin/status")) {
+                AdminBody.parameters(body, raw);
+            }
+            AdminCommands.Params params = new AdminCommands.Params(raw);
             if (path.equals("/admin/status")) {
                 return method.equals(HttpMethod.GET) ? commands.status() : notAllowed("GET");
             }
@@ -148,6 +187,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 case "retire" -> commands.retire(view, version);
                 default -> unknownPath(path);
             };
+        } catch (AdminBody.Refused e) {
+            return AdminAnswer.error(e.status, e.code, e.getMessage());
         } catch (AdminCommands.BadParameter e) {
             return AdminAnswer.error(400, "bad_parameter", e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -173,6 +214,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static AdminAnswer unknownPath(String path) {
         return AdminAnswer.error(404, "unknown_path", "no admin command at " + path + "; see GET /admin/status,"
                 + " POST /admin/views/{view}/versions/{n}/{load|validate|swap|retire}, POST /admin/views/{view}/rollback");
+    }
+
+    /** Idle past {@code serving.idle.timeout.ms}: closed, unless a command of this connection is still running. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            if (pending == 0) {
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

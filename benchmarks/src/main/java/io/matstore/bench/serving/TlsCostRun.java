@@ -1,0 +1,95 @@
+package io.matstore.bench.serving;
+
+import io.matstore.kafka.local.EmbeddedKafka;
+import io.matstore.schemas.offers.OffersContract;
+import io.matstore.serving.ServingConfig;
+import io.matstore.serving.ServingNode;
+import io.matstore.store.ResponseStores;
+import io.matstore.store.StoreConfig;
+import io.matstore.store.VersionedResponseStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What TLS costs the serving node: two nodes over one real store (one event loop each), one plain, one with TLS
+ * (a self-signed EC P-256 certificate made by the JDK's keytool at start; JDK engine; no client certificate), under
+ * {@code wrk -t1 -c64} with keep-alive (the handshake is paid once per connection), near-cache hits, alternating
+ * plain and TLS rounds in the same run.
+ *
+ * <pre>
+ * apt-get install -y wrk
+ * ./mvnw -B -q -o -Pbench -pl benchmarks -am package -DskipTests
+ * java $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
+ *      -Dio.netty.leakDetection.level=disabled -cp benchmarks/target/benchmarks.jar \
+ *      io.matstore.bench.serving.TlsCostRun [seconds] [rounds]
+ * </pre>
+ * Traffic goes to 127.0.0.1 only; every server and wrk process stops by itself.
+ */
+public final class TlsCostRun {
+    private static final int SKUS = 250;
+    private static final String PASSWORD = "bench-only";
+
+    private TlsCostRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        Path dir = Files.createTempDirectory("tls-cost-");
+        Wrk wrk = new Wrk(dir);
+        Path keystore = keypair(dir.resolve("node.p12"));
+        try (EmbeddedKafka kafka = EmbeddedKafka.inTempDir().start()) {
+            String topic = OffersContract.V1.topic();
+            kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
+            ServingLoadRun.produceView(kafka.bootstrapServers(), topic, SKUS);
+            StoreConfig storeConfig = StoreConfig.of(dir.resolve("store"), kafka.bootstrapServers())
+                    .withNearCache(20_000, 20_000L * 512);
+            try (VersionedResponseStore store = ResponseStores.open(storeConfig);
+                 ServingNode plain = new ServingNode(); ServingNode tls = new ServingNode()) {
+                store.addVersion(OffersContract.V1, Set.of(0, 1, 2, 3));
+                store.makeCurrent("offers", 1);
+                if (!store.awaitCaughtUp("offers", 1, Duration.ofMinutes(5))) {
+                    throw new IllegalStateException("store did not catch up in 5 minutes");
+                }
+                int plainPort = plain.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
+                        ServingConfig.IO_THREADS, "1")));
+                int tlsPort = tls.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
+                        ServingConfig.IO_THREADS, "1", ServingConfig.TLS_KEYSTORE_FILE, keystore.toString(),
+                        ServingConfig.TLS_KEYSTORE_PASSWORD, PASSWORD)));
+                String plainUrl = "http://127.0.0.1:" + plainPort;
+                String tlsUrl = "https://127.0.0.1:" + tlsPort;
+                wrk.run(plainUrl, 5, 64, SKUS, "keys", null);
+                wrk.run(tlsUrl, 5, 64, SKUS, "keys", null);
+                System.out.println("| round | listener | req/s | p50 µs | p99 µs | errors |");
+                System.out.println("|---:|---|---:|---:|---:|---:|");
+                for (int round = 1; round <= rounds; round++) {
+                    for (String url : List.of(plainUrl, tlsUrl)) {
+                        Wrk.Result r = wrk.run(url, seconds, 64, SKUS, "keys", null);
+                        System.out.printf("| %d | %s | %,.0f | %d | %d | %d |%n", round,
+                                url.startsWith("https") ? "TLS" : "plain", r.requestsPerSecond(), r.p50(), r.p99(),
+                                r.errors());
+                    }
+                }
+            }
+        }
+    }
+
+    private static Path keypair(Path file) throws Exception {
+        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg",
+                "SHA256withECDSA", "-validity", "2", "-dname", "CN=localhost", "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost", "-keystore", file.toString(), "-storetype", "PKCS12",
+                "-storepass", PASSWORD)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed: " + out);
+        }
+        return file;
+    }
+}
