@@ -4,7 +4,12 @@
 -- mode "etag": GET SKU-000000/us/USD/standard with If-None-Match: <etag> (every answer a 304).
 -- mode "fixed": GET / (the fixed-body floor server ignores the path).
 -- mode "one": GET SKU-000000/us/USD/standard, always the same key (ClientLoadRun, beside the client asking it).
+-- mode "batch-json" / "batch-fb": POST /v1/views/offers/batch of 100 random keys, Accept JSON / FlatBuffers
+--   (BatchLoadRun); 64 bodies are drawn in init and sent in turn, so wrk's own cost per request stays small.
+-- mode "pipe-keys" / "pipe-fixed": 16 requests per write (pipelined), keys as "keys" / GET / for the floor server.
 local skus, mode, etag
+local DEPTH = 16
+local bodies, nextBody = {}, 0
 local regions = {"us", "eu", "uk", "jp"}
 local tiers = {"standard", "gold"}
 
@@ -13,21 +18,45 @@ function init(args)
   mode = args[2]
   etag = args[3]
   math.randomseed(os.time())
+  if mode == "batch-json" or mode == "batch-fb" then
+    for b = 1, 64 do
+      local lines = {}
+      for i = 1, 100 do
+        lines[i] = string.format("sku=SKU-%06d&region=%s&currency=USD&tier=%s",
+          math.random(0, skus - 1), regions[math.random(1, 4)], tiers[math.random(1, 2)])
+      end
+      bodies[b] = table.concat(lines, "\n")
+    end
+  end
+end
+
+local function keyRequest()
+  local path = string.format("/v1/views/offers?sku=SKU-%06d&region=%s&currency=USD&tier=%s",
+    math.random(0, skus - 1), regions[math.random(1, 4)], tiers[math.random(1, 2)])
+  return wrk.format("GET", path)
 end
 
 function request()
-  if mode == "fixed" then
+  if mode == "pipe-keys" or mode == "pipe-fixed" then
+    local reqs = {}
+    for i = 1, DEPTH do
+      reqs[i] = mode == "pipe-fixed" and wrk.format("GET", "/") or keyRequest()
+    end
+    return table.concat(reqs)
+  elseif mode == "fixed" then
     return wrk.format("GET", "/")
   elseif mode == "one" then
     return wrk.format("GET", "/v1/views/offers?sku=SKU-000000&region=us&currency=USD&tier=standard",
       {["Accept"] = "application/x-flatbuffers"})
+  elseif mode == "batch-json" or mode == "batch-fb" then
+    nextBody = nextBody % 64 + 1
+    local accept = mode == "batch-fb" and "application/x-flatbuffers" or "application/json"
+    return wrk.format("POST", "/v1/views/offers/batch", {["Accept"] = accept}, bodies[nextBody])
   elseif mode == "etag" then
     return wrk.format("GET", "/v1/views/offers?sku=SKU-000000&region=us&currency=USD&tier=standard",
       {["If-None-Match"] = etag})
   end
-  local path = string.format("/v1/views/offers?sku=SKU-%06d&region=%s&currency=USD&tier=%s",
-    math.random(0, skus - 1), regions[math.random(1, 4)], tiers[math.random(1, 2)])
-  return wrk.format("GET", path)
+  return keyRequest()
 end
 
 function done(summary, latency, requests)

@@ -23,6 +23,8 @@ import java.util.Objects;
  *                          written as one sorted SST file and ingested; bounds the loader's heap (about twice this)
  * @param minFreeDiskBytes  ingest pauses while the data directory's file system has less usable space than this, and
  *                          resumes by itself once it has it again; reads go on from what is stored meanwhile
+ * @param blockCacheBytes   RocksDB block cache (uncompressed data blocks), per view version: what near-cache misses
+ *                          read from memory instead of the page cache or the disk
  */
 public record StoreConfig(
         Path dataDir,
@@ -34,7 +36,8 @@ public record StoreConfig(
         Duration pollTimeout,
         Map<String, String> consumerOverrides,
         long bulkRunBytes,
-        long minFreeDiskBytes) {
+        long minFreeDiskBytes,
+        long blockCacheBytes) {
 
     public static final long DEFAULT_NEAR_CACHE_ENTRIES = 100_000;
     public static final long DEFAULT_NEAR_CACHE_BYTES = 256L << 20;
@@ -42,6 +45,7 @@ public record StoreConfig(
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
     public static final long DEFAULT_BULK_RUN_BYTES = 64L << 20;
     public static final long DEFAULT_MIN_FREE_DISK_BYTES = 256L << 20;
+    public static final long DEFAULT_BLOCK_CACHE_BYTES = 128L << 20;
 
     public StoreConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -64,9 +68,20 @@ public record StoreConfig(
         if (minFreeDiskBytes < 0) {
             throw new IllegalArgumentException("minFreeDiskBytes=" + minFreeDiskBytes + " < 0");
         }
+        if (blockCacheBytes < 1 << 20) {
+            throw new IllegalArgumentException("blockCacheBytes=" + blockCacheBytes + " < 1048576");
+        }
     }
 
-    /** Every setting but {@code minFreeDiskBytes}, which takes its default. */
+    /** Every setting but {@code blockCacheBytes}, which takes its default. */
+    public StoreConfig(Path dataDir, String bootstrapServers, long nearCacheEntries, long nearCacheBytes,
+                       int averageKeyBytes, boolean syncWrites, Duration pollTimeout,
+                       Map<String, String> consumerOverrides, long bulkRunBytes, long minFreeDiskBytes) {
+        this(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes, syncWrites, pollTimeout,
+                consumerOverrides, bulkRunBytes, minFreeDiskBytes, DEFAULT_BLOCK_CACHE_BYTES);
+    }
+
+    /** Every setting but {@code minFreeDiskBytes} and {@code blockCacheBytes}, which take their defaults. */
     public StoreConfig(Path dataDir, String bootstrapServers, long nearCacheEntries, long nearCacheBytes,
                        int averageKeyBytes, boolean syncWrites, Duration pollTimeout,
                        Map<String, String> consumerOverrides, long bulkRunBytes) {
@@ -82,22 +97,27 @@ public record StoreConfig(
 
     public StoreConfig withNearCache(long entries, long bytes) {
         return new StoreConfig(dataDir, bootstrapServers, entries, bytes, averageKeyBytes, syncWrites, pollTimeout,
-                consumerOverrides, bulkRunBytes, minFreeDiskBytes);
+                consumerOverrides, bulkRunBytes, minFreeDiskBytes, blockCacheBytes);
     }
 
     public StoreConfig withBulkRunBytes(long runBytes) {
         return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
-                syncWrites, pollTimeout, consumerOverrides, runBytes, minFreeDiskBytes);
+                syncWrites, pollTimeout, consumerOverrides, runBytes, minFreeDiskBytes, blockCacheBytes);
     }
 
     public StoreConfig withConsumerOverrides(Map<String, String> overrides) {
         return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
-                syncWrites, pollTimeout, overrides, bulkRunBytes, minFreeDiskBytes);
+                syncWrites, pollTimeout, overrides, bulkRunBytes, minFreeDiskBytes, blockCacheBytes);
     }
 
     public StoreConfig withMinFreeDiskBytes(long bytes) {
         return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
-                syncWrites, pollTimeout, consumerOverrides, bulkRunBytes, bytes);
+                syncWrites, pollTimeout, consumerOverrides, bulkRunBytes, bytes, blockCacheBytes);
+    }
+
+    public StoreConfig withBlockCacheBytes(long bytes) {
+        return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
+                syncWrites, pollTimeout, consumerOverrides, bulkRunBytes, minFreeDiskBytes, bytes);
     }
 
     /** Average value size the near-cache file is laid out for. */

@@ -26,6 +26,7 @@ public final class StoreSettings extends AbstractConfig {
     public static final String NEAR_CACHE_BYTES = "store.near.cache.bytes";
     public static final String BULK_RUN_BYTES = "store.bulk.run.bytes";
     public static final String MIN_FREE_DISK_BYTES = "store.disk.min.free.bytes";
+    public static final String BLOCK_CACHE_BYTES = "store.block.cache.bytes";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(DATA_DIR, Type.STRING, ".local/store", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -43,7 +44,12 @@ public final class StoreSettings extends AbstractConfig {
                     Importance.MEDIUM, "Ingest of every version pauses while the data directory's file system has"
                             + " less usable space than this (status: ingest error \"ingest paused: disk full\";"
                             + " metric matstore_ingest_paused_disk_full), and resumes by itself once it has it again."
-                            + " Reads go on meanwhile. Leave room for RocksDB's compactions.");
+                            + " Reads go on meanwhile. Leave room for RocksDB's compactions.")
+            .define(BLOCK_CACHE_BYTES, Type.LONG, StoreConfig.DEFAULT_BLOCK_CACHE_BYTES, Range.atLeast(1L << 20),
+                    Importance.MEDIUM, "RocksDB block cache per view version: uncompressed data blocks that"
+                            + " near-cache misses read from memory. Count it in the node's memory budget beside the"
+                            + " near-cache (off-heap, outside -Xmx); index and bloom filter blocks are held apart"
+                            + " from it, about 2 bytes per stored key.");
 
     private static final ConfigDef ALL = new ConfigDef(KafkaSettings.DEFINITION);
 
@@ -90,6 +96,7 @@ public final class StoreSettings extends AbstractConfig {
                 .withNearCache(getLong(NEAR_CACHE_ENTRIES), getLong(NEAR_CACHE_BYTES))
                 .withBulkRunBytes(getLong(BULK_RUN_BYTES))
                 .withMinFreeDiskBytes(getLong(MIN_FREE_DISK_BYTES))
+                .withBlockCacheBytes(getLong(BLOCK_CACHE_BYTES))
                 .withConsumerOverrides(kafkaClientSettings);
     }
 

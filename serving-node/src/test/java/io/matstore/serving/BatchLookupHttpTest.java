@@ -4,8 +4,13 @@ import static io.matstore.serving.Offers.MUG_JSON;
 import static io.matstore.serving.Offers.MUG_QUERY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.matstore.schemas.fb.BatchAnswer;
+import io.matstore.schemas.fb.BatchItem;
 import io.matstore.schemas.offers.OffersContract;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +42,52 @@ class BatchLookupHttpTest {
                 + " offers version 1\"}},"
                 + "{\"status\":400,\"error\":{\"code\":\"missing_parameter\",\"message\":\"missing parameter"
                 + " \\\"region\\\"; view offers takes [sku, region, currency, tier]\"}}]}");
+    }
+
+    @Test
+    void shouldAnswerInBinaryWithTheStoredEnvelopesWhenAcceptPrefersFlatBuffers() throws Exception {
+        HttpResponse<byte[]> r = postBytes("/v1/views/offers/batch",
+                MUG_QUERY + "\nsku=NOPE&region=eu&currency=EUR&tier=gold\nsku=SKU-1\n",
+                "Accept", "application/x-flatbuffers, application/json;q=0.5");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/x-flatbuffers");
+        ByteBuffer body = ByteBuffer.wrap(r.body());
+        assertThat(BatchAnswer.BatchAnswerBufferHasIdentifier(body)).isTrue();
+        BatchAnswer answer = BatchAnswer.getRootAsBatchAnswer(body);
+        assertThat(answer.view()).isEqualTo("offers");
+        assertThat(answer.version()).isEqualTo(1);
+        assertThat(answer.itemsLength()).isEqualTo(3);
+
+        BatchItem found = answer.items(0);
+        assertThat(found.status()).isEqualTo(200);
+        assertThat(found.errorCode()).isNull();
+        byte[] envelope = new byte[found.envelopeLength()];
+        found.envelopeAsByteBuffer().get(envelope);
+        assertThat(envelope).isEqualTo(f.get("/v1/views/offers?" + MUG_QUERY, "Accept", "application/x-flatbuffers")
+                .body()).isEqualTo(ServingFixture.mugEnvelope());
+        assertThat(found.envelopeAsResponseEnvelope().viewName()).isEqualTo("offers");
+
+        assertThat(answer.items(1).status()).isEqualTo(404);
+        assertThat(answer.items(1).errorCode()).isEqualTo("not_found");
+        assertThat(answer.items(1).envelopeLength()).isZero();
+        assertThat(answer.items(2).status()).isEqualTo(400);
+        assertThat(answer.items(2).errorCode()).isEqualTo("missing_parameter");
+        assertThat(answer.items(2).errorMessage()).startsWith("missing parameter \"region\"");
+    }
+
+    @Test
+    void shouldStayJsonWithoutAnExplicitFlatBuffersAccept() throws Exception {
+        assertThat(f.post("/v1/views/offers/batch", MUG_QUERY, "Accept", "*/*").headers()
+                .firstValue("content-type")).hasValue("application/json");
+        assertThat(f.post("/v1/views/offers/batch", MUG_QUERY, "Accept",
+                "application/json, application/x-flatbuffers;q=0.5").headers().firstValue("content-type"))
+                .hasValue("application/json");
+    }
+
+    private HttpResponse<byte[]> postBytes(String path, String body, String... headers) throws Exception {
+        return f.client.send(HttpRequest.newBuilder(f.uri(path)).timeout(Duration.ofSeconds(10)).headers(headers)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test

@@ -53,9 +53,14 @@ final class StoreFixture implements AutoCloseable {
 
     /** Direct buffers holding keys 0..n-1, ready to read (position 0, limit = key length). */
     static ByteBuffer[] directKeys(int n) {
+        return directKeys(0, n);
+    }
+
+    /** Direct buffers holding keys from..from+n-1. */
+    static ByteBuffer[] directKeys(int from, int n) {
         ByteBuffer[] out = new ByteBuffer[n];
         for (int i = 0; i < n; i++) {
-            byte[] k = key(i);
+            byte[] k = key(from + i);
             out[i] = ByteBuffer.allocateDirect(k.length).put(k).flip();
         }
         return out;

@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Lookups through the public {@link ViewReader#read} API: a near-cache hit (one copy from the mapped Chronicle Map
- * entry into a direct buffer) and a near-cache miss answered by RocksDB (the near-cache holds 16 of the keys).
+ * entry into a direct buffer), a near-cache miss answered by RocksDB (the near-cache holds 16 of the keys), and a
+ * lookup of a key that is not stored at all.
  * Keys cycle uniformly over {@code keys}; values are envelopes of about {@code responseBytes} + 100 bytes.
  *
  * <pre>
@@ -56,6 +57,7 @@ public class StoreReadBenchmark {
     private ViewReader near;
     private ViewReader far;
     private ByteBuffer[] keyBuffers;
+    private ByteBuffer[] absentKeys;
     private ByteBuffer dst;
     private int next;
 
@@ -70,6 +72,7 @@ public class StoreReadBenchmark {
         // loops do not allocate during the measurement: -prof gc counts the allocation of the whole JVM.
         fixture.kafka.stop();
         keyBuffers = StoreFixture.directKeys(keys);
+        absentKeys = StoreFixture.directKeys(keys, keys);
         dst = ByteBuffer.allocateDirect(64 * 1024);
     }
 
@@ -96,5 +99,13 @@ public class StoreReadBenchmark {
     @Benchmark
     public int rocksDbMiss() {
         return far.read(nextKey(), dst);
+    }
+
+    /** A key outside the stored space (what a 404 costs): misses the near-cache, then RocksDB finds nothing. */
+    @Benchmark
+    public int rocksDbAbsent() {
+        int i = next + 1;
+        next = i == absentKeys.length ? 0 : i;
+        return far.read(absentKeys[next], dst);
     }
 }

@@ -1,6 +1,7 @@
 package io.matstore.store.internal;
 
 import io.matstore.schemas.KeyCodec;
+import io.matstore.store.StoreConfig;
 import io.matstore.store.StoreException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -58,6 +59,8 @@ final class RocksViewDb implements AutoCloseable {
     private final StampedLock guard = new StampedLock();
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
+    private final ColumnFamilyOptions valueOptions;
+    private final ValueTableFormat valueFormat;
     private final ReadOptions readOptions;
     private final WriteOptions writeOptions;
     private final List<ColumnFamilyDescriptor> descriptors;
@@ -72,7 +75,7 @@ final class RocksViewDb implements AutoCloseable {
     private boolean closed;
 
     RocksViewDb(Path dir, boolean syncWrites) {
-        this(dir, syncWrites, false);
+        this(dir, syncWrites, false, StoreConfig.DEFAULT_BLOCK_CACHE_BYTES);
     }
 
     /**
@@ -83,7 +86,7 @@ final class RocksViewDb implements AutoCloseable {
      *                   would otherwise time every get with two clock reads; what is left on the read path is a few
      *                   per-core counter increments.
      */
-    RocksViewDb(Path dir, boolean syncWrites, boolean statistics) {
+    RocksViewDb(Path dir, boolean syncWrites, boolean statistics, long blockCacheBytes) {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
@@ -99,10 +102,12 @@ final class RocksViewDb implements AutoCloseable {
             this.statistics = null;
         }
         cfOptions = new ColumnFamilyOptions();
+        valueFormat = ValueTableFormat.forReads(blockCacheBytes);
+        valueOptions = valueFormat.applyTo(new ColumnFamilyOptions());
         readOptions = new ReadOptions();
         writeOptions = new WriteOptions().setSync(syncWrites);
         descriptors = List.of(
-                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, valueOptions),
                 new ColumnFamilyDescriptor(OFFSETS_CF, cfOptions));
         try {
             openDb();
@@ -560,6 +565,8 @@ final class RocksViewDb implements AutoCloseable {
         readOptions.close();
         writeOptions.close();
         cfOptions.close();
+        valueOptions.close();
+        valueFormat.close();
         dbOptions.close();
         if (statistics != null) {
             statistics.close();

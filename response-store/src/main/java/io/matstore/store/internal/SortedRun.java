@@ -55,7 +55,8 @@ final class SortedRun {
         } catch (java.io.IOException e) {
             throw new StoreException("cannot replace " + file + ": " + e.getMessage(), e);
         }
-        try (EnvOptions env = new EnvOptions(); Options options = new Options();
+        try (EnvOptions env = new EnvOptions(); ValueTableFormat format = ValueTableFormat.forWriting();
+             Options options = format.applyTo(new Options());
              SstFileWriter writer = new SstFileWriter(env, options)) {
             writer.open(file.toString());
             for (Map.Entry<byte[], byte[]> e : entries.entrySet()) {

@@ -94,7 +94,8 @@ public final class VersionStore implements ViewReader {
         this.partitions = Set.copyOf(partitions);
         this.dir = dir;
         this.meters = meters;
-        this.rocks = new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites(), meters.enabled());
+        this.rocks = new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites(), meters.enabled(),
+                config.blockCacheBytes());
         Map<Integer, Long> stored = rocks.offsets();
         appliedOffsets.putAll(stored);
         // The marker says "still loading", not "loaded": a version written before markers existed counts as whole.

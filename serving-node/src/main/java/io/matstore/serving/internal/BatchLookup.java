@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  *     {"status":200,"value":{...same object as GET with Accept: application/json...}},
  *     {"status":404,"error":{"code":"not_found","message":"..."}}]}
  * </pre>
- * Always JSON. An item whose read fails is retried on the older held versions like a GET (stale-on-error; never
+ * JSON unless the request's Accept prefers {@code application/x-flatbuffers}: then a {@code BatchAnswer} of
+ * schemas' {@code batch.fbs}, each 200 item carrying the stored envelope as is ({@link BinaryBatchAnswer}). An item
+ * whose read fails is retried on the older held versions like a GET (stale-on-error; never
  * for a pinned batch); an item none can answer is {@code 503 store_unavailable}, and one past the view's staleness
  * ceiling {@code 503 too_stale}. Not a hot path: error messages allocate.
  */
@@ -33,8 +35,10 @@ public final class BatchLookup {
     public void lookup(ViewRoute route, HttpRequest req, String lines, boolean keepAlive, ByteBufAllocator alloc,
                        Answer answer) {
         String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-        if (route.renderer() == null || AcceptHeader.quality(accept, ViewLookup.JSON) <= 0) {
-            answer.set(HttpErrors.error(alloc, 406, "not_acceptable", "batch answers are application/json"
+        boolean binary = asFlatBuffers(accept);
+        if (!binary && (route.renderer() == null || AcceptHeader.quality(accept, ViewLookup.JSON) <= 0)) {
+            answer.set(HttpErrors.error(alloc, 406, "not_acceptable", "batch answers are application/json or "
+                    + ViewLookup.FLATBUFFERS
                     + (route.renderer() == null ? "; view " + route.name() + " has no JSON rendering" : ""),
                     keepAlive, ""), 406);
             return;
@@ -68,6 +72,19 @@ public final class BatchLookup {
             return;
         }
         int version = reader.descriptor().version();
+        if (binary) {
+            BinaryBatchAnswer out = BinaryBatchAnswer.get();
+            out.start();
+            for (String raw : items) {
+                String item = raw.strip();
+                if (!item.isEmpty()) {
+                    binaryItem(route, reader, pinned != QueryKey.UNPINNED,
+                            item.startsWith("?") ? item.substring(1) : item, out, scratch);
+                }
+            }
+            answer.set(out.finish(alloc, route.name(), version, keepAlive), 200);
+            return;
+        }
         ByteBuf body = alloc.directBuffer(256 + count * 512);
         body.writeCharSequence("{\"view\":\"" + route.name() + "\",\"version\":" + version + ",\"items\":[",
                 StandardCharsets.US_ASCII);
@@ -161,6 +178,74 @@ public final class BatchLookup {
             out.writerIndex(mark);
         }
         itemError(out, 503, "store_unavailable", "version " + version + " of view " + route.name()
+                + " cannot be read and no older held version has this key");
+    }
+
+    /**
+     * Binary only when the header names {@code application/x-flatbuffers} and weighs it at least as high as JSON:
+     * a batch without Accept, or with {@code * / *}, stays JSON as it always was.
+     */
+    static boolean asFlatBuffers(String accept) {
+        return accept != null && accept.contains(ViewLookup.FLATBUFFERS)
+                && ViewLookup.negotiate(accept) == ViewLookup.AS_FLATBUFFERS;
+    }
+
+    /** {@link #item}'s statuses and fallbacks, answered with the stored envelope instead of its JSON rendering. */
+    private void binaryItem(ViewRoute route, ViewReader reader, boolean pinned, String query, BinaryBatchAnswer out,
+                            RequestScratch scratch) {
+        QueryKey q = scratch.query;
+        int rc = q.scan(query, 0, query.length());
+        if (rc == QueryKey.OK) {
+            rc = q.build(reader.descriptor(), scratch.key);
+        }
+        if (rc != QueryKey.OK) {
+            out.error(400, QueryKey.errorCode(rc), q.errorMessage(rc, reader.descriptor()));
+            return;
+        }
+        int version = reader.descriptor().version();
+        PartitionGuard guard = route.guard();
+        int misdirected = guard.misdirected(version, scratch.key);
+        if (misdirected >= 0) {
+            route.meters().onMisdirected();
+            out.error(421, "wrong_cell", Misdirected.error(route, guard, version, misdirected));
+            return;
+        }
+        int freshness = route.freshnessOf(version);
+        ViewResponder responder = scratch.responder;
+        try {
+            int found = responder.readEnvelope(route, reader, scratch.key, node.clockMillis().getAsLong());
+            if (found == 200) {
+                out.found(responder.lastEnvelope());
+                if (Freshness.isStale(freshness)) {
+                    route.meters().onStale();
+                }
+            } else if (found == ViewResponder.TOO_STALE) {
+                route.meters().onStale();
+                out.error(503, "too_stale", ViewLookup.tooStaleMessage(route, responder.lastAgeSeconds()));
+            } else {
+                out.error(404, "not_found", "no value for this key in view " + route.name() + " version " + version);
+            }
+            return;
+        } catch (RuntimeException e) {
+            route.meters().onReadError();
+        }
+        for (int v : route.heldVersions()) {
+            ViewReader other = pinned || v >= version ? null : node.store().version(route.name(), v);
+            if (other == null || !other.loaded() || q.build(other.descriptor(), scratch.key) != QueryKey.OK) {
+                continue;
+            }
+            try {
+                if (responder.readEnvelope(route, other, scratch.key, node.clockMillis().getAsLong()) == 200) {
+                    out.found(responder.lastEnvelope());
+                    route.meters().onFallback();
+                    route.meters().onStale();
+                    return;
+                }
+            } catch (RuntimeException e) {
+                route.meters().onReadError();
+            }
+        }
+        out.error(503, "store_unavailable", "version " + version + " of view " + route.name()
                 + " cannot be read and no older held version has this key");
     }
 

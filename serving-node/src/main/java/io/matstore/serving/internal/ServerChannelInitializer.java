@@ -6,11 +6,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Each connection's pipeline: the connection cap, idle/read timers, progress mark and request deadline, the HTTP/1.1
+ * Each connection's pipeline: flush consolidation (one flush per read burst), the connection cap, idle/read timers, progress mark and request deadline, the HTTP/1.1
  * request decoder with the configured limits, our handler (with the connection's {@link ResponseBacklog}). No
  * response encoder: responses are written as composed bytes.
  */
@@ -41,6 +42,11 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
                 .setMaxChunkSize(c.maxBodyBytes())));
         p.addLast("handler", new HttpHandler(node, progress,
                 new ResponseBacklog(c.maxPipelinedRequests(), c.writeTimeoutMillis(), limits)));
+        // Flush once per read burst, not once per response: pipelined requests decoded from one socket read are
+        // answered with one write(2) instead of one each (Netty's handler; it flushes at channelReadComplete). The
+        // forced flush every maxPipelined/2 responses keeps ResponseBacklog's count of unflushed responses below
+        // its cap, which would otherwise pause reading, or close the connection, on a deep burst.
+        p.addFirst("flush", new FlushConsolidationHandler(Math.max(1, c.maxPipelinedRequests() / 2), false));
         if (tls != null) {
             tls.addTo(p, ch.alloc());
         }

@@ -55,6 +55,7 @@ public final class ViewResponder {
     private int status;
     private long lastAgeSeconds;
     private int lastLength;
+    private int scratchLength;
     private ByteBuf lastEnvelope;
     private int lastTable = -1;
 
@@ -213,6 +214,32 @@ public final class ViewResponder {
                 Envelope.contentHash(envelopeScratch, table), Envelope.computedAtMicros(envelopeScratch, table),
                 freshness);
         return 200;
+    }
+
+    /**
+     * A binary batch item: reads the envelope into this responder's scratch and checks the view's staleness ceiling.
+     * On 200, {@link #lastEnvelope()} is the envelope until the next read.
+     *
+     * @return 200, {@link #NOT_FOUND} or {@link #TOO_STALE}
+     */
+    public int readEnvelope(ViewRoute route, ViewReader reader, ByteBuffer key, long nowMillis) {
+        int n = readIntoScratch(reader, key);
+        if (n == ViewReader.NOT_FOUND) {
+            return NOT_FOUND;
+        }
+        int table = Envelope.table(envelopeScratch, 0);
+        long currentAsOf = route.currentAsOfMillis(Envelope.viewVersion(envelopeScratch, table));
+        lastAgeSeconds = ageSeconds(currentAsOf, Envelope.computedAtMicros(envelopeScratch, table), nowMillis);
+        if (pastCeiling(route, currentAsOf, lastAgeSeconds)) {
+            return TOO_STALE;
+        }
+        scratchLength = n;
+        return 200;
+    }
+
+    /** The envelope {@link #readEnvelope} last found, as a buffer shared with later calls. */
+    public ByteBuffer lastEnvelope() {
+        return envelopeScratch.internalNioBuffer(0, scratchLength);
     }
 
     /** Reads into a new pooled buffer at HEADROOM, growing once when the hint was too small. */
