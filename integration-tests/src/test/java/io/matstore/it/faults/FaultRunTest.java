@@ -1,0 +1,324 @@
+package io.matstore.it.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.matstore.it.faults.FaultSchedule.Fault;
+import io.matstore.it.precompute.OffersReference;
+import io.matstore.it.precompute.OffersSource;
+import io.matstore.kafka.local.KafkaBrokerExtension;
+import io.matstore.precompute.demo.DemoEventGenerator;
+import io.matstore.precompute.offers.OffersView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The randomized fault run: a seeded offers stream (products, stock, promotions, FX changes, bad events) is
+ * published while a seeded schedule of faults hits every process: SIGKILL and restart of the two precompute
+ * instances sharing the work and of the two serving nodes (child JVMs, {@link FaultRunProcesses}), a broker restart,
+ * a corrupt RocksDB MANIFEST and a corrupt near-cache file found at a node's restart, and a full disk on the node
+ * whose data directory is a small tmpfs. After each fault, the time until a marker event published after it is
+ * served by every node is its time to recover. When the schedule ends and the pipeline is quiet, every node must
+ * answer every combination exactly as {@link FaultRunReference} computes from the published events, marked fresh,
+ * and 404 outside the space.
+ *
+ * <p>{@code -Dmatstore.faults.seed=N} replays a run (the seed is printed first); the default, short run (one fault
+ * of each kind, 40 products) is what CI runs. {@code -Dmatstore.faults.long=true} runs four rounds over 400 products
+ * and writes its report to {@code target/fault-run.md} (docs/fault-run.md has one).
+ */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
+class FaultRunTest {
+    private static final boolean LONG = Boolean.getBoolean("matstore.faults.long");
+    private static final long SEED = Long.getLong("matstore.faults.seed", 16L);
+    private static final int PRODUCTS = LONG ? 400 : 40;
+    private static final int ROUNDS = LONG ? 4 : 1;
+    private static final int PARTITIONS = 4;
+    private static final List<String> REGIONS = OffersView.DEFAULT_REGIONS;
+    private static final String SOURCE = "faults.offers.events";
+    /** The node data directory on the tmpfs keeps this much free, and the fault leaves less. */
+    private static final long MIN_FREE = 8L << 20;
+    private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.perClass();
+
+    @TempDir
+    Path work;
+
+    private final List<Fault> done = new ArrayList<>();
+    private List<Fault> schedule;
+    private final List<String> report = new ArrayList<>();
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private FaultRunReference reference;
+    private KafkaProducer<byte[], byte[]> producer;
+    private FaultRunProcesses processes;
+    private FaultRunStream stream;
+    private int markers;
+    private int supervisorRestarts;
+    private Path node1Dir;
+
+    @Test
+    void shouldServeExactlyTheReferenceOnEveryNodeAfterAScheduleOfFaultsHitsEveryProcess() throws Exception {
+        System.out.println("fault run seed " + SEED + (LONG ? " (long)" : " (short)")
+                + ": -Dmatstore.faults.seed=" + SEED + " replays it");
+        long started = System.nanoTime();
+        KAFKA.createTopic(SOURCE, PARTITIONS);
+        try (SmallDisk disk = SmallDisk.mount(work.resolve("node1-disk"), 160)) {
+            Path node1 = disk.mounted() ? disk.path() : Files.createDirectories(work.resolve("node1"));
+            node1Dir = node1;
+            schedule = FaultSchedule.plan(SEED, ROUNDS, disk.mounted() ? 1 : -1);
+            report.add("seed " + SEED + ", " + PRODUCTS + " products, " + schedule.size() + " faults"
+                    + (disk.mounted() ? "" : "; DISK_FULL skipped: " + disk.whyNot()));
+            String bootstrap = KAFKA.bootstrapServers();
+            processes = new FaultRunProcesses(work, List.of(
+                    precompute("precompute-0", bootstrap), precompute("precompute-1", bootstrap),
+                    new FaultRunProcesses.Spec("node-0", List.of("node", bootstrap, Integer.toString(PARTITIONS),
+                            work.resolve("node0").toString(), Long.toString(MIN_FREE))),
+                    new FaultRunProcesses.Spec("node-1", List.of("node", bootstrap, Integer.toString(PARTITIONS),
+                            node1.toString(), Long.toString(MIN_FREE)))));
+            reference = new FaultRunReference(REGIONS, 4096, 10.0);
+            stream = new FaultRunStream(SEED, PRODUCTS, REGIONS);
+            producer = OffersSource.producer(bootstrap);
+            try (processes; producer) {
+                stream.start().forEach(this::send);
+                producer.flush();
+                processes.start(0);
+                processes.start(1);
+                awaitViewTopic(bootstrap);
+                processes.start(2);
+                processes.start(3);
+                awaitMarkerEverywhere("start");
+
+                AtomicBoolean publishing = new AtomicBoolean(true);
+                Thread publisher = new Thread(() -> publish(publishing), "fault-run-publisher");
+                publisher.start();
+                try {
+                    for (Fault fault : schedule) {
+                        inject(fault, disk);
+                    }
+                } finally {
+                    publishing.set(false);
+                    publisher.join();
+                }
+                awaitMarkerEverywhere("end of the stream");
+                checkEveryNodeServesTheReference();
+            }
+        }
+        report.add("whole run " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s, "
+                + supervisorRestarts + " restarts after a fatal error");
+        report.forEach(System.out::println);
+        if (LONG) {
+            Files.write(Path.of("target", "fault-run.md"), report);
+        }
+        assertThat(sendFailure.get()).as("every event published").isNull();
+        assertThat(reference.refused()).as("bad events were published").isPositive();
+        assertThat(done).as("faults injected and recovered from").isEqualTo(schedule);
+    }
+
+    private FaultRunProcesses.Spec precompute(String name, String bootstrap) {
+        return new FaultRunProcesses.Spec(name, List.of("precompute", bootstrap, SOURCE, Integer.toString(PARTITIONS),
+                work.resolve(name).toString()));
+    }
+
+    /** The steady stream, about 200 events/s, until told to stop. */
+    private void publish(AtomicBoolean publishing) {
+        Random pace = new Random(SEED);
+        while (publishing.get()) {
+            for (int i = 0; i < 20; i++) {
+                send(stream.next());
+            }
+            // Pacing without Thread.sleep: a wait that nothing signals.
+            synchronized (pace) {
+                try {
+                    pace.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sends and folds into the reference under one lock: the reference sees each key's events in send order. */
+    private synchronized void send(FaultRunStream.Item item) {
+        ProducerRecord<byte[], byte[]> record;
+        if (item.event() == null) {
+            reference.applyGarbage();
+            record = new ProducerRecord<>(SOURCE, item.garbageKey(), item.garbageValue());
+        } else {
+            reference.apply(item.event());
+            var encoded = io.matstore.precompute.offers.OffersEventCodec.encode(item.event());
+            record = new ProducerRecord<>(SOURCE, encoded.key(), encoded.value());
+        }
+        producer.send(record, (metadata, e) -> {
+            if (e != null) {
+                sendFailure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    private void inject(Fault fault, SmallDisk disk) throws Exception {
+        long t0 = System.nanoTime();
+        String detail = "";
+        switch (fault.kind()) {
+            case KILL_PRECOMPUTE -> {
+                processes.kill(fault.target());
+                processes.start(fault.target());
+            }
+            case KILL_NODE -> {
+                processes.kill(2 + fault.target());
+                processes.start(2 + fault.target());
+            }
+            case RESTART_BROKER -> {
+                KAFKA.kafka().stop();
+                KAFKA.kafka().start();
+            }
+            case CORRUPT_ROCKSDB -> {
+                int node = 2 + fault.target();
+                processes.kill(node);
+                Path manifest = currentManifest(nodeDir(fault.target()));
+                garble(manifest);
+                processes.start(node);
+                assertThat(processes.log(node)).as("the corrupt version is quarantined")
+                        .contains("cannot be opened; moved aside");
+                detail = " (" + manifest.getFileName() + " garbled; quarantined, rebuilt from the view topic)";
+            }
+            case CORRUPT_NEAR_CACHE -> {
+                int node = 2 + fault.target();
+                processes.stop(node);
+                garble(nodeDir(fault.target()).resolve("offers").resolve("v1").resolve("nearcache.dat"));
+                processes.start(node);
+                assertThat(processes.log(node)).as("the corrupt near-cache is not trusted").contains("not trusted");
+                detail = " (nearcache.dat garbled after a clean stop; refilled from RocksDB)";
+            }
+            case DISK_FULL -> detail = fillThenFree(fault.target(), disk);
+        }
+        send(FaultRunStream.Item.of(stream.marker(++markers)));
+        awaitMarkerEverywhere(fault.toString());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        done.add(fault);
+        report.add(String.format("%2d. %-18s %-12s recovered in %6d ms%s", done.size(), fault.kind(),
+                processes.name(fault.kind() == FaultSchedule.Kind.KILL_PRECOMPUTE ? fault.target()
+                        : fault.kind() == FaultSchedule.Kind.RESTART_BROKER ? -1 : 2 + fault.target()), ms, detail));
+    }
+
+    /** Fills the node's small disk past its free-space floor, sees ingest pause while it answers, then frees it. */
+    private String fillThenFree(int target, SmallDisk disk) throws Exception {
+        int node = 2 + target;
+        long filled = disk.fillLeaving(MIN_FREE / 2);
+        try {
+            send(FaultRunStream.Item.of(stream.marker(++markers)));
+            Awaitility.await("ingest paused on a full disk").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> NodeView.metric(processes.port(node), "matstore_ingest_paused_disk_full") == 1.0);
+            assertThat(NodeView.quantity(processes.port(node), probeKey())).as("serving goes on")
+                    .isPositive();
+        } finally {
+            disk.free();
+        }
+        return " (" + (filled >> 20) + " MiB filler; ingest paused, resumed after it was deleted)";
+    }
+
+    private Path nodeDir(int target) {
+        return target == 0 ? work.resolve("node0") : node1Dir;
+    }
+
+    private static Path currentManifest(Path dataDir) throws Exception {
+        Path rocksdb = dataDir.resolve("offers").resolve("v1").resolve("rocksdb");
+        return rocksdb.resolve(Files.readString(rocksdb.resolve("CURRENT")).trim());
+    }
+
+    private void garble(Path file) throws Exception {
+        byte[] garbage = new byte[(int) Math.max(4096, Files.size(file))];
+        new Random(SEED).nextBytes(garbage);
+        Files.write(file, garbage);
+    }
+
+    private List<String> probeKey() {
+        return List.of(FaultRunStream.PROBE_SKU, stream.probeRegion, "USD", "standard");
+    }
+
+    /** Waits until both nodes serve the last marker, restarting a precompute instance a fatal error stopped. */
+    private void awaitMarkerEverywhere(String after) {
+        int want = 1_000_000 + markers;
+        Awaitility.await("marker " + markers + " on every node after " + after).atMost(RECOVERY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    superviseFatalStops();
+                    return NodeView.quantity(processes.port(2), probeKey()) == want
+                            && NodeView.quantity(processes.port(3), probeKey()) == want;
+                });
+    }
+
+    private void superviseFatalStops() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            if (processes.exited(i)) {
+                supervisorRestarts++;
+                processes.start(i);
+            }
+        }
+    }
+
+    private void checkEveryNodeServesTheReference() {
+        Map<List<String>, OffersReference.Offer> expected = reference.responses();
+        List<List<String>> outside = outside(expected);
+        long t0 = System.nanoTime();
+        for (int node = 2; node < 4; node++) {
+            int port = processes.port(node);
+            AtomicReference<List<String>> last = new AtomicReference<>();
+            try {
+                Awaitility.await("node " + node + " serves the reference").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> {
+                            last.set(NodeView.differences(port, expected, outside, 10));
+                            return last.get().isEmpty();
+                        });
+            } finally {
+                assertThat(last.get()).as("%s against the reference of %d keys", processes.name(node),
+                        expected.size()).isEmpty();
+            }
+        }
+        report.add("final check: " + expected.size() + " keys and " + outside.size()
+                + " keys outside the space on each of 2 nodes, equal to the reference, all fresh; "
+                + reference.refused() + " bad events refused; quiet after "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+    }
+
+    /** Products the stream deleted (or never made), and a currency never introduced. */
+    private static List<List<String>> outside(Map<List<String>, OffersReference.Offer> expected) {
+        Set<String> skus = new HashSet<>();
+        expected.keySet().forEach(k -> skus.add(k.get(0)));
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < PRODUCTS + 2; i++) {
+            String sku = DemoEventGenerator.sku(i);
+            if (!skus.contains(sku)) {
+                out.add(List.of(sku, REGIONS.get(0), "USD", "standard"));
+            }
+        }
+        out.add(List.of(DemoEventGenerator.sku(0), REGIONS.get(0), "SEK", "gold"));
+        return out;
+    }
+
+    private static void awaitViewTopic(String bootstrap) {
+        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap);
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            Awaitility.await("the job created its view topic").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> admin.listTopics().names().get()
+                            .contains(io.matstore.schemas.offers.OffersContract.V1.topic()));
+        }
+    }
+}
