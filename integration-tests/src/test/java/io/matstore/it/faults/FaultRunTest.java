@@ -95,7 +95,7 @@ class FaultRunTest {
             reference = new FaultRunReference(REGIONS, 4096, 10.0);
             stream = new FaultRunStream(SEED, PRODUCTS, REGIONS);
             producer = OffersSource.producer(bootstrap);
-            try (processes; producer) {
+            try {
                 stream.start().forEach(this::send);
                 producer.flush();
                 processes.start(0);
@@ -118,6 +118,9 @@ class FaultRunTest {
                 }
                 awaitMarkerEverywhere("end of the stream");
                 checkEveryNodeServesTheReference();
+            } finally {
+                processes.close();
+                producer.close();
             }
         }
         report.add("whole run " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s, "
