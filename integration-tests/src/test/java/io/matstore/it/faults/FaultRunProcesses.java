@@ -49,8 +49,18 @@ final class FaultRunProcesses implements AutoCloseable {
         return Files.readString(logs[child]);
     }
 
-    /** Starts the child and waits for it to announce it is up. */
-    void start(int child) throws Exception {
+    /** Starts the children together and waits until each has announced it is up. */
+    void start(int... children) throws Exception {
+        Path[] ready = new Path[children.length];
+        for (int i = 0; i < children.length; i++) {
+            ready[i] = launch(children[i]);
+        }
+        for (int i = 0; i < children.length; i++) {
+            awaitReady(children[i], ready[i]);
+        }
+    }
+
+    private Path launch(int child) throws Exception {
         Path ready = work.resolve(specs[child].name() + "-" + starts + ".ready");
         Path log = work.resolve(specs[child].name() + "-" + starts + ".log");
         starts++;
@@ -58,15 +68,19 @@ final class FaultRunProcesses implements AutoCloseable {
         command.add(FaultRunChild.class.getName());
         command.addAll(specs[child].args());
         command.add(ready.toString());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        running[child] = p;
+        running[child] = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         logs[child] = log;
+        return ready;
+    }
+
+    private void awaitReady(int child, Path ready) throws Exception {
+        Process p = running[child];
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_S);
         while (!Files.exists(ready)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 p.destroyForcibly();
                 throw new AssertionError(specs[child].name() + " did not start (exit "
-                        + (p.isAlive() ? "none" : p.exitValue()) + "): " + tail(log));
+                        + (p.isAlive() ? "none" : p.exitValue()) + "): " + tail(logs[child]));
             }
             p.waitFor(50, TimeUnit.MILLISECONDS);
         }
