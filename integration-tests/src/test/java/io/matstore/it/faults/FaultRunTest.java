@@ -150,11 +150,11 @@ class FaultRunTest {
                 work.resolve(name).toString()));
     }
 
-    /** The steady stream, about 200 events/s, until told to stop. */
+    /** The steady stream, about 100 events/s, until told to stop. */
     private void publish(AtomicBoolean publishing) {
         Random pace = new Random(SEED);
         while (publishing.get()) {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 10; i++) {
                 send(stream.next());
             }
             // Pacing without Thread.sleep: a wait that nothing signals.
