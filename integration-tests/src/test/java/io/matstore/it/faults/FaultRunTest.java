@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,6 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * three faults of the seed's schedule, 40 products) is what CI runs. {@code -Dmatstore.faults.long=true} runs every
  * kind twice over 200 products and writes its report to {@code target/fault-run.md} (docs/fault-run.md has one).
  */
+// CI runs it on its first JDK only (.ci/run excludes the tag on the second pass to stay within its time budget)
+@Tag("fault-run")
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class FaultRunTest {
     private static final boolean LONG = Boolean.getBoolean("matstore.faults.long");
