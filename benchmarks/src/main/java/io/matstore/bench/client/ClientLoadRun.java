@@ -1,6 +1,7 @@
 package io.matstore.bench.client;
 
 import com.sun.net.httpserver.HttpServer;
+import io.matstore.bench.serving.CaughtUpStore;
 import io.matstore.bench.serving.ServingLoadRun;
 import io.matstore.bench.serving.Wrk;
 import io.matstore.client.Lookup;
@@ -10,8 +11,6 @@ import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
-import io.matstore.store.ResponseStores;
-import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -81,14 +79,8 @@ public final class ClientLoadRun {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             int bodyBytes = ServingLoadRun.produceView(kafka.bootstrapServers(), topic, SKUS);
-            StoreConfig storeConfig = StoreConfig.of(dir.resolve("store"), kafka.bootstrapServers())
-                    .withNearCache(20_000, 20_000L * 512);
-            try (VersionedResponseStore store = ResponseStores.open(storeConfig)) {
-                store.addVersion(OffersContract.V1, Set.of(0, 1, 2, 3));
-                store.makeCurrent("offers", 1);
-                if (!store.awaitCaughtUp("offers", 1, Duration.ofMinutes(5))) {
-                    throw new IllegalStateException("store did not catch up in 5 minutes");
-                }
+            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
+                    20_000)) {
                 ServingNode a = new ServingNode();
                 ServingNode b = new ServingNode();
                 int portA = a.start(store, nodeConfig());

@@ -4,17 +4,13 @@ import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
-import io.matstore.store.ResponseStores;
-import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Overload run: the real serving node (one event loop, real store over a real broker) under {@code wrk -t1} at 1×,
@@ -63,14 +59,8 @@ public final class OverloadRun {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             ServingLoadRun.produceView(kafka.bootstrapServers(), topic, SKUS);
-            StoreConfig storeConfig = StoreConfig.of(dir.resolve("store"), kafka.bootstrapServers())
-                    .withNearCache(20_000, 20_000L * 512);
-            try (VersionedResponseStore store = ResponseStores.open(storeConfig)) {
-                store.addVersion(OffersContract.V1, Set.of(0, 1, 2, 3));
-                store.makeCurrent("offers", 1);
-                if (!store.awaitCaughtUp("offers", 1, Duration.ofMinutes(5))) {
-                    throw new IllegalStateException("store did not catch up in 5 minutes");
-                }
+            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
+                    20_000)) {
                 List<Row> rows = new ArrayList<>();
                 double peak = 0;
                 long unloadedP99 = 0;

@@ -5,14 +5,10 @@ import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
-import io.matstore.store.ResponseStores;
-import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Plain and pipelined GETs (16 requests per write) against a real serving node, each beside its anchor in the same
@@ -42,14 +38,8 @@ public final class PipelinedLoadRun {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             int bodyBytes = ServingLoadRun.produceView(kafka.bootstrapServers(), topic, skus);
-            StoreConfig storeConfig = StoreConfig.of(dir.resolve("store"), kafka.bootstrapServers())
-                    .withNearCache(skus * 16L, skus * 16L * 512);
-            try (VersionedResponseStore store = ResponseStores.open(storeConfig)) {
-                store.addVersion(OffersContract.V1, Set.of(0, 1, 2, 3));
-                store.makeCurrent("offers", 1);
-                if (!store.awaitCaughtUp("offers", 1, Duration.ofMinutes(5))) {
-                    throw new IllegalStateException("store did not catch up in 5 minutes");
-                }
+            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
+                    skus * 16L)) {
                 ServingNode node = new ServingNode();
                 int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
                         ServingConfig.IO_THREADS, "1")));

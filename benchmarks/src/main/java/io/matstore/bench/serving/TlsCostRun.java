@@ -4,16 +4,12 @@ import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.schemas.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
-import io.matstore.store.ResponseStores;
-import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,15 +44,9 @@ public final class TlsCostRun {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             ServingLoadRun.produceView(kafka.bootstrapServers(), topic, SKUS);
-            StoreConfig storeConfig = StoreConfig.of(dir.resolve("store"), kafka.bootstrapServers())
-                    .withNearCache(20_000, 20_000L * 512);
-            try (VersionedResponseStore store = ResponseStores.open(storeConfig);
+            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
+                    20_000);
                  ServingNode plain = new ServingNode(); ServingNode tls = new ServingNode()) {
-                store.addVersion(OffersContract.V1, Set.of(0, 1, 2, 3));
-                store.makeCurrent("offers", 1);
-                if (!store.awaitCaughtUp("offers", 1, Duration.ofMinutes(5))) {
-                    throw new IllegalStateException("store did not catch up in 5 minutes");
-                }
                 int plainPort = plain.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
                         ServingConfig.IO_THREADS, "1")));
                 int tlsPort = tls.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
