@@ -24,7 +24,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *
  * <p>Args: {@code precompute bootstrap sourceTopic partitions stateDir readyFile} or
  * {@code node bootstrap partitions dataDir minFreeBytes readyFile}. The ready file is written once the process is
- * up; a node writes its HTTP port in it.
+ * up; a node writes its HTTP and admin ports in it ({@code port,adminPort}).
  */
 public final class FaultRunChild {
     private FaultRunChild() {
@@ -77,13 +77,15 @@ public final class FaultRunChild {
         }
         int port = node.start(store, ServingConfig.of(Map.of(
                 ServingConfig.PORT, "0",
+                ServingConfig.ADMIN_PORT, "0",
+                ServingConfig.ADMIN_TOKEN, NodeAdmin.TOKEN,
                 ServingConfig.STATUS_REFRESH_MS, "100",
                 "view.offers." + ServingConfig.FRESHNESS_OBJECTIVE_MS, "2000")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             store.close();
         }, "close-on-sigterm"));
-        announce(ready, Integer.toString(port));
+        announce(ready, port + "," + node.adminPort());
         Thread.currentThread().join();
     }
 

@@ -95,6 +95,8 @@ class FaultRunTest {
     private int markers;
     private int supervisorRestarts;
     private Path node1Dir;
+    /** The probe's marker in the snapshot version 2 is loaded from; 0 until it is taken. */
+    private int secondVersionMarker;
 
     @Test
     void shouldServeExactlyTheReferenceOnEveryNodeAfterAScheduleOfFaultsHitsEveryProcess() throws Exception {
@@ -230,6 +232,8 @@ class FaultRunTest {
                 detail = " (nearcache.dat garbled after a clean stop; refilled from RocksDB)";
             }
             case DISK_FULL -> detail = fillThenFree(fault.target(), disk);
+            case KILL_DURING_SWAP -> detail = killDuringSwap(2 + fault.target());
+            case KILL_DURING_RETIRE -> detail = killDuringRetire(2 + fault.target(), nodeDir(fault.target()));
         }
         send(FaultRunStream.Item.of(stream.marker(++markers)));
         awaitMarkerEverywhere(fault.toString());
@@ -267,6 +271,93 @@ class FaultRunTest {
             disk.free();
         }
         return " (" + (filled >> 20) + " MiB filler; ingest paused, resumed after it was deleted)";
+    }
+
+    /**
+     * Loads version 2 on the node, SIGKILLs it a random few milliseconds into a forced swap to it, restarts it: one
+     * of the two versions is current, whole (no quarantine), and after swapping back v1 must carry new events.
+     */
+    private String killDuringSwap(int node) throws Exception {
+        loadSecondVersion(node);
+        int delayMs = new Random(SEED * 31 + done.size()).nextInt(40);
+        NodeAdmin.postAsync(processes.adminPort(node), "views/offers/versions/2/swap?force=true");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs)); // where the kill lands, not a wait
+        processes.kill(node);
+        processes.start(node);
+        com.fasterxml.jackson.databind.JsonNode status = NodeAdmin.status(processes.adminPort(node));
+        int current = NodeAdmin.current(status);
+        assertThat(current).as("a whole version is current after the cut swap: %s", status).isIn(1, 2);
+        assertThat(status.get("quarantined")).as("nothing quarantined").isEmpty();
+        assertThat(NodeAdmin.version(status, 1)).as("v1 still held").isNotNull();
+        assertThat(NodeAdmin.version(status, 2)).as("v2 still held").isNotNull();
+        if (current == 2) {
+            awaitLoaded(node, 1);
+            expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/1/swap?force=true"));
+        }
+        expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/2/retire"));
+        return " (killed " + delayMs + " ms into a swap to v2; v" + current + " current after restart; v1 swapped"
+                + " back, v2 retired)";
+    }
+
+    /**
+     * SIGKILLs the node a random few milliseconds into retiring version 2, restarts it: v1 current, v2 either held
+     * whole or gone with no directory left behind; v2 added again then loads its whole topic afresh (its probe key
+     * answers the snapshot's marker, pinned).
+     */
+    private String killDuringRetire(int node, Path dataDir) throws Exception {
+        loadSecondVersion(node);
+        int delayMs = new Random(SEED * 37 + done.size()).nextInt(40);
+        NodeAdmin.postAsync(processes.adminPort(node), "views/offers/versions/2/retire");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs)); // where the kill lands, not a wait
+        processes.kill(node);
+        processes.start(node);
+        com.fasterxml.jackson.databind.JsonNode status = NodeAdmin.status(processes.adminPort(node));
+        assertThat(NodeAdmin.current(status)).as("v1 current: %s", status).isEqualTo(1);
+        assertThat(status.get("quarantined")).as("nothing quarantined").isEmpty();
+        boolean held = NodeAdmin.version(status, 2) != null;
+        Set<String> expectedDirs = held ? Set.of("v1", "v2") : Set.of("v1");
+        try (Stream<Path> dirs = Files.list(dataDir.resolve("offers"))) {
+            assertThat(dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith("v")))
+                    .as("version directories after the cut retire").containsExactlyInAnyOrderElementsOf(expectedDirs);
+        }
+        if (held) {
+            awaitLoaded(node, 2);
+            expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/2/retire"));
+        }
+        loadSecondVersion(node);
+        assertThat(NodeView.quantity(processes.port(node), probeKey(), 2)).as("v2 re-added answers its topic")
+                .isEqualTo(secondVersionMarker);
+        expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/2/retire"));
+        return " (killed " + delayMs + " ms into retiring v2; v2 " + (held ? "still held whole" : "gone") + " after"
+                + " restart; re-added, loaded afresh, retired)";
+    }
+
+    /** Version 2 of offers: a snapshot of the v1 view topic copied once into its own topic; held and loaded. */
+    private void loadSecondVersion(int node) throws Exception {
+        if (secondVersionMarker == 0) {
+            String v2 = OffersContract.V1.withVersion(2).topic();
+            KAFKA.createTopic(v2, PARTITIONS, Map.of("cleanup.policy", "compact"));
+            ViewTopicCopy.copy(KAFKA.bootstrapServers(), OffersContract.V1.topic(), v2, producer);
+            // Every node served the last marker before this fault, so the snapshot holds it.
+            secondVersionMarker = 1_000_000 + markers;
+        }
+        java.net.http.HttpResponse<String> load = NodeAdmin.post(processes.adminPort(node),
+                "views/offers/versions/2/load");
+        assertThat(load.statusCode()).as("load answered %s", load.body()).isEqualTo(202);
+        awaitLoaded(node, 2);
+    }
+
+    private void awaitLoaded(int node, int version) {
+        Awaitility.await(processes.name(node) + " v" + version + " loaded").atMost(RECOVERY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    com.fasterxml.jackson.databind.JsonNode v = NodeAdmin.version(
+                            NodeAdmin.status(processes.adminPort(node)), version);
+                    return v != null && v.get("loaded").asBoolean() && v.get("lag").asLong() == 0;
+                });
+    }
+
+    private static void expectOk(java.net.http.HttpResponse<String> r) {
+        assertThat(r.statusCode()).as("admin answered %s", r.body()).isEqualTo(200);
     }
 
     private Path nodeDir(int target) {

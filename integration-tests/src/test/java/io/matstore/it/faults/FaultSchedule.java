@@ -19,7 +19,11 @@ final class FaultSchedule {
         /** A node stopped cleanly, garbage over its near-cache file, restart: the file is not trusted, refilled. */
         CORRUPT_NEAR_CACHE,
         /** The node on the small tmpfs: its disk filled past the free-space floor, then freed. */
-        DISK_FULL
+        DISK_FULL,
+        /** A node loads a second version, then is SIGKILLed while swapping to it; restarted, swapped back. */
+        KILL_DURING_SWAP,
+        /** A node holding a second version is SIGKILLed while retiring it; restarted, the version re-added. */
+        KILL_DURING_RETIRE
     }
 
     /** One fault: its kind and which of the two instances of that role it hits. */
