@@ -12,8 +12,10 @@ final class FaultSchedule {
         KILL_PRECOMPUTE,
         /** SIGKILL of one serving node, then its restart on the same data directory. */
         KILL_NODE,
-        /** The broker stopped and started again on the same port and log directory. */
+        /** The broker (a child JVM) stopped with SIGTERM and started again on the same port and log directory. */
         RESTART_BROKER,
+        /** The broker SIGKILLed and started again on the same port and log directory. */
+        KILL_BROKER,
         /** SIGKILL of a node, garbage over its version's RocksDB MANIFEST, restart: quarantined and rebuilt. */
         CORRUPT_ROCKSDB,
         /** A node stopped cleanly, garbage over its near-cache file, restart: the file is not trusted, refilled. */
