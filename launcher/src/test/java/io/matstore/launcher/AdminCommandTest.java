@@ -56,7 +56,7 @@ class AdminCommandTest {
     @Test
     void shouldPrintStatusWithTheToken() {
         assertThat(run("admin", "status", "--url", url, "--token", "t0k")).isZero();
-        assertThat(out.toString().trim()).isEqualTo("{\"versions\":[]}");
+        assertThat(out.toString().trim()).isEqualTo("{\"versions\":[],\"quarantined\":[]}");
     }
 
     @Test

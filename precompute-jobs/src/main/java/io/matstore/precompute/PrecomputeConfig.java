@@ -48,6 +48,9 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String HTTP_PORT = "http.port";
     public static final String EVENT_MAX_STRING_BYTES = "event.max.string.bytes";
     public static final String FX_MAX_CHANGE_FACTOR = "fx.max.change.factor";
+    public static final String VIEW_MAX_RESPONSE_BYTES = "view.max.response.bytes";
+    public static final String VIEW_MAX_DELETE_SHARE = "view.max.delete.share";
+    public static final String VIEW_DELETE_HOLD_MIN_KEYS = "view.delete.hold.min.keys";
     /** {@link #HTTP_PORT} value that runs no ops endpoint. */
     public static final int HTTP_PORT_NONE = -1;
 
@@ -90,7 +93,22 @@ public final class PrecomputeConfig extends AbstractConfig {
                     Importance.MEDIUM, "An FxRateChanged that moves a currency's rate by more than this factor (up or"
                             + " down) from its last accepted rate is held: dead-lettered with the reason and counted"
                             + " (matstore_precompute_held_total), changing no price. The first rate of a currency"
-                            + " always passes.");
+                            + " always passes.")
+            .define(VIEW_MAX_RESPONSE_BYTES, Type.INT, FanOutLimits.DEFAULT_MAX_RESPONSE_BYTES,
+                    Range.between(1, 64 << 20), Importance.MEDIUM, "Largest response a view may write (its own"
+                            + " bytes, before the envelope). A larger one is not written (its key keeps its last"
+                            + " response) and the event is dead-lettered with the size and this limit in the reason,"
+                            + " counted (matstore_precompute_responses_too_large_total). Keep it under the view"
+                            + " topic's max.message.bytes.")
+            .define(VIEW_MAX_DELETE_SHARE, Type.DOUBLE, FanOutLimits.DEFAULT_MAX_DELETE_SHARE,
+                    new ShareRange(), Importance.MEDIUM, "Largest share of a task's keys (one partition of the"
+                            + " view) that one event may delete. An event whose tombstones would pass it (and "
+                            + VIEW_DELETE_HOLD_MIN_KEYS + ") is held: none of its tombstones is written, it is"
+                            + " dead-lettered with the reason and counted (matstore_precompute_held_total). 1.0 turns"
+                            + " the check off.")
+            .define(VIEW_DELETE_HOLD_MIN_KEYS, Type.INT, FanOutLimits.DEFAULT_DELETE_HOLD_MIN_KEYS,
+                    Range.atLeast(0), Importance.LOW, "An event that deletes at most this many keys of a task is"
+                            + " never held by " + VIEW_MAX_DELETE_SHARE + ", whatever their share (a small view).");
 
     /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
     public static final SettingsSchema SCHEMA = SettingsSchema.of("precompute")
@@ -234,6 +252,28 @@ public final class PrecomputeConfig extends AbstractConfig {
         }
         return new OffersView(sourceTopic(), regions(), version, getInt(EVENT_MAX_STRING_BYTES),
                 getDouble(FX_MAX_CHANGE_FACTOR));
+    }
+
+    /** The limits on what one event may write, for {@link ViewTopology}. */
+    public FanOutLimits fanOutLimits() {
+        return new FanOutLimits(getInt(VIEW_MAX_RESPONSE_BYTES), getDouble(VIEW_MAX_DELETE_SHARE),
+                getInt(VIEW_DELETE_HOLD_MIN_KEYS));
+    }
+
+    /** A share in (0, 1]. */
+    static final class ShareRange implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            double share = (Double) value;
+            if (!(share > 0.0 && share <= 1.0)) {
+                throw new ConfigException(name, value, "must be in (0, 1]");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "(0, 1]";
+        }
     }
 
     /** Non-empty list of distinct, non-empty regions of at most {@link KeyCodec#MAX_VALUE_BYTES} UTF-8 bytes. */

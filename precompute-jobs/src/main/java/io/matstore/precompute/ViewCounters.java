@@ -16,6 +16,7 @@ public final class ViewCounters {
     private final LongAdder deadLettered = new LongAdder();
     private final LongAdder fatalErrors = new LongAdder();
     private final LongAdder held = new LongAdder();
+    private final LongAdder tooLarge = new LongAdder();
 
     public long events() {
         return events.sum();
@@ -76,6 +77,15 @@ public final class ViewCounters {
         held.increment();
     }
 
+    /** Responses not written because they were larger than {@code view.max.response.bytes}. */
+    public long tooLarge() {
+        return tooLarge.sum();
+    }
+
+    public void onTooLarge() {
+        tooLarge.increment();
+    }
+
     public void onFatalError() {
         fatalErrors.increment();
     }
@@ -87,6 +97,7 @@ public final class ViewCounters {
     @Override
     public String toString() {
         return "events=" + events() + " emitted=" + emitted() + " unchanged=" + unchanged() + " tombstones="
-                + tombstones() + " deadLettered=" + deadLettered() + " held=" + held() + " fatalErrors=" + fatalErrors();
+                + tombstones() + " deadLettered=" + deadLettered() + " held=" + held() + " tooLarge=" + tooLarge()
+                + " fatalErrors=" + fatalErrors();
     }
 }

@@ -77,7 +77,7 @@ public final class ViewRunner {
     public static Running start(View<?, ?> view, PrecomputeConfig config, KafkaStreams.StateListener listener) {
         ensureTopics(view, config);
         StreamsBuilder builder = new StreamsBuilder();
-        ViewCounters counters = ViewTopology.build(builder, view, config.deadLetterTopic());
+        ViewCounters counters = ViewTopology.build(builder, view, config.deadLetterTopic(), config.fanOutLimits());
         Topology topology = builder.build();
         ViewDescriptor descriptor = view.descriptor();
         String applicationId = ViewTopology.applicationId(descriptor);

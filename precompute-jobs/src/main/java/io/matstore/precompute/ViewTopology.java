@@ -18,6 +18,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *  source topics ─► validate ─┬─ invalid ──────────────────────────────────────────► dead-letter topic
  *                             ├─ entity event ─► repartition by partitionKey ─┐
  *                             └─ dimension ────► repartition to EVERY partition ┴─► view task ─► view topic
+ *                                                        (an event over a fan-out limit) ─┴─► dead-letter topic
  * </pre>
  *
  * Both repartition topics have the same number of partitions, so task {@code i} sees the entities of partition
@@ -70,7 +72,13 @@ public final class ViewTopology {
      * @return the counters the topology's tasks update
      */
     public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic) {
-        return build(builder, view, deadLetterTopic, GlobalOpenTelemetry::get);
+        return build(builder, view, deadLetterTopic, FanOutLimits.DEFAULTS);
+    }
+
+    /** As {@link #build(StreamsBuilder, View, String)}, with the given limits on what one event may write. */
+    public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
+                                            FanOutLimits limits) {
+        return build(builder, view, deadLetterTopic, GlobalOpenTelemetry::get, limits);
     }
 
     /**
@@ -79,11 +87,17 @@ public final class ViewTopology {
      */
     public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
                                             OpenTelemetry openTelemetry) {
-        return build(builder, view, deadLetterTopic, () -> openTelemetry);
+        return build(builder, view, deadLetterTopic, () -> openTelemetry, FanOutLimits.DEFAULTS);
+    }
+
+    /** As {@link #build(StreamsBuilder, View, String, OpenTelemetry)}, with the given limits. */
+    public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
+                                            OpenTelemetry openTelemetry, FanOutLimits limits) {
+        return build(builder, view, deadLetterTopic, () -> openTelemetry, limits);
     }
 
     private static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
-                                             Supplier<OpenTelemetry> openTelemetry) {
+                                             Supplier<OpenTelemetry> openTelemetry, FanOutLimits limits) {
         ViewCounters counters = new ViewCounters();
         String name = view.descriptor().name();
 
@@ -114,10 +128,14 @@ public final class ViewTopology {
                         .withStreamPartitioner(new BroadcastPartitioner())
                         .withName(name + DIMENSIONS));
 
+        String viewTopic = view.descriptor().topic();
+        // One sink for both outputs of the compute step: what it dead-letters (a fan-out limit) is marked by header.
+        TopicNameExtractor<byte[], byte[]> topic = (key, value, record) ->
+                ViewTaskProcessor.isDeadLetter(record.headers()) ? deadLetterTopic : viewTopic;
         entities.merge(dimensions, Named.as(name + "-merge"))
-                .process(new ViewTaskProcessor.Supplier<>(view, counters, openTelemetry), Named.as(name + "-compute"))
-                .to(view.descriptor().topic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withName(name + "-view-sink"));
+                .process(new ViewTaskProcessor.Supplier<>(view, counters, limits, openTelemetry),
+                        Named.as(name + "-compute"))
+                .to(topic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-view-sink"));
         return counters;
     }
 }

@@ -114,7 +114,7 @@ class AdminHttpTest {
             assertThat(node.adminPort()).isPositive();
             HttpResponse<String> status = call("GET", node.adminPort(), "/admin/status");
             assertThat(status.statusCode()).isEqualTo(200);
-            assertThat(status.body()).isEqualTo("{\"versions\":[]}");
+            assertThat(status.body()).isEqualTo("{\"versions\":[],\"quarantined\":[]}");
             InetAddress external = nonLoopbackAddress();
             if (external != null) {
                 try (Socket s = new Socket()) {

@@ -1,5 +1,6 @@
 package io.matstore.it.faults;
 
+import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
 import io.matstore.schemas.offers.OffersContract;
@@ -22,9 +23,11 @@ import org.apache.kafka.streams.KafkaStreams;
  * One process of the fault run, started by {@link FaultRunProcesses} and killed by it with SIGKILL (or stopped with
  * SIGTERM, which closes it cleanly from a shutdown hook as the launcher's commands do).
  *
- * <p>Args: {@code precompute bootstrap sourceTopic partitions stateDir readyFile} or
- * {@code node bootstrap partitions dataDir minFreeBytes readyFile}. The ready file is written once the process is
- * up; a node writes its HTTP port in it.
+ * <p>Args: {@code precompute bootstrap sourceTopic partitions stateDir readyFile},
+ * {@code node bootstrap partitions dataDir minFreeBytes readyFile} or {@code broker dataDir port readyFile} (the
+ * single-node KRaft broker of the local stack, on a fixed client port, its log kept in {@code dataDir} across
+ * restarts). The ready file is written once the process is
+ * up; a node writes its HTTP and admin ports in it ({@code port,adminPort}).
  */
 public final class FaultRunChild {
     private FaultRunChild() {
@@ -33,6 +36,8 @@ public final class FaultRunChild {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("precompute")) {
             precompute(args[1], args[2], Integer.parseInt(args[3]), args[4], Path.of(args[5]));
+        } else if (args[0].equals("broker")) {
+            broker(Path.of(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
         } else {
             node(args[1], Integer.parseInt(args[2]), Path.of(args[3]), Long.parseLong(args[4]), Path.of(args[5]));
         }
@@ -64,6 +69,14 @@ public final class FaultRunChild {
         System.exit(3);
     }
 
+    private static void broker(Path dataDir, int port, Path ready) throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.inDir(dataDir, port, Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "close-on-sigterm"));
+        kafka.start();
+        announce(ready, "ready");
+        Thread.currentThread().join();
+    }
+
     private static void node(String bootstrap, int partitions, Path dataDir, long minFreeBytes, Path ready)
             throws Exception {
         ServingNode node = new ServingNode();
@@ -77,13 +90,15 @@ public final class FaultRunChild {
         }
         int port = node.start(store, ServingConfig.of(Map.of(
                 ServingConfig.PORT, "0",
+                ServingConfig.ADMIN_PORT, "0",
+                ServingConfig.ADMIN_TOKEN, NodeAdmin.TOKEN,
                 ServingConfig.STATUS_REFRESH_MS, "100",
                 "view.offers." + ServingConfig.FRESHNESS_OBJECTIVE_MS, "2000")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             store.close();
         }, "close-on-sigterm"));
-        announce(ready, Integer.toString(port));
+        announce(ready, port + "," + node.adminPort());
         Thread.currentThread().join();
     }
 

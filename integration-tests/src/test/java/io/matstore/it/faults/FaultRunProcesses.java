@@ -24,6 +24,7 @@ final class FaultRunProcesses implements AutoCloseable {
     private final Spec[] specs;
     private final Process[] running;
     private final int[] ports;
+    private final int[] adminPorts;
     private final Path[] logs;
     private int starts;
 
@@ -32,6 +33,7 @@ final class FaultRunProcesses implements AutoCloseable {
         this.specs = specs.toArray(new Spec[0]);
         this.running = new Process[this.specs.length];
         this.ports = new int[this.specs.length];
+        this.adminPorts = new int[this.specs.length];
         this.logs = new Path[this.specs.length];
     }
 
@@ -42,6 +44,11 @@ final class FaultRunProcesses implements AutoCloseable {
     /** The HTTP port a node child announced at its last start. */
     int port(int child) {
         return ports[child];
+    }
+
+    /** The admin port a node child announced at its last start. */
+    int adminPort(int child) {
+        return adminPorts[child];
     }
 
     /** What the child's current run has logged so far. */
@@ -85,7 +92,9 @@ final class FaultRunProcesses implements AutoCloseable {
             p.waitFor(50, TimeUnit.MILLISECONDS);
         }
         String content = Files.readString(ready).trim();
-        ports[child] = content.equals("ready") ? -1 : Integer.parseInt(content);
+        String[] announced = content.split(",");
+        ports[child] = content.equals("ready") ? -1 : Integer.parseInt(announced[0]);
+        adminPorts[child] = announced.length > 1 ? Integer.parseInt(announced[1]) : -1;
     }
 
     /** kill -9. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.matstore.it.faults.FaultSchedule.Fault;
 import io.matstore.it.precompute.OffersReference;
 import io.matstore.it.precompute.OffersSource;
-import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.demo.DemoEventGenerator;
 import io.matstore.precompute.offers.OffersView;
 import io.matstore.precompute.offers.OffersEventCodec;
@@ -27,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -36,16 +36,15 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The randomized fault run: a seeded offers stream (products, stock, promotions, FX changes, bad events) is
  * published while a seeded schedule of faults hits every process: SIGKILL and restart of the two precompute
- * instances sharing the work and of the two serving nodes (child JVMs, {@link FaultRunProcesses}), a broker restart,
- * a corrupt RocksDB MANIFEST and a corrupt near-cache file found at a node's restart, and a full disk on the node
- * whose data directory is a small tmpfs. After each fault, the time until a marker event published after it is
+ * instances sharing the work, of the two serving nodes and of the broker (child JVMs, {@link FaultRunProcesses}), a
+ * clean broker restart, a corrupt RocksDB MANIFEST and a corrupt near-cache file found at a node's restart, a full
+ * disk on the node whose data directory is a small tmpfs, and a node SIGKILLed inside a swap and inside a retire. After each fault, the time until a marker event published after it is
  * served by every node is its time to recover. When the schedule ends and the pipeline is quiet, every node must
  * answer every combination exactly as {@link FaultRunReference} computes from the published events, marked fresh,
  * and 404 outside the space.
@@ -56,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 // CI runs it on its first JDK only (.ci/run excludes the tag on the second pass to stay within its time budget)
 @Tag("fault-run")
-@Timeout(value = 600, unit = TimeUnit.SECONDS)
+@Timeout(value = 900, unit = TimeUnit.SECONDS)
 class FaultRunTest {
     private static final boolean LONG = Boolean.getBoolean("matstore.faults.long");
     private static final long SEED = Long.getLong("matstore.faults.seed", 16L);
@@ -77,9 +76,6 @@ class FaultRunTest {
     private static final long MIN_FREE = 8L << 20;
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(90);
 
-    @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.perClass();
-
     /** Kept when the run fails: the children's logs are in it. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path work;
@@ -95,6 +91,13 @@ class FaultRunTest {
     private int markers;
     private int supervisorRestarts;
     private Path node1Dir;
+    private String bootstrap;
+    /** The broker child's index in {@link #processes}. */
+    private static final int BROKER = 4;
+    /** The probe's marker in the snapshot version 2 is loaded from; 0 until it is taken. */
+    private int secondVersionMarker;
+    /** Set by a fault whose recovery is timed from its kill, not from its preparation; -1 otherwise. */
+    private long recoveredMs;
 
     @Test
     void shouldServeExactlyTheReferenceOnEveryNodeAfterAScheduleOfFaultsHitsEveryProcess() throws Exception {
@@ -102,7 +105,6 @@ class FaultRunTest {
         System.out.println("fault run seed " + SEED + (LONG ? " (long)" : " (short)")
                 + ": -Dmatstore.faults.seed=" + SEED + " replays it");
         long started = System.nanoTime();
-        KAFKA.createTopic(SOURCE, PARTITIONS);
         try (SmallDisk disk = SmallDisk.mount(work.resolve("node1-disk"), 384)) {
             Path node1 = disk.mounted() ? disk.path() : Files.createDirectories(work.resolve("node1"));
             node1Dir = node1;
@@ -111,17 +113,26 @@ class FaultRunTest {
                     .limit(LONG || !KINDS.isEmpty() ? Long.MAX_VALUE : SHORT_FAULTS).toList();
             report.add("seed " + SEED + ", " + PRODUCTS + " products, " + schedule.size() + " faults"
                     + (disk.mounted() ? "" : "; DISK_FULL skipped: " + disk.whyNot()));
-            String bootstrap = KAFKA.bootstrapServers();
+            int brokerPort;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                brokerPort = free.getLocalPort();
+            }
+            bootstrap = "127.0.0.1:" + brokerPort;
             processes = new FaultRunProcesses(work, List.of(
                     precompute("precompute-0", bootstrap), precompute("precompute-1", bootstrap),
                     new FaultRunProcesses.Spec("node-0", List.of("node", bootstrap, Integer.toString(PARTITIONS),
                             work.resolve("node0").toString(), Long.toString(MIN_FREE))),
                     new FaultRunProcesses.Spec("node-1", List.of("node", bootstrap, Integer.toString(PARTITIONS),
-                            node1.toString(), Long.toString(MIN_FREE)))));
+                            node1.toString(), Long.toString(MIN_FREE))),
+                    new FaultRunProcesses.Spec("broker", List.of("broker", work.resolve("broker").toString(),
+                            Integer.toString(brokerPort)))));
             reference = new FaultRunReference(REGIONS, 4096, 10.0);
             stream = new FaultRunStream(SEED, PRODUCTS, REGIONS);
             producer = OffersSource.producer(bootstrap);
             try {
+                processes.start(BROKER);
+                createTopic(SOURCE, Map.of());
                 stream.start().forEach(this::send);
                 producer.flush();
                 processes.start(0, 1);
@@ -195,6 +206,7 @@ class FaultRunTest {
 
     private void inject(Fault fault, SmallDisk disk) throws Exception {
         long t0 = System.nanoTime();
+        recoveredMs = -1;
         String detail = "";
         Path quarantine = null;
         switch (fault.kind()) {
@@ -207,8 +219,12 @@ class FaultRunTest {
                 processes.start(2 + fault.target());
             }
             case RESTART_BROKER -> {
-                KAFKA.kafka().stop();
-                KAFKA.kafka().start();
+                processes.stop(BROKER);
+                processes.start(BROKER);
+            }
+            case KILL_BROKER -> {
+                processes.kill(BROKER);
+                processes.start(BROKER);
             }
             case CORRUPT_ROCKSDB -> {
                 int node = 2 + fault.target();
@@ -230,10 +246,12 @@ class FaultRunTest {
                 detail = " (nearcache.dat garbled after a clean stop; refilled from RocksDB)";
             }
             case DISK_FULL -> detail = fillThenFree(fault.target(), disk);
+            case KILL_DURING_SWAP -> detail = killDuringSwap(2 + fault.target());
+            case KILL_DURING_RETIRE -> detail = killDuringRetire(2 + fault.target(), nodeDir(fault.target()));
         }
         send(FaultRunStream.Item.of(stream.marker(++markers)));
         awaitMarkerEverywhere(fault.toString());
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long ms = recoveredMs >= 0 ? recoveredMs : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         done.add(fault);
         if (quarantine != null) {
             // The operator's part: the quarantined copy kept for inspection holds its disk space until removed,
@@ -242,7 +260,7 @@ class FaultRunTest {
             deleteTree(quarantine);
         }
         String hit = switch (fault.kind()) {
-            case RESTART_BROKER -> "broker";
+            case RESTART_BROKER, KILL_BROKER -> "broker";
             case KILL_PRECOMPUTE -> processes.name(fault.target());
             default -> processes.name(2 + fault.target());
         };
@@ -267,6 +285,108 @@ class FaultRunTest {
             disk.free();
         }
         return " (" + (filled >> 20) + " MiB filler; ingest paused, resumed after it was deleted)";
+    }
+
+    /**
+     * Loads version 2 on the node, SIGKILLs it a random few milliseconds into a forced swap to it, restarts it: one
+     * of the two versions is current, whole (no quarantine), and after swapping back v1 must carry new events.
+     */
+    private String killDuringSwap(int node) throws Exception {
+        loadSecondVersion(node);
+        int delayMs = new Random(SEED * 31 + done.size()).nextInt(40);
+        NodeAdmin.postAsync(processes.adminPort(node), "views/offers/versions/2/swap?force=true");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs)); // where the kill lands, not a wait
+        killAndRestartTimed(node);
+        com.fasterxml.jackson.databind.JsonNode status = NodeAdmin.status(processes.adminPort(node));
+        int current = NodeAdmin.current(status);
+        assertThat(current).as("a whole version is current after the cut swap: %s", status).isIn(1, 2);
+        assertThat(status.get("quarantined")).as("nothing quarantined").isEmpty();
+        assertThat(NodeAdmin.version(status, 1)).as("v1 still held").isNotNull();
+        assertThat(NodeAdmin.version(status, 2)).as("v2 still held").isNotNull();
+        if (current == 2) {
+            awaitLoaded(node, 1);
+            expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/1/swap?force=true"));
+        }
+        expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/2/retire"));
+        return " (killed " + delayMs + " ms into a swap to v2; v" + current + " current after restart; "
+                + (current == 2 ? "v1 swapped back, " : "") + "v2 retired)";
+    }
+
+    /**
+     * SIGKILLs the node a random few milliseconds into retiring version 2, restarts it: v1 current, v2 either held
+     * whole or gone with no directory left behind; v2 added again then loads its whole topic afresh (its probe key
+     * answers the snapshot's marker, pinned).
+     */
+    private String killDuringRetire(int node, Path dataDir) throws Exception {
+        loadSecondVersion(node);
+        int delayMs = new Random(SEED * 37 + done.size()).nextInt(40);
+        NodeAdmin.postAsync(processes.adminPort(node), "views/offers/versions/2/retire");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs)); // where the kill lands, not a wait
+        killAndRestartTimed(node);
+        com.fasterxml.jackson.databind.JsonNode status = NodeAdmin.status(processes.adminPort(node));
+        assertThat(NodeAdmin.current(status)).as("v1 current: %s", status).isEqualTo(1);
+        assertThat(status.get("quarantined")).as("nothing quarantined").isEmpty();
+        boolean held = NodeAdmin.version(status, 2) != null;
+        Set<String> expectedDirs = held ? Set.of("v1", "v2") : Set.of("v1");
+        try (Stream<Path> dirs = Files.list(dataDir.resolve("offers"))) {
+            assertThat(dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith("v")))
+                    .as("version directories after the cut retire").containsExactlyInAnyOrderElementsOf(expectedDirs);
+        }
+        if (held) {
+            awaitLoaded(node, 2);
+            expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/2/retire"));
+        }
+        loadSecondVersion(node);
+        assertThat(NodeView.quantity(processes.port(node), probeKey(), 2)).as("v2 re-added answers its topic")
+                .isEqualTo(secondVersionMarker);
+        expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/2/retire"));
+        return " (killed " + delayMs + " ms into retiring v2; v2 " + (held ? "still held whole" : "gone") + " after"
+                + " restart; re-added, loaded afresh, retired)";
+    }
+
+    /**
+     * SIGKILL and restart; the recovery time runs from the kill until the node answers the probe again from
+     * whichever version is current, not through the clean-up steps that follow.
+     */
+    private void killAndRestartTimed(int node) throws Exception {
+        long killed = System.nanoTime();
+        processes.kill(node);
+        processes.start(node);
+        // Version 2 is a snapshot: current after a cut swap, it answers the marker it was copied with.
+        int want = NodeAdmin.current(NodeAdmin.status(processes.adminPort(node))) == 2 ? secondVersionMarker
+                : 1_000_000 + markers;
+        Awaitility.await(processes.name(node) + " answers again after the kill").atMost(RECOVERY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> NodeView.quantity(processes.port(node), probeKey()) == want);
+        recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+    }
+
+    /** Version 2 of offers: a snapshot of the v1 view topic copied once into its own topic; held and loaded. */
+    private void loadSecondVersion(int node) throws Exception {
+        if (secondVersionMarker == 0) {
+            String v2 = OffersContract.V1.withVersion(2).topic();
+            createTopic(v2, Map.of("cleanup.policy", "compact"));
+            ViewTopicCopy.copy(bootstrap, OffersContract.V1.topic(), v2, producer);
+            // Every node served the last marker before this fault, so the snapshot holds it.
+            secondVersionMarker = 1_000_000 + markers;
+        }
+        java.net.http.HttpResponse<String> load = NodeAdmin.post(processes.adminPort(node),
+                "views/offers/versions/2/load");
+        assertThat(load.statusCode()).as("load answered %s", load.body()).isEqualTo(202);
+        awaitLoaded(node, 2);
+    }
+
+    private void awaitLoaded(int node, int version) {
+        Awaitility.await(processes.name(node) + " v" + version + " loaded").atMost(RECOVERY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    com.fasterxml.jackson.databind.JsonNode v = NodeAdmin.version(
+                            NodeAdmin.status(processes.adminPort(node)), version);
+                    return v != null && v.get("loaded").asBoolean() && v.get("lag").asLong() == 0;
+                });
+    }
+
+    private static void expectOk(java.net.http.HttpResponse<String> r) {
+        assertThat(r.statusCode()).as("admin answered %s", r.body()).isEqualTo(200);
     }
 
     private Path nodeDir(int target) {
@@ -374,6 +494,13 @@ class FaultRunTest {
         }
         out.add(List.of(DemoEventGenerator.sku(0), REGIONS.get(0), "SEK", "gold"));
         return out;
+    }
+
+    private void createTopic(String name, Map<String, String> configs) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(name, PARTITIONS, (short) 1).configs(configs))).all()
+                    .get(60, TimeUnit.SECONDS);
+        }
     }
 
     private static void awaitViewTopic(String bootstrap) {

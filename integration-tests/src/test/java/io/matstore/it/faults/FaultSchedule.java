@@ -12,14 +12,20 @@ final class FaultSchedule {
         KILL_PRECOMPUTE,
         /** SIGKILL of one serving node, then its restart on the same data directory. */
         KILL_NODE,
-        /** The broker stopped and started again on the same port and log directory. */
+        /** The broker (a child JVM) stopped with SIGTERM and started again on the same port and log directory. */
         RESTART_BROKER,
+        /** The broker SIGKILLed and started again on the same port and log directory. */
+        KILL_BROKER,
         /** SIGKILL of a node, garbage over its version's RocksDB MANIFEST, restart: quarantined and rebuilt. */
         CORRUPT_ROCKSDB,
         /** A node stopped cleanly, garbage over its near-cache file, restart: the file is not trusted, refilled. */
         CORRUPT_NEAR_CACHE,
         /** The node on the small tmpfs: its disk filled past the free-space floor, then freed. */
-        DISK_FULL
+        DISK_FULL,
+        /** A node loads a second version, then is SIGKILLed while swapping to it; restarted, swapped back. */
+        KILL_DURING_SWAP,
+        /** A node holding a second version is SIGKILLed while retiring it; restarted, the version re-added. */
+        KILL_DURING_RETIRE
     }
 
     /** One fault: its kind and which of the two instances of that role it hits. */

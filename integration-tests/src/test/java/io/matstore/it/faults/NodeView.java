@@ -43,6 +43,16 @@ final class NodeView {
         }
     }
 
+    /** As {@link #quantity(int, List)}, from the given version (pinned). */
+    static int quantity(int port, List<String> key, int version) {
+        try {
+            HttpResponse<String> r = get(port, path(key) + "&version=" + version);
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).get("quantity").asInt() : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** The value of an unlabelled-or-labelled gauge line on /metrics, or NaN. */
     static double metric(int port, String name) {
         try {

@@ -2,9 +2,14 @@ package io.matstore.precompute.internal;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
+import io.matstore.precompute.FanOutLimits;
+import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.ViewDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
@@ -22,6 +27,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>A traced event's records (responses and tombstones) carry its trace headers, and its envelopes the
  * {@code traceparent} in {@code trace_parent}; an untraced event's records carry neither.
+ *
+ * <p>Limits ({@link FanOutLimits}): a response over {@code maxResponseBytes} is not written and its key keeps its
+ * last response. An event's tombstones are written only after its whole fan-out, once it is known that they stay
+ * within {@code maxDeleteShare} of the task's keys; until then their keys wait in memory (at most the limit's worth:
+ * past it they are dropped, as the event is held anyway). A held event's tombstones are never written and their keys
+ * keep their hashes, so the invariant holds and a later recomputation of those keys writes whatever they then are.
+ * The task's key count is RocksDB's estimate, read only when an event's tombstones pass {@code deleteHoldMinKeys}.
  */
 final class ChangeEmitter {
     private static final Hasher64 HASH = Hashing.xxh3_64();
@@ -30,18 +42,27 @@ final class ChangeEmitter {
     private final KeyValueStore<Bytes, byte[]> hashes;
     private final ProcessorContext<byte[], byte[]> context;
     private final ViewCounters counters;
+    private final FanOutLimits limits;
+    private final List<byte[]> pendingTombstones = new ArrayList<>();
     private long eventTimestamp;
     private long computedAtMicros;
     private String traceParent;
     private Header[] traceHeaders;
     private int emittedThisEvent;
+    private long tombstonesThisEvent;
+    /** Tombstones above which the current event is held; computed when its tombstones pass the floor. */
+    private long deleteLimit;
+    private long keysBeforeEvent;
+    private int tooLargeThisEvent;
+    private int firstTooLargeBytes;
 
     ChangeEmitter(ViewDescriptor view, KeyValueStore<Bytes, byte[]> hashes, ProcessorContext<byte[], byte[]> context,
-                  ViewCounters counters) {
+                  ViewCounters counters, FanOutLimits limits) {
         this.view = view;
         this.hashes = hashes;
         this.context = context;
         this.counters = counters;
+        this.limits = limits;
     }
 
     /** Every response of one event carries the event's timestamp and one computation time. */
@@ -61,6 +82,39 @@ final class ChangeEmitter {
         this.traceParent = traceParent;
         this.traceHeaders = traceHeaders;
         this.emittedThisEvent = 0;
+        this.tombstonesThisEvent = 0;
+        this.deleteLimit = -1;
+        this.tooLargeThisEvent = 0;
+        this.pendingTombstones.clear();
+    }
+
+    /**
+     * Ends the current event: writes its tombstones unless they are over the share, and says why the event must be
+     * dead-lettered, or null. Call once after the event's fan-out, before the next {@code startEvent}.
+     */
+    String endEvent() {
+        String reason = null;
+        if (deleteLimit >= 0 && tombstonesThisEvent > deleteLimit) {
+            counters.onHeld();
+            reason = "would delete " + tombstonesThisEvent + " of ~" + keysBeforeEvent + " keys of partition "
+                    + context.taskId().partition() + " ("
+                    + String.format(Locale.ROOT, "%.1f", 100.0 * tombstonesThisEvent / Math.max(1, keysBeforeEvent))
+                    + " %) > " + PrecomputeConfig.VIEW_MAX_DELETE_SHARE + "=" + limits.maxDeleteShare()
+                    + "; no tombstone written";
+        } else {
+            for (byte[] key : pendingTombstones) {
+                hashes.delete(Bytes.wrap(key));
+                counters.onTombstone();
+                forward(key, null);
+            }
+        }
+        pendingTombstones.clear();
+        if (tooLargeThisEvent > 0) {
+            String tooLarge = tooLargeThisEvent + " response(s) not written, the first of " + firstTooLargeBytes
+                    + " bytes > " + PrecomputeConfig.VIEW_MAX_RESPONSE_BYTES + "=" + limits.maxResponseBytes();
+            reason = reason == null ? tooLarge : reason + "; " + tooLarge;
+        }
+        return reason;
     }
 
     /** Records (responses and tombstones) written for the current event so far. */
@@ -74,10 +128,15 @@ final class ChangeEmitter {
         byte[] previous = hashes.get(storeKey);
         if (response == null) {
             if (previous != null) {
-                hashes.delete(storeKey);
-                counters.onTombstone();
-                forward(key, null);
+                deferTombstone(key);
             }
+            return;
+        }
+        if (response.length > limits.maxResponseBytes()) {
+            if (tooLargeThisEvent++ == 0) {
+                firstTooLargeBytes = response.length;
+            }
+            counters.onTooLarge();
             return;
         }
         long hash = HASH.hashBytesToLong(response);
@@ -88,6 +147,26 @@ final class ChangeEmitter {
         hashes.put(storeKey, toBytes(hash));
         counters.onEmitted();
         forward(key, ResponseEnvelopes.encode(view, key, hash, computedAtMicros, response, traceParent));
+    }
+
+    private void deferTombstone(byte[] key) {
+        if (limits.maxDeleteShare() >= 1.0) {
+            hashes.delete(Bytes.wrap(key));
+            counters.onTombstone();
+            forward(key, null);
+            return;
+        }
+        tombstonesThisEvent++;
+        if (deleteLimit < 0 && tombstonesThisEvent > limits.deleteHoldMinKeys()) {
+            // Tombstones are deferred, so the store still counts every key the task had before this event.
+            keysBeforeEvent = hashes.approximateNumEntries();
+            deleteLimit = Math.max(limits.deleteHoldMinKeys(), (long) (limits.maxDeleteShare() * keysBeforeEvent));
+        }
+        if (deleteLimit < 0 || tombstonesThisEvent <= deleteLimit) {
+            pendingTombstones.add(key);
+        } else if (!pendingTombstones.isEmpty()) {
+            pendingTombstones.clear(); // held: none of them will be written
+        }
     }
 
     private void forward(byte[] key, byte[] value) {

@@ -1,12 +1,9 @@
 package io.matstore.precompute.internal;
 
-import io.matstore.precompute.DeadLetters;
 import io.matstore.precompute.InvalidEventException;
 import io.matstore.precompute.View;
 import io.matstore.precompute.ViewCounters;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -68,18 +65,10 @@ public final class EventRouter<E> implements Processor<byte[], byte[], byte[], R
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
         RecordMetadata source = context.recordMetadata().orElse(null);
-        String topic = source == null ? "" : source.topic();
-        String partition = source == null ? "" : Integer.toString(source.partition());
-        String offset = source == null ? "" : Long.toString(source.offset());
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.remove(DeadLetters.REASON).remove(DeadLetters.TOPIC).remove(DeadLetters.PARTITION)
-                .remove(DeadLetters.OFFSET);
-        headers.add(DeadLetters.REASON, reason.getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetters.TOPIC, topic.getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetters.PARTITION, partition.getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetters.OFFSET, offset.getBytes(StandardCharsets.UTF_8));
+        Headers headers = DeadLetterHeaders.of(record.headers(), reason, source);
         counters.onDeadLettered();
-        LOG.warn("view {}: dead-lettered {}-{}@{}: {}", view.descriptor(), topic, partition, offset, reason);
+        LOG.warn("view {}: dead-lettered {}-{}@{}: {}", view.descriptor(), source == null ? "" : source.topic(),
+                source == null ? "" : source.partition(), source == null ? "" : source.offset(), reason);
         context.forward(new Record<>(record.key(), new Routed(Routed.Route.DEAD_LETTER, record.value()),
                 record.timestamp(), headers));
     }

@@ -1,5 +1,6 @@
 package io.matstore.precompute.internal;
 
+import io.matstore.precompute.FanOutLimits;
 import io.matstore.precompute.InvalidEventException;
 import io.matstore.precompute.View;
 import io.matstore.precompute.ViewCounters;
@@ -15,25 +16,38 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One task of a view: applies each (already validated) event to the task's state through the view's logic and
  * emits every affected combination whose response changed. An event that carries a W3C trace context is processed
  * in a {@code compute <view>} span, child of that context, whose context its records carry ({@link EventTracing}).
+ *
+ * <p>An event that breaks a {@link FanOutLimits} limit is dead-lettered from here, once per task that saw it (a
+ * dimension event reaches every task, and each judges its own keys): the record as this task read it, with the
+ * reason and this step's topic, partition and offset. It goes out beside the view records, marked by its
+ * {@code matstore.dlq.reason} header, which no view record carries ({@link #isDeadLetter}).
  */
 public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(ViewTaskProcessor.class);
+
     private final View<E, C> view;
     private final ViewCounters counters;
+    private final FanOutLimits limits;
     private final EventTracing tracing;
+    private ProcessorContext<byte[], byte[]> context;
     private ViewLogic<E, C> logic;
     private ChangeEmitter emitter;
 
-    private ViewTaskProcessor(View<E, C> view, ViewCounters counters,
+    private ViewTaskProcessor(View<E, C> view, ViewCounters counters, FanOutLimits limits,
                               java.util.function.Supplier<OpenTelemetry> openTelemetry) {
         this.view = view;
         this.counters = counters;
+        this.limits = limits;
         this.tracing = new EventTracing(openTelemetry, view.descriptor());
     }
 
@@ -42,10 +56,16 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         return view.descriptor().name() + "-emitted-hashes";
     }
 
+    /** Whether a record this step forwards is a dead letter (see the class comment), not a view record. */
+    public static boolean isDeadLetter(org.apache.kafka.common.header.Headers headers) {
+        return DeadLetterHeaders.isDeadLetter(headers);
+    }
+
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
         KeyValueStore<Bytes, byte[]> hashes = context.getStateStore(emittedHashesStore(view));
-        this.emitter = new ChangeEmitter(view.descriptor(), hashes, context, counters);
+        this.emitter = new ChangeEmitter(view.descriptor(), hashes, context, counters, limits);
         this.logic = view.newLogic(context::getStateStore);
     }
 
@@ -63,13 +83,13 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         if (traced == null) {
             emitter.startEvent(record.timestamp());
             apply(event);
-            counters.onEventDone();
+            endEvent(record);
             return;
         }
         emitter.startEvent(record.timestamp(), traced.traceParent(), traced.headers());
         try {
             apply(event);
-            counters.onEventDone();
+            endEvent(record);
         } catch (RuntimeException e) {
             traced.span().recordException(e);
             traced.span().setStatus(StatusCode.ERROR);
@@ -77,6 +97,18 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         } finally {
             traced.span().setAttribute(EventTracing.EMITTED, (long) emitter.emittedThisEvent());
             traced.span().end();
+        }
+    }
+
+    private void endEvent(Record<byte[], byte[]> record) {
+        String reason = emitter.endEvent();
+        counters.onEventDone();
+        if (reason != null) {
+            RecordMetadata at = context.recordMetadata().orElse(null);
+            counters.onDeadLettered();
+            LOG.warn("view {}: dead-lettered {}-{}@{}: {}", view.descriptor(), at == null ? "" : at.topic(),
+                    at == null ? "" : at.partition(), at == null ? "" : at.offset(), reason);
+            context.forward(record.withHeaders(DeadLetterHeaders.of(record.headers(), reason, at)));
         }
     }
 
@@ -88,19 +120,21 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
     public static final class Supplier<E, C> implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
         private final View<E, C> view;
         private final ViewCounters counters;
+        private final FanOutLimits limits;
         private final java.util.function.Supplier<OpenTelemetry> openTelemetry;
 
         /** @param openTelemetry asked once per task, at its first traced event */
-        public Supplier(View<E, C> view, ViewCounters counters,
+        public Supplier(View<E, C> view, ViewCounters counters, FanOutLimits limits,
                         java.util.function.Supplier<OpenTelemetry> openTelemetry) {
             this.view = view;
             this.counters = counters;
+            this.limits = limits;
             this.openTelemetry = openTelemetry;
         }
 
         @Override
         public Processor<byte[], byte[], byte[], byte[]> get() {
-            return new ViewTaskProcessor<>(view, counters, openTelemetry);
+            return new ViewTaskProcessor<>(view, counters, limits, openTelemetry);
         }
 
         @Override

@@ -66,8 +66,12 @@ public final class PrecomputeMetrics implements AutoCloseable {
         counter("matstore.precompute.dead.letters", "Source events written to the dead-letter topic", tags,
                 counters, ViewCounters::deadLettered);
         counter("matstore.precompute.held", "Valid events held back by the view's sanity limits (dead-lettered with"
-                + " the reason, e.g. an FX rate moving more than fx.max.change.factor)", tags, counters,
+                + " the reason, e.g. an FX rate moving more than fx.max.change.factor, or tombstones over"
+                + " view.max.delete.share)", tags, counters,
                 ViewCounters::held);
+        counter("matstore.precompute.responses.too.large", "Responses not written because they were larger than"
+                + " view.max.response.bytes (their events are dead-lettered with the size)", tags, counters,
+                ViewCounters::tooLarge);
         counter("matstore.precompute.fatal.errors", "Errors the job's exception handlers judged fatal (each stops a"
                 + " stream thread; the client then goes to ERROR)", tags, counters, ViewCounters::fatalErrors);
         Gauge.builder("matstore.precompute.ready", job.streams(),

@@ -1,5 +1,6 @@
 package io.matstore.precompute.offers;
 
+import io.matstore.precompute.FanOutLimits;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewTopology;
 import io.matstore.schemas.KeyCodec;
@@ -54,10 +55,19 @@ final class OffersDriver implements AutoCloseable {
 
     /** @param openTelemetry records the spans of traced events */
     OffersDriver(List<String> regions, int version, OpenTelemetry openTelemetry) {
+        this(regions, version, openTelemetry, FanOutLimits.DEFAULTS);
+    }
+
+    /** @param limits what one event may write */
+    OffersDriver(List<String> regions, FanOutLimits limits) {
+        this(regions, 1, OpenTelemetry.noop(), limits);
+    }
+
+    private OffersDriver(List<String> regions, int version, OpenTelemetry openTelemetry, FanOutLimits limits) {
         StreamsBuilder builder = new StreamsBuilder();
         OffersView offers = new OffersView(SOURCE, regions, version);
         descriptor = offers.descriptor();
-        counters = ViewTopology.build(builder, offers, DLQ, openTelemetry);
+        counters = ViewTopology.build(builder, offers, DLQ, openTelemetry, limits);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(descriptor));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");

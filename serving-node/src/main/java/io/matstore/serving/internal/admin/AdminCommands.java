@@ -42,7 +42,7 @@ final class AdminCommands {
     }
 
     AdminAnswer status() {
-        return AdminAnswer.ok(200, AdminJson.statuses(store.status()));
+        return AdminAnswer.ok(200, AdminJson.statuses(store.status(), store.quarantined()));
     }
 
     AdminAnswer load(String view, int version, Params params) {

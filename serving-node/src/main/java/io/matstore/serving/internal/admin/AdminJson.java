@@ -2,6 +2,7 @@ package io.matstore.serving.internal.admin;
 
 import static io.matstore.serving.internal.HttpErrors.quote;
 
+import io.matstore.store.QuarantinedVersion;
 import io.matstore.store.ValidationReport;
 import io.matstore.store.ViewStatus;
 import java.util.List;
@@ -12,11 +13,22 @@ final class AdminJson {
     private AdminJson() {
     }
 
-    static String statuses(List<ViewStatus> all) {
+    /** Every held version, and every version found unopenable at start and moved aside (for the operator). */
+    static String statuses(List<ViewStatus> all, List<QuarantinedVersion> quarantined) {
         StringBuilder b = new StringBuilder("{\"versions\":[");
         for (int i = 0; i < all.size(); i++) {
             b.append(i == 0 ? "" : ",");
             status(b, all.get(i));
+        }
+        b.append("],\"quarantined\":[");
+        for (int i = 0; i < quarantined.size(); i++) {
+            QuarantinedVersion q = quarantined.get(i);
+            b.append(i == 0 ? "" : ",").append("{\"view\":").append(quote(q.view()))
+                    .append(",\"version\":").append(q.version())
+                    .append(",\"moved_to\":").append(quote(q.movedTo().toString()))
+                    .append(",\"reason\":").append(quote(q.reason()))
+                    .append(",\"rebuilding\":").append(q.rebuilding())
+                    .append(",\"at_millis\":").append(q.atMillis()).append('}');
         }
         return b.append("]}").toString();
     }
