@@ -61,6 +61,8 @@ public final class ServingConfig {
     public static final String SHED_MIN_LIMIT = "serving.shed.min.limit";
     public static final String SHED_LATENCY_TARGET_MS = "serving.shed.latency.target.ms";
     public static final String SHED_BACKOFF = "serving.shed.backoff";
+    public static final String SHED_LAG_TARGET_MS = "serving.shed.lag.target.ms";
+    public static final String SHED_LAG_INTERVAL_MS = "serving.shed.lag.interval.ms";
     public static final String RETRY_AFTER_SECONDS = "serving.retry.after.seconds";
     public static final String ADMIN_HOST = "serving.admin.host";
     public static final String ADMIN_PORT = "serving.admin.port";
@@ -163,6 +165,15 @@ public final class ServingConfig {
                             + " serving.shed.window.ms / 10.")
             .define(SHED_BACKOFF, Type.DOUBLE, 0.9, Range.between(0.1, 0.99), Importance.LOW,
                     "Factor of the adaptive limit's decrease.")
+            .define(SHED_LAG_TARGET_MS, Type.DOUBLE, 0.0, Range.between(0.0, 60_000.0), Importance.MEDIUM,
+                    "Sheds (503) while the event loops' lag stayed above this for a whole serving.shed.lag.interval.ms"
+                            + " (CoDel's rule on a task each loop schedules to itself every tenth of the interval):"
+                            + " the signal of CPU overload, whose queue builds before admission where in-flight"
+                            + " cannot see it. 0 = off. On CPUs shared with other processes the lag also counts"
+                            + " their time, so set it above what the neighbours cause.")
+            .define(SHED_LAG_INTERVAL_MS, Type.LONG, 100L, Range.between(1L, 60_000L), Importance.LOW,
+                    "Interval over which the smallest event-loop lag must exceed serving.shed.lag.target.ms to shed;"
+                            + " shedding starts and stops within two intervals.")
             .define(SHED_MAX_REJECTION_RATIO, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.LOW,
                     "Cap on the share of requests shed in one window, so some traffic always probes.")
             .define(SHED_WINDOW_MS, Type.LONG, 1_000L, Range.between(10L, 60_000L), Importance.LOW,
@@ -494,6 +505,15 @@ public final class ServingConfig {
 
     public double shedBackoff() {
         return (Double) values.get(SHED_BACKOFF);
+    }
+
+    /** 0 when off. */
+    public double shedLagTargetMillis() {
+        return (Double) values.get(SHED_LAG_TARGET_MS);
+    }
+
+    public long shedLagIntervalMillis() {
+        return (Long) values.get(SHED_LAG_INTERVAL_MS);
     }
 
     public double shedMaxRejectionRatio() {
