@@ -262,7 +262,8 @@ public final class ServingNode implements AutoCloseable {
                     config.tlsReloadMillis(), TimeUnit.MILLISECONDS);
         }
         port = ((InetSocketAddress) server.localAddress()).getPort();
-        cluster.identify(clusterSettings.nodeIdFor(config.host(), port), clusterSettings.urlFor(config.host(), port));
+        String url = clusterSettings.urlFor(config.host(), port, tls != null);
+        cluster.identify(clusterSettings.nodeIdFor(config.host(), port), url);
         cluster.run();
         clusterThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "matstore-cluster");
@@ -273,7 +274,7 @@ public final class ServingNode implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         if (membership != null) {
             LOG.info("node {} of cell {} in cluster {}, advertised as {}", cluster.nodeId(),
-                    clusterSettings.cellId(), clusterSettings.name(), clusterSettings.urlFor(config.host(), port));
+                    clusterSettings.cellId(), clusterSettings.name(), url);
         }
         LOG.info("serving {} on {}:{} ({})", config.views().stream().map(ViewSettings::view).toList(),
                 config.host(), port, transport.name());
