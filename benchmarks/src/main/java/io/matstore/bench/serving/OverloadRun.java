@@ -27,7 +27,7 @@ import java.util.Map;
  * ./mvnw -B -q -o -Pbench -pl benchmarks -am package -DskipTests
  * java $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
  *      -Dio.netty.leakDetection.level=disabled -cp benchmarks/target/benchmarks.jar \
- *      io.matstore.bench.serving.OverloadRun [seconds] [svg file] [lag target ms]
+ *      io.matstore.bench.serving.OverloadRun [seconds] [svg file] [lag target ms] [lag interval ms]
  * </pre>
  * Near-cache misses (uniform over 200,000 keys, near-cache 20,000): RocksDB reads make each answer cost more than
  * the HTTP work. Traffic goes to 127.0.0.1 only; every run is bounded in time and the node stops at the end.
@@ -56,6 +56,7 @@ public final class OverloadRun {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         Path svg = Path.of(args.length > 1 ? args[1] : "overload.svg");
         String lagTarget = args.length > 2 ? args[2] : "2";
+        String lagInterval = args.length > 3 ? args[3] : "20";
         Path dir = Files.createTempDirectory("overload-");
         try (EmbeddedKafka kafka = EmbeddedKafka.inTempDir().start()) {
             String topic = OffersContract.V1.topic();
@@ -73,16 +74,15 @@ public final class OverloadRun {
                             ServingConfig.IO_THREADS, "1",
                             ServingConfig.SHED_LIMIT, setup.startsWith("adaptive") ? "adaptive" : "static",
                             ServingConfig.SHED_LAG_TARGET_MS, setup.endsWith("+lag") ? lagTarget : "0",
-                            ServingConfig.SHED_LAG_INTERVAL_MS, "20")));
+                            ServingConfig.SHED_LAG_INTERVAL_MS, lagInterval)));
                     try {
                         if (capacity == 0) {
-                            OpenLoopLoad.Result sat = once(port, 200_000, 4); // warm-up and saturation
-                            capacity = sat.goodput();
+                            once(port, 2_000, 3); // warm-up
+                            capacity = calibrate(port);
                             OpenLoopLoad.Result idle = once(port, capacity / 10, Math.max(3, seconds / 2));
                             unloadedP99 = idle.p99();
-                            System.out.printf("capacity %,.0f answers/s (sent %,d, answered %,d); unloaded p99 %d us"
-                                    + " at %,.0f req/s%n", capacity, sat.sent(), sat.answered(), unloadedP99,
-                                    capacity / 10);
+                            System.out.printf("capacity %,.0f req/s; unloaded p99 %d us at %,.0f req/s%n",
+                                    capacity, unloadedP99, capacity / 10);
                         } else {
                             once(port, capacity, 3); // warm-up
                         }
@@ -113,6 +113,27 @@ public final class OverloadRun {
                 System.out.println("plot: " + svg.toAbsolutePath());
             }
         }
+    }
+
+    /**
+     * The highest offered rate the node keeps up with: rates rise by a quarter every 2 s step from 2,000 req/s
+     * until a step's answers fall below 95 % of its offer or its p99 exceeds 50 ms (a queue that grows); the last
+     * step that passed is the capacity. Each step starts on fresh connections after the previous one drained.
+     */
+    private static double calibrate(int port) throws InterruptedException {
+        double passed = 0;
+        for (double rate = 2_000; rate < 1_000_000; rate *= 1.25) {
+            OpenLoopLoad.Result r = once(port, rate, 2);
+            System.out.printf("calibration %,.0f req/s: %,.0f answered/s, p99 %d us%n", rate, r.goodput(), r.p99());
+            if (r.goodput() < 0.95 * rate || r.p99() > 50_000) {
+                break;
+            }
+            passed = rate;
+        }
+        if (passed == 0) {
+            throw new IllegalStateException("the node kept up with no rate from 2,000 req/s");
+        }
+        return passed;
     }
 
     /** One bounded open-loop run on fresh connections (answers of an earlier run cannot leak into this one). */
