@@ -116,13 +116,13 @@ public final class OverloadRun {
     }
 
     /**
-     * The highest offered rate the node keeps up with: rates rise by a quarter every 2 s step from 2,000 req/s
+     * The highest offered rate the node keeps up with: rates rise by a quarter every 2 s step from 1,000 req/s
      * until a step's answers fall below 95 % of its offer or its p99 exceeds 50 ms (a queue that grows); the last
      * step that passed is the capacity. Each step starts on fresh connections after the previous one drained.
      */
     private static double calibrate(int port) throws InterruptedException {
         double passed = 0;
-        for (double rate = 2_000; rate < 1_000_000; rate *= 1.25) {
+        for (double rate = 1_000; rate < 1_000_000; rate *= 1.25) {
             OpenLoopLoad.Result r = once(port, rate, 2);
             System.out.printf("calibration %,.0f req/s: %,.0f answered/s, p99 %d us%n", rate, r.goodput(), r.p99());
             if (r.goodput() < 0.95 * rate || r.p99() > 50_000) {
@@ -131,7 +131,7 @@ public final class OverloadRun {
             passed = rate;
         }
         if (passed == 0) {
-            throw new IllegalStateException("the node kept up with no rate from 2,000 req/s");
+            throw new IllegalStateException("the node kept up with no rate from 1,000 req/s");
         }
         return passed;
     }
