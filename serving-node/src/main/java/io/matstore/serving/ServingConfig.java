@@ -51,6 +51,7 @@ public final class ServingConfig {
     public static final String TLS_TRUSTSTORE_FILE = "serving.tls.truststore.file";
     public static final String TLS_TRUSTSTORE_PASSWORD = "serving.tls.truststore.password";
     public static final String TLS_CLIENT_AUTH = "serving.tls.client.auth";
+    public static final String TLS_PROVIDER = "serving.tls.provider";
     public static final String TLS_CLIENT_SUBJECTS = "serving.tls.client.subjects";
     public static final String TLS_RELOAD_MS = "serving.tls.reload.ms";
     public static final String STATUS_REFRESH_MS = "serving.status.refresh.ms";
@@ -137,6 +138,9 @@ public final class ServingConfig {
                             + " JDK's default CAs.")
             .define(TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM,
                     "Password of serving.tls.truststore.file.")
+            .define(TLS_PROVIDER, Type.STRING, "jdk", ConfigDef.ValidString.in("jdk", "openssl"), Importance.LOW,
+                    "TLS engine: jdk, or openssl (BoringSSL through netty-tcnative-boringssl-static, which must then"
+                            + " be on the class path; without it the node logs why and uses jdk).")
             .define(TLS_CLIENT_AUTH, Type.STRING, "none", ConfigDef.ValidString.in("none", "optional", "required"),
                     Importance.MEDIUM, "Client certificates (mutual TLS): none, optional (checked when sent) or"
                             + " required (the handshake fails without one).")
@@ -460,6 +464,11 @@ public final class ServingConfig {
 
     public String tlsTruststorePassword() {
         return ((org.apache.kafka.common.config.types.Password) values.get(TLS_TRUSTSTORE_PASSWORD)).value();
+    }
+
+    /** jdk or openssl. */
+    public String tlsProvider() {
+        return (String) values.get(TLS_PROVIDER);
     }
 
     /** none, optional or required. */

@@ -124,7 +124,9 @@ public final class OverloadRun {
         double passed = 0;
         for (double rate = 1_000; rate < 1_000_000; rate *= 1.25) {
             OpenLoopLoad.Result r = once(port, rate, 2);
-            System.out.printf("calibration %,.0f req/s: %,.0f answered/s, p99 %d us%n", rate, r.goodput(), r.p99());
+            System.out.printf("calibration %,.0f req/s: %,.0f answered/s (sent %d, answered %d, shed %d), p99 %d us,"
+                    + " generator max lag %d us%n", rate, r.goodput(), r.sent(), r.answered(), r.shed(), r.p99(),
+                    r.maxSendLagMicros());
             if (r.goodput() < 0.95 * rate || r.p99() > 50_000) {
                 break;
             }
