@@ -117,8 +117,9 @@ public final class OverloadRun {
 
     /**
      * The highest offered rate the node keeps up with: rates rise by a quarter every 2 s step from 1,000 req/s
-     * until a step's answers fall below 95 % of its offer or its p99 exceeds 50 ms (a queue that grows); the last
-     * step that passed is the capacity. Each step starts on fresh connections after the previous one drained.
+     * until a step's answer rate (answers over the time to the last one) falls below 95 % of its offer: a queue
+     * that grows. Not latency: on a shared machine p99 is long at any rate. The last step that passed is the
+     * capacity. Each step starts on fresh connections after the previous one drained.
      */
     private static double calibrate(int port) throws InterruptedException {
         double passed = 0;
@@ -127,7 +128,7 @@ public final class OverloadRun {
             System.out.printf("calibration %,.0f req/s: %,.0f answered/s (sent %d, answered %d, shed %d), p99 %d us,"
                     + " generator max lag %d us%n", rate, r.goodput(), r.sent(), r.answered(), r.shed(), r.p99(),
                     r.maxSendLagMicros());
-            if (r.goodput() < 0.95 * rate || r.p99() > 50_000) {
+            if (r.goodput() < 0.95 * rate) {
                 break;
             }
             passed = rate;
