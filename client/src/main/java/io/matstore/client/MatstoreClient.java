@@ -76,7 +76,7 @@ public final class MatstoreClient implements AutoCloseable {
     }
 
     static MatstoreClient start(MatstoreClientBuilder b) {
-        Http http = new Http(b.connectTimeout(), b.requestTimeout(), b.ioThreads());
+        Http http = new Http(b.connectTimeout(), b.requestTimeout(), b.ioThreads(), b.tls());
         Nodes nodes = new Nodes(b.resilience());
         Router router = new Router(b.bootstrap(), http, nodes, b.refreshInterval());
         try {

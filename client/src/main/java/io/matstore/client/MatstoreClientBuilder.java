@@ -1,8 +1,12 @@
 package io.matstore.client;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import io.matstore.client.internal.ClientTls;
 import io.matstore.client.internal.Resilience;
 
 /**
@@ -20,6 +24,7 @@ public final class MatstoreClientBuilder {
     /** A Micrometer {@code MeterRegistry}, typed Object so that Micrometer is needed only by those who give one. */
     private Object meterRegistry;
     private long cacheEntries;
+    private ClientTls tls = ClientTls.DEFAULT;
 
     MatstoreClientBuilder() {
     }
@@ -181,6 +186,50 @@ public final class MatstoreClientBuilder {
         }
         this.cacheEntries = maxEntries;
         return this;
+    }
+
+    /**
+     * The servers an {@code https://} node may present certificates of: the certificates in a PKCS#12 trust store
+     * (for example the CA that signed the nodes' certificates), instead of the JDK's default CAs. Docs/client.md
+     * "TLS". Plain {@code http://} URLs stay plain text.
+     */
+    public MatstoreClientBuilder trustStore(Path pkcs12, String password) {
+        tls = new ClientTls(Objects.requireNonNull(pkcs12, "pkcs12"), password, tls.trusted(), tls.keyStore(),
+                tls.keyStorePassword(), tls.hostnameVerification());
+        return this;
+    }
+
+    /** Trusted certificates given in code, with or instead of {@link #trustStore}. */
+    public MatstoreClientBuilder trustedCertificates(X509Certificate... certificates) {
+        tls = new ClientTls(tls.trustStore(), tls.trustStorePassword(), List.of(certificates), tls.keyStore(),
+                tls.keyStorePassword(), tls.hostnameVerification());
+        return this;
+    }
+
+    /**
+     * The certificate the client presents for mutual TLS: a PKCS#12 key store holding its private key and
+     * certificate chain (the password opens both), for nodes with {@code serving.tls.client.auth=required}.
+     */
+    public MatstoreClientBuilder clientCertificate(Path pkcs12, String password) {
+        tls = new ClientTls(tls.trustStore(), tls.trustStorePassword(), tls.trusted(),
+                Objects.requireNonNull(pkcs12, "pkcs12"), Objects.requireNonNull(password, "password"),
+                tls.hostnameVerification());
+        return this;
+    }
+
+    /**
+     * Whether a node's certificate must name the host of its URL (RFC 9110 §4.3.4); on by default. Turn it off only
+     * where the names cannot match and every trusted certificate is a node's: otherwise any holder of a trusted
+     * certificate could answer as any node.
+     */
+    public MatstoreClientBuilder hostnameVerification(boolean on) {
+        tls = new ClientTls(tls.trustStore(), tls.trustStorePassword(), tls.trusted(), tls.keyStore(),
+                tls.keyStorePassword(), on);
+        return this;
+    }
+
+    ClientTls tls() {
+        return tls;
     }
 
     long cacheEntries() {

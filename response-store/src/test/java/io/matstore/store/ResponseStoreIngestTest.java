@@ -358,4 +358,30 @@ class ResponseStoreIngestTest {
         }
         return out;
     }
+
+    @Test
+    void shouldKeepTheLastCaughtUpTimeOfAVersionReopenedWhileTheBrokerIsUnreachable() throws Exception {
+        ViewDescriptor view = newView();
+        long caughtUp;
+        long closedAt;
+        try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers())) {
+            topic.put(1, 1, 10);
+            topic.flush();
+            try (VersionedResponseStore store = open()) {
+                store.addVersion(view, ALL);
+                store.makeCurrent(view.name(), 1);
+                caughtUp(store, view);
+                caughtUp = store.status(view.name(), 1).lastCaughtUpMillis();
+                assertThat(caughtUp).isPositive();
+            }
+            closedAt = System.currentTimeMillis();
+        }
+        // nothing listens on port 1: the restart happens during a broker outage
+        try (VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, "127.0.0.1:1")
+                .withNearCache(1_000, 1 << 20))) {
+            ViewStatus status = store.status(view.name(), 1);
+            assertThat(status.lastCaughtUpMillis()).as("the time before the restart, not never (0) nor now")
+                    .isBetween(caughtUp, closedAt);
+        }
+    }
 }

@@ -51,6 +51,7 @@ public final class ServingConfig {
     public static final String TLS_TRUSTSTORE_FILE = "serving.tls.truststore.file";
     public static final String TLS_TRUSTSTORE_PASSWORD = "serving.tls.truststore.password";
     public static final String TLS_CLIENT_AUTH = "serving.tls.client.auth";
+    public static final String TLS_PROVIDER = "serving.tls.provider";
     public static final String TLS_CLIENT_SUBJECTS = "serving.tls.client.subjects";
     public static final String TLS_RELOAD_MS = "serving.tls.reload.ms";
     public static final String STATUS_REFRESH_MS = "serving.status.refresh.ms";
@@ -61,6 +62,8 @@ public final class ServingConfig {
     public static final String SHED_MIN_LIMIT = "serving.shed.min.limit";
     public static final String SHED_LATENCY_TARGET_MS = "serving.shed.latency.target.ms";
     public static final String SHED_BACKOFF = "serving.shed.backoff";
+    public static final String SHED_LAG_TARGET_MS = "serving.shed.lag.target.ms";
+    public static final String SHED_LAG_INTERVAL_MS = "serving.shed.lag.interval.ms";
     public static final String RETRY_AFTER_SECONDS = "serving.retry.after.seconds";
     public static final String ADMIN_HOST = "serving.admin.host";
     public static final String ADMIN_PORT = "serving.admin.port";
@@ -135,6 +138,9 @@ public final class ServingConfig {
                             + " JDK's default CAs.")
             .define(TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM,
                     "Password of serving.tls.truststore.file.")
+            .define(TLS_PROVIDER, Type.STRING, "jdk", ConfigDef.ValidString.in("jdk", "openssl"), Importance.LOW,
+                    "TLS engine: jdk, or openssl (BoringSSL through netty-tcnative-boringssl-static, which must then"
+                            + " be on the class path; without it the node logs why and uses jdk).")
             .define(TLS_CLIENT_AUTH, Type.STRING, "none", ConfigDef.ValidString.in("none", "optional", "required"),
                     Importance.MEDIUM, "Client certificates (mutual TLS): none, optional (checked when sent) or"
                             + " required (the handshake fails without one).")
@@ -163,6 +169,15 @@ public final class ServingConfig {
                             + " serving.shed.window.ms / 10.")
             .define(SHED_BACKOFF, Type.DOUBLE, 0.9, Range.between(0.1, 0.99), Importance.LOW,
                     "Factor of the adaptive limit's decrease.")
+            .define(SHED_LAG_TARGET_MS, Type.DOUBLE, 0.0, Range.between(0.0, 60_000.0), Importance.MEDIUM,
+                    "Sheds (503) while the event loops' lag stayed above this for a whole serving.shed.lag.interval.ms"
+                            + " (CoDel's rule on a task each loop schedules to itself every tenth of the interval):"
+                            + " the signal of CPU overload, whose queue builds before admission where in-flight"
+                            + " cannot see it. 0 = off. On CPUs shared with other processes the lag also counts"
+                            + " their time, so set it above what the neighbours cause.")
+            .define(SHED_LAG_INTERVAL_MS, Type.LONG, 100L, Range.between(1L, 60_000L), Importance.LOW,
+                    "Interval over which the smallest event-loop lag must exceed serving.shed.lag.target.ms to shed;"
+                            + " shedding starts and stops within two intervals.")
             .define(SHED_MAX_REJECTION_RATIO, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.LOW,
                     "Cap on the share of requests shed in one window, so some traffic always probes.")
             .define(SHED_WINDOW_MS, Type.LONG, 1_000L, Range.between(10L, 60_000L), Importance.LOW,
@@ -451,6 +466,11 @@ public final class ServingConfig {
         return ((org.apache.kafka.common.config.types.Password) values.get(TLS_TRUSTSTORE_PASSWORD)).value();
     }
 
+    /** jdk or openssl. */
+    public String tlsProvider() {
+        return (String) values.get(TLS_PROVIDER);
+    }
+
     /** none, optional or required. */
     public String tlsClientAuth() {
         return (String) values.get(TLS_CLIENT_AUTH);
@@ -494,6 +514,15 @@ public final class ServingConfig {
 
     public double shedBackoff() {
         return (Double) values.get(SHED_BACKOFF);
+    }
+
+    /** 0 when off. */
+    public double shedLagTargetMillis() {
+        return (Double) values.get(SHED_LAG_TARGET_MS);
+    }
+
+    public long shedLagIntervalMillis() {
+        return (Long) values.get(SHED_LAG_INTERVAL_MS);
     }
 
     public double shedMaxRejectionRatio() {

@@ -10,6 +10,7 @@ import io.matstore.serving.internal.JsonRenderers;
 import io.matstore.serving.internal.AdaptiveLimit;
 import io.matstore.serving.internal.ConnectionLimits;
 import io.matstore.serving.internal.LoadShedder;
+import io.matstore.serving.internal.LoopLag;
 import io.matstore.serving.internal.ProbeServer;
 import io.matstore.serving.internal.TlsMaterial;
 import io.matstore.serving.internal.NodeContext;
@@ -170,8 +171,11 @@ public final class ServingNode implements AutoCloseable {
                 Math.max(config.shedMinLimit(), config.shedMaxInFlight() / 4), config.shedMinLimit(),
                 config.shedMaxInFlight(), (long) (config.shedLatencyTargetMillis() * 1_000_000),
                 config.shedBackoff(), Math.max(1, config.shedWindowMillis() / 10), clock::millis);
+        LoopLag lag = config.shedLagTargetMillis() == 0 ? null : new LoopLag(
+                (long) (config.shedLagTargetMillis() * 1_000_000), config.shedLagIntervalMillis() * 1_000_000,
+                System::nanoTime);
         LoadShedder shedder = new LoadShedder(config.shedMaxInFlight(), config.shedMaxRejectionRatio(),
-                config.shedWindowMillis(), clock::millis, adaptive);
+                config.shedWindowMillis(), clock::millis, adaptive, lag);
         RequestTracing tracing = RequestTracing.create(config.tracingEnabled(),
                 openTelemetry != null ? () -> openTelemetry : GlobalOpenTelemetry::get);
         try {
@@ -198,6 +202,13 @@ public final class ServingNode implements AutoCloseable {
         }
         TlsMaterial tls = TlsMaterial.of(config);
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());
+        if (lag != null) {
+            // a tenth of the interval, so that each interval has about ten probes per loop for its minimum
+            long period = Math.max(100_000, config.shedLagIntervalMillis() * 100_000);
+            for (io.netty.util.concurrent.EventExecutor loop : group) {
+                loop.scheduleWithFixedDelay(lag.probe(period), period, period, TimeUnit.NANOSECONDS);
+            }
+        }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "matstore-status-refresh");
             t.setDaemon(true);
@@ -251,7 +262,8 @@ public final class ServingNode implements AutoCloseable {
                     config.tlsReloadMillis(), TimeUnit.MILLISECONDS);
         }
         port = ((InetSocketAddress) server.localAddress()).getPort();
-        cluster.identify(clusterSettings.nodeIdFor(config.host(), port), clusterSettings.urlFor(config.host(), port));
+        String url = clusterSettings.urlFor(config.host(), port, tls != null);
+        cluster.identify(clusterSettings.nodeIdFor(config.host(), port), url);
         cluster.run();
         clusterThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "matstore-cluster");
@@ -262,7 +274,7 @@ public final class ServingNode implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         if (membership != null) {
             LOG.info("node {} of cell {} in cluster {}, advertised as {}", cluster.nodeId(),
-                    clusterSettings.cellId(), clusterSettings.name(), clusterSettings.urlFor(config.host(), port));
+                    clusterSettings.cellId(), clusterSettings.name(), url);
         }
         LOG.info("serving {} on {}:{} ({})", config.views().stream().map(ViewSettings::view).toList(),
                 config.host(), port, transport.name());

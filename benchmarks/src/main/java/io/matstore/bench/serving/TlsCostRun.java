@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What TLS costs the serving node: two nodes over one real store (one event loop each), one plain, one with TLS
- * (a self-signed EC P-256 certificate made by the JDK's keytool at start; JDK engine; no client certificate), under
+ * (a self-signed EC P-256 certificate made by the JDK's keytool at start; no client certificate), a third with TLS
+ * on BoringSSL ({@code serving.tls.provider=openssl}, netty-tcnative-boringssl-static), under
  * {@code wrk -t1 -c64} with keep-alive (the handshake is paid once per connection), near-cache hits, alternating
  * plain and TLS rounds in the same run.
  *
@@ -46,23 +47,35 @@ public final class TlsCostRun {
             ServingLoadRun.produceView(kafka.bootstrapServers(), topic, SKUS);
             try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
                     20_000);
-                 ServingNode plain = new ServingNode(); ServingNode tls = new ServingNode()) {
+                 ServingNode plain = new ServingNode(); ServingNode tls = new ServingNode();
+                 ServingNode openssl = new ServingNode()) {
                 int plainPort = plain.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
                         ServingConfig.IO_THREADS, "1")));
                 int tlsPort = tls.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
                         ServingConfig.IO_THREADS, "1", ServingConfig.TLS_KEYSTORE_FILE, keystore.toString(),
                         ServingConfig.TLS_KEYSTORE_PASSWORD, PASSWORD)));
+                int opensslPort = openssl.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
+                        ServingConfig.IO_THREADS, "1", ServingConfig.TLS_KEYSTORE_FILE, keystore.toString(),
+                        ServingConfig.TLS_KEYSTORE_PASSWORD, PASSWORD, ServingConfig.TLS_PROVIDER, "openssl")));
+                if (!io.netty.handler.ssl.OpenSsl.isAvailable()) {
+                    throw new IllegalStateException("netty-tcnative does not load: "
+                            + io.netty.handler.ssl.OpenSsl.unavailabilityCause());
+                }
                 String plainUrl = "http://127.0.0.1:" + plainPort;
                 String tlsUrl = "https://127.0.0.1:" + tlsPort;
+                String opensslUrl = "https://127.0.0.1:" + opensslPort;
                 wrk.run(plainUrl, 5, 64, SKUS, "keys", null);
                 wrk.run(tlsUrl, 5, 64, SKUS, "keys", null);
+                wrk.run(opensslUrl, 5, 64, SKUS, "keys", null);
                 System.out.println("| round | listener | req/s | p50 µs | p99 µs | errors |");
                 System.out.println("|---:|---|---:|---:|---:|---:|");
                 for (int round = 1; round <= rounds; round++) {
-                    for (String url : List.of(plainUrl, tlsUrl)) {
+                    for (List<String> run : List.of(List.of("plain", plainUrl), List.of("TLS (JDK)", tlsUrl),
+                            List.of("TLS (BoringSSL)", opensslUrl))) {
+                        String url = run.get(1);
                         Wrk.Result r = wrk.run(url, seconds, 64, SKUS, "keys", null);
                         System.out.printf("| %d | %s | %,.0f | %d | %d | %d |%n", round,
-                                url.startsWith("https") ? "TLS" : "plain", r.requestsPerSecond(), r.p50(), r.p99(),
+                                run.get(0), r.requestsPerSecond(), r.p50(), r.p99(),
                                 r.errors());
                     }
                 }

@@ -8,12 +8,15 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.ssl.SslContext;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
- * The keep-alive HTTP/1.1 connections to one node ({@code http://host:port[/prefix]}). A request takes an idle
+ * The keep-alive HTTP/1.1 connections to one node ({@code http://host:port[/prefix]}, or {@code https://} over TLS:
+ * the handshake, with the node's host for SNI and hostname verification, precedes the first request). A request takes an idle
  * connection or opens a new one, owns it until its answer is complete (no pipelining), then gives it back; at most
  * {@code maxIdle} idle connections are kept, the others closed. So the number of connections follows the number of
  * requests in flight to the node, and a steady load reuses the same ones.
@@ -32,14 +35,17 @@ final class ChannelPool {
     private int idleCount;
     private boolean closed;
 
-    ChannelPool(String base, EventLoopGroup group, int connectTimeoutMillis, int maxIdle) {
+    /** @param tls the context for an {@code https://} base (asked only then) */
+    ChannelPool(String base, EventLoopGroup group, int connectTimeoutMillis, int maxIdle, Supplier<SslContext> tls) {
         URI u = URI.create(base);
-        if (!"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
-            throw new IllegalArgumentException("node URL " + base + " is not http://host[:port]");
+        boolean https = "https".equalsIgnoreCase(u.getScheme());
+        if (!https && !"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+            throw new IllegalArgumentException("node URL " + base + " is not http[s]://host[:port]");
         }
         this.base = base;
         this.host = u.getHost();
-        this.port = u.getPort() < 0 ? 80 : u.getPort();
+        this.port = u.getPort() < 0 ? https ? 443 : 80 : u.getPort();
+        SslContext ssl = https ? tls.get() : null;
         String path = u.getRawPath() == null ? "" : u.getRawPath();
         this.prefix = (path.endsWith("/") ? path.substring(0, path.length() - 1) : path)
                 .getBytes(StandardCharsets.US_ASCII);
@@ -53,6 +59,9 @@ final class ChannelPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
+                        }
                         ch.pipeline().addLast(new HttpResponseDecoder(), new ResponseReader(pool));
                     }
                 });

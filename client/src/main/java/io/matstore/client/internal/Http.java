@@ -1,6 +1,7 @@
 package io.matstore.client.internal;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,9 +32,18 @@ public final class Http implements AutoCloseable {
     private final int connectTimeoutMillis;
     private final long requestTimeoutNanos;
     private final ConcurrentHashMap<String, ChannelPool> pools = new ConcurrentHashMap<>();
+    private final ClientTls tls;
+    /** Built at the first {@code https://} node: a client of plain-text nodes never loads a trust store. */
+    private volatile SslContext ssl;
     private volatile boolean closed;
 
     public Http(Duration connectTimeout, Duration requestTimeout, int ioThreads) {
+        this(connectTimeout, requestTimeout, ioThreads, ClientTls.DEFAULT);
+    }
+
+    /** @param tls how to reach {@code https://} nodes */
+    public Http(Duration connectTimeout, Duration requestTimeout, int ioThreads, ClientTls tls) {
+        this.tls = tls;
         this.group = EventLoops.group(ioThreads);
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
         this.requestTimeoutNanos = requestTimeout.toNanos();
@@ -95,7 +105,8 @@ public final class Http implements AutoCloseable {
         ChannelPool pool = pools.get(base);
         if (pool == null) {
             try {
-                pool = pools.computeIfAbsent(base, b -> new ChannelPool(b, group, connectTimeoutMillis, MAX_IDLE));
+                pool = pools.computeIfAbsent(base, b -> new ChannelPool(b, group, connectTimeoutMillis, MAX_IDLE,
+                        this::sslContext));
             } catch (IllegalArgumentException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -103,6 +114,20 @@ public final class Http implements AutoCloseable {
         Exchange ex = new Exchange(pool, target, accept, etag, body, timeoutNanos);
         pool.send(ex);
         return ex;
+    }
+
+    private SslContext sslContext() {
+        SslContext c = ssl;
+        if (c == null) {
+            synchronized (this) {
+                c = ssl;
+                if (c == null) {
+                    c = tls.context();
+                    ssl = c;
+                }
+            }
+        }
+        return c;
     }
 
     /**

@@ -364,6 +364,7 @@ final class Ingestor {
         target = null;
         store.markLoaded();
         lastCaughtUpMillis = targetMillis;
+        store.onCaughtUp(targetMillis);
         synchronized (caughtUpMonitor) {
             caughtUpAsOfNanos = targetNanos;
             caughtUpMonitor.notifyAll();

@@ -65,6 +65,7 @@ public final class VersionStore implements ViewReader {
     private Set<Integer> dropping = Set.of();
     private int droppingOf;
     private final Path dir;
+    private final CaughtUpFile caughtUpFile;
     private final RocksViewDb rocks;
     private final NearCache nearCache;
     private final HotKeyPolicy policy;
@@ -111,6 +112,9 @@ public final class VersionStore implements ViewReader {
         this.nearCache = nc;
         this.policy = new HotKeyPolicy(nearCache);
         this.ingestor = new Ingestor(this, config);
+        // a restart while the broker is unreachable then still counts the data's age from its last catch-up
+        this.caughtUpFile = new CaughtUpFile(dir);
+        ingestor.caughtUpBefore(caughtUpFile.read());
         meters.bindRocks(rocks);
         meters.bindIngest(() -> ingestor.failing());
         meters.bindNearCache(() -> nearCacheUsable);
@@ -328,6 +332,11 @@ public final class VersionStore implements ViewReader {
      * Records that the first load finished (the bulk part is in, or live ingest caught up once), durably. Ingest
      * thread only; later calls do nothing.
      */
+    /** Ingest caught up with the ends seen at {@code millis}; on the ingest thread. */
+    void onCaughtUp(long millis) {
+        caughtUpFile.onCaughtUp(millis, System.currentTimeMillis());
+    }
+
     void markLoaded() {
         if (!loading.isEmpty()) {
             Set<Integer> caughtUp = loading;
@@ -639,6 +648,7 @@ public final class VersionStore implements ViewReader {
     void close() {
         closing = true;
         ingestor.stop();
+        caughtUpFile.flush(ingestor.lastCaughtUpMillis(), System.currentTimeMillis());
         meters.close();
         try {
             if (nearCacheUsable) {

@@ -49,7 +49,8 @@ public record ClusterSettings(String name, String cellId, String nodeId, String 
                     "This node's id in the membership (unique in the cluster); empty = <cell>-<host>-<port>.")
             .define(ADVERTISED_URL, Type.STRING, "", Importance.HIGH,
                     "URL clients and other nodes reach this node at; empty = http://<serving.host>:<bound port>"
-                            + " (set it when binding 0.0.0.0 or behind NAT).")
+                            + " (https:// when serving.tls.keystore.file is set; set it when binding 0.0.0.0 or"
+                            + " behind NAT).")
             .define(HEARTBEAT_MS, Type.LONG, 2_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
                     "How often the node refreshes its membership entry; also how long it waits, once the"
                             + " membership topic is read, before choosing its first partitions.")
@@ -99,6 +100,11 @@ public record ClusterSettings(String name, String cellId, String nodeId, String 
 
     /** The advertised URL, the configured one or {@code http://<host>:<port>}. */
     public String urlFor(String host, int port) {
-        return advertisedUrl.isEmpty() ? "http://" + host + ":" + port : advertisedUrl;
+        return urlFor(host, port, false);
+    }
+
+    /** The advertised URL, the configured one or {@code http[s]://<host>:<port>} ({@code https} with TLS on). */
+    public String urlFor(String host, int port, boolean tls) {
+        return advertisedUrl.isEmpty() ? (tls ? "https://" : "http://") + host + ":" + port : advertisedUrl;
     }
 }

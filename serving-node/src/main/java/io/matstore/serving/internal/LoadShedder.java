@@ -13,9 +13,11 @@ import java.util.function.LongSupplier;
  * rejected so far in the current window of W ms, c the request's connection's own in-flight count and N the open
  * connections:
  * <pre>
- *   over    ⇔  inFlight ≥ L  ∨  (inFlight ≥ L/2  ∧  c ≥ max(1, ⌊L/N⌋))
+ *   over    ⇔  inFlight ≥ L  ∨  (inFlight ≥ L/2  ∧  c ≥ max(1, ⌊L/N⌋))  ∨  lagging
  *   reject  ⇔  over  ∧  J + 1 ≤ ρ · (R + 1)
  * </pre>
+ * where lagging is {@link LoopLag#overloaded()} (the event loops have had a standing queue for an interval), the
+ * signal of a CPU-bound node whose requests wait before admission, where in-flight cannot see them.
  * The fair-share term sheds a connection that holds more than its share once the node is half full, so one client
  * that pipelines cannot push every other one into shedding. The last term is the cap: even when overloaded, at
  * least (1 − ρ) of requests are admitted, so the node keeps probing and recovers as soon as in-flight drops. Window
@@ -36,6 +38,8 @@ public final class LoadShedder {
     private final AtomicLong rejected = new AtomicLong();
     /** Null: the limit is {@code maxInFlight}. */
     private final AdaptiveLimit adaptive;
+    /** Null: no lag signal. */
+    private final LoopLag lag;
 
     public LoadShedder(int maxInFlight, double maxRejectionRatio, long windowMillis, LongSupplier clockMillis) {
         this(maxInFlight, maxRejectionRatio, windowMillis, clockMillis, null);
@@ -44,6 +48,15 @@ public final class LoadShedder {
     /** @param adaptive the limit to follow, or null for the fixed {@code maxInFlight} */
     public LoadShedder(int maxInFlight, double maxRejectionRatio, long windowMillis, LongSupplier clockMillis,
                        AdaptiveLimit adaptive) {
+        this(maxInFlight, maxRejectionRatio, windowMillis, clockMillis, adaptive, null);
+    }
+
+    /**
+     * @param adaptive the limit to follow, or null for the fixed {@code maxInFlight}
+     * @param lag      the event loops' lag, or null to shed on in-flight only
+     */
+    public LoadShedder(int maxInFlight, double maxRejectionRatio, long windowMillis, LongSupplier clockMillis,
+                       AdaptiveLimit adaptive, LoopLag lag) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight=" + maxInFlight + " < 1");
         }
@@ -58,6 +71,7 @@ public final class LoadShedder {
         this.windowMillis = windowMillis;
         this.clockMillis = clockMillis;
         this.adaptive = adaptive;
+        this.lag = lag;
     }
 
     /** The limit now. */
@@ -87,7 +101,8 @@ public final class LoadShedder {
         int limit = limit();
         int n = inFlight.get();
         boolean over = n >= limit
-                || 2 * n >= limit && connectionInFlight >= Math.max(1, limit / Math.max(1, connections));
+                || 2 * n >= limit && connectionInFlight >= Math.max(1, limit / Math.max(1, connections))
+                || lag != null && lag.overloaded();
         if (over && rejected.get() + 1 <= maxRejectionRatio * r) {
             rejected.incrementAndGet();
             return false;

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * keeps its last good value), optional or required client certificates, and an allow-list of client subjects
  * checked right after the handshake, before any request is read.
  *
- * <p>The JDK's engine: netty-tcnative (BoringSSL) is not a dependency and has not been measured here.
+ * <p>The JDK's engine by default; {@code serving.tls.provider=openssl} takes BoringSSL (netty-tcnative) when it is
+ * on the class path and loads, else logs why and keeps the JDK's (measured in docs/benchmarks.md, "TLS cost").
  */
 public final class TlsMaterial {
     private static final Logger LOG = LoggerFactory.getLogger(TlsMaterial.class);
@@ -109,7 +111,7 @@ public final class TlsMaterial {
         KeyStore keys = read(config.tlsKeystoreFile(), config.tlsKeystorePassword());
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, config.tlsKeystorePassword().toCharArray());
-        SslContextBuilder b = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK)
+        SslContextBuilder b = SslContextBuilder.forServer(kmf).sslProvider(provider())
                 .protocols("TLSv1.3", "TLSv1.2")
                 .clientAuth(switch (config.tlsClientAuth()) {
                     case "required" -> ClientAuth.REQUIRE;
@@ -122,6 +124,18 @@ public final class TlsMaterial {
             b.trustManager(tmf);
         }
         return b.build();
+    }
+
+    private SslProvider provider() {
+        if (!config.tlsProvider().equals("openssl")) {
+            return SslProvider.JDK;
+        }
+        if (OpenSsl.isAvailable()) {
+            return SslProvider.OPENSSL;
+        }
+        LOG.warn("{}=openssl but netty-tcnative does not load ({}); using the JDK's TLS engine",
+                ServingConfig.TLS_PROVIDER, String.valueOf(OpenSsl.unavailabilityCause()));
+        return SslProvider.JDK;
     }
 
     private static KeyStore read(String file, String password) throws IOException, GeneralSecurityException {
