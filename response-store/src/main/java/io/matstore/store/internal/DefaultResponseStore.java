@@ -75,7 +75,6 @@ public final class DefaultResponseStore implements VersionedResponseStore {
      * version is held.
      */
     public static DefaultResponseStore open(StoreConfig config, MeterRegistry registry) {
-        NearCache.prepareInBackground();
         DefaultResponseStore store = new DefaultResponseStore(config, registry);
         try {
             Files.createDirectories(config.dataDir());

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Predicate;
 import net.openhft.chronicle.bytes.BytesStore;
@@ -16,14 +15,12 @@ import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.hash.Data;
-import net.openhft.chronicle.hash.VanillaGlobalMutableState;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapAbsentEntry;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
-import net.openhft.chronicle.values.ValueModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +44,6 @@ final class NearCache implements AutoCloseable {
     static final String FILE = "nearcache.dat";
     static final String MARKER = "nearcache.clean";
     private static final Logger LOG = LoggerFactory.getLogger(NearCache.class);
-    private static final AtomicBoolean PREPARING = new AtomicBoolean();
 
     private final Path file;
     private final Path marker;
@@ -80,29 +76,6 @@ final class NearCache implements AutoCloseable {
         this.entryCount = map.longSize();
         this.trustedAtOpen = distrustReason == null;
         this.distrustReason = distrustReason;
-    }
-
-    /**
-     * Starts generating, on a daemon thread, the one class Chronicle Map compiles with javac at run time
-     * ({@code VanillaGlobalMutableState$$Native}, the header of every map file), so that it overlaps the opening of
-     * RocksDB and the near-cache file's checksum instead of following them. That compile was 45 % of the serving
-     * node's start-up samples (JFR, {@code bin/matstore serve} over a kept store) and takes 1.5 s on an idle machine.
-     * The first map opened waits for it (the generation is synchronised inside Chronicle), so the class is compiled
-     * once either way. Idempotent; a failure here is left for the map's own open to report.
-     */
-    static void prepareInBackground() {
-        if (PREPARING.getAndSet(true)) {
-            return;
-        }
-        Thread t = new Thread(() -> {
-            try {
-                ValueModel.acquire(VanillaGlobalMutableState.class).nativeClass();
-            } catch (RuntimeException | LinkageError e) {
-                LOG.debug("near-cache class generation ahead of open failed; the first open retries it", e);
-            }
-        }, "near-cache-prepare");
-        t.setDaemon(true);
-        t.start();
     }
 
     /**
