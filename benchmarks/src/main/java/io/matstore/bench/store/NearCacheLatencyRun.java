@@ -12,12 +12,15 @@ import org.HdrHistogram.Histogram;
 
 /**
  * In-process near-cache hits timed one by one into an HdrHistogram (issue 15, goal 9: p99 &lt; 1 µs, p99.9 &lt; 5 µs),
- * beside an anchor measured in the same windows: a copy of the same number of bytes between two direct buffers,
- * timed the same way. The anchor has no lookup in it, so its tail is the machine's (timer, preemption by other
- * processes on 2 shared cores, safepoints, GC); what the hits have above it is the store's.
+ * beside anchors timed the same way in the same JVM: one copy of the envelope's bytes between two direct buffers, and
+ * as many copies as last about a hit's p50. The anchors have no lookup in them, so their tail is the machine's (timer,
+ * preemption by other processes, hypervisor steal, safepoints); since the chance of being hit by such an event grows
+ * with the length of the timed operation, only the anchor as long as a hit says what the store adds. Hits are also
+ * timed through {@code inspectionReader} (no hit counting or frequency sketch). Each kind of round also reports the
+ * measuring thread's involuntary context switches and the process's minor page faults per second.
  *
- * <p>Rounds alternate one second of anchor and one second of hits so both see the same machine state. Bounded:
- * {@code seconds} of each after a 3 s warm-up. The broker is stopped once the store has caught up, like
+ * <p>Rounds alternate (anchors 0.5 s each, counted hits 1 s, uncounted 0.5 s) so all see the same machine state.
+ * Bounded: {@code seconds} rounds after a 3 s warm-up. The broker is stopped once the store has caught up, like
  * {@link StoreReadBenchmark}.
  *
  * <pre>
