@@ -52,8 +52,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * after a 5 s warm-up. Traffic goes to 127.0.0.1 only; every server and wrk process stops by itself.
  */
 public final class ServingLoadRun {
-    private static final String[] REGIONS = {"us", "eu", "uk", "jp"};
-    private static final String[] TIERS = {"standard", "gold"};
+    public static final String[] REGIONS = {"us", "eu", "uk", "jp"};
+    public static final String[] TIERS = {"standard", "gold"};
     private static final int HOT_SKUS = 250;
 
     private ServingLoadRun() {

@@ -8,21 +8,33 @@ import java.nio.ByteBuffer;
  *
  * <p>Updated by many reader threads without synchronisation: a lost increment only makes a count slightly low, which
  * a sketch tolerates. Allocation-free; memory is {@code 4 × nextPowerOfTwo(8 × capacity)} bytes.
+ *
+ * <p>Every near-cache hit increments, so the layout is chosen for the cache: a key's four counters lie in one
+ * 32-byte block (one counter in each 8-byte row of it), and an increment touches one or two adjacent cache lines
+ * instead of four random ones (Caffeine's sketch does the same with 64-byte blocks). Before, with four rows each
+ * spanning the whole array, the increment was a third of an in-process near-cache hit (NearCacheLatencyRun, counted
+ * against uncounted reads). The rows of a block are hashed independently, so keys sharing a block rarely share all
+ * four counters.
+ * <pre>
+ * block b (32 bytes):  | row 0: 8 counters | row 1: 8 counters | row 2: 8 counters | row 3: 8 counters |
+ * key k:  b = mix(k) &amp; blockMask;  counter of row r = r * 8 + ((mix(k + seed) &gt;&gt;&gt; 8r) &amp; 7)
+ * </pre>
  */
 final class FrequencySketch {
     private static final int DEPTH = 4;
-    private static final long[] SEEDS = {0x9E3779B97F4A7C15L, 0xC2B2AE3D27D4EB4FL, 0x165667B19E3779F9L,
-        0xD6E8FEB86659FD93L};
+    private static final int ROW = 8;
+    private static final int BLOCK_SHIFT = 5; // DEPTH * ROW = 32 bytes
+    private static final long ROW_SEED = 0xC2B2AE3D27D4EB4FL;
 
     private final byte[] counters;
-    private final int mask;
+    private final int blockMask;
     private final int sampleSize;
     private int additions;
 
     FrequencySketch(long capacity) {
         int width = Integer.highestOneBit((int) Math.min(1 << 26, Math.max(4096, capacity * 8)) - 1) << 1;
         counters = new byte[DEPTH * width];
-        mask = width - 1;
+        blockMask = (counters.length >> BLOCK_SHIFT) - 1;
         sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(1024, capacity * 10));
     }
 
@@ -51,14 +63,19 @@ final class FrequencySketch {
         return h ^ (h >>> 29);
     }
 
-    private int index(long hash, int row) {
-        long h = mix(hash + SEEDS[row]);
-        return row * (mask + 1) + ((int) h & mask);
+    private int block(long hash) {
+        return ((int) mix(hash) & blockMask) << BLOCK_SHIFT;
+    }
+
+    private static int counter(long rowHash, int row) {
+        return row * ROW + ((int) (rowHash >>> (row * 8)) & (ROW - 1));
     }
 
     void increment(long hash) {
+        int block = block(hash);
+        long rowHash = mix(hash + ROW_SEED);
         for (int row = 0; row < DEPTH; row++) {
-            int i = index(hash, row);
+            int i = block + counter(rowHash, row);
             byte c = counters[i];
             if (c != Byte.MAX_VALUE) {
                 counters[i] = (byte) (c + 1);
@@ -68,9 +85,11 @@ final class FrequencySketch {
     }
 
     int frequency(long hash) {
+        int block = block(hash);
+        long rowHash = mix(hash + ROW_SEED);
         int min = Byte.MAX_VALUE;
         for (int row = 0; row < DEPTH; row++) {
-            min = Math.min(min, counters[index(hash, row)]);
+            min = Math.min(min, counters[block + counter(rowHash, row)]);
         }
         return min;
     }
