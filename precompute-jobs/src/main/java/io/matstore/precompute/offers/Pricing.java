@@ -11,11 +11,18 @@ import java.math.BigInteger;
  *   price_minor = (2n + d) / (2d)          (round half up, n ≥ 0)
  * </pre>
  *
- * n exceeds 64 bits for ordinary inputs (1299 × 90 × 9500 × 920000 × 100 ≈ 10^17 · 10^3), so BigInteger.
+ * Ordinary inputs keep n within 62 bits (1299 × 90 × 9500 × 920000 × 100 ≈ 10^17), so n is computed in a long with
+ * every product checked for overflow; only when it does not fit does the formula fall back to BigInteger. Why not
+ * BigInteger always: an FX fan-out prices every combination, and the JFR profile of one showed BigInteger's
+ * multiply and Knuth division at ~8 % of the stream thread (docs/benchmarks.md, "Precompute").
  */
 public final class Pricing {
-    private static final BigInteger D = BigInteger.valueOf(100L * 10_000L * 1_000_000L * 100L);
+    private static final long D_LONG = 100L * 10_000L * 1_000_000L * 100L;
+    private static final BigInteger D = BigInteger.valueOf(D_LONG);
     private static final BigInteger TWO_D = D.shiftLeft(1);
+    private static final long TWO_D_LONG = 2 * D_LONG;
+    /** Largest n for which 2n + d still fits a signed long. */
+    private static final long MAX_LONG_N = (Long.MAX_VALUE - D_LONG) / 2;
     private static final long[] POW10 = {1, 10, 100, 1000};
 
     private Pricing() {
@@ -26,8 +33,29 @@ public final class Pricing {
      */
     public static long priceMinor(long basePriceUsdCents, int percentOff, int tierBps, long usdRateMicros,
                                   int minorUnits) {
+        long factors = (100L - percentOff) * (10_000L - tierBps);
+        long n = product(product(product(basePriceUsdCents, factors), usdRateMicros), POW10[minorUnits]);
+        if (n >= 0 && n <= MAX_LONG_N) {
+            return (2 * n + D_LONG) / TWO_D_LONG;
+        }
+        return exact(basePriceUsdCents, factors, usdRateMicros, minorUnits);
+    }
+
+    /**
+     * a × b for non-negative operands, or -1 when either is negative (signs are left to BigInteger) or the product
+     * overflows; -1 then propagates through the next product.
+     */
+    private static long product(long a, long b) {
+        if (a < 0 || b < 0 || Math.multiplyHigh(a, b) != 0) {
+            return -1;
+        }
+        long p = a * b;
+        return p < 0 ? -1 : p;
+    }
+
+    private static long exact(long basePriceUsdCents, long factors, long usdRateMicros, int minorUnits) {
         BigInteger n = BigInteger.valueOf(basePriceUsdCents)
-                .multiply(BigInteger.valueOf((100L - percentOff) * (10_000L - tierBps)))
+                .multiply(BigInteger.valueOf(factors))
                 .multiply(BigInteger.valueOf(usdRateMicros))
                 .multiply(BigInteger.valueOf(POW10[minorUnits]));
         return n.shiftLeft(1).add(D).divide(TWO_D).longValueExact();
