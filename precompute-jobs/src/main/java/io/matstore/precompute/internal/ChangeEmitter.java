@@ -1,6 +1,7 @@
 package io.matstore.precompute.internal;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
+import com.google.flatbuffers.FlatBufferBuilder;
 import com.dynatrace.hash4j.hashing.Hashing;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.schemas.ResponseEnvelopes;
@@ -30,6 +31,7 @@ final class ChangeEmitter {
     private final KeyValueStore<Bytes, byte[]> hashes;
     private final ProcessorContext<byte[], byte[]> context;
     private final ViewCounters counters;
+    private final FlatBufferBuilder envelopes = new FlatBufferBuilder(1024);
     private long eventTimestamp;
     private long computedAtMicros;
     private String traceParent;
@@ -87,7 +89,7 @@ final class ChangeEmitter {
         }
         hashes.put(storeKey, toBytes(hash));
         counters.onEmitted();
-        forward(key, ResponseEnvelopes.encode(view, key, hash, computedAtMicros, response, traceParent));
+        forward(key, ResponseEnvelopes.encode(envelopes, view, key, hash, computedAtMicros, response, traceParent));
     }
 
     private void forward(byte[] key, byte[] value) {

@@ -56,6 +56,15 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
     private final Map<String, StoreCodec.Fx> fx = new TreeMap<>();
     private final Map<List<String>, StoreCodec.Promotion> bestPromotion = new HashMap<>();
     private final OfferResponseWriter responses;
+    // One-entry memos of the last stock and promotion lookups: a fan-out asks for the same (sku, region) for every
+    // currency and tier in a row, and for the same (category, region) across a product's combinations. Cleared at
+    // the start of every event, before it changes any state, so they never outlive what they were read from.
+    private String memoStockSku;
+    private String memoStockRegion;
+    private int memoQuantity;
+    private String memoPromotionCategory;
+    private String memoPromotionRegion;
+    private StoreCodec.Promotion memoPromotion;
 
     OffersLogic(ViewDescriptor descriptor, List<String> regions, View.StoreLookup stores) {
         this.descriptor = descriptor;
@@ -81,6 +90,8 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
 
     @Override
     public void apply(OffersEvent event, Consumer<? super OfferCombination> affected) {
+        memoStockSku = null;
+        memoPromotionCategory = null;
         if (event instanceof OffersEvent.ProductUpserted e) {
             onProductUpserted(e, affected);
         } else if (event instanceof OffersEvent.ProductDeleted e) {
@@ -228,10 +239,9 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         if (product == null || rate == null || !regionSet.contains(c.region())) {
             return null;
         }
-        StoreCodec.Promotion promotion = bestPromotion(product.category(), c.region());
+        StoreCodec.Promotion promotion = memoizedBestPromotion(product.category(), c.region());
         int tierBps = OffersContract.TIER_GOLD.equals(c.tier()) ? 500 : 0;
-        byte[] quantityBytes = stock.get(StoreCodec.key(c.sku(), c.region()));
-        int quantity = quantityBytes == null ? 0 : StoreCodec.int32(quantityBytes);
+        int quantity = quantity(c.sku(), c.region());
         long price;
         long listPriceMinor;
         try {
@@ -248,6 +258,25 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         }
         return responses.write(c.sku(), c.region(), c.currency(), c.tier(), product.title(), product.category(),
                 price, rate.minorUnits(), promotion.promoId(), promotion.percentOff(), quantity, listPriceMinor);
+    }
+
+    private int quantity(String sku, String region) {
+        if (!sku.equals(memoStockSku) || !region.equals(memoStockRegion)) {
+            byte[] quantityBytes = stock.get(StoreCodec.key(sku, region));
+            memoQuantity = quantityBytes == null ? 0 : StoreCodec.int32(quantityBytes);
+            memoStockSku = sku;
+            memoStockRegion = region;
+        }
+        return memoQuantity;
+    }
+
+    private StoreCodec.Promotion memoizedBestPromotion(String category, String region) {
+        if (!category.equals(memoPromotionCategory) || !region.equals(memoPromotionRegion)) {
+            memoPromotion = bestPromotion(category, region);
+            memoPromotionCategory = category;
+            memoPromotionRegion = region;
+        }
+        return memoPromotion;
     }
 
     /** Largest percent_off in the scope; ties to the byte-wise smallest promo_id; none gives percent_off 0. */
