@@ -48,6 +48,7 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String HTTP_PORT = "http.port";
     public static final String EVENT_MAX_STRING_BYTES = "event.max.string.bytes";
     public static final String FX_MAX_CHANGE_FACTOR = "fx.max.change.factor";
+    public static final String FX_FANOUT_CHUNK = "fx.fanout.chunk";
     /** {@link #HTTP_PORT} value that runs no ops endpoint. */
     public static final int HTTP_PORT_NONE = -1;
 
@@ -90,7 +91,12 @@ public final class PrecomputeConfig extends AbstractConfig {
                     Importance.MEDIUM, "An FxRateChanged that moves a currency's rate by more than this factor (up or"
                             + " down) from its last accepted rate is held: dead-lettered with the reason and counted"
                             + " (matstore_precompute_held_total), changing no price. The first rate of a currency"
-                            + " always passes.");
+                            + " always passes.")
+            .define(FX_FANOUT_CHUNK, Type.INT, OffersView.DEFAULT_FANOUT_CHUNK, Range.atLeast(0), Importance.MEDIUM,
+                    "Combinations an FX fan-out (one currency re-priced for every product) reports per transaction;"
+                            + " the rest resumes chunk by chunk from a cursor in the task's state, so each"
+                            + " transaction stays far inside the producer's transaction.timeout.ms. 0 = the whole"
+                            + " fan-out in the event's one transaction.");
 
     /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
     public static final SettingsSchema SCHEMA = SettingsSchema.of("precompute")
@@ -233,7 +239,7 @@ public final class PrecomputeConfig extends AbstractConfig {
                     + OffersContract.versionNumbers());
         }
         return new OffersView(sourceTopic(), regions(), version, getInt(EVENT_MAX_STRING_BYTES),
-                getDouble(FX_MAX_CHANGE_FACTOR));
+                getDouble(FX_MAX_CHANGE_FACTOR)).withFanOutChunk(getInt(FX_FANOUT_CHUNK));
     }
 
     /** Non-empty list of distinct, non-empty regions of at most {@link KeyCodec#MAX_VALUE_BYTES} UTF-8 bytes. */

@@ -7,10 +7,12 @@ import io.matstore.precompute.ViewLogic;
 import io.matstore.precompute.ViewStores;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.StatusCode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -22,13 +24,31 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * One task of a view: applies each (already validated) event to the task's state through the view's logic and
  * emits every affected combination whose response changed. An event that carries a W3C trace context is processed
  * in a {@code compute <view>} span, child of that context, whose context its records carry ({@link EventTracing}).
+ *
+ * <p>A view that cuts large fan-outs into chunks ({@link ViewLogic#resume}) gets one chunk per punctuation, each
+ * followed by a commit request, so every chunk is its own transaction. Resumed records carry their event's timestamp
+ * but no trace context.
  */
 public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], byte[], byte[]> {
+    // Wall-clock punctuation fires between polls; when no fan-out is pending it costs one call to hasPendingFanOut.
+    private static final Duration RESUME_INTERVAL = Duration.ofMillis(5);
     private final View<E, C> view;
     private final ViewCounters counters;
     private final EventTracing tracing;
     private ViewLogic<E, C> logic;
     private ChangeEmitter emitter;
+    private ProcessorContext<byte[], byte[]> context;
+    private final ViewLogic.Resumed<C> resumed = new ViewLogic.Resumed<>() {
+        @Override
+        public void startEvent(long eventTimestamp) {
+            emitter.startEvent(eventTimestamp);
+        }
+
+        @Override
+        public void accept(C combination) {
+            emitter.offer(logic.key(combination), logic.compute(combination));
+        }
+    };
 
     private ViewTaskProcessor(View<E, C> view, ViewCounters counters,
                               java.util.function.Supplier<OpenTelemetry> openTelemetry) {
@@ -47,6 +67,25 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         KeyValueStore<Bytes, byte[]> hashes = context.getStateStore(emittedHashesStore(view));
         this.emitter = new ChangeEmitter(view.descriptor(), hashes, context, counters);
         this.logic = view.newLogic(context::getStateStore);
+        this.context = context;
+        context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> resumeFanOut());
+    }
+
+    private void resumeFanOut() {
+        if (!logic.hasPendingFanOut()) {
+            return;
+        }
+        int done = logic.resume(resumed);
+        for (int i = 0; i < done; i++) {
+            counters.onEventDone();
+        }
+        context.commit(); // the chunk and its cursor in one transaction, before the next chunk starts
+    }
+
+    private void onApplied() {
+        for (int i = logic.eventsDoneByLastApply(); i > 0; i--) {
+            counters.onEventDone();
+        }
     }
 
     @Override
@@ -62,14 +101,14 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         EventTracing.Traced traced = tracing.start(record.headers());
         if (traced == null) {
             emitter.startEvent(record.timestamp());
-            apply(event);
-            counters.onEventDone();
+            apply(event, record.timestamp());
+            onApplied();
             return;
         }
         emitter.startEvent(record.timestamp(), traced.traceParent(), traced.headers());
         try {
-            apply(event);
-            counters.onEventDone();
+            apply(event, record.timestamp());
+            onApplied();
         } catch (RuntimeException e) {
             traced.span().recordException(e);
             traced.span().setStatus(StatusCode.ERROR);
@@ -80,8 +119,9 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         }
     }
 
-    private void apply(E event) {
-        logic.apply(event, combination -> emitter.offer(logic.key(combination), logic.compute(combination)));
+    private void apply(E event, long timestamp) {
+        logic.apply(event, timestamp, combination -> emitter.offer(logic.key(combination),
+                logic.compute(combination)));
     }
 
     /** Supplies the processor together with the stores it needs, so the topology connects them. */
