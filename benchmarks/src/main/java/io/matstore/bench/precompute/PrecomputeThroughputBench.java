@@ -83,14 +83,17 @@ public final class PrecomputeThroughputBench {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         // --compression applies to the job's producer and to the ceiling alike, so the ratio compares like with like
         String compression = args.getOrDefault("compression", "lz4");
-        PrecomputeConfig config = PrecomputeConfig.of(Map.of(
-                "kafka.producer.compression.type", compression,
+        Map<String, String> settings = new HashMap<>(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
                 PrecomputeConfig.SOURCE_TOPIC, SOURCE,
                 PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",
                 PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
                 PrecomputeConfig.NUM_STREAM_THREADS, Integer.toString(threads),
                 PrecomputeConfig.STATE_DIR, state.toString()));
+        if (args.containsKey("compression")) {
+            settings.put("kafka.producer.compression.type", compression);
+        }
+        PrecomputeConfig config = PrecomputeConfig.of(settings);
         OffersView view = config.offersView();
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
              ViewRunner.Running job = ViewRunner.start(view, config);

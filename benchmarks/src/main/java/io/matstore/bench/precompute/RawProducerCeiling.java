@@ -12,8 +12,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The ceiling: how many records of the view's size one plain KafkaProducer loop writes per second to the same broker
  * on the same machine (kafka-producer-perf-test style), with the job's producer settings (acks=all, idempotent,
- * linger 5 ms, 256 KiB batches, lz4 unless told otherwise). Values are real envelopes taken from the view, so size and compressibility
- * match.
+ * linger 5 ms, 256 KiB batches, lz4 unless told otherwise). Values are real envelopes taken from the view, so size and
+ * compressibility match.
  */
 final class RawProducerCeiling {
     private RawProducerCeiling() {
