@@ -93,10 +93,11 @@ public final class PrecomputeConfig extends AbstractConfig {
                             + " (matstore_precompute_held_total), changing no price. The first rate of a currency"
                             + " always passes.")
             .define(FX_FANOUT_CHUNK, Type.INT, OffersView.DEFAULT_FANOUT_CHUNK, Range.atLeast(0), Importance.MEDIUM,
-                    "Combinations an FX fan-out (one currency re-priced for every product) reports per transaction;"
-                            + " the rest resumes chunk by chunk from a cursor in the task's state, so each"
-                            + " transaction stays far inside the producer's transaction.timeout.ms. 0 = the whole"
-                            + " fan-out in the event's one transaction.");
+                    "Combinations each task reports per step of an FX fan-out (one currency re-priced for every"
+                            + " product); the rest resumes step by step from a cursor in the task's state. A"
+                            + " transaction spans the steps of every task of a stream thread, so it holds up to"
+                            + " (tasks per thread) x this; keep that far inside the producer's transaction.timeout.ms"
+                            + " (10 s). 0 = the whole fan-out in the event's one transaction.");
 
     /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
     public static final SettingsSchema SCHEMA = SettingsSchema.of("precompute")

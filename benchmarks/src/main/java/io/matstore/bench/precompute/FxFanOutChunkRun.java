@@ -7,6 +7,7 @@ import io.matstore.precompute.ViewRunner;
 import io.matstore.precompute.demo.DemoEventGenerator;
 import io.matstore.precompute.offers.OffersEvent;
 import io.matstore.precompute.offers.OffersEventCodec;
+import io.matstore.precompute.offers.OffersView;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,17 +23,17 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * One FX change over a large catalogue (issue 16: "large fan-outs cut into transactions that fit the timeout"): N
  * products in one region (so the catalogue is quick to build: N × 2 tiers responses), then a first EUR rate, which
- * re-prices all N × 2 combinations in chunks of {@code fx.fanout.chunk}. Prints the fan-out's time, the transactions
- * (commits of the stream thread while it ran), the records of the largest one (by construction: a chunk of responses,
- * as many emitted-hash changelog records, one cursor record) and the longest gap between two commits, sampled every
- * 5 ms, against the transaction timeout Kafka Streams sets under exactly_once_v2 (10 s). Bounded: gives up after
- * {@code --max-seconds} (default 900) per phase.
+ * re-prices all N × 2 combinations in steps of {@code fx.fanout.chunk} per task. Prints the fan-out's time, the
+ * transactions (commits of the stream thread while it ran), the size of the largest one by construction (a step of
+ * every task of the thread, each up to a chunk of responses, as many emitted-hash changelog records and a cursor
+ * record) and the longest gap between two commits, sampled every 5 ms, against the transaction timeout Kafka Streams
+ * sets under exactly_once_v2 (10 s). Bounded: gives up after {@code --max-seconds} (default 900) per phase.
  *
  * <pre>
  * ./mvnw -B -q -o -Pbench -pl benchmarks -am package -DskipTests
  * java -Xmx3g $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
  *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.precompute.FxFanOutChunkRun \
- *      --products=1000000 --partitions=4 --chunk=50000
+ *      --products=1000000 --partitions=4 --chunk=10000
  * </pre>
  */
 public final class FxFanOutChunkRun {
@@ -49,7 +50,7 @@ public final class FxFanOutChunkRun {
         }
         int products = Integer.parseInt(args.getOrDefault("products", "1000000"));
         int partitions = Integer.parseInt(args.getOrDefault("partitions", "4"));
-        String chunk = args.getOrDefault("chunk", "50000");
+        String chunk = args.getOrDefault("chunk", Integer.toString(OffersView.DEFAULT_FANOUT_CHUNK));
         long maxSeconds = Long.parseLong(args.getOrDefault("max-seconds", "900"));
         try (EmbeddedKafka broker = EmbeddedKafka.inTempDir().start()) {
             PrecomputeConfig config = PrecomputeConfig.of(Map.of(
@@ -105,10 +106,10 @@ public final class FxFanOutChunkRun {
                 double transactions = commits(job.streams()) - commitsBefore;
                 System.out.printf("FX fan-out: %,d responses in %.1f s = %,.0f responses/s; %,.0f commits while it "
                                 + "ran (%,.0f responses per commit on average); largest transaction by construction "
-                                + "%s responses + as many hash changelog records + 1 cursor; longest gap between "
-                                + "commits %.2f s (transaction.timeout.ms 10 s)%n", responses, seconds,
-                        responses / seconds, transactions, responses / Math.max(1, transactions), chunk,
-                        longestGapNanos / 1e9);
+                                + "(tasks per thread = %d) x %s responses + as many hash changelog records + cursors; "
+                                + "longest gap between commits %.2f s (transaction.timeout.ms 10 s)%n", responses,
+                        seconds, responses / seconds, transactions, responses / Math.max(1, transactions), partitions,
+                        chunk, longestGapNanos / 1e9);
             }
         }
         System.exit(0);

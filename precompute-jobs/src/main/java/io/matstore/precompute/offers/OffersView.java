@@ -34,8 +34,13 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
     static final String FX_ACCEPTED = "offers-fx-accepted";
     /** Unfinished FX fan-outs: currency → [event timestamp i64][len u32][last sku done, utf8] (StoreCodec). */
     static final String FX_FANOUTS = "offers-fx-fanouts";
-    /** Combinations one transaction of an FX fan-out reports unless configured otherwise: {@value}. */
-    public static final int DEFAULT_FANOUT_CHUNK = 50_000;
+    /**
+     * Combinations one task's step of an FX fan-out reports unless configured otherwise: {@value}. Under
+     * exactly_once_v2 a transaction spans every task of a stream thread, and each task runs its step in the same
+     * loop, so a transaction holds up to (tasks per thread) × this: 50,000 with 4 tasks outlived the 10 s
+     * transaction timeout on a loaded 2-core box (FxFanOutChunkRun, docs/benchmarks.md).
+     */
+    public static final int DEFAULT_FANOUT_CHUNK = 10_000;
     /** How far one FX change may move a rate unless configured otherwise: {@value}. */
     public static final double DEFAULT_MAX_FX_CHANGE_FACTOR = 10.0;
 
