@@ -11,10 +11,13 @@ import java.math.BigInteger;
  *   price_minor = (2n + d) / (2d)          (round half up, n ≥ 0)
  * </pre>
  *
- * Ordinary inputs keep n within 62 bits (1299 × 90 × 9500 × 920000 × 100 ≈ 10^17), so n is computed in a long with
- * every product checked for overflow; only when it does not fit does the formula fall back to BigInteger. Why not
- * BigInteger always: an FX fan-out prices every combination, and the JFR profile of one showed BigInteger's
- * multiply and Knuth division at ~8 % of the stream thread (docs/benchmarks.md, "Precompute").
+ * n is computed in a long with every product checked for overflow, and the formula falls back to BigInteger only
+ * when n exceeds 62 bits. That covers small and mid prices (1299 × 90 × 9500 × 920000 × 100 ≈ 10^17), but not all:
+ * in EUR (920000 micros, 2 minor units) without discount n passes 62 bits above ~50,000 cents, in JPY (0 minor
+ * units) above ~30,000 cents, which then take the BigInteger path (measured: 4.8 % of the stream thread in
+ * FxFanOutChunkRun, prices up to 500,000 cents). Why not BigInteger always: an FX fan-out prices every combination,
+ * and the JFR profile of one showed BigInteger's multiply and Knuth division at ~8 % of the stream thread
+ * (docs/benchmarks.md, "Precompute"). A 128-bit division would remove the fallback; not done.
  */
 public final class Pricing {
     private static final long D_LONG = 100L * 10_000L * 1_000_000L * 100L;
