@@ -51,6 +51,7 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String VIEW_MAX_RESPONSE_BYTES = "view.max.response.bytes";
     public static final String VIEW_MAX_DELETE_SHARE = "view.max.delete.share";
     public static final String VIEW_DELETE_HOLD_MIN_KEYS = "view.delete.hold.min.keys";
+    public static final String FX_FANOUT_CHUNK = "fx.fanout.chunk";
     /** {@link #HTTP_PORT} value that runs no ops endpoint. */
     public static final int HTTP_PORT_NONE = -1;
 
@@ -108,7 +109,13 @@ public final class PrecomputeConfig extends AbstractConfig {
                             + " the check off.")
             .define(VIEW_DELETE_HOLD_MIN_KEYS, Type.INT, FanOutLimits.DEFAULT_DELETE_HOLD_MIN_KEYS,
                     Range.atLeast(0), Importance.LOW, "An event that deletes at most this many keys of a task is"
-                            + " never held by " + VIEW_MAX_DELETE_SHARE + ", whatever their share (a small view).");
+                            + " never held by " + VIEW_MAX_DELETE_SHARE + ", whatever their share (a small view).")
+            .define(FX_FANOUT_CHUNK, Type.INT, OffersView.DEFAULT_FANOUT_CHUNK, Range.atLeast(0), Importance.MEDIUM,
+                    "Combinations each task reports per step of an FX fan-out (one currency re-priced for every"
+                            + " product); the rest resumes step by step from a cursor in the task's state. A"
+                            + " transaction spans the steps of every task of a stream thread, so it holds up to"
+                            + " (tasks per thread) x this; keep that far inside the producer's transaction.timeout.ms"
+                            + " (10 s). 0 = the whole fan-out in the event's one transaction.");
 
     /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
     public static final SettingsSchema SCHEMA = SettingsSchema.of("precompute")
@@ -251,7 +258,7 @@ public final class PrecomputeConfig extends AbstractConfig {
                     + OffersContract.versionNumbers());
         }
         return new OffersView(sourceTopic(), regions(), version, getInt(EVENT_MAX_STRING_BYTES),
-                getDouble(FX_MAX_CHANGE_FACTOR));
+                getDouble(FX_MAX_CHANGE_FACTOR)).withFanOutChunk(getInt(FX_FANOUT_CHUNK));
     }
 
     /** The limits on what one event may write, for {@link ViewTopology}. */

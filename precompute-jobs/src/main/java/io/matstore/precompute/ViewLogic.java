@@ -19,9 +19,46 @@ public interface ViewLogic<E, C> {
      */
     void apply(E event, Consumer<? super C> affected);
 
+    /** As {@link #apply(Object, Consumer)}, for a view that keeps the event's record timestamp (e.g. in a cursor). */
+    default void apply(E event, long eventTimestamp, Consumer<? super C> affected) {
+        apply(event, affected);
+    }
+
     /** The canonical request key of a combination ({@link io.matstore.schemas.KeyCodec}). */
     byte[] key(C combination);
 
     /** The response bytes from current state, or {@code null} when the combination is outside the parameter space. */
     byte[] compute(C combination);
+
+    /**
+     * Events the last {@link #apply} finished: 1 by default. A view that cuts a large fan-out into chunks (so each
+     * transaction stays well within the transaction timeout) answers 0 when it left part of the event's fan-out for
+     * {@link #resume}, and adds any earlier event whose unfinished fan-out this one superseded.
+     */
+    default int eventsDoneByLastApply() {
+        return 1;
+    }
+
+    /**
+     * Continues fan-outs that earlier events left unfinished, by one chunk, reporting combinations as
+     * {@link #apply} does. The runner calls it between commits, so each chunk commits in its own transaction with
+     * the cursor the view keeps in its own state (a crash resumes from the last committed chunk). Combinations not
+     * yet reached answer from the state before the event, which then differs from the new one per key only.
+     *
+     * @return events whose fan-out this call finished
+     */
+    default int resume(Resumed<? super C> sink) {
+        return 0;
+    }
+
+    /** Whether {@link #resume} has work; asked on every punctuation, so it must be cheap. */
+    default boolean hasPendingFanOut() {
+        return false;
+    }
+
+    /** Where {@link #resume} reports, per unfinished event. */
+    interface Resumed<C> extends Consumer<C> {
+        /** The following combinations belong to the event with this record timestamp. */
+        void startEvent(long eventTimestamp);
+    }
 }

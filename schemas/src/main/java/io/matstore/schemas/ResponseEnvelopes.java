@@ -29,7 +29,19 @@ public final class ResponseEnvelopes {
     public static byte[] encode(ViewDescriptor view, byte[] key, long contentHash, long computedAtMicros,
                                 byte[] response, String traceParent) {
         int traceBytes = traceParent == null ? 0 : traceParent.length() + 8;
-        FlatBufferBuilder b = new FlatBufferBuilder(response.length + key.length + traceBytes + 96);
+        return encode(new FlatBufferBuilder(response.length + key.length + traceBytes + 96), view, key, contentHash,
+                computedAtMicros, response, traceParent);
+    }
+
+    /**
+     * As {@link #encode(ViewDescriptor, byte[], long, long, byte[], String)}, into a builder the caller reuses (one
+     * per thread): a fan-out encodes hundreds of thousands of envelopes, and a fresh builder each grew its buffer.
+     * The bytes are the same.
+     */
+    public static byte[] encode(FlatBufferBuilder reuse, ViewDescriptor view, byte[] key, long contentHash,
+                                long computedAtMicros, byte[] response, String traceParent) {
+        FlatBufferBuilder b = reuse;
+        b.clear();
         int trace = traceParent == null ? 0 : b.createString(traceParent);
         int name = b.createString(view.name());
         int keyVector = ResponseEnvelope.createKeyVector(b, key);

@@ -52,4 +52,15 @@ class ResponseEnvelopesTest {
         b.finish(table, "MSE1");
         return b.sizedByteArray();
     }
+
+    @Test
+    void shouldEncodeTheSameBytesIntoAReusedBuilderAsIntoAFreshOne() {
+        FlatBufferBuilder reused = new FlatBufferBuilder(16); // grows on the first envelope, then keeps its buffer
+        byte[] big = new byte[4096];
+        ResponseEnvelopes.encode(reused, OffersContract.V1, key, 1L, 2L, big, TRACE_PARENT);
+        assertThat(ResponseEnvelopes.encode(reused, OffersContract.V1, key, 42L, 7L, response, null))
+                .isEqualTo(ResponseEnvelopes.encode(OffersContract.V1, key, 42L, 7L, response));
+        assertThat(ResponseEnvelopes.encode(reused, OffersContract.V1, key, 42L, 7L, response, TRACE_PARENT))
+                .isEqualTo(ResponseEnvelopes.encode(OffersContract.V1, key, 42L, 7L, response, TRACE_PARENT));
+    }
 }

@@ -12,20 +12,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The ceiling: how many records of the view's size one plain KafkaProducer loop writes per second to the same broker
  * on the same machine (kafka-producer-perf-test style), with the job's producer settings (acks=all, idempotent,
- * linger 5 ms, 256 KiB batches, lz4). Values are real envelopes taken from the view, so size and compressibility
- * match.
+ * linger 5 ms, 256 KiB batches, lz4 unless told otherwise). Values are real envelopes taken from the view, so size and
+ * compressibility match.
  */
 final class RawProducerCeiling {
     private RawProducerCeiling() {
     }
 
     /** @return records per second */
-    static double run(String bootstrap, String topic, List<byte[]> keys, List<byte[]> values, int records) {
+    static double run(String bootstrap, String topic, List<byte[]> keys, List<byte[]> values, int records,
+                      String compression) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         AtomicReference<Exception> failure = new AtomicReference<>();
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),

@@ -1,6 +1,7 @@
 package io.matstore.precompute.internal;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
+import com.google.flatbuffers.FlatBufferBuilder;
 import com.dynatrace.hash4j.hashing.Hashing;
 import io.matstore.precompute.FanOutLimits;
 import io.matstore.precompute.PrecomputeConfig;
@@ -44,6 +45,7 @@ final class ChangeEmitter {
     private final ViewCounters counters;
     private final FanOutLimits limits;
     private final List<byte[]> pendingTombstones = new ArrayList<>();
+    private final FlatBufferBuilder envelopes = new FlatBufferBuilder(1024);
     private long eventTimestamp;
     private long computedAtMicros;
     private String traceParent;
@@ -146,7 +148,7 @@ final class ChangeEmitter {
         }
         hashes.put(storeKey, toBytes(hash));
         counters.onEmitted();
-        forward(key, ResponseEnvelopes.encode(view, key, hash, computedAtMicros, response, traceParent));
+        forward(key, ResponseEnvelopes.encode(envelopes, view, key, hash, computedAtMicros, response, traceParent));
     }
 
     private void deferTombstone(byte[] key) {

@@ -8,10 +8,12 @@ import io.matstore.precompute.ViewLogic;
 import io.matstore.precompute.ViewStores;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.StatusCode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -31,10 +33,16 @@ import org.slf4j.LoggerFactory;
  * dimension event reaches every task, and each judges its own keys): the record as this task read it, with the
  * reason and this step's topic, partition and offset. It goes out beside the view records, marked by its
  * {@code matstore.dlq.reason} header, which no view record carries ({@link #isDeadLetter}).
+ *
+ * <p>A view that cuts large fan-outs into chunks ({@link ViewLogic#resume}) gets one chunk per punctuation, each
+ * followed by a commit request, so every chunk is its own transaction. Resumed records carry their event's timestamp
+ * but no trace context. A chunk that breaks a limit has no source record to dead-letter: it is logged and
+ * counted.
  */
 public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(ViewTaskProcessor.class);
-
+    // Wall-clock punctuation fires between polls; when no fan-out is pending it costs one call to hasPendingFanOut.
+    private static final Duration RESUME_INTERVAL = Duration.ofMillis(5);
     private final View<E, C> view;
     private final ViewCounters counters;
     private final FanOutLimits limits;
@@ -42,6 +50,20 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
     private ProcessorContext<byte[], byte[]> context;
     private ViewLogic<E, C> logic;
     private ChangeEmitter emitter;
+    private boolean resumedEventOpen;
+    private final ViewLogic.Resumed<C> resumed = new ViewLogic.Resumed<>() {
+        @Override
+        public void startEvent(long eventTimestamp) {
+            endResumedEvent();
+            emitter.startEvent(eventTimestamp);
+            resumedEventOpen = true;
+        }
+
+        @Override
+        public void accept(C combination) {
+            emitter.offer(logic.key(combination), logic.compute(combination));
+        }
+    };
 
     private ViewTaskProcessor(View<E, C> view, ViewCounters counters, FanOutLimits limits,
                               java.util.function.Supplier<OpenTelemetry> openTelemetry) {
@@ -67,6 +89,38 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         KeyValueStore<Bytes, byte[]> hashes = context.getStateStore(emittedHashesStore(view));
         this.emitter = new ChangeEmitter(view.descriptor(), hashes, context, counters, limits);
         this.logic = view.newLogic(context::getStateStore);
+        context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> resumeFanOut());
+    }
+
+    private void resumeFanOut() {
+        if (!logic.hasPendingFanOut()) {
+            return;
+        }
+        int done = logic.resume(resumed);
+        endResumedEvent();
+        for (int i = 0; i < done; i++) {
+            counters.onEventDone();
+        }
+        context.commit(); // the chunk and its cursor in one transaction, before the next chunk starts
+    }
+
+    // A chunk's held tombstones are settled at its end, like an event's: none may wait for a later chunk.
+    private void endResumedEvent() {
+        if (!resumedEventOpen) {
+            return;
+        }
+        resumedEventOpen = false;
+        String reason = emitter.endEvent();
+        if (reason != null) { // already counted as held or too large by the emitter
+            LOG.warn("view {}: a resumed fan-out chunk broke a limit (no source record to dead-letter): {}",
+                    view.descriptor(), reason);
+        }
+    }
+
+    private void onApplied() {
+        for (int i = logic.eventsDoneByLastApply(); i > 0; i--) {
+            counters.onEventDone();
+        }
     }
 
     @Override
@@ -82,13 +136,13 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         EventTracing.Traced traced = tracing.start(record.headers());
         if (traced == null) {
             emitter.startEvent(record.timestamp());
-            apply(event);
+            apply(event, record.timestamp());
             endEvent(record);
             return;
         }
         emitter.startEvent(record.timestamp(), traced.traceParent(), traced.headers());
         try {
-            apply(event);
+            apply(event, record.timestamp());
             endEvent(record);
         } catch (RuntimeException e) {
             traced.span().recordException(e);
@@ -102,7 +156,7 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
 
     private void endEvent(Record<byte[], byte[]> record) {
         String reason = emitter.endEvent();
-        counters.onEventDone();
+        onApplied();
         if (reason != null) {
             RecordMetadata at = context.recordMetadata().orElse(null);
             counters.onDeadLettered();
@@ -112,8 +166,9 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         }
     }
 
-    private void apply(E event) {
-        logic.apply(event, combination -> emitter.offer(logic.key(combination), logic.compute(combination)));
+    private void apply(E event, long timestamp) {
+        logic.apply(event, timestamp, combination -> emitter.offer(logic.key(combination),
+                logic.compute(combination)));
     }
 
     /** Supplies the processor together with the stores it needs, so the topology connects them. */

@@ -7,6 +7,7 @@ import io.matstore.schemas.ViewDescriptor;
 import io.matstore.schemas.offers.OfferResponseWriter;
 import io.matstore.schemas.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,11 +54,26 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
     private final KeyValueStore<Bytes, byte[]> promotions;
     private final KeyValueStore<Bytes, byte[]> promotionsByScope;
     private final KeyValueStore<Bytes, byte[]> fxStore;
+    private final KeyValueStore<Bytes, byte[]> fxFanOuts;
+    private final int fanOutChunk;
+    private boolean pendingFanOut;
+    private int eventsDoneByLastApply;
+    private int reportedInChunk;
     private final Map<String, StoreCodec.Fx> fx = new TreeMap<>();
     private final Map<List<String>, StoreCodec.Promotion> bestPromotion = new HashMap<>();
     private final OfferResponseWriter responses;
+    // One-entry memos of the last stock and promotion lookups: a fan-out asks for the same (sku, region) for every
+    // currency and tier in a row, and for the same (category, region) across a product's combinations. Cleared at
+    // the start of every event, before it changes any state, so they never outlive what they were read from.
+    private String memoStockSku;
+    private String memoStockRegion;
+    private int memoQuantity;
+    private String memoPromotionCategory;
+    private String memoPromotionRegion;
+    private StoreCodec.Promotion memoPromotion;
 
-    OffersLogic(ViewDescriptor descriptor, List<String> regions, View.StoreLookup stores) {
+    /** @param fanOutChunk combinations per transaction of an FX fan-out (0: no limit), see FxFanOut in the docs */
+    OffersLogic(ViewDescriptor descriptor, List<String> regions, View.StoreLookup stores, int fanOutChunk) {
         this.descriptor = descriptor;
         this.listPrice = descriptor.version() >= 2;
         this.responses = new OfferResponseWriter(descriptor);
@@ -69,6 +85,11 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         this.promotions = stores.store(OffersView.PROMOTIONS);
         this.promotionsByScope = stores.store(OffersView.PROMOTIONS_BY_SCOPE);
         this.fxStore = stores.store(OffersView.FX);
+        this.fxFanOuts = stores.store(OffersView.FX_FANOUTS);
+        this.fanOutChunk = fanOutChunk;
+        try (KeyValueIterator<Bytes, byte[]> it = fxFanOuts.all()) {
+            pendingFanOut = it.hasNext(); // a fan-out a crash or rebalance cut short resumes here
+        }
         fx.put(USD.currency(), USD);
         try (KeyValueIterator<Bytes, byte[]> it = fxStore.all()) {
             while (it.hasNext()) {
@@ -81,6 +102,14 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
 
     @Override
     public void apply(OffersEvent event, Consumer<? super OfferCombination> affected) {
+        apply(event, 0L, affected);
+    }
+
+    @Override
+    public void apply(OffersEvent event, long eventTimestamp, Consumer<? super OfferCombination> affected) {
+        eventsDoneByLastApply = 1;
+        memoStockSku = null;
+        memoPromotionCategory = null;
         if (event instanceof OffersEvent.ProductUpserted e) {
             onProductUpserted(e, affected);
         } else if (event instanceof OffersEvent.ProductDeleted e) {
@@ -92,7 +121,7 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         } else if (event instanceof OffersEvent.PromotionEnded e) {
             onPromotionEnded(e, affected);
         } else if (event instanceof OffersEvent.FxRateChanged e) {
-            onFxRateChanged(e, affected);
+            onFxRateChanged(e, eventTimestamp, affected);
         } else {
             throw new IllegalArgumentException("unhandled event " + event);
         }
@@ -173,22 +202,102 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         reportScope(previous.category(), previous.region(), affected);
     }
 
-    private void onFxRateChanged(OffersEvent.FxRateChanged e, Consumer<? super OfferCombination> affected) {
+    /**
+     * Re-prices the local products in {@code currency}, in product-key order, at most {@code fanOutChunk}
+     * combinations now; what is left waits in {@code offers-fx-fanouts} as a cursor (the last sku done) for
+     * {@link #resume}. A cursor of the same currency is replaced: the new walk starts over and reads the newest
+     * rate, so it covers the older event too. Combinations are always computed from current state, so a product
+     * upserted behind the cursor was already priced at the new rate by its own event.
+     */
+    private void onFxRateChanged(OffersEvent.FxRateChanged e, long eventTimestamp,
+                                 Consumer<? super OfferCombination> affected) {
         StoreCodec.Fx rate = new StoreCodec.Fx(e.currency(), e.usdRateMicros(), e.minorUnits());
-        fxStore.put(StoreCodec.key(e.currency()), StoreCodec.fx(rate));
+        Bytes currencyKey = StoreCodec.key(e.currency());
+        fxStore.put(currencyKey, StoreCodec.fx(rate));
         fx.put(e.currency(), rate); // the first rate of a currency adds it to the space
-        try (KeyValueIterator<Bytes, byte[]> it = products.all()) {
+        boolean supersedes = fxFanOuts.get(currencyKey) != null;
+        reportedInChunk = 0;
+        Bytes last = walkProducts(e.currency(), null, affected);
+        if (last == null) {
+            if (supersedes) {
+                fxFanOuts.delete(currencyKey);
+            }
+            eventsDoneByLastApply = supersedes ? 2 : 1;
+        } else {
+            fxFanOuts.put(currencyKey, StoreCodec.fanOutCursor(eventTimestamp, last));
+            pendingFanOut = true;
+            eventsDoneByLastApply = supersedes ? 1 : 0;
+        }
+    }
+
+    /**
+     * Reports every combination in {@code currency} of the products after {@code after} (from the first when null)
+     * until the chunk is full.
+     *
+     * @return the key of the last product reported when products remain, or null when the walk reached the end
+     */
+    private Bytes walkProducts(String currency, Bytes after, Consumer<? super OfferCombination> affected) {
+        try (KeyValueIterator<Bytes, byte[]> it = after == null ? products.all() : products.range(after, null)) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
+                if (after != null && entry.key.equals(after)) {
+                    continue;
+                }
                 String sku = StoreCodec.parts(entry.key, 1)[0];
                 StoreCodec.Product product = StoreCodec.product(sku, entry.value);
                 for (String region : regions) {
                     for (String tier : TIERS) {
-                        affected.accept(new OfferCombination(sku, product, region, e.currency(), tier));
+                        affected.accept(new OfferCombination(sku, product, region, currency, tier));
                     }
+                }
+                reportedInChunk += regions.size() * TIERS.size();
+                if (fanOutChunk > 0 && reportedInChunk >= fanOutChunk && it.hasNext()) {
+                    return entry.key;
                 }
             }
         }
+        return null;
+    }
+
+    @Override
+    public boolean hasPendingFanOut() {
+        return pendingFanOut;
+    }
+
+    @Override
+    public int eventsDoneByLastApply() {
+        return eventsDoneByLastApply;
+    }
+
+    @Override
+    public int resume(Resumed<? super OfferCombination> sink) {
+        memoStockSku = null;
+        memoPromotionCategory = null;
+        List<KeyValue<Bytes, byte[]>> cursors = new ArrayList<>(); // one per currency at most: few
+        try (KeyValueIterator<Bytes, byte[]> it = fxFanOuts.all()) {
+            it.forEachRemaining(cursors::add);
+        }
+        reportedInChunk = 0;
+        int done = 0;
+        for (KeyValue<Bytes, byte[]> cursor : cursors) {
+            if (fanOutChunk > 0 && reportedInChunk >= fanOutChunk) {
+                break;
+            }
+            String currency = StoreCodec.parts(cursor.key, 1)[0];
+            long eventTimestamp = StoreCodec.fanOutTimestamp(cursor.value);
+            sink.startEvent(eventTimestamp);
+            Bytes last = walkProducts(currency, StoreCodec.fanOutLast(cursor.value), sink);
+            if (last == null) {
+                fxFanOuts.delete(cursor.key);
+                done++;
+            } else {
+                fxFanOuts.put(cursor.key, StoreCodec.fanOutCursor(eventTimestamp, last));
+            }
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = fxFanOuts.all()) {
+            pendingFanOut = it.hasNext();
+        }
+        return done;
     }
 
     /** Every combination of the local products of {@code category} in {@code region}. */
@@ -228,10 +337,9 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         if (product == null || rate == null || !regionSet.contains(c.region())) {
             return null;
         }
-        StoreCodec.Promotion promotion = bestPromotion(product.category(), c.region());
+        StoreCodec.Promotion promotion = memoizedBestPromotion(product.category(), c.region());
         int tierBps = OffersContract.TIER_GOLD.equals(c.tier()) ? 500 : 0;
-        byte[] quantityBytes = stock.get(StoreCodec.key(c.sku(), c.region()));
-        int quantity = quantityBytes == null ? 0 : StoreCodec.int32(quantityBytes);
+        int quantity = quantity(c.sku(), c.region());
         long price;
         long listPriceMinor;
         try {
@@ -248,6 +356,25 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         }
         return responses.write(c.sku(), c.region(), c.currency(), c.tier(), product.title(), product.category(),
                 price, rate.minorUnits(), promotion.promoId(), promotion.percentOff(), quantity, listPriceMinor);
+    }
+
+    private int quantity(String sku, String region) {
+        if (!sku.equals(memoStockSku) || !region.equals(memoStockRegion)) {
+            byte[] quantityBytes = stock.get(StoreCodec.key(sku, region));
+            memoQuantity = quantityBytes == null ? 0 : StoreCodec.int32(quantityBytes);
+            memoStockSku = sku;
+            memoStockRegion = region;
+        }
+        return memoQuantity;
+    }
+
+    private StoreCodec.Promotion memoizedBestPromotion(String category, String region) {
+        if (!category.equals(memoPromotionCategory) || !region.equals(memoPromotionRegion)) {
+            memoPromotion = bestPromotion(category, region);
+            memoPromotionCategory = category;
+            memoPromotionRegion = region;
+        }
+        return memoPromotion;
     }
 
     /** Largest percent_off in the scope; ties to the byte-wise smallest promo_id; none gives percent_off 0. */

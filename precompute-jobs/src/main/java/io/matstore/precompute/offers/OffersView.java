@@ -32,6 +32,15 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
     static final String FX = "offers-fx";
     /** Validating step: the last usd_rate_micros let through per currency (8 bytes, big-endian). */
     static final String FX_ACCEPTED = "offers-fx-accepted";
+    /** Unfinished FX fan-outs: currency → [event timestamp i64][len u32][last sku done, utf8] (StoreCodec). */
+    static final String FX_FANOUTS = "offers-fx-fanouts";
+    /**
+     * Combinations one task's step of an FX fan-out reports unless configured otherwise: {@value}. Under
+     * exactly_once_v2 a transaction spans every task of a stream thread, and each task runs its step in the same
+     * loop, so a transaction holds up to (tasks per thread) × this: 50,000 with 4 tasks outlived the 10 s
+     * transaction timeout on a loaded 2-core box (FxFanOutChunkRun, docs/benchmarks.md).
+     */
+    public static final int DEFAULT_FANOUT_CHUNK = 10_000;
     /** How far one FX change may move a rate unless configured otherwise: {@value}. */
     public static final double DEFAULT_MAX_FX_CHANGE_FACTOR = 10.0;
 
@@ -40,6 +49,7 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
     private final List<String> regions;
     private final int maxStringBytes;
     private final double maxFxChangeFactor;
+    private int fanOutChunk = DEFAULT_FANOUT_CHUNK; // written only by withFanOutChunk, before the copy escapes
 
     /**
      * @param regions the region dimension of the parameter space, in response order; non-empty, distinct
@@ -91,6 +101,25 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
         this(DEFAULT_SOURCE_TOPIC, DEFAULT_REGIONS);
     }
 
+    /**
+     * A copy whose FX fan-outs report at most about {@code combinations} combinations per transaction (a whole
+     * product's combinations at least), the rest resumed chunk by chunk; 0 = the whole fan-out in the event's one
+     * transaction.
+     */
+    public OffersView withFanOutChunk(int combinations) {
+        if (combinations < 0) {
+            throw new IllegalArgumentException("fanOutChunk=" + combinations + " < 0");
+        }
+        OffersView copy = new OffersView(sourceTopic, regions, descriptor.version(), maxStringBytes,
+                maxFxChangeFactor);
+        copy.fanOutChunk = combinations;
+        return copy;
+    }
+
+    public int fanOutChunk() {
+        return fanOutChunk;
+    }
+
     public List<String> regions() {
         return regions;
     }
@@ -126,7 +155,8 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
     public List<StoreBuilder<KeyValueStore<Bytes, byte[]>>> stores() {
         return List.of(ViewStores.bytesStore(PRODUCTS), ViewStores.bytesStore(PRODUCTS_BY_CATEGORY),
                 ViewStores.bytesStore(STOCK), ViewStores.bytesStore(PROMOTIONS),
-                ViewStores.bytesStore(PROMOTIONS_BY_SCOPE), ViewStores.bytesStore(FX));
+                ViewStores.bytesStore(PROMOTIONS_BY_SCOPE), ViewStores.bytesStore(FX),
+                ViewStores.bytesStore(FX_FANOUTS));
     }
 
     @Override
@@ -165,6 +195,6 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
 
     @Override
     public ViewLogic<OffersEvent, OfferCombination> newLogic(StoreLookup stores) {
-        return new OffersLogic(descriptor, regions, stores);
+        return new OffersLogic(descriptor, regions, stores, fanOutChunk);
     }
 }

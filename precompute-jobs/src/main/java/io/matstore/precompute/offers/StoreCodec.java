@@ -15,6 +15,7 @@ import org.apache.kafka.common.utils.Bytes;
  *   promo:   [percent i32][len u32][category utf8][len u32][region utf8]
  *   fx:      [usd_rate_micros i64][minor_units i32]
  *   stock:   [quantity i32]
+ *   fx fan-out cursor: [event timestamp i64][len u32][key of the last product done]
  * </pre>
  */
 final class StoreCodec {
@@ -89,6 +90,23 @@ final class StoreCodec {
     static Fx fx(String currency, byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         return new Fx(currency, in.getLong(), in.getInt());
+    }
+
+    static byte[] fanOutCursor(long eventTimestamp, Bytes lastProductKey) {
+        byte[] last = lastProductKey.get();
+        return ByteBuffer.allocate(8 + 4 + last.length).putLong(eventTimestamp).putInt(last.length).put(last).array();
+    }
+
+    static long fanOutTimestamp(byte[] cursor) {
+        return ByteBuffer.wrap(cursor).getLong();
+    }
+
+    static Bytes fanOutLast(byte[] cursor) {
+        ByteBuffer in = ByteBuffer.wrap(cursor);
+        in.position(8);
+        byte[] last = new byte[in.getInt()];
+        in.get(last);
+        return Bytes.wrap(last);
     }
 
     static byte[] int32(int v) {

@@ -9,8 +9,12 @@ import io.matstore.schemas.ViewDescriptor;
 import io.matstore.schemas.fb.ResponseEnvelope;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,22 +59,31 @@ final class OffersDriver implements AutoCloseable {
 
     /** @param openTelemetry records the spans of traced events */
     OffersDriver(List<String> regions, int version, OpenTelemetry openTelemetry) {
-        this(regions, version, openTelemetry, FanOutLimits.DEFAULTS);
+        this(new OffersView(SOURCE, regions, version), openTelemetry, FanOutLimits.DEFAULTS);
     }
 
     /** @param limits what one event may write */
     OffersDriver(List<String> regions, FanOutLimits limits) {
-        this(regions, 1, OpenTelemetry.noop(), limits);
+        this(new OffersView(SOURCE, regions, 1), OpenTelemetry.noop(), limits);
     }
 
-    private OffersDriver(List<String> regions, int version, OpenTelemetry openTelemetry, FanOutLimits limits) {
+    OffersDriver(OffersView offers, OpenTelemetry openTelemetry) {
+        this(offers, openTelemetry, FanOutLimits.DEFAULTS);
+    }
+
+    private OffersDriver(OffersView offers, OpenTelemetry openTelemetry, FanOutLimits limits) {
         StreamsBuilder builder = new StreamsBuilder();
-        OffersView offers = new OffersView(SOURCE, regions, version);
         descriptor = offers.descriptor();
         counters = ViewTopology.build(builder, offers, DLQ, openTelemetry, limits);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(descriptor));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        // its own state directory: two drivers of the same application in one test must not share RocksDB locks
+        try {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("offers-driver-").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         driver = new TopologyTestDriver(builder.build(), p, WALL_CLOCK);
         input = driver.createInputTopic(SOURCE, new ByteArraySerializer(), new ByteArraySerializer());
         view = driver.createOutputTopic(descriptor.topic(), new ByteArrayDeserializer(),
@@ -84,6 +97,17 @@ final class OffersDriver implements AutoCloseable {
 
     OffersDriver() {
         this(OffersView.DEFAULT_REGIONS);
+    }
+
+    /** Version 1, default regions, FX fan-outs cut into chunks of {@code combinations}. */
+    static OffersDriver withFanOutChunk(int combinations) {
+        return new OffersDriver(new OffersView(SOURCE, OffersView.DEFAULT_REGIONS).withFanOutChunk(combinations),
+                OpenTelemetry.noop());
+    }
+
+    /** Moves the driver's wall clock, firing the wall-clock punctuations that are due (fan-out chunks). */
+    void advanceWallClock(Duration by) {
+        driver.advanceWallClockTime(by);
     }
 
     static OffersDriver version(int version) {
