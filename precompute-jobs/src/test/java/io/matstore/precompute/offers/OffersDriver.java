@@ -105,6 +105,12 @@ final class OffersDriver implements AutoCloseable {
                 OpenTelemetry.noop());
     }
 
+    /** As {@link #withFanOutChunk(int)}, with the runner's fan-out limits. */
+    static OffersDriver withFanOutChunk(int combinations, FanOutLimits limits) {
+        return new OffersDriver(new OffersView(SOURCE, OffersView.DEFAULT_REGIONS).withFanOutChunk(combinations),
+                OpenTelemetry.noop(), limits);
+    }
+
     /** Moves the driver's wall clock, firing the wall-clock punctuations that are due (fan-out chunks). */
     void advanceWallClock(Duration by) {
         driver.advanceWallClockTime(by);

@@ -8,6 +8,8 @@ import io.matstore.precompute.ViewTopology;
 import io.matstore.precompute.offers.OffersDriver.Out;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.offers.OfferEvents;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,37 @@ class OffersFanOutLimitsTest {
             assertThat(out.stream().filter(Out::tombstone).map(Out::sku)).hasSize(8).containsOnly("SKU-HUGE");
             assertThat(driver.readDeadLetters()).isEmpty();
             assertThat(driver.counters.held()).isZero();
+            assertThat(driver.counters.tombstones()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void shouldWriteTheTombstonesOfAChunkedFanOutAtTheEndOfTheirChunk() {
+        // 16 combinations per step: SKU-HUGE's 8 EUR keys fall in a resumed chunk, not in the event's first one
+        try (OffersDriver driver = OffersDriver.withFanOutChunk(16, new FanOutLimits(MB, 0.5, 4))) {
+            driver.publish("SKU-HUGE", OfferEvents.productUpserted("SKU-HUGE", "Yacht", "boats", HUGE_CENTS));
+            for (int i = 0; i < 9; i++) {
+                driver.publish("SKU-" + i, OfferEvents.productUpserted("SKU-" + i, "Mug", "kitchen", 1000));
+            }
+            driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 920_000L, 2));
+            int priced = driver.read().size();
+            for (int i = 0; i < 20; i++) {
+                driver.advanceWallClock(Duration.ofMillis(5));
+                priced += driver.read().size();
+            }
+            assertThat(priced).isEqualTo(160);
+
+            driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 9_200_000L, 2));
+            List<Out> out = new ArrayList<>(driver.read());
+            assertThat(out).as("the first chunk alone").hasSizeLessThan(80);
+            for (int i = 0; i < 20; i++) {
+                driver.advanceWallClock(Duration.ofMillis(5));
+                out.addAll(driver.read());
+            }
+
+            assertThat(out.stream().filter(Out::tombstone).map(Out::sku)).hasSize(8).containsOnly("SKU-HUGE");
+            assertThat(out.stream().filter(o -> !o.tombstone())).hasSize(72);
+            assertThat(driver.readDeadLetters()).isEmpty();
             assertThat(driver.counters.tombstones()).isEqualTo(8);
         }
     }
