@@ -1,8 +1,8 @@
 package io.matstore.launcher;
 
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

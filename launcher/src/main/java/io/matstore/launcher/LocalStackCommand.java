@@ -7,7 +7,7 @@ import io.matstore.precompute.ViewFactories;
 import io.matstore.precompute.ViewFactory;
 import io.matstore.precompute.ViewRunner;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.precompute.demo.DemoEventGenerator;
+import io.matstore.views.offers.DemoEventGenerator;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.StoreSettings;

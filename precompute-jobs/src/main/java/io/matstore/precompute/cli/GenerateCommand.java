@@ -1,10 +1,10 @@
 package io.matstore.precompute.cli;
 
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
-import io.matstore.precompute.publish.OffersJson;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventCodec;
+import io.matstore.views.offers.OffersJson;
 import io.matstore.precompute.publish.Progress;
 import java.io.BufferedWriter;
 import java.io.IOException;

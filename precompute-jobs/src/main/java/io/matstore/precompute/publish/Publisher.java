@@ -2,8 +2,9 @@ package io.matstore.precompute.publish;
 
 import io.matstore.precompute.InvalidEventException;
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
+import io.matstore.views.offers.OffersJson;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

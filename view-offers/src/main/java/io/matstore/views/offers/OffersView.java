@@ -1,4 +1,4 @@
-package io.matstore.precompute.offers;
+package io.matstore.views.offers;
 
 import io.matstore.precompute.InvalidEventException;
 import io.matstore.precompute.View;

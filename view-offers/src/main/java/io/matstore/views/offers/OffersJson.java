@@ -1,4 +1,4 @@
-package io.matstore.precompute.publish;
+package io.matstore.views.offers;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.matstore.precompute.InvalidEventException;
-import io.matstore.precompute.offers.OfferEventDecoder;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
+import io.matstore.views.offers.OfferEventDecoder;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventCodec;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.matstore.precompute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matstore.precompute.offers.OffersView;
+import io.matstore.views.offers.OffersView;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

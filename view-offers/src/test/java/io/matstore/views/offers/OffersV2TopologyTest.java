@@ -1,9 +1,9 @@
-package io.matstore.precompute.offers;
+package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersDriver.Out;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersDriver.Out;
 import io.matstore.schemas.offers.OfferEvents;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import java.nio.charset.StandardCharsets;

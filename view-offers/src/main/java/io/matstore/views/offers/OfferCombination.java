@@ -1,4 +1,4 @@
-package io.matstore.precompute.offers;
+package io.matstore.views.offers;
 
 /**
  * One (sku, region, currency, tier) of the offers view, with the product as the task last read it ({@code null}

@@ -1,6 +1,6 @@
-package io.matstore.precompute.demo;
+package io.matstore.views.offers;
 
-import io.matstore.precompute.offers.OffersEvent;
+import io.matstore.views.offers.OffersEvent;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;

@@ -1,4 +1,4 @@
-package io.matstore.precompute.offers;
+package io.matstore.views.offers;
 
 import java.math.BigInteger;
 

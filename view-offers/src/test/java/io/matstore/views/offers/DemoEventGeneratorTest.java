@@ -1,10 +1,10 @@
-package io.matstore.precompute.demo;
+package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matstore.precompute.offers.OfferEventDecoder;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
+import io.matstore.views.offers.OfferEventDecoder;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventCodec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.matstore.precompute.offers;
+package io.matstore.views.offers;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.SourceEvents;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.precompute.offers.OffersEvent;
+import io.matstore.views.offers.OffersEvent;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

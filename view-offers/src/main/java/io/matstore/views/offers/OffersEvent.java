@@ -1,4 +1,4 @@
-package io.matstore.precompute.offers;
+package io.matstore.views.offers;
 
 /** A decoded, validated {@code offers} source event (shared/views/offers.md, "Source events"). */
 public sealed interface OffersEvent {

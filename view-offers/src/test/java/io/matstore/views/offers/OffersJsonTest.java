@@ -1,10 +1,10 @@
-package io.matstore.precompute.publish;
+package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.matstore.precompute.InvalidEventException;
-import io.matstore.precompute.offers.OffersEvent;
+import io.matstore.views.offers.OffersEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

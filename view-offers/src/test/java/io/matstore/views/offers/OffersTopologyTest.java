@@ -1,10 +1,10 @@
-package io.matstore.precompute.offers;
+package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.precompute.DeadLetters;
-import io.matstore.precompute.offers.OffersDriver.Out;
+import io.matstore.views.offers.OffersDriver.Out;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.offers.OfferEvents;
 import io.matstore.schemas.offers.OffersContract;
