@@ -1,5 +1,6 @@
 package io.matstore.bench.precompute;
 
+import io.matstore.views.offers.OffersSettings;
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewCounters;
@@ -87,7 +88,7 @@ public final class PrecomputeThroughputBench {
                 PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
                 PrecomputeConfig.NUM_STREAM_THREADS, Integer.toString(threads),
                 PrecomputeConfig.STATE_DIR, state.toString()));
-        OffersView view = config.offersView();
+        OffersView view = OffersSettings.view(config);
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
              ViewRunner.Running job = ViewRunner.start(view, config);
              ViewWatcher watcher = new ViewWatcher(bootstrap, OffersContract.V1.topic(), partitions, base,

@@ -1,5 +1,6 @@
 package io.matstore.it.ops;
 
+import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.it.precompute.OffersReference;
@@ -77,7 +78,7 @@ class MonitoredMetricsEndToEndTest {
                 PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",
                 PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS),
                 PrecomputeConfig.STATE_DIR, dir.resolve("job").toString()));
-        job = ViewRunner.start(config.offersView(), config);
+        job = ViewRunner.start(OffersSettings.view(config), config);
         ops = OpsEndpoint.start("127.0.0.1", 0, List.of(job));
 
         node = new ServingNode();

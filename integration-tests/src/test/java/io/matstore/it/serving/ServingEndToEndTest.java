@@ -1,5 +1,7 @@
 package io.matstore.it.serving;
 
+import io.matstore.views.offers.OffersEventFormat;
+import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,8 +100,8 @@ class ServingEndToEndTest {
                 PrecomputeConfig.DEAD_LETTER_TOPIC, source + ".dlq",
                 PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS),
                 PrecomputeConfig.STATE_DIR, dir.resolve("job").toString()));
-        Publisher.publish(config, source, file, Progress.NONE);
-        job = ViewRunner.start(config.offersView(), config);
+        Publisher.publish(new OffersEventFormat(), config, source, file, Progress.NONE);
+        job = ViewRunner.start(OffersSettings.view(config), config);
 
         store = ResponseStores.open(StoreConfig.of(dir.resolve("store"), KAFKA.bootstrapServers()));
         store.addVersion(OffersContract.V1, Set.of(0, 1));

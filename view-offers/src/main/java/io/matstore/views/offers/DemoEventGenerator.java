@@ -1,6 +1,6 @@
 package io.matstore.views.offers;
 
-import io.matstore.views.offers.OffersEvent;
+import io.matstore.precompute.DemoSource;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * re-creations, promotions that start, move and end, and FX changes, including currencies that are new to the
  * space. Same seed and settings, same events. Every event it makes is valid.
  */
-public final class DemoEventGenerator {
+public final class DemoEventGenerator implements DemoSource<OffersEvent> {
     /** Starting currencies and rates; the last two appear only during the steady stream. */
     private static final String[] CURRENCIES = {"EUR", "GBP", "JPY", "CHF", "KWD"};
     private static final long[] RATES = {920_000L, 790_000L, 150_000_000L, 880_000L, 307_000L};
@@ -54,6 +54,7 @@ public final class DemoEventGenerator {
     }
 
     /** Every product once, stock in about half of the (product, region) pairs, the first currencies' rates. */
+    @Override
     public void catalogue(Consumer<OffersEvent> out) {
         for (int i = 0; i < INITIAL_CURRENCIES; i++) {
             out.accept(new OffersEvent.FxRateChanged(CURRENCIES[i], RATES[i], MINOR_UNITS[i]));
@@ -74,6 +75,7 @@ public final class DemoEventGenerator {
     }
 
     /** One event of the steady mix. */
+    @Override
     public OffersEvent next() {
         int r = random.nextInt(1000);
         if (r < mix.fxPerMille()) {

@@ -1,5 +1,6 @@
 package io.matstore.precompute.ops;
 
+import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -56,7 +57,7 @@ class OpsEndpointTest {
     @Test
     void shouldBeReadyOnceRunningCountEventsAndDeadLettersAndStopAnsweringWhenClosed() throws Exception {
         PrecomputeConfig config = config();
-        ViewRunner.Running job = ViewRunner.start(config.offersView(), config);
+        ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config);
         String url;
         try (job; OpsEndpoint ops = OpsEndpoint.start("127.0.0.1", 0, List.of(job))) {
             url = ops.url();

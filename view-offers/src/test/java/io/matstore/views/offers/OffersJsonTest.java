@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.matstore.precompute.InvalidEventException;
+import io.matstore.precompute.publish.EventFileException;
+import io.matstore.precompute.publish.Publisher;
 import io.matstore.views.offers.OffersEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +65,7 @@ class OffersJsonTest {
                 "",
                 "{\"type\":\"ProductDeleted\"}",
                 "{\"type\":\"StockChanged\",\"sku\":\"S\",\"region\":\"eu\",\"quantity\":-1}"), StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> Publisher.validate(file))
+        assertThatThrownBy(() -> Publisher.validate(new OffersEventFormat(), file))
                 .isInstanceOfSatisfying(EventFileException.class, e -> {
                     assertThat(e.errorCount()).isEqualTo(2);
                     assertThat(e.errors()).containsExactly("line 3: field sku: missing",
@@ -71,7 +73,7 @@ class OffersJsonTest {
                 });
         Files.writeString(file, "{\"type\":\"ProductDeleted\",\"sku\":\"S\"}\n\n{\"type\":\"PromotionEnded\","
                 + "\"promo_id\":\"P\"}\n");
-        assertThat(Publisher.validate(file)).isEqualTo(2);
+        assertThat(Publisher.validate(new OffersEventFormat(), file)).isEqualTo(2);
     }
 
     private static void assertError(String line, String message) {
