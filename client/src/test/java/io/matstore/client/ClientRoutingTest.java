@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.Partitioner;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.Partitioner;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

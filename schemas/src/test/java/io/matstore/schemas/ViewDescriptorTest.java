@@ -3,7 +3,7 @@ package io.matstore.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import org.junit.jupiter.api.Test;
 
 class ViewDescriptorTest {

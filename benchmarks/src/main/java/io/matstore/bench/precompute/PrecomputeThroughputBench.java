@@ -9,7 +9,7 @@ import io.matstore.views.offers.DemoEventGenerator;
 import io.matstore.views.offers.OffersEvent;
 import io.matstore.views.offers.OffersEventCodec;
 import io.matstore.views.offers.OffersView;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -9,7 +9,7 @@ import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.views.offers.DemoEventGenerator;
 import io.matstore.views.offers.OffersView;
 import io.matstore.views.offers.OffersEventCodec;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import io.matstore.views.offers.DemoEventGenerator;
 import io.matstore.views.offers.OffersEvent;
 import io.matstore.views.offers.OffersView;
 import io.matstore.precompute.ops.OpsEndpoint;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.ResponseStores;

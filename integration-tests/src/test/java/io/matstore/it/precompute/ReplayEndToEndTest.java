@@ -14,7 +14,7 @@ import io.matstore.precompute.replay.Replay;
 import io.matstore.precompute.replay.ReplayOptions;
 import io.matstore.precompute.replay.ReplayProgress;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

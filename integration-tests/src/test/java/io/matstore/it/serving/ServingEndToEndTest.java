@@ -18,7 +18,7 @@ import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.publish.Publisher;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.fb.ResponseEnvelope;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;

@@ -1,7 +1,7 @@
 package io.matstore.views.offers;
 
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.util.List;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;

@@ -5,7 +5,7 @@ import io.matstore.precompute.View;
 import io.matstore.precompute.ViewLogic;
 import io.matstore.precompute.ViewStores;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;

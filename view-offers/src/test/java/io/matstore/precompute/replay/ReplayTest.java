@@ -12,7 +12,7 @@ import io.matstore.views.offers.OffersEventCodec;
 import io.matstore.views.offers.OffersView;
 import io.matstore.precompute.ops.OpsHttp;
 import io.matstore.schemas.KeyCodec;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;

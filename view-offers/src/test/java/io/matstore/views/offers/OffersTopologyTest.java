@@ -7,7 +7,7 @@ import io.matstore.precompute.DeadLetters;
 import io.matstore.views.offers.OffersDriver.Out;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.offers.OfferEvents;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferEvent;
 import io.matstore.schemas.offers.fb.ProductDeleted;
 import java.util.Arrays;

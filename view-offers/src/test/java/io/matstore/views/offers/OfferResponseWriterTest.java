@@ -1,4 +1,4 @@
-package io.matstore.schemas.offers;
+package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.matstore.schemas.offers;
+package io.matstore.views.offers;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.schemas.ViewDescriptor;
