@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.Partitioner;
-import io.matstore.schemas.offers.OffersContract;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,7 +83,7 @@ class ClientRoutingTest {
     }
 
     private static int partitionOf(String sku) {
-        return Partitioner.partition(KeyCodec.encode(OffersContract.V1, key(sku)), PARTITIONS);
+        return Partitioner.partition(KeyCodec.encode(FakeNode.OFFERS_V1, key(sku)), PARTITIONS);
     }
 
     /** A sku whose key falls in one of {@code partitions}. */

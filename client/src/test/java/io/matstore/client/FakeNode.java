@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.Partitioner;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.schemas.ViewDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every value is an envelope of offers v1 whose response bytes are the sku. Binds 127.0.0.1 only.
  */
 final class FakeNode implements AutoCloseable {
+    /** The offers view's descriptor (its module declares it); the client knows views only by name. */
+    static final ViewDescriptor OFFERS_V1 = ViewDescriptor.of("offers", 1, "sku", "region", "currency", "tier");
+
     private static final String PROBLEM = "application/problem+json";
     static final long COMPUTED_AT_MICROS = 1_799_999_995_000_000L;
 
@@ -111,7 +114,7 @@ final class FakeNode implements AutoCloseable {
         int status = statusOf(params);
         if (status == 421) {
             x.getResponseHeaders().set("X-Matstore-Routing-Generation", "1");
-            int p = Partitioner.partition(KeyCodec.encode(OffersContract.V1, params), partitions);
+            int p = Partitioner.partition(KeyCodec.encode(OFFERS_V1, params), partitions);
             send(x, 421, PROBLEM, problem(421, "wrong_cell", "partition " + p + " of view offers is owned by cell"
                     + " other (routing generation 1)", ",\"partition\":" + p + ",\"cell\":\"other\",\"generation\":1")
                     .getBytes(StandardCharsets.UTF_8));
@@ -122,8 +125,8 @@ final class FakeNode implements AutoCloseable {
         } else if ("application/json".equals(x.getRequestHeaders().getFirst("Accept"))) {
             send(x, 200, "application/json", json(params).getBytes(StandardCharsets.UTF_8));
         } else {
-            byte[] key = KeyCodec.encode(OffersContract.V1, params);
-            byte[] envelope = ResponseEnvelopes.encode(OffersContract.V1, key, 0x0123456789abcdefL,
+            byte[] key = KeyCodec.encode(OFFERS_V1, params);
+            byte[] envelope = ResponseEnvelopes.encode(OFFERS_V1, key, 0x0123456789abcdefL,
                     COMPUTED_AT_MICROS, params.get("sku").getBytes(StandardCharsets.UTF_8));
             x.getResponseHeaders().set("ETag", "\"0123456789abcdef\"");
             x.getResponseHeaders().set("Age", "5");
@@ -164,7 +167,7 @@ final class FakeNode implements AutoCloseable {
         if (params.size() != 4) {
             return 400;
         }
-        int p = Partitioner.partition(KeyCodec.encode(OffersContract.V1, params), partitions);
+        int p = Partitioner.partition(KeyCodec.encode(OFFERS_V1, params), partitions);
         if (!held.contains(p)) {
             misdirected.incrementAndGet();
             return 421;
@@ -173,7 +176,7 @@ final class FakeNode implements AutoCloseable {
     }
 
     private String wrongCell(Map<String, String> params) {
-        int p = Partitioner.partition(KeyCodec.encode(OffersContract.V1, params), partitions);
+        int p = Partitioner.partition(KeyCodec.encode(OFFERS_V1, params), partitions);
         return "{\"code\":\"wrong_cell\",\"message\":\"partition " + p + " of view offers is owned by cell other"
                 + " (routing generation 1)\",\"partition\":" + p + ",\"cell\":\"other\",\"generation\":1}";
     }

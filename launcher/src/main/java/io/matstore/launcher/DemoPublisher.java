@@ -1,9 +1,9 @@
 package io.matstore.launcher;
 
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
-import java.util.List;
+import io.matstore.precompute.DemoMix;
+import io.matstore.precompute.DemoSource;
+import io.matstore.precompute.PrecomputeConfig;
+import io.matstore.precompute.SourceEventFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local stack's demo traffic: the generator's catalogue, then its steady mix at a fixed rate, on a background
- * thread, for a bounded time. Quiet (no progress bar) so the stack's console stays readable.
+ * The local stack's demo traffic: a view's demo source ({@link SourceEventFormat#demo}), its catalogue, then its
+ * steady mix at a fixed rate, on a background thread, for a bounded time. Quiet (no progress bar) so the stack's console stays readable.
  */
 final class DemoPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoPublisher.class);
@@ -24,10 +24,12 @@ final class DemoPublisher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
 
-    DemoPublisher(String bootstrapServers, String topic, int products, List<String> regions, int ratePerSecond,
-                  long durationSeconds) {
-        DemoEventGenerator generator = new DemoEventGenerator(products, regions, 1L, new DemoEventGenerator.Mix(5, 50));
-        thread = new Thread(() -> publish(bootstrapServers, topic, generator, ratePerSecond, durationSeconds),
+    <E> DemoPublisher(SourceEventFormat<E> format, PrecomputeConfig config, int products, int ratePerSecond,
+                      long durationSeconds) {
+        DemoSource<E> generator = format.demo(config, new DemoMix(products, 1L, 5, 50));
+        String bootstrap = config.bootstrapServers();
+        String topic = config.sourceTopic();
+        thread = new Thread(() -> publish(bootstrap, topic, format, generator, ratePerSecond, durationSeconds),
                 "demo-publisher");
         thread.setDaemon(true);
     }
@@ -37,12 +39,13 @@ final class DemoPublisher implements AutoCloseable {
         return this;
     }
 
-    private void publish(String bootstrap, String topic, DemoEventGenerator generator, int rate, long seconds) {
+    private <E> void publish(String bootstrap, String topic, SourceEventFormat<E> format, DemoSource<E> generator,
+                             int rate, long seconds) {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 5);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            generator.catalogue(e -> send(producer, topic, e));
+            generator.catalogue(e -> send(producer, topic, format.encode(e)));
             producer.flush();
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -51,15 +54,14 @@ final class DemoPublisher implements AutoCloseable {
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                send(producer, topic, generator.next());
+                send(producer, topic, format.encode(generator.next()));
             }
         } catch (RuntimeException e) {
             LOG.warn("demo publisher stopped: {}", e.toString());
         }
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, OffersEvent event) {
-        OffersEventCodec.Encoded encoded = OffersEventCodec.encode(event);
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, SourceEventFormat.Record encoded) {
         producer.send(new ProducerRecord<>(topic, encoded.key(), encoded.value()));
     }
 

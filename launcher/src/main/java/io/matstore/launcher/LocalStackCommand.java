@@ -2,12 +2,12 @@ package io.matstore.launcher;
 
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
+import io.matstore.precompute.SourceEventFormat;
 import io.matstore.precompute.View;
 import io.matstore.precompute.ViewFactories;
 import io.matstore.precompute.ViewFactory;
 import io.matstore.precompute.ViewRunner;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.precompute.demo.DemoEventGenerator;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.StoreSettings;
@@ -114,8 +114,10 @@ final class LocalStackCommand implements Callable<Integer> {
         // Printed before readiness: a restarted node answers from its kept store at once, while it catches up.
         System.out.println("serving node listening on http://127.0.0.1:" + port + " (ready once caught up)");
 
-        started.push(new DemoPublisher(bootstrap, precompute.sourceTopic(), products, precompute.regions(), rate,
-                demoSeconds).start());
+        SourceEventFormat<?> events = demoEvents(jobs);
+        if (events != null) {
+            started.push(new DemoPublisher(events, precompute, products, rate, demoSeconds).start());
+        }
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
         while (!node.isReady() && System.nanoTime() < deadline && stop.getCount() > 0) {
@@ -164,10 +166,21 @@ final class LocalStackCommand implements Callable<Integer> {
         }
     }
 
+    /** The source events of the first view present that has them (views may share one source topic), or null. */
+    private static SourceEventFormat<?> demoEvents(ViewFactories jobs) {
+        for (ViewFactory job : jobs.factories()) {
+            if (job.sourceEvents() != null) {
+                return job.sourceEvents();
+            }
+        }
+        LOG.warn("no view on the class path has source events: no demo traffic");
+        return null;
+    }
+
     private void printWelcome(String bootstrap, int port, int admin, String token) {
         String base = "http://127.0.0.1:" + port;
         String adminUrl = "http://127.0.0.1:" + admin;
-        String sku = DemoEventGenerator.sku(1);
+        String sku = "SKU-000001"; // in every demo catalogue
         System.out.println();
         System.out.println("matstore local stack is up (Ctrl-C stops everything).");
         System.out.println("  Kafka            " + bootstrap);

@@ -3,7 +3,7 @@ package io.matstore.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.matstore.precompute.demo.DemoEventGenerator;
+import io.matstore.views.offers.DemoEventGenerator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,14 +3,15 @@ package io.matstore.precompute;
 import io.matstore.config.KafkaSettings;
 import io.matstore.config.SettingsSchema;
 import io.matstore.config.SettingsSources;
-import io.matstore.precompute.offers.OfferEventDecoder;
-import io.matstore.precompute.offers.OffersView;
+import io.matstore.config.SettingsFamily;
 import io.matstore.schemas.KeyCodec;
-import io.matstore.schemas.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,8 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Settings of the precompute commands. Each is defined once in {@link #DEFINITION} (name, type, default, validator,
@@ -32,12 +35,15 @@ import org.apache.kafka.streams.StreamsConfig;
  * defaults, {@code .properties} files, environment variables {@code MATSTORE_<NAME>}, explicit overrides. Everything
  * is validated when loaded; a bad value fails with a message naming the setting, the value and the limit, and an
  * unknown name with the closest known one.
+ *
+ * <p>Each view on the class path adds its own settings as {@code view.<name>.<setting>} ({@link ViewFactory#settings()});
+ * this class names no view. The settings views had before they were namespaced ({@link #DEPRECATED_VIEW_SETTINGS})
+ * still work, with a warning, for every view that defines a setting of that name.
  */
 public final class PrecomputeConfig extends AbstractConfig {
     public static final String BOOTSTRAP_SERVERS = KafkaSettings.BOOTSTRAP_SERVERS;
     public static final String SOURCE_TOPIC = "source.topic";
     public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
-    public static final String REGIONS = "regions";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String REPLICATION_FACTOR = "replication.factor";
     public static final String STATE_DIR = "state.dir";
@@ -46,24 +52,25 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String VIEW_VERSION = "view.version";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
-    public static final String EVENT_MAX_STRING_BYTES = "event.max.string.bytes";
-    public static final String FX_MAX_CHANGE_FACTOR = "fx.max.change.factor";
     public static final String VIEW_MAX_RESPONSE_BYTES = "view.max.response.bytes";
     public static final String VIEW_MAX_DELETE_SHARE = "view.max.delete.share";
     public static final String VIEW_DELETE_HOLD_MIN_KEYS = "view.delete.hold.min.keys";
-    public static final String FX_FANOUT_CHUNK = "fx.fanout.chunk";
+    /** Former job-wide names of settings now defined by each view; given alone, they set every view's. */
+    public static final Set<String> DEPRECATED_VIEW_SETTINGS = Set.of("regions", "event.max.string.bytes",
+            "fx.max.change.factor");
     /** {@link #HTTP_PORT} value that runs no ops endpoint. */
     public static final int HTTP_PORT_NONE = -1;
 
+    /** The views on the class path, whose own settings this configuration accepts. */
+    private static final ViewFactories VIEWS = ViewFactories.discover();
+
     /** The job's own settings. */
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(SOURCE_TOPIC, Type.STRING, OffersView.DEFAULT_SOURCE_TOPIC, new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Topic of the offers source events (FlatBuffers OfferEvent values).")
-            .define(DEAD_LETTER_TOPIC, Type.STRING, OffersView.DEFAULT_SOURCE_TOPIC + ".dlq",
+            .define(SOURCE_TOPIC, Type.STRING, "offers.events", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Topic of the source events (FlatBuffers OfferEvent values) the views read.")
+            .define(DEAD_LETTER_TOPIC, Type.STRING, "offers.events.dlq",
                     new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Where rejected source events go, unchanged, with matstore.dlq.* headers.")
-            .define(REGIONS, Type.LIST, String.join(",", OffersView.DEFAULT_REGIONS), new Regions(), Importance.HIGH,
-                    "The region dimension of the offers parameter space, comma-separated, distinct.")
             .define(TOPIC_PARTITIONS, Type.INT, 4, Range.between(1, 1024), Importance.MEDIUM,
                     "Partitions of the source, dead-letter and view topics when the job creates them. The job's "
                             + "parallelism is the source topic's partition count.")
@@ -84,17 +91,6 @@ public final class PrecomputeConfig extends AbstractConfig {
                     "Address the ops endpoint (/metrics /healthz /readyz) binds to; 0.0.0.0 for every interface.")
             .define(HTTP_PORT, Type.INT, 8070, Range.between(HTTP_PORT_NONE, 65_535), Importance.MEDIUM,
                     "Port of the ops endpoint; 0 = a free port (printed at start), -1 = no endpoint.")
-            .define(EVENT_MAX_STRING_BYTES, Type.INT, OfferEventDecoder.DEFAULT_MAX_STRING_BYTES,
-                    Range.between(1, 1 << 20), Importance.MEDIUM,
-                    "Longest string field of a source event (title, category, sku, region, promo_id), in UTF-8"
-                            + " bytes. A longer one is dead-lettered with the length and this limit in the reason:"
-                            + " a title is copied into the response of every region and currency, and a response"
-                            + " too large for the view topic cannot be written.")
-            .define(FX_MAX_CHANGE_FACTOR, Type.DOUBLE, OffersView.DEFAULT_MAX_FX_CHANGE_FACTOR, Range.atLeast(1.0),
-                    Importance.MEDIUM, "An FxRateChanged that moves a currency's rate by more than this factor (up or"
-                            + " down) from its last accepted rate is held: dead-lettered with the reason and counted"
-                            + " (matstore_precompute_held_total), changing no price. The first rate of a currency"
-                            + " always passes.")
             .define(VIEW_MAX_RESPONSE_BYTES, Type.INT, FanOutLimits.DEFAULT_MAX_RESPONSE_BYTES,
                     Range.between(1, 64 << 20), Importance.MEDIUM, "Largest response a view may write (its own"
                             + " bytes, before the envelope). A larger one is not written (its key keeps its last"
@@ -109,33 +105,47 @@ public final class PrecomputeConfig extends AbstractConfig {
                             + " the check off.")
             .define(VIEW_DELETE_HOLD_MIN_KEYS, Type.INT, FanOutLimits.DEFAULT_DELETE_HOLD_MIN_KEYS,
                     Range.atLeast(0), Importance.LOW, "An event that deletes at most this many keys of a task is"
-                            + " never held by " + VIEW_MAX_DELETE_SHARE + ", whatever their share (a small view).")
-            .define(FX_FANOUT_CHUNK, Type.INT, OffersView.DEFAULT_FANOUT_CHUNK, Range.atLeast(0), Importance.MEDIUM,
-                    "Combinations each task reports per step of an FX fan-out (one currency re-priced for every"
-                            + " product); the rest resumes step by step from a cursor in the task's state. A"
-                            + " transaction spans the steps of every task of a stream thread, so it holds up to"
-                            + " (tasks per thread) x this; keep that far inside the producer's transaction.timeout.ms"
-                            + " (10 s). 0 = the whole fan-out in the event's one transaction.");
+                            + " never held by " + VIEW_MAX_DELETE_SHARE + ", whatever their share (a small view).");
 
     /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
-    public static final SettingsSchema SCHEMA = SettingsSchema.of("precompute")
-            .section("Kafka", KafkaSettings.DEFINITION)
-            .section("Precompute job", DEFINITION)
-            .family(KafkaSettings.clientsAnd(streamsNames(), ", Kafka Streams setting, or a client setting under a"
-                    + " Streams prefix (`kafka.producer.linger.ms`, `kafka.main.consumer.fetch.max.bytes`, ...)"))
-            .build();
+    public static final SettingsSchema SCHEMA = schema();
 
+    private static final Logger LOG = LoggerFactory.getLogger(PrecomputeConfig.class);
     private static final ConfigDef ALL = new ConfigDef(KafkaSettings.DEFINITION);
 
     static {
         DEFINITION.configKeys().values().forEach(ALL::define);
+        for (ViewFactory view : VIEWS.factories()) {
+            ViewSettingsFamily.prefixed(view).configKeys().values().forEach(ALL::define);
+        }
     }
 
     private final Map<String, Object> kafkaClientSettings;
 
     private PrecomputeConfig(Map<String, String> values) {
-        super(ALL, values, false);
+        super(ALL, withDeprecatedNames(values), false);
         this.kafkaClientSettings = Map.copyOf(KafkaSettings.clientSettings(values));
+    }
+
+    /** {@code values} with each deprecated name copied to every view setting of that name not given itself. */
+    private static Map<String, String> withDeprecatedNames(Map<String, String> values) {
+        Map<String, String> out = new LinkedHashMap<>(values);
+        for (String old : DEPRECATED_VIEW_SETTINGS) {
+            String value = out.remove(old);
+            if (value == null) {
+                continue;
+            }
+            List<String> targets = new ArrayList<>();
+            for (ViewFactory view : VIEWS.factories()) {
+                if (view.settings().names().contains(old)) {
+                    String name = ViewSettingsFamily.prefix(view) + old;
+                    targets.add(name);
+                    out.putIfAbsent(name, value);
+                }
+            }
+            LOG.warn("setting {} is deprecated: it is now a setting of each view, {}", old, targets);
+        }
+        return out;
     }
 
     /**
@@ -155,6 +165,18 @@ public final class PrecomputeConfig extends AbstractConfig {
 
     public static PrecomputeConfig defaults() {
         return of(Map.of());
+    }
+
+    private static SettingsSchema schema() {
+        SettingsSchema.Builder schema = SettingsSchema.of("precompute")
+                .section("Kafka", KafkaSettings.DEFINITION)
+                .section("Precompute job", DEFINITION)
+                .family(KafkaSettings.clientsAnd(streamsNames(), ", Kafka Streams setting, or a client setting under"
+                        + " a Streams prefix (`kafka.producer.linger.ms`, `kafka.main.consumer.fetch.max.bytes`, ...)"));
+        for (ViewFactory view : VIEWS.factories()) {
+            schema.family(new ViewSettingsFamily(view));
+        }
+        return schema.family(new DeprecatedViewSettings()).build();
     }
 
     /** Kafka Streams' own settings, and client settings under the prefixes Streams routes to one kind of client. */
@@ -205,10 +227,6 @@ public final class PrecomputeConfig extends AbstractConfig {
         return getString(DEAD_LETTER_TOPIC);
     }
 
-    public List<String> regions() {
-        return getList(REGIONS);
-    }
-
     public int topicPartitions() {
         return getInt(TOPIC_PARTITIONS);
     }
@@ -242,23 +260,24 @@ public final class PrecomputeConfig extends AbstractConfig {
         return getInt(HTTP_PORT);
     }
 
-    /** The offers view at {@link #viewVersion()}. */
-    public OffersView offersView() {
-        return offersView(viewVersion());
-    }
-
     /**
-     * The offers view at {@code version}.
+     * The settings of view {@code view} ({@code view.<name>.<setting>}), parsed and validated, by their names without
+     * the prefix: the view's {@link ViewFactory#settings()} read back.
      *
-     * @throws ConfigException naming {@code view.version} and the versions the view has
+     * @throws IllegalArgumentException when no view of that name is on the class path
      */
-    public OffersView offersView(int version) {
-        if (!OffersContract.versionNumbers().contains(version)) {
-            throw new ConfigException(VIEW_VERSION, version, "the offers view has versions "
-                    + OffersContract.versionNumbers());
+    public AbstractConfig viewSettings(String view) {
+        ViewFactory factory = VIEWS.find(view);
+        if (factory == null) {
+            throw new IllegalArgumentException("no view named " + view + " on the class path; views present: "
+                    + VIEWS.names());
         }
-        return new OffersView(sourceTopic(), regions(), version, getInt(EVENT_MAX_STRING_BYTES),
-                getDouble(FX_MAX_CHANGE_FACTOR)).withFanOutChunk(getInt(FX_FANOUT_CHUNK));
+        Map<String, Object> own = new HashMap<>();
+        String prefix = ViewSettingsFamily.prefix(factory);
+        for (String name : factory.settings().names()) {
+            own.put(name, get(prefix + name));
+        }
+        return new AbstractConfig(factory.settings(), own, false);
     }
 
     /** The limits on what one event may write, for {@link ViewTopology}. */
@@ -284,7 +303,7 @@ public final class PrecomputeConfig extends AbstractConfig {
     }
 
     /** Non-empty list of distinct, non-empty regions of at most {@link KeyCodec#MAX_VALUE_BYTES} UTF-8 bytes. */
-    static final class Regions implements ConfigDef.Validator {
+    public static final class Regions implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
             @SuppressWarnings("unchecked")
@@ -311,6 +330,38 @@ public final class PrecomputeConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "non-empty list of distinct regions";
+        }
+    }
+
+    /** The deprecated names, accepted while some view on the class path still defines a setting of that name. */
+    private static final class DeprecatedViewSettings implements SettingsFamily {
+        @Override
+        public String pattern() {
+            return String.join(", ", new java.util.TreeSet<>(DEPRECATED_VIEW_SETTINGS));
+        }
+
+        @Override
+        public String doc() {
+            return "Deprecated job-wide names of view settings: each sets `view.<name>.<setting>` of every view that"
+                    + " defines it and is not given itself; a warning is logged.";
+        }
+
+        @Override
+        public Collection<String> names(Map<String, String> values) {
+            List<String> names = new ArrayList<>();
+            for (String old : DEPRECATED_VIEW_SETTINGS) {
+                for (ViewFactory view : VIEWS.factories()) {
+                    if (view.settings().names().contains(old) && !names.contains(old)) {
+                        names.add(old);
+                    }
+                }
+            }
+            return names;
+        }
+
+        @Override
+        public boolean accepts(String name, Map<String, String> values) {
+            return names(values).contains(name);
         }
     }
 }

@@ -36,6 +36,11 @@ public final class ViewFactories {
         return new ViewFactories(byName);
     }
 
+    /** The views present, sorted by name. */
+    public List<ViewFactory> factories() {
+        return List.copyOf(new TreeMap<>(byName).values());
+    }
+
     /** Names of the views present, sorted. */
     public List<String> names() {
         return List.copyOf(new TreeMap<>(byName).keySet());

@@ -20,7 +20,7 @@ class PrecomputeConfigTest {
     void shouldDefaultToTheLocalBrokerAndTheFourRegions() {
         PrecomputeConfig c = PrecomputeConfig.defaults();
         assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
-        assertThat(c.regions()).containsExactly("us", "eu", "uk", "jp");
+        assertThat(regions(c)).containsExactly("us", "eu", "uk", "jp");
         assertThat(c.sourceTopic()).isEqualTo("offers.events");
         assertThat(c.deadLetterTopic()).isEqualTo("offers.events.dlq");
         assertThat(c.numStreamThreads()).isEqualTo(1);
@@ -29,11 +29,11 @@ class PrecomputeConfigTest {
     @Test
     void shouldLetEnvironmentWinOverFileAndOverridesWinOverEnvironment() throws Exception {
         Path file = dir.resolve("p.properties");
-        Files.writeString(file, "bootstrap.servers=file:1\nregions=us, eu\nnum.stream.threads=2\n");
+        Files.writeString(file, "bootstrap.servers=file:1\nview.sample.regions=us, eu\nnum.stream.threads=2\n");
         PrecomputeConfig c = PrecomputeConfig.load(List.of(file), Map.of("MATSTORE_BOOTSTRAP_SERVERS", "env-host:9093",
                 "MATSTORE_NUM_STREAM_THREADS", "3"), Map.of("num.stream.threads", "4"));
         assertThat(c.bootstrapServers()).isEqualTo("env-host:9093");
-        assertThat(c.regions()).containsExactly("us", "eu");
+        assertThat(regions(c)).containsExactly("us", "eu");
         assertThat(c.numStreamThreads()).isEqualTo(4);
     }
 
@@ -47,17 +47,16 @@ class PrecomputeConfigTest {
         assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("bootstrap.servers", "localhost")))
                 .hasMessage("Invalid value [localhost] for configuration bootstrap.servers: entry \"localhost\" is "
                         + "not host:port with port in 1..65535");
-        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("regions", "us,eu,us")))
-                .hasMessage("Invalid value [us, eu, us] for configuration regions: region \"us\" is listed twice");
-        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("view.version", "3")).offersView())
-                .hasMessage("Invalid value 3 for configuration view.version: the offers view has versions [1, 2]");
+        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("view.sample.regions", "us,eu,us")))
+                .hasMessage("Invalid value [us, eu, us] for configuration view.sample.regions: region \"us\" is "
+                        + "listed twice");
     }
 
     @Test
     void shouldRunVersion1UnlessAnotherVersionIsChosen() {
-        assertThat(PrecomputeConfig.defaults().offersView().descriptor().version()).isEqualTo(1);
+        assertThat(PrecomputeConfig.defaults().viewVersion()).isEqualTo(1);
         PrecomputeConfig v2 = PrecomputeConfig.load(List.of(), Map.of("MATSTORE_VIEW_VERSION", "2"), Map.of());
-        assertThat(v2.offersView().descriptor().topic()).isEqualTo("view.offers.v2");
+        assertThat(v2.viewVersion()).isEqualTo(2);
     }
 
     @Test
@@ -70,11 +69,29 @@ class PrecomputeConfigTest {
     }
 
     @Test
-    void shouldBuildTheOffersViewFromTheSettings() {
-        PrecomputeConfig c = PrecomputeConfig.load(List.of(), Map.of("MATSTORE_REGIONS", "de,fr"), Map.of());
-        assertThat(c.offersView().regions()).isEqualTo(List.of("de", "fr"));
+    void shouldTakeAViewsOwnSettingsUnderItsNameAndDocumentThem() {
+        PrecomputeConfig c = PrecomputeConfig.load(List.of(), Map.of("MATSTORE_VIEW_SAMPLE_REGIONS", "de,fr"),
+                Map.of());
+        assertThat(regions(c)).isEqualTo(List.of("de", "fr"));
         assertThat(ConfigDocs.role(PrecomputeConfig.SCHEMA)).contains("`bootstrap.servers`")
-                .contains("`regions`").contains("`kafka.<client setting>`");
+                .contains("`view.sample.regions`").contains("`kafka.<client setting>`");
+        assertThatThrownBy(() -> c.viewSettings("nope"))
+                .hasMessage("no view named nope on the class path; views present: [sample]");
+    }
+
+    @Test
+    void shouldStillTakeTheDeprecatedJobWideNameUnlessTheViewsOwnIsGiven() {
+        PrecomputeConfig old = PrecomputeConfig.load(List.of(), Map.of("MATSTORE_REGIONS", "de,fr"), Map.of());
+        assertThat(regions(old)).isEqualTo(List.of("de", "fr"));
+        PrecomputeConfig both = PrecomputeConfig.of(Map.of("regions", "de", "view.sample.regions", "it"));
+        assertThat(regions(both)).isEqualTo(List.of("it"));
+        assertThatThrownBy(() -> PrecomputeConfig.of(Map.of("regions", "us,us")))
+                .hasMessage("Invalid value [us, us] for configuration view.sample.regions: region \"us\" is listed"
+                        + " twice");
+    }
+
+    private static List<String> regions(PrecomputeConfig c) {
+        return c.viewSettings("sample").getList("regions");
     }
 
     @Test
@@ -84,7 +101,7 @@ class PrecomputeConfigTest {
                         "kafka.request.timeout.ms", "5000"));
         assertThat(c.clientProperties()).containsEntry("security.protocol", "SSL")
                 .containsEntry("bootstrap.servers", "127.0.0.1:9092").containsEntry("request.timeout.ms", "5000");
-        java.util.Properties streams = ViewRunner.streamsProperties(c.offersView(), c);
+        java.util.Properties streams = ViewRunner.streamsProperties(new io.matstore.precompute.internal.ErrorPolicyView("sample", "s"), c);
         assertThat(streams).containsEntry("security.protocol", "SSL")
                 .containsEntry("processing.guarantee", "exactly_once_v2")
                 .containsEntry("producer.linger.ms", "50");

@@ -4,18 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.schemas.fb.ResponseEnvelope;
-import io.matstore.schemas.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ResponseEnvelopesTest {
+    /** The offers view's descriptor as the view module declares it; schemas tests need only its shape. */
+    private static final ViewDescriptor OFFERS_V1 = ViewDescriptor.of("offers", 1, "sku", "region", "currency", "tier");
+
     private static final String TRACE_PARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    private final byte[] key = KeyCodec.encode(OffersContract.V1, "SKU-1", "eu", "EUR", "gold");
+    private final byte[] key = KeyCodec.encode(OFFERS_V1, "SKU-1", "eu", "EUR", "gold");
     private final byte[] response = "response".getBytes(StandardCharsets.UTF_8);
 
     @Test
     void shouldEncodeAnEnvelopeWithoutTraceContextExactlyAsTheSchemaBeforeTheTraceField() {
-        byte[] encoded = ResponseEnvelopes.encode(OffersContract.V1, key, 42L, 7L, response);
+        byte[] encoded = ResponseEnvelopes.encode(OFFERS_V1, key, 42L, 7L, response);
 
         assertThat(encoded).isEqualTo(sixFieldEnvelope());
         assertThat(ResponseEnvelopes.open(encoded).traceParent()).isNull();
@@ -23,7 +25,7 @@ class ResponseEnvelopesTest {
 
     @Test
     void shouldCarryTheTraceParentAndKeepEveryOtherField() {
-        byte[] encoded = ResponseEnvelopes.encode(OffersContract.V1, key, 42L, 7L, response, TRACE_PARENT);
+        byte[] encoded = ResponseEnvelopes.encode(OFFERS_V1, key, 42L, 7L, response, TRACE_PARENT);
 
         ResponseEnvelope e = ResponseEnvelopes.open(encoded);
         assertThat(e.traceParent()).isEqualTo(TRACE_PARENT);
@@ -57,10 +59,10 @@ class ResponseEnvelopesTest {
     void shouldEncodeTheSameBytesIntoAReusedBuilderAsIntoAFreshOne() {
         FlatBufferBuilder reused = new FlatBufferBuilder(16); // grows on the first envelope, then keeps its buffer
         byte[] big = new byte[4096];
-        ResponseEnvelopes.encode(reused, OffersContract.V1, key, 1L, 2L, big, TRACE_PARENT);
-        assertThat(ResponseEnvelopes.encode(reused, OffersContract.V1, key, 42L, 7L, response, null))
-                .isEqualTo(ResponseEnvelopes.encode(OffersContract.V1, key, 42L, 7L, response));
-        assertThat(ResponseEnvelopes.encode(reused, OffersContract.V1, key, 42L, 7L, response, TRACE_PARENT))
-                .isEqualTo(ResponseEnvelopes.encode(OffersContract.V1, key, 42L, 7L, response, TRACE_PARENT));
+        ResponseEnvelopes.encode(reused, OFFERS_V1, key, 1L, 2L, big, TRACE_PARENT);
+        assertThat(ResponseEnvelopes.encode(reused, OFFERS_V1, key, 42L, 7L, response, null))
+                .isEqualTo(ResponseEnvelopes.encode(OFFERS_V1, key, 42L, 7L, response));
+        assertThat(ResponseEnvelopes.encode(reused, OFFERS_V1, key, 42L, 7L, response, TRACE_PARENT))
+                .isEqualTo(ResponseEnvelopes.encode(OFFERS_V1, key, 42L, 7L, response, TRACE_PARENT));
     }
 }

@@ -3,15 +3,17 @@ package io.matstore.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.matstore.schemas.offers.OffersContract;
 import org.junit.jupiter.api.Test;
 
 class ViewDescriptorTest {
+    /** The offers view's descriptor as the view module declares it; schemas tests need only its shape. */
+    private static final ViewDescriptor OFFERS_V1 = ViewDescriptor.of("offers", 1, "sku", "region", "currency", "tier");
+
     @Test
     void shouldNameTheViewTopicByNameAndVersion() {
-        assertThat(OffersContract.V1.topic()).isEqualTo("view.offers.v1");
-        assertThat(OffersContract.V1.withVersion(2).topic()).isEqualTo("view.offers.v2");
-        assertThat(OffersContract.V1.dimensions()).containsExactly("sku", "region", "currency", "tier");
+        assertThat(OFFERS_V1.topic()).isEqualTo("view.offers.v1");
+        assertThat(OFFERS_V1.withVersion(2).topic()).isEqualTo("view.offers.v2");
+        assertThat(OFFERS_V1.dimensions()).containsExactly("sku", "region", "currency", "tier");
     }
 
     @Test

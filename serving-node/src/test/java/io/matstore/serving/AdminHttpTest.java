@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;

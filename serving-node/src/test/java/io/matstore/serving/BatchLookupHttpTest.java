@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.schemas.fb.BatchAnswer;
 import io.matstore.schemas.fb.BatchItem;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;

@@ -4,7 +4,7 @@ import static io.matstore.serving.Offers.MUG_QUERY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

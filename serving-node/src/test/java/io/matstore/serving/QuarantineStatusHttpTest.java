@@ -2,7 +2,7 @@ package io.matstore.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;

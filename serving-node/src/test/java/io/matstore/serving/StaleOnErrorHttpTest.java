@@ -3,7 +3,7 @@ package io.matstore.serving;
 import static io.matstore.serving.Offers.MUG_QUERY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

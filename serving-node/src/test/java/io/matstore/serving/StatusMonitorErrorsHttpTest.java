@@ -3,7 +3,7 @@ package io.matstore.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.store.ResponseStore;
 import io.matstore.store.ViewReader;
 import io.matstore.store.ViewStatus;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.fb.ResponseEnvelope;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package io.matstore.bench.client;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.matstore.client.internal.Breaker;
+import io.matstore.client.NodeBreaker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,12 +37,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Threads(2)
 public class BreakerBench {
-    private Breaker ours;
+    private NodeBreaker ours;
     private CircuitBreaker r4j;
 
     @Setup
     public void setUp() {
-        ours = new Breaker(5, 1_000_000_000L, System::nanoTime);
+        ours = new NodeBreaker(5, 1_000_000_000L, System::nanoTime);
         r4j = CircuitBreaker.of("node", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(100)
                 .failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(1))

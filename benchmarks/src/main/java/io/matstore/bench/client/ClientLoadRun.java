@@ -8,7 +8,7 @@ import io.matstore.client.Lookup;
 import io.matstore.client.LookupResult;
 import io.matstore.client.MatstoreClient;
 import io.matstore.kafka.local.EmbeddedKafka;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;

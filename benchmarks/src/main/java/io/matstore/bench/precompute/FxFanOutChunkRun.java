@@ -2,12 +2,13 @@ package io.matstore.bench.precompute;
 
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
+import io.matstore.views.offers.OffersSettings;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
-import io.matstore.precompute.offers.OffersView;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventCodec;
+import io.matstore.views.offers.OffersView;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,13 +59,13 @@ public final class FxFanOutChunkRun {
                     PrecomputeConfig.SOURCE_TOPIC, SOURCE,
                     PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",
                     PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
-                    PrecomputeConfig.REGIONS, "us",
-                    PrecomputeConfig.FX_FANOUT_CHUNK, chunk,
+                    "view.offers." + OffersSettings.REGIONS, "us",
+                    "view.offers." + OffersSettings.FX_FANOUT_CHUNK, chunk,
                     PrecomputeConfig.STATE_DIR, Files.createTempDirectory("bench-fanout-").toString()));
             System.out.printf("products=%,d partitions=%d fx.fanout.chunk=%s regions=us cores=%d jdk=%s%n", products,
                     partitions, chunk, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers());
-                 ViewRunner.Running job = ViewRunner.start(config.offersView(), config)) {
+                 ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config)) {
                 ViewCounters counters = job.counters();
                 await(() -> job.streams().state() == KafkaStreams.State.RUNNING, maxSeconds);
                 long t0 = System.nanoTime();

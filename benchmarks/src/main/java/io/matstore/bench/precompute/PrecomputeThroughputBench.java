@@ -1,14 +1,15 @@
 package io.matstore.bench.precompute;
 
+import io.matstore.views.offers.OffersSettings;
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
-import io.matstore.precompute.offers.OffersView;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventCodec;
+import io.matstore.views.offers.OffersView;
+import io.matstore.views.offers.OffersContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -94,7 +95,7 @@ public final class PrecomputeThroughputBench {
             settings.put("kafka.producer.compression.type", compression);
         }
         PrecomputeConfig config = PrecomputeConfig.of(settings);
-        OffersView view = config.offersView();
+        OffersView view = OffersSettings.view(config);
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
              ViewRunner.Running job = ViewRunner.start(view, config);
              ViewWatcher watcher = new ViewWatcher(bootstrap, OffersContract.V1.topic(), partitions, base,

@@ -1,14 +1,15 @@
 package io.matstore.bench.rebuild;
 
+import io.matstore.views.offers.OffersSettings;
 import io.matstore.bench.serving.Wrk;
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEventCodec;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEventCodec;
 import io.matstore.precompute.replay.Replay;
 import io.matstore.precompute.replay.ReplayOptions;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.LoadMode;
@@ -143,14 +144,14 @@ public final class RebuildRun {
                 PrecomputeConfig.STATE_DIR, dir.resolve("state-v" + n).toString(),
                 PrecomputeConfig.VIEW_VERSION, Integer.toString(n)));
         long start = System.nanoTime();
-        Replay replay = Replay.start(config.offersView(), config, ReplayOptions.fromBeginning());
+        Replay replay = Replay.start(OffersSettings.view(config), config, ReplayOptions.fromBeginning());
         if (!replay.awaitCaughtUp(LIMIT)) {
             replay.close();
             throw new IllegalStateException("replay of v" + n + " not caught up in " + LIMIT);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long emitted = replay.job().counters().emitted();
-        long combinations = viewSize(kafka, config.offersView());
+        long combinations = viewSize(kafka, OffersSettings.view(config));
         rows.add(String.format("| replay v%d (precompute: source → view topic)%s | %,d | %,d | %.1f | %,.0f |", n,
                 n == 2 ? " while v1 serves under load" : "", combinations, emitted, seconds,
                 combinations / seconds));

@@ -1,7 +1,7 @@
 package io.matstore.bench.serving;
 
 import io.matstore.kafka.local.EmbeddedKafka;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;

@@ -3,21 +3,14 @@ package io.matstore.bench.serving;
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
+import io.matstore.serving.ServingHotPath;
 import io.matstore.serving.ViewSettings;
-import io.matstore.serving.internal.JsonRenderers;
-import io.matstore.serving.internal.PartitionGuard;
-import io.matstore.serving.internal.QueryKey;
-import io.matstore.serving.internal.ServingMetrics;
-import io.matstore.serving.internal.ViewResponder;
-import io.matstore.serving.internal.ViewRoute;
 import io.matstore.store.ViewReader;
-import io.matstore.view.ViewPlugins;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +25,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The serving node's request hot path, as {@code ViewLookup} runs it for a GET: scan the query and build the
+ * The serving node's request hot path ({@link ServingHotPath}, its supported entry point), as {@code ViewLookup} runs
+ * it for a GET: scan the query and build the
  * canonical key into the reused direct buffer, check its partition against the view's held-partition bitset (the
  * 421 check of cells), read the envelope through a {@link ViewReader} into a pooled direct
  * ByteBuf (one copy), compose status line and headers in front of it (or render JSON), record the latency meter,
@@ -61,12 +55,8 @@ public class ServingHotPathBenchmark {
     @Param({"flatbuffers", "json", "not_modified"})
     public String answer;
 
-    private final QueryKey query = new QueryKey();
-    private final ByteBuffer key = ByteBuffer.allocateDirect(KeyCodec.MAX_KEY_BYTES);
-    private final ViewResponder responder = new ViewResponder();
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-    private ViewRoute route;
-    private ViewReader reader;
+    private ServingHotPath path;
     private boolean json;
     private String ifNoneMatch;
     private long now;
@@ -81,13 +71,11 @@ public class ServingHotPathBenchmark {
         byte[] k = KeyCodec.encode(OffersContract.V1, "SKU-12345", "eu", "EUR", "gold");
         byte[] envelope = ResponseEnvelopes.encode(OffersContract.V1, k, 0x0123456789abcdefL,
                 1_800_000_000_000_000L, b.sizedByteArray());
-        reader = new SingleEntryViewReader(OffersContract.V1, k, envelope);
-        ServingMetrics metrics = new ServingMetrics();
-        route = new ViewRoute(new ViewSettings("offers", 30_000, 1, 30, 600),
-                JsonRenderers.of(ViewPlugins.discover()).forView("offers"), metrics.forView("offers"));
+        ViewReader reader = new SingleEntryViewReader(OffersContract.V1, k, envelope);
         // a node of a cell: the key's partition of 8 is held (as on the owner), so the 421 check passes
         int p = io.matstore.schemas.Partitioner.partition(k, 8);
-        route.guard(PartitionGuard.of(1, 8, java.util.List.of(p, (p + 3) % 8), 42));
+        path = new ServingHotPath(new ViewSettings("offers", 30_000, 1, 30, 600), reader, 8,
+                java.util.List.of(p, (p + 3) % 8));
         json = answer.equals("json");
         ifNoneMatch = answer.equals("not_modified") ? IF_NONE_MATCH : null;
         now = 1_800_000_005_000L;
@@ -95,35 +83,20 @@ public class ServingHotPathBenchmark {
 
     @Benchmark
     public int lookup() {
-        long start = System.nanoTime();
-        int pathEnd = URI.indexOf('?');
-        query.scan(URI, pathEnd + 1, URI.length());
-        if (query.build(reader.descriptor(), key) != QueryKey.OK) {
-            throw new IllegalStateException("bad query");
-        }
-        if (route.guard().misdirected(1, key) >= 0) {
-            throw new IllegalStateException("misdirected");
-        }
-        int freshness = route.freshnessOf(1);
-        ByteBuf out = responder.respond(alloc, route, reader, key, json, ifNoneMatch, true, freshness, now);
-        int length = out.readableBytes();
-        out.release();
-        route.meters().record(responder.status(), System.nanoTime() - start);
-        return length;
+        return path.lookup(alloc, URI, json, ifNoneMatch, now);
     }
 
     /** The parts alone, to place any allocation: key building. */
     @Benchmark
     public int keyOnly() {
-        query.scan(URI, URI.indexOf('?') + 1, URI.length());
-        return query.build(reader.descriptor(), key);
+        return path.buildKey(URI);
     }
 
     /** The parts alone: one pooled buffer, allocated and released. */
     @Benchmark
     public int bufferOnly() {
-        ByteBuf out = alloc.directBuffer(ViewResponder.HEADROOM + 1024);
-        int c = out.internalNioBuffer(ViewResponder.HEADROOM, 512).remaining();
+        ByteBuf out = alloc.directBuffer(ServingHotPath.HEADROOM + 1024);
+        int c = out.internalNioBuffer(ServingHotPath.HEADROOM, 512).remaining();
         out.release();
         return c;
     }
@@ -131,6 +104,6 @@ public class ServingHotPathBenchmark {
     /** The parts alone: the latency meter. */
     @Benchmark
     public void meterOnly() {
-        route.meters().record(200, 1234);
+        path.recordLatency(200, 1234);
     }
 }

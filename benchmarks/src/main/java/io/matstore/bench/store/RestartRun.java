@@ -3,7 +3,7 @@ package io.matstore.bench.store;
 import io.matstore.bench.http.FixedBodyServer;
 import io.matstore.bench.serving.ServingLoadRun;
 import io.matstore.kafka.local.EmbeddedKafka;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -210,7 +210,11 @@ public final class Json {
             throw error("a value");
         }
         try {
-            return n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0 ? Long.valueOf(n) : Double.valueOf(n);
+            // Not a conditional expression: its numeric promotion would turn every integer into a Double.
+            if (n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0) {
+                return Long.valueOf(n);
+            }
+            return Double.valueOf(n);
         } catch (NumberFormatException e) {
             throw error("a number");
         }

@@ -1,5 +1,7 @@
 package io.matstore.it.client;
 
+import io.matstore.views.offers.OffersEventFormat;
+import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +12,10 @@ import io.matstore.it.precompute.OffersReference;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersView;
-import io.matstore.precompute.publish.OffersJson;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersView;
+import io.matstore.views.offers.OffersJson;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.publish.Publisher;
 import java.io.IOException;
@@ -76,8 +78,8 @@ class CellsReferenceTest {
                 PrecomputeConfig.DEAD_LETTER_TOPIC, source + ".dlq",
                 PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS),
                 PrecomputeConfig.STATE_DIR, dir.resolve("job").toString()));
-        Publisher.publish(config, source, file, Progress.NONE);
-        try (ViewRunner.Running job = ViewRunner.start(config.offersView(), config);
+        Publisher.publish(new OffersEventFormat(), config, source, file, Progress.NONE);
+        try (ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config);
              TwoCells cells = TwoCells.start(dir, KAFKA.bootstrapServers(), "reference-it", PARTITIONS);
              MatstoreClient client = MatstoreClient.builder().bootstrap(List.of(cells.urls.get(0))).build()) {
             assertThat(expected).hasSizeGreaterThan(1_000);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.matstore.client.MatstoreClient;
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.schemas.KeyCodec;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.net.URI;
 import java.util.Collections;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.matstore.it.client;
 
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.serving.cluster.Assignment;

@@ -1,9 +1,10 @@
 package io.matstore.it.faults;
 
 import io.matstore.kafka.local.EmbeddedKafka;
+import io.matstore.views.offers.OffersSettings;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.ResponseStores;
@@ -56,7 +57,7 @@ public final class FaultRunChild {
                 "kafka.session.timeout.ms", "6000",
                 "kafka.heartbeat.interval.ms", "1500"));
         CountDownLatch fatal = new CountDownLatch(1);
-        ViewRunner.Running job = ViewRunner.start(config.offersView(), config, (now, before) -> {
+        ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config, (now, before) -> {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
                 fatal.countDown();
             }

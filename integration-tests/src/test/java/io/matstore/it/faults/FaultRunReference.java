@@ -1,7 +1,7 @@
 package io.matstore.it.faults;
 
 import io.matstore.it.precompute.OffersReference;
-import io.matstore.precompute.offers.OffersEvent;
+import io.matstore.views.offers.OffersEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.matstore.it.ops;
 
+import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.it.precompute.OffersReference;
@@ -7,11 +8,11 @@ import io.matstore.it.precompute.OffersSource;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersView;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersView;
 import io.matstore.precompute.ops.OpsEndpoint;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.ResponseStores;
@@ -77,7 +78,7 @@ class MonitoredMetricsEndToEndTest {
                 PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",
                 PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS),
                 PrecomputeConfig.STATE_DIR, dir.resolve("job").toString()));
-        job = ViewRunner.start(config.offersView(), config);
+        job = ViewRunner.start(OffersSettings.view(config), config);
         ops = OpsEndpoint.start("127.0.0.1", 0, List.of(job));
 
         node = new ServingNode();

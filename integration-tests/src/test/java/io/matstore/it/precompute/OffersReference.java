@@ -1,6 +1,6 @@
 package io.matstore.it.precompute;
 
-import io.matstore.precompute.offers.OffersEvent;
+import io.matstore.views.offers.OffersEvent;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,18 +1,20 @@
 package io.matstore.it.precompute;
 
+import io.matstore.views.offers.OffersEventFormat;
+import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.DeadLetters;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersView;
-import io.matstore.precompute.publish.OffersJson;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersView;
+import io.matstore.views.offers.OffersJson;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.publish.Publisher;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +79,7 @@ class OffersViewEndToEndTest {
                 PrecomputeConfig.DEAD_LETTER_TOPIC, dlq,
                 PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS),
                 PrecomputeConfig.STATE_DIR, dir.resolve("state").toString()));
-        assertThat(Publisher.publish(config, source, file, Progress.NONE)).isEqualTo(events.size());
+        assertThat(Publisher.publish(new OffersEventFormat(), config, source, file, Progress.NONE)).isEqualTo(events.size());
         publishPoison(source);
 
         OffersReference reference = new OffersReference(REGIONS);
@@ -86,7 +88,7 @@ class OffersViewEndToEndTest {
         assertThat(expected).as("products x 4 regions x currencies x 2 tiers").hasSizeGreaterThan(50_000);
 
         Map<List<String>, OffersReference.Offer> actual = new HashMap<>();
-        try (ViewRunner.Running job = ViewRunner.start(config.offersView(), config);
+        try (ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config);
              KafkaConsumer<byte[], byte[]> view = readCommitted(OffersContract.V1.topic())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!actual.equals(expected) && System.nanoTime() < deadline

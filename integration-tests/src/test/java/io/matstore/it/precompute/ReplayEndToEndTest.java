@@ -1,19 +1,20 @@
 package io.matstore.it.precompute;
 
+import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersView;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersView;
 import io.matstore.precompute.replay.Replay;
 import io.matstore.precompute.replay.ReplayOptions;
 import io.matstore.precompute.replay.ReplayProgress;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ class ReplayEndToEndTest {
         AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
 
         try (KafkaProducer<byte[], byte[]> producer = OffersSource.producer(KAFKA.bootstrapServers());
-             ViewRunner.Running v1 = ViewRunner.start(config(1).offersView(), config(1))) {
+             ViewRunner.Running v1 = ViewRunner.start(OffersSettings.view(config(1)), config(1))) {
             generator.catalogue(published::add);
             for (int i = 0; i < 1_200; i++) {
                 published.add(generator.next());
@@ -101,7 +102,7 @@ class ReplayEndToEndTest {
 
             int sentBeforeReplay = sent.get();
             int sentAtCaughtUp;
-            try (Replay replay = Replay.start(config(2).offersView(), config(2), ReplayOptions.fromBeginning())) {
+            try (Replay replay = Replay.start(OffersSettings.view(config(2)), config(2), ReplayOptions.fromBeginning())) {
                 assertThat(replay.view()).isEqualTo(OffersContract.V2);
                 assertThat(replay.progress().total()).as("the captured end covers what was sent before")
                         .isGreaterThanOrEqualTo(sentBeforeReplay);

@@ -1,5 +1,6 @@
 package io.matstore.it.rebuild;
 
+import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.it.precompute.OffersReference;
@@ -8,14 +9,14 @@ import io.matstore.it.precompute.OffersViewTopic;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersView;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersView;
 import io.matstore.precompute.replay.Replay;
 import io.matstore.precompute.replay.ReplayOptions;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.ResponseStores;
@@ -94,7 +95,7 @@ class RebuildEndToEndTest {
         AtomicBoolean publishing = new AtomicBoolean(true);
         AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = OffersSource.producer(KAFKA.bootstrapServers());
-             ViewRunner.Running v1 = ViewRunner.start(config(1).offersView(), config(1));
+             ViewRunner.Running v1 = ViewRunner.start(OffersSettings.view(config(1)), config(1));
              VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve("store"),
                      KAFKA.bootstrapServers()))) {
             published.forEach(e -> OffersSource.send(producer, SOURCE, e));
@@ -144,7 +145,7 @@ class RebuildEndToEndTest {
 
                 Load load = new Load(base, queries);
                 load.start();
-                try (Replay replay = Replay.start(config(2).offersView(), config(2), ReplayOptions.fromBeginning())) {
+                try (Replay replay = Replay.start(OffersSettings.view(config(2)), config(2), ReplayOptions.fromBeginning())) {
                     assertThat(replay.awaitCaughtUp(Duration.ofSeconds(90))).as("replay caught up; %s",
                             replay.progress()).isTrue();
                     assertThat(v1.streams().state()).as("v1's job runs on beside the replay")

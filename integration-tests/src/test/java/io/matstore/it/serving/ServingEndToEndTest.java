@@ -1,5 +1,7 @@
 package io.matstore.it.serving;
 
+import io.matstore.views.offers.OffersEventFormat;
+import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,15 +10,15 @@ import io.matstore.it.precompute.OffersReference;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersView;
-import io.matstore.precompute.publish.OffersJson;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersView;
+import io.matstore.views.offers.OffersJson;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.publish.Publisher;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.fb.ResponseEnvelope;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
@@ -98,8 +100,8 @@ class ServingEndToEndTest {
                 PrecomputeConfig.DEAD_LETTER_TOPIC, source + ".dlq",
                 PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS),
                 PrecomputeConfig.STATE_DIR, dir.resolve("job").toString()));
-        Publisher.publish(config, source, file, Progress.NONE);
-        job = ViewRunner.start(config.offersView(), config);
+        Publisher.publish(new OffersEventFormat(), config, source, file, Progress.NONE);
+        job = ViewRunner.start(OffersSettings.view(config), config);
 
         store = ResponseStores.open(StoreConfig.of(dir.resolve("store"), KAFKA.bootstrapServers()));
         store.addVersion(OffersContract.V1, Set.of(0, 1));

@@ -1,10 +1,9 @@
 package io.matstore.precompute.cli;
 
+import io.matstore.precompute.DemoMix;
+import io.matstore.precompute.DemoSource;
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.precompute.demo.DemoEventGenerator;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
-import io.matstore.precompute.publish.OffersJson;
+import io.matstore.precompute.SourceEventFormat;
 import io.matstore.precompute.publish.Progress;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,13 +18,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", description = {
-        "Generate seeded demo offers events: a catalogue of N products, then a steady mix at a given rate.",
+        "Generate seeded demo source events: a catalogue of N products, then a steady mix at a given rate.",
         "Writes JSON lines (--output) or publishes directly to the source topic (--publish). Bounded by --count "
                 + "and/or --duration."})
 final class GenerateCommand implements Callable<Integer> {
@@ -58,6 +58,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--view", paramLabel = "NAME", description = "The view whose source events to generate; may be"
+            + " left out when only one view on the class path has source events.")
+    String viewName;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
@@ -76,11 +83,14 @@ final class GenerateCommand implements Callable<Integer> {
                     "--products must be >= 1 and --count, --duration, --rate >= 0");
         }
         PrecomputeConfig settings = config.load();
-        DemoEventGenerator generator = new DemoEventGenerator(products, settings.regions(), seed,
-                new DemoEventGenerator.Mix(fxPerMille, promotionPerMille));
+        return generate(ViewOption.sourceEvents(spec, viewName), settings);
+    }
+
+    private <E> int generate(SourceEventFormat<E> format, PrecomputeConfig settings) throws IOException {
+        DemoSource<E> generator = format.demo(settings, new DemoMix(products, seed, fxPerMille, promotionPerMille));
         if (target.output != null) {
             try (BufferedWriter out = Files.newBufferedWriter(target.output, StandardCharsets.UTF_8)) {
-                long n = run(generator, e -> write(out, e));
+                long n = run(generator, e -> write(out, format.format(e)));
                 System.out.println("wrote " + n + " events to " + target.output);
             }
         } else {
@@ -89,7 +99,7 @@ final class GenerateCommand implements Callable<Integer> {
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                     new ByteArraySerializer())) {
                 long n = run(generator, e -> {
-                    OffersEventCodec.Encoded encoded = OffersEventCodec.encode(e);
+                    SourceEventFormat.Record encoded = format.encode(e);
                     producer.send(new ProducerRecord<>(settings.sourceTopic(), encoded.key(), encoded.value()));
                 });
                 producer.flush();
@@ -99,7 +109,7 @@ final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private long run(DemoEventGenerator generator, Consumer<OffersEvent> out) {
+    private <E> long run(DemoSource<E> generator, Consumer<E> out) {
         long[] n = {0};
         generator.catalogue(e -> {
             out.accept(e);
@@ -123,9 +133,9 @@ final class GenerateCommand implements Callable<Integer> {
         return n[0];
     }
 
-    private static void write(BufferedWriter out, OffersEvent e) {
+    private static void write(BufferedWriter out, String line) {
         try {
-            out.write(OffersJson.format(e));
+            out.write(line);
             out.newLine();
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex);

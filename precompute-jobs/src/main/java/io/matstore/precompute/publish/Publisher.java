@@ -2,8 +2,7 @@ package io.matstore.precompute.publish;
 
 import io.matstore.precompute.InvalidEventException;
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.precompute.offers.OffersEvent;
-import io.matstore.precompute.offers.OffersEventCodec;
+import io.matstore.precompute.SourceEventFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes a JSON-lines file of offers events to the source topic, all or nothing: the whole file is validated
+ * Publishes a JSON-lines file of source events ({@link SourceEventFormat}) to the source topic, all or nothing: the whole file is validated
  * first (every bad line reported with its number and field), then sent in one Kafka transaction, so a consumer
  * reading committed data (the job does) sees either every event of the file or none. Blank lines are skipped.
  */
@@ -31,9 +30,9 @@ public final class Publisher {
     }
 
     /** @return the number of events sent */
-    public static long publish(PrecomputeConfig config, String topic, Path file, Progress progress)
-            throws IOException, EventFileException {
-        long events = validate(file);
+    public static <E> long publish(SourceEventFormat<E> format, PrecomputeConfig config, String topic, Path file,
+                                   Progress progress) throws IOException, EventFileException {
+        long events = validate(format, file);
         Map<String, Object> props = config.clientProperties();
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "matstore-publish-" + UUID.randomUUID());
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000);
@@ -52,7 +51,7 @@ public final class Publisher {
                     if (line.isBlank()) {
                         continue;
                     }
-                    OffersEventCodec.Encoded e = OffersEventCodec.encode(parseValidated(line));
+                    SourceEventFormat.Record e = format.encode(parseValidated(format, line));
                     producer.send(new ProducerRecord<>(topic, e.key(), e.value()));
                     progress.update(++sent, events);
                 }
@@ -71,7 +70,7 @@ public final class Publisher {
      * @return the number of events in the file
      * @throws EventFileException listing the first {@value #MAX_LISTED_ERRORS} bad lines
      */
-    public static long validate(Path file) throws IOException, EventFileException {
+    public static long validate(SourceEventFormat<?> format, Path file) throws IOException, EventFileException {
         List<String> errors = new ArrayList<>();
         long errorCount = 0;
         long events = 0;
@@ -84,7 +83,7 @@ public final class Publisher {
                     continue;
                 }
                 try {
-                    OffersJson.parse(line);
+                    format.parse(line);
                     events++;
                 } catch (InvalidEventException e) {
                     errorCount++;
@@ -100,9 +99,9 @@ public final class Publisher {
         return events;
     }
 
-    private static OffersEvent parseValidated(String line) {
+    private static <E> E parseValidated(SourceEventFormat<E> format, String line) {
         try {
-            return OffersJson.parse(line);
+            return format.parse(line);
         } catch (InvalidEventException e) {
             throw new IllegalStateException("the file changed while it was being published: " + e.getMessage(), e);
         }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * own view topic), and events that keep arriving are processed after the captured end like any other.
  *
  * <pre>
- * try (Replay replay = Replay.start(new OffersView(source, regions, 2), config, ReplayOptions.fromBeginning())) {
+ * try (Replay replay = Replay.start(factory.create(config, 2), config, ReplayOptions.fromBeginning())) {
  *     replay.awaitCaughtUp(Duration.ofMinutes(5));
  *     ...                                  // v2 is complete up to the captured end and follows live events
  * }

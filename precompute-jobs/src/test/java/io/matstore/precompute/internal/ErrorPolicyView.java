@@ -17,11 +17,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * response of combination {@code id} {@code n} bytes long (a small event can ask for a response too large to write),
  * and {@code "boom"} throws while processing, as a bug would.
  */
-final class ErrorPolicyView implements View<String, String> {
+public final class ErrorPolicyView implements View<String, String> {
     private final ViewDescriptor descriptor;
     private final String source;
 
-    ErrorPolicyView(String name, String source) {
+    public ErrorPolicyView(String name, String source) {
         this.descriptor = ViewDescriptor.of(name, 1, "id");
         this.source = source;
     }

@@ -131,23 +131,22 @@ final class RocksViewDb implements AutoCloseable {
      *         copied
      */
     int get(ByteBuffer key, ByteBuffer dst) {
-        long stamp = guard.readLock();
+        long stamp = openStamp();
         try {
-            checkOpen();
             return key.isDirect() && dst.isDirect() ? getDirect(key, dst) : getViaScratch(key, dst);
+        } catch (RocksDBException e) {
+            throw failed("RocksDB read failed", e);
         } finally {
             guard.unlockRead(stamp);
         }
     }
 
-    private int getDirect(ByteBuffer key, ByteBuffer dst) {
+    private int getDirect(ByteBuffer key, ByteBuffer dst) throws RocksDBException {
         int keyPosition = key.position();
         int dstLimit = dst.limit();
         try {
             int n = db.get(values, readOptions, key, dst);
             return n == RocksDB.NOT_FOUND ? -1 : n;
-        } catch (RocksDBException e) {
-            throw new StoreException("RocksDB read failed in " + dir + ": " + e.getMessage(), e);
         } finally {
             key.position(keyPosition);
             dst.limit(dstLimit);
@@ -155,7 +154,7 @@ final class RocksViewDb implements AutoCloseable {
     }
 
     /** Heap buffers (tests, tools) go through per-thread direct buffers; the serving node passes direct ones. */
-    private int getViaScratch(ByteBuffer key, ByteBuffer dst) {
+    private int getViaScratch(ByteBuffer key, ByteBuffer dst) throws RocksDBException {
         if (key.remaining() > KeyCodec.MAX_KEY_BYTES) {
             return -1; // longer than any canonical key: cannot be stored
         }
@@ -165,17 +164,12 @@ final class RocksViewDb implements AutoCloseable {
         k.put(0, key, key.position(), key.remaining()).limit(key.remaining());
         ByteBuffer v = s.value;
         v.clear();
-        int n;
-        try {
+        int n = db.get(values, readOptions, k, v);
+        if (n > v.capacity()) {
+            s.value = ByteBuffer.allocateDirect(Integer.highestOneBit(n) << 1);
+            v = s.value;
+            k.position(0);
             n = db.get(values, readOptions, k, v);
-            if (n > v.capacity()) {
-                s.value = ByteBuffer.allocateDirect(Integer.highestOneBit(n) << 1);
-                v = s.value;
-                k.position(0);
-                n = db.get(values, readOptions, k, v);
-            }
-        } catch (RocksDBException e) {
-            throw new StoreException("RocksDB read failed in " + dir + ": " + e.getMessage(), e);
         }
         if (n == RocksDB.NOT_FOUND) {
             return -1;
@@ -188,28 +182,15 @@ final class RocksViewDb implements AutoCloseable {
 
     /** The value of {@code key} as a new array, or null; for the ingest thread (promotions), not the read path. */
     byte[] getCopy(byte[] key) {
-        long stamp = guard.readLock();
-        try {
-            checkOpen();
-            return db.get(values, readOptions, key);
-        } catch (RocksDBException e) {
-            throw new StoreException("RocksDB read failed in " + dir + ": " + e.getMessage(), e);
-        } finally {
-            guard.unlockRead(stamp);
-        }
+        return withOpenDb("RocksDB read failed", db -> db.get(values, readOptions, key));
     }
 
     /** Writes values and offsets atomically: after a crash, either all of this batch is there or none of it. */
     void write(WriteBatch batch) {
-        long stamp = guard.readLock();
-        try {
-            checkOpen();
+        withOpenDb("RocksDB write failed", db -> {
             db.write(writeOptions, batch);
-        } catch (RocksDBException e) {
-            throw new StoreException("RocksDB write failed in " + dir + ": " + e.getMessage(), e);
-        } finally {
-            guard.unlockRead(stamp);
-        }
+            return null;
+        });
     }
 
     void putValue(WriteBatch batch, byte[] key, byte[] value) {
@@ -242,27 +223,23 @@ final class RocksViewDb implements AutoCloseable {
      * earlier one key by key. Durable when this returns (RocksDB syncs the file and its MANIFEST); no WAL involved.
      */
     void ingestRun(Path sstFile) {
-        long stamp = guard.readLock();
-        try (IngestExternalFileOptions options = new IngestExternalFileOptions()
-                .setMoveFiles(true).setAllowGlobalSeqNo(true).setAllowBlockingFlush(true)) {
-            checkOpen();
-            db.ingestExternalFile(values, List.of(sstFile.toString()), options);
-        } catch (RocksDBException e) {
-            throw new StoreException("cannot ingest " + sstFile + " into " + dir + ": " + e.getMessage(), e);
-        } finally {
-            guard.unlockRead(stamp);
-        }
+        withOpenDb("cannot ingest " + sstFile, db -> {
+            try (IngestExternalFileOptions options = new IngestExternalFileOptions()
+                    .setMoveFiles(true).setAllowGlobalSeqNo(true).setAllowBlockingFlush(true)) {
+                db.ingestExternalFile(values, List.of(sstFile.toString()), options);
+            }
+            return null;
+        });
     }
 
     /** Whether any value is stored (a version without stored offsets but with values was interrupted in bulk). */
     boolean hasValues() {
-        long stamp = guard.readLock();
-        try (RocksIterator it = newIterator(values)) {
-            it.seekToFirst();
-            return it.isValid();
-        } finally {
-            guard.unlockRead(stamp);
-        }
+        return withOpenDb("cannot read the values", db -> {
+            try (RocksIterator it = db.newIterator(values)) {
+                it.seekToFirst();
+                return it.isValid();
+            }
+        });
     }
 
     /**
@@ -270,32 +247,24 @@ final class RocksViewDb implements AutoCloseable {
      * with {@link KeyCodec#FORMAT}, so one range covers them.
      */
     void clearValues() {
-        long stamp = guard.readLock();
-        try {
-            checkOpen();
+        withOpenDb("cannot clear the values", db -> {
             db.deleteRange(values, writeOptions, new byte[] {0}, new byte[] {KeyCodec.FORMAT + 1});
             db.compactRange(values);
-        } catch (RocksDBException e) {
-            throw new StoreException("cannot clear the values of " + dir + ": " + e.getMessage(), e);
-        } finally {
-            guard.unlockRead(stamp);
-        }
+            return null;
+        });
     }
 
     /** Stores the next offsets of partitions in one synced batch (the end of a bulk load: after its files are in). */
     void writeOffsetsDurably(Map<Integer, Long> nextOffsets) {
-        long stamp = guard.readLock();
-        try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
-            checkOpen();
-            for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
-                batch.put(offsets, partitionKey(e.getKey()), longBytes(e.getValue()));
+        withOpenDb("cannot store offsets", db -> {
+            try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
+                for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
+                    batch.put(offsets, partitionKey(e.getKey()), longBytes(e.getValue()));
+                }
+                db.write(synced, batch);
             }
-            db.write(synced, batch);
-        } catch (RocksDBException e) {
-            throw new StoreException("cannot store offsets in " + dir + ": " + e.getMessage(), e);
-        } finally {
-            guard.unlockRead(stamp);
-        }
+            return null;
+        });
     }
 
     /**
@@ -309,10 +278,8 @@ final class RocksViewDb implements AutoCloseable {
      */
     long deletePartitions(java.util.function.Predicate<byte[]> belongs, java.util.Set<Integer> partitions,
                           int batchKeys, java.util.function.Consumer<List<byte[]>> onDeleted) {
-        long deleted = 0;
-        long stamp = guard.readLock();
-        try {
-            checkOpen();
+        return withOpenDb("cannot delete dropped partitions " + partitions, db -> {
+            long deleted = 0;
             List<byte[]> pending = new ArrayList<>(batchKeys);
             try (ReadOptions scan = new ReadOptions().setFillCache(false);
                  RocksIterator it = db.newIterator(values, scan)) {
@@ -327,14 +294,8 @@ final class RocksViewDb implements AutoCloseable {
                     }
                 }
             }
-            deleted += deleteBatch(pending, partitions, onDeleted);
-        } catch (RocksDBException e) {
-            throw new StoreException("cannot delete dropped partitions " + partitions + " in " + dir + ": "
-                    + e.getMessage(), e);
-        } finally {
-            guard.unlockRead(stamp);
-        }
-        return deleted;
+            return deleted + deleteBatch(pending, partitions, onDeleted);
+        });
     }
 
     private int deleteBatch(List<byte[]> keys, java.util.Collection<Integer> offsetsOf,
@@ -354,20 +315,16 @@ final class RocksViewDb implements AutoCloseable {
 
     /** Exact number of stored values (a full scan of the keys; for validation, not for status). */
     long countValues() {
-        long n = 0;
-        long stamp = guard.readLock();
-        try {
-            checkOpen();
+        return withOpenDb("cannot count the values", db -> {
+            long n = 0;
             try (ReadOptions scan = new ReadOptions().setFillCache(false);
                  RocksIterator it = db.newIterator(values, scan)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     n++;
                 }
             }
-        } finally {
-            guard.unlockRead(stamp);
-        }
-        return n;
+            return n;
+        });
     }
 
     /**
@@ -375,11 +332,9 @@ final class RocksViewDb implements AutoCloseable {
      * be cheaper but canonical keys are sparse and length-prefixed, so seeks land on a few keys after large gaps.
      */
     List<byte[]> sampleKeys(int n, java.util.Random random) {
-        List<byte[]> out = new ArrayList<>(Math.min(n, 1 << 16));
-        long seen = 0;
-        long stamp = guard.readLock();
-        try {
-            checkOpen();
+        return withOpenDb("cannot sample the keys", db -> {
+            List<byte[]> out = new ArrayList<>(Math.min(n, 1 << 16));
+            long seen = 0;
             try (ReadOptions scan = new ReadOptions().setFillCache(false);
                  RocksIterator it = db.newIterator(values, scan)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -394,24 +349,21 @@ final class RocksViewDb implements AutoCloseable {
                     }
                 }
             }
-        } finally {
-            guard.unlockRead(stamp);
-        }
-        return out;
+            return out;
+        });
     }
 
     /** Stored next offsets by partition; partitions never written are absent. */
     Map<Integer, Long> offsets() {
-        Map<Integer, Long> out = new HashMap<>();
-        long stamp = guard.readLock();
-        try (RocksIterator it = newIterator(offsets)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                out.put(ByteBuffer.wrap(it.key()).getInt(), ByteBuffer.wrap(it.value()).getLong());
+        return withOpenDb("cannot read the offsets", db -> {
+            Map<Integer, Long> out = new HashMap<>();
+            try (RocksIterator it = db.newIterator(offsets)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    out.put(ByteBuffer.wrap(it.key()).getInt(), ByteBuffer.wrap(it.value()).getLong());
+                }
             }
-        } finally {
-            guard.unlockRead(stamp);
-        }
-        return out;
+            return out;
+        });
     }
 
     /** Visits every stored (key, value), in key order, from a consistent snapshot. */
@@ -424,33 +376,56 @@ final class RocksViewDb implements AutoCloseable {
 
     /** Visits stored (key, value) pairs in key order, from a consistent snapshot, until the visitor says stop. */
     void forEachWhile(BiPredicate<byte[], byte[]> visitor) {
-        long stamp = guard.readLock();
-        try (RocksIterator it = newIterator(values)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                if (!visitor.test(it.key(), it.value())) {
-                    return;
+        withOpenDb("cannot read the values", db -> {
+            try (RocksIterator it = db.newIterator(values)) {
+                for (it.seekToFirst(); it.isValid() && visitor.test(it.key(), it.value()); it.next()) {
+                    // the visitor does the work
                 }
             }
-        } finally {
-            guard.unlockRead(stamp);
-        }
-    }
-
-    private RocksIterator newIterator(ColumnFamilyHandle cf) {
-        checkOpen();
-        return db.newIterator(cf);
+            return null;
+        });
     }
 
     long estimatedEntries() {
-        long stamp = guard.readLock();
+        return withOpenDb("cannot read RocksDB property", db -> db.getLongProperty(values, "rocksdb.estimate-num-keys"));
+    }
+
+    /** What runs on the open handle under {@link #withOpenDb}. */
+    @FunctionalInterface
+    private interface DbCall<T> {
+        T call(RocksDB db) throws RocksDBException;
+    }
+
+    /**
+     * The one guard around the native handle: the read lock, the open check, and a {@code RocksDBException} turned
+     * into a {@code StoreException} saying what failed and where. {@link #get} uses its parts
+     * ({@link #openStamp}, {@link #failed}) without the lambda, so the read path allocates nothing.
+     */
+    private <T> T withOpenDb(String failure, DbCall<T> call) {
+        long stamp = openStamp();
         try {
-            checkOpen();
-            return db.getLongProperty(values, "rocksdb.estimate-num-keys");
+            return call.call(db);
         } catch (RocksDBException e) {
-            throw new StoreException("cannot read RocksDB property in " + dir + ": " + e.getMessage(), e);
+            throw failed(failure, e);
         } finally {
             guard.unlockRead(stamp);
         }
+    }
+
+    /** Takes the read lock and checks the handle is open; the caller unlocks the returned stamp. */
+    private long openStamp() {
+        long stamp = guard.readLock();
+        try {
+            checkOpen();
+            return stamp;
+        } catch (RuntimeException e) {
+            guard.unlockRead(stamp);
+            throw e;
+        }
+    }
+
+    private StoreException failed(String failure, RocksDBException e) {
+        return new StoreException(failure + " in " + dir + ": " + e.getMessage(), e);
     }
 
     /** A statistics ticker's count since open, or NaN when closed or opened without statistics. Metrics only. */

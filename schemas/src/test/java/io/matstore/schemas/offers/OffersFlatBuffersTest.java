@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.schemas.KeyCodec;
+import io.matstore.schemas.ViewDescriptor;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.fb.ResponseEnvelope;
 import io.matstore.schemas.offers.fb.FxRateChanged;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /** Every offers event and the response survive encode → bytes → read, field for field, at the spec's extremes. */
 class OffersFlatBuffersTest {
+    /** The offers view's descriptor as the view module declares it; schemas tests need only its shape. */
+    private static final ViewDescriptor OFFERS_V1 = ViewDescriptor.of("offers", 1, "sku", "region", "currency", "tier");
+
 
     @Test
     void shouldRoundTripProductUpserted() {
@@ -85,9 +89,9 @@ class OffersFlatBuffersTest {
                 1022L, 2, b.createString("P-9"), 10, 3, true, 0L);
         b.finish(r);
         byte[] response = b.sizedByteArray();
-        byte[] key = KeyCodec.encode(OffersContract.V1, "SKU-1", "eu", "EUR", "gold");
+        byte[] key = KeyCodec.encode(OFFERS_V1, "SKU-1", "eu", "EUR", "gold");
 
-        byte[] envelopeBytes = ResponseEnvelopes.encode(OffersContract.V1, key, 0xCAFEBABE_DEADBEEFL,
+        byte[] envelopeBytes = ResponseEnvelopes.encode(OFFERS_V1, key, 0xCAFEBABE_DEADBEEFL,
                 1_700_000_000_000_000L, response);
 
         ResponseEnvelope env = ResponseEnvelopes.open(envelopeBytes);
@@ -121,7 +125,7 @@ class OffersFlatBuffersTest {
         FlatBufferBuilder b = new FlatBufferBuilder(64);
         int r = OfferResponse.createOfferResponse(b, b.createString("S"), 0, 0, 0, 0, 0, 7L, 0, 0, 0, 0, false, 0L);
         b.finish(r);
-        byte[] env = ResponseEnvelopes.encode(OffersContract.V1, new byte[] {1}, 1L, 2L, b.sizedByteArray());
+        byte[] env = ResponseEnvelopes.encode(OFFERS_V1, new byte[] {1}, 1L, 2L, b.sizedByteArray());
         ByteBuffer nested = ResponseEnvelopes.open(env).responseAsByteBuffer();
         // The slice shares the envelope's array: no copy was made to reach the response.
         assertThat(nested.array()).isSameAs(env);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.Partitioner;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.Offers;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;

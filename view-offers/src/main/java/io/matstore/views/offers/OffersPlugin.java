@@ -1,7 +1,7 @@
 package io.matstore.views.offers;
 
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.view.ViewPlugin;
 import io.matstore.view.json.JsonRenderer;
 import java.util.List;

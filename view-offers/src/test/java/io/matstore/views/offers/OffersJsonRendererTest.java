@@ -2,8 +2,8 @@ package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matstore.schemas.offers.OfferResponseWriter;
-import io.matstore.schemas.offers.OffersContract;
+import io.matstore.views.offers.OfferResponseWriter;
+import io.matstore.views.offers.OffersContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,71 @@
+package io.matstore.views.offers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PricingTest {
+    @Test
+    void shouldGiveTheSpecWorkedExample() {
+        assertThat(Pricing.priceMinor(1299, 10, 500, 920_000L, 2)).isEqualTo(1022);
+    }
+
+    @Test
+    void shouldRoundAnExactHalfUp() {
+        assertThat(Pricing.priceMinor(10, 0, 500, 1_000_000L, 2)).isEqualTo(10); // 9.5
+        assertThat(Pricing.priceMinor(1299, 0, 0, 150_000_000L, 0)).isEqualTo(1949); // 1948.5
+        assertThat(Pricing.priceMinor(1, 0, 500, 1_000_000L, 2)).isEqualTo(1); // 0.95
+        assertThat(Pricing.priceMinor(0, 90, 500, 1_000_000L, 3)).isZero();
+    }
+
+    @Test
+    void shouldStayExactWhereTheProductExceeds64Bits() {
+        // n = 10^12 × 100 × 10000 × 10^11 × 1000 = 10^32: far beyond 64 bits, the result (10^18) is not.
+        assertThat(Pricing.priceMinor(1_000_000_000_000L, 0, 0, 100_000_000_000L, 3))
+                .isEqualTo(1_000_000_000_000_000_000L);
+    }
+
+    @Test
+    void shouldRefuseAPriceBeyond64Bits() {
+        assertThatThrownBy(() -> Pricing.priceMinor(Long.MAX_VALUE, 0, 0, Long.MAX_VALUE, 3))
+                .isInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
+    void shouldAgreeWithTheBigIntegerFormulaOnBothSidesOfThe64BitFastPath() {
+        SplittableRandom random = new SplittableRandom(15);
+        int slowPath = 0;
+        for (int i = 0; i < 200_000; i++) {
+            // magnitudes from tiny to far beyond 64 bits, so both the long path and its fallback are exercised
+            long base = random.nextLong(1, 1L << random.nextInt(1, 62));
+            long rate = random.nextLong(1, 1L << random.nextInt(1, 62));
+            int percentOff = random.nextInt(0, 101);
+            int tierBps = random.nextBoolean() ? 0 : 500;
+            int minorUnits = random.nextInt(0, 4);
+            BigInteger expected = reference(base, percentOff, tierBps, rate, minorUnits);
+            if (expected.bitLength() > 63) {
+                slowPath++;
+                assertThatThrownBy(() -> Pricing.priceMinor(base, percentOff, tierBps, rate, minorUnits))
+                        .isInstanceOf(ArithmeticException.class);
+            } else {
+                assertThat(Pricing.priceMinor(base, percentOff, tierBps, rate, minorUnits))
+                        .as("base=%d percentOff=%d tierBps=%d rate=%d minorUnits=%d", base, percentOff, tierBps, rate,
+                                minorUnits)
+                        .isEqualTo(expected.longValueExact());
+            }
+        }
+        assertThat(slowPath).isBetween(1, 199_999);
+    }
+
+    /** The spec's formula as written, independent of Pricing's fast path. */
+    private static BigInteger reference(long base, int percentOff, int tierBps, long rate, int minorUnits) {
+        BigInteger n = BigInteger.valueOf(base).multiply(BigInteger.valueOf(100 - percentOff))
+                .multiply(BigInteger.valueOf(10_000 - tierBps)).multiply(BigInteger.valueOf(rate))
+                .multiply(BigInteger.TEN.pow(minorUnits));
+        BigInteger d = BigInteger.valueOf(100L * 10_000L * 1_000_000L * 100L);
+        return n.shiftLeft(1).add(d).divide(d.shiftLeft(1));
+    }
+}
