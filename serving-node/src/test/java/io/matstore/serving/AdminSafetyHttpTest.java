@@ -60,7 +60,7 @@ class AdminSafetyHttpTest {
 
         assertThat(send("GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 401 ");
-        assertThat(send(status("127.0.0.1:" + port, ""))).startsWith("HTTP/1.1 200 ").contains("{\"versions\":[]}");
+        assertThat(send(status("127.0.0.1:" + port, ""))).startsWith("HTTP/1.1 200 ").contains("{\"versions\":[],\"quarantined\":[]}");
     }
 
     @Test
