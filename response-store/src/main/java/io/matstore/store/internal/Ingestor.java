@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>On any failure the loop records it (visible in {@code ViewStatus.ingestError}), drops its consumer, waits, and
  * starts again from the offsets RocksDB holds: nothing is skipped or applied twice, since those offsets were
  * committed in the same batch as the values.
+ *
+ * <p>It knows the version only through its {@link IngestSink}: what to read, where batches go, and the moments it
+ * reports.
  */
 final class Ingestor {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
@@ -33,7 +36,8 @@ final class Ingestor {
     private static final long RETRY_BACKOFF_MILLIS = 1_000;
     private static final long DISK_CHECK_MILLIS = 500;
 
-    private final VersionStore store;
+    private final IngestSink sink;
+    private final VersionMeters meters;
     private final StoreConfig config;
     private final Thread thread;
     private final Map<Integer, Long> endOffsets = new ConcurrentHashMap<>();
@@ -62,13 +66,14 @@ final class Ingestor {
     /** A write may have failed: RocksDB may hold a background error that refuses writes until resumed. */
     private boolean needsResume;
 
-    Ingestor(VersionStore store, StoreConfig config) {
-        this.store = store;
+    Ingestor(IngestSink sink, VersionMeters meters, StoreConfig config) {
+        this.sink = sink;
+        this.meters = meters;
         this.config = config;
-        this.disk = new DiskSpace(store.dir(), config.minFreeDiskBytes());
-        this.thread = new Thread(this::run, "ingest-" + store.descriptor().topic());
+        this.disk = new DiskSpace(sink.dir(), config.minFreeDiskBytes());
+        this.thread = new Thread(this::run, "ingest-" + sink.descriptor().topic());
         this.thread.setDaemon(true);
-        if (store.needsBulkLoad()) {
+        if (sink.needsBulkLoad()) {
             progress.bulk(0); // status says so from the start, not only once the end offsets are known
         }
     }
@@ -81,7 +86,7 @@ final class Ingestor {
     private void run() {
         try {
             // A version still to be bulk loaded may hold leftovers of an interrupted attempt: never cache those.
-            if (refillFirst && !store.needsBulkLoad()) {
+            if (refillFirst && !sink.needsBulkLoad()) {
                 refillNearCache();
             }
             loop();
@@ -90,7 +95,7 @@ final class Ingestor {
             error = "ingest stopped by a fatal error, restart the node: " + e;
             fatal = true;
             LOG.error("ingest of {} stopped by a fatal error; the version keeps answering what it stores, restart"
-                    + " the node", store.descriptor().topic(), e);
+                    + " the node", sink.descriptor().topic(), e);
             throw e;
         }
     }
@@ -114,9 +119,9 @@ final class Ingestor {
                     // timeouts (30 s with the broker unreachable). Both fields are volatile: one side sees the other.
                     return;
                 }
-                VersionMeters.Binding clientMetrics = store.meters().bindConsumer(c);
+                VersionMeters.Binding clientMetrics = meters.bindConsumer(c);
                 try {
-                    if (store.needsBulkLoad() && !bulkLoad(c)) {
+                    if (sink.needsBulkLoad() && !bulkLoad(c)) {
                         return; // stopped during the bulk part
                     }
                     ingest(c);
@@ -185,13 +190,13 @@ final class Ingestor {
         needsResume = true;
         resumeRocksIfFailed();
         error = null;
-        LOG.info("ingest of {} resumes: {} bytes usable again", store.descriptor().topic(), disk.usableBytes());
+        LOG.info("ingest of {} resumes: {} bytes usable again", sink.descriptor().topic(), disk.usableBytes());
         return true;
     }
 
     private void resumeRocksIfFailed() {
         if (needsResume) {
-            store.rocks().resume();
+            sink.resumeWrites();
             needsResume = false;
         }
     }
@@ -207,20 +212,18 @@ final class Ingestor {
     private boolean bulkLoad(KafkaConsumer<byte[], byte[]> c) {
         List<TopicPartition> owned = owned();
         c.assign(owned);
-        BulkLoader loader = new BulkLoader(store.rocks(), store.dir().resolve("bulk"), config.bulkRunBytes(),
-                config.pollTimeout(), progress);
+        BulkLoader loader = sink.bulkLoader(progress);
         Map<Integer, Long> next = loader.load(c, owned, () -> running);
         if (next == null) {
             return false;
         }
-        store.finishBulk(next);
-        store.markLoaded();
+        sink.onBulkLoaded(next);
         error = null;
         progress.warming();
         try {
-            store.warmNearCache();
+            sink.warmNearCache();
         } catch (RuntimeException e) {
-            LOG.warn("could not warm the near-cache of {}; it fills as keys are read", store.descriptor(), e);
+            LOG.warn("could not warm the near-cache of {}; it fills as keys are read", sink.descriptor(), e);
         }
         progress.live();
         return true;
@@ -228,16 +231,16 @@ final class Ingestor {
 
     private void refillNearCache() {
         try {
-            store.refillNearCache();
+            sink.refillNearCache();
         } catch (RuntimeException e) {
-            LOG.warn("could not refill the near-cache of {}; it fills as keys are read", store.descriptor(), e);
+            LOG.warn("could not refill the near-cache of {}; it fills as keys are read", sink.descriptor(), e);
         }
     }
 
     private List<TopicPartition> owned() {
         List<TopicPartition> owned = new ArrayList<>();
-        for (int p : new java.util.TreeSet<>(store.partitions())) {
-            owned.add(new TopicPartition(store.descriptor().topic(), p));
+        for (int p : new java.util.TreeSet<>(sink.partitions())) {
+            owned.add(new TopicPartition(sink.descriptor().topic(), p));
         }
         return owned;
     }
@@ -256,15 +259,15 @@ final class Ingestor {
         if (failure.equals(error)) {
             // The same failure again (a broker down for minutes, a topic not created yet): one line per retry, the
             // stack trace was logged the first time.
-            LOG.warn("ingest of {} still failing ({}); retrying in {} ms", store.descriptor().topic(), failure,
+            LOG.warn("ingest of {} still failing ({}); retrying in {} ms", sink.descriptor().topic(), failure,
                     RETRY_BACKOFF_MILLIS);
         } else {
-            LOG.error("ingest of {} failed; retrying from the stored offsets in {} ms", store.descriptor().topic(),
+            LOG.error("ingest of {} failed; retrying from the stored offsets in {} ms", sink.descriptor().topic(),
                     RETRY_BACKOFF_MILLIS, e);
         }
         error = failure;
         needsResume = true;
-        store.meters().onIngestFailure();
+        meters.onIngestFailure();
         try {
             Thread.sleep(RETRY_BACKOFF_MILLIS);
         } catch (InterruptedException ie) {
@@ -276,7 +279,7 @@ final class Ingestor {
     private void ingest(KafkaConsumer<byte[], byte[]> c) {
         List<TopicPartition> owned = owned();
         c.assign(owned);
-        Map<Integer, Long> stored = store.storedOffsets();
+        Map<Integer, Long> stored = sink.storedOffsets();
         Map<Integer, Long> positions = new HashMap<>();
         for (TopicPartition tp : owned) {
             Long offset = stored.get(tp.partition());
@@ -316,12 +319,12 @@ final class Ingestor {
                 }
             }
             if (!records.isEmpty() || !advanced.isEmpty()) {
-                store.apply(records, advanced);
+                sink.apply(records, advanced);
                 positions.putAll(advanced);
                 checkCaughtUp(positions);
                 error = null;
             }
-            store.maintainNearCache();
+            sink.maintainNearCache();
             long now = System.nanoTime();
             if (now - lastRefresh >= END_OFFSETS_REFRESH_NANOS || polled.isEmpty()) {
                 lastRefresh = now;
@@ -362,9 +365,8 @@ final class Ingestor {
             }
         }
         target = null;
-        store.markLoaded();
+        sink.onCaughtUp(targetMillis);
         lastCaughtUpMillis = targetMillis;
-        store.onCaughtUp(targetMillis);
         synchronized (caughtUpMonitor) {
             caughtUpAsOfNanos = targetNanos;
             caughtUpMonitor.notifyAll();
@@ -394,7 +396,7 @@ final class Ingestor {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "response-store-" + store.descriptor().topic());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "response-store-" + sink.descriptor().topic());
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         return p;
     }
@@ -436,7 +438,7 @@ final class Ingestor {
             try {
                 c.wakeup();
             } catch (RuntimeException e) {
-                LOG.debug("consumer of {} closed while waking it", store.descriptor().topic(), e);
+                LOG.debug("consumer of {} closed while waking it", sink.descriptor().topic(), e);
             }
         }
         try {
@@ -445,7 +447,7 @@ final class Ingestor {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.warn("ingest thread of {} did not stop within 30 s", store.descriptor().topic());
+            LOG.warn("ingest thread of {} did not stop within 30 s", sink.descriptor().topic());
         }
     }
 }

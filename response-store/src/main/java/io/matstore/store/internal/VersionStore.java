@@ -69,6 +69,7 @@ public final class VersionStore implements ViewReader {
     private final RocksViewDb rocks;
     private final NearCache nearCache;
     private final HotKeyPolicy policy;
+    private final IngestSink ingestSink;
     private volatile Ingestor ingestor;
     private final VersionMeters meters;
     private final LongAdder hits = new LongAdder();
@@ -111,7 +112,8 @@ public final class VersionStore implements ViewReader {
         }
         this.nearCache = nc;
         this.policy = new HotKeyPolicy(nearCache);
-        this.ingestor = new Ingestor(this, config);
+        this.ingestSink = new VersionIngestSink(this, config);
+        this.ingestor = new Ingestor(ingestSink, meters, config);
         // a restart while the broker is unreachable then still counts the data's age from its last catch-up
         this.caughtUpFile = new CaughtUpFile(dir);
         ingestor.caughtUpBefore(caughtUpFile.read());
@@ -233,7 +235,7 @@ public final class VersionStore implements ViewReader {
     }
 
     private void restartIngest() {
-        Ingestor next = new Ingestor(this, config);
+        Ingestor next = new Ingestor(ingestSink, meters, config);
         // the partitions held before were caught up then, and a partition being added does not answer yet: keep
         // the time, or every held value would look as old as when it was computed until the next catch-up
         next.caughtUpBefore(ingestor.lastCaughtUpMillis());
@@ -328,15 +330,15 @@ public final class VersionStore implements ViewReader {
         }
     }
 
-    /**
-     * Records that the first load finished (the bulk part is in, or live ingest caught up once), durably. Ingest
-     * thread only; later calls do nothing.
-     */
     /** Ingest caught up with the ends seen at {@code millis}; on the ingest thread. */
     void onCaughtUp(long millis) {
         caughtUpFile.onCaughtUp(millis, System.currentTimeMillis());
     }
 
+    /**
+     * Records that the first load finished (the bulk part is in, or live ingest caught up once), durably. Ingest
+     * thread only; later calls do nothing.
+     */
     void markLoaded() {
         if (!loading.isEmpty()) {
             Set<Integer> caughtUp = loading;
@@ -596,10 +598,6 @@ public final class VersionStore implements ViewReader {
 
     NearCache nearCache() {
         return nearCache;
-    }
-
-    VersionMeters meters() {
-        return meters;
     }
 
     boolean awaitCaughtUp(long timeoutMillis) throws InterruptedException {

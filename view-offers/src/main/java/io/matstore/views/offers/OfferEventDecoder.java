@@ -43,9 +43,10 @@ public final class OfferEventDecoder {
     }
 
     /**
-     * @param maxStringBytes longest string field, in UTF-8 bytes (setting {@code event.max.string.bytes}): one
-     *                       oversized title is copied into the response of every region and currency, and a response
-     *                       too large for the view topic would stop the job
+     * @param maxStringBytes longest string field, in UTF-8 bytes (setting
+     *                       {@code view.offers.event.max.string.bytes}): one oversized title is copied into the
+     *                       response of every region and currency, and a response too large for the view topic
+     *                       would stop the job
      */
     public static OffersEvent decode(byte[] bytes, int maxStringBytes) throws InvalidEventException {
         if (bytes.length < 8) {
@@ -174,7 +175,8 @@ public final class OfferEventDecoder {
         private void checkLength(String field, ByteBuffer utf8) throws InvalidEventException {
             if (utf8.remaining() > maxStringBytes) {
                 throw new InvalidEventException(field + " is " + utf8.remaining()
-                        + " bytes > event.max.string.bytes=" + maxStringBytes);
+                        + " bytes > " + OffersSettings.PREFIX + OffersSettings.EVENT_MAX_STRING_BYTES + "="
+                        + maxStringBytes);
             }
         }
 

@@ -19,6 +19,11 @@ public final class OffersSettings {
     public static final String EVENT_MAX_STRING_BYTES = "event.max.string.bytes";
     public static final String FX_MAX_CHANGE_FACTOR = "fx.max.change.factor";
     public static final String FX_FANOUT_CHUNK = "fx.fanout.chunk";
+    /**
+     * How the precompute configuration names this view's settings ({@code view.<view>.<setting>}): reasons quote a
+     * setting the way a user must give it to change it.
+     */
+    public static final String PREFIX = "view.offers.";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(REGIONS, Type.LIST, String.join(",", OffersView.DEFAULT_REGIONS), new PrecomputeConfig.Regions(),

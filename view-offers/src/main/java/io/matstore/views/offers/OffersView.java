@@ -165,9 +165,9 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
     }
 
     /**
-     * Holds an FX change that moves the currency's rate by more than {@code fx.max.change.factor} from the last rate
-     * let through (one typo, a rate in the wrong unit, re-prices every product in that currency). The first rate of a
-     * currency passes. Rates are compared per source partition: FX events are keyed by currency, so one partition
+     * Holds an FX change that moves the currency's rate by more than {@code view.offers.fx.max.change.factor} from
+     * the last rate let through (one typo, a rate in the wrong unit, re-prices every product in that currency). The
+     * first rate of a currency passes. Rates are compared per source partition: FX events are keyed by currency, so one partition
      * sees all of a currency's changes in order. To make a real move that large, raise the setting for it or step
      * the rate in several changes.
      */
@@ -186,7 +186,7 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
             if (factor > maxFxChangeFactor) {
                 return "usd_rate_micros=" + rate + " moves " + fx.currency() + " by a factor of "
                         + String.format(java.util.Locale.ROOT, "%.2f", factor) + " from " + before
-                        + " > fx.max.change.factor=" + maxFxChangeFactor;
+                        + " > " + OffersSettings.PREFIX + OffersSettings.FX_MAX_CHANGE_FACTOR + "=" + maxFxChangeFactor;
             }
         }
         accepted.put(currency, java.nio.ByteBuffer.allocate(8).putLong(rate).array());

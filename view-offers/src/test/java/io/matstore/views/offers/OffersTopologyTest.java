@@ -315,8 +315,10 @@ class OffersTopologyTest {
         assertThat(driver.read()).as("no price moved").isEmpty();
         assertThat(driver.readDeadLetters()).extracting(r -> OffersDriver.header(r.headers(), DeadLetters.REASON))
                 .containsExactly(
-                        "usd_rate_micros=92000000 moves EUR by a factor of 100.00 from 920000 > fx.max.change.factor=10.0",
-                        "usd_rate_micros=91000 moves EUR by a factor of 10.11 from 920000 > fx.max.change.factor=10.0");
+                        "usd_rate_micros=92000000 moves EUR by a factor of 100.00 from 920000"
+                                + " > view.offers.fx.max.change.factor=10.0",
+                        "usd_rate_micros=91000 moves EUR by a factor of 10.11 from 920000"
+                                + " > view.offers.fx.max.change.factor=10.0");
         assertThat(driver.counters.held()).isEqualTo(2);
         assertThat(driver.counters.deadLettered()).isEqualTo(2);
 
@@ -337,9 +339,9 @@ class OffersTopologyTest {
         List<String> reasons = driver.readDeadLetters().stream()
                 .map(r -> OffersDriver.header(r.headers(), DeadLetters.REASON)).toList();
         assertThat(reasons).containsExactly(
-                "title is 1048576 bytes > event.max.string.bytes=4096",
-                "category is 4097 bytes > event.max.string.bytes=4096",
-                "category is 5000 bytes > event.max.string.bytes=4096");
+                "title is 1048576 bytes > view.offers.event.max.string.bytes=4096",
+                "category is 4097 bytes > view.offers.event.max.string.bytes=4096",
+                "category is 5000 bytes > view.offers.event.max.string.bytes=4096");
         assertThat(driver.read()).as("a title at the limit is computed").isNotEmpty();
     }
 
