@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A replay is the view's ordinary job ({@link ViewRunner}) started under conditions: the version's consumer group
  * (its application id, one per name and version) must be new, unless the caller resumes it; the source end offsets
- * are captured when it starts; and a monitor follows the group's committed offsets until every event up to those
- * offsets is in the view topic, chunked fan-outs included ({@link #awaitCaughtUp}). The job does not stop there: it is the version's live job
- * from then on, until {@link #close()}. Other versions of the view run beside it untouched (own group, own state,
- * own view topic), and events that keep arriving are processed after the captured end like any other.
+ * are captured when it starts; and a monitor follows the group's committed offsets, and the job's pending fan-outs,
+ * until every event up to those offsets is in the view topic, chunked fan-outs included ({@link #awaitCaughtUp}).
+ * The job does not stop there: it is the version's live job from then on, until {@link #close()}. Other versions of
+ * the view run beside it untouched (own group, own state, own view topic), and events that keep arriving are
+ * processed after the captured end like any other.
  *
  * <pre>
  * try (Replay replay = Replay.start(factory.create(config, 2), config, ReplayOptions.fromBeginning())) {
