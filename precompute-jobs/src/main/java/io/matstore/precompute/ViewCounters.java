@@ -1,5 +1,6 @@
 package io.matstore.precompute;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,6 +18,9 @@ public final class ViewCounters {
     private final LongAdder fatalErrors = new LongAdder();
     private final LongAdder held = new LongAdder();
     private final LongAdder tooLarge = new LongAdder();
+    // A gauge that must read exactly 0 only when it is 0 (a replay's caught-up check): an AtomicLong, not a LongAdder,
+    // whose sum() can miss a concurrent pair of updates from two tasks.
+    private final AtomicLong fanOutsPending = new AtomicLong();
 
     public long events() {
         return events.sum();
@@ -86,6 +90,23 @@ public final class ViewCounters {
         tooLarge.increment();
     }
 
+    /**
+     * Tasks with a chunked fan-out not yet finished and committed ({@code ViewLogic.hasPendingFanOut}): a task counts
+     * from the event that leaves a cursor until the transaction of the walk's last chunk has committed. Only the tasks
+     * of this process are counted.
+     */
+    public long fanOutsPending() {
+        return fanOutsPending.get();
+    }
+
+    public void onFanOutPending() {
+        fanOutsPending.incrementAndGet();
+    }
+
+    public void onFanOutSettled() {
+        fanOutsPending.decrementAndGet();
+    }
+
     public void onFatalError() {
         fatalErrors.increment();
     }
@@ -98,6 +119,6 @@ public final class ViewCounters {
     public String toString() {
         return "events=" + events() + " emitted=" + emitted() + " unchanged=" + unchanged() + " tombstones="
                 + tombstones() + " deadLettered=" + deadLettered() + " held=" + held() + " tooLarge=" + tooLarge()
-                + " fatalErrors=" + fatalErrors();
+                + " fatalErrors=" + fatalErrors() + " fanOutsPending=" + fanOutsPending();
     }
 }

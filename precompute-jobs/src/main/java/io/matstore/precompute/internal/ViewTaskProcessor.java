@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * followed by a commit request, so every chunk is its own transaction. Resumed records carry their event's timestamp
  * but no trace context. A chunk that breaks a limit has no source record to dead-letter: it is logged and
  * counted.
+ *
+ * <p>While a fan-out is unfinished the task counts once in {@link ViewCounters#fanOutsPending()}: from the event that
+ * leaves it (whose offset commits with its first chunk) until the punctuation after its last chunk, which runs after
+ * the commit that chunk requested. A replay's caught-up check reads it, since committed offsets cannot tell a
+ * finished walk from one still going.
  */
 public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(ViewTaskProcessor.class);
@@ -51,6 +56,7 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
     private ViewLogic<E, C> logic;
     private ChangeEmitter emitter;
     private boolean resumedEventOpen;
+    private boolean countedPending;
     private final ViewLogic.Resumed<C> resumed = new ViewLogic.Resumed<>() {
         @Override
         public void startEvent(long eventTimestamp) {
@@ -90,10 +96,15 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         this.emitter = new ChangeEmitter(view.descriptor(), hashes, context, counters, limits);
         this.logic = view.newLogic(context::getStateStore);
         context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> resumeFanOut());
+        countPending(logic.hasPendingFanOut()); // a cursor restored from the changelog
     }
 
     private void resumeFanOut() {
         if (!logic.hasPendingFanOut()) {
+            // Not settled at the last chunk itself: the stream thread runs the commit that chunk requested only after
+            // this punctuation, and before the next one. (An event that ends a walk by superseding it commits its
+            // records with its own offset.)
+            countPending(false);
             return;
         }
         int done = logic.resume(resumed);
@@ -102,6 +113,23 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
             counters.onEventDone();
         }
         context.commit(); // the chunk and its cursor in one transaction, before the next chunk starts
+    }
+
+    private void countPending(boolean pending) {
+        if (pending == countedPending) {
+            return;
+        }
+        countedPending = pending;
+        if (pending) {
+            counters.onFanOutPending();
+        } else {
+            counters.onFanOutSettled();
+        }
+    }
+
+    @Override
+    public void close() {
+        countPending(false); // the task moves or stops; whoever runs it next counts its restored cursor
     }
 
     // A chunk's held tombstones are settled at its end, like an event's: none may wait for a later chunk.
@@ -118,6 +146,9 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
     }
 
     private void onApplied() {
+        if (logic.hasPendingFanOut()) {
+            countPending(true);
+        }
         for (int i = logic.eventsDoneByLastApply(); i > 0; i--) {
             counters.onEventDone();
         }

@@ -22,8 +22,8 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The meters of a precompute process, in one Prometheus registry: JVM and process meters, and for each bound view job
  * its Kafka Streams client metrics (Micrometer's {@link KafkaStreamsMetrics}, {@code kafka_stream_*}), its
- * {@link ViewCounters} as function counters and whether its client is RUNNING, all tagged {@code view} and
- * {@code version}.
+ * {@link ViewCounters} as function counters (its pending fan-outs as a gauge) and whether its client is RUNNING, all
+ * tagged {@code view} and {@code version}.
  *
  * <p>Nothing is recorded on the job's path: counters and gauges are read from the job when scraped. Kafka Streams
  * metrics that appear after binding (tasks assigned by a later rebalance) are picked up by the binder's own refresh,
@@ -74,6 +74,10 @@ public final class PrecomputeMetrics implements AutoCloseable {
                 ViewCounters::tooLarge);
         counter("matstore.precompute.fatal.errors", "Errors the job's exception handlers judged fatal (each stops a"
                 + " stream thread; the client then goes to ERROR)", tags, counters, ViewCounters::fatalErrors);
+        Gauge.builder("matstore.precompute.fanouts.pending", counters, ViewCounters::fanOutsPending)
+                .description("Tasks of this process with a chunked fan-out (view.offers.fx.fanout.chunk) still walking"
+                        + " or not yet committed to its end; a replay is not caught up while it is above 0")
+                .tags(tags).strongReference(true).register(registry);
         Gauge.builder("matstore.precompute.ready", job.streams(),
                         s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while the view's Kafka Streams client is RUNNING, else 0")

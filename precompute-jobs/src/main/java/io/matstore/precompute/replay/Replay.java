@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A replay is the view's ordinary job ({@link ViewRunner}) started under conditions: the version's consumer group
  * (its application id, one per name and version) must be new, unless the caller resumes it; the source end offsets
- * are captured when it starts; and a monitor follows the group's committed offsets until every event up to those
- * offsets is in the view topic ({@link #awaitCaughtUp}). The job does not stop there: it is the version's live job
- * from then on, until {@link #close()}. Other versions of the view run beside it untouched (own group, own state,
- * own view topic), and events that keep arriving are processed after the captured end like any other.
+ * are captured when it starts; and a monitor follows the group's committed offsets, and the job's pending fan-outs,
+ * until every event up to those offsets is in the view topic, chunked fan-outs included ({@link #awaitCaughtUp}).
+ * The job does not stop there: it is the version's live job from then on, until {@link #close()}. Other versions of
+ * the view run beside it untouched (own group, own state, own view topic), and events that keep arriving are
+ * processed after the captured end like any other.
  *
  * <pre>
  * try (Replay replay = Replay.start(factory.create(config, 2), config, ReplayOptions.fromBeginning())) {
@@ -105,12 +106,12 @@ public final class Replay implements AutoCloseable {
             long startNanos = System.nanoTime();
             Map<TopicPartition, Long> end = Offsets.committedEnd(admin, partitions);
             Map<TopicPartition, Long> from = startOffsets(admin, group, partitions, end, committed, options);
+            ViewRunner.Running job = ViewRunner.start(view, config);
             ReplayMonitor monitor = new ReplayMonitor(admin, probe, group, ViewTopology.repartitionTopics(descriptor),
-                    from, end, startNanos);
+                    from, end, startNanos, job.counters()::fanOutsPending);
             LOG.info("replay of view {} (group {}) {}: {} records to the captured end {}", descriptor, group,
                     options.fromTimestamp() == null ? (committed.isEmpty() ? "from the beginning" : "resumed")
                             : "from " + options.fromTimestamp(), monitor.progress().total(), end);
-            ViewRunner.Running job = ViewRunner.start(view, config);
             return new Replay(descriptor, from, end, admin, probe, monitor, job, options.pollInterval());
         } catch (ReplayRefusedException | RuntimeException e) {
             if (probe != null) {
@@ -209,7 +210,8 @@ public final class Replay implements AutoCloseable {
     }
 
     /**
-     * Waits until every event up to the captured end is in the view topic.
+     * Waits until every event up to the captured end is in the view topic, the whole of each chunked fan-out
+     * included.
      *
      * @return {@code false} when {@code timeout} passed first
      * @throws IllegalStateException when the job stopped (e.g. failed) before catching up

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -24,7 +25,11 @@ import org.slf4j.LoggerFactory;
  *   <li>CONSUMING: every source partition committed up to its captured end. The events are then in the job's
  *       repartition topics.</li>
  *   <li>DRAINING: every repartition partition committed up to its end as of step 1's completion. Every event up to
- *       the captured end has then been applied and its responses are committed in the view topic.</li>
+ *       the captured end has then been applied and its responses are committed in the view topic, except what a
+ *       chunked fan-out has still to walk: an event that leaves a cursor commits its offset with its first chunk.
+ *       So the step also waits until no task of the job has a fan-out pending ({@link
+ *       io.matstore.precompute.ViewCounters#fanOutsPending()}, read after the offsets: an event the offsets cover
+ *       has already counted its fan-out).</li>
  * </ol>
  * A partition whose committed offset stops short of its end is probed ({@link EndProbe}): the rest may be only
  * transaction markers, which the job never commits past.
@@ -44,24 +49,29 @@ final class ReplayMonitor {
     private final long startNanos;
     private final Stage source;
     private final long total;
+    private final LongSupplier fanOutsPending;
     private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
     private Stage repartition;
     private long lastWarnNanos;
     private long failuresSinceWarn;
+    private boolean waitingLogged;
     private volatile ReplayProgress progress;
     private volatile CaughtUp caughtUp;
 
     /**
      * @param sourceStart  per source partition, the offset the replay starts from
      * @param sourceEnd    per source partition, the end captured at the start
+     * @param fanOutsPending tasks of the job with a chunked fan-out not yet committed to its end
      */
     ReplayMonitor(Admin admin, EndProbe probe, String groupId, List<String> repartitionTopics,
-                  Map<TopicPartition, Long> sourceStart, Map<TopicPartition, Long> sourceEnd, long startNanos) {
+                  Map<TopicPartition, Long> sourceStart, Map<TopicPartition, Long> sourceEnd, long startNanos,
+                  LongSupplier fanOutsPending) {
         this.admin = admin;
         this.probe = probe;
         this.groupId = groupId;
         this.repartitionTopics = repartitionTopics;
         this.startNanos = startNanos;
+        this.fanOutsPending = fanOutsPending;
         this.source = new Stage(sourceStart, sourceEnd);
         long sum = 0;
         for (Map.Entry<TopicPartition, Long> e : sourceEnd.entrySet()) {
@@ -121,12 +131,22 @@ final class ReplayMonitor {
                     repartitionTopics);
         }
         repartition.advance(committed);
-        if (repartition.done()) {
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-            caughtUp = new CaughtUp(total, elapsed);
-            progress = new ReplayProgress(total, total, Phase.CAUGHT_UP);
-            caughtUpLatch.countDown();
+        if (!repartition.done()) {
+            return;
         }
+        long pending = fanOutsPending.getAsLong();
+        if (pending > 0) {
+            if (!waitingLogged) {
+                LOG.info("replay of group {}: events applied; waiting for the chunked fan-outs of {} task(s)",
+                        groupId, pending);
+                waitingLogged = true;
+            }
+            return;
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+        caughtUp = new CaughtUp(total, elapsed);
+        progress = new ReplayProgress(total, total, Phase.CAUGHT_UP);
+        caughtUpLatch.countDown();
     }
 
     /** Partitions, each with a start and a target end offset, and which of them have been seen done. */

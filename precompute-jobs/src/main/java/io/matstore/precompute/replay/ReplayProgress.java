@@ -12,7 +12,10 @@ public record ReplayProgress(long consumed, long total, Phase phase) {
     public enum Phase {
         /** Reading the source topics up to the captured end. */
         CONSUMING,
-        /** The source is read to the captured end; the job's internal repartition topics are not yet processed. */
+        /**
+         * The source is read to the captured end; the job's internal repartition topics are not yet processed, or a
+         * chunked fan-out of a task is still walking.
+         */
         DRAINING,
         /** Every event up to the captured end is in the view topic (committed); the job continues live. */
         CAUGHT_UP

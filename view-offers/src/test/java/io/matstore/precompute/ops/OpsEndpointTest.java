@@ -93,6 +93,8 @@ class OpsEndpointTest {
             assertThat(OpsHttp.sample(counted, "matstore_precompute_tombstones_total", OFFERS_V1)).hasValue(0.0);
             assertThat(OpsHttp.sample(counted, "matstore_precompute_held_total", OFFERS_V1)).hasValue(0.0);
             assertThat(OpsHttp.sample(counted, "matstore_precompute_fatal_errors_total", OFFERS_V1)).hasValue(0.0);
+            // No FX event, so no walk (ReplayFxFanOutTest sees it at 1 during one)
+            assertThat(OpsHttp.sample(counted, "matstore_precompute_fanouts_pending", OFFERS_V1)).hasValue(0.0);
 
             // OfferEventDecoder rejects a negative base price: the event goes to the dead-letter topic.
             SourceEvents.publish(KAFKA.bootstrapServers(), SOURCE, List.of(
