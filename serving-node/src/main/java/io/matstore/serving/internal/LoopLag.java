@@ -13,12 +13,12 @@ import java.util.function.LongSupplier;
  * over ready connections. A loop runs its scheduled tasks between two rounds of I/O, so a probe due every P ns runs
  * late by about the length of the round in progress: the time a request arriving now waits before it is read.
  *
- * <p>With T the target, I the interval, λ<sub>k</sub> the smallest lag measured by the probes of all loops in
+ * <p>With T the target, I the interval, λ_k the smallest lag measured by the probes of all loops in
  * interval k, and p the probability that a request is shed, at the end of interval k:
  * <pre>
- *   Δ        =  α · (λ<sub>k</sub> − T) / T  +  β · (λ<sub>k</sub> − λ<sub>k−1</sub>) / T      α = 1/16, β = 1/8
+ *   Δ        =  α · (λ_k − T) / T  +  β · (λ_k − λ_{k−1}) / T      α = 1/16, β = 1/8
  *   p        ←  clamp(p + clamp(Δ, −1/8, +1/8), 0, 1)
- *   overloaded during interval k+1  ⇔  λ<sub>k</sub> &gt; T
+ *   overloaded during interval k+1  ⇔  λ_k &gt; T
  * </pre>
  * The minimum, not the mean, so that one slow round (a GC pause, a burst that drains) does not count: only a queue
  * that stayed for a whole interval does. Unlike CoDel's on/off verdict, which shed everything for an interval and
