@@ -170,14 +170,16 @@ public final class ServingConfig {
             .define(SHED_BACKOFF, Type.DOUBLE, 0.9, Range.between(0.1, 0.99), Importance.LOW,
                     "Factor of the adaptive limit's decrease.")
             .define(SHED_LAG_TARGET_MS, Type.DOUBLE, 0.0, Range.between(0.0, 60_000.0), Importance.MEDIUM,
-                    "Sheds (503) while the event loops' lag stayed above this for a whole serving.shed.lag.interval.ms"
-                            + " (CoDel's rule on a task each loop schedules to itself every tenth of the interval):"
-                            + " the signal of CPU overload, whose queue builds before admission where in-flight"
+                    "Event-loop lag above which requests are shed (503) with a probability that rises while the"
+                            + " smallest lag of each serving.shed.lag.interval.ms stays above this and falls below it"
+                            + " (PIE, RFC 8033, on a task each loop schedules to itself every tenth of the interval);"
+                            + " a connection shed while the lag is above it is not read until the lag is back under."
+                            + " The signal of CPU overload, whose queue builds before admission where in-flight"
                             + " cannot see it. 0 = off. On CPUs shared with other processes the lag also counts"
                             + " their time, so set it above what the neighbours cause.")
             .define(SHED_LAG_INTERVAL_MS, Type.LONG, 100L, Range.between(1L, 60_000L), Importance.LOW,
-                    "Interval over which the smallest event-loop lag must exceed serving.shed.lag.target.ms to shed;"
-                            + " shedding starts and stops within two intervals.")
+                    "Interval at whose end the shed probability moves (by at most 1/8) from the interval's smallest"
+                            + " event-loop lag; paused connections are checked for resumption once per interval.")
             .define(SHED_MAX_REJECTION_RATIO, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.LOW,
                     "Cap on the share of requests shed in one window, so some traffic always probes.")
             .define(SHED_WINDOW_MS, Type.LONG, 1_000L, Range.between(10L, 60_000L), Importance.LOW,

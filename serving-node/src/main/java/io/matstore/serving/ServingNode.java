@@ -199,6 +199,11 @@ public final class ServingNode implements AutoCloseable {
             io.micrometer.core.instrument.Gauge.builder("matstore_shed_limit", shedder, LoadShedder::limit)
                     .description("The in-flight limit now (adaptive or serving.shed.max.in.flight)")
                     .register(metrics.registry());
+            if (lag != null) {
+                io.micrometer.core.instrument.Gauge.builder("matstore_shed_probability", lag, LoopLag::shedProbability)
+                        .description("Share of view requests shed on the event loops' lag (PIE)")
+                        .register(metrics.registry());
+            }
         }
         TlsMaterial tls = TlsMaterial.of(config);
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());

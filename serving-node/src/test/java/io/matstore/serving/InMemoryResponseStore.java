@@ -36,6 +36,7 @@ public final class InMemoryResponseStore implements ResponseStore {
         private volatile long lag;
         private volatile CountDownLatch gate;
         private volatile CountDownLatch entered;
+        private volatile long readDelayNanos;
 
         Version(ViewDescriptor descriptor, long lastCaughtUpMillis) {
             this.descriptor = descriptor;
@@ -49,6 +50,10 @@ public final class InMemoryResponseStore implements ResponseStore {
 
         @Override
         public int read(ByteBuffer key, ByteBuffer dst) {
+            long delay = readDelayNanos;
+            if (delay > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(delay); // a slow disk, on the caller's event loop
+            }
             CountDownLatch g = gate;
             if (g != null) {
                 entered.countDown();
@@ -100,6 +105,12 @@ public final class InMemoryResponseStore implements ResponseStore {
 
         public Version ingestError(String error) {
             ingestError = error;
+            return this;
+        }
+
+        /** Makes every read take at least {@code nanos} (0: as fast as the map). */
+        public Version readDelayNanos(long nanos) {
+            readDelayNanos = nanos;
             return this;
         }
 

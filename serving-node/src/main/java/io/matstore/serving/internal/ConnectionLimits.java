@@ -31,6 +31,7 @@ public final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     private final Counter refused;
     final Counter pipeliningCloses;
     final Counter writeTimeouts;
+    final Counter lagPauses;
 
     public ConnectionLimits(ServingConfig config, MeterRegistry registry) {
         this.maxConnections = config.maxConnections();
@@ -51,6 +52,9 @@ public final class ConnectionLimits extends ChannelInboundHandlerAdapter {
                 .description("Connections closed by the node for breaking a limit").register(registry);
         writeTimeouts = Counter.builder("matstore_connections_closed").tag("reason", "write_timeout")
                 .description("Connections closed by the node for breaking a limit").register(registry);
+        lagPauses = Counter.builder("matstore_shed_read_pauses")
+                .description("Connections whose reading was paused after a 503 while the event loops lagged")
+                .register(registry);
     }
 
     @Override

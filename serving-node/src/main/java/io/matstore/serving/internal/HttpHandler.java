@@ -223,6 +223,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private void shed(ChannelHandlerContext ctx, ViewRoute route, boolean keepAlive, long start) {
         node.metrics().onShed();
         write(ctx, route, backlog.shedAnswer(keepAlive), 503, keepAlive, start, holdsPermit);
+        backlog.onShed(ctx.channel());
     }
 
     private void get(ChannelHandlerContext ctx, ViewRoute route, HttpRequest req, String uri, int pathEnd,

@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  *   over    ⇔  inFlight ≥ L  ∨  (inFlight ≥ L/2  ∧  c ≥ max(1, ⌊L/N⌋))  ∨  lagging
  *   reject  ⇔  over  ∧  J + 1 ≤ ρ · (R + 1)
  * </pre>
- * where lagging is {@link LoopLag#overloaded()} (the event loops have had a standing queue for an interval), the
+ * where lagging is {@link LoopLag#shed()}, true with a probability that follows the event loops' lag (PIE): the
  * signal of a CPU-bound node whose requests wait before admission, where in-flight cannot see them.
  * The fair-share term sheds a connection that holds more than its share once the node is half full, so one client
  * that pipelines cannot push every other one into shedding. The last term is the cap: even when overloaded, at
@@ -102,7 +102,7 @@ public final class LoadShedder {
         int n = inFlight.get();
         boolean over = n >= limit
                 || 2 * n >= limit && connectionInFlight >= Math.max(1, limit / Math.max(1, connections))
-                || lag != null && lag.overloaded();
+                || lag != null && lag.shed();
         if (over && rejected.get() + 1 <= maxRejectionRatio * r) {
             rejected.incrementAndGet();
             return false;
@@ -139,6 +139,11 @@ public final class LoadShedder {
         if (adaptive != null) {
             adaptive.onSample(latencyNanos, inFlight.get());
         }
+    }
+
+    /** The event loops' lag it sheds on, or null. */
+    public LoopLag lag() {
+        return lag;
     }
 
     public int inFlight() {

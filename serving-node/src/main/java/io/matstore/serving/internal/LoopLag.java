@@ -1,33 +1,53 @@
 package io.matstore.serving.internal;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Whether the event loops have a standing queue, from their lag: CoDel's rule (Nichols and Jacobson; the adaptive
- * LIFO/CoDel of Facebook's servers) applied to the delay of a task each loop schedules to itself.
+ * How much to shed, from the event loops' lag: PIE's controller (RFC 8033) driven by the delay of a task each loop
+ * schedules to itself, with CoDel's minimum over an interval as the delay estimate.
  *
  * <p>Why lag and not in-flight: a lookup is answered synchronously on its event loop, so a request is in flight
  * for microseconds and the queue builds before admission, in the sockets' receive buffers and in the loop's turn
  * over ready connections. A loop runs its scheduled tasks between two rounds of I/O, so a probe due every P ns runs
- * late by about the length of the round in progress: the time a request arriving now waits before it is read. With
- * T the target, I the interval and λ the lags measured by the probes of all loops in one interval:
- * <pre>
- *   overloaded during interval k+1  ⇔  min(λ over interval k) &gt; T
- * </pre>
- * The minimum, not the mean, so that one slow round (a GC pause, a burst that drains) does not shed: only a queue
- * that stayed for a whole interval does. The verdict moves at most once per interval, so shedding starts within
- * 2·I of a standing queue and stops within 2·I of its end.
+ * late by about the length of the round in progress: the time a request arriving now waits before it is read.
  *
- * <p>Thread-safe, allocation-free: {@link #onLag} runs on every loop (CAS on one minimum), {@link #overloaded} on
- * every admission (one volatile read). The clock is injected so tests advance it instead of sleeping.
+ * <p>With T the target, I the interval, λ_k the smallest lag measured by the probes of all loops in
+ * interval k, and p the probability that a request is shed, at the end of interval k:
+ * <pre>
+ *   Δ        =  α · (λ_k − T) / T  +  β · (λ_k − λ_{k−1}) / T      α = 1/16, β = 1/8
+ *   p        ←  clamp(p + clamp(Δ, −1/8, +1/8), 0, 1)
+ *   overloaded during interval k+1  ⇔  λ_k &gt; T
+ * </pre>
+ * The minimum, not the mean, so that one slow round (a GC pause, a burst that drains) does not count: only a queue
+ * that stayed for a whole interval does. Unlike CoDel's on/off verdict, which shed everything for an interval and
+ * then nothing (the loop emptied, the verdict flipped, the queue came back), p settles where the admitted load
+ * keeps the lag near T: the α term pulls the lag towards the target, the β term damps its swings. Δ is clamped so
+ * that one very late probe (every loop stuck, λ at many times T) moves p by at most an eighth; from 0, p reaches
+ * 0.8 in about seven intervals of a standing queue and falls back at least 1/16 per interval below target.
+ * {@link #overloaded} is the lag above target now, for the connections paused while it lasts.
+ *
+ * <p>Thread-safe, allocation-free: {@link #onLag} runs on every loop (CAS on one minimum; the controller runs only
+ * on the thread whose CAS closed the interval), {@link #shed} on every admission (one volatile read, one
+ * thread-local random). The clock is injected so tests advance it instead of sleeping.
  */
 public final class LoopLag {
+    private static final double ALPHA = 1.0 / 16;
+    private static final double BETA = 1.0 / 8;
+    private static final double MAX_STEP = 1.0 / 8;
+    private static final double ALWAYS = 0x1p31;
+
     private final long targetNanos;
     private final long intervalNanos;
     private final LongSupplier clockNanos;
     private final AtomicLong intervalEnd;
     private final AtomicLong minLag = new AtomicLong(Long.MAX_VALUE);
+    /** Written only by the interval's closer; the CAS on intervalEnd orders successive closers. */
+    private long previousMinLag;
+    private double probability;
+    /** p · 2³¹, so that a request's decision compares two ints. */
+    private volatile int shedThreshold;
     private volatile boolean overloaded;
     private volatile long lastLagNanos;
 
@@ -50,8 +70,7 @@ public final class LoopLag {
         if (now - end >= 0 && intervalEnd.compareAndSet(end, now + intervalNanos)) {
             // the closing probe belongs to the interval it closes: after an interval in which every loop was stuck
             // (no probe ran), the late probe's own lag decides
-            long min = Math.min(minLag.getAndSet(Long.MAX_VALUE), lagNanos);
-            overloaded = min > targetNanos;
+            close(Math.min(minLag.getAndSet(Long.MAX_VALUE), lagNanos));
             return;
         }
         long m = minLag.get();
@@ -60,9 +79,47 @@ public final class LoopLag {
         }
     }
 
-    /** The loops had a standing queue over the last interval. */
+    private void close(long min) {
+        double t = targetNanos;
+        double step = ALPHA * (min - t) / t + BETA * (min - (double) previousMinLag) / t;
+        step = Math.max(-MAX_STEP, Math.min(MAX_STEP, step));
+        probability = Math.max(0, Math.min(1, probability + step));
+        previousMinLag = min;
+        shedThreshold = (int) Math.min(Integer.MAX_VALUE, probability * ALWAYS);
+        overloaded = min > targetNanos;
+    }
+
+    /**
+     * Whether to shed this request: true with the probability {@link #shedProbability}. ThreadLocalRandom is the
+     * per-loop generator (one event loop is one thread), allocation-free and without shared state.
+     */
+    public boolean shed() {
+        int threshold = shedThreshold;
+        return threshold != 0 && shed(ThreadLocalRandom.current().nextInt(), threshold);
+    }
+
+    /** The decision for a uniform random int, for tests. */
+    boolean shed(int random) {
+        return shed(random, shedThreshold);
+    }
+
+    private static boolean shed(int random, int threshold) {
+        return (random >>> 1) < threshold;
+    }
+
+    /** The probability that a request is shed now (a gauge). */
+    public double shedProbability() {
+        return shedThreshold / ALWAYS;
+    }
+
+    /** The loops' lag stayed above the target over the last interval. */
     public boolean overloaded() {
         return overloaded;
+    }
+
+    /** The interval at whose ends p and {@link #overloaded} move. */
+    public long intervalNanos() {
+        return intervalNanos;
     }
 
     /** The most recent probe's lag (a gauge). */

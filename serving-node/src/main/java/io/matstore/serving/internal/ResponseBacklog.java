@@ -14,6 +14,12 @@ import java.util.concurrent.TimeUnit;
  * decoded beyond the cap closes the connection (it cannot be read any more slowly), and a connection paused with no
  * write completing for {@code serving.write.timeout.ms} is closed too.
  *
+ * <p>It also stops reading a connection that was just shed while the event loops lag ({@link LoopLag#overloaded}),
+ * and resumes it at the first interval end at which they no longer do: a 503 costs the loop a read, a parse and a
+ * write almost like an answer, so while the loop is short of CPU the cheapest shed is the one it never reads; the
+ * requests wait in the socket buffers and the kernel's flow control slows the client. Reading resumes only when
+ * neither reason holds.
+ *
  * <p>Event loop only. Nothing is allocated per response: the write listener is one per connection, and the timer
  * is armed once per pause, not per write.
  */
@@ -27,8 +33,19 @@ final class ResponseBacklog {
     private boolean paused;
     private long lastProgressNanos;
     private ScheduledFuture<?> timer;
+    /** Reading paused after a shed while the loops lag; null lag: never. */
+    private final LoopLag lag;
+    private final Runnable checkLag = this::checkLag;
+    private boolean lagPaused;
+    private ScheduledFuture<?> lagTimer;
 
     ResponseBacklog(int maxPending, long writeTimeoutMillis, ConnectionLimits limits) {
+        this(maxPending, writeTimeoutMillis, limits, null);
+    }
+
+    /** @param lag the event loops' lag, or null to never pause a shed connection */
+    ResponseBacklog(int maxPending, long writeTimeoutMillis, ConnectionLimits limits, LoopLag lag) {
+        this.lag = lag;
         this.maxPending = maxPending;
         this.writeTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(writeTimeoutMillis);
         this.limits = limits;
@@ -88,7 +105,36 @@ final class ResponseBacklog {
     private void resumeIfClear(Channel ch) {
         if (paused && pending < maxPending && ch.isWritable()) {
             paused = false;
-            ch.config().setAutoRead(true);
+            if (!lagPaused) {
+                ch.config().setAutoRead(true);
+            }
+        }
+    }
+
+    /** A request of this connection was just shed (503): stop reading it while the loops lag. */
+    void onShed(Channel ch) {
+        if (lag == null || lagPaused || !lag.overloaded()) {
+            return;
+        }
+        lagPaused = true;
+        channel = ch;
+        limits.lagPauses.increment();
+        ch.config().setAutoRead(false);
+        lagTimer = ch.eventLoop().schedule(checkLag, lag.intervalNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void checkLag() {
+        lagTimer = null;
+        if (!lagPaused || !channel.isActive()) {
+            return;
+        }
+        if (lag.overloaded()) {
+            lagTimer = channel.eventLoop().schedule(checkLag, lag.intervalNanos(), TimeUnit.NANOSECONDS);
+            return;
+        }
+        lagPaused = false;
+        if (!paused) {
+            channel.config().setAutoRead(true);
         }
     }
 
@@ -121,6 +167,10 @@ final class ResponseBacklog {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+        }
+        if (lagTimer != null) {
+            lagTimer.cancel(false);
+            lagTimer = null;
         }
     }
 }
