@@ -1,0 +1,103 @@
+package io.matstore.bench.all;
+
+import io.matstore.bench.all.ScenarioTable.Met;
+import io.matstore.bench.precompute.PrecomputeThroughputBench;
+import io.matstore.bench.serving.Wrk;
+import io.matstore.bench.store.NearCacheLatencyRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Issue 15, goal 10: one command runs a bounded, quick version of every throughput scenario, each beside its anchor
+ * measured in the same run, and prints one table (scenario, figure, anchor, ratio, goal, met). On a shared machine
+ * the figures move from run to run; the ratios are what count.
+ *
+ * <pre>
+ * apt-get install -y wrk
+ * ./mvnw -B -q -o -Pbench -pl benchmarks -am package -DskipTests
+ * java -Xmx3g $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
+ *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.all.AllScenarios [--quick]
+ * </pre>
+ * {@code --quick}: ~3-5 minutes, cut at 330 s; default: ~10-15 minutes, cut at 960 s ({@link Mode}). The scenarios
+ * run one after the other with the runners' own code: {@link ServingScenarios} (HTTP, wrk), then
+ * {@link NearCacheLatencyRun}, then {@link PrecomputeThroughputBench} without its steady mix. Every broker, store and
+ * server is in this JVM and closed in turn; the only processes started are wrk's, each waited for, and stopped by PID
+ * when the budget runs out. Restart to ready (goal 6, {@code RestartRun}) is not included: it needs the launcher's
+ * package and a store of 10M combinations, which does not fit these budgets.
+ */
+public final class AllScenarios {
+    private AllScenarios() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Mode mode = args.length > 0 && args[0].equals("--quick") ? Mode.QUICK : Mode.FULL;
+        Path dir = Files.createTempDirectory("all-scenarios-");
+        Wrk wrk = new Wrk(dir);
+        ScenarioTable table = new ScenarioTable();
+        long start = System.nanoTime();
+        Thread watchdog = new Thread(() -> {
+            try {
+                TimeUnit.SECONDS.sleep(mode.budgetSeconds());
+            } catch (InterruptedException e) {
+                return;
+            }
+            wrk.stop();
+            print(table, mode, start, "cut at its budget of " + mode.budgetSeconds() + " s");
+            Runtime.getRuntime().halt(2);
+        }, "all-scenarios-budget");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        System.out.printf("AllScenarios %s: cores=%d jdk=%s load average %.1f%n", mode.name(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        new ServingScenarios(mode, wrk, table).run(dir);
+        nearCacheHits(mode, table);
+        fxFanOut(mode, table);
+        table.skipped("restart to ready vs a JVM start of the minimal Netty server",
+                "needs the launcher package and 10M combinations (RestartRun, docs/benchmarks.md)", "6");
+        watchdog.interrupt();
+        print(table, mode, start, "done");
+        // the precompute job's and the ingest's Kafka client threads outlive their close by a few seconds
+        System.exit(0);
+    }
+
+    private static void nearCacheHits(Mode mode, ScenarioTable table) {
+        NearCacheLatencyRun.Result r = NearCacheLatencyRun.run(mode.latencyKeys(), mode.latencySeconds());
+        System.out.print(r.table());
+        Histogram hit = r.hits().histogram();
+        Histogram anchor = r.longAnchor().histogram();
+        String anchorName = " (anchor: " + r.longAnchorCopies() + " envelope copies, about a hit's p50)";
+        for (double p : new double[] {50, 99, 99.9}) {
+            long h = hit.getValueAtPercentile(p);
+            long a = anchor.getValueAtPercentile(p);
+            String goal = p == 99 ? "9: p99 < 1 µs" : p == 99.9 ? "9: p99.9 < 5 µs" : "9: reported";
+            Met met = p == 99 ? Met.of(h < 1_000) : p == 99.9 ? Met.of(h < 5_000) : Met.NO_THRESHOLD;
+            table.add("in-process near-cache hit p" + (p == 99.9 ? "99.9" : String.valueOf((int) p)) + anchorName,
+                    h + " ns", a + " ns", (double) h / a, goal, met);
+        }
+    }
+
+    private static void fxFanOut(Mode mode, ScenarioTable table) throws Exception {
+        PrecomputeThroughputBench.Figures f = PrecomputeThroughputBench.measure(Map.of(
+                "products", String.valueOf(mode.products()), "partitions", "4", "threads", "1",
+                "mixed-seconds", "0", "raw-records", String.valueOf(mode.rawRecords())));
+        String ceiling = String.format("%,.0f records/s", f.rawCeiling());
+        table.add("precompute FX fan-out, new currency (" + mode.products() * 8 + " responses) vs raw producer",
+                String.format("%,.0f responses/s", f.fxNewCurrency()), ceiling, f.fxNewCurrency() / f.rawCeiling(),
+                "8: ≥ 0.5×", Met.of(f.fxNewCurrency() / f.rawCeiling() >= 0.5));
+        table.add("precompute FX fan-out, rate change (" + mode.products() * 8 + " responses) vs raw producer",
+                String.format("%,.0f responses/s", f.fxChange()), ceiling, f.fxChange() / f.rawCeiling(),
+                "8: ≥ 0.5×", Met.of(f.fxChange() / f.rawCeiling() >= 0.5));
+    }
+
+    private static void print(ScenarioTable table, Mode mode, long start, String how) {
+        System.out.printf("%nAllScenarios %s, %s after %.0f s, load average now %.1f (figures vary on a shared "
+                        + "machine: read the ratios)%n%n%s", mode.name(), how, (System.nanoTime() - start) / 1e9,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                table.markdown());
+    }
+}
