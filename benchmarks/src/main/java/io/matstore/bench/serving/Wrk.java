@@ -26,22 +26,12 @@ public final class Wrk {
     }
 
     private final Path script;
-    // the wrk process under way, for stop() from a time-budget watchdog
-    private volatile Process running;
 
     /** Writes the script to {@code dir}. */
     public Wrk(Path dir) throws IOException {
         this.script = dir.resolve("offers.lua");
         try (InputStream in = Wrk.class.getResourceAsStream("/wrk/offers.lua")) {
             Files.copy(in, script);
-        }
-    }
-
-    /** Ends the wrk process under way, if any, by its PID (SIGKILL); a run in progress then fails. */
-    public void stop() {
-        Process p = running;
-        if (p != null) {
-            p.destroyForcibly();
         }
     }
 
@@ -70,7 +60,6 @@ public final class Wrk {
             cmd.add(etag);
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        running = p;
         String result = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -84,7 +73,6 @@ public final class Wrk {
             p.destroyForcibly();
             throw new IllegalStateException("wrk did not stop");
         }
-        running = null;
         if (result == null) {
             throw new IllegalStateException("wrk printed no result (is wrk installed? apt-get install -y wrk)");
         }
