@@ -6,6 +6,7 @@ import io.matstore.bench.serving.Wrk;
 import io.matstore.bench.store.NearCacheLatencyRun;
 import io.matstore.bench.store.RestartRun;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -24,9 +25,9 @@ import org.HdrHistogram.Histogram;
  * apt-get install -y wrk
  * ./mvnw -B -q -o -Pbench -pl benchmarks -am package -DskipTests
  * java -Xmx3g $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
- *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.all.AllScenarios [--quick]
+ *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.all.AllScenarios [--quick] [--budget=SECONDS]
  * </pre>
- * {@code --quick}: ~3-5 minutes, cut at 360 s; default: ~10-15 minutes, cut at 960 s ({@link Mode}). The scenarios
+ * {@code --quick}: ~3 minutes (166 s on a shared machine), cut at 360 s; default: ~10-15 minutes, cut at 960 s ({@link Mode}). The scenarios
  * run one after the other with the runners' own code: {@link ServingScenarios} (HTTP, wrk), then
  * {@link NearCacheLatencyRun}, then {@link PrecomputeThroughputBench} without its steady mix, then
  * {@link RestartRun} with one round over a small store (200,000 combinations quick, 2,000,000 default: goal 6 is set
@@ -40,7 +41,22 @@ public final class AllScenarios {
     }
 
     public static void main(String[] args) throws Exception {
-        Mode mode = args.length > 0 && args[0].equals("--quick") ? Mode.QUICK : Mode.FULL;
+        boolean quick = false;
+        int budget = 0;
+        for (String a : args) {
+            if (a.equals("--quick")) {
+                quick = true;
+            } else if (a.startsWith("--budget=")) {
+                budget = Integer.parseInt(a.substring("--budget=".length()));
+            } else {
+                throw new IllegalArgumentException("unknown argument " + a + "; expected [--quick] [--budget=SECONDS]");
+            }
+        }
+        Mode mode = quick ? Mode.QUICK : Mode.FULL;
+        run(budget > 0 ? mode.withBudget(budget) : mode);
+    }
+
+    private static void run(Mode mode) throws Exception {
         Path dir = Files.createTempDirectory("all-scenarios-");
         Wrk wrk = new Wrk(dir);
         ScenarioTable table = new ScenarioTable();
@@ -54,6 +70,11 @@ public final class AllScenarios {
             // by PID, and only ours: wrk, bin/matstore and the JVM it execs, the anchor's JVM
             ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
             print(table, mode, start, "cut at its budget of " + mode.budgetSeconds() + " s");
+            try {
+                deleteRecursively(dir);
+            } catch (IOException | UncheckedIOException e) {
+                System.out.println("left " + dir + ": " + e);
+            }
             Runtime.getRuntime().halt(2);
         }, "all-scenarios-budget");
         watchdog.setDaemon(true);
