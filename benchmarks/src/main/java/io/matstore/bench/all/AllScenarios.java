@@ -28,7 +28,8 @@ import org.HdrHistogram.Histogram;
  *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.all.AllScenarios [--quick] [--budget=SECONDS]
  * </pre>
  * {@code --quick}: ~3 minutes (166 s on a shared machine), cut at 360 s; default: ~10-15 minutes, cut at 960 s
- * ({@link Mode}); {@code --budget} sets another cut. The scenarios run one after the other with the runners' own code: {@link ServingScenarios} (HTTP, wrk), then
+ * ({@link Mode}); {@code --budget} sets another cut. The scenarios run one after the other with the runners' own
+ * code: {@link ServingScenarios} (HTTP, wrk), then
  * {@link NearCacheLatencyRun}, then {@link PrecomputeThroughputBench} without its steady mix, then
  * {@link RestartRun} with one round over a small store (200,000 combinations quick, 2,000,000 default: goal 6 is set
  * at 10M, which takes longer than these budgets to produce). The restart needs {@code bin/matstore}'s class path
