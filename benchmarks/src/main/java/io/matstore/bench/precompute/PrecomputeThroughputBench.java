@@ -70,11 +70,24 @@ public final class PrecomputeThroughputBench {
             String[] kv = a.replaceFirst("^--", "").split("=", 2);
             args.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
-        new PrecomputeThroughputBench(args).run();
+        measure(args);
         System.exit(0);
     }
 
-    private void run() throws Exception {
+    /** The figures of one run, records or responses per second. */
+    public record Figures(double rawCeiling, double fxNewCurrency, double fxChange) {
+    }
+
+    /**
+     * Runs the phases with {@code args} as the command line's {@code --key=value} options (without the dashes) and
+     * prints them as it goes; {@code mixed-seconds=0} skips the steady mix. Also used by
+     * {@code io.matstore.bench.AllScenarios}.
+     */
+    public static Figures measure(Map<String, String> args) throws Exception {
+        return new PrecomputeThroughputBench(args).run();
+    }
+
+    private Figures run() throws Exception {
         String external = args.get("bootstrap");
         EmbeddedKafka broker = external == null ? EmbeddedKafka.inTempDir().start() : null;
         String bootstrap = external != null ? external : broker.bootstrapServers();
@@ -127,12 +140,15 @@ public final class PrecomputeThroughputBench {
             ceiling = raw;
 
             // 3. FX fan-out: a new currency, then a change of its rate
-            fanOut("FX new currency EUR", producer, counters, watcher,
+            double fxNew = fanOut("FX new currency EUR", producer, counters, watcher,
                     new OffersEvent.FxRateChanged("EUR", 920_000L, 2));
-            fanOut("FX change EUR", producer, counters, watcher, new OffersEvent.FxRateChanged("EUR", 950_000L, 2));
+            double fxChange = fanOut("FX change EUR", producer, counters, watcher, new OffersEvent.FxRateChanged("EUR", 950_000L, 2));
 
             // 4. steady mix
-            mixed(producer, counters, watcher);
+            if (Integer.parseInt(args.getOrDefault("mixed-seconds", "30")) > 0) {
+                mixed(producer, counters, watcher);
+            }
+            return new Figures(raw, fxNew, fxChange);
         } finally {
             if (broker != null) {
                 broker.close();
@@ -140,7 +156,7 @@ public final class PrecomputeThroughputBench {
         }
     }
 
-    private void fanOut(String name, KafkaProducer<byte[], byte[]> producer, ViewCounters counters,
+    private double fanOut(String name, KafkaProducer<byte[], byte[]> producer, ViewCounters counters,
                         ViewWatcher watcher, OffersEvent fx) throws InterruptedException {
         long emittedBefore = counters.emitted();
         long doneBefore = counters.eventsDone();
@@ -153,6 +169,7 @@ public final class PrecomputeThroughputBench {
         System.out.printf("%s: %,d responses encoded and committed in %.2f s = %,.0f responses/s (%.3fx the raw "
                 + "producer ceiling); publish -> last response visible %.2f s%n", name, responses, seconds,
                 responses / seconds, responses / seconds / ceiling, seconds);
+        return responses / seconds;
     }
 
     private void mixed(KafkaProducer<byte[], byte[]> producer, ViewCounters counters, ViewWatcher watcher)

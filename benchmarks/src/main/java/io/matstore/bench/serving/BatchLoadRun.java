@@ -24,7 +24,8 @@ import java.util.Map;
  * only; the node and every wrk process stop by themselves.
  */
 public final class BatchLoadRun {
-    private static final int ITEMS = 100;
+    /** Keys per batch: the node's {@code serving.batch.max.items} and the wrk script's batch size. */
+    public static final int ITEMS = 100;
 
     private BatchLoadRun() {
     }
@@ -42,8 +43,7 @@ public final class BatchLoadRun {
             try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
                     skus * 16L)) {
                 ServingNode node = new ServingNode();
-                int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                        ServingConfig.IO_THREADS, "1", ServingConfig.BATCH_MAX_ITEMS, String.valueOf(ITEMS))));
+                int port = node.start(store, ServingConfig.of(nodeSettings()));
                 try {
                     String[] modes = {"keys", "batch-json", "batch-fb"};
                     for (String mode : modes) {
@@ -56,7 +56,7 @@ public final class BatchLoadRun {
                         double anchor = 0;
                         for (String mode : modes) {
                             Wrk.Result r = wrk.run(port, seconds, skus, mode, null);
-                            double lookups = r.requestsPerSecond() * (mode.equals("keys") ? 1 : ITEMS);
+                            double lookups = lookupsPerSecond(r, mode);
                             if (mode.equals("keys")) {
                                 anchor = lookups;
                             }
@@ -70,5 +70,16 @@ public final class BatchLoadRun {
                 }
             }
         }
+    }
+
+    /** The node these runs measure: an ephemeral port, one I/O thread, batches of up to {@link #ITEMS} keys. */
+    public static Map<String, String> nodeSettings() {
+        return Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1", ServingConfig.BATCH_MAX_ITEMS,
+                String.valueOf(ITEMS));
+    }
+
+    /** @param mode a wrk script mode: "keys" counts one lookup per request, "batch-*" {@link #ITEMS} */
+    public static double lookupsPerSecond(Wrk.Result r, String mode) {
+        return r.requestsPerSecond() * (mode.startsWith("batch-") ? ITEMS : 1);
     }
 }

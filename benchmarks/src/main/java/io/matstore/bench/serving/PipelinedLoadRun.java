@@ -61,12 +61,37 @@ public final class PipelinedLoadRun {
         }
     }
 
-    private static void row(Wrk wrk, int round, String name, int floorPort, int nodePort, int seconds, int skus,
-                            String floorMode, String nodeMode) throws Exception {
+    /** One scenario measured on the floor then on the node, back to back. */
+    public record Pair(Wrk.Result floor, Wrk.Result node) {
+        public double rateRatio() {
+            return node.requestsPerSecond() / floor.requestsPerSecond();
+        }
+
+        public double p99Ratio() {
+            return (double) node.p99() / floor.p99();
+        }
+    }
+
+    /**
+     * Runs wrk against the floor then the node with the same keys and depth; also used by
+     * {@code io.matstore.bench.AllScenarios}.
+     *
+     * @param floorMode "fixed" or "pipe-fixed"; nodeMode the matching "keys" or "pipe-keys"
+     */
+    public static Pair compare(Wrk wrk, int floorPort, int nodePort, int seconds, int skus, String floorMode,
+                               String nodeMode) throws Exception {
         Wrk.Result f = wrk.run(floorPort, seconds, skus, floorMode, null);
         Wrk.Result n = wrk.run(nodePort, seconds, skus, nodeMode, null);
+        return new Pair(f, n);
+    }
+
+    private static void row(Wrk wrk, int round, String name, int floorPort, int nodePort, int seconds, int skus,
+                            String floorMode, String nodeMode) throws Exception {
+        Pair p = compare(wrk, floorPort, nodePort, seconds, skus, floorMode, nodeMode);
+        Wrk.Result f = p.floor();
+        Wrk.Result n = p.node();
         System.out.printf("| %d | %s | %,.0f | %,.0f | %.2f | %d | %d | %.2f | %d |%n", round, name,
-                f.requestsPerSecond(), n.requestsPerSecond(), n.requestsPerSecond() / f.requestsPerSecond(),
-                f.p99(), n.p99(), (double) n.p99() / f.p99(), f.errors() + n.errors());
+                f.requestsPerSecond(), n.requestsPerSecond(), p.rateRatio(),
+                f.p99(), n.p99(), p.p99Ratio(), f.errors() + n.errors());
     }
 }

@@ -54,7 +54,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ServingLoadRun {
     public static final String[] REGIONS = {"us", "eu", "uk", "jp"};
     public static final String[] TIERS = {"standard", "gold"};
-    private static final int HOT_SKUS = 250;
+    /** Skus of the hot set (× 8 keys), small enough for any near-cache these runs configure. */
+    public static final int HOT_SKUS = 250;
 
     private ServingLoadRun() {
     }
