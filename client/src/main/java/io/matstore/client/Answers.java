@@ -8,14 +8,18 @@ import java.time.Duration;
 
 /** Reads a node's answer: a {@link Lookup} from a 200, a typed exception from an error (docs/api.md "Errors"). */
 final class Answers {
-    private Answers() {
-    }
+    private Answers() {}
 
     static Lookup lookup(Response r, boolean flatBuffers, URI node) {
-        return new Lookup(r.body(), flatBuffers, (int) longHeader(r, "X-Matstore-View-Version", 0),
+        return new Lookup(
+                r.body(),
+                flatBuffers,
+                (int) longHeader(r, "X-Matstore-View-Version", 0),
                 Freshness.ofHeader(r.header("X-Matstore-Freshness")),
-                Duration.ofSeconds(longHeader(r, "Age", 0)), longHeader(r, "X-Matstore-Computed-At-Micros", 0),
-                r.header("ETag"), node);
+                Duration.ofSeconds(longHeader(r, "Age", 0)),
+                longHeader(r, "X-Matstore-Computed-At-Micros", 0),
+                r.header("ETag"),
+                node);
     }
 
     /**

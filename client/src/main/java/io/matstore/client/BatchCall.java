@@ -81,8 +81,13 @@ final class BatchCall {
         return CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
     }
 
-    private CompletableFuture<Void> send(RoutingTable.ViewRoute route, Node[] candidates, List<Integer> chunk,
-                                         Node[] tried, MatstoreClientException lastFailure, boolean afterRefresh) {
+    private CompletableFuture<Void> send(
+            RoutingTable.ViewRoute route,
+            Node[] candidates,
+            List<Integer> chunk,
+            Node[] tried,
+            MatstoreClientException lastFailure,
+            boolean afterRefresh) {
         Node node = Nodes.choose(candidates, tried, tried.length);
         if (node == null) {
             chunk.forEach(i -> fail(i, lastFailure, 0));
@@ -99,9 +104,19 @@ final class BatchCall {
                 .handle((r, e) -> {
                     node.onAnswer();
                     if (e != null) {
-                        return send(route, candidates, chunk, triedNow, new UnavailableException(0, "unreachable",
-                                "node " + node + " did not answer: " + Routes.rootCause(e), node.url(),
-                                Duration.ZERO, e), afterRefresh);
+                        return send(
+                                route,
+                                candidates,
+                                chunk,
+                                triedNow,
+                                new UnavailableException(
+                                        0,
+                                        "unreachable",
+                                        "node " + node + " did not answer: " + Routes.rootCause(e),
+                                        node.url(),
+                                        Duration.ZERO,
+                                        e),
+                                afterRefresh);
                     }
                     if (r.statusCode() >= 500) {
                         return send(route, candidates, chunk, triedNow, Answers.error(r, node.url()), afterRefresh);
@@ -112,17 +127,21 @@ final class BatchCall {
                         return CompletableFuture.<Void>completedFuture(null);
                     }
                     return onItems(r, node, chunk, afterRefresh);
-                }).thenCompose(f -> f);
+                })
+                .thenCompose(f -> f);
     }
 
-    private CompletableFuture<Void> onItems(Response r, Node node, List<Integer> chunk,
-                                            boolean afterRefresh) {
+    private CompletableFuture<Void> onItems(Response r, Node node, List<Integer> chunk, boolean afterRefresh) {
         Json.Obj answer;
         try {
             answer = Json.parseObject(new String(r.body(), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            MatstoreClientException bad = new MatstoreClientException(200, "bad_answer", "node " + node
-                    + " answered a batch that is not JSON: " + e.getMessage(), node.url(), e);
+            MatstoreClientException bad = new MatstoreClientException(
+                    200,
+                    "bad_answer",
+                    "node " + node + " answered a batch that is not JSON: " + e.getMessage(),
+                    node.url(),
+                    e);
             chunk.forEach(i -> fail(i, bad, 0));
             return CompletableFuture.completedFuture(null);
         }
@@ -136,15 +155,28 @@ final class BatchCall {
             if (status == 200 && item.obj("value") != null) {
                 Json.Obj value = item.obj("value");
                 Json.Obj meta = value.obj("_meta");
-                results[i] = new LookupResult(keys.get(i), 200, value.source(), version,
-                        Freshness.ofMeta(meta == null ? null : meta.string("freshness")), node.url(), null);
+                results[i] = new LookupResult(
+                        keys.get(i),
+                        200,
+                        value.source(),
+                        version,
+                        Freshness.ofMeta(meta == null ? null : meta.string("freshness")),
+                        node.url(),
+                        null);
             } else if (status == 421 && !afterRefresh) {
                 misdirected.add(i);
             } else if (status == 421) {
                 fail(i, Routes.misdirected(item.obj("error"), node), version);
             } else if (item == null) {
-                fail(i, new MatstoreClientException(200, "bad_answer", "node " + node + " answered "
-                        + items.size() + " items for " + chunk.size() + " keys", node.url(), null), version);
+                fail(
+                        i,
+                        new MatstoreClientException(
+                                200,
+                                "bad_answer",
+                                "node " + node + " answered " + items.size() + " items for " + chunk.size() + " keys",
+                                node.url(),
+                                null),
+                        version);
             } else {
                 fail(i, Answers.error(status, item.obj("error"), Duration.ZERO, node.url()), version);
             }

@@ -18,35 +18,62 @@ import java.util.function.ToDoubleFunction;
  * request path (Micrometer's timers record without allocating).
  */
 final class ClientMetrics {
-    private ClientMetrics() {
-    }
+    private ClientMetrics() {}
 
     static void bind(Object registryObject, Guards g, Nodes nodes, LookupCache cache) {
         MeterRegistry registry = (MeterRegistry) registryObject;
         counter(registry, "matstore_client_lookups", "lookups started", g, x -> x.calls.sum());
-        counter(registry, "matstore_client_retries", "requests sent again to another replica", g,
+        counter(
+                registry,
+                "matstore_client_retries",
+                "requests sent again to another replica",
+                g,
                 x -> x.retriesSent.sum());
-        counter(registry, "matstore_client_retry_budget_exhausted", "retries not sent: no budget token", g,
+        counter(
+                registry,
+                "matstore_client_retry_budget_exhausted",
+                "retries not sent: no budget token",
+                g,
                 x -> x.retries.exhausted());
         counter(registry, "matstore_client_hedges", "hedged requests sent", g, x -> x.hedgesSent.sum());
         counter(registry, "matstore_client_hedges_won", "hedged requests answered first", g, x -> x.hedgesWon.sum());
-        counter(registry, "matstore_client_hedge_budget_exhausted", "hedges not sent: no budget token", g,
+        counter(
+                registry,
+                "matstore_client_hedge_budget_exhausted",
+                "hedges not sent: no budget token",
+                g,
                 x -> x.hedges.exhausted());
-        counter(registry, "matstore_client_circuit_open_failures", "lookups failed at once: every replica open", g,
+        counter(
+                registry,
+                "matstore_client_circuit_open_failures",
+                "lookups failed at once: every replica open",
+                g,
                 x -> x.circuitOpenFailures.sum());
-        counter(registry, "matstore_client_limited_failures", "lookups failed at once: every replica at its limit",
-                g, x -> x.limitFailures.sum());
-        counter(registry, "matstore_client_deadline_failures", "lookups failed for their deadline", g,
+        counter(
+                registry,
+                "matstore_client_limited_failures",
+                "lookups failed at once: every replica at its limit",
+                g,
+                x -> x.limitFailures.sum());
+        counter(
+                registry,
+                "matstore_client_deadline_failures",
+                "lookups failed for their deadline",
+                g,
                 x -> x.deadlineFailures.sum());
         if (cache != null) {
             FunctionCounter.builder("matstore_client_cache_hits", cache, c -> c.hits.sum())
-                    .description("lookups answered from the cache within max-age").register(registry);
-            FunctionCounter.builder("matstore_client_cache_stale_while_revalidate", cache,
-                    c -> c.staleWhileRevalidate.sum()).description("answered from the cache, revalidated behind")
+                    .description("lookups answered from the cache within max-age")
+                    .register(registry);
+            FunctionCounter.builder(
+                            "matstore_client_cache_stale_while_revalidate", cache, c -> c.staleWhileRevalidate.sum())
+                    .description("answered from the cache, revalidated behind")
                     .register(registry);
             FunctionCounter.builder("matstore_client_cache_stale_if_error", cache, c -> c.staleIfError.sum())
-                    .description("failed lookups answered stale from the cache").register(registry);
-            Gauge.builder("matstore_client_cache_entries", cache, LookupCache::size).register(registry);
+                    .description("failed lookups answered stale from the cache")
+                    .register(registry);
+            Gauge.builder("matstore_client_cache_entries", cache, LookupCache::size)
+                    .register(registry);
         }
         nodes.onNewNode(n -> bindNode(registry, n));
     }
@@ -54,22 +81,37 @@ final class ClientMetrics {
     private static void bindNode(MeterRegistry registry, Node n) {
         Tags tags = Tags.of("node", n.base());
         FunctionCounter.builder("matstore_client_node_requests", n, Node::requests)
-                .description("requests sent to the node").tags(tags).register(registry);
+                .description("requests sent to the node")
+                .tags(tags)
+                .register(registry);
         Gauge.builder("matstore_client_node_breaker_state", n, x -> x.breaker().state())
-                .description("0 closed, 1 open, 2 half-open").tags(tags).register(registry);
+                .description("0 closed, 1 open, 2 half-open")
+                .tags(tags)
+                .register(registry);
         Gauge.builder("matstore_client_node_breaker_opened", n, x -> x.breaker().opened())
-                .description("times the breaker opened").tags(tags).register(registry);
-        Gauge.builder("matstore_client_node_concurrency_limit", n, x -> x.limit().limit())
-                .description("adaptive limit of lookups in flight").tags(tags).register(registry);
+                .description("times the breaker opened")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder(
+                        "matstore_client_node_concurrency_limit",
+                        n,
+                        x -> x.limit().limit())
+                .description("adaptive limit of lookups in flight")
+                .tags(tags)
+                .register(registry);
         Gauge.builder("matstore_client_node_in_flight", n, Node::outstanding)
-                .description("lookups in flight").tags(tags).register(registry);
-        Timer timer = Timer.builder("matstore_client_node_latency").description("time to a 200 answer")
-                .tags(tags).register(registry);
+                .description("lookups in flight")
+                .tags(tags)
+                .register(registry);
+        Timer timer = Timer.builder("matstore_client_node_latency")
+                .description("time to a 200 answer")
+                .tags(tags)
+                .register(registry);
         n.answerTimer(nanos -> timer.record(nanos, TimeUnit.NANOSECONDS));
     }
 
-    private static void counter(MeterRegistry r, String name, String description, Guards g,
-                                ToDoubleFunction<Guards> f) {
+    private static void counter(
+            MeterRegistry r, String name, String description, Guards g, ToDoubleFunction<Guards> f) {
         FunctionCounter.builder(name, g, f).description(description).register(r);
     }
 }

@@ -17,8 +17,17 @@ package io.matstore.client;
  * @param cacheStaleIfError     lookups that failed but were answered from the cache, marked stale
  * @param cacheRevalidated      cached entries renewed by a 304
  */
-public record ClientStats(long calls, long retries, long retryBudgetExhausted, long hedges, long hedgesWon,
-                          long hedgeBudgetExhausted, long circuitOpen, long limited, long deadlineExceeded,
-                          long cacheHits, long cacheStaleWhileRevalidate, long cacheStaleIfError,
-                          long cacheRevalidated) {
-}
+public record ClientStats(
+        long calls,
+        long retries,
+        long retryBudgetExhausted,
+        long hedges,
+        long hedgesWon,
+        long hedgeBudgetExhausted,
+        long circuitOpen,
+        long limited,
+        long deadlineExceeded,
+        long cacheHits,
+        long cacheStaleWhileRevalidate,
+        long cacheStaleIfError,
+        long cacheRevalidated) {}

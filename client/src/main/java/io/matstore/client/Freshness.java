@@ -14,7 +14,9 @@ public record Freshness(boolean stale, String reason) {
             return FRESH;
         }
         int r = header.indexOf("reason=");
-        return new Freshness(true, r < 0 ? "unknown" : header.substring(r + "reason=".length()).trim());
+        return new Freshness(
+                true,
+                r < 0 ? "unknown" : header.substring(r + "reason=".length()).trim());
     }
 
     /** From a JSON {@code _meta.freshness}: {@code fresh} or the bare reason. */

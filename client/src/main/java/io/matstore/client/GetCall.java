@@ -73,10 +73,17 @@ final class GetCall implements Target, Runnable {
     private boolean done;
     /** ... and handed to the caller's future (outside it, see {@link #publish()}). */
     private boolean published;
+
     private Lookup outcome;
     private MatstoreClientException failedWith;
 
-    GetCall(Router router, Http http, Guards guards, String view, Map<String, String> params, boolean json,
+    GetCall(
+            Router router,
+            Http http,
+            Guards guards,
+            String view,
+            Map<String, String> params,
+            boolean json,
             long deadlineNanos) {
         this(router, http, guards, null, false, view, params, json, deadlineNanos);
     }
@@ -85,8 +92,16 @@ final class GetCall implements Target, Runnable {
      * @param cache        the client's cache, or null
      * @param revalidation a background revalidation of a cached entry (never answered from the cache)
      */
-    GetCall(Router router, Http http, Guards guards, LookupCache cache, boolean revalidation, String view,
-            Map<String, String> params, boolean json, long deadlineNanos) {
+    GetCall(
+            Router router,
+            Http http,
+            Guards guards,
+            LookupCache cache,
+            boolean revalidation,
+            String view,
+            Map<String, String> params,
+            boolean json,
+            long deadlineNanos) {
         this.router = router;
         this.http = http;
         this.guards = guards;
@@ -134,7 +149,8 @@ final class GetCall implements Target, Runnable {
             String key = cacheKey;
             if (cache.refreshing.add(key)) {
                 new GetCall(router, http, guards, cache, true, view, params, false, guards.settings.deadlineNanos())
-                        .start().whenComplete((l, e) -> cache.refreshing.remove(key));
+                        .start()
+                        .whenComplete((l, e) -> cache.refreshing.remove(key));
             }
             return true;
         }
@@ -160,9 +176,14 @@ final class GetCall implements Target, Runnable {
         if (left <= 0) {
             if (inFlightCount == 0) {
                 guards.deadlineFailures.increment();
-                fail(new UnavailableException(0, "deadline_exceeded", "no answer for " + view + " within the call's"
-                        + " deadline" + (lastFailure == null ? "" : "; last: " + lastFailure.getMessage()),
-                        lastFailure == null ? null : lastFailure.node(), Duration.ZERO, lastFailure));
+                fail(new UnavailableException(
+                        0,
+                        "deadline_exceeded",
+                        "no answer for " + view + " within the call's" + " deadline"
+                                + (lastFailure == null ? "" : "; last: " + lastFailure.getMessage()),
+                        lastFailure == null ? null : lastFailure.node(),
+                        Duration.ZERO,
+                        lastFailure));
             }
             return;
         }
@@ -208,8 +229,10 @@ final class GetCall implements Target, Runnable {
             }
             if (!node.limit().tryAcquire()) {
                 node.breaker().onCancelled();
-                lastFailure = new ConcurrencyLimitException("node " + node + " has " + node.limit().inFlight()
-                        + " lookups of this client in flight, its concurrency limit " + node.limit().limit(),
+                lastFailure = new ConcurrencyLimitException(
+                        "node " + node + " has " + node.limit().inFlight()
+                                + " lookups of this client in flight, its concurrency limit "
+                                + node.limit().limit(),
                         node.url());
                 continue;
             }
@@ -227,9 +250,15 @@ final class GetCall implements Target, Runnable {
         }
         if (skippedUnavailable || Nodes.anyUnavailable(owner.candidates(), tried, triedCount)) {
             guards.circuitOpenFailures.increment();
-            return new UnavailableException(0, "circuit_open", "every replica of partition " + partition + " of "
-                    + view + " is failing (circuit open or Retry-After pending): "
-                    + Arrays.toString(owner.candidates()), null, Duration.ZERO, null);
+            return new UnavailableException(
+                    0,
+                    "circuit_open",
+                    "every replica of partition " + partition + " of "
+                            + view + " is failing (circuit open or Retry-After pending): "
+                            + Arrays.toString(owner.candidates()),
+                    null,
+                    Duration.ZERO,
+                    null);
         }
         return Routes.noOwner(view, partition, owner.cell(), table.generation());
     }
@@ -246,11 +275,14 @@ final class GetCall implements Target, Runnable {
         }
         inFlight[inFlightCount++] = a;
         node.onSend();
-        a.request = http.get(node.base(), this, json ? Http.JSON : Http.FLATBUFFERS, left,
+        a.request = http.get(
+                node.base(),
+                this,
+                json ? Http.JSON : Http.FLATBUFFERS,
+                left,
                 cached == null ? null : cached.lookup().etag());
         a.request.whenComplete(a);
-        if (kind == FIRST && guards.settings.hedging() && !done && inFlightCount == 1
-                && replicas.length > 1) {
+        if (kind == FIRST && guards.settings.hedging() && !done && inFlightCount == 1 && replicas.length > 1) {
             long delay = guards.hedgeDelayNanos(replicas);
             if (delay < left) {
                 hedgeTimer = http.schedule(this, delay);
@@ -304,8 +336,13 @@ final class GetCall implements Target, Runnable {
             } else {
                 node.limit().onIgnore();
             }
-            lastFailure = new UnavailableException(0, "unreachable", "node " + node + " did not answer: "
-                    + Routes.rootCause(failure), node.url(), Duration.ZERO, failure);
+            lastFailure = new UnavailableException(
+                    0,
+                    "unreachable",
+                    "node " + node + " did not answer: " + Routes.rootCause(failure),
+                    node.url(),
+                    Duration.ZERO,
+                    failure);
             retryUnlessHedged();
             return;
         }

@@ -24,8 +24,15 @@ public final class Lookup {
     private final String etag;
     private final URI node;
 
-    Lookup(byte[] body, boolean flatBuffers, int version, Freshness freshness, Duration age, long computedAtMicros,
-           String etag, URI node) {
+    Lookup(
+            byte[] body,
+            boolean flatBuffers,
+            int version,
+            Freshness freshness,
+            Duration age,
+            long computedAtMicros,
+            String etag,
+            URI node) {
         this.body = ByteBuffer.wrap(body).asReadOnlyBuffer();
         this.flatBuffers = flatBuffers;
         this.version = version;
@@ -85,7 +92,8 @@ public final class Lookup {
 
     /** When the precompute job computed the response. */
     public Instant computedAt() {
-        return Instant.EPOCH.plus(computedAtMicros / 1_000_000, java.time.temporal.ChronoUnit.SECONDS)
+        return Instant.EPOCH
+                .plus(computedAtMicros / 1_000_000, java.time.temporal.ChronoUnit.SECONDS)
                 .plusNanos((computedAtMicros % 1_000_000) * 1_000);
     }
 
@@ -107,8 +115,15 @@ public final class Lookup {
     Lookup staleFromCache(String reason, Duration extra) {
         byte[] bytes = new byte[body.remaining()];
         body.duplicate().get(bytes);
-        return new Lookup(bytes, flatBuffers, version, new Freshness(true, reason), age.plus(extra),
-                computedAtMicros, etag, node);
+        return new Lookup(
+                bytes,
+                flatBuffers,
+                version,
+                new Freshness(true, reason),
+                age.plus(extra),
+                computedAtMicros,
+                etag,
+                node);
     }
 
     @Override

@@ -46,8 +46,14 @@ final class LookupCache {
     }
 
     void put(String key, Lookup lookup, String cacheControl) {
-        entries.put(key, new Entry(lookup, clock.getAsLong(), seconds(cacheControl, "max-age="),
-                seconds(cacheControl, "stale-while-revalidate="), seconds(cacheControl, "stale-if-error=")));
+        entries.put(
+                key,
+                new Entry(
+                        lookup,
+                        clock.getAsLong(),
+                        seconds(cacheControl, "max-age="),
+                        seconds(cacheControl, "stale-while-revalidate="),
+                        seconds(cacheControl, "stale-if-error=")));
     }
 
     /** A 304: the entry is as good as new. */
@@ -81,6 +87,5 @@ final class LookupCache {
     }
 
     /** One cached answer; times in nanoseconds. */
-    record Entry(Lookup lookup, long storedAt, long maxAge, long staleWhileRevalidate, long staleIfError) {
-    }
+    record Entry(Lookup lookup, long storedAt, long maxAge, long staleWhileRevalidate, long staleIfError) {}
 }

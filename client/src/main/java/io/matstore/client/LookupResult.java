@@ -15,8 +15,14 @@ import java.util.Map;
  * @param node    the node that answered, or null
  * @param error   the typed error when there is no value, else null
  */
-public record LookupResult(Map<String, String> key, int status, String json, int version, Freshness freshness,
-                           URI node, MatstoreClientException error) {
+public record LookupResult(
+        Map<String, String> key,
+        int status,
+        String json,
+        int version,
+        Freshness freshness,
+        URI node,
+        MatstoreClientException error) {
     public boolean found() {
         return status == 200;
     }

@@ -87,7 +87,9 @@ public final class MatstoreClient implements AutoCloseable {
             throw new UnavailableException(0, "unreachable", e.getMessage(), null, java.time.Duration.ZERO, e);
         }
         Guards guards = new Guards(b.resilience());
-        LookupCache cache = b.cacheEntries() > 0 ? new LookupCache(b.cacheEntries(), b.resilience().clock()) : null;
+        LookupCache cache = b.cacheEntries() > 0
+                ? new LookupCache(b.cacheEntries(), b.resilience().clock())
+                : null;
         if (b.meterRegistry() != null) {
             ClientMetrics.bind(b.meterRegistry(), guards, nodes, cache);
         }
@@ -129,11 +131,20 @@ public final class MatstoreClient implements AutoCloseable {
 
     /** The counters of the resilience mechanisms since the client started. */
     public ClientStats stats() {
-        return new ClientStats(guards.calls.sum(), guards.retriesSent.sum(), guards.retries.exhausted(),
-                guards.hedgesSent.sum(), guards.hedgesWon.sum(), guards.hedges.exhausted(),
-                guards.circuitOpenFailures.sum(), guards.limitFailures.sum(), guards.deadlineFailures.sum(),
-                cache == null ? 0 : cache.hits.sum(), cache == null ? 0 : cache.staleWhileRevalidate.sum(),
-                cache == null ? 0 : cache.staleIfError.sum(), cache == null ? 0 : cache.revalidated.sum());
+        return new ClientStats(
+                guards.calls.sum(),
+                guards.retriesSent.sum(),
+                guards.retries.exhausted(),
+                guards.hedgesSent.sum(),
+                guards.hedgesWon.sum(),
+                guards.hedges.exhausted(),
+                guards.circuitOpenFailures.sum(),
+                guards.limitFailures.sum(),
+                guards.deadlineFailures.sum(),
+                cache == null ? 0 : cache.hits.sum(),
+                cache == null ? 0 : cache.staleWhileRevalidate.sum(),
+                cache == null ? 0 : cache.staleIfError.sum(),
+                cache == null ? 0 : cache.revalidated.sum());
     }
 
     /** What the client knows of one node it has seen, or null. */

@@ -1,13 +1,13 @@
 package io.matstore.client;
 
+import io.matstore.client.internal.ClientTls;
+import io.matstore.client.internal.Resilience;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import io.matstore.client.internal.ClientTls;
-import io.matstore.client.internal.Resilience;
 
 /**
  * Settings of a {@link MatstoreClient}; {@link #build()} fetches the first routing table. Only the bootstrap URLs
@@ -23,11 +23,11 @@ public final class MatstoreClientBuilder {
     private Resilience resilience = Resilience.defaults();
     /** A Micrometer {@code MeterRegistry}, typed Object so that Micrometer is needed only by those who give one. */
     private Object meterRegistry;
+
     private long cacheEntries;
     private ClientTls tls = ClientTls.DEFAULT;
 
-    MatstoreClientBuilder() {
-    }
+    MatstoreClientBuilder() {}
 
     /** URLs of any nodes of the cluster (at least one), e.g. {@code http://10.0.0.7:8080}; tried in order. */
     public MatstoreClientBuilder bootstrap(List<URI> urls) {
@@ -81,10 +81,19 @@ public final class MatstoreClientBuilder {
      * {@link MatstoreClient#get(String, java.util.Map, Duration)}.
      */
     public MatstoreClientBuilder deadline(Duration deadline) {
-        r(positive("deadline", deadline).toNanos(), resilience.retryRatio(), resilience.retryMinPerSecond(),
-                resilience.breakerFailures(), resilience.breakerOpenNanos(), resilience.hedging(),
-                resilience.hedgeDelayNanos(), resilience.hedgeRatio(), resilience.limitInitial(),
-                resilience.limitMin(), resilience.limitMax(), resilience.limitTargetNanos());
+        r(
+                positive("deadline", deadline).toNanos(),
+                resilience.retryRatio(),
+                resilience.retryMinPerSecond(),
+                resilience.breakerFailures(),
+                resilience.breakerOpenNanos(),
+                resilience.hedging(),
+                resilience.hedgeDelayNanos(),
+                resilience.hedgeRatio(),
+                resilience.limitInitial(),
+                resilience.limitMin(),
+                resilience.limitMax(),
+                resilience.limitTargetNanos());
         return this;
     }
 
@@ -101,9 +110,18 @@ public final class MatstoreClientBuilder {
         if (!(minPerSecond >= 0)) {
             throw new IllegalArgumentException("retryBudget minPerSecond=" + minPerSecond + " < 0");
         }
-        r(resilience.deadlineNanos(), ratio, minPerSecond, resilience.breakerFailures(),
-                resilience.breakerOpenNanos(), resilience.hedging(), resilience.hedgeDelayNanos(),
-                resilience.hedgeRatio(), resilience.limitInitial(), resilience.limitMin(), resilience.limitMax(),
+        r(
+                resilience.deadlineNanos(),
+                ratio,
+                minPerSecond,
+                resilience.breakerFailures(),
+                resilience.breakerOpenNanos(),
+                resilience.hedging(),
+                resilience.hedgeDelayNanos(),
+                resilience.hedgeRatio(),
+                resilience.limitInitial(),
+                resilience.limitMin(),
+                resilience.limitMax(),
                 resilience.limitTargetNanos());
         return this;
     }
@@ -116,10 +134,19 @@ public final class MatstoreClientBuilder {
         if (consecutiveFailures < 1) {
             throw new IllegalArgumentException("circuitBreaker consecutiveFailures=" + consecutiveFailures + " < 1");
         }
-        r(resilience.deadlineNanos(), resilience.retryRatio(), resilience.retryMinPerSecond(), consecutiveFailures,
-                positive("circuitBreaker openFor", openFor).toNanos(), resilience.hedging(),
-                resilience.hedgeDelayNanos(), resilience.hedgeRatio(), resilience.limitInitial(),
-                resilience.limitMin(), resilience.limitMax(), resilience.limitTargetNanos());
+        r(
+                resilience.deadlineNanos(),
+                resilience.retryRatio(),
+                resilience.retryMinPerSecond(),
+                consecutiveFailures,
+                positive("circuitBreaker openFor", openFor).toNanos(),
+                resilience.hedging(),
+                resilience.hedgeDelayNanos(),
+                resilience.hedgeRatio(),
+                resilience.limitInitial(),
+                resilience.limitMin(),
+                resilience.limitMax(),
+                resilience.limitTargetNanos());
         return this;
     }
 
@@ -133,10 +160,19 @@ public final class MatstoreClientBuilder {
         if (!(ratio >= 0 && ratio <= 1)) {
             throw new IllegalArgumentException("hedging ratio=" + ratio + " is not in [0,1]");
         }
-        r(resilience.deadlineNanos(), resilience.retryRatio(), resilience.retryMinPerSecond(),
-                resilience.breakerFailures(), resilience.breakerOpenNanos(), enabled,
-                delay == null ? 0 : positive("hedging delay", delay).toNanos(), ratio, resilience.limitInitial(),
-                resilience.limitMin(), resilience.limitMax(), resilience.limitTargetNanos());
+        r(
+                resilience.deadlineNanos(),
+                resilience.retryRatio(),
+                resilience.retryMinPerSecond(),
+                resilience.breakerFailures(),
+                resilience.breakerOpenNanos(),
+                enabled,
+                delay == null ? 0 : positive("hedging delay", delay).toNanos(),
+                ratio,
+                resilience.limitInitial(),
+                resilience.limitMin(),
+                resilience.limitMax(),
+                resilience.limitTargetNanos());
         return this;
     }
 
@@ -156,9 +192,18 @@ public final class MatstoreClientBuilder {
             throw new IllegalArgumentException("concurrencyLimit min=" + min + " initial=" + initial + " max=" + max
                     + ": need 1 <= min <= initial <= max");
         }
-        r(resilience.deadlineNanos(), resilience.retryRatio(), resilience.retryMinPerSecond(),
-                resilience.breakerFailures(), resilience.breakerOpenNanos(), resilience.hedging(),
-                resilience.hedgeDelayNanos(), resilience.hedgeRatio(), initial, min, max,
+        r(
+                resilience.deadlineNanos(),
+                resilience.retryRatio(),
+                resilience.retryMinPerSecond(),
+                resilience.breakerFailures(),
+                resilience.breakerOpenNanos(),
+                resilience.hedging(),
+                resilience.hedgeDelayNanos(),
+                resilience.hedgeRatio(),
+                initial,
+                min,
+                max,
                 positive("concurrencyLimit latencyTarget", latencyTarget).toNanos());
         return this;
     }
@@ -194,15 +239,25 @@ public final class MatstoreClientBuilder {
      * "TLS". Plain {@code http://} URLs stay plain text.
      */
     public MatstoreClientBuilder trustStore(Path pkcs12, String password) {
-        tls = new ClientTls(Objects.requireNonNull(pkcs12, "pkcs12"), password, tls.trusted(), tls.keyStore(),
-                tls.keyStorePassword(), tls.hostnameVerification());
+        tls = new ClientTls(
+                Objects.requireNonNull(pkcs12, "pkcs12"),
+                password,
+                tls.trusted(),
+                tls.keyStore(),
+                tls.keyStorePassword(),
+                tls.hostnameVerification());
         return this;
     }
 
     /** Trusted certificates given in code, with or instead of {@link #trustStore}. */
     public MatstoreClientBuilder trustedCertificates(X509Certificate... certificates) {
-        tls = new ClientTls(tls.trustStore(), tls.trustStorePassword(), List.of(certificates), tls.keyStore(),
-                tls.keyStorePassword(), tls.hostnameVerification());
+        tls = new ClientTls(
+                tls.trustStore(),
+                tls.trustStorePassword(),
+                List.of(certificates),
+                tls.keyStore(),
+                tls.keyStorePassword(),
+                tls.hostnameVerification());
         return this;
     }
 
@@ -211,8 +266,12 @@ public final class MatstoreClientBuilder {
      * certificate chain (the password opens both), for nodes with {@code serving.tls.client.auth=required}.
      */
     public MatstoreClientBuilder clientCertificate(Path pkcs12, String password) {
-        tls = new ClientTls(tls.trustStore(), tls.trustStorePassword(), tls.trusted(),
-                Objects.requireNonNull(pkcs12, "pkcs12"), Objects.requireNonNull(password, "password"),
+        tls = new ClientTls(
+                tls.trustStore(),
+                tls.trustStorePassword(),
+                tls.trusted(),
+                Objects.requireNonNull(pkcs12, "pkcs12"),
+                Objects.requireNonNull(password, "password"),
                 tls.hostnameVerification());
         return this;
     }
@@ -223,8 +282,8 @@ public final class MatstoreClientBuilder {
      * certificate could answer as any node.
      */
     public MatstoreClientBuilder hostnameVerification(boolean on) {
-        tls = new ClientTls(tls.trustStore(), tls.trustStorePassword(), tls.trusted(), tls.keyStore(),
-                tls.keyStorePassword(), on);
+        tls = new ClientTls(
+                tls.trustStore(), tls.trustStorePassword(), tls.trusted(), tls.keyStore(), tls.keyStorePassword(), on);
         return this;
     }
 
@@ -240,11 +299,33 @@ public final class MatstoreClientBuilder {
         return meterRegistry;
     }
 
-    private void r(long deadline, double retryRatio, double retryMin, int breakerFailures, long breakerOpen,
-                   boolean hedging, long hedgeDelay, double hedgeRatio, int limitInitial, int limitMin, int limitMax,
-                   long limitTarget) {
-        resilience = new Resilience(deadline, retryRatio, retryMin, breakerFailures, breakerOpen, hedging, hedgeDelay,
-                hedgeRatio, limitInitial, limitMin, limitMax, limitTarget, resilience.clock());
+    private void r(
+            long deadline,
+            double retryRatio,
+            double retryMin,
+            int breakerFailures,
+            long breakerOpen,
+            boolean hedging,
+            long hedgeDelay,
+            double hedgeRatio,
+            int limitInitial,
+            int limitMin,
+            int limitMax,
+            long limitTarget) {
+        resilience = new Resilience(
+                deadline,
+                retryRatio,
+                retryMin,
+                breakerFailures,
+                breakerOpen,
+                hedging,
+                hedgeDelay,
+                hedgeRatio,
+                limitInitial,
+                limitMin,
+                limitMax,
+                limitTarget,
+                resilience.clock());
     }
 
     /**

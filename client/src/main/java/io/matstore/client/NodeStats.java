@@ -14,11 +14,23 @@ import java.net.URI;
  * @param breakerOpened    times the breaker opened
  * @param requests         requests this client sent to it
  */
-public record NodeStats(URI url, String breaker, int concurrencyLimit, int inFlight, int limitDecreases,
-                        long breakerOpened, long requests) {
+public record NodeStats(
+        URI url,
+        String breaker,
+        int concurrencyLimit,
+        int inFlight,
+        int limitDecreases,
+        long breakerOpened,
+        long requests) {
     static NodeStats of(Node n) {
         int s = n.breaker().state();
-        return new NodeStats(n.url(), s == Breaker.CLOSED ? "closed" : s == Breaker.OPEN ? "open" : "half_open",
-                n.limit().limit(), n.limit().inFlight(), n.limit().decreases(), n.breaker().opened(), n.requests());
+        return new NodeStats(
+                n.url(),
+                s == Breaker.CLOSED ? "closed" : s == Breaker.OPEN ? "open" : "half_open",
+                n.limit().limit(),
+                n.limit().inFlight(),
+                n.limit().decreases(),
+                n.breaker().opened(),
+                n.requests());
     }
 }

@@ -12,15 +12,17 @@ import java.util.TreeSet;
 
 /** What {@link GetCall} and {@link BatchCall} share: the view's route, the key, the query string, routing errors. */
 final class Routes {
-    private Routes() {
-    }
+    private Routes() {}
 
     static RoutingTable.ViewRoute route(RoutingTable table, String view) {
         RoutingTable.ViewRoute route = table.view(view);
         if (route == null) {
-            throw new NotFoundException("unknown_view", "view " + view + " is not in the routing table of cluster "
-                    + table.cluster() + " (generation " + table.generation() + "); views: "
-                    + new TreeSet<>(table.viewNames()), null);
+            throw new NotFoundException(
+                    "unknown_view",
+                    "view " + view + " is not in the routing table of cluster "
+                            + table.cluster() + " (generation " + table.generation() + "); views: "
+                            + new TreeSet<>(table.viewNames()),
+                    null);
         }
         return route;
     }
@@ -30,14 +32,21 @@ final class Routes {
         ViewDescriptor d = route.descriptor();
         for (String name : params.keySet()) {
             if (d.dimensionIndex(name) < 0) {
-                throw new BadRequestException(400, "unknown_parameter", "parameter \"" + name + "\" is not a"
-                        + " dimension of view " + d.name() + "; dimensions are " + d.dimensions(), null);
+                throw new BadRequestException(
+                        400,
+                        "unknown_parameter",
+                        "parameter \"" + name + "\" is not a" + " dimension of view " + d.name() + "; dimensions are "
+                                + d.dimensions(),
+                        null);
             }
         }
         for (String dim : d.dimensions()) {
             if (params.get(dim) == null) {
-                throw new BadRequestException(400, "missing_parameter", "view " + d.name() + " needs parameter \""
-                        + dim + "\"; dimensions are " + d.dimensions(), null);
+                throw new BadRequestException(
+                        400,
+                        "missing_parameter",
+                        "view " + d.name() + " needs parameter \"" + dim + "\"; dimensions are " + d.dimensions(),
+                        null);
             }
         }
         try {
@@ -60,15 +69,24 @@ final class Routes {
     }
 
     static UnavailableException noOwner(String view, int partition, String cell, long generation) {
-        return new UnavailableException(0, "no_owner", "partition " + partition + " of view " + view
-                + (cell == null ? " has no owning cell" : " has no loaded node in cell " + cell)
-                + " (routing generation " + generation + ")", null, Duration.ZERO, null);
+        return new UnavailableException(
+                0,
+                "no_owner",
+                "partition " + partition + " of view " + view
+                        + (cell == null ? " has no owning cell" : " has no loaded node in cell " + cell)
+                        + " (routing generation " + generation + ")",
+                null,
+                Duration.ZERO,
+                null);
     }
 
     static MisdirectedException misdirected(Json.Obj error, Node node) {
         String message = error == null ? "421 from " + node : Answers.message(error);
-        return new MisdirectedException(message + " (node " + node + ", after a routing refresh)", node.url(),
-                error == null ? null : error.string("cell"), error == null ? 0 : error.number("generation", 0));
+        return new MisdirectedException(
+                message + " (node " + node + ", after a routing refresh)",
+                node.url(),
+                error == null ? null : error.string("cell"),
+                error == null ? 0 : error.number("generation", 0));
     }
 
     static String rootCause(Throwable t) {

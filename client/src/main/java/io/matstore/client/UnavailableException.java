@@ -13,8 +13,8 @@ public class UnavailableException extends MatstoreClientException {
 
     private final Duration retryAfter;
 
-    public UnavailableException(int status, String code, String message, URI node, Duration retryAfter,
-                                Throwable cause) {
+    public UnavailableException(
+            int status, String code, String message, URI node, Duration retryAfter, Throwable cause) {
         super(status, code, message, node, cause);
         this.retryAfter = retryAfter;
     }

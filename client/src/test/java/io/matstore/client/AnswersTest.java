@@ -12,9 +12,12 @@ class AnswersTest {
 
     @Test
     void shouldReadTheCodeAndDetailOfProblemDetails() {
-        MatstoreClientException e = Answers.error(404, Answers.errorObject(bytes("{\"type\":\"about:blank\","
-                + "\"title\":\"Not Found\",\"status\":404,\"detail\":\"no value\",\"code\":\"not_found\"}")),
-                Duration.ZERO, NODE);
+        MatstoreClientException e = Answers.error(
+                404,
+                Answers.errorObject(bytes("{\"type\":\"about:blank\","
+                        + "\"title\":\"Not Found\",\"status\":404,\"detail\":\"no value\",\"code\":\"not_found\"}")),
+                Duration.ZERO,
+                NODE);
 
         assertThat(e).isInstanceOf(NotFoundException.class);
         assertThat(e.code()).isEqualTo("not_found");
@@ -23,8 +26,11 @@ class AnswersTest {
 
     @Test
     void shouldStillReadTheErrorObjectOfOlderNodes() {
-        MatstoreClientException e = Answers.error(400, Answers.errorObject(bytes(
-                "{\"error\":{\"code\":\"missing_parameter\",\"message\":\"needs tier\"}}")), Duration.ZERO, NODE);
+        MatstoreClientException e = Answers.error(
+                400,
+                Answers.errorObject(bytes("{\"error\":{\"code\":\"missing_parameter\",\"message\":\"needs tier\"}}")),
+                Duration.ZERO,
+                NODE);
 
         assertThat(e.code()).isEqualTo("missing_parameter");
         assertThat(e.getMessage()).isEqualTo("needs tier (node " + NODE + ")");

@@ -72,8 +72,10 @@ class ClientRoutingTest {
     }
 
     private MatstoreClient client(MatstoreClientBuilder builder, URI... bootstrap) {
-        MatstoreClient c = builder.bootstrap(List.of(bootstrap)).refreshInterval(Duration.ofHours(1))
-                .requestTimeout(Duration.ofSeconds(5)).build();
+        MatstoreClient c = builder.bootstrap(List.of(bootstrap))
+                .refreshInterval(Duration.ofHours(1))
+                .requestTimeout(Duration.ofSeconds(5))
+                .build();
         clients.add(c);
         return c;
     }
@@ -114,7 +116,8 @@ class ClientRoutingTest {
             }
             assertThat(client.partition("offers", key(sku))).isEqualTo(partitionOf(sku));
         }
-        assertThat(a1.misdirected.get() + a2.misdirected.get() + b1.misdirected.get()).isZero();
+        assertThat(a1.misdirected.get() + a2.misdirected.get() + b1.misdirected.get())
+                .isZero();
         assertThat(a1.lookups.get() + a2.lookups.get() + b1.lookups.get()).isEqualTo(60);
         assertThat(client.routingFetches()).isEqualTo(1);
     }
@@ -126,7 +129,10 @@ class ClientRoutingTest {
         Lookup lookup = client(a1.url).get("offers", key(sku));
         assertThat(lookup.envelope().viewName()).isEqualTo("offers");
         assertThat(lookup.envelope().viewVersion()).isEqualTo(1);
-        assertThat(StandardCharsets.UTF_8.decode(lookup.envelope().responseAsByteBuffer()).toString()).isEqualTo(sku);
+        assertThat(StandardCharsets.UTF_8
+                        .decode(lookup.envelope().responseAsByteBuffer())
+                        .toString())
+                .isEqualTo(sku);
         assertThat(lookup.body().isReadOnly()).isTrue();
         assertThat(lookup.version()).isEqualTo(1);
         assertThat(lookup.freshness()).isEqualTo(new Freshness(true, "lagging"));
@@ -141,8 +147,9 @@ class ClientRoutingTest {
     void shouldRefuseABlockingCallOnItsOwnIoThreadInsteadOfWaitingForItself() {
         MatstoreClient client = client(a1.url);
         String sku = skuIn(Set.of(2, 3), 0);
-        assertThatThrownBy(() -> client.getAsync("offers", key(sku)).thenApply(l -> client.get("offers", key(sku)))
-                .get(10, java.util.concurrent.TimeUnit.SECONDS))
+        assertThatThrownBy(() -> client.getAsync("offers", key(sku))
+                        .thenApply(l -> client.get("offers", key(sku)))
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS))
                 .hasCauseInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("get called on a matstore client I/O thread");
         assertThat(client.get("offers", key(sku)).node()).isEqualTo(b1.url);
@@ -184,7 +191,9 @@ class ClientRoutingTest {
 
         Lookup lookup = client.get("offers", key(sku));
 
-        assertThat(lookup.node()).as("the replica that holds it; never a1 again in this call").isEqualTo(a2.url);
+        assertThat(lookup.node())
+                .as("the replica that holds it; never a1 again in this call")
+                .isEqualTo(a2.url);
         assertThat(a1.misdirected.get()).isEqualTo(1);
         assertThat(client.routingFetches()).isEqualTo(2);
     }
@@ -198,16 +207,19 @@ class ClientRoutingTest {
                 .isInstanceOfSatisfying(MisdirectedException.class, e -> {
                     assertThat(e.cell()).isEqualTo("other");
                     assertThat(e.status()).isEqualTo(421);
-                    assertThat(e.getMessage()).startsWith("partition " + partitionOf(sku)
-                            + " of view offers is owned by cell other (routing generation 1)");
+                    assertThat(e.getMessage())
+                            .startsWith("partition " + partitionOf(sku)
+                                    + " of view offers is owned by cell other (routing generation 1)");
                 });
         assertThat(client.routingFetches()).isEqualTo(2);
     }
 
     @Test
     void shouldPollTheTableWithItsETagAndKeepItOn304() {
-        MatstoreClient client = MatstoreClient.builder().bootstrap(List.of(a1.url))
-                .refreshInterval(Duration.ofMillis(50)).build();
+        MatstoreClient client = MatstoreClient.builder()
+                .bootstrap(List.of(a1.url))
+                .refreshInterval(Duration.ofMillis(50))
+                .build();
         clients.add(client);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.routingNotModified() >= 3);
         assertThat(client.routingGeneration()).isEqualTo(1);
@@ -239,8 +251,13 @@ class ClientRoutingTest {
 
     @Test
     void shouldUseOnlyLoadedReplicasAndPreferReadyOnes() {
-        publish(1, List.of(List.of("a1:true:false", "a2:true:true"), CELL_A,
-                List.of("b1:false:true", "a1:true:false"), CELL_B));
+        publish(
+                1,
+                List.of(
+                        List.of("a1:true:false", "a2:true:true"),
+                        CELL_A,
+                        List.of("b1:false:true", "a1:true:false"),
+                        CELL_B));
         MatstoreClient client = client(a1.url);
         for (int i = 0; i < 10; i++) {
             assertThat(client.get("offers", key(skuIn(Set.of(0), i))).node()).isEqualTo(a2.url);
@@ -254,7 +271,8 @@ class ClientRoutingTest {
         MatstoreClient client = client(a1.url);
         String sku = skuIn(Set.of(2), 0);
         assertThatThrownBy(() -> client.get("offers", key(sku)))
-                .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.code()).isEqualTo("no_owner"))
+                .isInstanceOfSatisfying(
+                        UnavailableException.class, e -> assertThat(e.code()).isEqualTo("no_owner"))
                 .hasMessage("partition 2 of view offers has no owning cell (routing generation 3)");
     }
 
@@ -284,8 +302,9 @@ class ClientRoutingTest {
         }
         assertThat(results.get(40).error()).isInstanceOf(NotFoundException.class);
         assertThat(results.get(40).error().code()).isEqualTo("not_found");
-        assertThat(results.get(41).error()).isInstanceOfSatisfying(BadRequestException.class,
-                e -> assertThat(e.code()).isEqualTo("missing_parameter"));
+        assertThat(results.get(41).error())
+                .isInstanceOfSatisfying(
+                        BadRequestException.class, e -> assertThat(e.code()).isEqualTo("missing_parameter"));
         assertThat(a1.batches.get() + a2.batches.get()).isEqualTo(1);
         assertThat(b1.batches.get()).isEqualTo(1);
     }
@@ -312,7 +331,8 @@ class ClientRoutingTest {
 
     @Test
     void shouldSplitACellsKeysIntoBatchesOfAtMostBatchSize() {
-        MatstoreClient client = MatstoreClient.builder().bootstrap(List.of(b1.url)).batchSize(5).build();
+        MatstoreClient client =
+                MatstoreClient.builder().bootstrap(List.of(b1.url)).batchSize(5).build();
         clients.add(client);
         List<Map<String, String>> keys = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -334,19 +354,20 @@ class ClientRoutingTest {
                 })
                 .hasMessage("no value for this key in view offers version 1 (node " + b1.url + ")");
         assertThatThrownBy(() -> client.get("offers", Map.of("sku", "x", "region", "eu", "currency", "EUR")))
-                .isInstanceOfSatisfying(BadRequestException.class,
-                        e -> assertThat(e.code()).isEqualTo("missing_parameter"))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class, e -> assertThat(e.code()).isEqualTo("missing_parameter"))
                 .hasMessage("view offers needs parameter \"tier\"; dimensions are [sku, region, currency, tier]");
         assertThatThrownBy(() -> client.get("prices", key("x")))
-                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).isEqualTo("unknown_view"))
+                .isInstanceOfSatisfying(
+                        NotFoundException.class, e -> assertThat(e.code()).isEqualTo("unknown_view"))
                 .hasMessage("view prices is not in the routing table of cluster test (generation 1); views: [offers]");
     }
 
     @Test
     void shouldTryTheOtherReplicaWhenOneAnswers503OrIsGone() {
         // breakers left out: ten 503s in a row would open a1's, which ClientResilienceTest covers
-        MatstoreClient client = client(MatstoreClient.builder().hedging(false).circuitBreaker(100,
-                Duration.ofSeconds(1)), b1.url);
+        MatstoreClient client =
+                client(MatstoreClient.builder().hedging(false).circuitBreaker(100, Duration.ofSeconds(1)), b1.url);
         a1.failWith(503, "overloaded");
         for (int i = 0; i < 10; i++) {
             assertThat(client.get("offers", key(skuIn(Set.of(0, 1), i))).node()).isEqualTo(a2.url);
@@ -368,8 +389,8 @@ class ClientRoutingTest {
         a2.heldBack.add(sku);
         long start = System.nanoTime();
         assertThatThrownBy(() -> client.get("offers", key(sku), Duration.ofMillis(300)))
-                .isInstanceOfSatisfying(UnavailableException.class,
-                        e -> assertThat(e.code()).isEqualTo("deadline_exceeded"));
+                .isInstanceOfSatisfying(
+                        UnavailableException.class, e -> assertThat(e.code()).isEqualTo("deadline_exceeded"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertThat(a1.lookups.get() + a2.lookups.get()).isEqualTo(1);
         assertThat(client.stats().deadlineExceeded()).isEqualTo(1);
@@ -378,8 +399,8 @@ class ClientRoutingTest {
 
     @Test
     void shouldLeaveANodeAloneForItsRetryAfterWhileAnotherReplicaAnswers() {
-        MatstoreClient client = client(MatstoreClient.builder().hedging(false).circuitBreaker(100,
-                Duration.ofSeconds(1)), b1.url);
+        MatstoreClient client =
+                client(MatstoreClient.builder().hedging(false).circuitBreaker(100, Duration.ofSeconds(1)), b1.url);
         a1.failWith(503, "overloaded"); // with Retry-After: 3
         for (int i = 0; i < 20; i++) {
             assertThat(client.get("offers", key(skuIn(Set.of(0, 1), i))).node()).isEqualTo(a2.url);
@@ -403,7 +424,9 @@ class ClientRoutingTest {
             }
         }
         assertThat(failed).isPositive();
-        assertThat(a2.lookups.get()).as("no lookup answered 500 by a1 went on to a2").isEqualTo(20 - failed);
+        assertThat(a2.lookups.get())
+                .as("no lookup answered 500 by a1 went on to a2")
+                .isEqualTo(20 - failed);
         assertThat(client.stats().retries()).isZero();
     }
 
@@ -425,7 +448,8 @@ class ClientRoutingTest {
         MatstoreClient client = client(dead, b1.url);
         assertThat(client.routingGeneration()).isEqualTo(1);
         assertThatThrownBy(() -> client(dead))
-                .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.code()).isEqualTo("unreachable"))
+                .isInstanceOfSatisfying(
+                        UnavailableException.class, e -> assertThat(e.code()).isEqualTo("unreachable"))
                 .hasMessageStartingWith("no node gave a routing table (GET /v1/cluster): http://127.0.0.1:1: "
                         + "java.net.ConnectException");
     }

@@ -115,9 +115,17 @@ final class FakeNode implements AutoCloseable {
         if (status == 421) {
             x.getResponseHeaders().set("X-Matstore-Routing-Generation", "1");
             int p = Partitioner.partition(KeyCodec.encode(OFFERS_V1, params), partitions);
-            send(x, 421, PROBLEM, problem(421, "wrong_cell", "partition " + p + " of view offers is owned by cell"
-                    + " other (routing generation 1)", ",\"partition\":" + p + ",\"cell\":\"other\",\"generation\":1")
-                    .getBytes(StandardCharsets.UTF_8));
+            send(
+                    x,
+                    421,
+                    PROBLEM,
+                    problem(
+                                    421,
+                                    "wrong_cell",
+                                    "partition " + p + " of view offers is owned by cell"
+                                            + " other (routing generation 1)",
+                                    ",\"partition\":" + p + ",\"cell\":\"other\",\"generation\":1")
+                            .getBytes(StandardCharsets.UTF_8));
         } else if (status == 404) {
             send(x, 404, PROBLEM, error(404, "not_found", "no value for this key in view offers version 1"));
         } else if (status == 400) {
@@ -126,8 +134,12 @@ final class FakeNode implements AutoCloseable {
             send(x, 200, "application/json", json(params).getBytes(StandardCharsets.UTF_8));
         } else {
             byte[] key = KeyCodec.encode(OFFERS_V1, params);
-            byte[] envelope = ResponseEnvelopes.encode(OFFERS_V1, key, 0x0123456789abcdefL,
-                    COMPUTED_AT_MICROS, params.get("sku").getBytes(StandardCharsets.UTF_8));
+            byte[] envelope = ResponseEnvelopes.encode(
+                    OFFERS_V1,
+                    key,
+                    0x0123456789abcdefL,
+                    COMPUTED_AT_MICROS,
+                    params.get("sku").getBytes(StandardCharsets.UTF_8));
             x.getResponseHeaders().set("ETag", "\"0123456789abcdef\"");
             x.getResponseHeaders().set("Age", "5");
             x.getResponseHeaders().set("X-Matstore-Freshness", freshness);
@@ -225,9 +237,15 @@ final class FakeNode implements AutoCloseable {
                 + "\"owners\":[");
         for (int p = 0; p < partitions; p++) {
             List<String> nodes = owners.get(p);
-            String cell = nodes.isEmpty() ? null : "cell-" + nodes.get(0).split(":")[0].charAt(0);
-            s.append(p == 0 ? "" : ",").append("{\"partition\":").append(p).append(",\"cell\":")
-                    .append(cell == null ? "null" : "\"" + cell + "\"").append(",\"nodes\":[");
+            String cell = nodes.isEmpty()
+                    ? null
+                    : "cell-" + nodes.get(0).split(":")[0].charAt(0);
+            s.append(p == 0 ? "" : ",")
+                    .append("{\"partition\":")
+                    .append(p)
+                    .append(",\"cell\":")
+                    .append(cell == null ? "null" : "\"" + cell + "\"")
+                    .append(",\"nodes\":[");
             List<String> entries = new ArrayList<>();
             for (String n : nodes) {
                 String[] f = n.split(":");

@@ -5,8 +5,7 @@ package io.matstore.config;
  * offered: a hint that has nothing to do with what was typed is worse than none.
  */
 final class ClosestName {
-    private ClosestName() {
-    }
+    private ClosestName() {}
 
     /** The closest of {@code known} to {@code name}, or null when none is within half of the name's length. */
     static String among(String name, Iterable<String> known) {

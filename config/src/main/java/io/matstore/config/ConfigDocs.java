@@ -13,8 +13,7 @@ import org.apache.kafka.common.config.types.Password;
 public final class ConfigDocs {
     private static final String TMP = System.getProperty("java.io.tmpdir");
 
-    private ConfigDocs() {
-    }
+    private ConfigDocs() {}
 
     /** The whole reference: how sources combine, then each role's settings. */
     public static String markdown(List<SettingsSchema> roles) {
@@ -24,8 +23,11 @@ public final class ConfigDocs {
                         + "do not edit by hand. -->\n\n")
                 .append("Every role takes its settings from the same sources, later ones winning: the defaults, ")
                 .append("`.properties` files (`-c FILE`, repeatable, later files winning), environment variables ")
-                .append("`").append(SettingsSources.ENV_PREFIX).append("<NAME>` (upper case, dots and dashes as ")
-                .append("underscores: `serving.port` is `").append(SettingsSources.envName("serving.port"))
+                .append("`")
+                .append(SettingsSources.ENV_PREFIX)
+                .append("<NAME>` (upper case, dots and dashes as ")
+                .append("underscores: `serving.port` is `")
+                .append(SettingsSources.envName("serving.port"))
                 .append("`), then `-s NAME=VALUE`. A name the role does not know, in a file or in `-s`, stops it with ")
                 .append("the closest known name; a bad value stops it with the setting, the value and the limit ")
                 .append("(one line, exit code 2). Environment variables that name no setting of the role are ")
@@ -45,7 +47,11 @@ public final class ConfigDocs {
             table(b, section.getValue(), "%s");
         }
         for (SettingsFamily f : schema.families()) {
-            b.append("\n### `").append(f.pattern()).append("`\n\n").append(f.doc()).append('\n');
+            b.append("\n### `")
+                    .append(f.pattern())
+                    .append("`\n\n")
+                    .append(f.doc())
+                    .append('\n');
             if (f.definition() != null) {
                 b.append('\n');
                 table(b, f.definition(), f.pattern().replace("<setting>", "%s"));
@@ -55,13 +61,19 @@ public final class ConfigDocs {
     }
 
     private static void table(StringBuilder b, ConfigDef def, String nameFormat) {
-        b.append("| setting | type | default | valid values | description |\n")
-                .append("|---|---|---|---|---|\n");
+        b.append("| setting | type | default | valid values | description |\n").append("|---|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : def.configKeys().values()) {
-            b.append("| `").append(String.format(Locale.ROOT, nameFormat, key.name)).append("` | ")
-                    .append(key.type.toString().toLowerCase(Locale.ROOT)).append(" | ").append(defaultOf(key))
-                    .append(" | ").append(key.validator == null ? "" : cell(key.validator.toString())).append(" | ")
-                    .append(cell(key.documentation)).append(" |\n");
+            b.append("| `")
+                    .append(String.format(Locale.ROOT, nameFormat, key.name))
+                    .append("` | ")
+                    .append(key.type.toString().toLowerCase(Locale.ROOT))
+                    .append(" | ")
+                    .append(defaultOf(key))
+                    .append(" | ")
+                    .append(key.validator == null ? "" : cell(key.validator.toString()))
+                    .append(" | ")
+                    .append(cell(key.documentation))
+                    .append(" |\n");
         }
     }
 

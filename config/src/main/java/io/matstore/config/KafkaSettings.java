@@ -26,15 +26,19 @@ public final class KafkaSettings {
     public static final String PREFIX = "kafka.";
 
     /** Set by the roles themselves: passing them through would break the role, so they are refused. */
-    private static final Set<String> OWNED = Set.of(BOOTSTRAP_SERVERS, "key.serializer", "value.serializer",
-            "key.deserializer", "value.deserializer");
+    private static final Set<String> OWNED =
+            Set.of(BOOTSTRAP_SERVERS, "key.serializer", "value.serializer", "key.deserializer", "value.deserializer");
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BOOTSTRAP_SERVERS, Type.LIST, "127.0.0.1:9092", new BootstrapServers(), Importance.HIGH,
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    Type.LIST,
+                    "127.0.0.1:9092",
+                    new BootstrapServers(),
+                    Importance.HIGH,
                     "Kafka brokers as host:port, comma-separated. Any reachable cluster.");
 
-    private KafkaSettings() {
-    }
+    private KafkaSettings() {}
 
     /** {@code kafka.<name>} for every producer, consumer and admin client setting. */
     public static SettingsFamily clients() {
@@ -114,8 +118,8 @@ public final class KafkaSettings {
                     }
                 }
                 if (port < 1 || port > 65_535) {
-                    throw new ConfigException(name, value, "entry \"" + s + "\" is not host:port with port in "
-                            + "1..65535");
+                    throw new ConfigException(
+                            name, value, "entry \"" + s + "\" is not host:port with port in " + "1..65535");
                 }
             }
         }

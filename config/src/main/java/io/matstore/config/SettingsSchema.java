@@ -87,8 +87,8 @@ public final class SettingsSchema {
             for (Map.Entry<String, ConfigDef> s : sections.entrySet()) {
                 for (String name : def.names()) {
                     if (s.getValue().names().contains(name)) {
-                        throw new IllegalArgumentException("setting " + name + " is defined in section \""
-                                + s.getKey() + "\" and again in \"" + title + "\"");
+                        throw new IllegalArgumentException("setting " + name + " is defined in section \"" + s.getKey()
+                                + "\" and again in \"" + title + "\"");
                     }
                 }
             }
@@ -102,8 +102,8 @@ public final class SettingsSchema {
         }
 
         public SettingsSchema build() {
-            return new SettingsSchema(role, Collections.unmodifiableMap(new LinkedHashMap<>(sections)),
-                    List.copyOf(families));
+            return new SettingsSchema(
+                    role, Collections.unmodifiableMap(new LinkedHashMap<>(sections)), List.copyOf(families));
         }
     }
 }

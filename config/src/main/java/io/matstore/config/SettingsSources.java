@@ -29,8 +29,7 @@ import org.apache.kafka.common.config.ConfigException;
 public final class SettingsSources {
     public static final String ENV_PREFIX = "MATSTORE_";
 
-    private SettingsSources() {
-    }
+    private SettingsSources() {}
 
     /** {@code view.offers.max.age.seconds} → {@code MATSTORE_VIEW_OFFERS_MAX_AGE_SECONDS}. */
     public static String envName(String setting) {
@@ -44,8 +43,8 @@ public final class SettingsSources {
      * @return the raw values of every setting given, by name
      * @throws ConfigException for a file that cannot be read or a name the schema does not accept
      */
-    public static Map<String, String> load(SettingsSchema schema, List<Path> files, Map<String, String> env,
-                                           Map<String, String> overrides) {
+    public static Map<String, String> load(
+            SettingsSchema schema, List<Path> files, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> origin = new HashMap<>();
         for (Path file : files) {
@@ -77,8 +76,8 @@ public final class SettingsSources {
         return Collections.unmodifiableMap(all);
     }
 
-    private static Map<String, String> merged(Map<String, String> files, Map<String, String> env,
-                                              Map<String, String> overrides) {
+    private static Map<String, String> merged(
+            Map<String, String> files, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> all = new LinkedHashMap<>(files);
         all.putAll(env);
         all.putAll(overrides);
@@ -94,8 +93,8 @@ public final class SettingsSources {
         }
     }
 
-    private static ConfigException unknown(SettingsSchema schema, String name, String origin,
-                                           Map<String, String> values) {
+    private static ConfigException unknown(
+            SettingsSchema schema, String name, String origin, Map<String, String> values) {
         String closest = ClosestName.among(name, schema.candidates(values));
         return new ConfigException("unknown setting \"" + name + "\" in " + origin
                 + (closest == null ? "" : "; did you mean \"" + closest + "\"?")

@@ -35,7 +35,8 @@ class SettingsSourcesTest {
         @Override
         public Collection<String> names(Map<String, String> values) {
             return List.of(values.getOrDefault("serving.views", "offers").split(",")).stream()
-                    .map(v -> "view." + v + ".max.age").toList();
+                    .map(v -> "view." + v + ".max.age")
+                    .toList();
         }
 
         @Override
@@ -58,11 +59,21 @@ class SettingsSourcesTest {
     void shouldLetLaterSourcesWin() throws Exception {
         Path first = Files.writeString(dir.resolve("a.properties"), "serving.port=1\nbootstrap.servers=a:1\n");
         Path second = Files.writeString(dir.resolve("b.properties"), "serving.port=2\nserving.views=offers,deals\n");
-        Map<String, String> values = SettingsSources.load(SCHEMA, List.of(first, second),
-                Map.of("MATSTORE_BOOTSTRAP_SERVERS", "env:9", "MATSTORE_VIEW_DEALS_MAX_AGE", "7",
-                        "MATSTORE_KAFKA_SECURITY_PROTOCOL", "SSL", "MATSTORE_JAVA_OPTS", "-Xmx1g"),
+        Map<String, String> values = SettingsSources.load(
+                SCHEMA,
+                List.of(first, second),
+                Map.of(
+                        "MATSTORE_BOOTSTRAP_SERVERS",
+                        "env:9",
+                        "MATSTORE_VIEW_DEALS_MAX_AGE",
+                        "7",
+                        "MATSTORE_KAFKA_SECURITY_PROTOCOL",
+                        "SSL",
+                        "MATSTORE_JAVA_OPTS",
+                        "-Xmx1g"),
                 Map.of("serving.port", "3"));
-        assertThat(values).containsEntry("serving.port", "3")
+        assertThat(values)
+                .containsEntry("serving.port", "3")
                 .containsEntry("bootstrap.servers", "env:9")
                 .containsEntry("view.deals.max.age", "7")
                 .containsEntry("kafka.security.protocol", "SSL")
@@ -77,8 +88,8 @@ class SettingsSourcesTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("unknown setting \"serving.prot\" in file " + file + "; did you mean \"serving.port\"?"
                         + " (bin/matstore config-docs serve lists every setting)");
-        assertThatThrownBy(() -> SettingsSources.load(SCHEMA, List.of(), Map.of(),
-                Map.of("kafka.security.protocl", "SSL")))
+        assertThatThrownBy(() ->
+                        SettingsSources.load(SCHEMA, List.of(), Map.of(), Map.of("kafka.security.protocl", "SSL")))
                 .hasMessage("unknown setting \"kafka.security.protocl\" in --set kafka.security.protocl; did you mean"
                         + " \"kafka.security.protocol\"? (bin/matstore config-docs serve lists every setting)");
         assertThatThrownBy(() -> SettingsSources.load(SCHEMA, List.of(), Map.of(), Map.of("zzz", "1")))
@@ -88,18 +99,17 @@ class SettingsSourcesTest {
 
     @Test
     void shouldRefuseKafkaSettingsTheRoleOwns() {
-        assertThatThrownBy(() -> SettingsSources.load(SCHEMA, List.of(), Map.of(),
-                Map.of("kafka.bootstrap.servers", "x:1")))
+        assertThatThrownBy(() ->
+                        SettingsSources.load(SCHEMA, List.of(), Map.of(), Map.of("kafka.bootstrap.servers", "x:1")))
                 .hasMessageContaining("did you mean \"bootstrap.servers\"?");
-        assertThatThrownBy(() -> SettingsSources.load(SCHEMA, List.of(), Map.of(),
-                Map.of("kafka.value.deserializer", "x")))
+        assertThatThrownBy(() ->
+                        SettingsSources.load(SCHEMA, List.of(), Map.of(), Map.of("kafka.value.deserializer", "x")))
                 .hasMessageStartingWith("unknown setting \"kafka.value.deserializer\"");
     }
 
     @Test
     void shouldRefuseAViewSettingOfAViewNotServed() {
-        assertThatThrownBy(() -> SettingsSources.load(SCHEMA, List.of(), Map.of(),
-                Map.of("view.deals.max.age", "1")))
+        assertThatThrownBy(() -> SettingsSources.load(SCHEMA, List.of(), Map.of(), Map.of("view.deals.max.age", "1")))
                 .hasMessage("unknown setting \"view.deals.max.age\" in --set view.deals.max.age; did you mean"
                         + " \"view.offers.max.age\"? (bin/matstore config-docs serve lists every setting)");
     }
@@ -128,8 +138,13 @@ class SettingsSourcesTest {
     @Test
     void shouldRenderTheReferenceFromTheDefinitions() {
         String md = ConfigDocs.markdown(List.of(SCHEMA));
-        assertThat(md).contains("## `serve`", "### HTTP", "| `serving.port` | int | `8080` |  | port |",
-                "| `bootstrap.servers` | list | `127.0.0.1:9092` | host:port[,host:port...] |",
-                "### `kafka.<client setting>`", "### `view.<name>.max.age`");
+        assertThat(md)
+                .contains(
+                        "## `serve`",
+                        "### HTTP",
+                        "| `serving.port` | int | `8080` |  | port |",
+                        "| `bootstrap.servers` | list | `127.0.0.1:9092` | host:port[,host:port...] |",
+                        "### `kafka.<client setting>`",
+                        "### `view.<name>.max.age`");
     }
 }

@@ -45,7 +45,10 @@ public final class ContainerKafkaProvider implements KafkaBrokerProvider {
             if (!container.isRunning()) {
                 container.start();
             } else if (paused) {
-                container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+                container
+                        .getDockerClient()
+                        .unpauseContainerCmd(container.getContainerId())
+                        .exec();
                 paused = false;
             }
             return this;
@@ -54,7 +57,10 @@ public final class ContainerKafkaProvider implements KafkaBrokerProvider {
         @Override
         public synchronized void stop() {
             if (container.isRunning() && !paused) {
-                container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+                container
+                        .getDockerClient()
+                        .pauseContainerCmd(container.getContainerId())
+                        .exec();
                 paused = true;
             }
         }
@@ -72,7 +78,8 @@ public final class ContainerKafkaProvider implements KafkaBrokerProvider {
         @Override
         public void createTopic(String name, int partitions, Map<String, String> configs) {
             try (Admin admin = admin()) {
-                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+                        .all()
                         .get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {

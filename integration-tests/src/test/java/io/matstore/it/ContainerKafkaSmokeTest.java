@@ -32,18 +32,20 @@ class ContainerKafkaSmokeTest {
             broker.createTopic("smoke", 1, java.util.Map.of());
             Properties pp = new Properties();
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            try (KafkaProducer<String, String> p = new KafkaProducer<>(pp, new StringSerializer(),
-                    new StringSerializer())) {
+            try (KafkaProducer<String, String> p =
+                    new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
                 p.send(new ProducerRecord<>("smoke", "k", "v")).get();
             }
             Properties cp = new Properties();
             cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(cp, new StringDeserializer(),
-                    new StringDeserializer())) {
+            try (KafkaConsumer<String, String> c =
+                    new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
                 TopicPartition tp = new TopicPartition("smoke", 0);
                 c.assign(List.of(tp));
                 c.seekToBeginning(List.of(tp));
-                assertThat(c.poll(Duration.ofSeconds(10)).records(tp)).extracting(r -> r.value()).containsExactly("v");
+                assertThat(c.poll(Duration.ofSeconds(10)).records(tp))
+                        .extracting(r -> r.value())
+                        .containsExactly("v");
             }
         }
     }

@@ -25,11 +25,21 @@ import picocli.CommandLine.Spec;
  * answer; exits 0 on success, 1 when the node refused (any non-2xx, or a failed validation), 2 when it cannot be
  * reached.
  */
-@Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Operate a serving node's view versions through its admin endpoint.",
-                "Workflow: load (bulk) -> validate -> swap -> (rollback) -> retire."},
-        subcommands = {AdminCommand.Status.class, AdminCommand.Load.class, AdminCommand.Validate.class,
-                AdminCommand.Swap.class, AdminCommand.Rollback.class, AdminCommand.Retire.class})
+@Command(
+        name = "admin",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Operate a serving node's view versions through its admin endpoint.",
+            "Workflow: load (bulk) -> validate -> swap -> (rollback) -> retire."
+        },
+        subcommands = {
+            AdminCommand.Status.class,
+            AdminCommand.Load.class,
+            AdminCommand.Validate.class,
+            AdminCommand.Swap.class,
+            AdminCommand.Rollback.class,
+            AdminCommand.Retire.class
+        })
 final class AdminCommand {
     static final String TOKEN_ENV = "MATSTORE_ADMIN_TOKEN";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,15 +49,21 @@ final class AdminCommand {
         @Spec(Spec.Target.MIXEE)
         CommandSpec spec;
 
-        @Option(names = "--url", defaultValue = "http://127.0.0.1:8090",
+        @Option(
+                names = "--url",
+                defaultValue = "http://127.0.0.1:8090",
                 description = "Admin endpoint of the node (default: ${DEFAULT-VALUE}).")
         URI url;
 
-        @Option(names = "--token", defaultValue = "${env:" + TOKEN_ENV + "}",
+        @Option(
+                names = "--token",
+                defaultValue = "${env:" + TOKEN_ENV + "}",
                 description = "Bearer token (default: $" + TOKEN_ENV + ").")
         String token;
 
-        @Option(names = "--timeout", defaultValue = "120",
+        @Option(
+                names = "--timeout",
+                defaultValue = "120",
                 description = "Seconds to wait for the answer (default: ${DEFAULT-VALUE}).")
         long timeoutSeconds;
 
@@ -60,8 +76,8 @@ final class AdminCommand {
                 }
             });
             String base = url.toString().replaceAll("/+$", "");
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(Duration.ofSeconds(timeoutSeconds));
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(timeoutSeconds));
             if (method.equals("POST")) {
                 try {
                     b.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(given)))
@@ -79,7 +95,9 @@ final class AdminCommand {
             PrintWriter err = spec.commandLine().getErr();
             HttpResponse<String> r;
             try {
-                r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                r = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build()
                         .send(b.build(), HttpResponse.BodyHandlers.ofString());
             } catch (java.io.IOException e) {
                 err.println("cannot reach " + base + ": " + e);
@@ -89,7 +107,10 @@ final class AdminCommand {
                 return 2;
             }
             boolean ok = r.statusCode() / 100 == 2
-                    && !"failed".equals(r.headers().firstValue("X-Matstore-Validation").orElse(""));
+                    && !"failed"
+                            .equals(r.headers()
+                                    .firstValue("X-Matstore-Validation")
+                                    .orElse(""));
             (ok ? out : err).println(r.body());
             (ok ? out : err).flush();
             return ok ? 0 : 1;
@@ -125,8 +146,10 @@ final class AdminCommand {
                 + action;
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Every held version: phase, load"
-            + " progress, lag, entries, bytes, near-cache hit ratio.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "Every held version: phase, load" + " progress, lag, entries, bytes, near-cache hit ratio.")
     static final class Status implements Callable<Integer> {
         @Mixin
         Endpoint endpoint;
@@ -137,8 +160,12 @@ final class AdminCommand {
         }
     }
 
-    @Command(name = "load", mixinStandardHelpOptions = true, description = "Hold a new version and load its topic"
-            + " view.<view>.v<version> (bulk by default); partitions and dimensions default to the current version's.")
+    @Command(
+            name = "load",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Hold a new version and load its topic"
+                            + " view.<view>.v<version> (bulk by default); partitions and dimensions default to the current version's.")
     static final class Load implements Callable<Integer> {
         @Mixin
         Endpoint endpoint;
@@ -168,8 +195,12 @@ final class AdminCommand {
         }
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Validate a version against the"
-            + " current one: caught up, counts, sampled comparison, the view's validators. Exit 1 when it fails.")
+    @Command(
+            name = "validate",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Validate a version against the"
+                            + " current one: caught up, counts, sampled comparison, the view's validators. Exit 1 when it fails.")
     static final class Validate implements Callable<Integer> {
         @Mixin
         Endpoint endpoint;
@@ -189,8 +220,10 @@ final class AdminCommand {
         }
     }
 
-    @Command(name = "swap", mixinStandardHelpOptions = true, description = "Make a version current once it passes"
-            + " validation (refused otherwise, unless --force).")
+    @Command(
+            name = "swap",
+            mixinStandardHelpOptions = true,
+            description = "Make a version current once it passes" + " validation (refused otherwise, unless --force).")
     static final class Swap implements Callable<Integer> {
         @Mixin
         Endpoint endpoint;
@@ -215,7 +248,9 @@ final class AdminCommand {
         }
     }
 
-    @Command(name = "rollback", mixinStandardHelpOptions = true,
+    @Command(
+            name = "rollback",
+            mixinStandardHelpOptions = true,
             description = "Make the previously current version current again.")
     static final class Rollback implements Callable<Integer> {
         @Mixin
@@ -226,12 +261,14 @@ final class AdminCommand {
 
         @Override
         public Integer call() {
-            return endpoint.call("POST", "/admin/views/" + URLEncoder.encode(view, StandardCharsets.UTF_8)
-                    + "/rollback", Map.of());
+            return endpoint.call(
+                    "POST", "/admin/views/" + URLEncoder.encode(view, StandardCharsets.UTF_8) + "/rollback", Map.of());
         }
     }
 
-    @Command(name = "retire", mixinStandardHelpOptions = true,
+    @Command(
+            name = "retire",
+            mixinStandardHelpOptions = true,
             description = "Drop a version that is not current, and its files.")
     static final class Retire implements Callable<Integer> {
         @Mixin

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code matstore config-docs [ROLE]}: the settings reference, generated from the definitions (docs/configuration.md). */
-@Command(name = "config-docs", mixinStandardHelpOptions = true,
+@Command(
+        name = "config-docs",
+        mixinStandardHelpOptions = true,
         description = "Print every setting of every role (or of ROLE): name, type, default, valid values, doc, in"
                 + " Markdown. docs/configuration.md is this output.")
 final class ConfigDocsCommand implements Callable<Integer> {

@@ -24,13 +24,17 @@ final class DemoPublisher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
 
-    <E> DemoPublisher(SourceEventFormat<E> format, PrecomputeConfig config, int products, int ratePerSecond,
-                      long durationSeconds) {
+    <E> DemoPublisher(
+            SourceEventFormat<E> format,
+            PrecomputeConfig config,
+            int products,
+            int ratePerSecond,
+            long durationSeconds) {
         DemoSource<E> generator = format.demo(config, new DemoMix(products, 1L, 5, 50));
         String bootstrap = config.bootstrapServers();
         String topic = config.sourceTopic();
-        thread = new Thread(() -> publish(bootstrap, topic, format, generator, ratePerSecond, durationSeconds),
-                "demo-publisher");
+        thread = new Thread(
+                () -> publish(bootstrap, topic, format, generator, ratePerSecond, durationSeconds), "demo-publisher");
         thread.setDaemon(true);
     }
 
@@ -39,12 +43,17 @@ final class DemoPublisher implements AutoCloseable {
         return this;
     }
 
-    private <E> void publish(String bootstrap, String topic, SourceEventFormat<E> format, DemoSource<E> generator,
-                             int rate, long seconds) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 5);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+    private <E> void publish(
+            String bootstrap,
+            String topic,
+            SourceEventFormat<E> format,
+            DemoSource<E> generator,
+            int rate,
+            long seconds) {
+        Map<String, Object> props =
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             generator.catalogue(e -> send(producer, topic, format.encode(e)));
             producer.flush();
             long start = System.nanoTime();

@@ -25,9 +25,13 @@ import picocli.CommandLine.Spec;
  * freshness. Exits 0 when found, 1 when the cluster answered no value or refused the request (one line:
  * {@code not found: ...}), 2 when no bootstrap node gave a routing table.
  */
-@Command(name = "get", mixinStandardHelpOptions = true,
-        description = {"Look a key up through the client, routed to the node of the owning cell.",
-                "Example: matstore get offers sku=SKU-000001 region=eu currency=USD tier=gold"})
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Look a key up through the client, routed to the node of the owning cell.",
+            "Example: matstore get offers sku=SKU-000001 region=eu currency=USD tier=gold"
+        })
 final class GetCommand implements Callable<Integer> {
     static final String BOOTSTRAP_ENV = "MATSTORE_BOOTSTRAP";
 
@@ -37,17 +41,25 @@ final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "View name, e.g. offers.")
     String view;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "DIM=VALUE",
+    @Parameters(
+            index = "1..*",
+            arity = "1..*",
+            paramLabel = "DIM=VALUE",
             description = "The view's dimensions, each once, e.g. sku=SKU-1 region=eu currency=EUR tier=gold.")
     List<String> dimensions = new ArrayList<>();
 
-    @Option(names = "--bootstrap", split = ",", paramLabel = "URL",
+    @Option(
+            names = "--bootstrap",
+            split = ",",
+            paramLabel = "URL",
             defaultValue = "${env:" + BOOTSTRAP_ENV + ":-http://127.0.0.1:8080}",
             description = "Any nodes of the cluster, comma-separated (default: $" + BOOTSTRAP_ENV
                     + " or http://127.0.0.1:8080).")
     List<URI> bootstrap;
 
-    @Option(names = "--timeout", defaultValue = "5",
+    @Option(
+            names = "--timeout",
+            defaultValue = "5",
             description = "Seconds for each request to a node (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
@@ -66,7 +78,9 @@ final class GetCommand implements Callable<Integer> {
         }
         MatstoreClient client;
         try {
-            client = MatstoreClient.builder().bootstrap(bootstrap).requestTimeout(Duration.ofSeconds(timeoutSeconds))
+            client = MatstoreClient.builder()
+                    .bootstrap(bootstrap)
+                    .requestTimeout(Duration.ofSeconds(timeoutSeconds))
                     .build();
         } catch (UnavailableException e) {
             err.println("cannot reach the cluster: " + e.getMessage());

@@ -35,33 +35,59 @@ import picocli.CommandLine.Option;
  * generator — until Ctrl-C, which closes them in reverse
  * order. Data lives under {@code --data-dir}, so a restart is warm.
  */
-@Command(name = "local", mixinStandardHelpOptions = true,
+@Command(
+        name = "local",
+        mixinStandardHelpOptions = true,
         description = "Run the local stack: Kafka, the offers precompute job, a serving node and demo traffic.")
 final class LocalStackCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStackCommand.class);
 
-    @Option(names = "--data-dir", defaultValue = ".local", description = "Kafka log, job state and store (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".local",
+            description = "Kafka log, job state and store (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka client port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Kafka client port (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "Serving node HTTP port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            description = "Serving node HTTP port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--admin-port", defaultValue = "8090", description = "Admin endpoint port, loopback only (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--admin-port",
+            defaultValue = "8090",
+            description = "Admin endpoint port, loopback only (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
-    @Option(names = "--products", defaultValue = "1000", description = "Demo catalogue size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--products",
+            defaultValue = "1000",
+            description = "Demo catalogue size (default: ${DEFAULT-VALUE}).")
     int products;
 
-    @Option(names = "--rate", defaultValue = "20", description = "Demo events per second after the catalogue (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "20",
+            description = "Demo events per second after the catalogue (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--demo-seconds", defaultValue = "3600", description = "Stop demo traffic after this long (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--demo-seconds",
+            defaultValue = "3600",
+            description = "Stop demo traffic after this long (default: ${DEFAULT-VALUE}).")
     long demoSeconds;
 
-    @Option(names = "--ready-timeout", defaultValue = "180", description = "Seconds to wait for readiness (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ready-timeout",
+            defaultValue = "180",
+            description = "Seconds to wait for readiness (default: ${DEFAULT-VALUE}).")
     long readyTimeoutSeconds;
 
     /** The version each view starts at; later ones come through a rebuild. */
@@ -73,10 +99,13 @@ final class LocalStackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = dataDir.toAbsolutePath();
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            closeAll();
-        }, "local-stack-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.countDown();
+                            closeAll();
+                        },
+                        "local-stack-shutdown"));
 
         EmbeddedKafka kafka = EmbeddedKafka.inDir(root.resolve("kafka"), kafkaPort, Map.of());
         started.push(kafka);
@@ -84,8 +113,10 @@ final class LocalStackCommand implements Callable<Integer> {
         String bootstrap = kafka.bootstrapServers();
 
         PrecomputeConfig precompute = PrecomputeConfig.of(Map.of(
-                PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
-                PrecomputeConfig.STATE_DIR, root.resolve("precompute").toString()));
+                PrecomputeConfig.BOOTSTRAP_SERVERS,
+                bootstrap,
+                PrecomputeConfig.STATE_DIR,
+                root.resolve("precompute").toString()));
         ViewPlugins views = ViewPlugins.discover();
         ViewFactories jobs = ViewFactories.discover();
         List<ViewDescriptor> served = new ArrayList<>();
@@ -101,16 +132,25 @@ final class LocalStackCommand implements Callable<Integer> {
         }
 
         StoreSettings storeSettings = StoreSettings.of(Map.of(
-                PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
-                StoreSettings.DATA_DIR, root.resolve("store").toString()));
+                PrecomputeConfig.BOOTSTRAP_SERVERS,
+                bootstrap,
+                StoreSettings.DATA_DIR,
+                root.resolve("store").toString()));
         ServingNode node = new ServingNode();
         VersionedResponseStore store = StoreBootstrap.open(storeSettings, served, node.meterRegistry());
         started.push(store);
         startJobsOfOtherHeldVersions(store, jobs, precompute);
         started.push(node);
-        int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, String.valueOf(httpPort),
-                ServingConfig.ADMIN_PORT, String.valueOf(adminPort),
-                ServingConfig.VIEWS, String.join(",", served.stream().map(ViewDescriptor::name).toList()))));
+        int port = node.start(
+                store,
+                ServingConfig.of(Map.of(
+                        ServingConfig.PORT,
+                        String.valueOf(httpPort),
+                        ServingConfig.ADMIN_PORT,
+                        String.valueOf(adminPort),
+                        ServingConfig.VIEWS,
+                        String.join(
+                                ",", served.stream().map(ViewDescriptor::name).toList()))));
         // Printed before readiness: a restarted node answers from its kept store at once, while it catches up.
         System.out.println("serving node listening on http://127.0.0.1:" + port + " (ready once caught up)");
 
@@ -127,7 +167,9 @@ final class LocalStackCommand implements Callable<Integer> {
             return 0; // stopped while starting: the shutdown hook closes what was started
         }
         if (!node.isReady()) {
-            LOG.error("the serving node is not ready after {} s; see http://127.0.0.1:{}/readyz", readyTimeoutSeconds,
+            LOG.error(
+                    "the serving node is not ready after {} s; see http://127.0.0.1:{}/readyz",
+                    readyTimeoutSeconds,
                     port);
         }
         printWelcome(bootstrap, port, node.adminPort(), node.adminToken());
@@ -140,8 +182,8 @@ final class LocalStackCommand implements Callable<Integer> {
      * in) needs its job too, or it goes stale once this stack restarts: each resumes from its group's offsets, as
      * {@code replay --resume} would.
      */
-    private void startJobsOfOtherHeldVersions(VersionedResponseStore store, ViewFactories jobs,
-                                              PrecomputeConfig precompute) {
+    private void startJobsOfOtherHeldVersions(
+            VersionedResponseStore store, ViewFactories jobs, PrecomputeConfig precompute) {
         for (ViewStatus held : store.status()) {
             ViewFactory job = jobs.find(held.view());
             if (job == null || held.version() == FIRST_VERSION) {
@@ -151,8 +193,11 @@ final class LocalStackCommand implements Callable<Integer> {
             try {
                 other = job.create(precompute, held.version());
             } catch (IllegalArgumentException | ConfigException e) {
-                LOG.warn("the node holds {} v{} but this build has no such version of the view: {}", held.view(),
-                        held.version(), e.getMessage());
+                LOG.warn(
+                        "the node holds {} v{} but this build has no such version of the view: {}",
+                        held.view(),
+                        held.version(),
+                        e.getMessage());
                 continue;
             }
             try {
@@ -161,7 +206,10 @@ final class LocalStackCommand implements Callable<Integer> {
                 LOG.error("cannot run the job of {} v{}", held.view(), held.version(), e);
                 continue;
             }
-            LOG.info("running the job of {} v{} too: the node holds it{}", held.view(), held.version(),
+            LOG.info(
+                    "running the job of {} v{} too: the node holds it{}",
+                    held.view(),
+                    held.version(),
                     held.current() ? " and it answers" : "");
         }
     }
@@ -206,12 +254,13 @@ final class LocalStackCommand implements Callable<Integer> {
             long start = System.nanoTime();
             try {
                 c.close();
-                LOG.info("stopped {} in {} ms", c.getClass().getSimpleName(),
+                LOG.info(
+                        "stopped {} in {} ms",
+                        c.getClass().getSimpleName(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             } catch (Exception e) {
                 LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
             }
         }
     }
-
 }

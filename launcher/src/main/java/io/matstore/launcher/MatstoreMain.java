@@ -8,13 +8,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code matstore} command: one entry point for every role, so one image and one script serve them all. */
-@Command(name = "matstore", mixinStandardHelpOptions = true,
+@Command(
+        name = "matstore",
+        mixinStandardHelpOptions = true,
         description = "Precomputation pipeline and materialized-response store.",
-        subcommands = {LocalStackCommand.class, LocalKafkaMain.class, PrecomputeMain.class, ServeCommand.class,
-                AdminCommand.class, GetCommand.class, ConfigDocsCommand.class})
+        subcommands = {
+            LocalStackCommand.class,
+            LocalKafkaMain.class,
+            PrecomputeMain.class,
+            ServeCommand.class,
+            AdminCommand.class,
+            GetCommand.class,
+            ConfigDocsCommand.class
+        })
 public final class MatstoreMain {
-    private MatstoreMain() {
-    }
+    private MatstoreMain() {}
 
     /**
      * The command line. A bad setting (a value out of range, an unknown name, a missing file) ends any role with one
@@ -22,20 +30,19 @@ public final class MatstoreMain {
      * the role's credentials (exit code 1).
      */
     static CommandLine commandLine() {
-        return new CommandLine(new MatstoreMain())
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (e instanceof ConfigException) {
-                        cmd.getErr().println("invalid configuration: " + e.getMessage());
-                        return 2;
-                    }
-                    for (Throwable t = e; t != null; t = t.getCause()) {
-                        if (t instanceof AuthenticationException) {
-                            cmd.getErr().println("cannot authenticate to Kafka: " + t.getMessage());
-                            return 1;
-                        }
-                    }
-                    throw e;
-                });
+        return new CommandLine(new MatstoreMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println("invalid configuration: " + e.getMessage());
+                return 2;
+            }
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof AuthenticationException) {
+                    cmd.getErr().println("cannot authenticate to Kafka: " + t.getMessage());
+                    return 1;
+                }
+            }
+            throw e;
+        });
     }
 
     /** {@code text} (default) or {@code json}: read before anything logs, so it cannot be a setting of a role. */

@@ -23,6 +23,5 @@ final class Roles {
     /** Every role, in the order of the data flow. */
     static final List<SettingsSchema> ALL = List.of(PrecomputeConfig.SCHEMA, SERVE);
 
-    private Roles() {
-    }
+    private Roles() {}
 }

@@ -23,16 +23,24 @@ import picocli.CommandLine.Option;
  * {@code matstore serve}: a serving node with its store, ingesting the topic of every view in {@code serving.views}
  * (each view found on the class path, {@link ViewPlugins}), until SIGTERM.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run a serving node: ingest the topics of the views in serving.views into RocksDB + near-cache, answer HTTP.",
-                "Settings (store, node, views, kafka.*): `bin/matstore config-docs serve`; from files (-c), "
-                        + "MATSTORE_* environment variables, then -s."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a serving node: ingest the topics of the views in serving.views into RocksDB + near-cache, answer HTTP.",
+            "Settings (store, node, views, kafka.*): `bin/matstore config-docs serve`; from files (-c), "
+                    + "MATSTORE_* environment variables, then -s."
+        })
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "A .properties file of settings; repeatable, later files win.")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE",
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "NAME=VALUE",
             description = "A setting that wins over the files and MATSTORE_* environment variables.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -53,19 +61,25 @@ final class ServeCommand implements Callable<Integer> {
         ServingNode node = new ServingNode();
         VersionedResponseStore store = ResponseStores.open(settings.storeConfig(), node.meterRegistry());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            leave(node, serving);
-            node.close();
-            store.close();
-            stopped.countDown();
-        }, "matstore-serve-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            leave(node, serving);
+                            node.close();
+                            store.close();
+                            stopped.countDown();
+                        },
+                        "matstore-serve-shutdown"));
         int port;
         try {
             // bound and announced first (holding nothing), so nodes starting together see each other's cells
             port = node.start(store, serving, settings.clientProperties());
             for (ViewSettings view : serving.views()) {
-                StoreBootstrap.ensureServing(store, settings,
-                        views.require(view.view()).version(serving.initialVersion(view.view())), node,
+                StoreBootstrap.ensureServing(
+                        store,
+                        settings,
+                        views.require(view.view()).version(serving.initialVersion(view.view())),
+                        node,
                         serving.cluster());
             }
             if (serving.cluster().clustered() && settings.partitions().isEmpty()) {
@@ -76,13 +90,14 @@ final class ServeCommand implements Callable<Integer> {
             store.close();
             throw e;
         }
-        System.out.println("serving on " + serving.host() + ":" + port + " (store " + settings.storeConfig().dataDir()
-                + ")");
+        System.out.println("serving on " + serving.host() + ":" + port + " (store "
+                + settings.storeConfig().dataDir() + ")");
         if (node.adminPort() > 0) {
             // a generated token is printed once, as Jupyter does: it is the only way to learn it
             System.out.println("admin endpoint on " + serving.adminHost() + ":" + node.adminPort()
-                    + (serving.adminToken() == null ? " (bearer token: " + node.adminToken() + ")"
-                    : " (bearer token of " + ServingConfig.ADMIN_TOKEN + ")"));
+                    + (serving.adminToken() == null
+                            ? " (bearer token: " + node.adminToken() + ")"
+                            : " (bearer token of " + ServingConfig.ADMIN_TOKEN + ")"));
         }
         stopped.await();
         return 0;

@@ -27,8 +27,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * when cells join or leave.
  */
 final class StoreBootstrap {
-    private StoreBootstrap() {
-    }
+    private StoreBootstrap() {}
 
     /** @param registry where the store's meters go: the serving node's, so its /metrics shows them */
     static VersionedResponseStore open(StoreSettings settings, List<ViewDescriptor> views, MeterRegistry registry) {
@@ -51,8 +50,13 @@ final class StoreBootstrap {
      * For a node already started (announcing itself when clustered): makes an empty store hold {@code view} on the
      * partitions this node owns, and serve it.
      */
-    static void ensureServing(VersionedResponseStore store, StoreSettings settings, ViewDescriptor view,
-                              ServingNode node, ClusterSettings cluster) throws InterruptedException {
+    static void ensureServing(
+            VersionedResponseStore store,
+            StoreSettings settings,
+            ViewDescriptor view,
+            ServingNode node,
+            ClusterSettings cluster)
+            throws InterruptedException {
         if (store.current(view.name()) != null) {
             return;
         }
@@ -80,7 +84,9 @@ final class StoreBootstrap {
 
     private static Set<Integer> allPartitions(StoreSettings settings, String topic) {
         try (Admin admin = Admin.create(settings.clientProperties())) {
-            TopicDescription d = admin.describeTopics(Set.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
+            TopicDescription d = admin.describeTopics(Set.of(topic))
+                    .allTopicNames()
+                    .get(60, TimeUnit.SECONDS)
                     .get(topic);
             Set<Integer> all = new TreeSet<>();
             for (TopicPartitionInfo p : d.partitions()) {
@@ -88,8 +94,9 @@ final class StoreBootstrap {
             }
             return all;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the partitions of " + topic + " on "
-                    + settings.bootstrapServers() + " (is the precompute job running? it creates the topic): " + e,
+            throw new IllegalStateException(
+                    "cannot read the partitions of " + topic + " on " + settings.bootstrapServers()
+                            + " (is the precompute job running? it creates the topic): " + e,
                     e);
         }
     }

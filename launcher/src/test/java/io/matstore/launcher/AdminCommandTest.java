@@ -35,8 +35,10 @@ class AdminCommandTest {
     void start() {
         // No version is held, so the store never connects to this broker address.
         store = ResponseStores.open(StoreConfig.of(dataDir, "127.0.0.1:1").withNearCache(1_000, 1 << 20));
-        node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0", ServingConfig.ADMIN_PORT, "0",
-                ServingConfig.ADMIN_TOKEN, "t0k")));
+        node.start(
+                store,
+                ServingConfig.of(Map.of(
+                        ServingConfig.PORT, "0", ServingConfig.ADMIN_PORT, "0", ServingConfig.ADMIN_TOKEN, "t0k")));
         url = "http://127.0.0.1:" + node.adminPort();
     }
 
@@ -63,11 +65,14 @@ class AdminCommandTest {
     void shouldExitOneAndPrintTheJsonErrorWhenRefused() {
         assertThat(run("admin", "status", "--url", url)).isEqualTo(1);
         assertThat(err.toString()).startsWith("{\"error\":{\"code\":\"unauthorized\"");
-        assertThat(run("admin", "rollback", "offers", "--url", url, "--token", "t0k")).isEqualTo(1);
+        assertThat(run("admin", "rollback", "offers", "--url", url, "--token", "t0k"))
+                .isEqualTo(1);
         assertThat(err.toString()).contains("{\"error\":{\"code\":\"no_previous_version\"");
-        assertThat(run("admin", "swap", "offers", "2", "--force", "--url", url, "--token", "t0k")).isEqualTo(1);
-        assertThat(err.toString()).contains("{\"error\":{\"code\":\"version_not_held\",\"message\":\"version 2 of"
-                + " view offers is not held by this node; held: []\"}}");
+        assertThat(run("admin", "swap", "offers", "2", "--force", "--url", url, "--token", "t0k"))
+                .isEqualTo(1);
+        assertThat(err.toString())
+                .contains("{\"error\":{\"code\":\"version_not_held\",\"message\":\"version 2 of"
+                        + " view offers is not held by this node; held: []\"}}");
     }
 
     @Test

@@ -39,7 +39,8 @@ class CommandsProcessTest {
     @TempDir
     static Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private MatstoreProcess kafka;
     private MatstoreProcess job;
     private MatstoreProcess node;
@@ -50,22 +51,32 @@ class CommandsProcessTest {
 
     @BeforeAll
     void startBroker() {
-        kafka = MatstoreProcess.start(dir, Map.of("MATSTORE_LOG_FORMAT", "json"), "local-kafka", "--data-dir", dir.resolve("kafka").toString(),
-                "--port", "0");
+        kafka = MatstoreProcess.start(
+                dir,
+                Map.of("MATSTORE_LOG_FORMAT", "json"),
+                "local-kafka",
+                "--data-dir",
+                dir.resolve("kafka").toString(),
+                "--port",
+                "0");
         bootstrap = kafka.awaitOutput(Pattern.compile("Kafka is ready: bootstrap.servers=(\\S+)"), START);
     }
 
     @Test
     @Order(0)
     void logsShouldBeJsonLinesWhenAsked() {
-        await("the broker's log").atMost(START).untilAsserted(() ->
-                assertThat(kafka.stderr()).contains("Kafka ready at"));
+        await("the broker's log")
+                .atMost(START)
+                .untilAsserted(() -> assertThat(kafka.stderr()).contains("Kafka ready at"));
         for (String line : kafka.stderr().lines().toList()) {
-            assertThat(line).as("a JSON object per line").startsWith("{").endsWith("}")
+            assertThat(line)
+                    .as("a JSON object per line")
+                    .startsWith("{")
+                    .endsWith("}")
                     .contains("\"level\":", "\"loggerName\":");
         }
-        MatstoreProcess.Result bad = MatstoreProcess.run(dir, Duration.ofSeconds(60),
-                Map.of("MATSTORE_LOG_FORMAT", "yaml"), "config-docs");
+        MatstoreProcess.Result bad =
+                MatstoreProcess.run(dir, Duration.ofSeconds(60), Map.of("MATSTORE_LOG_FORMAT", "yaml"), "config-docs");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.stderr()).isEqualTo("invalid configuration: MATSTORE_LOG_FORMAT=yaml is not text or json\n");
     }
@@ -78,13 +89,24 @@ class CommandsProcessTest {
     @Test
     @Order(1)
     void precomputeRunShouldStartTheOffersJob() {
-        job = MatstoreProcess.start(dir, Map.of("MATSTORE_BOOTSTRAP_SERVERS", bootstrap), "precompute", "run",
-                "--view", "offers",
-                "-s", "state.dir=" + dir.resolve("precompute"), "-s", "http.port=0");
+        job = MatstoreProcess.start(
+                dir,
+                Map.of("MATSTORE_BOOTSTRAP_SERVERS", bootstrap),
+                "precompute",
+                "run",
+                "--view",
+                "offers",
+                "-s",
+                "state.dir=" + dir.resolve("precompute"),
+                "-s",
+                "http.port=0");
         String ops = job.awaitOutput(Pattern.compile("ops endpoint on (http://\\S+)"), START);
-        await("the job's /readyz").atMost(START).pollInterval(Duration.ofMillis(200))
+        await("the job's /readyz")
+                .atMost(START)
+                .pollInterval(Duration.ofMillis(200))
                 .failFast("precompute run exited", () -> !job.isAlive())
-                .untilAsserted(() -> assertThat(get(ops + "/readyz", "*/*").statusCode()).isEqualTo(200));
+                .untilAsserted(() ->
+                        assertThat(get(ops + "/readyz", "*/*").statusCode()).isEqualTo(200));
         assertThat(job.isAlive()).as("%s", job).isTrue();
     }
 
@@ -92,41 +114,55 @@ class CommandsProcessTest {
     @Order(2)
     void publishShouldSendEveryEventOfTheFile() throws Exception {
         Path events = Files.writeString(dir.resolve("events.jsonl"), OffersExample.EVENTS);
-        MatstoreProcess.Result r = MatstoreProcess.run(dir, "precompute", "publish", "-s",
-                "bootstrap.servers=" + bootstrap, events.toString());
+        MatstoreProcess.Result r = MatstoreProcess.run(
+                dir, "precompute", "publish", "-s", "bootstrap.servers=" + bootstrap, events.toString());
         assertThat(r.exitCode()).as("%s", r).isZero();
-        assertThat(r.stdout()).isEqualTo("published " + OffersExample.EVENT_COUNT + " events from " + events + " to offers.events\n");
+        assertThat(r.stdout())
+                .isEqualTo("published " + OffersExample.EVENT_COUNT + " events from " + events + " to offers.events\n");
     }
 
     @Test
     @Order(3)
     void serveShouldAnswerTheComputedOfferWithSettingsFromAFileTheEnvironmentAndOverrides() throws Exception {
-        Path settings = Files.writeString(dir.resolve("serve.properties"), String.join("\n",
-                "serving.port=0", "serving.admin.port=0", "store.data.dir=" + dir.resolve("store"),
-                "view.offers.max.age.seconds=2", "") );
-        node = MatstoreProcess.start(dir, Map.of("MATSTORE_VIEW_OFFERS_MAX_AGE_SECONDS", "5"), "serve",
-                "-c", settings.toString(), "-s", "bootstrap.servers=" + bootstrap);
+        Path settings = Files.writeString(
+                dir.resolve("serve.properties"),
+                String.join(
+                        "\n",
+                        "serving.port=0",
+                        "serving.admin.port=0",
+                        "store.data.dir=" + dir.resolve("store"),
+                        "view.offers.max.age.seconds=2",
+                        ""));
+        node = MatstoreProcess.start(
+                dir,
+                Map.of("MATSTORE_VIEW_OFFERS_MAX_AGE_SECONDS", "5"),
+                "serve",
+                "-c",
+                settings.toString(),
+                "-s",
+                "bootstrap.servers=" + bootstrap);
         nodeUrl = "http://" + node.awaitOutput(Pattern.compile("serving on (127\\.0\\.0\\.1:\\d+)"), START);
         adminUrl = "http://" + node.awaitOutput(Pattern.compile("admin endpoint on (127\\.0\\.0\\.1:\\d+)"), START);
         adminToken = node.awaitOutput(Pattern.compile("admin endpoint on \\S+ \\(bearer token: (\\S+)\\)"), START);
 
         HttpResponse<String> offer = awaitOffer(OffersExample.QUERY, OffersExample.PRICE);
         OffersExample.assertAnswer(offer.body());
-        assertThat(offer.headers().firstValue("Cache-Control")).as("the environment wins over the file")
+        assertThat(offer.headers().firstValue("Cache-Control"))
+                .as("the environment wins over the file")
                 .hasValueSatisfying(v -> assertThat(v).startsWith("max-age=5,"));
     }
 
     @Test
     @Order(4)
     void getShouldAnswerThroughTheClientAndSayWhichNode() {
-        MatstoreProcess.Result r = MatstoreProcess.run(dir, "get", "offers", "sku=SKU-1", "region=eu",
-                "currency=EUR", "tier=gold", "--bootstrap", nodeUrl);
+        MatstoreProcess.Result r = MatstoreProcess.run(
+                dir, "get", "offers", "sku=SKU-1", "region=eu", "currency=EUR", "tier=gold", "--bootstrap", nodeUrl);
         assertThat(r.exitCode()).as("%s", r).isZero();
         OffersExample.assertAnswer(r.stdout());
         assertThat(r.stderr()).as("%s", r).startsWith("answered by ").contains("offers version 1");
 
-        MatstoreProcess.Result missing = MatstoreProcess.run(dir, "get", "offers", "sku=NOPE", "region=eu",
-                "currency=EUR", "tier=gold", "--bootstrap", nodeUrl);
+        MatstoreProcess.Result missing = MatstoreProcess.run(
+                dir, "get", "offers", "sku=NOPE", "region=eu", "currency=EUR", "tier=gold", "--bootstrap", nodeUrl);
         assertThat(missing.exitCode()).as("%s", missing).isEqualTo(1);
         assertThat(missing.stderr()).startsWith("not found: ");
         assertThat(missing.stderr().lines().count()).isEqualTo(1);
@@ -135,8 +171,17 @@ class CommandsProcessTest {
     @Test
     @Order(5)
     void generateShouldPublishBoundedDemoEvents() {
-        MatstoreProcess.Result r = MatstoreProcess.run(dir, "precompute", "generate", "--publish", "--count", "200",
-                "--products", "20", "-s", "bootstrap.servers=" + bootstrap);
+        MatstoreProcess.Result r = MatstoreProcess.run(
+                dir,
+                "precompute",
+                "generate",
+                "--publish",
+                "--count",
+                "200",
+                "--products",
+                "20",
+                "-s",
+                "bootstrap.servers=" + bootstrap);
         assertThat(r.exitCode()).as("%s", r).isZero();
         // --count bounds the steady mix after the catalogue (products, their stock, the currencies).
         assertThat(r.stdout()).matches("published \\d+ events to offers.events\n");
@@ -146,19 +191,34 @@ class CommandsProcessTest {
     @Test
     @Order(6)
     void replayAndEveryAdminCommandShouldMoveTheNodeToVersion2AndBack() throws Exception {
-        try (MatstoreProcess replay = MatstoreProcess.start(dir, Map.of(), "precompute", "replay",
-                "--view", "offers", "--version", "2",
-                "-s", "bootstrap.servers=" + bootstrap, "-s", "state.dir=" + dir.resolve("replay"),
-                "-s", "http.port=0")) {
+        try (MatstoreProcess replay = MatstoreProcess.start(
+                dir,
+                Map.of(),
+                "precompute",
+                "replay",
+                "--view",
+                "offers",
+                "--version",
+                "2",
+                "-s",
+                "bootstrap.servers=" + bootstrap,
+                "-s",
+                "state.dir=" + dir.resolve("replay"),
+                "-s",
+                "http.port=0")) {
             replay.awaitOutput(Pattern.compile("replay offers v2 reached the captured end: "), START);
 
             assertThat(admin("load", "offers", "2").exitCode()).isZero();
-            await("v2 loaded").atMost(START).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
-                    assertThat(admin("status").stdout()).contains("\"version\":2,\"current\":false,\"loaded\":true,"));
+            await("v2 loaded")
+                    .atMost(START)
+                    .pollInterval(Duration.ofMillis(300))
+                    .untilAsserted(() -> assertThat(admin("status").stdout())
+                            .contains("\"version\":2,\"current\":false,\"loaded\":true,"));
             MatstoreProcess.Result validate = admin("validate", "offers", "2");
             assertThat(validate.exitCode()).as("%s", validate).isZero();
             assertThat(admin("swap", "offers", "2").exitCode()).isZero();
-            assertThat(awaitOffer(OffersExample.QUERY, "\"list_price_minor\":").body()).as("v2's own field")
+            assertThat(awaitOffer(OffersExample.QUERY, "\"list_price_minor\":").body())
+                    .as("v2's own field")
                     .contains(OffersExample.PRICE);
             assertThat(admin("rollback", "offers").exitCode()).isZero();
             assertThat(get(nodeUrl + OffersExample.QUERY, "application/json").body())
@@ -175,26 +235,27 @@ class CommandsProcessTest {
     void badSettingsShouldEndEveryRoleWithOneLineAndExitCode2() {
         MatstoreProcess.Result typo = MatstoreProcess.run(dir, "serve", "-s", "serving.prot=1");
         assertThat(typo.exitCode()).as("%s", typo).isEqualTo(2);
-        assertThat(typo.stderr()).isEqualTo("invalid configuration: unknown setting \"serving.prot\" in --set"
-                + " serving.prot; did you mean \"serving.port\"? (bin/matstore config-docs serve lists every"
-                + " setting)\n");
+        assertThat(typo.stderr())
+                .isEqualTo("invalid configuration: unknown setting \"serving.prot\" in --set"
+                        + " serving.prot; did you mean \"serving.port\"? (bin/matstore config-docs serve lists every"
+                        + " setting)\n");
 
-        MatstoreProcess.Result range = MatstoreProcess.run(dir, "precompute", "run",
-                "--view", "offers", "-s", "num.stream.threads=0");
+        MatstoreProcess.Result range =
+                MatstoreProcess.run(dir, "precompute", "run", "--view", "offers", "-s", "num.stream.threads=0");
         assertThat(range.exitCode()).as("%s", range).isEqualTo(2);
-        assertThat(range.stderr()).isEqualTo("invalid configuration: Invalid value 0 for configuration"
-                + " num.stream.threads: Value must be at least 1\n");
+        assertThat(range.stderr())
+                .isEqualTo("invalid configuration: Invalid value 0 for configuration"
+                        + " num.stream.threads: Value must be at least 1\n");
 
         Path missing = dir.resolve("missing.properties");
-        MatstoreProcess.Result file = MatstoreProcess.run(dir, "precompute", "publish", "-c", missing.toString(),
-                "events.jsonl");
+        MatstoreProcess.Result file =
+                MatstoreProcess.run(dir, "precompute", "publish", "-c", missing.toString(), "events.jsonl");
         assertThat(file.exitCode()).as("%s", file).isEqualTo(2);
-        assertThat(file.stderr()).isEqualTo("invalid configuration: configuration file " + missing
-                + " does not exist\n");
+        assertThat(file.stderr())
+                .isEqualTo("invalid configuration: configuration file " + missing + " does not exist\n");
 
-        MatstoreProcess.Result kafkaSetting = MatstoreProcess.run(dir, "precompute", "replay",
-                "--view", "offers", "--version", "2",
-                "-s", "kafka.security.protocl=SSL");
+        MatstoreProcess.Result kafkaSetting = MatstoreProcess.run(
+                dir, "precompute", "replay", "--view", "offers", "--version", "2", "-s", "kafka.security.protocl=SSL");
         assertThat(kafkaSetting.exitCode()).as("%s", kafkaSetting).isEqualTo(2);
         assertThat(kafkaSetting.stderr()).contains("did you mean \"kafka.security.protocol\"?");
     }
@@ -202,19 +263,23 @@ class CommandsProcessTest {
     @Test
     @Order(8)
     void publishShouldRefuseAMalformedOrMissingFileWhole() throws Exception {
-        Path bad = Files.writeString(dir.resolve("bad.jsonl"), OffersExample.EVENTS
-                + "{\"type\":\"ProductUpserted\",\"sku\":\"SKU-2\",\"title\":\"x\",\"category\":\"c\","
-                + "\"base_price_usd_cents\":-5}\n");
-        MatstoreProcess.Result r = MatstoreProcess.run(dir, "precompute", "publish", "-s",
-                "bootstrap.servers=" + bootstrap, bad.toString());
+        Path bad = Files.writeString(
+                dir.resolve("bad.jsonl"),
+                OffersExample.EVENTS
+                        + "{\"type\":\"ProductUpserted\",\"sku\":\"SKU-2\",\"title\":\"x\",\"category\":\"c\","
+                        + "\"base_price_usd_cents\":-5}\n");
+        MatstoreProcess.Result r = MatstoreProcess.run(
+                dir, "precompute", "publish", "-s", "bootstrap.servers=" + bootstrap, bad.toString());
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
-        assertThat(r.stderr()).startsWith(bad + ": 1 invalid line(s); nothing was sent\n")
-                .contains("line 5").contains("base_price_usd_cents");
+        assertThat(r.stderr())
+                .startsWith(bad + ": 1 invalid line(s); nothing was sent\n")
+                .contains("line 5")
+                .contains("base_price_usd_cents");
         assertThat(r.stdout()).isEmpty();
 
         Path missing = dir.resolve("nope.jsonl");
-        MatstoreProcess.Result none = MatstoreProcess.run(dir, "precompute", "publish", "-s",
-                "bootstrap.servers=" + bootstrap, missing.toString());
+        MatstoreProcess.Result none = MatstoreProcess.run(
+                dir, "precompute", "publish", "-s", "bootstrap.servers=" + bootstrap, missing.toString());
         assertThat(none.exitCode()).as("%s", none).isEqualTo(2);
         assertThat(none.stderr()).isEqualTo("cannot read " + missing + ": no such file\n");
     }
@@ -224,8 +289,8 @@ class CommandsProcessTest {
     void configDocsShouldPrintDocsConfigurationMd() throws Exception {
         MatstoreProcess.Result r = MatstoreProcess.run(dir, "config-docs");
         assertThat(r.exitCode()).as("%s", r).isZero();
-        assertThat(r.stdout()).as("docs/configuration.md is generated: bin/matstore config-docs >"
-                        + " docs/configuration.md")
+        assertThat(r.stdout())
+                .as("docs/configuration.md is generated: bin/matstore config-docs >" + " docs/configuration.md")
                 .isEqualTo(Files.readString(MatstoreProcess.ROOT.resolve("docs").resolve("configuration.md")));
         MatstoreProcess.Result precompute = MatstoreProcess.run(dir, "precompute", "config-docs");
         assertThat(precompute.exitCode()).isZero();
@@ -256,13 +321,20 @@ class CommandsProcessTest {
     }
 
     private HttpResponse<String> awaitOffer(String query, String fragment) {
-        return await("an offer with " + fragment).atMost(START).pollInterval(Duration.ofMillis(200))
-                .until(() -> get(nodeUrl + query, "application/json"),
+        return await("an offer with " + fragment)
+                .atMost(START)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> get(nodeUrl + query, "application/json"),
                         r -> r.statusCode() == 200 && r.body().contains(fragment));
     }
 
     private HttpResponse<String> get(String url, String accept) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", accept)
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Accept", accept)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -41,14 +41,14 @@ class ComposeCommandsTest {
 
             SettingsSchema schema = "serve".equals(command.get(0)) ? Roles.SERVE : PrecomputeConfig.SCHEMA;
             Map<String, String> env = new HashMap<>();
-            for (Map.Entry<String, JsonNode> e : service.getValue().path("environment").properties()) {
+            for (Map.Entry<String, JsonNode> e :
+                    service.getValue().path("environment").properties()) {
                 env.put(e.getKey(), e.getValue().asText());
             }
             Map<String, String> values = SettingsSources.load(schema, List.of(), env, Map.of());
             for (String variable : env.keySet()) {
                 assertThat(values.keySet().stream().map(SettingsSources::envName))
-                        .as("%s sets %s, which no setting of %s is named", service.getKey(), variable,
-                                schema.role())
+                        .as("%s sets %s, which no setting of %s is named", service.getKey(), variable, schema.role())
                         .contains(variable);
             }
             checked++;
@@ -59,10 +59,12 @@ class ComposeCommandsTest {
     @Test
     void shouldRunTheImageWithTheLauncherAndRuntimeLibrariesOnly() throws Exception {
         String dockerfile = Files.readString(MatstoreProcess.ROOT.resolve("Dockerfile"));
-        assertThat(dockerfile).contains("COPY --from=build /src/launcher/target/lib/ /opt/matstore/lib/")
+        assertThat(dockerfile)
+                .contains("COPY --from=build /src/launcher/target/lib/ /opt/matstore/lib/")
                 .contains("io.matstore.launcher.MatstoreMain");
         Path lib = MatstoreProcess.ROOT.resolve("launcher").resolve("target").resolve("classpath.txt");
-        assertThat(Files.readString(lib)).as("the class path bin/matstore and the image's lib/ are made from")
+        assertThat(Files.readString(lib))
+                .as("the class path bin/matstore and the image's lib/ are made from")
                 .doesNotContain("junit", "assertj", "awaitility", "opentest4j");
     }
 }

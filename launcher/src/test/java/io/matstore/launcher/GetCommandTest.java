@@ -44,8 +44,11 @@ class GetCommandTest {
         server.createContext("/v1/cluster", x -> send(x, 200, cluster));
         server.createContext("/v1/views/offers", x -> {
             if (x.getRequestURI().getQuery().contains("sku=NOPE")) {
-                send(x, 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"no value for this key in view offers"
-                        + " version 1\"}}");
+                send(
+                        x,
+                        404,
+                        "{\"error\":{\"code\":\"not_found\",\"message\":\"no value for this key in view offers"
+                                + " version 1\"}}");
                 return;
             }
             x.getResponseHeaders().set("X-Matstore-View-Version", "1");
@@ -79,11 +82,19 @@ class GetCommandTest {
 
     @Test
     void shouldPrintTheJsonAndWhichNodeAnswered() {
-        assertThat(run("get", "offers", "sku=SKU-1", "region=eu", "currency=EUR", "tier=gold", "--bootstrap",
-                "http://127.0.0.1:1," + url)).isZero();
+        assertThat(run(
+                        "get",
+                        "offers",
+                        "sku=SKU-1",
+                        "region=eu",
+                        "currency=EUR",
+                        "tier=gold",
+                        "--bootstrap",
+                        "http://127.0.0.1:1," + url))
+                .isZero();
         assertThat(out.toString()).isEqualTo(OFFER + System.lineSeparator());
-        assertThat(err.toString().trim()).isEqualTo("answered by " + url + ": offers version 1, stale; reason=lagging,"
-                + " age 12 s");
+        assertThat(err.toString().trim())
+                .isEqualTo("answered by " + url + ": offers version 1, stale; reason=lagging," + " age 12 s");
     }
 
     @Test
@@ -91,15 +102,17 @@ class GetCommandTest {
         assertThat(run("get", "offers", "sku=NOPE", "region=eu", "currency=EUR", "tier=gold", "--bootstrap", url))
                 .isEqualTo(1);
         assertThat(out.toString()).isEmpty();
-        assertThat(err.toString()).isEqualTo("not found: no value for this key in view offers version 1 (node " + url
-                + ")" + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo("not found: no value for this key in view offers version 1 (node " + url + ")"
+                        + System.lineSeparator());
     }
 
     @Test
     void shouldExitOneWhenAParameterIsMissing() {
         assertThat(run("get", "offers", "sku=SKU-1", "--bootstrap", url)).isEqualTo(1);
-        assertThat(err.toString().trim()).isEqualTo("missing_parameter: view offers needs parameter \"region\";"
-                + " dimensions are [sku, region, currency, tier]");
+        assertThat(err.toString().trim())
+                .isEqualTo("missing_parameter: view offers needs parameter \"region\";"
+                        + " dimensions are [sku, region, currency, tier]");
     }
 
     @Test
@@ -107,8 +120,9 @@ class GetCommandTest {
         server.stop(0);
         assertThat(run("get", "offers", "sku=SKU-1", "region=eu", "currency=EUR", "tier=gold", "--bootstrap", url))
                 .isEqualTo(2);
-        assertThat(err.toString()).startsWith("cannot reach the cluster: no node gave a routing table (GET"
-                + " /v1/cluster): " + url + ": java.net.ConnectException");
+        assertThat(err.toString())
+                .startsWith("cannot reach the cluster: no node gave a routing table (GET" + " /v1/cluster): " + url
+                        + ": java.net.ConnectException");
         assertThat(err.toString().lines()).hasSize(1);
     }
 }

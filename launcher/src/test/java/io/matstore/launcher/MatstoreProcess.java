@@ -48,8 +48,10 @@ final class MatstoreProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ROOT.resolve("bin").resolve("matstore").toString());
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(logDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(logDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("MATSTORE_"));
         pb.environment().put("MATSTORE_SKIP_BUILD", "1");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -97,12 +99,19 @@ final class MatstoreProcess implements AutoCloseable {
     /** Waits for {@code pattern} in stdout and returns its first group (or the whole match). */
     String awaitOutput(Pattern pattern, Duration timeout) {
         try {
-            return await(name + ": " + pattern).atMost(timeout).pollInterval(POLL)
-                    .failFast("process exited", () -> !process.isAlive() && !pattern.matcher(stdout()).find())
-                    .until(() -> {
-                        Matcher m = pattern.matcher(stdout());
-                        return m.find() ? (m.groupCount() > 0 ? m.group(1) : m.group()) : null;
-                    }, v -> v != null);
+            return await(name + ": " + pattern)
+                    .atMost(timeout)
+                    .pollInterval(POLL)
+                    .failFast(
+                            "process exited",
+                            () -> !process.isAlive()
+                                    && !pattern.matcher(stdout()).find())
+                    .until(
+                            () -> {
+                                Matcher m = pattern.matcher(stdout());
+                                return m.find() ? (m.groupCount() > 0 ? m.group(1) : m.group()) : null;
+                            },
+                            v -> v != null);
         } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
             throw new AssertionError(e.getMessage() + "\n" + this, e);
         }
@@ -160,7 +169,8 @@ final class MatstoreProcess implements AutoCloseable {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("no bin/matstore above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "no bin/matstore above " + Path.of("").toAbsolutePath());
         }
         return p;
     }

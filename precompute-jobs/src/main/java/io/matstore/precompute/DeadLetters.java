@@ -17,6 +17,5 @@ public final class DeadLetters {
     /** Source offset, decimal. */
     public static final String OFFSET = "matstore.dlq.offset";
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 }

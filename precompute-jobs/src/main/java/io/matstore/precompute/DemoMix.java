@@ -8,5 +8,4 @@ package io.matstore.precompute;
  * @param fxPerMille        FX rate changes per 1000 steady-mix events
  * @param promotionPerMille promotion starts, moves and ends per 1000 steady-mix events
  */
-public record DemoMix(int products, long seed, int fxPerMille, int promotionPerMille) {
-}
+public record DemoMix(int products, long seed, int fxPerMille, int promotionPerMille) {}

@@ -15,10 +15,11 @@ package io.matstore.precompute;
 public record FanOutLimits(int maxResponseBytes, double maxDeleteShare, int deleteHoldMinKeys) {
     /** Under the broker's default message size (1 MiB) with room for the envelope and the key: {@value}. */
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 1_000_000;
+
     public static final double DEFAULT_MAX_DELETE_SHARE = 0.5;
     public static final int DEFAULT_DELETE_HOLD_MIN_KEYS = 1000;
-    public static final FanOutLimits DEFAULTS = new FanOutLimits(DEFAULT_MAX_RESPONSE_BYTES,
-            DEFAULT_MAX_DELETE_SHARE, DEFAULT_DELETE_HOLD_MIN_KEYS);
+    public static final FanOutLimits DEFAULTS =
+            new FanOutLimits(DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_DELETE_SHARE, DEFAULT_DELETE_HOLD_MIN_KEYS);
 
     /** @throws IllegalArgumentException naming the value and its bounds */
     public FanOutLimits {

@@ -1,15 +1,15 @@
 package io.matstore.precompute;
 
 import io.matstore.config.KafkaSettings;
+import io.matstore.config.SettingsFamily;
 import io.matstore.config.SettingsSchema;
 import io.matstore.config.SettingsSources;
-import io.matstore.config.SettingsFamily;
 import io.matstore.schemas.KeyCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,8 +56,8 @@ public final class PrecomputeConfig extends AbstractConfig {
     public static final String VIEW_MAX_DELETE_SHARE = "view.max.delete.share";
     public static final String VIEW_DELETE_HOLD_MIN_KEYS = "view.delete.hold.min.keys";
     /** Former job-wide names of settings now defined by each view; given alone, they set every view's. */
-    public static final Set<String> DEPRECATED_VIEW_SETTINGS = Set.of("regions", "event.max.string.bytes",
-            "fx.max.change.factor");
+    public static final Set<String> DEPRECATED_VIEW_SETTINGS =
+            Set.of("regions", "event.max.string.bytes", "fx.max.change.factor");
     /** {@link #HTTP_PORT} value that runs no ops endpoint. */
     public static final int HTTP_PORT_NONE = -1;
 
@@ -66,46 +66,110 @@ public final class PrecomputeConfig extends AbstractConfig {
 
     /** The job's own settings. */
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(SOURCE_TOPIC, Type.STRING, "offers.events", new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Topic of the source events (FlatBuffers OfferEvent values) the views read.")
-            .define(DEAD_LETTER_TOPIC, Type.STRING, "offers.events.dlq",
-                    new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    SOURCE_TOPIC,
+                    Type.STRING,
+                    "offers.events",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Topic of the source events (FlatBuffers OfferEvent values) the views read.")
+            .define(
+                    DEAD_LETTER_TOPIC,
+                    Type.STRING,
+                    "offers.events.dlq",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Where rejected source events go, unchanged, with matstore.dlq.* headers.")
-            .define(TOPIC_PARTITIONS, Type.INT, 4, Range.between(1, 1024), Importance.MEDIUM,
+            .define(
+                    TOPIC_PARTITIONS,
+                    Type.INT,
+                    4,
+                    Range.between(1, 1024),
+                    Importance.MEDIUM,
                     "Partitions of the source, dead-letter and view topics when the job creates them. The job's "
                             + "parallelism is the source topic's partition count.")
-            .define(REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.between(1, 32), Importance.MEDIUM,
+            .define(
+                    REPLICATION_FACTOR,
+                    Type.SHORT,
+                    (short) 1,
+                    Range.between(1, 32),
+                    Importance.MEDIUM,
                     "Replication factor of topics the job creates, internal topics included (1 on one broker).")
-            .define(STATE_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "matstore-precompute")
-                    .toString(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    STATE_DIR,
+                    Type.STRING,
+                    Path.of(System.getProperty("java.io.tmpdir"), "matstore-precompute")
+                            .toString(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Directory of the job's RocksDB state stores.")
-            .define(NUM_STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
+            .define(
+                    NUM_STREAM_THREADS,
+                    Type.INT,
+                    1,
+                    Range.between(1, 64),
+                    Importance.MEDIUM,
                     "Stream threads of this instance; more instances share partitions on their own.")
-            .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.between(10L, 60_000L), Importance.MEDIUM,
+            .define(
+                    COMMIT_INTERVAL_MS,
+                    Type.LONG,
+                    100L,
+                    Range.between(10L, 60_000L),
+                    Importance.MEDIUM,
                     "Transaction commit interval (exactly_once_v2): the floor of end-to-end delay.")
-            .define(VIEW_VERSION, Type.INT, 1, Range.atLeast(1), Importance.HIGH,
+            .define(
+                    VIEW_VERSION,
+                    Type.INT,
+                    1,
+                    Range.atLeast(1),
+                    Importance.HIGH,
                     "Version of the view to run (`--view`): its logic, response schema, application id "
                             + "(matstore-view-<name>-v<N>) and view topic (view.<name>.v<N>). A version the view"
                             + " does not have is refused at start, naming the versions it has.")
-            .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    HTTP_HOST,
+                    Type.STRING,
+                    "127.0.0.1",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Address the ops endpoint (/metrics /healthz /readyz) binds to; 0.0.0.0 for every interface.")
-            .define(HTTP_PORT, Type.INT, 8070, Range.between(HTTP_PORT_NONE, 65_535), Importance.MEDIUM,
+            .define(
+                    HTTP_PORT,
+                    Type.INT,
+                    8070,
+                    Range.between(HTTP_PORT_NONE, 65_535),
+                    Importance.MEDIUM,
                     "Port of the ops endpoint; 0 = a free port (printed at start), -1 = no endpoint.")
-            .define(VIEW_MAX_RESPONSE_BYTES, Type.INT, FanOutLimits.DEFAULT_MAX_RESPONSE_BYTES,
-                    Range.between(1, 64 << 20), Importance.MEDIUM, "Largest response a view may write (its own"
+            .define(
+                    VIEW_MAX_RESPONSE_BYTES,
+                    Type.INT,
+                    FanOutLimits.DEFAULT_MAX_RESPONSE_BYTES,
+                    Range.between(1, 64 << 20),
+                    Importance.MEDIUM,
+                    "Largest response a view may write (its own"
                             + " bytes, before the envelope). A larger one is not written (its key keeps its last"
                             + " response) and the event is dead-lettered with the size and this limit in the reason,"
                             + " counted (matstore_precompute_responses_too_large_total). Keep it under the view"
                             + " topic's max.message.bytes.")
-            .define(VIEW_MAX_DELETE_SHARE, Type.DOUBLE, FanOutLimits.DEFAULT_MAX_DELETE_SHARE,
-                    new ShareRange(), Importance.MEDIUM, "Largest share of a task's keys (one partition of the"
+            .define(
+                    VIEW_MAX_DELETE_SHARE,
+                    Type.DOUBLE,
+                    FanOutLimits.DEFAULT_MAX_DELETE_SHARE,
+                    new ShareRange(),
+                    Importance.MEDIUM,
+                    "Largest share of a task's keys (one partition of the"
                             + " view) that one event may delete. An event whose tombstones would pass it (and "
                             + VIEW_DELETE_HOLD_MIN_KEYS + ") is held: none of its tombstones is written, it is"
                             + " dead-lettered with the reason and counted (matstore_precompute_held_total). 1.0 turns"
                             + " the check off.")
-            .define(VIEW_DELETE_HOLD_MIN_KEYS, Type.INT, FanOutLimits.DEFAULT_DELETE_HOLD_MIN_KEYS,
-                    Range.atLeast(0), Importance.LOW, "An event that deletes at most this many keys of a task is"
-                            + " never held by " + VIEW_MAX_DELETE_SHARE + ", whatever their share (a small view).");
+            .define(
+                    VIEW_DELETE_HOLD_MIN_KEYS,
+                    Type.INT,
+                    FanOutLimits.DEFAULT_DELETE_HOLD_MIN_KEYS,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "An event that deletes at most this many keys of a task is" + " never held by "
+                            + VIEW_MAX_DELETE_SHARE + ", whatever their share (a small view).");
 
     /** Every setting the precompute commands accept: Kafka, the job's own, and {@code kafka.*} pass-through. */
     public static final SettingsSchema SCHEMA = schema();
@@ -171,8 +235,11 @@ public final class PrecomputeConfig extends AbstractConfig {
         SettingsSchema.Builder schema = SettingsSchema.of("precompute")
                 .section("Kafka", KafkaSettings.DEFINITION)
                 .section("Precompute job", DEFINITION)
-                .family(KafkaSettings.clientsAnd(streamsNames(), ", Kafka Streams setting, or a client setting under"
-                        + " a Streams prefix (`kafka.producer.linger.ms`, `kafka.main.consumer.fetch.max.bytes`, ...)"));
+                .family(
+                        KafkaSettings.clientsAnd(
+                                streamsNames(),
+                                ", Kafka Streams setting, or a client setting under"
+                                        + " a Streams prefix (`kafka.producer.linger.ms`, `kafka.main.consumer.fetch.max.bytes`, ...)"));
         for (ViewFactory view : VIEWS.factories()) {
             schema.family(new ViewSettingsFamily(view));
         }
@@ -269,8 +336,8 @@ public final class PrecomputeConfig extends AbstractConfig {
     public AbstractConfig viewSettings(String view) {
         ViewFactory factory = VIEWS.find(view);
         if (factory == null) {
-            throw new IllegalArgumentException("no view named " + view + " on the class path; views present: "
-                    + VIEWS.names());
+            throw new IllegalArgumentException(
+                    "no view named " + view + " on the class path; views present: " + VIEWS.names());
         }
         Map<String, Object> own = new HashMap<>();
         String prefix = ViewSettingsFamily.prefix(factory);
@@ -282,8 +349,8 @@ public final class PrecomputeConfig extends AbstractConfig {
 
     /** The limits on what one event may write, for {@link ViewTopology}. */
     public FanOutLimits fanOutLimits() {
-        return new FanOutLimits(getInt(VIEW_MAX_RESPONSE_BYTES), getDouble(VIEW_MAX_DELETE_SHARE),
-                getInt(VIEW_DELETE_HOLD_MIN_KEYS));
+        return new FanOutLimits(
+                getInt(VIEW_MAX_RESPONSE_BYTES), getDouble(VIEW_MAX_DELETE_SHARE), getInt(VIEW_DELETE_HOLD_MIN_KEYS));
     }
 
     /** A share in (0, 1]. */
@@ -318,8 +385,8 @@ public final class PrecomputeConfig extends AbstractConfig {
                 }
                 int bytes = r.getBytes(StandardCharsets.UTF_8).length;
                 if (bytes > KeyCodec.MAX_VALUE_BYTES) {
-                    throw new ConfigException(name, value, "region of " + bytes + " bytes > MAX_VALUE_BYTES="
-                            + KeyCodec.MAX_VALUE_BYTES);
+                    throw new ConfigException(
+                            name, value, "region of " + bytes + " bytes > MAX_VALUE_BYTES=" + KeyCodec.MAX_VALUE_BYTES);
                 }
                 if (!seen.add(r)) {
                     throw new ConfigException(name, value, "region \"" + r + "\" is listed twice");

@@ -25,6 +25,5 @@ public interface SourceEventFormat<E> {
     DemoSource<E> demo(PrecomputeConfig config, DemoMix mix);
 
     /** Key and value of one source record. */
-    record Record(byte[] key, byte[] value) {
-    }
+    record Record(byte[] key, byte[] value) {}
 }

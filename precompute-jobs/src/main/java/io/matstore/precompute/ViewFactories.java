@@ -20,7 +20,8 @@ public final class ViewFactories {
      */
     public static ViewFactories discover() {
         return of(ServiceLoader.load(ViewFactory.class, ViewFactories.class.getClassLoader()).stream()
-                .map(ServiceLoader.Provider::get).toList());
+                .map(ServiceLoader.Provider::get)
+                .toList());
     }
 
     /** @throws IllegalStateException when two factories share a name */
@@ -66,8 +67,8 @@ public final class ViewFactories {
         }
         ViewFactory f = byName.get(name);
         if (f == null) {
-            throw new IllegalArgumentException("no view named " + name + " on the class path; views present: "
-                    + names());
+            throw new IllegalArgumentException(
+                    "no view named " + name + " on the class path; views present: " + names());
         }
         return f;
     }

@@ -40,8 +40,7 @@ public final class ViewRunner {
     /** How long created topics may take to be described. */
     private static final Duration TOPIC_VISIBLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private ViewRunner() {
-    }
+    private ViewRunner() {}
 
     /** A started view: its descriptor, its streams client and the counters of its tasks. */
     public record Running(ViewDescriptor view, KafkaStreams streams, ViewCounters counters) implements AutoCloseable {
@@ -59,7 +58,8 @@ public final class ViewRunner {
         public void close() {
             if (!streams.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(CLOSE_TIMEOUT))) {
-                LOG.warn("stream threads still running {} s after close; an open transaction is aborted by the broker",
+                LOG.warn(
+                        "stream threads still running {} s after close; an open transaction is aborted by the broker",
                         CLOSE_TIMEOUT.toSeconds());
             }
         }
@@ -67,7 +67,7 @@ public final class ViewRunner {
 
     /** Starts {@code view}; its state transitions are logged. */
     public static Running start(View<?, ?> view, PrecomputeConfig config) {
-        return start(view, config, (now, before) -> { });
+        return start(view, config, (now, before) -> {});
     }
 
     /**
@@ -121,8 +121,10 @@ public final class ViewRunner {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ViewProductionExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ViewProcessingExceptionHandler.class);
-        p.put(HandlerContext.KEY, new HandlerContext(view.descriptor().name() + ".v" + view.descriptor().version(),
-                counters));
+        p.put(
+                HandlerContext.KEY,
+                new HandlerContext(
+                        view.descriptor().name() + ".v" + view.descriptor().version(), counters));
         return p;
     }
 
@@ -132,14 +134,18 @@ public final class ViewRunner {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (String source : view.sourceTopics()) {
-                addIfMissing(missing, existing, new NewTopic(source, config.topicPartitions(),
-                        config.replicationFactor()));
+                addIfMissing(
+                        missing, existing, new NewTopic(source, config.topicPartitions(), config.replicationFactor()));
             }
-            addIfMissing(missing, existing, new NewTopic(config.deadLetterTopic(), config.topicPartitions(),
-                    config.replicationFactor()));
-            addIfMissing(missing, existing, new NewTopic(view.descriptor().topic(), config.topicPartitions(),
-                    config.replicationFactor())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            addIfMissing(
+                    missing,
+                    existing,
+                    new NewTopic(config.deadLetterTopic(), config.topicPartitions(), config.replicationFactor()));
+            addIfMissing(
+                    missing,
+                    existing,
+                    new NewTopic(view.descriptor().topic(), config.topicPartitions(), config.replicationFactor())
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
             if (!missing.isEmpty()) {
                 try {
                     admin.createTopics(missing).all().get();
@@ -151,8 +157,8 @@ public final class ViewRunner {
                 awaitDescribable(admin, missing.stream().map(NewTopic::name).toList());
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": "
-                    + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot create topics on " + config.bootstrapServers() + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -181,7 +187,8 @@ public final class ViewRunner {
     }
 
     private static void addIfMissing(List<NewTopic> missing, Set<String> existing, NewTopic topic) {
-        if (!existing.contains(topic.name()) && missing.stream().noneMatch(t -> t.name().equals(topic.name()))) {
+        if (!existing.contains(topic.name())
+                && missing.stream().noneMatch(t -> t.name().equals(topic.name()))) {
             missing.add(topic);
         }
     }

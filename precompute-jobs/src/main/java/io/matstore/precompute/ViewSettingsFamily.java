@@ -54,6 +54,7 @@ final class ViewSettingsFamily implements SettingsFamily {
 
     @Override
     public boolean accepts(String name, Map<String, String> values) {
-        return name.startsWith(prefix(view)) && view.settings().names().contains(name.substring(prefix(view).length()));
+        return name.startsWith(prefix(view))
+                && view.settings().names().contains(name.substring(prefix(view).length()));
     }
 }

@@ -46,8 +46,7 @@ public final class ViewTopology {
     private static final String ENTITIES = "-entities";
     private static final String DIMENSIONS = "-dimensions";
 
-    private ViewTopology() {
-    }
+    private ViewTopology() {}
 
     /** The Kafka Streams application id of a view: one consumer group and one set of internal topics per version. */
     public static String applicationId(ViewDescriptor view) {
@@ -76,8 +75,8 @@ public final class ViewTopology {
     }
 
     /** As {@link #build(StreamsBuilder, View, String)}, with the given limits on what one event may write. */
-    public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
-                                            FanOutLimits limits) {
+    public static <E, C> ViewCounters build(
+            StreamsBuilder builder, View<E, C> view, String deadLetterTopic, FanOutLimits limits) {
         return build(builder, view, deadLetterTopic, GlobalOpenTelemetry::get, limits);
     }
 
@@ -85,27 +84,36 @@ public final class ViewTopology {
      * As {@link #build(StreamsBuilder, View, String)}, recording the spans of traced events with
      * {@code openTelemetry} (tests pass an SDK; {@link OpenTelemetry#noop()} passes the context on only).
      */
-    public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
-                                            OpenTelemetry openTelemetry) {
+    public static <E, C> ViewCounters build(
+            StreamsBuilder builder, View<E, C> view, String deadLetterTopic, OpenTelemetry openTelemetry) {
         return build(builder, view, deadLetterTopic, () -> openTelemetry, FanOutLimits.DEFAULTS);
     }
 
     /** As {@link #build(StreamsBuilder, View, String, OpenTelemetry)}, with the given limits. */
-    public static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
-                                            OpenTelemetry openTelemetry, FanOutLimits limits) {
+    public static <E, C> ViewCounters build(
+            StreamsBuilder builder,
+            View<E, C> view,
+            String deadLetterTopic,
+            OpenTelemetry openTelemetry,
+            FanOutLimits limits) {
         return build(builder, view, deadLetterTopic, () -> openTelemetry, limits);
     }
 
-    private static <E, C> ViewCounters build(StreamsBuilder builder, View<E, C> view, String deadLetterTopic,
-                                             Supplier<OpenTelemetry> openTelemetry, FanOutLimits limits) {
+    private static <E, C> ViewCounters build(
+            StreamsBuilder builder,
+            View<E, C> view,
+            String deadLetterTopic,
+            Supplier<OpenTelemetry> openTelemetry,
+            FanOutLimits limits) {
         ViewCounters counters = new ViewCounters();
         String name = view.descriptor().name();
 
-        String[] validationStores = view.validationStores().stream().map(StoreBuilder::name).toArray(String[]::new);
+        String[] validationStores =
+                view.validationStores().stream().map(StoreBuilder::name).toArray(String[]::new);
         view.validationStores().forEach(builder::addStateStore);
-        KStream<byte[], Routed> routed = builder
-                .stream(view.sourceTopics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withName(name + "-source"))
+        KStream<byte[], Routed> routed = builder.stream(
+                        view.sourceTopics(),
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .process(() -> new EventRouter<>(view, counters), Named.as(name + "-validate"), validationStores);
 
         Map<String, KStream<byte[], Routed>> routes = routed.split(Named.as(name + "-"))
@@ -115,12 +123,14 @@ public final class ViewTopology {
 
         routes.get(name + "-dead-letter")
                 .mapValues(Routed::value, Named.as(name + "-dead-letter-value"))
-                .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withName(name + "-dead-letter-sink"));
+                .to(
+                        deadLetterTopic,
+                        Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dead-letter-sink"));
 
         KStream<byte[], byte[]> entities = routes.get(name + "-entity")
                 .mapValues(Routed::value, Named.as(name + "-entity-value"))
-                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + ENTITIES));
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName(name + ENTITIES));
 
         KStream<byte[], byte[]> dimensions = routes.get(name + "-dimension")
                 .mapValues(Routed::value, Named.as(name + "-dimension-value"))
@@ -130,10 +140,11 @@ public final class ViewTopology {
 
         String viewTopic = view.descriptor().topic();
         // One sink for both outputs of the compute step: what it dead-letters (a fan-out limit) is marked by header.
-        TopicNameExtractor<byte[], byte[]> topic = (key, value, record) ->
-                ViewTaskProcessor.isDeadLetter(record.headers()) ? deadLetterTopic : viewTopic;
+        TopicNameExtractor<byte[], byte[]> topic =
+                (key, value, record) -> ViewTaskProcessor.isDeadLetter(record.headers()) ? deadLetterTopic : viewTopic;
         entities.merge(dimensions, Named.as(name + "-merge"))
-                .process(new ViewTaskProcessor.Supplier<>(view, counters, limits, openTelemetry),
+                .process(
+                        new ViewTaskProcessor.Supplier<>(view, counters, limits, openTelemetry),
                         Named.as(name + "-compute"))
                 .to(topic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-view-sink"));
         return counters;

@@ -18,7 +18,9 @@ class PrecomputeConfigHttpTest {
 
     @Test
     void shouldAcceptAFreePortAndNoEndpointAndRefusePortsOutsideTheirRange() {
-        assertThat(PrecomputeConfig.load(List.of(), Map.of("MATSTORE_HTTP_PORT", "0"), Map.of()).httpPort()).isZero();
+        assertThat(PrecomputeConfig.load(List.of(), Map.of("MATSTORE_HTTP_PORT", "0"), Map.of())
+                        .httpPort())
+                .isZero();
         assertThat(PrecomputeConfig.of(Map.of("http.port", "-1")).httpPort())
                 .isEqualTo(PrecomputeConfig.HTTP_PORT_NONE);
         assertThat(PrecomputeConfig.of(Map.of("http.host", "0.0.0.0")).httpHost())

@@ -30,8 +30,10 @@ class PrecomputeConfigTest {
     void shouldLetEnvironmentWinOverFileAndOverridesWinOverEnvironment() throws Exception {
         Path file = dir.resolve("p.properties");
         Files.writeString(file, "bootstrap.servers=file:1\nview.sample.regions=us, eu\nnum.stream.threads=2\n");
-        PrecomputeConfig c = PrecomputeConfig.load(List.of(file), Map.of("MATSTORE_BOOTSTRAP_SERVERS", "env-host:9093",
-                "MATSTORE_NUM_STREAM_THREADS", "3"), Map.of("num.stream.threads", "4"));
+        PrecomputeConfig c = PrecomputeConfig.load(
+                List.of(file),
+                Map.of("MATSTORE_BOOTSTRAP_SERVERS", "env-host:9093", "MATSTORE_NUM_STREAM_THREADS", "3"),
+                Map.of("num.stream.threads", "4"));
         assertThat(c.bootstrapServers()).isEqualTo("env-host:9093");
         assertThat(regions(c)).containsExactly("us", "eu");
         assertThat(c.numStreamThreads()).isEqualTo(4);
@@ -70,11 +72,13 @@ class PrecomputeConfigTest {
 
     @Test
     void shouldTakeAViewsOwnSettingsUnderItsNameAndDocumentThem() {
-        PrecomputeConfig c = PrecomputeConfig.load(List.of(), Map.of("MATSTORE_VIEW_SAMPLE_REGIONS", "de,fr"),
-                Map.of());
+        PrecomputeConfig c =
+                PrecomputeConfig.load(List.of(), Map.of("MATSTORE_VIEW_SAMPLE_REGIONS", "de,fr"), Map.of());
         assertThat(regions(c)).isEqualTo(List.of("de", "fr"));
-        assertThat(ConfigDocs.role(PrecomputeConfig.SCHEMA)).contains("`bootstrap.servers`")
-                .contains("`view.sample.regions`").contains("`kafka.<client setting>`");
+        assertThat(ConfigDocs.role(PrecomputeConfig.SCHEMA))
+                .contains("`bootstrap.servers`")
+                .contains("`view.sample.regions`")
+                .contains("`kafka.<client setting>`");
         assertThatThrownBy(() -> c.viewSettings("nope"))
                 .hasMessage("no view named nope on the class path; views present: [sample]");
     }
@@ -96,13 +100,24 @@ class PrecomputeConfigTest {
 
     @Test
     void shouldPassKafkaSettingsToEveryClientAndKeepTheJobsOwn() {
-        PrecomputeConfig c = PrecomputeConfig.load(List.of(), Map.of("MATSTORE_KAFKA_SECURITY_PROTOCOL", "SSL"),
-                Map.of("kafka.processing.guarantee", "at_least_once", "kafka.producer.linger.ms", "50",
-                        "kafka.request.timeout.ms", "5000"));
-        assertThat(c.clientProperties()).containsEntry("security.protocol", "SSL")
-                .containsEntry("bootstrap.servers", "127.0.0.1:9092").containsEntry("request.timeout.ms", "5000");
-        java.util.Properties streams = ViewRunner.streamsProperties(new io.matstore.precompute.internal.ErrorPolicyView("sample", "s"), c);
-        assertThat(streams).containsEntry("security.protocol", "SSL")
+        PrecomputeConfig c = PrecomputeConfig.load(
+                List.of(),
+                Map.of("MATSTORE_KAFKA_SECURITY_PROTOCOL", "SSL"),
+                Map.of(
+                        "kafka.processing.guarantee",
+                        "at_least_once",
+                        "kafka.producer.linger.ms",
+                        "50",
+                        "kafka.request.timeout.ms",
+                        "5000"));
+        assertThat(c.clientProperties())
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092")
+                .containsEntry("request.timeout.ms", "5000");
+        java.util.Properties streams =
+                ViewRunner.streamsProperties(new io.matstore.precompute.internal.ErrorPolicyView("sample", "s"), c);
+        assertThat(streams)
+                .containsEntry("security.protocol", "SSL")
                 .containsEntry("processing.guarantee", "exactly_once_v2")
                 .containsEntry("producer.linger.ms", "50");
     }

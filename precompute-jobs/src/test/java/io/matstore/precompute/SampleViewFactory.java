@@ -17,8 +17,14 @@ public final class SampleViewFactory implements ViewFactory {
 
     @Override
     public ConfigDef settings() {
-        return new ConfigDef().define("regions", Type.LIST, String.join(",", List.of("us", "eu", "uk", "jp")),
-                new PrecomputeConfig.Regions(), Importance.HIGH, "Regions of the sample view.");
+        return new ConfigDef()
+                .define(
+                        "regions",
+                        Type.LIST,
+                        String.join(",", List.of("us", "eu", "uk", "jp")),
+                        new PrecomputeConfig.Regions(),
+                        Importance.HIGH,
+                        "Regions of the sample view.");
     }
 
     @Override

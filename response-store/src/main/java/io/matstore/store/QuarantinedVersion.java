@@ -14,6 +14,5 @@ import java.nio.file.Path;
  *                   its manifest could be read: nothing says which partitions it held)
  * @param atMillis   wall-clock time it was moved aside
  */
-public record QuarantinedVersion(String view, int version, Path movedTo, String reason, boolean rebuilding,
-                                 long atMillis) {
-}
+public record QuarantinedVersion(
+        String view, int version, Path movedTo, String reason, boolean rebuilding, long atMillis) {}

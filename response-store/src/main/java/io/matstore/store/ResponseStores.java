@@ -6,8 +6,7 @@ import java.util.Objects;
 
 /** Opens response stores. */
 public final class ResponseStores {
-    private ResponseStores() {
-    }
+    private ResponseStores() {}
 
     /**
      * Opens (or creates) the store in {@code config.dataDir()}: every view version found there is reopened, its

@@ -74,50 +74,142 @@ public record StoreConfig(
     }
 
     /** Every setting but {@code blockCacheBytes}, which takes its default. */
-    public StoreConfig(Path dataDir, String bootstrapServers, long nearCacheEntries, long nearCacheBytes,
-                       int averageKeyBytes, boolean syncWrites, Duration pollTimeout,
-                       Map<String, String> consumerOverrides, long bulkRunBytes, long minFreeDiskBytes) {
-        this(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes, syncWrites, pollTimeout,
-                consumerOverrides, bulkRunBytes, minFreeDiskBytes, DEFAULT_BLOCK_CACHE_BYTES);
+    public StoreConfig(
+            Path dataDir,
+            String bootstrapServers,
+            long nearCacheEntries,
+            long nearCacheBytes,
+            int averageKeyBytes,
+            boolean syncWrites,
+            Duration pollTimeout,
+            Map<String, String> consumerOverrides,
+            long bulkRunBytes,
+            long minFreeDiskBytes) {
+        this(
+                dataDir,
+                bootstrapServers,
+                nearCacheEntries,
+                nearCacheBytes,
+                averageKeyBytes,
+                syncWrites,
+                pollTimeout,
+                consumerOverrides,
+                bulkRunBytes,
+                minFreeDiskBytes,
+                DEFAULT_BLOCK_CACHE_BYTES);
     }
 
     /** Every setting but {@code minFreeDiskBytes} and {@code blockCacheBytes}, which take their defaults. */
-    public StoreConfig(Path dataDir, String bootstrapServers, long nearCacheEntries, long nearCacheBytes,
-                       int averageKeyBytes, boolean syncWrites, Duration pollTimeout,
-                       Map<String, String> consumerOverrides, long bulkRunBytes) {
-        this(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes, syncWrites, pollTimeout,
-                consumerOverrides, bulkRunBytes, DEFAULT_MIN_FREE_DISK_BYTES);
+    public StoreConfig(
+            Path dataDir,
+            String bootstrapServers,
+            long nearCacheEntries,
+            long nearCacheBytes,
+            int averageKeyBytes,
+            boolean syncWrites,
+            Duration pollTimeout,
+            Map<String, String> consumerOverrides,
+            long bulkRunBytes) {
+        this(
+                dataDir,
+                bootstrapServers,
+                nearCacheEntries,
+                nearCacheBytes,
+                averageKeyBytes,
+                syncWrites,
+                pollTimeout,
+                consumerOverrides,
+                bulkRunBytes,
+                DEFAULT_MIN_FREE_DISK_BYTES);
     }
 
     /** Defaults for everything but where the data lives and where the broker is. */
     public static StoreConfig of(Path dataDir, String bootstrapServers) {
-        return new StoreConfig(dataDir, bootstrapServers, DEFAULT_NEAR_CACHE_ENTRIES, DEFAULT_NEAR_CACHE_BYTES,
-                DEFAULT_AVERAGE_KEY_BYTES, false, DEFAULT_POLL_TIMEOUT, Map.of(), DEFAULT_BULK_RUN_BYTES);
+        return new StoreConfig(
+                dataDir,
+                bootstrapServers,
+                DEFAULT_NEAR_CACHE_ENTRIES,
+                DEFAULT_NEAR_CACHE_BYTES,
+                DEFAULT_AVERAGE_KEY_BYTES,
+                false,
+                DEFAULT_POLL_TIMEOUT,
+                Map.of(),
+                DEFAULT_BULK_RUN_BYTES);
     }
 
     public StoreConfig withNearCache(long entries, long bytes) {
-        return new StoreConfig(dataDir, bootstrapServers, entries, bytes, averageKeyBytes, syncWrites, pollTimeout,
-                consumerOverrides, bulkRunBytes, minFreeDiskBytes, blockCacheBytes);
+        return new StoreConfig(
+                dataDir,
+                bootstrapServers,
+                entries,
+                bytes,
+                averageKeyBytes,
+                syncWrites,
+                pollTimeout,
+                consumerOverrides,
+                bulkRunBytes,
+                minFreeDiskBytes,
+                blockCacheBytes);
     }
 
     public StoreConfig withBulkRunBytes(long runBytes) {
-        return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
-                syncWrites, pollTimeout, consumerOverrides, runBytes, minFreeDiskBytes, blockCacheBytes);
+        return new StoreConfig(
+                dataDir,
+                bootstrapServers,
+                nearCacheEntries,
+                nearCacheBytes,
+                averageKeyBytes,
+                syncWrites,
+                pollTimeout,
+                consumerOverrides,
+                runBytes,
+                minFreeDiskBytes,
+                blockCacheBytes);
     }
 
     public StoreConfig withConsumerOverrides(Map<String, String> overrides) {
-        return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
-                syncWrites, pollTimeout, overrides, bulkRunBytes, minFreeDiskBytes, blockCacheBytes);
+        return new StoreConfig(
+                dataDir,
+                bootstrapServers,
+                nearCacheEntries,
+                nearCacheBytes,
+                averageKeyBytes,
+                syncWrites,
+                pollTimeout,
+                overrides,
+                bulkRunBytes,
+                minFreeDiskBytes,
+                blockCacheBytes);
     }
 
     public StoreConfig withMinFreeDiskBytes(long bytes) {
-        return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
-                syncWrites, pollTimeout, consumerOverrides, bulkRunBytes, bytes, blockCacheBytes);
+        return new StoreConfig(
+                dataDir,
+                bootstrapServers,
+                nearCacheEntries,
+                nearCacheBytes,
+                averageKeyBytes,
+                syncWrites,
+                pollTimeout,
+                consumerOverrides,
+                bulkRunBytes,
+                bytes,
+                blockCacheBytes);
     }
 
     public StoreConfig withBlockCacheBytes(long bytes) {
-        return new StoreConfig(dataDir, bootstrapServers, nearCacheEntries, nearCacheBytes, averageKeyBytes,
-                syncWrites, pollTimeout, consumerOverrides, bulkRunBytes, minFreeDiskBytes, bytes);
+        return new StoreConfig(
+                dataDir,
+                bootstrapServers,
+                nearCacheEntries,
+                nearCacheBytes,
+                averageKeyBytes,
+                syncWrites,
+                pollTimeout,
+                consumerOverrides,
+                bulkRunBytes,
+                minFreeDiskBytes,
+                bytes);
     }
 
     /** Average value size the near-cache file is laid out for. */

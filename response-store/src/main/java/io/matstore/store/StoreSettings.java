@@ -29,24 +29,59 @@ public final class StoreSettings extends AbstractConfig {
     public static final String BLOCK_CACHE_BYTES = "store.block.cache.bytes";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(DATA_DIR, Type.STRING, ".local/store", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    DATA_DIR,
+                    Type.STRING,
+                    ".local/store",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Where RocksDB and the near-cache files of every view version live.")
-            .define(PARTITIONS, Type.LIST, "", new Partitions(), Importance.HIGH,
+            .define(
+                    PARTITIONS,
+                    Type.LIST,
+                    "",
+                    new Partitions(),
+                    Importance.HIGH,
                     "View-topic partitions this node owns (its cell), comma-separated; empty = all of them.")
-            .define(NEAR_CACHE_ENTRIES, Type.LONG, StoreConfig.DEFAULT_NEAR_CACHE_ENTRIES, Range.atLeast(16),
-                    Importance.MEDIUM, "Near-cache capacity in entries, per view version.")
-            .define(NEAR_CACHE_BYTES, Type.LONG, StoreConfig.DEFAULT_NEAR_CACHE_BYTES, Range.atLeast(1024),
-                    Importance.MEDIUM, "Near-cache capacity in value bytes, per view version.")
-            .define(BULK_RUN_BYTES, Type.LONG, StoreConfig.DEFAULT_BULK_RUN_BYTES, Range.atLeast(4096),
-                    Importance.LOW, "Bulk loading of a fresh version: bytes folded in memory per sorted SST run"
+            .define(
+                    NEAR_CACHE_ENTRIES,
+                    Type.LONG,
+                    StoreConfig.DEFAULT_NEAR_CACHE_ENTRIES,
+                    Range.atLeast(16),
+                    Importance.MEDIUM,
+                    "Near-cache capacity in entries, per view version.")
+            .define(
+                    NEAR_CACHE_BYTES,
+                    Type.LONG,
+                    StoreConfig.DEFAULT_NEAR_CACHE_BYTES,
+                    Range.atLeast(1024),
+                    Importance.MEDIUM,
+                    "Near-cache capacity in value bytes, per view version.")
+            .define(
+                    BULK_RUN_BYTES,
+                    Type.LONG,
+                    StoreConfig.DEFAULT_BULK_RUN_BYTES,
+                    Range.atLeast(4096),
+                    Importance.LOW,
+                    "Bulk loading of a fresh version: bytes folded in memory per sorted SST run"
                             + " (the loader's heap is about twice this).")
-            .define(MIN_FREE_DISK_BYTES, Type.LONG, StoreConfig.DEFAULT_MIN_FREE_DISK_BYTES, Range.atLeast(0),
-                    Importance.MEDIUM, "Ingest of every version pauses while the data directory's file system has"
+            .define(
+                    MIN_FREE_DISK_BYTES,
+                    Type.LONG,
+                    StoreConfig.DEFAULT_MIN_FREE_DISK_BYTES,
+                    Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "Ingest of every version pauses while the data directory's file system has"
                             + " less usable space than this (status: ingest error \"ingest paused: disk full\";"
                             + " metric matstore_ingest_paused_disk_full), and resumes by itself once it has it again."
                             + " Reads go on meanwhile. Leave room for RocksDB's compactions.")
-            .define(BLOCK_CACHE_BYTES, Type.LONG, StoreConfig.DEFAULT_BLOCK_CACHE_BYTES, Range.atLeast(1L << 20),
-                    Importance.MEDIUM, "RocksDB block cache per view version: uncompressed data blocks that"
+            .define(
+                    BLOCK_CACHE_BYTES,
+                    Type.LONG,
+                    StoreConfig.DEFAULT_BLOCK_CACHE_BYTES,
+                    Range.atLeast(1L << 20),
+                    Importance.MEDIUM,
+                    "RocksDB block cache per view version: uncompressed data blocks that"
                             + " near-cache misses read from memory. Count it in the node's memory budget beside the"
                             + " near-cache (off-heap, outside -Xmx); index and bloom filter blocks are held apart"
                             + " from it, about 2 bytes per stored key.");
@@ -112,12 +147,11 @@ public final class StoreSettings extends AbstractConfig {
                 try {
                     p = Integer.parseInt(s);
                 } catch (NumberFormatException e) {
-                    throw new ConfigException(name, value,
-                            "\"" + s + "\" is not a partition number");
+                    throw new ConfigException(name, value, "\"" + s + "\" is not a partition number");
                 }
                 if (p < 0 || !seen.add(p)) {
-                    throw new ConfigException(name, value,
-                            p < 0 ? "partition " + p + " < 0" : "partition " + p + " is listed twice");
+                    throw new ConfigException(
+                            name, value, p < 0 ? "partition " + p + " < 0" : "partition " + p + " is listed twice");
                 }
             }
         }

@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param catchUpTimeout     how long to wait for the candidate to reach its topic's end before failing that check
  * @param seed               sampling seed; the same seed over the same content samples the same keys
  */
-public record ValidationOptions(int samples, double maxCountDifference, double maxMissingRatio,
-                                Duration catchUpTimeout, long seed) {
+public record ValidationOptions(
+        int samples, double maxCountDifference, double maxMissingRatio, Duration catchUpTimeout, long seed) {
     public static final int DEFAULT_SAMPLES = 1_000;
     public static final double DEFAULT_MAX_COUNT_DIFFERENCE = 0.001;
     public static final double DEFAULT_MAX_MISSING_RATIO = 0.01;
@@ -35,7 +35,7 @@ public record ValidationOptions(int samples, double maxCountDifference, double m
     }
 
     public static ValidationOptions defaults() {
-        return new ValidationOptions(DEFAULT_SAMPLES, DEFAULT_MAX_COUNT_DIFFERENCE, DEFAULT_MAX_MISSING_RATIO,
-                DEFAULT_CATCH_UP_TIMEOUT, 1);
+        return new ValidationOptions(
+                DEFAULT_SAMPLES, DEFAULT_MAX_COUNT_DIFFERENCE, DEFAULT_MAX_MISSING_RATIO, DEFAULT_CATCH_UP_TIMEOUT, 1);
     }
 }

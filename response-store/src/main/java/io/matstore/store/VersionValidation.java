@@ -60,7 +60,8 @@ public final class VersionValidation {
             throw new IllegalArgumentException("view " + view + " version " + candidate + " is not held");
         }
         ViewReader current = store.current(view);
-        int refVersion = current == null || current.descriptor().version() == candidate ? 0
+        int refVersion = current == null || current.descriptor().version() == candidate
+                ? 0
                 : current.descriptor().version();
         ViewReader ref = refVersion == 0 ? null : store.inspectionReader(view, refVersion);
         if (ref == null) {
@@ -70,12 +71,14 @@ public final class VersionValidation {
         List<ValidationReport.Check> checks = new ArrayList<>();
         checks.add(caughtUp(view, candidate, options));
         checks.add(counts(view, candidate, refVersion, options));
-        List<byte[]> refKeys = ref == null ? List.of() : store.sampleKeys(view, refVersion, options.samples(),
-                options.seed());
+        List<byte[]> refKeys =
+                ref == null ? List.of() : store.sampleKeys(view, refVersion, options.samples(), options.seed());
         checks.add(presence("current_keys_in_candidate", refKeys, cand, options));
         List<byte[]> candKeys = store.sampleKeys(view, candidate, options.samples(), options.seed());
-        checks.add(ref == null ? presence("candidate_keys_in_current", List.of(), cand, options)
-                : presence("candidate_keys_in_current", candKeys, ref, options));
+        checks.add(
+                ref == null
+                        ? presence("candidate_keys_in_current", List.of(), cand, options)
+                        : presence("candidate_keys_in_current", candKeys, ref, options));
         checks.addAll(envelopeChecks(cand, ref, candKeys));
         boolean passed = checks.stream().allMatch(ValidationReport.Check::passed);
         return new ValidationReport(view, candidate, refVersion, passed, checks);
@@ -118,13 +121,19 @@ public final class VersionValidation {
         numbers.put("difference", difference);
         numbers.put("allowed_difference", allowed);
         boolean passed = difference <= allowed;
-        return new ValidationReport.Check("counts", passed, numbers, passed ? List.of()
-                : List.of("candidate has " + c + " entries, current " + r + ": difference " + difference
-                        + " > allowed " + allowed + " (maxCountDifference=" + options.maxCountDifference() + ")"));
+        return new ValidationReport.Check(
+                "counts",
+                passed,
+                numbers,
+                passed
+                        ? List.of()
+                        : List.of("candidate has " + c + " entries, current " + r + ": difference " + difference
+                                + " > allowed " + allowed + " (maxCountDifference=" + options.maxCountDifference()
+                                + ")"));
     }
 
-    private static ValidationReport.Check presence(String name, List<byte[]> keys, ViewReader other,
-                                                   ValidationOptions options) {
+    private static ValidationReport.Check presence(
+            String name, List<byte[]> keys, ViewReader other, ValidationOptions options) {
         long missing = 0;
         List<String> examples = new ArrayList<>();
         for (byte[] key : keys) {
@@ -186,8 +195,11 @@ public final class VersionValidation {
         List<ValidationReport.Check> out = new ArrayList<>();
         out.add(new ValidationReport.Check("envelopes", bad == 0, numbers(checked, bad), examples));
         for (int i = 0; i < applicable.size(); i++) {
-            out.add(new ValidationReport.Check("validator:" + applicable.get(i).name(), failed[i] == 0,
-                    numbers(checked, failed[i]), validatorExamples.get(i)));
+            out.add(new ValidationReport.Check(
+                    "validator:" + applicable.get(i).name(),
+                    failed[i] == 0,
+                    numbers(checked, failed[i]),
+                    validatorExamples.get(i)));
         }
         return out;
     }

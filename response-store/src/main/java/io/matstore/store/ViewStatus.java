@@ -49,11 +49,34 @@ public record ViewStatus(
     }
 
     /** A loaded version in live ingest, with no bulk part to report. */
-    public ViewStatus(String view, int version, boolean current, List<PartitionStatus> partitions, long entries,
-                      long bytesOnDisk, long bytesMapped, long nearCacheHits, long nearCacheMisses,
-                      long lastCaughtUpMillis, String ingestError) {
-        this(view, version, current, partitions, entries, bytesOnDisk, bytesMapped, nearCacheHits, nearCacheMisses,
-                lastCaughtUpMillis, ingestError, Phase.LIVE, 0, 0, true);
+    public ViewStatus(
+            String view,
+            int version,
+            boolean current,
+            List<PartitionStatus> partitions,
+            long entries,
+            long bytesOnDisk,
+            long bytesMapped,
+            long nearCacheHits,
+            long nearCacheMisses,
+            long lastCaughtUpMillis,
+            String ingestError) {
+        this(
+                view,
+                version,
+                current,
+                partitions,
+                entries,
+                bytesOnDisk,
+                bytesMapped,
+                nearCacheHits,
+                nearCacheMisses,
+                lastCaughtUpMillis,
+                ingestError,
+                Phase.LIVE,
+                0,
+                0,
+                true);
     }
 
     /** Records behind the log end, summed over partitions. */

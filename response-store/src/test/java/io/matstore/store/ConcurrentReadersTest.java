@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrentReadersTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
+
     private static final int KEYS = 20;
     private static final int UPDATES = 20_000;
 
@@ -43,14 +44,15 @@ class ConcurrentReadersTest {
         KAFKA.createTopic(view.topic(), 1, ViewTopic.compacted());
         StoreConfig config = StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(64, 64 * 1024);
         try (VersionedResponseStore store = ResponseStores.open(config);
-             ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers())) {
+                ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers())) {
             for (int k = 0; k < KEYS; k++) {
                 topic.put(k, 0, 100);
             }
             topic.flush();
             store.addVersion(view, Set.of(0));
             store.makeCurrent(view.name(), 1);
-            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(30))).isTrue();
+            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(30)))
+                    .isTrue();
 
             AtomicBoolean reading = new AtomicBoolean(true);
             AtomicLong reads = new AtomicLong();
@@ -67,7 +69,8 @@ class ConcurrentReadersTest {
                 topic.put((int) (sequence % KEYS), sequence, 10 + random.nextInt(random.nextBoolean() ? 1000 : 12_000));
             }
             topic.flush();
-            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60)))
+                    .isTrue();
             reading.set(false);
             for (Thread r : readers) {
                 r.join(10_000);
@@ -80,8 +83,12 @@ class ConcurrentReadersTest {
         }
     }
 
-    private static void read(ResponseStore store, ViewTopic topic, AtomicBoolean reading, AtomicLong reads,
-                             ConcurrentLinkedQueue<String> failures) {
+    private static void read(
+            ResponseStore store,
+            ViewTopic topic,
+            AtomicBoolean reading,
+            AtomicLong reads,
+            ConcurrentLinkedQueue<String> failures) {
         ByteBuffer key = ByteBuffer.allocateDirect(64);
         ByteBuffer dst = ByteBuffer.allocateDirect(32 * 1024);
         ResponseEnvelope envelope = new ResponseEnvelope();
@@ -100,7 +107,9 @@ class ConcurrentReadersTest {
                     ResponseEnvelopes.open(dst.duplicate().limit(n), envelope);
                     ByteBuffer response = envelope.responseAsByteBuffer();
                     ByteBuffer storedKey = envelope.keyAsByteBuffer();
-                    if (response == null || !ViewTopic.isWhole(response) || storedKey == null
+                    if (response == null
+                            || !ViewTopic.isWhole(response)
+                            || storedKey == null
                             || !storedKey.equals(ByteBuffer.wrap(topic.key(k)))) {
                         failures.add("key " + k + ": torn value of " + n + " bytes");
                         continue;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PartitionMovesTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
+
     private static final int PARTITIONS = 3;
     private static final int KEYS = 300;
 
@@ -38,7 +39,8 @@ class PartitionMovesTest {
     private final ByteBuffer dst = ByteBuffer.allocateDirect(64 * 1024);
 
     private VersionedResponseStore open() {
-        return ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20));
+        return ResponseStores.open(
+                StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20));
     }
 
     private byte[] read(ViewReader reader, byte[] k) {
@@ -69,16 +71,20 @@ class PartitionMovesTest {
 
     private static List<Integer> loadedPartitions(VersionedResponseStore store, ViewDescriptor view) {
         return store.status(view.name(), view.version()).partitions().stream()
-                .filter(ViewStatus.PartitionStatus::loaded).map(ViewStatus.PartitionStatus::partition).toList();
+                .filter(ViewStatus.PartitionStatus::loaded)
+                .map(ViewStatus.PartitionStatus::partition)
+                .toList();
     }
 
     private static List<Integer> heldPartitions(VersionedResponseStore store, ViewDescriptor view) {
         return store.status(view.name(), view.version()).partitions().stream()
-                .map(ViewStatus.PartitionStatus::partition).toList();
+                .map(ViewStatus.PartitionStatus::partition)
+                .toList();
     }
 
     private static void awaitLoaded(VersionedResponseStore store, ViewDescriptor view, Integer... partitions) {
-        Awaitility.await("partitions " + List.of(partitions) + " loaded").atMost(Duration.ofSeconds(60))
+        Awaitility.await("partitions " + List.of(partitions) + " loaded")
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> loadedPartitions(store, view).equals(List.of(partitions)));
     }
@@ -117,15 +123,18 @@ class PartitionMovesTest {
                     topic.put(i, 2, 40);
                 }
                 topic.flush();
-                assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60))).isTrue();
+                assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60)))
+                        .isTrue();
                 assertHolds(store.current(view.name()), topic, Set.of(1, 2), 2);
             }
             try (VersionedResponseStore store = open()) {
                 assertThat(heldPartitions(store, view)).containsExactly(1, 2);
-                assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60))).isTrue();
+                assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60)))
+                        .isTrue();
                 assertHolds(store.current(view.name()), topic, Set.of(1, 2), 2);
                 assertThatThrownBy(() -> store.dropPartitions(view.name(), 1, Set.of(1, 2), PARTITIONS))
-                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("drop the version instead");
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("drop the version instead");
 
                 store.addPartitions(view.name(), 1, Set.of(0));
                 awaitLoaded(store, view, 0, 1, 2);
@@ -139,7 +148,7 @@ class PartitionMovesTest {
         ViewDescriptor view = ViewDescriptor.of("adding", 1, "id");
         KAFKA.createTopic(view.topic(), PARTITIONS, ViewTopic.compacted());
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             VersionedResponseStore store = open()) {
+                VersionedResponseStore store = open()) {
             for (int i = 0; i < KEYS; i++) {
                 topic.put(i, 1, 40);
             }
@@ -150,10 +159,13 @@ class PartitionMovesTest {
             store.addPartitions(view.name(), 1, Set.of(1, 2));
             // reported at once as held; loaded only after the ingest caught up on them
             ViewStatus status = store.status(view.name(), 1);
-            assertThat(status.partitions()).extracting(ViewStatus.PartitionStatus::partition).containsExactly(0, 1, 2);
+            assertThat(status.partitions())
+                    .extracting(ViewStatus.PartitionStatus::partition)
+                    .containsExactly(0, 1, 2);
             assertThat(status.loaded()).isTrue();
             // a new consumer has not even fetched yet (tens of ms) when the call returns
-            assertThat(status.partitions()).extracting(ViewStatus.PartitionStatus::loaded)
+            assertThat(status.partitions())
+                    .extracting(ViewStatus.PartitionStatus::loaded)
                     .containsExactly(true, false, false);
             awaitLoaded(store, view, 0, 1, 2);
             assertHolds(store.current(view.name()), topic, Set.of(0, 1, 2), 1);

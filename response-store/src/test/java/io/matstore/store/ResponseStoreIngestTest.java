@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ResponseStoreIngestTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
+
     private static final AtomicInteger VIEWS = new AtomicInteger();
     private static final Set<Integer> ALL = Set.of(0, 1, 2);
 
@@ -43,12 +44,14 @@ class ResponseStoreIngestTest {
     }
 
     private VersionedResponseStore open() {
-        return ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20));
+        return ResponseStores.open(
+                StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20));
     }
 
     private static VersionedResponseStore caughtUp(VersionedResponseStore store, ViewDescriptor view)
             throws InterruptedException {
-        assertThat(store.awaitCaughtUp(view.name(), view.version(), Duration.ofSeconds(60))).isTrue();
+        assertThat(store.awaitCaughtUp(view.name(), view.version(), Duration.ofSeconds(60)))
+                .isTrue();
         return store;
     }
 
@@ -92,16 +95,20 @@ class ResponseStoreIngestTest {
                 key.put(topic.key(7)).flip();
                 dst.clear();
                 int n = reader.read(key, dst);
-                ResponseEnvelope envelope = ResponseEnvelopes.open(dst.duplicate().limit(n), new ResponseEnvelope());
+                ResponseEnvelope envelope =
+                        ResponseEnvelopes.open(dst.duplicate().limit(n), new ResponseEnvelope());
                 assertThat(envelope.viewName()).isEqualTo(view.name());
                 assertThat(envelope.computedAtMicros()).isEqualTo(1);
                 assertThat(ViewTopic.isWhole(envelope.responseAsByteBuffer())).isTrue();
 
                 ViewStatus status = store.status(view.name(), 1);
                 assertThat(status.current()).isTrue();
-                assertThat(status.partitions()).extracting(ViewStatus.PartitionStatus::partition)
+                assertThat(status.partitions())
+                        .extracting(ViewStatus.PartitionStatus::partition)
                         .containsExactly(0, 1, 2);
-                assertThat(status.partitions().stream().mapToLong(ViewStatus.PartitionStatus::offset).sum())
+                assertThat(status.partitions().stream()
+                                .mapToLong(ViewStatus.PartitionStatus::offset)
+                                .sum())
                         .isEqualTo(300);
                 assertThat(status.totalLag()).isZero();
                 assertThat(status.entries()).isBetween(250L, 350L);
@@ -111,7 +118,8 @@ class ResponseStoreIngestTest {
                 assertThat(status.nearCacheHitRatio()).isGreaterThan(0.9);
                 assertThat(status.lastCaughtUpMillis()).isPositive();
                 assertThat(status.ingestError()).isNull();
-                assertThat(store.status()).extracting(ViewStatus::view, ViewStatus::version)
+                assertThat(store.status())
+                        .extracting(ViewStatus::view, ViewStatus::version)
                         .containsExactly(org.assertj.core.groups.Tuple.tuple(view.name(), 1));
             }
         }
@@ -121,7 +129,7 @@ class ResponseStoreIngestTest {
     void shouldReadHeapBuffersAndReturnNeededLengthWhenDestinationIsTooSmall() throws Exception {
         ViewDescriptor view = newView();
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             VersionedResponseStore store = open()) {
+                VersionedResponseStore store = open()) {
             topic.put(1, 1, 500);
             topic.flush();
             store.addVersion(view, ALL);
@@ -147,7 +155,7 @@ class ResponseStoreIngestTest {
     void shouldDeleteFromBothTiersOnTombstone() throws Exception {
         ViewDescriptor view = newView();
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             VersionedResponseStore store = open()) {
+                VersionedResponseStore store = open()) {
             for (int i = 0; i < 20; i++) {
                 topic.put(i, 1, 100);
             }
@@ -165,7 +173,9 @@ class ResponseStoreIngestTest {
             caughtUp(store, view);
             for (int i = 0; i < 10; i++) {
                 if (i != 5) {
-                    assertThat(read(reader, topic.key(i))).as("deleted key %d", i).isNull();
+                    assertThat(read(reader, topic.key(i)))
+                            .as("deleted key %d", i)
+                            .isNull();
                 }
             }
             assertThat(read(reader, topic.key(5))).isEqualTo(topic.envelope(5, 2, 100));
@@ -179,11 +189,11 @@ class ResponseStoreIngestTest {
     void shouldNeverApplyRecordsOfAbortedTransactions() throws Exception {
         ViewDescriptor view = newView();
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             VersionedResponseStore store = open()) {
+                VersionedResponseStore store = open()) {
             topic.put(1, 1, 10);
             topic.flush();
-            topic.sendAborted(List.of(topic.key(1), topic.key(2)), List.of(topic.envelope(1, 99, 10),
-                    topic.envelope(2, 99, 10)));
+            topic.sendAborted(
+                    List.of(topic.key(1), topic.key(2)), List.of(topic.envelope(1, 99, 10), topic.envelope(2, 99, 10)));
             topic.put(3, 1, 10);
             topic.flush();
             store.addVersion(view, ALL);
@@ -218,18 +228,23 @@ class ResponseStoreIngestTest {
             try (VersionedResponseStore store = open()) {
                 // Reopened without being told again; current survives; the near-cache was closed cleanly.
                 DefaultResponseStore internal = (DefaultResponseStore) store;
-                assertThat(internal.versionStore(view.name(), 1).nearCacheTrustedAtOpen()).isTrue();
+                assertThat(internal.versionStore(view.name(), 1).nearCacheTrustedAtOpen())
+                        .isTrue();
                 ViewReader reader = store.current(view.name());
                 assertThat(reader).isNotNull();
                 assertThat(read(reader, topic.key(10))).isEqualTo(topic.envelope(10, 1, 200));
                 caughtUp(store, view);
                 for (int i = 0; i < 150; i++) {
-                    assertThat(read(reader, topic.key(i))).as("key %d", i)
+                    assertThat(read(reader, topic.key(i)))
+                            .as("key %d", i)
                             .isEqualTo(topic.envelope(i, i < 50 ? 1 : 2, 200));
                 }
                 Map<Integer, Long> now = offsets(store.status(view.name(), 1));
                 assertThat(now.values().stream().mapToLong(Long::longValue).sum())
-                        .isEqualTo(offsetsAtClose.values().stream().mapToLong(Long::longValue).sum() + 100);
+                        .isEqualTo(offsetsAtClose.values().stream()
+                                        .mapToLong(Long::longValue)
+                                        .sum()
+                                + 100);
             }
         }
     }
@@ -294,7 +309,7 @@ class ResponseStoreIngestTest {
         ViewDescriptor view = newView();
         StoreConfig small = StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(16, 16 * 1024);
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             VersionedResponseStore store = ResponseStores.open(small)) {
+                VersionedResponseStore store = ResponseStores.open(small)) {
             for (int i = 0; i < 200; i++) {
                 topic.put(i, 1, 200);
             }
@@ -331,10 +346,12 @@ class ResponseStoreIngestTest {
             store.addVersion(view, ALL);
             store.addVersion(view, ALL); // idempotent
             store.makeCurrent(view.name(), 1);
-            assertThatThrownBy(() -> store.dropVersion(view.name(), 1)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> store.dropVersion(view.name(), 1))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessage("view " + view.name() + " version 1 is current; make another version current first");
             assertThatThrownBy(() -> store.addVersion(view, Set.of(0)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("change them with addPartitions and dropPartitions");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("change them with addPartitions and dropPartitions");
             assertThatThrownBy(() -> store.rollback(view.name())).isInstanceOf(IllegalStateException.class);
         }
     }
@@ -347,7 +364,8 @@ class ResponseStoreIngestTest {
             store.addVersion(view, ALL);
             reader = store.version(view.name(), 1);
         }
-        assertThatThrownBy(() -> read(reader, KeyCodec.encode(view, "x"))).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> read(reader, KeyCodec.encode(view, "x")))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("closed");
     }
 
@@ -377,10 +395,11 @@ class ResponseStoreIngestTest {
             closedAt = System.currentTimeMillis();
         }
         // nothing listens on port 1: the restart happens during a broker outage
-        try (VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, "127.0.0.1:1")
-                .withNearCache(1_000, 1 << 20))) {
+        try (VersionedResponseStore store =
+                ResponseStores.open(StoreConfig.of(dataDir, "127.0.0.1:1").withNearCache(1_000, 1 << 20))) {
             ViewStatus status = store.status(view.name(), 1);
-            assertThat(status.lastCaughtUpMillis()).as("the time before the restart, not never (0) nor now")
+            assertThat(status.lastCaughtUpMillis())
+                    .as("the time before the restart, not never (0) nor now")
                     .isBetween(caughtUp, closedAt);
         }
     }

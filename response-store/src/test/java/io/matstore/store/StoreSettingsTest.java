@@ -12,8 +12,10 @@ class StoreSettingsTest {
     void shouldCarryTheBlockCacheSizeIntoTheStoreConfig() {
         assertThat(StoreSettings.of(Map.of()).storeConfig().blockCacheBytes())
                 .isEqualTo(StoreConfig.DEFAULT_BLOCK_CACHE_BYTES);
-        assertThat(StoreSettings.of(Map.of(StoreSettings.BLOCK_CACHE_BYTES, "1073741824")).storeConfig()
-                .blockCacheBytes()).isEqualTo(1L << 30);
+        assertThat(StoreSettings.of(Map.of(StoreSettings.BLOCK_CACHE_BYTES, "1073741824"))
+                        .storeConfig()
+                        .blockCacheBytes())
+                .isEqualTo(1L << 30);
     }
 
     @Test

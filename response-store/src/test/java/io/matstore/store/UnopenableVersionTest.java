@@ -53,7 +53,7 @@ class UnopenableVersionTest {
         KAFKA.createTopic(v1.topic(), PARTITIONS, ViewTopic.compacted());
         KAFKA.createTopic(v2.topic(), PARTITIONS, ViewTopic.compacted());
         try (ViewTopic t1 = new ViewTopic(v1, KAFKA.bootstrapServers());
-             ViewTopic t2 = new ViewTopic(v2, KAFKA.bootstrapServers())) {
+                ViewTopic t2 = new ViewTopic(v2, KAFKA.bootstrapServers())) {
             for (int k = 0; k < KEYS; k++) {
                 t1.put(k, 1, 200);
                 t2.put(k, 2, 200);
@@ -85,9 +85,12 @@ class UnopenableVersionTest {
             assertThat(q.reason()).contains("cannot open RocksDB at " + rocksdb);
             assertThat(q.movedTo().getParent()).isEqualTo(dataDir.resolve(name).resolve("quarantine"));
             assertThat(q.movedTo().resolve("rocksdb").resolve(corrupt.getFileName()))
-                    .as("the corrupt file is kept for inspection").hasBinaryContent(garbage);
+                    .as("the corrupt file is kept for inspection")
+                    .hasBinaryContent(garbage);
 
-            assertThat(store.current(name).descriptor().version()).as("the other version opened").isEqualTo(2);
+            assertThat(store.current(name).descriptor().version())
+                    .as("the other version opened")
+                    .isEqualTo(2);
             assertThat(read(store.current(name), v2, 5)).isPositive();
 
             assertThat(store.awaitCaughtUp(name, 1, Duration.ofSeconds(60))).isTrue();
@@ -103,7 +106,9 @@ class UnopenableVersionTest {
             }
         }
         try (VersionedResponseStore store = ResponseStores.open(config)) {
-            assertThat(store.quarantined()).as("the rebuilt version opens normally").isEmpty();
+            assertThat(store.quarantined())
+                    .as("the rebuilt version opens normally")
+                    .isEmpty();
             assertThat(store.countEntries(name, 1)).isEqualTo(KEYS - 1);
         }
     }
@@ -114,7 +119,9 @@ class UnopenableVersionTest {
 
     private static Path onlyFile(Path dir, String part) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().contains(part)).sorted().findFirst()
+            return files.filter(f -> f.getFileName().toString().contains(part))
+                    .sorted()
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no " + part + " file in " + dir));
         }
     }

@@ -37,8 +37,8 @@ class VersionLoadingTest {
         KAFKA.createTopic(bulk.topic(), 2, ViewTopic.compacted());
         KAFKA.createTopic(live.topic(), 2, ViewTopic.compacted());
         try (ViewTopic t1 = new ViewTopic(bulk, KAFKA.bootstrapServers());
-             ViewTopic t2 = new ViewTopic(live, KAFKA.bootstrapServers());
-             VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers()))) {
+                ViewTopic t2 = new ViewTopic(live, KAFKA.bootstrapServers());
+                VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers()))) {
             for (int k = 0; k < 20; k++) {
                 t1.put(k, 1, 100);
                 t2.put(k, 2, 100);
@@ -48,11 +48,15 @@ class VersionLoadingTest {
             store.addVersion(bulk, Set.of(0, 1), LoadMode.BULK);
             store.makeCurrent("loading", 1);
             store.addVersion(live, Set.of(0, 1), LoadMode.LIVE);
-            assertThat(store.awaitCaughtUp("loading", 1, Duration.ofSeconds(60))).isTrue();
-            assertThat(store.awaitCaughtUp("loading", 2, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp("loading", 1, Duration.ofSeconds(60)))
+                    .isTrue();
+            assertThat(store.awaitCaughtUp("loading", 2, Duration.ofSeconds(60)))
+                    .isTrue();
             assertThat(store.version("loading", 1).loaded()).isTrue();
             assertThat(store.version("loading", 2).loaded()).isTrue();
-            assertThat(dataDir.resolve("loading/v1/loading")).as("the marker goes once loaded").doesNotExist();
+            assertThat(dataDir.resolve("loading/v1/loading"))
+                    .as("the marker goes once loaded")
+                    .doesNotExist();
         }
 
         // Reopened while the broker cannot be reached: both versions are whole at once and answer; a version added
@@ -67,9 +71,12 @@ class VersionLoadingTest {
             assertThat(store.version("loading", 3).loaded()).isFalse();
             assertThat(store.version("loading", 4).loaded()).isFalse();
             assertThat(dataDir.resolve("loading/v3/loading")).exists();
-            assertThatThrownBy(() -> store.makeCurrent("loading", 3)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> store.makeCurrent("loading", 3))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessage("view loading version 3 is still loading; version 1 keeps answering");
-            assertThat(store.makeCurrent("loading", 2)).as("a whole version may").isEqualTo(1);
+            assertThat(store.makeCurrent("loading", 2))
+                    .as("a whole version may")
+                    .isEqualTo(1);
             assertThat(store.current("loading").descriptor().version()).isEqualTo(2);
         }
     }
@@ -80,7 +87,9 @@ class VersionLoadingTest {
         try (VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, unreachableBroker()))) {
             store.addVersion(first, Set.of(0));
             assertThat(store.makeCurrent("firstboot", 1)).isZero();
-            assertThat(store.current("firstboot").loaded()).as("answers once loaded: the reader says so").isFalse();
+            assertThat(store.current("firstboot").loaded())
+                    .as("answers once loaded: the reader says so")
+                    .isFalse();
         }
     }
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VersionSwapTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
+
     private static final int KEYS = 50;
 
     @TempDir
@@ -40,8 +41,8 @@ class VersionSwapTest {
         KAFKA.createTopic(v1.topic(), 2, ViewTopic.compacted());
         KAFKA.createTopic(v2.topic(), 2, ViewTopic.compacted());
         try (ViewTopic t1 = new ViewTopic(v1, KAFKA.bootstrapServers());
-             ViewTopic t2 = new ViewTopic(v2, KAFKA.bootstrapServers());
-             VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers()))) {
+                ViewTopic t2 = new ViewTopic(v2, KAFKA.bootstrapServers());
+                VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers()))) {
             for (int k = 0; k < KEYS; k++) {
                 t1.put(k, 1, 100);
                 t2.put(k, 2, 200);
@@ -50,11 +51,15 @@ class VersionSwapTest {
             t2.flush();
             store.addVersion(v1, Set.of(0, 1));
             store.makeCurrent("swapped", 1);
-            assertThat(store.awaitCaughtUp("swapped", 1, Duration.ofSeconds(30))).isTrue();
+            assertThat(store.awaitCaughtUp("swapped", 1, Duration.ofSeconds(30)))
+                    .isTrue();
             store.addVersion(v2, Set.of(0, 1));
-            assertThat(store.awaitCaughtUp("swapped", 2, Duration.ofSeconds(30))).isTrue();
-            assertThat(store.status()).extracting(ViewStatus::version, ViewStatus::current)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1, true),
+            assertThat(store.awaitCaughtUp("swapped", 2, Duration.ofSeconds(30)))
+                    .isTrue();
+            assertThat(store.status())
+                    .extracting(ViewStatus::version, ViewStatus::current)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(1, true),
                             org.assertj.core.groups.Tuple.tuple(2, false));
 
             AtomicBoolean reading = new AtomicBoolean(true);
@@ -89,7 +94,8 @@ class VersionSwapTest {
             assertThat(store.status("swapped", 1)).isNull();
             assertThat(store.current("swapped").descriptor()).isEqualTo(v2);
             assertThat(Files.readString(dataDir.resolve("swapped").resolve("current.properties")))
-                    .contains("current=2").contains("previous=0");
+                    .contains("current=2")
+                    .contains("previous=0");
         }
         // The current pointer survives a restart.
         try (VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers()))) {
@@ -99,13 +105,20 @@ class VersionSwapTest {
     }
 
     private static void awaitReads(AtomicLongArray seen, int version, long atLeast) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
-                assertThat(seen.get(version)).as("reads of version %d", version).isGreaterThanOrEqualTo(atLeast));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(seen.get(version))
+                        .as("reads of version %d", version)
+                        .isGreaterThanOrEqualTo(atLeast));
     }
 
     /** Each lookup asks for the current version, and must get that version's envelope, whole. */
-    private static void read(ResponseStore store, ViewTopic topic, AtomicBoolean reading, AtomicLongArray seen,
-                             ConcurrentLinkedQueue<String> failures) {
+    private static void read(
+            ResponseStore store,
+            ViewTopic topic,
+            AtomicBoolean reading,
+            AtomicLongArray seen,
+            ConcurrentLinkedQueue<String> failures) {
         ByteBuffer key = ByteBuffer.allocateDirect(64);
         ByteBuffer dst = ByteBuffer.allocateDirect(4096);
         ResponseEnvelope envelope = new ResponseEnvelope();
@@ -123,7 +136,8 @@ class VersionSwapTest {
                     }
                     ResponseEnvelopes.open(dst.duplicate().limit(n), envelope);
                     int version = envelope.viewVersion();
-                    if (version != reader.descriptor().version() || !ViewTopic.isWhole(envelope.responseAsByteBuffer())) {
+                    if (version != reader.descriptor().version()
+                            || !ViewTopic.isWhole(envelope.responseAsByteBuffer())) {
                         failures.add("key " + k + ": version " + version + " from " + reader.descriptor());
                         continue;
                     }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VersionValidationTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
+
     private static final AtomicInteger VIEWS = new AtomicInteger();
     private static final Set<Integer> ALL = Set.of(0, 1);
     private static final int KEYS = 2_000;
@@ -44,8 +45,8 @@ class VersionValidationTest {
         }
 
         @Override
-        public String check(ViewDescriptor candidateView, byte[] key, ResponseEnvelope candidate,
-                            ResponseEnvelope current) {
+        public String check(
+                ViewDescriptor candidateView, byte[] key, ResponseEnvelope candidate, ResponseEnvelope current) {
             calls.incrementAndGet();
             String id = io.matstore.schemas.KeyCodec.decode(candidateView, key).get(0);
             return id.endsWith("0") ? "id " + id + " ends in 0" : null;
@@ -58,7 +59,7 @@ class VersionValidationTest {
         KAFKA.createTopic(v1.topic(), 2, ViewTopic.compacted());
         KAFKA.createTopic(v2.topic(), 2, ViewTopic.compacted());
         try (ViewTopic t1 = new ViewTopic(v1, KAFKA.bootstrapServers());
-             ViewTopic t2 = new ViewTopic(v2, KAFKA.bootstrapServers())) {
+                ViewTopic t2 = new ViewTopic(v2, KAFKA.bootstrapServers())) {
             for (int i = 0; i < KEYS; i++) {
                 t1.put(i, 1, 100);
                 v2Writer.write(i, t1, t2);
@@ -66,8 +67,8 @@ class VersionValidationTest {
             t1.flush();
             t2.flush();
         }
-        VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers())
-                .withNearCache(1_000, 1 << 20));
+        VersionedResponseStore store = ResponseStores.open(
+                StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20));
         store.addVersion(v1, ALL);
         store.addVersion(v2, ALL);
         store.makeCurrent(v1.name(), 1);
@@ -99,15 +100,24 @@ class VersionValidationTest {
             }
         };
         try (VersionedResponseStore store = twoVersions(v[0], v[1], (i, t1, t2) -> t2.put(i, 2, 120))) {
-            ValidationReport report = new VersionValidation(store, List.of(never)).validate(v[1].name(), 2,
-                    options(300));
+            ValidationReport report =
+                    new VersionValidation(store, List.of(never)).validate(v[1].name(), 2, options(300));
             assertThat(report.passed()).as("%s", report).isTrue();
             assertThat(report.current()).isEqualTo(1);
-            assertThat(report.checks()).extracting(ValidationReport.Check::name).containsExactly("caught_up",
-                    "counts", "current_keys_in_candidate", "candidate_keys_in_current", "envelopes");
-            assertThat(report.check("counts").numbers()).containsEntry("candidate_entries", (long) KEYS)
-                    .containsEntry("current_entries", (long) KEYS).containsEntry("difference", 0L);
-            assertThat(report.check("current_keys_in_candidate").numbers().get("sampled")).isBetween(200L, 300L);
+            assertThat(report.checks())
+                    .extracting(ValidationReport.Check::name)
+                    .containsExactly(
+                            "caught_up",
+                            "counts",
+                            "current_keys_in_candidate",
+                            "candidate_keys_in_current",
+                            "envelopes");
+            assertThat(report.check("counts").numbers())
+                    .containsEntry("candidate_entries", (long) KEYS)
+                    .containsEntry("current_entries", (long) KEYS)
+                    .containsEntry("difference", 0L);
+            assertThat(report.check("current_keys_in_candidate").numbers().get("sampled"))
+                    .isBetween(200L, 300L);
             assertThat(report.check("envelopes").numbers().get("checked")).isBetween(200L, 300L);
             assertThat(never.calls.get()).isZero();
         }
@@ -121,20 +131,23 @@ class VersionValidationTest {
                 t2.put(i, 2, 120);
             }
         })) {
-            ValidationReport report = new VersionValidation(store, List.of()).validate(v[1].name(), 2,
-                    options(300));
+            ValidationReport report = new VersionValidation(store, List.of()).validate(v[1].name(), 2, options(300));
             assertThat(report.passed()).isFalse();
             assertThat(report.check("caught_up").passed()).isTrue();
             ValidationReport.Check counts = report.check("counts");
             assertThat(counts.passed()).isFalse();
-            assertThat(counts.numbers()).containsEntry("candidate_entries", (long) KEYS * 4 / 5)
-                    .containsEntry("current_entries", (long) KEYS).containsEntry("allowed_difference", 2L);
-            assertThat(counts.examples()).containsExactly("candidate has 1600 entries, current 2000: difference 400"
-                    + " > allowed 2 (maxCountDifference=0.001)");
+            assertThat(counts.numbers())
+                    .containsEntry("candidate_entries", (long) KEYS * 4 / 5)
+                    .containsEntry("current_entries", (long) KEYS)
+                    .containsEntry("allowed_difference", 2L);
+            assertThat(counts.examples())
+                    .containsExactly("candidate has 1600 entries, current 2000: difference 400"
+                            + " > allowed 2 (maxCountDifference=0.001)");
             ValidationReport.Check missing = report.check("current_keys_in_candidate");
             assertThat(missing.passed()).isFalse();
             assertThat(missing.numbers().get("missing")).isBetween(20L, 120L);
-            assertThat(missing.examples()).hasSize(ValidationReport.MAX_EXAMPLES)
+            assertThat(missing.examples())
+                    .hasSize(ValidationReport.MAX_EXAMPLES)
                     .allMatch(e -> e.startsWith("missing in v2: [k") && (e.endsWith("0]") || e.endsWith("5]")));
             assertThat(report.check("candidate_keys_in_current").passed()).isTrue();
         }
@@ -144,8 +157,10 @@ class VersionValidationTest {
     void shouldFailEnvelopesOfAnotherVersionAndReportUserValidatorProblems() throws Exception {
         ViewDescriptor[] v = views();
         RejectingTens tens = new RejectingTens();
-        try (VersionedResponseStore store = twoVersions(v[0], v[1], (i, t1, t2) ->
-                t2.send(t2.key(i), i == 7 ? t1.envelope(i, 1, 100) : t2.envelope(i, 2, 100)))) {
+        try (VersionedResponseStore store = twoVersions(
+                v[0],
+                v[1],
+                (i, t1, t2) -> t2.send(t2.key(i), i == 7 ? t1.envelope(i, 1, 100) : t2.envelope(i, 2, 100)))) {
             ValidationOptions all = new ValidationOptions(KEYS * 4, 0.001, 0.0, Duration.ofSeconds(10), 7);
             ValidationReport report = new VersionValidation(store, List.of(tens)).validate(v[1].name(), 2, all);
             assertThat(report.passed()).isFalse();
@@ -167,8 +182,9 @@ class VersionValidationTest {
     void shouldRefuseToValidateAVersionNotHeld() throws Exception {
         ViewDescriptor[] v = views();
         try (VersionedResponseStore store = twoVersions(v[0], v[1], (i, t1, t2) -> t2.put(i, 2, 120))) {
-            assertThatThrownBy(() -> VersionValidation.withDiscoveredValidators(store).validate(v[1].name(), 9,
-                    ValidationOptions.defaults())).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> VersionValidation.withDiscoveredValidators(store)
+                            .validate(v[1].name(), 9, ValidationOptions.defaults()))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("view " + v[1].name() + " version 9 is not held");
         }
     }

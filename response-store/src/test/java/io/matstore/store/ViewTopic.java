@@ -104,8 +104,8 @@ public final class ViewTopic implements AutoCloseable {
 
     /** Sends an update of key {@code i} whose record timestamp (the source event's time) is {@code timestampMillis}. */
     public void putAt(long timestampMillis, int i, long sequence, int fillerBytes) {
-        producer.send(new ProducerRecord<>(view.topic(), null, timestampMillis, key(i),
-                envelope(i, sequence, fillerBytes)));
+        producer.send(
+                new ProducerRecord<>(view.topic(), null, timestampMillis, key(i), envelope(i, sequence, fillerBytes)));
     }
 
     public void flush() {
@@ -117,8 +117,8 @@ public final class ViewTopic implements AutoCloseable {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "aborting-" + UUID.randomUUID());
-        try (KafkaProducer<byte[], byte[]> tx = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> tx =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             tx.initTransactions();
             tx.beginTransaction();
             for (int i = 0; i < keys.size(); i++) {
@@ -133,15 +133,15 @@ public final class ViewTopic implements AutoCloseable {
      * The topic folded (last value per key, tombstones delete) over each partition's records before
      * {@code untilOffsets} (all records when null). Keys are hex strings for readable assertions.
      */
-    public static Map<String, byte[]> fold(String bootstrap, String topic, int partitions,
-                                           Map<Integer, Long> untilOffsets) {
+    public static Map<String, byte[]> fold(
+            String bootstrap, String topic, int partitions, Map<Integer, Long> untilOffsets) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Map<String, byte[]> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (int i = 0; i < partitions; i++) {
                 tps.add(new TopicPartition(topic, i));

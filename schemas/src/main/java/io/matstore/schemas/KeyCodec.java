@@ -34,18 +34,18 @@ public final class KeyCodec {
     public static final byte FORMAT = 0x01;
     /** Largest view name or dimension value, in UTF-8 bytes. Two varint bytes suffice for it. */
     public static final int MAX_VALUE_BYTES = 1024;
+
     public static final int MAX_DIMENSIONS = 16;
     /** Upper bound of any key's length: format byte, then name and values each with a 2-byte length. */
     public static final int MAX_KEY_BYTES = 1 + (1 + MAX_DIMENSIONS) * (2 + MAX_VALUE_BYTES);
 
-    private KeyCodec() {
-    }
+    private KeyCodec() {}
 
     /** Encodes values given in descriptor order. */
     public static byte[] encode(ViewDescriptor view, List<String> values) {
         if (values.size() != view.dimensionCount()) {
-            throw new IllegalArgumentException("view " + view.name() + " expects " + view.dimensionCount()
-                    + " values " + view.dimensions() + ", got " + values.size());
+            throw new IllegalArgumentException("view " + view.name() + " expects " + view.dimensionCount() + " values "
+                    + view.dimensions() + ", got " + values.size());
         }
         byte[][] utf8 = new byte[values.size()][];
         int length = view.keyPrefixLength();
@@ -74,8 +74,8 @@ public final class KeyCodec {
     public static byte[] encode(ViewDescriptor view, Map<String, String> valuesByDimension) {
         for (String d : valuesByDimension.keySet()) {
             if (view.dimensionIndex(d) < 0) {
-                throw new IllegalArgumentException("view " + view.name() + " has no dimension \"" + d
-                        + "\"; dimensions are " + view.dimensions());
+                throw new IllegalArgumentException(
+                        "view " + view.name() + " has no dimension \"" + d + "\"; dimensions are " + view.dimensions());
             }
         }
         List<String> ordered = new ArrayList<>(view.dimensionCount());
@@ -90,8 +90,7 @@ public final class KeyCodec {
     }
 
     /** A key split back into its parts. */
-    public record Decoded(String view, List<String> values) {
-    }
+    public record Decoded(String view, List<String> values) {}
 
     /**
      * Decodes any well-formed key.
@@ -123,8 +122,8 @@ public final class KeyCodec {
     public static List<String> decode(ViewDescriptor view, byte[] key) {
         Decoded d = decode(key);
         if (!d.view().equals(view.name()) || d.values().size() != view.dimensionCount()) {
-            throw new IllegalArgumentException("key of " + d.view() + " with " + d.values().size()
-                    + " values is not a key of " + view.name() + " " + view.dimensions());
+            throw new IllegalArgumentException("key of " + d.view() + " with "
+                    + d.values().size() + " values is not a key of " + view.name() + " " + view.dimensions());
         }
         return d.values();
     }
@@ -176,7 +175,8 @@ public final class KeyCodec {
             return value.getBytes(StandardCharsets.US_ASCII);
         }
         try {
-            ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder()
+            ByteBuffer bytes = StandardCharsets.UTF_8
+                    .newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .encode(CharBuffer.wrap(value));
@@ -210,8 +210,8 @@ public final class KeyCodec {
     private static String readString(ByteBuffer in) {
         int length = readVarint(in);
         if (length > in.remaining()) {
-            throw new IllegalArgumentException("value of " + length + " bytes overruns the key (" + in.remaining()
-                    + " left)");
+            throw new IllegalArgumentException(
+                    "value of " + length + " bytes overruns the key (" + in.remaining() + " left)");
         }
         checkValueLength("value", length);
         String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);

@@ -18,8 +18,7 @@ public final class Partitioner {
     private static final int M = 0x5bd1e995;
     private static final int R = 24;
 
-    private Partitioner() {
-    }
+    private Partitioner() {}
 
     /** The partition of {@code key} among {@code partitions}. */
     public static int partition(byte[] key, int partitions) {
@@ -37,8 +36,12 @@ public final class Partitioner {
         int h = SEED ^ length;
         int blocks = length & ~3;
         for (int i = 0; i < blocks; i += 4) {
-            h = block(h, (buffer.get(from + i) & 0xff) | (buffer.get(from + i + 1) & 0xff) << 8
-                    | (buffer.get(from + i + 2) & 0xff) << 16 | (buffer.get(from + i + 3) & 0xff) << 24);
+            h = block(
+                    h,
+                    (buffer.get(from + i) & 0xff)
+                            | (buffer.get(from + i + 1) & 0xff) << 8
+                            | (buffer.get(from + i + 2) & 0xff) << 16
+                            | (buffer.get(from + i + 3) & 0xff) << 24);
         }
         int rest = length & 3;
         if (rest > 0) {
@@ -59,8 +62,12 @@ public final class Partitioner {
         int blocks = length & ~3;
         for (int i = 0; i < blocks; i += 4) {
             int at = offset + i;
-            h = block(h, (data[at] & 0xff) | (data[at + 1] & 0xff) << 8 | (data[at + 2] & 0xff) << 16
-                    | (data[at + 3] & 0xff) << 24);
+            h = block(
+                    h,
+                    (data[at] & 0xff)
+                            | (data[at + 1] & 0xff) << 8
+                            | (data[at + 2] & 0xff) << 16
+                            | (data[at + 3] & 0xff) << 24);
         }
         int rest = length & 3;
         if (rest > 0) {

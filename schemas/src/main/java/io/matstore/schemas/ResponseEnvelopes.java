@@ -6,8 +6,7 @@ import java.nio.ByteBuffer;
 
 /** Builds and opens {@link ResponseEnvelope}s, the values of every view topic. */
 public final class ResponseEnvelopes {
-    private ResponseEnvelopes() {
-    }
+    private ResponseEnvelopes() {}
 
     /**
      * @param key           canonical request key (see {@link KeyCodec})
@@ -15,8 +14,8 @@ public final class ResponseEnvelopes {
      * @param computedAtMicros when the response was computed, microseconds since the epoch
      * @param response      the view's response, a finished FlatBuffer
      */
-    public static byte[] encode(ViewDescriptor view, byte[] key, long contentHash, long computedAtMicros,
-                                byte[] response) {
+    public static byte[] encode(
+            ViewDescriptor view, byte[] key, long contentHash, long computedAtMicros, byte[] response) {
         return encode(view, key, contentHash, computedAtMicros, response, null);
     }
 
@@ -26,11 +25,22 @@ public final class ResponseEnvelopes {
      * @param traceParent a W3C {@code traceparent} value, or null: then not a byte differs from an envelope
      *                    encoded without one (FlatBuffers leaves an absent trailing field out of the vtable)
      */
-    public static byte[] encode(ViewDescriptor view, byte[] key, long contentHash, long computedAtMicros,
-                                byte[] response, String traceParent) {
+    public static byte[] encode(
+            ViewDescriptor view,
+            byte[] key,
+            long contentHash,
+            long computedAtMicros,
+            byte[] response,
+            String traceParent) {
         int traceBytes = traceParent == null ? 0 : traceParent.length() + 8;
-        return encode(new FlatBufferBuilder(response.length + key.length + traceBytes + 96), view, key, contentHash,
-                computedAtMicros, response, traceParent);
+        return encode(
+                new FlatBufferBuilder(response.length + key.length + traceBytes + 96),
+                view,
+                key,
+                contentHash,
+                computedAtMicros,
+                response,
+                traceParent);
     }
 
     /**
@@ -38,16 +48,22 @@ public final class ResponseEnvelopes {
      * per thread): a fan-out encodes hundreds of thousands of envelopes, and a fresh builder each grew its buffer.
      * The bytes are the same.
      */
-    public static byte[] encode(FlatBufferBuilder reuse, ViewDescriptor view, byte[] key, long contentHash,
-                                long computedAtMicros, byte[] response, String traceParent) {
+    public static byte[] encode(
+            FlatBufferBuilder reuse,
+            ViewDescriptor view,
+            byte[] key,
+            long contentHash,
+            long computedAtMicros,
+            byte[] response,
+            String traceParent) {
         FlatBufferBuilder b = reuse;
         b.clear();
         int trace = traceParent == null ? 0 : b.createString(traceParent);
         int name = b.createString(view.name());
         int keyVector = ResponseEnvelope.createKeyVector(b, key);
         int responseVector = ResponseEnvelope.createResponseVector(b, response);
-        int envelope = ResponseEnvelope.createResponseEnvelope(b, name, view.version(), keyVector, contentHash,
-                computedAtMicros, responseVector, trace);
+        int envelope = ResponseEnvelope.createResponseEnvelope(
+                b, name, view.version(), keyVector, contentHash, computedAtMicros, responseVector, trace);
         ResponseEnvelope.finishResponseEnvelopeBuffer(b, envelope);
         return b.sizedByteArray();
     }

@@ -41,8 +41,8 @@ public final class ViewDescriptor {
             throw new IllegalArgumentException("view version=" + version + " < 1");
         }
         if (dimensions.length == 0 || dimensions.length > KeyCodec.MAX_DIMENSIONS) {
-            throw new IllegalArgumentException("view " + name + " has " + dimensions.length
-                    + " dimensions; allowed 1.." + KeyCodec.MAX_DIMENSIONS);
+            throw new IllegalArgumentException("view " + name + " has " + dimensions.length + " dimensions; allowed 1.."
+                    + KeyCodec.MAX_DIMENSIONS);
         }
         for (int i = 0; i < dimensions.length; i++) {
             String d = Objects.requireNonNull(dimensions[i], "dimension");

@@ -23,11 +23,13 @@ class KeyCodecProperties {
     @Provide
     Arbitrary<String> values() {
         // Any Unicode, including the separators a naive "a|b" or "a=b&c" key would confuse, and empty strings.
-        Arbitrary<String> anyUnicode = Arbitraries.strings().all().ofMaxLength(40)
-                .filter(KeyCodecProperties::isWellFormed);
-        Arbitrary<String> separators = Arbitraries.strings().withChars("|=&,;:/\u0000\u0001\u0080\u00ff é漢")
+        Arbitrary<String> anyUnicode =
+                Arbitraries.strings().all().ofMaxLength(40).filter(KeyCodecProperties::isWellFormed);
+        Arbitrary<String> separators = Arbitraries.strings()
+                .withChars("|=&,;:/\u0000\u0001\u0080\u00ff é漢")
                 .ofMaxLength(6);
-        return Arbitraries.oneOf(anyUnicode, separators, Arbitraries.strings().alpha().ofMaxLength(3));
+        return Arbitraries.oneOf(
+                anyUnicode, separators, Arbitraries.strings().alpha().ofMaxLength(3));
     }
 
     private static boolean isWellFormed(String s) {
@@ -54,8 +56,8 @@ class KeyCodecProperties {
     }
 
     @Property
-    void shouldNotCollideWhenBytesShiftBetweenNeighbouringValues(@ForAll("values") String s,
-                                                                 @ForAll("values") String t) {
+    void shouldNotCollideWhenBytesShiftBetweenNeighbouringValues(
+            @ForAll("values") String s, @ForAll("values") String t) {
         // "ab"+"c" vs "a"+"bc": the classic ambiguity of concatenation without lengths.
         String joined = s + t;
         for (int cut = 0; cut <= joined.length(); cut++) {
@@ -70,8 +72,7 @@ class KeyCodecProperties {
     }
 
     @Property
-    void shouldOrderValuesByDescriptorWhateverTheMapOrder(@ForAll("keys") List<String> values,
-                                                          @ForAll long seed) {
+    void shouldOrderValuesByDescriptorWhateverTheMapOrder(@ForAll("keys") List<String> values, @ForAll long seed) {
         List<String> dims = new java.util.ArrayList<>(OFFERS.dimensions());
         Collections.shuffle(dims, new java.util.Random(seed));
         Map<String, String> byName = new LinkedHashMap<>();
@@ -148,14 +149,15 @@ class KeyCodecProperties {
     void shouldRejectMissingAndUnknownDimensions() {
         assertThatThrownBy(() -> KeyCodec.encode(OFFERS, Map.of("sku", "a", "region", "eu", "currency", "EUR")))
                 .hasMessage("view offers needs dimension \"tier\"");
-        assertThatThrownBy(() -> KeyCodec.encode(OFFERS,
-                Map.of("sku", "a", "region", "eu", "currency", "EUR", "tier", "gold", "colour", "red")))
+        assertThatThrownBy(() -> KeyCodec.encode(
+                        OFFERS, Map.of("sku", "a", "region", "eu", "currency", "EUR", "tier", "gold", "colour", "red")))
                 .hasMessage("view offers has no dimension \"colour\"; dimensions are [sku, region, currency, tier]");
     }
 
     @Example
     void shouldRejectKeyOfAnotherView() {
-        byte[] key = KeyCodec.encode(ViewDescriptor.of("fares", 1, "route", "date", "cabin", "tier"), "a", "b", "c", "d");
+        byte[] key =
+                KeyCodec.encode(ViewDescriptor.of("fares", 1, "route", "date", "cabin", "tier"), "a", "b", "c", "d");
         assertThatThrownBy(() -> KeyCodec.decode(OFFERS, key))
                 .hasMessage("key of fares with 4 values is not a key of offers [sku, region, currency, tier]");
     }

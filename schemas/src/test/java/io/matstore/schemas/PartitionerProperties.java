@@ -12,8 +12,8 @@ import org.apache.kafka.common.utils.Utils;
 /** Partitioner agrees with Kafka's default partitioner for keyed records, for any key and partition count. */
 class PartitionerProperties {
     @Property(tries = 5000)
-    void shouldPickTheSamePartitionAsKafka(@ForAll @Size(max = 300) byte[] key,
-                                           @ForAll @IntRange(min = 1, max = 1024) int partitions) {
+    void shouldPickTheSamePartitionAsKafka(
+            @ForAll @Size(max = 300) byte[] key, @ForAll @IntRange(min = 1, max = 1024) int partitions) {
         int kafka = Utils.toPositive(Utils.murmur2(key)) % partitions;
         assertThat(Partitioner.partition(key, partitions)).isEqualTo(kafka);
         assertThat(Partitioner.partition(ByteBuffer.wrap(key), partitions)).isEqualTo(kafka);
@@ -21,8 +21,8 @@ class PartitionerProperties {
     }
 
     @Property(tries = 1000)
-    void shouldHashTheBytesBetweenOffsetAndLength(@ForAll @Size(min = 2, max = 100) byte[] key,
-                                                  @ForAll @IntRange(min = 1, max = 64) int partitions) {
+    void shouldHashTheBytesBetweenOffsetAndLength(
+            @ForAll @Size(min = 2, max = 100) byte[] key, @ForAll @IntRange(min = 1, max = 64) int partitions) {
         byte[] framed = new byte[key.length + 7];
         System.arraycopy(key, 0, framed, 3, key.length);
         assertThat(Partitioner.partition(framed, 3, key.length, partitions))

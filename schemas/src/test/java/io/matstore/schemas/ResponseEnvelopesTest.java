@@ -34,7 +34,8 @@ class ResponseEnvelopesTest {
         assertThat(e.contentHash()).isEqualTo(42L);
         assertThat(e.computedAtMicros()).isEqualTo(7L);
         assertThat(ResponseEnvelopes.responseBytes(e)).isEqualTo(response);
-        assertThat(ResponseEnvelope.ResponseEnvelopeBufferHasIdentifier(java.nio.ByteBuffer.wrap(encoded))).isTrue();
+        assertThat(ResponseEnvelope.ResponseEnvelopeBufferHasIdentifier(java.nio.ByteBuffer.wrap(encoded)))
+                .isTrue();
     }
 
     /** What flatc generated for envelope.fbs before {@code trace_parent} was appended (six fields). */

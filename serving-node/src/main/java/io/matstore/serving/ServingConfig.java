@@ -74,6 +74,7 @@ public final class ServingConfig {
 
     /** Per view: the version to serve when the store holds none yet. */
     public static final String VIEW_VERSION = "version";
+
     public static final String FRESHNESS_OBJECTIVE_MS = "freshness.objective.ms";
     public static final String MAX_AGE_SECONDS = "max.age.seconds";
     public static final String STALE_WHILE_REVALIDATE_SECONDS = "stale.while.revalidate.seconds";
@@ -84,92 +85,252 @@ public final class ServingConfig {
     public static final String SECTION = "Serving node";
 
     public static final ConfigDef DEF = new ConfigDef()
-            .define(HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    HOST,
+                    Type.STRING,
+                    "127.0.0.1",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Address the HTTP server binds.")
-            .define(PORT, Type.INT, 8080, Range.between(0, 65535), Importance.HIGH,
+            .define(
+                    PORT,
+                    Type.INT,
+                    8080,
+                    Range.between(0, 65535),
+                    Importance.HIGH,
                     "HTTP port; 0 picks a free one (tests).")
-            .define(VIEWS, Type.LIST, "offers", ConfigDef.ValidList.anyNonDuplicateValues(false, false), Importance.HIGH,
+            .define(
+                    VIEWS,
+                    Type.LIST,
+                    "offers",
+                    ConfigDef.ValidList.anyNonDuplicateValues(false, false),
+                    Importance.HIGH,
                     "Views this node serves; each needs a current version in the store to be ready.")
-            .define(IO_THREADS, Type.INT, 0, Range.between(0, 256), Importance.MEDIUM,
+            .define(
+                    IO_THREADS,
+                    Type.INT,
+                    0,
+                    Range.between(0, 256),
+                    Importance.MEDIUM,
                     "Event-loop threads; 0 = Netty's default (2 x cores).")
-            .define(TRANSPORT, Type.STRING, "auto", ConfigDef.ValidString.in("auto", "epoll", "io_uring", "nio"),
-                    Importance.LOW, "auto = epoll where its native library loads, else NIO; io_uring only when asked.")
-            .define(MAX_INITIAL_LINE_BYTES, Type.INT, 4096, Range.between(256, 65536), Importance.MEDIUM,
+            .define(
+                    TRANSPORT,
+                    Type.STRING,
+                    "auto",
+                    ConfigDef.ValidString.in("auto", "epoll", "io_uring", "nio"),
+                    Importance.LOW,
+                    "auto = epoll where its native library loads, else NIO; io_uring only when asked.")
+            .define(
+                    MAX_INITIAL_LINE_BYTES,
+                    Type.INT,
+                    4096,
+                    Range.between(256, 65536),
+                    Importance.MEDIUM,
                     "Longest request line; longer gets 414 and the connection is closed.")
-            .define(MAX_HEADER_BYTES, Type.INT, 8192, Range.between(1024, 65536), Importance.MEDIUM,
+            .define(
+                    MAX_HEADER_BYTES,
+                    Type.INT,
+                    8192,
+                    Range.between(1024, 65536),
+                    Importance.MEDIUM,
                     "Largest header block; larger gets 431 and the connection is closed.")
-            .define(MAX_BODY_BYTES, Type.INT, 65536, Range.between(1024, 16 * 1024 * 1024), Importance.MEDIUM,
+            .define(
+                    MAX_BODY_BYTES,
+                    Type.INT,
+                    65536,
+                    Range.between(1024, 16 * 1024 * 1024),
+                    Importance.MEDIUM,
                     "Largest request body (batch); larger gets 413 and the connection is closed.")
-            .define(BATCH_MAX_ITEMS, Type.INT, 100, Range.between(1, 10_000), Importance.MEDIUM,
+            .define(
+                    BATCH_MAX_ITEMS,
+                    Type.INT,
+                    100,
+                    Range.between(1, 10_000),
+                    Importance.MEDIUM,
                     "Most lookups in one batch request; more gets 413.")
-            .define(IDLE_TIMEOUT_MS, Type.LONG, 60_000L, Range.between(1_000L, 3_600_000L), Importance.MEDIUM,
+            .define(
+                    IDLE_TIMEOUT_MS,
+                    Type.LONG,
+                    60_000L,
+                    Range.between(1_000L, 3_600_000L),
+                    Importance.MEDIUM,
                     "A connection with no traffic either way for this long is closed.")
-            .define(READ_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+            .define(
+                    READ_TIMEOUT_MS,
+                    Type.LONG,
+                    10_000L,
+                    Range.between(100L, 600_000L),
+                    Importance.MEDIUM,
                     "A request whose bytes stop arriving for this long before it is complete gets 408 and the"
                             + " connection is closed.")
-            .define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+            .define(
+                    REQUEST_TIMEOUT_MS,
+                    Type.LONG,
+                    30_000L,
+                    Range.between(100L, 600_000L),
+                    Importance.MEDIUM,
                     "A request's headers and body must have arrived whole this long after its first byte, however"
                             + " the bytes trickle in (slowloris); else 408 and the connection is closed.")
-            .define(WRITE_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+            .define(
+                    WRITE_TIMEOUT_MS,
+                    Type.LONG,
+                    30_000L,
+                    Range.between(100L, 600_000L),
+                    Importance.MEDIUM,
                     "A connection whose responses wait unwritten (its reading paused, see"
                             + " serving.write.buffer.high.bytes) with no write completing for this long is closed.")
-            .define(MAX_CONNECTIONS, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.MEDIUM,
+            .define(
+                    MAX_CONNECTIONS,
+                    Type.INT,
+                    10_000,
+                    Range.between(1, 1_000_000),
+                    Importance.MEDIUM,
                     "Open HTTP connections; one more gets 503 too_many_connections and is closed.")
-            .define(MAX_PIPELINED_REQUESTS, Type.INT, 64, Range.between(1, 100_000), Importance.LOW,
+            .define(
+                    MAX_PIPELINED_REQUESTS,
+                    Type.INT,
+                    64,
+                    Range.between(1, 100_000),
+                    Importance.LOW,
                     "Responses of one connection not yet written to its socket at which the node stops reading its"
                             + " requests; a request already received beyond this closes the connection.")
-            .define(WRITE_BUFFER_HIGH_BYTES, Type.INT, 256 * 1024, Range.between(1024, 64 * 1024 * 1024),
-                    Importance.LOW, "Unwritten response bytes of one connection above which the node stops reading"
+            .define(
+                    WRITE_BUFFER_HIGH_BYTES,
+                    Type.INT,
+                    256 * 1024,
+                    Range.between(1024, 64 * 1024 * 1024),
+                    Importance.LOW,
+                    "Unwritten response bytes of one connection above which the node stops reading"
                             + " its requests (write-buffer high watermark).")
-            .define(WRITE_BUFFER_LOW_BYTES, Type.INT, 64 * 1024, Range.between(512, 64 * 1024 * 1024),
-                    Importance.LOW, "Unwritten response bytes below which reading resumes (low watermark; must be"
+            .define(
+                    WRITE_BUFFER_LOW_BYTES,
+                    Type.INT,
+                    64 * 1024,
+                    Range.between(512, 64 * 1024 * 1024),
+                    Importance.LOW,
+                    "Unwritten response bytes below which reading resumes (low watermark; must be"
                             + " below serving.write.buffer.high.bytes).")
-            .define(PROBE_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
+            .define(
+                    PROBE_PORT,
+                    Type.INT,
+                    -1,
+                    Range.between(-1, 65535),
+                    Importance.MEDIUM,
                     "Port of a listener for /healthz, /readyz and /metrics on its own event-loop thread, so that"
                             + " probes answer while the request loops are saturated or stalled; -1 = none (probes on"
                             + " serving.port only), 0 picks a free one. Binds serving.host.")
-            .define(TLS_KEYSTORE_FILE, Type.STRING, "", Importance.HIGH,
+            .define(
+                    TLS_KEYSTORE_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
                     "PKCS12 keystore with the node's private key and certificate chain: the HTTP and admin listeners"
                             + " speak TLS only (the probe listener stays plain). Empty: plain text.")
-            .define(TLS_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.HIGH,
+            .define(
+                    TLS_KEYSTORE_PASSWORD,
+                    Type.PASSWORD,
+                    "",
+                    Importance.HIGH,
                     "Password of serving.tls.keystore.file (and of its key).")
-            .define(TLS_TRUSTSTORE_FILE, Type.STRING, "", Importance.MEDIUM,
+            .define(
+                    TLS_TRUSTSTORE_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
                     "PKCS12 truststore of the certificates (or CAs) client certificates must chain to; empty = the"
                             + " JDK's default CAs.")
-            .define(TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM,
+            .define(
+                    TLS_TRUSTSTORE_PASSWORD,
+                    Type.PASSWORD,
+                    "",
+                    Importance.MEDIUM,
                     "Password of serving.tls.truststore.file.")
-            .define(TLS_PROVIDER, Type.STRING, "jdk", ConfigDef.ValidString.in("jdk", "openssl"), Importance.LOW,
+            .define(
+                    TLS_PROVIDER,
+                    Type.STRING,
+                    "jdk",
+                    ConfigDef.ValidString.in("jdk", "openssl"),
+                    Importance.LOW,
                     "TLS engine: jdk, or openssl (BoringSSL through netty-tcnative-boringssl-static, which must then"
                             + " be on the class path; without it the node logs why and uses jdk).")
-            .define(TLS_CLIENT_AUTH, Type.STRING, "none", ConfigDef.ValidString.in("none", "optional", "required"),
-                    Importance.MEDIUM, "Client certificates (mutual TLS): none, optional (checked when sent) or"
+            .define(
+                    TLS_CLIENT_AUTH,
+                    Type.STRING,
+                    "none",
+                    ConfigDef.ValidString.in("none", "optional", "required"),
+                    Importance.MEDIUM,
+                    "Client certificates (mutual TLS): none, optional (checked when sent) or"
                             + " required (the handshake fails without one).")
-            .define(TLS_CLIENT_SUBJECTS, Type.STRING, "", Importance.MEDIUM,
+            .define(
+                    TLS_CLIENT_SUBJECTS,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
                     "Subjects (RFC 2253 distinguished names, separated by ';', e.g. 'CN=orders-api,O=shop;"
                             + "CN=search,O=shop') whose client certificates may connect; any other connection is"
                             + " closed after the handshake. Empty: any trusted certificate.")
-            .define(TLS_RELOAD_MS, Type.LONG, 10_000L, Range.between(100L, 3_600_000L), Importance.LOW,
+            .define(
+                    TLS_RELOAD_MS,
+                    Type.LONG,
+                    10_000L,
+                    Range.between(100L, 3_600_000L),
+                    Importance.LOW,
                     "How often the keystore and truststore files are checked for change; new connections use the"
                             + " new material, open ones keep theirs. A file that fails to load keeps the old material"
                             + " (logged).")
-            .define(STATUS_REFRESH_MS, Type.LONG, 200L, Range.between(10L, 10_000L), Importance.LOW,
+            .define(
+                    STATUS_REFRESH_MS,
+                    Type.LONG,
+                    200L,
+                    Range.between(10L, 10_000L),
+                    Importance.LOW,
                     "How often store status (lag, ingest errors) is folded into staleness and readiness.")
-            .define(SHED_MAX_IN_FLIGHT, Type.INT, 4096, Range.between(1, 1_000_000), Importance.MEDIUM,
+            .define(
+                    SHED_MAX_IN_FLIGHT,
+                    Type.INT,
+                    4096,
+                    Range.between(1, 1_000_000),
+                    Importance.MEDIUM,
                     "Responses admitted but not yet written to the socket above which requests are shed (503);"
                             + " with serving.shed.limit=adaptive, the most the limit may grow to.")
-            .define(SHED_LIMIT, Type.STRING, "adaptive", ConfigDef.ValidString.in("adaptive", "static"),
-                    Importance.MEDIUM, "adaptive = the in-flight limit follows latency (AIMD between"
+            .define(
+                    SHED_LIMIT,
+                    Type.STRING,
+                    "adaptive",
+                    ConfigDef.ValidString.in("adaptive", "static"),
+                    Importance.MEDIUM,
+                    "adaptive = the in-flight limit follows latency (AIMD between"
                             + " serving.shed.min.limit and serving.shed.max.in.flight, starting at a quarter of the"
                             + " latter); static = serving.shed.max.in.flight.")
-            .define(SHED_MIN_LIMIT, Type.INT, 16, Range.between(1, 1_000_000), Importance.LOW,
+            .define(
+                    SHED_MIN_LIMIT,
+                    Type.INT,
+                    16,
+                    Range.between(1, 1_000_000),
+                    Importance.LOW,
                     "Lowest the adaptive limit goes (capped at serving.shed.max.in.flight).")
-            .define(SHED_LATENCY_TARGET_MS, Type.DOUBLE, 20.0, Range.between(0.01, 60_000.0), Importance.LOW,
+            .define(
+                    SHED_LATENCY_TARGET_MS,
+                    Type.DOUBLE,
+                    20.0,
+                    Range.between(0.01, 60_000.0),
+                    Importance.LOW,
                     "An admitted request answered slower than this (admission to response written) while in-flight"
                             + " is at least half the adaptive limit lowers it by serving.shed.backoff, at most once per"
                             + " serving.shed.window.ms / 10.")
-            .define(SHED_BACKOFF, Type.DOUBLE, 0.9, Range.between(0.1, 0.99), Importance.LOW,
+            .define(
+                    SHED_BACKOFF,
+                    Type.DOUBLE,
+                    0.9,
+                    Range.between(0.1, 0.99),
+                    Importance.LOW,
                     "Factor of the adaptive limit's decrease.")
-            .define(SHED_LAG_TARGET_MS, Type.DOUBLE, 0.0, Range.between(0.0, 60_000.0), Importance.MEDIUM,
+            .define(
+                    SHED_LAG_TARGET_MS,
+                    Type.DOUBLE,
+                    0.0,
+                    Range.between(0.0, 60_000.0),
+                    Importance.MEDIUM,
                     "Event-loop lag above which requests are shed (503) with a probability that rises while the"
                             + " smallest lag of each serving.shed.lag.interval.ms stays above this and falls below it"
                             + " (PIE, RFC 8033, on a task each loop schedules to itself every tenth of the interval);"
@@ -177,53 +338,129 @@ public final class ServingConfig {
                             + " The signal of CPU overload, whose queue builds before admission where in-flight"
                             + " cannot see it. 0 = off. On CPUs shared with other processes the lag also counts"
                             + " their time, so set it above what the neighbours cause.")
-            .define(SHED_LAG_INTERVAL_MS, Type.LONG, 100L, Range.between(1L, 60_000L), Importance.LOW,
+            .define(
+                    SHED_LAG_INTERVAL_MS,
+                    Type.LONG,
+                    100L,
+                    Range.between(1L, 60_000L),
+                    Importance.LOW,
                     "Interval at whose end the shed probability moves (by at most 1/8) from the interval's smallest"
                             + " event-loop lag; paused connections are checked for resumption once per interval.")
-            .define(SHED_MAX_REJECTION_RATIO, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.LOW,
+            .define(
+                    SHED_MAX_REJECTION_RATIO,
+                    Type.DOUBLE,
+                    0.9,
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
                     "Cap on the share of requests shed in one window, so some traffic always probes.")
-            .define(SHED_WINDOW_MS, Type.LONG, 1_000L, Range.between(10L, 60_000L), Importance.LOW,
+            .define(
+                    SHED_WINDOW_MS,
+                    Type.LONG,
+                    1_000L,
+                    Range.between(10L, 60_000L),
+                    Importance.LOW,
                     "Window over which the rejection cap is counted.")
-            .define(RETRY_AFTER_SECONDS, Type.INT, 1, Range.between(1, 3600), Importance.LOW,
+            .define(
+                    RETRY_AFTER_SECONDS,
+                    Type.INT,
+                    1,
+                    Range.between(1, 3600),
+                    Importance.LOW,
                     "Retry-After sent with every 503.")
-            .define(ADMIN_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    ADMIN_HOST,
+                    Type.STRING,
+                    "127.0.0.1",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Address the admin listener binds; anything but a loopback address requires"
                             + " serving.admin.token.")
-            .define(ADMIN_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.HIGH,
+            .define(
+                    ADMIN_PORT,
+                    Type.INT,
+                    -1,
+                    Range.between(-1, 65535),
+                    Importance.HIGH,
                     "Admin listener port (swap, rollback, retire, load, validate, status); -1 = no admin"
                             + " listener, 0 picks a free one.")
-            .define(ADMIN_TOKEN, Type.PASSWORD, "", Importance.HIGH,
+            .define(
+                    ADMIN_TOKEN,
+                    Type.PASSWORD,
+                    "",
+                    Importance.HIGH,
                     "Admin requests must carry 'Authorization: Bearer <token>' (else 401). Empty: the node makes a"
                             + " random token at start and prints it (the admin listener never runs without one).")
-            .define(ADMIN_ALLOWED_HOSTS, Type.LIST, "", Importance.LOW,
+            .define(
+                    ADMIN_ALLOWED_HOSTS,
+                    Type.LIST,
+                    "",
+                    Importance.LOW,
                     "Host names or host:port, besides serving.admin.host (and localhost, 127.0.0.1, [::1] on"
                             + " loopback), that admin requests may name in Host and Origin (e.g. a proxy's); any"
                             + " other gets 403.")
-            .define(TRACING_ENABLED, Type.BOOLEAN, false, Importance.LOW,
+            .define(
+                    TRACING_ENABLED,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
                     "Trace GET lookups with OpenTelemetry: a server span per request, child of its W3C traceparent,"
                             + " linked to the trace context stored in the served envelope, and a traceresponse header."
                             + " Needs an SDK (the OpenTelemetry Java agent, or the node's embedder's); without one it"
                             + " stays off and says so at start. Off: the request path does not touch OpenTelemetry.")
-            .define(ACCESS_LOG, Type.BOOLEAN, false, Importance.LOW,
+            .define(
+                    ACCESS_LOG,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
                     "Log one line per answered request on the SLF4J logger 'matstore.access' (remote address,"
                             + " method, path and query, status, bytes, microseconds, fresh/stale), after the"
                             + " response is written.");
 
     /** Settings of one view, under {@code view.<name>.}. */
     public static final ConfigDef VIEW_DEF = new ConfigDef()
-            .define(VIEW_VERSION, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    VIEW_VERSION,
+                    Type.INT,
+                    1,
+                    Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Version of the view to ingest and serve when the store holds none yet (one the view's module"
                             + " has; later versions come through a rebuild).")
-            .define(FRESHNESS_OBJECTIVE_MS, Type.LONG, 30_000L, Range.between(1L, 86_400_000L), Importance.HIGH,
+            .define(
+                    FRESHNESS_OBJECTIVE_MS,
+                    Type.LONG,
+                    30_000L,
+                    Range.between(1L, 86_400_000L),
+                    Importance.HIGH,
                     "Ingest may lag this long (since it was last caught up) before answers are marked stale"
                             + " (X-Matstore-Freshness); the node stays ready, since it can still answer.")
-            .define(MAX_AGE_SECONDS, Type.INT, 1, Range.between(0, 31_536_000), Importance.MEDIUM,
+            .define(
+                    MAX_AGE_SECONDS,
+                    Type.INT,
+                    1,
+                    Range.between(0, 31_536_000),
+                    Importance.MEDIUM,
                     "Cache-Control max-age.")
-            .define(STALE_WHILE_REVALIDATE_SECONDS, Type.INT, 30, Range.between(0, 31_536_000), Importance.LOW,
+            .define(
+                    STALE_WHILE_REVALIDATE_SECONDS,
+                    Type.INT,
+                    30,
+                    Range.between(0, 31_536_000),
+                    Importance.LOW,
                     "Cache-Control stale-while-revalidate (RFC 5861).")
-            .define(STALE_IF_ERROR_SECONDS, Type.INT, 600, Range.between(0, 31_536_000), Importance.LOW,
+            .define(
+                    STALE_IF_ERROR_SECONDS,
+                    Type.INT,
+                    600,
+                    Range.between(0, 31_536_000),
+                    Importance.LOW,
                     "Cache-Control stale-if-error (RFC 5861).")
-            .define(STALENESS_CEILING_SECONDS, Type.INT, -1, Range.between(-1, 31_536_000), Importance.MEDIUM,
+            .define(
+                    STALENESS_CEILING_SECONDS,
+                    Type.INT,
+                    -1,
+                    Range.between(-1, 31_536_000),
+                    Importance.MEDIUM,
                     "A key whose value was last known current longer ago than this (its Age: 0 while ingest is"
                             + " caught up) is answered 503 too_stale instead of the value; -1 = the view's"
                             + " stale.if.error.seconds, so the node stops where a cache in front would.");
@@ -233,8 +470,11 @@ public final class ServingConfig {
     private final Map<String, Integer> versions;
     private final ClusterSettings cluster;
 
-    private ServingConfig(Map<String, Object> values, Map<String, ViewSettings> views, Map<String, Integer> versions,
-                          ClusterSettings cluster) {
+    private ServingConfig(
+            Map<String, Object> values,
+            Map<String, ViewSettings> views,
+            Map<String, Integer> versions,
+            ClusterSettings cluster) {
         this.values = values;
         this.views = views;
         this.versions = versions;
@@ -265,24 +505,31 @@ public final class ServingConfig {
             versions.put(view, (Integer) v.get(VIEW_VERSION));
             int staleIfError = (Integer) v.get(STALE_IF_ERROR_SECONDS);
             int ceiling = (Integer) v.get(STALENESS_CEILING_SECONDS);
-            views.put(view, new ViewSettings(view, (Long) v.get(FRESHNESS_OBJECTIVE_MS), (Integer) v.get(MAX_AGE_SECONDS),
-                    (Integer) v.get(STALE_WHILE_REVALIDATE_SECONDS), staleIfError, ceiling < 0 ? staleIfError : ceiling));
+            views.put(
+                    view,
+                    new ViewSettings(
+                            view,
+                            (Long) v.get(FRESHNESS_OBJECTIVE_MS),
+                            (Integer) v.get(MAX_AGE_SECONDS),
+                            (Integer) v.get(STALE_WHILE_REVALIDATE_SECONDS),
+                            staleIfError,
+                            ceiling < 0 ? staleIfError : ceiling));
         }
         int low = (Integer) parsed.get(WRITE_BUFFER_LOW_BYTES);
         int high = (Integer) parsed.get(WRITE_BUFFER_HIGH_BYTES);
         if (low >= high) {
-            throw new ConfigException(WRITE_BUFFER_LOW_BYTES + "=" + low + " >= " + WRITE_BUFFER_HIGH_BYTES + "="
-                    + high);
+            throw new ConfigException(
+                    WRITE_BUFFER_LOW_BYTES + "=" + low + " >= " + WRITE_BUFFER_HIGH_BYTES + "=" + high);
         }
-        checkAdminExposure((String) parsed.get(ADMIN_HOST), (Integer) parsed.get(ADMIN_PORT),
+        checkAdminExposure(
+                (String) parsed.get(ADMIN_HOST),
+                (Integer) parsed.get(ADMIN_PORT),
                 (org.apache.kafka.common.config.types.Password) parsed.get(ADMIN_TOKEN));
-        return new ServingConfig(Map.copyOf(parsed), Map.copyOf(views), Map.copyOf(versions),
-                ClusterSettings.of(raw));
+        return new ServingConfig(Map.copyOf(parsed), Map.copyOf(views), Map.copyOf(versions), ClusterSettings.of(raw));
     }
 
     /** The admin endpoint changes what the node serves: off loopback it must demand a token. */
-    private static void checkAdminExposure(String host, int port,
-                                           org.apache.kafka.common.config.types.Password token) {
+    private static void checkAdminExposure(String host, int port, org.apache.kafka.common.config.types.Password token) {
         if (port < 0 || !token.value().isEmpty()) {
             return;
         }
@@ -293,16 +540,19 @@ public final class ServingConfig {
             throw new ConfigException(ADMIN_HOST, host, "unknown host");
         }
         if (!loopback) {
-            throw new ConfigException(ADMIN_HOST + "=" + host + " is not a loopback address and "
-                    + ADMIN_TOKEN + " is empty: set a token to expose the admin endpoint beyond this machine");
+            throw new ConfigException(ADMIN_HOST + "=" + host + " is not a loopback address and " + ADMIN_TOKEN
+                    + " is empty: set a token to expose the admin endpoint beyond this machine");
         }
     }
 
     /** Views this node serves given raw {@code values}: {@code serving.views} or its default. */
     private static List<String> servedViews(Map<String, String> values) {
         @SuppressWarnings("unchecked")
-        List<String> names = (List<String>) ConfigDef.parseType(VIEWS, values.getOrDefault(VIEWS,
-                String.join(",", (List<String>) DEF.defaultValues().get(VIEWS))), Type.LIST);
+        List<String> names = (List<String>) ConfigDef.parseType(
+                VIEWS,
+                values.getOrDefault(VIEWS, String.join(",", (List<String>)
+                        DEF.defaultValues().get(VIEWS))),
+                Type.LIST);
         return names;
     }
 

@@ -42,7 +42,9 @@ public final class ServingHotPath {
     public ServingHotPath(ViewSettings settings, ViewReader reader, int partitions, List<Integer> held) {
         this.reader = reader;
         this.version = reader.descriptor().version();
-        this.route = new ViewRoute(settings, JsonRenderers.of(ViewPlugins.discover()).forView(settings.view()),
+        this.route = new ViewRoute(
+                settings,
+                JsonRenderers.of(ViewPlugins.discover()).forView(settings.view()),
                 new ServingMetrics().forView(settings.view()));
         route.guard(PartitionGuard.of(version, partitions, held, 42));
     }
@@ -61,8 +63,8 @@ public final class ServingHotPath {
         if (route.guard().misdirected(version, key) >= 0) {
             throw new IllegalStateException("misdirected: " + uri);
         }
-        ByteBuf out = responder.respond(alloc, route, reader, key, json, ifNoneMatch, true,
-                route.freshnessOf(version), nowMillis);
+        ByteBuf out = responder.respond(
+                alloc, route, reader, key, json, ifNoneMatch, true, route.freshnessOf(version), nowMillis);
         int length = out.readableBytes();
         out.release();
         route.meters().record(responder.status(), System.nanoTime() - start);

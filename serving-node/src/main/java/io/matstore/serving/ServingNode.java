@@ -5,19 +5,19 @@ import io.matstore.serving.cluster.Membership;
 import io.matstore.serving.cluster.MoveState;
 import io.matstore.serving.cluster.Rebalancer;
 import io.matstore.serving.cluster.TopicPartitionCounts;
-import io.matstore.serving.internal.ClusterRefresher;
-import io.matstore.serving.internal.JsonRenderers;
 import io.matstore.serving.internal.AdaptiveLimit;
+import io.matstore.serving.internal.ClusterRefresher;
 import io.matstore.serving.internal.ConnectionLimits;
+import io.matstore.serving.internal.JsonRenderers;
 import io.matstore.serving.internal.LoadShedder;
 import io.matstore.serving.internal.LoopLag;
-import io.matstore.serving.internal.ProbeServer;
-import io.matstore.serving.internal.TlsMaterial;
 import io.matstore.serving.internal.NodeContext;
+import io.matstore.serving.internal.ProbeServer;
 import io.matstore.serving.internal.RequestTracing;
 import io.matstore.serving.internal.ServerChannelInitializer;
 import io.matstore.serving.internal.ServingMetrics;
 import io.matstore.serving.internal.StatusMonitor;
+import io.matstore.serving.internal.TlsMaterial;
 import io.matstore.serving.internal.Transport;
 import io.matstore.serving.internal.ViewRoute;
 import io.matstore.serving.internal.admin.AdminServer;
@@ -31,9 +31,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetSocketAddress;
@@ -72,6 +72,7 @@ public final class ServingNode implements AutoCloseable {
     private final Clock clock;
     /** Null: GlobalOpenTelemetry's, resolved at start when tracing is enabled. */
     private final OpenTelemetry openTelemetry;
+
     private final ServingMetrics metrics = new ServingMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     private EventLoopGroup group;
     private Channel server;
@@ -167,17 +168,31 @@ public final class ServingNode implements AutoCloseable {
         monitor.run();
         metrics.bindReadiness(this::isReady);
         metrics.bindJvmAndProcess();
-        AdaptiveLimit adaptive = !config.shedAdaptive() ? null : new AdaptiveLimit(
-                Math.max(config.shedMinLimit(), config.shedMaxInFlight() / 4), config.shedMinLimit(),
-                config.shedMaxInFlight(), (long) (config.shedLatencyTargetMillis() * 1_000_000),
-                config.shedBackoff(), Math.max(1, config.shedWindowMillis() / 10), clock::millis);
-        LoopLag lag = config.shedLagTargetMillis() == 0 ? null : new LoopLag(
-                (long) (config.shedLagTargetMillis() * 1_000_000), config.shedLagIntervalMillis() * 1_000_000,
-                System::nanoTime);
-        LoadShedder shedder = new LoadShedder(config.shedMaxInFlight(), config.shedMaxRejectionRatio(),
-                config.shedWindowMillis(), clock::millis, adaptive, lag);
-        RequestTracing tracing = RequestTracing.create(config.tracingEnabled(),
-                openTelemetry != null ? () -> openTelemetry : GlobalOpenTelemetry::get);
+        AdaptiveLimit adaptive = !config.shedAdaptive()
+                ? null
+                : new AdaptiveLimit(
+                        Math.max(config.shedMinLimit(), config.shedMaxInFlight() / 4),
+                        config.shedMinLimit(),
+                        config.shedMaxInFlight(),
+                        (long) (config.shedLatencyTargetMillis() * 1_000_000),
+                        config.shedBackoff(),
+                        Math.max(1, config.shedWindowMillis() / 10),
+                        clock::millis);
+        LoopLag lag = config.shedLagTargetMillis() == 0
+                ? null
+                : new LoopLag(
+                        (long) (config.shedLagTargetMillis() * 1_000_000),
+                        config.shedLagIntervalMillis() * 1_000_000,
+                        System::nanoTime);
+        LoadShedder shedder = new LoadShedder(
+                config.shedMaxInFlight(),
+                config.shedMaxRejectionRatio(),
+                config.shedWindowMillis(),
+                clock::millis,
+                adaptive,
+                lag);
+        RequestTracing tracing = RequestTracing.create(
+                config.tracingEnabled(), openTelemetry != null ? () -> openTelemetry : GlobalOpenTelemetry::get);
         try {
             partitionCounts = kafka == null ? null : new TopicPartitionCounts(kafka);
             membership = clusterSettings.clustered() ? Membership.start(clusterSettings, kafka, clock::millis) : null;
@@ -185,10 +200,26 @@ public final class ServingNode implements AutoCloseable {
             close();
             throw e;
         }
-        cluster = new ClusterRefresher(store, routes, monitor, clusterSettings, membership, partitionCounts,
-                this::isReady, clock::millis, moves);
-        NodeContext node = new NodeContext(store, config, routes.toArray(new ViewRoute[0]), metrics, shedder,
-                monitor, cluster, clock::millis, tracing);
+        cluster = new ClusterRefresher(
+                store,
+                routes,
+                monitor,
+                clusterSettings,
+                membership,
+                partitionCounts,
+                this::isReady,
+                clock::millis,
+                moves);
+        NodeContext node = new NodeContext(
+                store,
+                config,
+                routes.toArray(new ViewRoute[0]),
+                metrics,
+                shedder,
+                monitor,
+                cluster,
+                clock::millis,
+                tracing);
 
         Transport transport = Transport.choose(config.transport());
         if (limits == null) { // meters register once per registry, and a node starts once
@@ -226,8 +257,9 @@ public final class ServingNode implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                            config.writeBufferLowBytes(), config.writeBufferHighBytes()))
+                    .childOption(
+                            ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(config.writeBufferLowBytes(), config.writeBufferHighBytes()))
                     .childHandler(new ServerChannelInitializer(node, limits, tls))
                     .bind(config.host(), config.port())
                     .syncUninterruptibly()
@@ -253,18 +285,25 @@ public final class ServingNode implements AutoCloseable {
                 throw e;
             }
             if (config.adminToken() == null) {
-                LOG.info("admin endpoint on {}:{}, bearer token (generated, {} empty): {}", config.adminHost(),
-                        admin.port(), ServingConfig.ADMIN_TOKEN, admin.token());
+                LOG.info(
+                        "admin endpoint on {}:{}, bearer token (generated, {} empty): {}",
+                        config.adminHost(),
+                        admin.port(),
+                        ServingConfig.ADMIN_TOKEN,
+                        admin.token());
             } else {
-                LOG.info("admin endpoint on {}:{} (bearer token of {})", config.adminHost(), admin.port(),
+                LOG.info(
+                        "admin endpoint on {}:{} (bearer token of {})",
+                        config.adminHost(),
+                        admin.port(),
                         ServingConfig.ADMIN_TOKEN);
             }
         }
-        scheduler.scheduleWithFixedDelay(monitor, config.statusRefreshMillis(), config.statusRefreshMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                monitor, config.statusRefreshMillis(), config.statusRefreshMillis(), TimeUnit.MILLISECONDS);
         if (tls != null) {
-            scheduler.scheduleWithFixedDelay(tls::reloadIfChanged, config.tlsReloadMillis(),
-                    config.tlsReloadMillis(), TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(
+                    tls::reloadIfChanged, config.tlsReloadMillis(), config.tlsReloadMillis(), TimeUnit.MILLISECONDS);
         }
         port = ((InetSocketAddress) server.localAddress()).getPort();
         String url = clusterSettings.urlFor(config.host(), port, tls != null);
@@ -275,14 +314,22 @@ public final class ServingNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        clusterThread.scheduleWithFixedDelay(cluster, config.statusRefreshMillis(), config.statusRefreshMillis(),
-                TimeUnit.MILLISECONDS);
+        clusterThread.scheduleWithFixedDelay(
+                cluster, config.statusRefreshMillis(), config.statusRefreshMillis(), TimeUnit.MILLISECONDS);
         if (membership != null) {
-            LOG.info("node {} of cell {} in cluster {}, advertised as {}", cluster.nodeId(),
-                    clusterSettings.cellId(), clusterSettings.name(), url);
+            LOG.info(
+                    "node {} of cell {} in cluster {}, advertised as {}",
+                    cluster.nodeId(),
+                    clusterSettings.cellId(),
+                    clusterSettings.name(),
+                    url);
         }
-        LOG.info("serving {} on {}:{} ({})", config.views().stream().map(ViewSettings::view).toList(),
-                config.host(), port, transport.name());
+        LOG.info(
+                "serving {} on {}:{} ({})",
+                config.views().stream().map(ViewSettings::view).toList(),
+                config.host(),
+                port,
+                transport.name());
         return port;
     }
 
@@ -307,8 +354,8 @@ public final class ServingNode implements AutoCloseable {
             names.add(v.view());
         }
         TopicPartitionCounts counts = partitionCounts;
-        rebalancer = new Rebalancer(store, names, membership, moves, counts::partitions, cluster.nodeId(),
-                clock::millis);
+        rebalancer =
+                new Rebalancer(store, names, membership, moves, counts::partitions, cluster.nodeId(), clock::millis);
         movesThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "matstore-moves");
             t.setDaemon(true);

@@ -18,8 +18,7 @@ public final class ServingNodeMain {
     /** System property naming the {@code Supplier<ResponseStore>} class {@link #main} uses. */
     public static final String STORE_SUPPLIER_PROPERTY = "serving.store.supplier";
 
-    private ServingNodeMain() {
-    }
+    private ServingNodeMain() {}
 
     public static void main(String[] args) throws Exception {
         String supplierClass = System.getProperty(STORE_SUPPLIER_PROPERTY);
@@ -29,8 +28,8 @@ public final class ServingNodeMain {
             System.exit(2);
         }
         @SuppressWarnings("unchecked")
-        Supplier<ResponseStore> supplier = (Supplier<ResponseStore>) Class.forName(supplierClass)
-                .getDeclaredConstructor().newInstance();
+        Supplier<ResponseStore> supplier = (Supplier<ResponseStore>)
+                Class.forName(supplierClass).getDeclaredConstructor().newInstance();
         ServingNode node;
         try {
             node = run(args, System.getenv(), supplier);
@@ -40,10 +39,13 @@ public final class ServingNodeMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "matstore-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            node.close();
+                            stopped.countDown();
+                        },
+                        "matstore-shutdown"));
         stopped.await();
     }
 
@@ -52,8 +54,7 @@ public final class ServingNodeMain {
      * The caller closes the node, then the store.
      */
     public static ServingNode run(String[] args, Map<String, String> environment, Supplier<ResponseStore> store) {
-        ServingConfig config = ServingConfig.load(args.length > 0 ? List.of(Path.of(args[0])) : List.of(),
-                environment);
+        ServingConfig config = ServingConfig.load(args.length > 0 ? List.of(Path.of(args[0])) : List.of(), environment);
         ServingNode node = new ServingNode();
         node.start(store.get(), config);
         return node;

@@ -12,13 +12,27 @@ package io.matstore.serving;
  * @param stalenessCeilingSeconds     a key whose value was last known current longer ago than this (its Age) is
  *                                    answered 503 {@code too_stale} instead
  */
-public record ViewSettings(String view, long freshnessObjectiveMillis, int maxAgeSeconds,
-                           int staleWhileRevalidateSeconds, int staleIfErrorSeconds, int stalenessCeilingSeconds) {
+public record ViewSettings(
+        String view,
+        long freshnessObjectiveMillis,
+        int maxAgeSeconds,
+        int staleWhileRevalidateSeconds,
+        int staleIfErrorSeconds,
+        int stalenessCeilingSeconds) {
 
     /** With the staleness ceiling at its default, the view's stale-if-error. */
-    public ViewSettings(String view, long freshnessObjectiveMillis, int maxAgeSeconds,
-                        int staleWhileRevalidateSeconds, int staleIfErrorSeconds) {
-        this(view, freshnessObjectiveMillis, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds,
+    public ViewSettings(
+            String view,
+            long freshnessObjectiveMillis,
+            int maxAgeSeconds,
+            int staleWhileRevalidateSeconds,
+            int staleIfErrorSeconds) {
+        this(
+                view,
+                freshnessObjectiveMillis,
+                maxAgeSeconds,
+                staleWhileRevalidateSeconds,
+                staleIfErrorSeconds,
                 staleIfErrorSeconds);
     }
 

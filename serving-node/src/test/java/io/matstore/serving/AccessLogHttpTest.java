@@ -57,14 +57,16 @@ class AccessLogHttpTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.list.size() >= 5);
         List<String> m = messages();
         assertThat(m).hasSize(5);
-        assertThat(m.get(0)).matches("127\\.0\\.0\\.1:\\d+ \"GET /v1/views/offers\\?" + MUG_QUERY + "\" 200 "
-                + raw.length() + " \\d+us fresh");
-        assertThat(m.get(1)).matches("127\\.0\\.0\\.1:\\d+ \"GET /v1/views/offers\\?sku=NOPE&region=eu"
-                + "&currency=EUR&tier=gold\" 404 \\d+ \\d+us fresh");
+        assertThat(m.get(0))
+                .matches("127\\.0\\.0\\.1:\\d+ \"GET /v1/views/offers\\?" + MUG_QUERY + "\" 200 " + raw.length()
+                        + " \\d+us fresh");
+        assertThat(m.get(1))
+                .matches("127\\.0\\.0\\.1:\\d+ \"GET /v1/views/offers\\?sku=NOPE&region=eu"
+                        + "&currency=EUR&tier=gold\" 404 \\d+ \\d+us fresh");
         assertThat(m.get(2)).matches("127\\.0\\.0\\.1:\\d+ \"GET /healthz\" 200 \\d+ \\d+us fresh");
         assertThat(m.get(3)).matches("127\\.0\\.0\\.1:\\d+ \"POST /v1/views/offers/batch\" 200 \\d+ \\d+us fresh");
-        assertThat(m.get(4)).matches("127\\.0\\.0\\.1:\\d+ \"GET /v1/views/offers\\?" + MUG_QUERY
-                + "\" 200 \\d+ \\d+us stale");
+        assertThat(m.get(4))
+                .matches("127\\.0\\.0\\.1:\\d+ \"GET /v1/views/offers\\?" + MUG_QUERY + "\" 200 \\d+ \\d+us stale");
         assertThat(lines.list).allSatisfy(e -> assertThat(e.getLoggerName()).isEqualTo("matstore.access"));
     }
 

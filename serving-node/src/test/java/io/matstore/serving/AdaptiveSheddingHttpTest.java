@@ -23,10 +23,19 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class AdaptiveSheddingHttpTest {
-    private final ServingFixture f = new ServingFixture(Map.of(ServingConfig.SHED_LIMIT, "adaptive",
-            ServingConfig.SHED_MAX_IN_FLIGHT, "8", ServingConfig.SHED_MIN_LIMIT, "1",
-            ServingConfig.SHED_LATENCY_TARGET_MS, "1", ServingConfig.SHED_BACKOFF, "0.5",
-            ServingConfig.SHED_MAX_REJECTION_RATIO, "1.0"));
+    private final ServingFixture f = new ServingFixture(Map.of(
+            ServingConfig.SHED_LIMIT,
+            "adaptive",
+            ServingConfig.SHED_MAX_IN_FLIGHT,
+            "8",
+            ServingConfig.SHED_MIN_LIMIT,
+            "1",
+            ServingConfig.SHED_LATENCY_TARGET_MS,
+            "1",
+            ServingConfig.SHED_BACKOFF,
+            "0.5",
+            ServingConfig.SHED_MAX_REJECTION_RATIO,
+            "1.0"));
 
     @AfterEach
     void close() {
@@ -44,7 +53,8 @@ class AdaptiveSheddingHttpTest {
         assertThat(f.getText("/metrics").body()).contains("matstore_shed_limit 1.0");
 
         // two connections accepted one after the other: on the two event loops, so the held read blocks only one
-        try (Socket first = new Socket("127.0.0.1", f.port); Socket second = new Socket("127.0.0.1", f.port)) {
+        try (Socket first = new Socket("127.0.0.1", f.port);
+                Socket second = new Socket("127.0.0.1", f.port)) {
             CountDownLatch entered = new CountDownLatch(1);
             f.v1.holdReads(entered);
             send(first);
@@ -52,7 +62,8 @@ class AdaptiveSheddingHttpTest {
             send(second);
 
             assertThat(new String(second.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
-                    .startsWith("HTTP/1.1 503").contains("overloaded");
+                    .startsWith("HTTP/1.1 503")
+                    .contains("overloaded");
             f.v1.releaseReads();
             assertThat(new String(first.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
                     .startsWith("HTTP/1.1 200");
@@ -61,8 +72,9 @@ class AdaptiveSheddingHttpTest {
 
     private static void send(Socket s) throws Exception {
         s.setSoTimeout(10_000);
-        s.getOutputStream().write(("GET /v1/views/offers?" + MUG_QUERY + " HTTP/1.1\r\nHost: n\r\n"
-                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream()
+                .write(("GET /v1/views/offers?" + MUG_QUERY + " HTTP/1.1\r\nHost: n\r\n" + "Connection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
     }
 
@@ -77,7 +89,11 @@ class AdaptiveSheddingHttpTest {
         // the read is held from here: the answer takes longer than this client-side wait, which exceeds the target
         assertThat(r.completeOnTimeout(null, 20, TimeUnit.MILLISECONDS).get()).isNull();
         f.v1.releaseReads();
-        assertThat(f.client.sendAsync(HttpRequest.newBuilder(f.uri("/healthz")).build(),
-                HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(f.client
+                        .sendAsync(
+                                HttpRequest.newBuilder(f.uri("/healthz")).build(), HttpResponse.BodyHandlers.ofString())
+                        .get(10, TimeUnit.SECONDS)
+                        .statusCode())
+                .isEqualTo(200);
     }
 }

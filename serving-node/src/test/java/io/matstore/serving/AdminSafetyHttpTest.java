@@ -34,6 +34,7 @@ class AdminSafetyHttpTest {
 
     @TempDir
     static Path dataDir;
+
     private VersionedResponseStore store;
     private final ServingNode node = new ServingNode();
     private int port;
@@ -42,8 +43,17 @@ class AdminSafetyHttpTest {
     @BeforeAll
     void start() {
         store = ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers()));
-        node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0", ServingConfig.ADMIN_PORT, "0",
-                ServingConfig.IDLE_TIMEOUT_MS, "1000", ServingConfig.ADMIN_ALLOWED_HOSTS, "admin.example:443")));
+        node.start(
+                store,
+                ServingConfig.of(Map.of(
+                        ServingConfig.PORT,
+                        "0",
+                        ServingConfig.ADMIN_PORT,
+                        "0",
+                        ServingConfig.IDLE_TIMEOUT_MS,
+                        "1000",
+                        ServingConfig.ADMIN_ALLOWED_HOSTS,
+                        "admin.example:443")));
         port = node.adminPort();
         token = node.adminToken();
     }
@@ -60,7 +70,9 @@ class AdminSafetyHttpTest {
 
         assertThat(send("GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 401 ");
-        assertThat(send(status("127.0.0.1:" + port, ""))).startsWith("HTTP/1.1 200 ").contains("{\"versions\":[],\"quarantined\":[]}");
+        assertThat(send(status("127.0.0.1:" + port, "")))
+                .startsWith("HTTP/1.1 200 ")
+                .contains("{\"versions\":[],\"quarantined\":[]}");
     }
 
     @Test
@@ -72,9 +84,11 @@ class AdminSafetyHttpTest {
                 .startsWith("HTTP/1.1 200 ");
 
         // a DNS-rebound name, a page elsewhere, a sandboxed page
-        assertThat(send(status("rebound.example:" + port, ""))).startsWith("HTTP/1.1 403 ")
+        assertThat(send(status("rebound.example:" + port, "")))
+                .startsWith("HTTP/1.1 403 ")
                 .contains("Host \\\"rebound.example:" + port + "\\\" is not this admin listener's");
-        assertThat(send(status("127.0.0.1:" + port, "Origin: http://evil.example\r\n"))).startsWith("HTTP/1.1 403 ")
+        assertThat(send(status("127.0.0.1:" + port, "Origin: http://evil.example\r\n")))
+                .startsWith("HTTP/1.1 403 ")
                 .contains("Origin \\\"http://evil.example\\\" is not this admin listener's");
         assertThat(send(status("127.0.0.1:" + port, "Origin: null\r\n"))).startsWith("HTTP/1.1 403 ");
     }
@@ -87,16 +101,24 @@ class AdminSafetyHttpTest {
         assertThat(send(formPost)).startsWith("HTTP/1.1 415 ").contains("unsupported_media_type");
 
         assertThat(send(command("/admin/views/offers/versions/2/swap", "force=true")))
-                .startsWith("HTTP/1.1 400 ").contains("bad_body");
+                .startsWith("HTTP/1.1 400 ")
+                .contains("bad_body");
         assertThat(send(command("/admin/views/offers/versions/2/swap", "[]")))
-                .startsWith("HTTP/1.1 400 ").contains("the body must be a JSON object");
+                .startsWith("HTTP/1.1 400 ")
+                .contains("the body must be a JSON object");
         // the body's members are the parameters
-        assertThat(send(command("/admin/views/offers/versions/2/load", "{\"mode\":\"fast\",\"partitions\":[0,1],\"dimensions\":[\"sku\"]}")))
-                .startsWith("HTTP/1.1 400 ").contains("bad_parameter").contains("fast");
+        assertThat(send(command(
+                        "/admin/views/offers/versions/2/load",
+                        "{\"mode\":\"fast\",\"partitions\":[0,1],\"dimensions\":[\"sku\"]}")))
+                .startsWith("HTTP/1.1 400 ")
+                .contains("bad_parameter")
+                .contains("fast");
         assertThat(send(command("/admin/views/offers/versions/2/swap", "{\"force\":true}")))
-                .startsWith("HTTP/1.1 404 ").contains("version_not_held");
+                .startsWith("HTTP/1.1 404 ")
+                .contains("version_not_held");
         assertThat(send("GET /admin/views/offers/rollback HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                + "\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 405 ");
+                        + "\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 405 ");
     }
 
     @Test
@@ -106,7 +128,8 @@ class AdminSafetyHttpTest {
 
         assertThat(send(head + "Content-Length: 1000000\r\n\r\n{")).startsWith("HTTP/1.1 413 ");
         assertThat(send(head + "Expect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
-                .startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 409 ").contains("no_previous_version");
+                .startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 409 ")
+                .contains("no_previous_version");
     }
 
     @Test

@@ -31,24 +31,27 @@ class BatchLookupHttpTest {
 
     @Test
     void shouldAnswerEveryLineInOrderWithItsOwnStatus() throws Exception {
-        HttpResponse<String> r = f.post("/v1/views/offers/batch",
-                MUG_QUERY + "\r\n?sku=NOPE&region=eu&currency=EUR&tier=gold\n\nsku=SKU-1\n");
+        HttpResponse<String> r = f.post(
+                "/v1/views/offers/batch", MUG_QUERY + "\r\n?sku=NOPE&region=eu&currency=EUR&tier=gold\n\nsku=SKU-1\n");
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
-        assertThat(r.body()).isEqualTo("{\"view\":\"offers\",\"version\":1,\"items\":["
-                + "{\"status\":200,\"value\":" + MUG_JSON + META + "},"
-                + "{\"status\":404,\"error\":{\"code\":\"not_found\",\"message\":\"no value for this key in view"
-                + " offers version 1\"}},"
-                + "{\"status\":400,\"error\":{\"code\":\"missing_parameter\",\"message\":\"missing parameter"
-                + " \\\"region\\\"; view offers takes [sku, region, currency, tier]\"}}]}");
+        assertThat(r.body())
+                .isEqualTo("{\"view\":\"offers\",\"version\":1,\"items\":["
+                        + "{\"status\":200,\"value\":" + MUG_JSON + META + "},"
+                        + "{\"status\":404,\"error\":{\"code\":\"not_found\",\"message\":\"no value for this key in view"
+                        + " offers version 1\"}},"
+                        + "{\"status\":400,\"error\":{\"code\":\"missing_parameter\",\"message\":\"missing parameter"
+                        + " \\\"region\\\"; view offers takes [sku, region, currency, tier]\"}}]}");
     }
 
     @Test
     void shouldAnswerInBinaryWithTheStoredEnvelopesWhenAcceptPrefersFlatBuffers() throws Exception {
-        HttpResponse<byte[]> r = postBytes("/v1/views/offers/batch",
+        HttpResponse<byte[]> r = postBytes(
+                "/v1/views/offers/batch",
                 MUG_QUERY + "\nsku=NOPE&region=eu&currency=EUR&tier=gold\nsku=SKU-1\n",
-                "Accept", "application/x-flatbuffers, application/json;q=0.5");
+                "Accept",
+                "application/x-flatbuffers, application/json;q=0.5");
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/x-flatbuffers");
@@ -64,8 +67,10 @@ class BatchLookupHttpTest {
         assertThat(found.errorCode()).isNull();
         byte[] envelope = new byte[found.envelopeLength()];
         found.envelopeAsByteBuffer().get(envelope);
-        assertThat(envelope).isEqualTo(f.get("/v1/views/offers?" + MUG_QUERY, "Accept", "application/x-flatbuffers")
-                .body()).isEqualTo(ServingFixture.mugEnvelope());
+        assertThat(envelope)
+                .isEqualTo(f.get("/v1/views/offers?" + MUG_QUERY, "Accept", "application/x-flatbuffers")
+                        .body())
+                .isEqualTo(ServingFixture.mugEnvelope());
         assertThat(found.envelopeAsResponseEnvelope().viewName()).isEqualTo("offers");
 
         assertThat(answer.items(1).status()).isEqualTo(404);
@@ -78,16 +83,28 @@ class BatchLookupHttpTest {
 
     @Test
     void shouldStayJsonWithoutAnExplicitFlatBuffersAccept() throws Exception {
-        assertThat(f.post("/v1/views/offers/batch", MUG_QUERY, "Accept", "*/*").headers()
-                .firstValue("content-type")).hasValue("application/json");
-        assertThat(f.post("/v1/views/offers/batch", MUG_QUERY, "Accept",
-                "application/json, application/x-flatbuffers;q=0.5").headers().firstValue("content-type"))
+        assertThat(f.post("/v1/views/offers/batch", MUG_QUERY, "Accept", "*/*")
+                        .headers()
+                        .firstValue("content-type"))
+                .hasValue("application/json");
+        assertThat(f.post(
+                                "/v1/views/offers/batch",
+                                MUG_QUERY,
+                                "Accept",
+                                "application/json, application/x-flatbuffers;q=0.5")
+                        .headers()
+                        .firstValue("content-type"))
                 .hasValue("application/json");
     }
 
     private HttpResponse<byte[]> postBytes(String path, String body, String... headers) throws Exception {
-        return f.client.send(HttpRequest.newBuilder(f.uri(path)).timeout(Duration.ofSeconds(10)).headers(headers)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return f.client.send(
+                HttpRequest.newBuilder(f.uri(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .headers(headers)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test
@@ -95,8 +112,10 @@ class BatchLookupHttpTest {
         HttpResponse<String> r = f.post("/v1/views/offers/batch", (MUG_QUERY + "\n").repeat(4));
 
         assertThat(r.statusCode()).isEqualTo(413);
-        assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Request Entity Too Large\","
-                + "\"status\":413,\"detail\":\"items=4 > serving.batch.max.items=3\",\"code\":\"too_many_items\"}");
+        assertThat(r.body())
+                .isEqualTo(
+                        "{\"type\":\"about:blank\",\"title\":\"Request Entity Too Large\","
+                                + "\"status\":413,\"detail\":\"items=4 > serving.batch.max.items=3\",\"code\":\"too_many_items\"}");
     }
 
     @Test
@@ -121,8 +140,9 @@ class BatchLookupHttpTest {
 
         HttpResponse<String> r = f.post("/v1/views/offers/batch", MUG_QUERY);
 
-        assertThat(r.body()).startsWith("{\"view\":\"offers\",\"version\":2,\"items\":[{\"status\":200,\"value\":"
-                + MUG_JSON).contains("\"stale\":true,\"freshness\":\"read-error-fallback\"");
+        assertThat(r.body())
+                .startsWith("{\"view\":\"offers\",\"version\":2,\"items\":[{\"status\":200,\"value\":" + MUG_JSON)
+                .contains("\"stale\":true,\"freshness\":\"read-error-fallback\"");
     }
 
     @Test

@@ -67,8 +67,8 @@ class ConnectionLimitsHttpTest {
             s.close();
         }
         sockets.clear();
-        await().atMost(Duration.ofSeconds(5)).until(() -> metric("matstore_connections") == 0
-                && metric("matstore_in_flight") == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> metric("matstore_connections") == 0 && metric("matstore_in_flight") == 0);
     }
 
     @AfterAll
@@ -88,8 +88,11 @@ class ConnectionLimitsHttpTest {
         Socket over = connect();
         String refused = new String(over.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
 
-        assertThat(refused).startsWith("HTTP/1.1 503").contains("too_many_connections")
-                .contains("serving.max.connections=4").contains("Retry-After: 1");
+        assertThat(refused)
+                .startsWith("HTTP/1.1 503")
+                .contains("too_many_connections")
+                .contains("serving.max.connections=4")
+                .contains("Retry-After: 1");
         assertThat(metric("matstore_connections_refused_total")).isGreaterThanOrEqualTo(1);
         sockets.remove(0).close();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -113,7 +116,9 @@ class ConnectionLimitsHttpTest {
         stop.set(true);
 
         // each byte arrives within the read timeout (20 s): only the deadline can end this request
-        assertThat(response).startsWith("HTTP/1.1 408").contains("serving.request.timeout.ms=1000")
+        assertThat(response)
+                .startsWith("HTTP/1.1 408")
+                .contains("serving.request.timeout.ms=1000")
                 .contains("Connection: close");
         assertThat(elapsedMillis).isBetween(900L, 5_000L);
         assertThat(closedByTheNode(s)).isTrue();
@@ -137,11 +142,13 @@ class ConnectionLimitsHttpTest {
         f.v1.throwing(new AssertionError("injected"));
 
         assertThat(oneShot(MUG_GET.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")))
-                .startsWith("HTTP/1.1 500").contains("injected");
+                .startsWith("HTTP/1.1 500")
+                .contains("injected");
         await().atMost(Duration.ofSeconds(5)).until(() -> metric("matstore_in_flight") == 0);
         assertThat(oneShot("POST /v1/views/offers/batch HTTP/1.1\r\nHost: n\r\nContent-Length: "
-                + (MUG_QUERY.length() + 1) + "\r\nConnection: close\r\n\r\n" + MUG_QUERY + "\n"))
-                .startsWith("HTTP/1.1 500").contains("injected");
+                        + (MUG_QUERY.length() + 1) + "\r\nConnection: close\r\n\r\n" + MUG_QUERY + "\n"))
+                .startsWith("HTTP/1.1 500")
+                .contains("injected");
 
         f.v1.throwing(null);
         assertThat(getMug()).startsWith("HTTP/1.1 200");
@@ -174,7 +181,9 @@ class ConnectionLimitsHttpTest {
                 + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(MUG_QUERY.length() + 1) + "\r\n"
                 + MUG_QUERY + "\n\r\nzz\r\n");
 
-        assertThat(response).startsWith("HTTP/1.1 400").contains("malformed_request")
+        assertThat(response)
+                .startsWith("HTTP/1.1 400")
+                .contains("malformed_request")
                 .contains("Connection: close");
         assertThat(getMug()).startsWith("HTTP/1.1 200");
     }
@@ -206,8 +215,7 @@ class ConnectionLimitsHttpTest {
 
         // whatever the kernel buffers took, the node stopped reading and closed the connection on its own
         assertThat(writer.isAlive()).isFalse();
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> metric("matstore_connections_closed_total") > closedBefore);
+        await().atMost(Duration.ofSeconds(5)).until(() -> metric("matstore_connections_closed_total") > closedBefore);
         double answered = metric("matstore_http_requests_seconds_count{status=\"200\",view=\"_none\"}");
         assertThat(answered).isLessThan(sent.get() * 200 / 2.0);
     }
@@ -254,18 +262,22 @@ class ConnectionLimitsHttpTest {
     private AtomicBoolean trickle(Socket s, String text) {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger next = new AtomicInteger();
-        pacer.scheduleAtFixedRate(() -> {
-            int i = next.getAndIncrement();
-            if (stop.get() || i >= text.length() || s.isClosed()) {
-                throw new CancellationException("done"); // ends this schedule
-            }
-            try {
-                s.getOutputStream().write(text.charAt(i));
-                s.getOutputStream().flush();
-            } catch (IOException closedByTheNode) {
-                throw new CancellationException("closed");
-            }
-        }, 0, 100, TimeUnit.MILLISECONDS);
+        pacer.scheduleAtFixedRate(
+                () -> {
+                    int i = next.getAndIncrement();
+                    if (stop.get() || i >= text.length() || s.isClosed()) {
+                        throw new CancellationException("done"); // ends this schedule
+                    }
+                    try {
+                        s.getOutputStream().write(text.charAt(i));
+                        s.getOutputStream().flush();
+                    } catch (IOException closedByTheNode) {
+                        throw new CancellationException("closed");
+                    }
+                },
+                0,
+                100,
+                TimeUnit.MILLISECONDS);
         return stop;
     }
 
@@ -289,8 +301,10 @@ class ConnectionLimitsHttpTest {
 
     /** Sum of a meter's samples (all tags) at the probe port's /metrics. */
     private double metric(String name) throws IOException, InterruptedException {
-        HttpResponse<String> r = f.client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + f.node.probePort() + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse<String> r = f.client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.node.probePort() + "/metrics"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         double sum = 0;
         for (String line : r.body().split("\n")) {

@@ -13,8 +13,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(30)
 class ErrorResponsesHttpTest {
-    private final ServingFixture f = new ServingFixture(Map.of(ServingConfig.MAX_BODY_BYTES, "1024",
-            ServingConfig.MAX_INITIAL_LINE_BYTES, "512", ServingConfig.MAX_HEADER_BYTES, "1024"));
+    private final ServingFixture f = new ServingFixture(Map.of(
+            ServingConfig.MAX_BODY_BYTES,
+            "1024",
+            ServingConfig.MAX_INITIAL_LINE_BYTES,
+            "512",
+            ServingConfig.MAX_HEADER_BYTES,
+            "1024"));
 
     @AfterEach
     void close() {
@@ -22,23 +27,25 @@ class ErrorResponsesHttpTest {
     }
 
     @ParameterizedTest(name = "{0} → {1}")
-    @CsvSource(delimiter = '|', value = {
-        "sku=SKU-1&region=eu&currency=EUR&tier=gold&colour=red | unknown_parameter | unknown parameter \\\"colour\\\"; view offers takes [sku, region, currency, tier]",
-        "sku=SKU-1&region=eu&currency=EUR | missing_parameter | missing parameter \\\"tier\\\"; view offers takes [sku, region, currency, tier]",
-        "sku=SKU-1&region=&currency=EUR&tier=gold | empty_parameter | parameter \\\"region\\\" is empty",
-        "sku=SKU-1&region | empty_parameter | parameter \\\"region\\\" is empty",
-        "sku=SKU-1&sku=SKU-2&region=eu&currency=EUR&tier=gold | repeated_parameter | parameter \\\"sku\\\" is repeated",
-        "sku=SKU-1&region=eu&currency=EUR&tier=gold&version=x | bad_version | parameter \\\"version\\\" must be one positive integer",
-        " | missing_parameter | missing parameter \\\"sku\\\"; view offers takes [sku, region, currency, tier]",
-    })
-    void shouldRejectAMalformedQueryWith400AndAStableCode(String query, String code, String message)
-            throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "sku=SKU-1&region=eu&currency=EUR&tier=gold&colour=red | unknown_parameter | unknown parameter \\\"colour\\\"; view offers takes [sku, region, currency, tier]",
+                "sku=SKU-1&region=eu&currency=EUR | missing_parameter | missing parameter \\\"tier\\\"; view offers takes [sku, region, currency, tier]",
+                "sku=SKU-1&region=&currency=EUR&tier=gold | empty_parameter | parameter \\\"region\\\" is empty",
+                "sku=SKU-1&region | empty_parameter | parameter \\\"region\\\" is empty",
+                "sku=SKU-1&sku=SKU-2&region=eu&currency=EUR&tier=gold | repeated_parameter | parameter \\\"sku\\\" is repeated",
+                "sku=SKU-1&region=eu&currency=EUR&tier=gold&version=x | bad_version | parameter \\\"version\\\" must be one positive integer",
+                " | missing_parameter | missing parameter \\\"sku\\\"; view offers takes [sku, region, currency, tier]",
+            })
+    void shouldRejectAMalformedQueryWith400AndAStableCode(String query, String code, String message) throws Exception {
         HttpResponse<String> r = f.getText("/v1/views/offers?" + (query == null ? "" : query));
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
-        assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
-                + "\"detail\":\"" + message + "\",\"code\":\"" + code + "\"}");
+        assertThat(r.body())
+                .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400," + "\"detail\":\""
+                        + message + "\",\"code\":\"" + code + "\"}");
     }
 
     @Test
@@ -47,16 +54,18 @@ class ErrorResponsesHttpTest {
         String reply = f.raw("GET /v1/views/offers?sku=SKU%2&region=eu&currency=EUR&tier=gold HTTP/1.1\r\n"
                 + "Host: x\r\nConnection: close\r\n\r\n");
 
-        assertThat(reply).startsWith("HTTP/1.1 400 Bad Request\r\n").endsWith("\"detail\":\"parameter \\\"sku\\\""
-                + " has a malformed percent-encoding\",\"code\":\"bad_encoding\"}");
+        assertThat(reply)
+                .startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .endsWith("\"detail\":\"parameter \\\"sku\\\""
+                        + " has a malformed percent-encoding\",\"code\":\"bad_encoding\"}");
     }
 
     @Test
     void shouldRejectAValueLongerThanTheKeyAllowsWith400() throws Exception {
         ServingFixture wide = new ServingFixture(Map.of(ServingConfig.MAX_INITIAL_LINE_BYTES, "4096"));
         try {
-            HttpResponse<String> r = wide.getText("/v1/views/offers?sku=" + "a".repeat(1025)
-                    + "&region=eu&currency=EUR&tier=gold");
+            HttpResponse<String> r =
+                    wide.getText("/v1/views/offers?sku=" + "a".repeat(1025) + "&region=eu&currency=EUR&tier=gold");
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(r.body()).contains("\"code\":\"value_too_long\"", "MAX_VALUE_BYTES=1024");
         } finally {
@@ -69,8 +78,9 @@ class ErrorResponsesHttpTest {
         HttpResponse<String> r = f.getText("/v1/views/fares?route=LHR-JFK");
 
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
-                + "\"detail\":\"no view named \\\"fares\\\" is served here\",\"code\":\"unknown_view\"}");
+        assertThat(r.body())
+                .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
+                        + "\"detail\":\"no view named \\\"fares\\\" is served here\",\"code\":\"unknown_view\"}");
     }
 
     @Test
@@ -109,12 +119,13 @@ class ErrorResponsesHttpTest {
 
     @Test
     void shouldAnswer414ForATooLongRequestLineAndKeepServing() throws Exception {
-        HttpResponse<String> r = f.getText("/v1/views/offers?sku=" + "a".repeat(600)
-                + "&region=eu&currency=EUR&tier=gold");
+        HttpResponse<String> r =
+                f.getText("/v1/views/offers?sku=" + "a".repeat(600) + "&region=eu&currency=EUR&tier=gold");
 
         assertThat(r.statusCode()).isEqualTo(414);
-        assertThat(r.body()).endsWith("\"status\":414,\"detail\":\"request line > serving.max.initial.line.bytes=512\","
-                + "\"code\":\"uri_too_long\"}");
+        assertThat(r.body())
+                .endsWith("\"status\":414,\"detail\":\"request line > serving.max.initial.line.bytes=512\","
+                        + "\"code\":\"uri_too_long\"}");
         assertThat(f.get("/v1/views/offers?" + MUG_QUERY).statusCode()).isEqualTo(200);
     }
 
@@ -140,8 +151,9 @@ class ErrorResponsesHttpTest {
     void shouldAnswer400ForGarbageAndCloseTheConnection() throws Exception {
         String reply = f.raw("NOT-HTTP\r\n\r\n");
 
-        assertThat(reply).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("Connection: close",
-                "\"code\":\"malformed_request\"");
+        assertThat(reply)
+                .startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .contains("Connection: close", "\"code\":\"malformed_request\"");
         assertThat(f.get("/v1/views/offers?" + MUG_QUERY).statusCode()).isEqualTo(200);
     }
 
@@ -163,8 +175,9 @@ class ErrorResponsesHttpTest {
         try {
             String reply = slow.raw("GET /v1/views/offers?" + MUG_QUERY + " HTTP/1.1\r\nHost: x\r\n");
 
-            assertThat(reply).startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("Connection: close",
-                    "\"code\":\"request_timeout\"");
+            assertThat(reply)
+                    .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+                    .contains("Connection: close", "\"code\":\"request_timeout\"");
             assertThat(slow.get("/v1/views/offers?" + MUG_QUERY).statusCode()).isEqualTo(200);
         } finally {
             slow.close();

@@ -28,8 +28,9 @@ class FreshnessSemanticsHttpTest {
 
     @Test
     void shouldSendAgeZeroWhileCaughtUpHowLongAgoTheValueWasComputed() throws Exception {
-        f.v1.put(Offers.MUG.key(OffersContract.V1), Offers.MUG.envelope(OffersContract.V1, 7,
-                (ServingFixture.NOW_MILLIS - 86_400_000L) * 1000));
+        f.v1.put(
+                Offers.MUG.key(OffersContract.V1),
+                Offers.MUG.envelope(OffersContract.V1, 7, (ServingFixture.NOW_MILLIS - 86_400_000L) * 1000));
 
         HttpResponse<String> r = f.getText(MUG, "Accept", "application/json");
 
@@ -49,7 +50,9 @@ class FreshnessSemanticsHttpTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("age")).hasValue("4");
-        assertThat(r.headers().firstValue("x-matstore-freshness")).as("within the objective").hasValue("fresh");
+        assertThat(r.headers().firstValue("x-matstore-freshness"))
+                .as("within the objective")
+                .hasValue("fresh");
     }
 
     @Test
@@ -67,7 +70,9 @@ class FreshnessSemanticsHttpTest {
         f.clock.advance(120_000);
         f.node.refreshStatus();
         HttpResponse<byte[]> later = f.get(MUG);
-        assertThat(later.statusCode()).as("how stale is unknown: the ceiling does not apply").isEqualTo(200);
+        assertThat(later.statusCode())
+                .as("how stale is unknown: the ceiling does not apply")
+                .isEqualTo(200);
         assertThat(later.headers().firstValue("age")).hasValue("125");
     }
 
@@ -85,9 +90,12 @@ class FreshnessSemanticsHttpTest {
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("retry-after")).hasValue("1");
         assertThat(r.headers().firstValue("cache-control")).hasValue("no-store");
-        assertThat(r.body()).contains("\"code\":\"too_stale\"").contains("was last known current 61 s ago >"
-                + " view.offers.staleness.ceiling.seconds=60");
-        assertThat(f.getText("/readyz").statusCode()).as("other keys may still be young enough").isEqualTo(200);
+        assertThat(r.body())
+                .contains("\"code\":\"too_stale\"")
+                .contains("was last known current 61 s ago >" + " view.offers.staleness.ceiling.seconds=60");
+        assertThat(f.getText("/readyz").statusCode())
+                .as("other keys may still be young enough")
+                .isEqualTo(200);
 
         // a value computed after the last catch-up is younger than that: it still answers
         byte[] fresher = Offers.MUG.key(OffersContract.V1);
@@ -118,22 +126,26 @@ class FreshnessSemanticsHttpTest {
         ViewDescriptor v3 = OffersContract.V1.withVersion(3);
         f.store.add(v2, ServingFixture.NOW_MILLIS).failing(true);
         // a candidate being validated (or one that failed validation) holds a different value
-        f.store.add(v3, ServingFixture.NOW_MILLIS).put(Offers.MUG.key(v3), Offers.MUG.envelope(v3, 0xbad,
-                ServingFixture.MUG_COMPUTED_AT_MICROS));
+        f.store
+                .add(v3, ServingFixture.NOW_MILLIS)
+                .put(Offers.MUG.key(v3), Offers.MUG.envelope(v3, 0xbad, ServingFixture.MUG_COMPUTED_AT_MICROS));
         f.store.makeCurrent("offers", 2);
         f.node.refreshStatus();
 
         HttpResponse<byte[]> r = f.get(MUG);
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("x-matstore-view-version")).as("the older version").hasValue("1");
+        assertThat(r.headers().firstValue("x-matstore-view-version"))
+                .as("the older version")
+                .hasValue("1");
         assertThat(r.headers().firstValue("x-matstore-freshness")).hasValue("stale; reason=read-error-fallback");
 
         f.store.drop("offers", 1);
         f.node.refreshStatus();
         HttpResponse<String> none = f.getText(MUG);
         assertThat(none.statusCode()).as("v3 is never used").isEqualTo(503);
-        assertThat(none.body()).contains("\"code\":\"store_unavailable\"")
+        assertThat(none.body())
+                .contains("\"code\":\"store_unavailable\"")
                 .contains("no older held version has this key");
     }
 
@@ -145,14 +157,16 @@ class FreshnessSemanticsHttpTest {
         f.node.refreshStatus();
 
         HttpResponse<String> pinned = f.getText(MUG, "X-Matstore-Pin-Version", "2");
-        HttpResponse<String> pinnedBatch = f.post("/v1/views/offers/batch", MUG_QUERY, "Accept",
-                "application/json", "X-Matstore-Pin-Version", "2");
+        HttpResponse<String> pinnedBatch = f.post(
+                "/v1/views/offers/batch", MUG_QUERY, "Accept", "application/json", "X-Matstore-Pin-Version", "2");
 
         assertThat(pinned.statusCode()).isEqualTo(503);
-        assertThat(pinned.body()).contains("\"code\":\"store_unavailable\"")
+        assertThat(pinned.body())
+                .contains("\"code\":\"store_unavailable\"")
                 .contains("a pinned request is answered by that version only");
         assertThat(pinnedBatch.body()).contains("{\"status\":503,\"error\":{\"code\":\"store_unavailable\"");
-        assertThat(f.get(MUG).headers().firstValue("x-matstore-view-version")).as("unpinned falls back")
+        assertThat(f.get(MUG).headers().firstValue("x-matstore-view-version"))
+                .as("unpinned falls back")
                 .hasValue("1");
     }
 }

@@ -42,8 +42,9 @@ class HealthEndpointsHttpTest {
         HttpResponse<String> r = f.getText("/readyz");
 
         assertThat(r.statusCode()).as("a stale node can still answer").isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"ready\":true,\"views\":{\"offers\":\"ready, answering stale: version 1"
-                + " ingest last caught up 12000 ms ago (lag 0 records)\"}}");
+        assertThat(r.body())
+                .isEqualTo("{\"ready\":true,\"views\":{\"offers\":\"ready, answering stale: version 1"
+                        + " ingest last caught up 12000 ms ago (lag 0 records)\"}}");
         assertThat(f.node.isReady()).isTrue();
     }
 
@@ -76,7 +77,8 @@ class HealthEndpointsHttpTest {
         HttpResponse<String> r = f.getText("/metrics");
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(r.headers().firstValue("content-type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(r.body())
                 .contains("matstore_http_requests_seconds_count{status=\"200\",view=\"offers\"} 2")
                 .contains("matstore_http_requests_seconds_count{status=\"404\",view=\"offers\"} 1")

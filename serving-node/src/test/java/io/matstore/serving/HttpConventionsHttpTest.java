@@ -31,10 +31,12 @@ class HttpConventionsHttpTest {
     void shouldAnswerHeadOnAViewWithTheHeadersOfGetAndNoBody(String accept) throws Exception {
         HttpResponse<byte[]> get = f.get(MUG, "Accept", accept);
 
-        String head = f.raw("HEAD " + MUG + " HTTP/1.1\r\nHost: x\r\nAccept: " + accept
-                + "\r\nConnection: close\r\n\r\n");
+        String head =
+                f.raw("HEAD " + MUG + " HTTP/1.1\r\nHost: x\r\nAccept: " + accept + "\r\nConnection: close\r\n\r\n");
 
-        assertThat(head).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n")
+        assertThat(head)
+                .startsWith("HTTP/1.1 200 OK\r\n")
+                .endsWith("\r\n\r\n")
                 .contains("Content-Length: " + get.body().length + "\r\n")
                 .contains("ETag: " + get.headers().firstValue("etag").orElseThrow() + "\r\n")
                 .contains("Content-Type: " + accept + "\r\n", "Age: 0\r\n", "X-Matstore-Freshness: fresh\r\n");
@@ -49,7 +51,10 @@ class HttpConventionsHttpTest {
         String[] parts = replies.split("HTTP/1.1 ", -1);
         assertThat(parts).hasSize(4);
         assertThat(parts[1]).startsWith("200 OK").endsWith("\r\n\r\n");
-        assertThat(parts[2]).startsWith("404 Not Found").contains("application/problem+json").endsWith("\r\n\r\n");
+        assertThat(parts[2])
+                .startsWith("404 Not Found")
+                .contains("application/problem+json")
+                .endsWith("\r\n\r\n");
         assertThat(parts[3]).startsWith("200 OK").endsWith("{\"status\":\"alive\"}");
     }
 
@@ -87,20 +92,30 @@ class HttpConventionsHttpTest {
     @Test
     void shouldGiveTheJsonAndFlatBuffersRepresentationsDifferentStrongETags() throws Exception {
         String fbTag = f.get(MUG).headers().firstValue("etag").orElseThrow();
-        String jsonTag = f.get(MUG, "Accept", "application/json").headers().firstValue("etag").orElseThrow();
+        String jsonTag = f.get(MUG, "Accept", "application/json")
+                .headers()
+                .firstValue("etag")
+                .orElseThrow();
 
         assertThat(fbTag).isEqualTo("\"0123456789abcdef\"");
         assertThat(jsonTag).isEqualTo("\"0123456789abcdef-json\"");
-        assertThat(f.get(MUG, "Accept", "application/json", "If-None-Match", jsonTag).statusCode()).isEqualTo(304);
+        assertThat(f.get(MUG, "Accept", "application/json", "If-None-Match", jsonTag)
+                        .statusCode())
+                .isEqualTo(304);
         assertThat(f.get(MUG, "If-None-Match", fbTag).statusCode()).isEqualTo(304);
-        assertThat(f.get(MUG, "Accept", "application/json", "If-None-Match", fbTag).statusCode())
-                .as("the FlatBuffers tag does not validate the JSON body").isEqualTo(200);
+        assertThat(f.get(MUG, "Accept", "application/json", "If-None-Match", fbTag)
+                        .statusCode())
+                .as("the FlatBuffers tag does not validate the JSON body")
+                .isEqualTo(200);
         assertThat(f.get(MUG, "If-None-Match", jsonTag).statusCode()).isEqualTo(200);
     }
 
     @Test
     void shouldChangeTheJsonETagWhenTheFreshnessInItsBodyChanges() throws Exception {
-        String freshTag = f.get(MUG, "Accept", "application/json").headers().firstValue("etag").orElseThrow();
+        String freshTag = f.get(MUG, "Accept", "application/json")
+                .headers()
+                .firstValue("etag")
+                .orElseThrow();
         f.v1.ingestError("broker unreachable");
         f.node.refreshStatus();
 
@@ -109,20 +124,23 @@ class HttpConventionsHttpTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"freshness\":\"ingest-error\"");
         assertThat(r.headers().firstValue("etag")).hasValue("\"0123456789abcdef-json-ingest-error\"");
-        assertThat(f.get(MUG).headers().firstValue("etag")).as("FlatBuffers bytes did not change")
+        assertThat(f.get(MUG).headers().firstValue("etag"))
+                .as("FlatBuffers bytes did not change")
                 .hasValue("\"0123456789abcdef\"");
     }
 
     @ParameterizedTest(name = "{0} → {1}")
-    @CsvSource(delimiter = '|', value = {
-        "application/json;q=0.9, application/x-flatbuffers;q=0.1 | application/json",
-        "application/x-flatbuffers;q=0.2, application/json        | application/json",
-        "application/json;q=0, */*                                 | application/x-flatbuffers",
-        "*/*;q=0.1, application/json;q=0.5                         | application/json",
-        "application/*;q=0.8, application/x-flatbuffers;q=0.3      | application/json",
-        "application/json, application/x-flatbuffers               | application/json",
-        "text/html, */*;q=0.8                                      | application/x-flatbuffers",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "application/json;q=0.9, application/x-flatbuffers;q=0.1 | application/json",
+                "application/x-flatbuffers;q=0.2, application/json        | application/json",
+                "application/json;q=0, */*                                 | application/x-flatbuffers",
+                "*/*;q=0.1, application/json;q=0.5                         | application/json",
+                "application/*;q=0.8, application/x-flatbuffers;q=0.3      | application/json",
+                "application/json, application/x-flatbuffers               | application/json",
+                "text/html, */*;q=0.8                                      | application/x-flatbuffers",
+            })
     void shouldHonourAcceptQualityValues(String accept, String expected) throws Exception {
         HttpResponse<byte[]> r = f.get(MUG, "Accept", accept);
 
@@ -133,8 +151,7 @@ class HttpConventionsHttpTest {
     @Test
     void shouldAnswer406WhenEveryRepresentationHasQualityZero() throws Exception {
         HttpResponse<String> r = f.getText(MUG, "Accept", "application/json;q=0, application/x-flatbuffers;q=0.000");
-        HttpResponse<String> batch = f.post("/v1/views/offers/batch", MUG_QUERY, "Accept",
-                "application/json;q=0, */*");
+        HttpResponse<String> batch = f.post("/v1/views/offers/batch", MUG_QUERY, "Accept", "application/json;q=0, */*");
 
         assertThat(r.statusCode()).isEqualTo(406);
         assertThat(r.body()).contains("\"code\":\"not_acceptable\"");

@@ -136,9 +136,18 @@ public final class InMemoryResponseStore implements ResponseStore {
         }
 
         ViewStatus status(boolean isCurrent) {
-            return new ViewStatus(descriptor.name(), descriptor.version(), isCurrent,
-                    List.of(new ViewStatus.PartitionStatus(0, 100, 100 + lag)), values.size(), 0, 0, 90, 10,
-                    lastCaughtUpMillis, ingestError);
+            return new ViewStatus(
+                    descriptor.name(),
+                    descriptor.version(),
+                    isCurrent,
+                    List.of(new ViewStatus.PartitionStatus(0, 100, 100 + lag)),
+                    values.size(),
+                    0,
+                    0,
+                    90,
+                    10,
+                    lastCaughtUpMillis,
+                    ingestError);
         }
     }
 
@@ -191,11 +200,9 @@ public final class InMemoryResponseStore implements ResponseStore {
     @Override
     public ViewStatus status(String viewName, int version) {
         Version v = (Version) version(viewName, version);
-        return v == null ? null
-                : v.status(Integer.valueOf(version).equals(current.get(viewName)));
+        return v == null ? null : v.status(Integer.valueOf(version).equals(current.get(viewName)));
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -31,9 +31,15 @@ class LagShedPauseHttpTest {
             .getBytes(StandardCharsets.ISO_8859_1);
     private static final int DEPTH = 16;
 
-    private final ServingFixture f = new ServingFixture(Map.of(ServingConfig.IO_THREADS, "1",
-            ServingConfig.SHED_LAG_TARGET_MS, "5", ServingConfig.SHED_LAG_INTERVAL_MS, "20",
-            ServingConfig.SHED_MAX_REJECTION_RATIO, "1.0"));
+    private final ServingFixture f = new ServingFixture(Map.of(
+            ServingConfig.IO_THREADS,
+            "1",
+            ServingConfig.SHED_LAG_TARGET_MS,
+            "5",
+            ServingConfig.SHED_LAG_INTERVAL_MS,
+            "20",
+            ServingConfig.SHED_MAX_REJECTION_RATIO,
+            "1.0"));
     private final AtomicBoolean loading = new AtomicBoolean(true);
 
     @AfterEach
@@ -45,7 +51,8 @@ class LagShedPauseHttpTest {
     @Test
     void shouldPauseAConnectionShedWhileLaggingAndAnswerItOnceTheLagIsGone() throws Exception {
         f.v1.readDelayNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        try (Socket load = new Socket("127.0.0.1", f.port); Socket probe = new Socket("127.0.0.1", f.port)) {
+        try (Socket load = new Socket("127.0.0.1", f.port);
+                Socket probe = new Socket("127.0.0.1", f.port)) {
             load.setSoTimeout(10_000);
             load(load);
             probe.setSoTimeout(10_000);
@@ -76,29 +83,33 @@ class LagShedPauseHttpTest {
      */
     private void load(Socket s) {
         Semaphore outstanding = new Semaphore(DEPTH);
-        Thread writer = new Thread(() -> {
-            try {
-                OutputStream out = s.getOutputStream();
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (loading.get() && System.nanoTime() < end) {
-                    if (outstanding.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                        out.write(GET);
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        OutputStream out = s.getOutputStream();
+                        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                        while (loading.get() && System.nanoTime() < end) {
+                            if (outstanding.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                                out.write(GET);
+                            }
+                        }
+                    } catch (IOException | InterruptedException closed) {
+                        // the test ended the load
                     }
-                }
-            } catch (IOException | InterruptedException closed) {
-                // the test ended the load
-            }
-        }, "lag-load-writer");
-        Thread reader = new Thread(() -> {
-            try {
-                while (loading.get()) {
-                    status(s);
-                    outstanding.release();
-                }
-            } catch (IOException closed) {
-                // the test ended the load
-            }
-        }, "lag-load-reader");
+                },
+                "lag-load-writer");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        while (loading.get()) {
+                            status(s);
+                            outstanding.release();
+                        }
+                    } catch (IOException closed) {
+                        // the test ended the load
+                    }
+                },
+                "lag-load-reader");
         writer.setDaemon(true);
         reader.setDaemon(true);
         writer.start();

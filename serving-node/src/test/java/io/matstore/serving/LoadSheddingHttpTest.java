@@ -16,8 +16,13 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class LoadSheddingHttpTest {
-    private final ServingFixture f = new ServingFixture(Map.of(ServingConfig.SHED_MAX_IN_FLIGHT, "1",
-            ServingConfig.SHED_MAX_REJECTION_RATIO, "1.0", ServingConfig.RETRY_AFTER_SECONDS, "3"));
+    private final ServingFixture f = new ServingFixture(Map.of(
+            ServingConfig.SHED_MAX_IN_FLIGHT,
+            "1",
+            ServingConfig.SHED_MAX_REJECTION_RATIO,
+            "1.0",
+            ServingConfig.RETRY_AFTER_SECONDS,
+            "3"));
 
     @AfterEach
     void close() {
@@ -35,15 +40,18 @@ class LoadSheddingHttpTest {
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
         // a second client: its own connection, on the other event loop
-        HttpClient other = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> shed = other.send(HttpRequest.newBuilder(f.uri("/v1/views/offers?" + MUG_QUERY))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient other =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> shed = other.send(
+                HttpRequest.newBuilder(f.uri("/v1/views/offers?" + MUG_QUERY)).build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(shed.statusCode()).isEqualTo(503);
         assertThat(shed.headers().firstValue("retry-after")).hasValue("3");
         assertThat(shed.body()).contains("\"code\":\"overloaded\"");
-        assertThat(other.send(HttpRequest.newBuilder(f.uri("/healthz")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(other.send(HttpRequest.newBuilder(f.uri("/healthz")).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
 
         f.v1.releaseReads();
         assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);

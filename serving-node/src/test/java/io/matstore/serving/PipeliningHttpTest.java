@@ -28,7 +28,9 @@ class PipeliningHttpTest {
             String query = i % 2 == 0 ? MUG_QUERY : "sku=NOPE-" + i + "&region=eu&currency=EUR&tier=gold";
             burst.append("GET /v1/views/offers?").append(query).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
         }
-        burst.append("GET /v1/views/offers?").append(MUG_QUERY).append(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        burst.append("GET /v1/views/offers?")
+                .append(MUG_QUERY)
+                .append(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
         String replies = f.raw(burst.toString());
 
@@ -36,7 +38,6 @@ class PipeliningHttpTest {
         for (int at = replies.indexOf("HTTP/1.1 "); at >= 0; at = replies.indexOf("HTTP/1.1 ", at + 1)) {
             statuses.append(replies, at + 9, at + 12).append(' ');
         }
-        assertThat(statuses.toString().strip())
-                .isEqualTo("200 404 ".repeat(10) + "200");
+        assertThat(statuses.toString().strip()).isEqualTo("200 404 ".repeat(10) + "200");
     }
 }

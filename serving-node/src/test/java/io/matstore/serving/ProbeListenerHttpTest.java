@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class ProbeListenerHttpTest {
-    private final ServingFixture f = new ServingFixture(Map.of(ServingConfig.IO_THREADS, "1",
-            ServingConfig.PROBE_PORT, "0"));
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ServingFixture f =
+            new ServingFixture(Map.of(ServingConfig.IO_THREADS, "1", ServingConfig.PROBE_PORT, "0"));
+    private final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @AfterEach
     void close() {
@@ -44,8 +45,11 @@ class ProbeListenerHttpTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
-        assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(f.uri("/healthz"))
-                .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString()))
+        assertThatThrownBy(() -> client.send(
+                        HttpRequest.newBuilder(f.uri("/healthz"))
+                                .timeout(Duration.ofMillis(500))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(HttpTimeoutException.class);
         assertThat(probe("/healthz").body()).isEqualTo("{\"status\":\"alive\"}");
         assertThat(probe("/readyz").statusCode()).isEqualTo(200);
@@ -57,7 +61,10 @@ class ProbeListenerHttpTest {
     }
 
     private HttpResponse<String> probe(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.node.probePort() + path))
-                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.node.probePort() + path))
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

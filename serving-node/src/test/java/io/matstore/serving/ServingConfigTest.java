@@ -38,8 +38,9 @@ class ServingConfigTest {
         Path file = dir.resolve("serving.properties");
         Files.writeString(file, "serving.port=9000\nserving.views=offers,fares\nview.fares.max.age.seconds=60\n");
 
-        ServingConfig c = ServingConfig.load(List.of(file), Map.of("MATSTORE_SERVING_PORT", "9100",
-                "MATSTORE_VIEW_FARES_STALE_IF_ERROR_SECONDS", "5"));
+        ServingConfig c = ServingConfig.load(
+                List.of(file),
+                Map.of("MATSTORE_SERVING_PORT", "9100", "MATSTORE_VIEW_FARES_STALE_IF_ERROR_SECONDS", "5"));
 
         assertThat(c.port()).isEqualTo(9100);
         assertThat(c.views()).extracting(ViewSettings::view).containsExactly("offers", "fares");

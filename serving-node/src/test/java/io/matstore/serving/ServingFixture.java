@@ -29,8 +29,10 @@ public final class ServingFixture implements AutoCloseable {
     public final InMemoryResponseStore store = new InMemoryResponseStore();
     public final InMemoryResponseStore.Version v1;
     public final ServingNode node;
-    public final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    public final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     public final int port;
 
     public ServingFixture() {
@@ -46,8 +48,15 @@ public final class ServingFixture implements AutoCloseable {
         node = openTelemetry == null ? new ServingNode(clock) : new ServingNode(clock, openTelemetry);
         v1 = store.add(OffersContract.V1, NOW_MILLIS);
         v1.put(Offers.MUG.key(OffersContract.V1), mugEnvelope());
-        Map<String, String> raw = new HashMap<>(Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "2",
-                "view.offers.freshness.objective.ms", "10000", "view.offers.max.age.seconds", "2"));
+        Map<String, String> raw = new HashMap<>(Map.of(
+                ServingConfig.PORT,
+                "0",
+                ServingConfig.IO_THREADS,
+                "2",
+                "view.offers.freshness.objective.ms",
+                "10000",
+                "view.offers.max.age.seconds",
+                "2"));
         raw.putAll(settings);
         port = node.start(store, ServingConfig.of(raw));
     }
@@ -83,8 +92,8 @@ public final class ServingFixture implements AutoCloseable {
         if (headers.length > 0) {
             b.headers(headers);
         }
-        return client.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                b.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends raw bytes on a fresh connection and returns everything the server sends until it closes. */

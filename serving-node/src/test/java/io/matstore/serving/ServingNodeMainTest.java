@@ -26,12 +26,17 @@ class ServingNodeMainTest {
         store.add(OffersContract.V1, System.currentTimeMillis())
                 .put(Offers.MUG.key(OffersContract.V1), ServingFixture.mugEnvelope());
 
-        ServingNode node = ServingNodeMain.run(new String[] {file.toString()},
-                Map.of("MATSTORE_VIEW_OFFERS_STALE_IF_ERROR_SECONDS", "77"), () -> store);
+        ServingNode node = ServingNodeMain.run(
+                new String[] {file.toString()},
+                Map.of("MATSTORE_VIEW_OFFERS_STALE_IF_ERROR_SECONDS", "77"),
+                () -> store);
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + node.port() + "/v1/views/offers?" + Offers.MUG_QUERY)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            "http://127.0.0.1:" + node.port() + "/v1/views/offers?" + Offers.MUG_QUERY))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("cache-control"))
                     .hasValue("max-age=9, stale-while-revalidate=30, stale-if-error=77");
@@ -44,10 +49,10 @@ class ServingNodeMainTest {
 
     @Test
     void shouldRefuseAnInvalidConfigurationBeforeTouchingTheStore() {
-        assertThatThrownBy(() -> ServingNodeMain.run(new String[0], Map.of("MATSTORE_SERVING_IO_THREADS", "999"),
-                () -> {
-                    throw new AssertionError("store must not be built");
-                }))
+        assertThatThrownBy(
+                        () -> ServingNodeMain.run(new String[0], Map.of("MATSTORE_SERVING_IO_THREADS", "999"), () -> {
+                            throw new AssertionError("store must not be built");
+                        }))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Invalid value 999 for configuration serving.io.threads: Value must be no more than 256");
     }

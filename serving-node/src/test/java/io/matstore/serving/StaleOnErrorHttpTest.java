@@ -45,7 +45,9 @@ class StaleOnErrorHttpTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("x-matstore-freshness")).hasValue("stale; reason=lagging");
-        assertThat(r.headers().firstValue("age")).as("since ingest was last caught up").hasValue("10");
+        assertThat(r.headers().firstValue("age"))
+                .as("since ingest was last caught up")
+                .hasValue("10");
     }
 
     @Test
@@ -113,7 +115,8 @@ class StaleOnErrorHttpTest {
 
     @Test
     void shouldTreatACorruptEnvelopeLikeAFailedRead() throws Exception {
-        f.v1.put(io.matstore.schemas.KeyCodec.encode(OffersContract.V1, "BAD", "eu", "EUR", "gold"),
+        f.v1.put(
+                io.matstore.schemas.KeyCodec.encode(OffersContract.V1, "BAD", "eu", "EUR", "gold"),
                 new byte[] {(byte) 0xff, (byte) 0xff, 0x7f, 0x7f, 1, 2});
 
         HttpResponse<String> r = f.getText("/v1/views/offers?sku=BAD&region=eu&currency=EUR&tier=gold");

@@ -24,19 +24,22 @@ class StandaloneClusterHttpTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-cache");
-        assertThat(r.body()).isEqualTo("{\"cluster\":\"\",\"generation\":1,\"views\":{\"offers\":{\"version\":1,"
-                + "\"topic\":\"view.offers.v1\",\"partitions\":1,\"partitioner\":\"kafka-murmur2\","
-                + "\"dimensions\":[\"sku\",\"region\",\"currency\",\"tier\"],\"owners\":[{\"partition\":0,"
-                + "\"cell\":\"local\",\"nodes\":[{\"node\":\"cell-1-127.0.0.1-" + f.port + "\",\"url\":"
-                + "\"http://127.0.0.1:" + f.port + "\",\"ready\":true,\"loaded\":true}]}]}}}");
+        assertThat(r.body())
+                .isEqualTo("{\"cluster\":\"\",\"generation\":1,\"views\":{\"offers\":{\"version\":1,"
+                        + "\"topic\":\"view.offers.v1\",\"partitions\":1,\"partitioner\":\"kafka-murmur2\","
+                        + "\"dimensions\":[\"sku\",\"region\",\"currency\",\"tier\"],\"owners\":[{\"partition\":0,"
+                        + "\"cell\":\"local\",\"nodes\":[{\"node\":\"cell-1-127.0.0.1-" + f.port + "\",\"url\":"
+                        + "\"http://127.0.0.1:" + f.port + "\",\"ready\":true,\"loaded\":true}]}]}}}");
         String etag = r.headers().firstValue("ETag").orElseThrow();
         assertThat(f.getText("/v1/cluster", "If-None-Match", etag).statusCode()).isEqualTo(304);
     }
 
     @Test
     void shouldNeverAnswer421WhenItHoldsEveryPartition() throws Exception {
-        assertThat(f.getText("/v1/views/offers?" + Offers.MUG_QUERY).statusCode()).isEqualTo(200);
-        assertThat(f.getText("/v1/views/offers?sku=OTHER&region=eu&currency=EUR&tier=gold").statusCode())
+        assertThat(f.getText("/v1/views/offers?" + Offers.MUG_QUERY).statusCode())
+                .isEqualTo(200);
+        assertThat(f.getText("/v1/views/offers?sku=OTHER&region=eu&currency=EUR&tier=gold")
+                        .statusCode())
                 .isEqualTo(404);
     }
 }

@@ -3,10 +3,10 @@ package io.matstore.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.matstore.views.offers.OffersContract;
 import io.matstore.store.ResponseStore;
 import io.matstore.store.ViewReader;
 import io.matstore.store.ViewStatus;
+import io.matstore.views.offers.OffersContract;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,8 +79,17 @@ class StatusMonitorErrorsHttpTest {
         inner.add(OffersContract.V1, ServingFixture.NOW_MILLIS)
                 .put(Offers.MUG.key(OffersContract.V1), ServingFixture.mugEnvelope());
         node = new ServingNode(clock);
-        port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1",
-                ServingConfig.STATUS_REFRESH_MS, "20", "view.offers.freshness.objective.ms", "10000")));
+        port = node.start(
+                store,
+                ServingConfig.of(Map.of(
+                        ServingConfig.PORT,
+                        "0",
+                        ServingConfig.IO_THREADS,
+                        "1",
+                        ServingConfig.STATUS_REFRESH_MS,
+                        "20",
+                        "view.offers.freshness.objective.ms",
+                        "10000")));
     }
 
     @AfterEach
@@ -94,8 +103,9 @@ class StatusMonitorErrorsHttpTest {
 
         store.error = new StackOverflowError("deep status");
         await().atMost(Duration.ofSeconds(10)).until(() -> readyz().statusCode() == 503);
-        assertThat(readyz().body()).isEqualTo("{\"ready\":false,\"views\":{\"offers\":\"store status unavailable:"
-                + " java.lang.StackOverflowError: deep status\"}}");
+        assertThat(readyz().body())
+                .isEqualTo("{\"ready\":false,\"views\":{\"offers\":\"store status unavailable:"
+                        + " java.lang.StackOverflowError: deep status\"}}");
 
         store.error = null;
         await().atMost(Duration.ofSeconds(10)).until(() -> readyz().statusCode() == 200);
@@ -105,8 +115,9 @@ class StatusMonitorErrorsHttpTest {
     void shouldLeaveTheNodeNotReadyWithTheReasonWhenAFatalErrorStopsTheMonitor() throws Exception {
         store.error = new InternalError("a fault in an unsafe memory access");
         await().atMost(Duration.ofSeconds(10)).until(() -> readyz().statusCode() == 503);
-        assertThat(readyz().body()).contains("status monitor stopped by a fatal error, restart the node:"
-                + " java.lang.InternalError: a fault in an unsafe memory access");
+        assertThat(readyz().body())
+                .contains("status monitor stopped by a fatal error, restart the node:"
+                        + " java.lang.InternalError: a fault in an unsafe memory access");
 
         store.error = null;
         // the schedule ended: 15 refresh periods later no refresh has made it ready again
@@ -114,7 +125,11 @@ class StatusMonitorErrorsHttpTest {
     }
 
     private HttpResponse<String> readyz() throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -46,6 +46,7 @@ class TlsHttpTest {
 
     @TempDir
     static Path dir;
+
     private ServingFixture f;
     private Path serverKeystore;
 
@@ -59,13 +60,21 @@ class TlsHttpTest {
         trustStore(trust, clientA, clientB);
         serverKeystore = dir.resolve("node.p12");
         Files.copy(server, serverKeystore);
-        f = new ServingFixture(Map.of(ServingConfig.TLS_KEYSTORE_FILE, serverKeystore.toString(),
-                ServingConfig.TLS_KEYSTORE_PASSWORD, PASSWORD,
-                ServingConfig.TLS_TRUSTSTORE_FILE, trust.toString(),
-                ServingConfig.TLS_TRUSTSTORE_PASSWORD, PASSWORD,
-                ServingConfig.TLS_CLIENT_AUTH, "required",
-                ServingConfig.TLS_CLIENT_SUBJECTS, "CN=client-a,O=matstore test",
-                ServingConfig.TLS_RELOAD_MS, "100"));
+        f = new ServingFixture(Map.of(
+                ServingConfig.TLS_KEYSTORE_FILE,
+                serverKeystore.toString(),
+                ServingConfig.TLS_KEYSTORE_PASSWORD,
+                PASSWORD,
+                ServingConfig.TLS_TRUSTSTORE_FILE,
+                trust.toString(),
+                ServingConfig.TLS_TRUSTSTORE_PASSWORD,
+                PASSWORD,
+                ServingConfig.TLS_CLIENT_AUTH,
+                "required",
+                ServingConfig.TLS_CLIENT_SUBJECTS,
+                "CN=client-a,O=matstore test",
+                ServingConfig.TLS_RELOAD_MS,
+                "100"));
     }
 
     @AfterAll
@@ -77,15 +86,19 @@ class TlsHttpTest {
 
     @Test
     void shouldAnswerAnAllowedClientOverTlsOnly() throws Exception {
-        HttpResponse<String> r = client(dir.resolve("client-a.p12")).send(HttpRequest.newBuilder(
-                URI.create("https://127.0.0.1:" + f.port + "/healthz")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client(dir.resolve("client-a.p12"))
+                .send(
+                        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + f.port + "/healthz"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("{\"status\":\"alive\"}");
 
         try (Socket plain = new Socket("127.0.0.1", f.port)) {
             plain.setSoTimeout(10_000);
-            plain.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: n\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream()
+                    .write("GET /healthz HTTP/1.1\r\nHost: n\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(readQuietly(plain.getInputStream())).doesNotContain("HTTP/1.1");
         }
     }
@@ -93,19 +106,23 @@ class TlsHttpTest {
     @Test
     void shouldRefuseClientsWithoutAnAllowedCertificate() throws Exception {
         HttpRequest healthz = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + f.port + "/healthz"))
-                .timeout(Duration.ofSeconds(10)).build();
+                .timeout(Duration.ofSeconds(10))
+                .build();
 
-        assertThatThrownBy(() -> client(dir.resolve("client-b.p12")).send(healthz,
-                HttpResponse.BodyHandlers.ofString())).as("trusted, but not on the allow-list")
+        assertThatThrownBy(
+                        () -> client(dir.resolve("client-b.p12")).send(healthz, HttpResponse.BodyHandlers.ofString()))
+                .as("trusted, but not on the allow-list")
                 .isInstanceOf(IOException.class);
         assertThatThrownBy(() -> client(null).send(healthz, HttpResponse.BodyHandlers.ofString()))
-                .as("no certificate").isInstanceOf(IOException.class);
+                .as("no certificate")
+                .isInstanceOf(IOException.class);
     }
 
     @Test
     void shouldServeTheNewCertificateOnceTheKeystoreFileIsReplaced() throws Exception {
         BigInteger renewed = certificate(dir.resolve("server2.p12")).getSerialNumber();
-        assertThat(servedSerial()).isEqualTo(certificate(dir.resolve("server.p12")).getSerialNumber());
+        assertThat(servedSerial())
+                .isEqualTo(certificate(dir.resolve("server.p12")).getSerialNumber());
 
         Path tmp = dir.resolve("node.p12.tmp");
         Files.copy(dir.resolve("server2.p12"), tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -116,8 +133,8 @@ class TlsHttpTest {
 
     /** The serial number of the certificate the node presents to a new connection of client a. */
     private BigInteger servedSerial() throws Exception {
-        try (SSLSocket s = (SSLSocket) sslContext(dir.resolve("client-a.p12")).getSocketFactory()
-                .createSocket("127.0.0.1", f.port)) {
+        try (SSLSocket s = (SSLSocket)
+                sslContext(dir.resolve("client-a.p12")).getSocketFactory().createSocket("127.0.0.1", f.port)) {
             s.setSoTimeout(10_000);
             s.startHandshake();
             return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
@@ -134,8 +151,11 @@ class TlsHttpTest {
 
     /** An HTTP client trusting both server certificates, presenting {@code keystore}'s (or none). */
     private static HttpClient client(Path keystore) throws Exception {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(sslContext(keystore))
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(sslContext(keystore))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private static SSLContext sslContext(Path keystore) throws Exception {
@@ -182,11 +202,33 @@ class TlsHttpTest {
     /** A self-signed EC key pair for 127.0.0.1 and localhost, made by the running JDK's keytool. */
     private static Path keypair(String name, String subject) throws Exception {
         Path file = dir.resolve(name + ".p12");
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-J-XX:TieredStopAtLevel=1", "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname",
-                "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "2", "-dname", subject,
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", file.toString(), "-storetype", "PKCS12",
-                "-storepass", PASSWORD)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-J-XX:TieredStopAtLevel=1",
+                        "-genkeypair",
+                        "-alias",
+                        name,
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-sigalg",
+                        "SHA256withECDSA",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        subject,
+                        "-ext",
+                        "SAN=ip:127.0.0.1,dns:localhost",
+                        "-keystore",
+                        file.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        PASSWORD))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();

@@ -32,24 +32,56 @@ class TlsProviderFallbackTest {
 
     @Test
     void shouldServeTlsWithTheJdkEngineWhenBoringSslDoesNotLoad() throws Exception {
-        assertThat(OpenSsl.isAvailable()).as("serving-node's tests run without netty-tcnative").isFalse();
+        assertThat(OpenSsl.isAvailable())
+                .as("serving-node's tests run without netty-tcnative")
+                .isFalse();
         Path keys = dir.resolve("node.p12");
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-J-XX:TieredStopAtLevel=1", "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname",
-                "secp256r1", "-validity", "2", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1",
-                "-keystore", keys.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD))
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-J-XX:TieredStopAtLevel=1",
+                        "-genkeypair",
+                        "-alias",
+                        "node",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-keystore",
+                        keys.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        PASSWORD))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
 
-        try (ServingFixture f = new ServingFixture(Map.of(ServingConfig.TLS_KEYSTORE_FILE, keys.toString(),
-                ServingConfig.TLS_KEYSTORE_PASSWORD, PASSWORD, ServingConfig.TLS_PROVIDER, "openssl"))) {
+        try (ServingFixture f = new ServingFixture(Map.of(
+                ServingConfig.TLS_KEYSTORE_FILE,
+                keys.toString(),
+                ServingConfig.TLS_KEYSTORE_PASSWORD,
+                PASSWORD,
+                ServingConfig.TLS_PROVIDER,
+                "openssl"))) {
             SSLContext trustAll = SSLContext.getInstance("TLS");
             trustAll.init(null, new TrustManager[] {new TrustAnything()}, new SecureRandom());
-            HttpResponse<String> r = HttpClient.newBuilder().sslContext(trustAll).build().send(HttpRequest
-                    .newBuilder(URI.create("https://127.0.0.1:" + f.port + "/healthz"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newBuilder()
+                    .sslContext(trustAll)
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + f.port + "/healthz"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
 
             assertThat(r.statusCode()).isEqualTo(200);
         }
@@ -58,12 +90,10 @@ class TlsProviderFallbackTest {
     /** The test's own self-signed certificate is the only one it meets (127.0.0.1 only). */
     private static final class TrustAnything implements X509TrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

@@ -35,15 +35,17 @@ class TracingHttpTest {
     private static final String REQUEST_TRACEPARENT = "00-" + REQUEST_TRACE_ID + "-" + REQUEST_SPAN_ID + "-01";
     /** The computation's context, as the precompute job stores it in the envelope. */
     private static final String COMPUTE_TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
+
     private static final String COMPUTE_SPAN_ID = "b7ad6b7169203331";
     private static final String STORED_TRACEPARENT = "00-" + COMPUTE_TRACE_ID + "-" + COMPUTE_SPAN_ID + "-01";
     private static final String TRACED_QUERY = "sku=SKU-7&region=eu&currency=EUR&tier=gold";
-    private static final Offers.Offer TRACED = new Offers.Offer("SKU-7", "eu", "EUR", "gold", "Cup", "kitchen", 500,
-            2, "", 0, 1, true);
+    private static final Offers.Offer TRACED =
+            new Offers.Offer("SKU-7", "eu", "EUR", "gold", "Cup", "kitchen", 500, 2, "", 0, 1, true);
 
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .setTracerProvider(SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                     .build())
             .build();
     private ServingFixture f;
@@ -65,12 +67,18 @@ class TracingHttpTest {
     private static byte[] tracedEnvelope() {
         byte[] plain = TRACED.envelope(OffersContract.V1, 99L, ServingFixture.MUG_COMPUTED_AT_MICROS);
         var e = ResponseEnvelopes.open(plain);
-        return ResponseEnvelopes.encode(OffersContract.V1, TRACED.key(OffersContract.V1), e.contentHash(),
-                e.computedAtMicros(), ResponseEnvelopes.responseBytes(e), STORED_TRACEPARENT);
+        return ResponseEnvelopes.encode(
+                OffersContract.V1,
+                TRACED.key(OffersContract.V1),
+                e.contentHash(),
+                e.computedAtMicros(),
+                ResponseEnvelopes.responseBytes(e),
+                STORED_TRACEPARENT);
     }
 
     private SpanData serverSpan() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> !exporter.getFinishedSpanItems().isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !exporter.getFinishedSpanItems().isEmpty());
         List<SpanData> spans = exporter.getFinishedSpanItems();
         assertThat(spans).hasSize(1);
         return spans.get(0);
@@ -90,11 +98,14 @@ class TracingHttpTest {
         assertThat(span.getTraceId()).isEqualTo(REQUEST_TRACE_ID);
         assertThat(span.getParentSpanId()).isEqualTo(REQUEST_SPAN_ID);
         assertThat(span.getParentSpanContext().isRemote()).isTrue();
-        assertThat(span.getLinks()).extracting(LinkData::getSpanContext).extracting(SpanContext::getTraceId,
-                SpanContext::getSpanId).containsExactly(org.assertj.core.groups.Tuple.tuple(COMPUTE_TRACE_ID,
-                COMPUTE_SPAN_ID));
-        assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
-        assertThat(span.getAttributes().get(AttributeKey.stringKey("url.query"))).isEqualTo(TRACED_QUERY);
+        assertThat(span.getLinks())
+                .extracting(LinkData::getSpanContext)
+                .extracting(SpanContext::getTraceId, SpanContext::getSpanId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(COMPUTE_TRACE_ID, COMPUTE_SPAN_ID));
+        assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
+                .isEqualTo(200L);
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("url.query")))
+                .isEqualTo(TRACED_QUERY);
         assertThat(r.headers().firstValue("traceresponse"))
                 .hasValue("00-" + REQUEST_TRACE_ID + "-" + span.getSpanId() + "-01");
     }
@@ -109,24 +120,28 @@ class TracingHttpTest {
         assertThat(r.body()).startsWith("{\"sku\":\"SKU-7\"");
         SpanData span = serverSpan();
         assertThat(span.getParentSpanContext().isValid()).isFalse();
-        assertThat(span.getLinks()).extracting(l -> l.getSpanContext().getSpanId()).containsExactly(COMPUTE_SPAN_ID);
+        assertThat(span.getLinks())
+                .extracting(l -> l.getSpanContext().getSpanId())
+                .containsExactly(COMPUTE_SPAN_ID);
         // a trace started here: the SDK sets Level 2's random-trace-id flag (02) beside sampled (01)
-        assertThat(r.headers().firstValue("traceresponse")).hasValue("00-" + span.getTraceId() + "-"
-                + span.getSpanId() + "-" + span.getSpanContext().getTraceFlags().asHex());
+        assertThat(r.headers().firstValue("traceresponse"))
+                .hasValue("00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+                        + span.getSpanContext().getTraceFlags().asHex());
     }
 
     @Test
     void shouldTraceAnErrorAnswerWithoutALinkAndKeepItsBody() throws Exception {
         f = tracedNode(sdk);
 
-        HttpResponse<String> r = f.getText("/v1/views/offers?sku=NOPE&region=eu&currency=EUR&tier=gold",
-                "traceparent", REQUEST_TRACEPARENT);
+        HttpResponse<String> r = f.getText(
+                "/v1/views/offers?sku=NOPE&region=eu&currency=EUR&tier=gold", "traceparent", REQUEST_TRACEPARENT);
 
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("\"code\":\"not_found\"");
         SpanData span = serverSpan();
         assertThat(span.getLinks()).isEmpty();
-        assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(404L);
+        assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
+                .isEqualTo(404L);
         assertThat(r.headers().firstValue("traceresponse"))
                 .hasValue("00-" + REQUEST_TRACE_ID + "-" + span.getSpanId() + "-01");
     }
@@ -147,8 +162,8 @@ class TracingHttpTest {
             f = node;
             node.v1.put(TRACED.key(OffersContract.V1), tracedEnvelope());
 
-            HttpResponse<byte[]> traced = node.get("/v1/views/offers?" + TRACED_QUERY, "traceparent",
-                    REQUEST_TRACEPARENT);
+            HttpResponse<byte[]> traced =
+                    node.get("/v1/views/offers?" + TRACED_QUERY, "traceparent", REQUEST_TRACEPARENT);
             HttpResponse<byte[]> plain = node.get("/v1/views/offers?" + TRACED_QUERY);
 
             assertThat(traced.statusCode()).isEqualTo(200);

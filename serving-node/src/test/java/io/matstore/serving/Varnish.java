@@ -97,14 +97,36 @@ final class Varnish implements AutoCloseable {
         Path vcl = dir.resolve("matstore.vcl");
         Files.writeString(vcl, vcl(nodePort), StandardCharsets.UTF_8);
         int port = freePort();
-        Process p = new ProcessBuilder(binary.toString(), "-F", "-j", "none", "-n", dir.resolve("work").toString(),
-                "-a", "127.0.0.1:" + port, "-T", "127.0.0.1:0", "-f", vcl.toString(), "-s", "malloc,16m",
-                "-l", "2m", "-p", "thread_pool_min=5", "-p", "thread_pools=1")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("varnishd.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        binary.toString(),
+                        "-F",
+                        "-j",
+                        "none",
+                        "-n",
+                        dir.resolve("work").toString(),
+                        "-a",
+                        "127.0.0.1:" + port,
+                        "-T",
+                        "127.0.0.1:0",
+                        "-f",
+                        vcl.toString(),
+                        "-s",
+                        "malloc,16m",
+                        "-l",
+                        "2m",
+                        "-p",
+                        "thread_pool_min=5",
+                        "-p",
+                        "thread_pools=1")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("varnishd.log").toFile())
+                .start();
         Varnish v = new Varnish(p, port);
         try {
-            Awaitility.await("varnishd listens on " + port).atMost(Duration.ofSeconds(20))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+            Awaitility.await("varnishd listens on " + port)
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
                         if (!p.isAlive()) {
                             throw new IllegalStateException("varnishd exited " + p.exitValue() + ": "
                                     + Files.readString(dir.resolve("varnishd.log")));
@@ -126,8 +148,9 @@ final class Varnish implements AutoCloseable {
     private static boolean passesHealthz(int port) {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(2_000);
-            s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             byte[] head = s.getInputStream().readNBytes(12);
             return new String(head, StandardCharsets.US_ASCII).equals("HTTP/1.1 200");
         } catch (IOException e) {

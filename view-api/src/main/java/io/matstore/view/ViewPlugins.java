@@ -22,7 +22,8 @@ public final class ViewPlugins {
      */
     public static ViewPlugins discover() {
         return of(ServiceLoader.load(ViewPlugin.class, ViewPlugins.class.getClassLoader()).stream()
-                .map(ServiceLoader.Provider::get).toList());
+                .map(ServiceLoader.Provider::get)
+                .toList());
     }
 
     /** @throws IllegalStateException when two plugins share a name */
@@ -56,8 +57,8 @@ public final class ViewPlugins {
     public ViewPlugin require(String name) {
         ViewPlugin p = byName.get(name);
         if (p == null) {
-            throw new IllegalArgumentException("no view named " + name + " on the class path; views present: "
-                    + names());
+            throw new IllegalArgumentException(
+                    "no view named " + name + " on the class path; views present: " + names());
         }
         return p;
     }

@@ -38,8 +38,7 @@ import org.HdrHistogram.Histogram;
  * started (wrk, the node and its anchor) are each waited for, and stopped by PID when the budget runs out.
  */
 public final class AllScenarios {
-    private AllScenarios() {
-    }
+    private AllScenarios() {}
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
@@ -62,28 +61,34 @@ public final class AllScenarios {
         Wrk wrk = new Wrk(dir);
         ScenarioTable table = new ScenarioTable();
         long start = System.nanoTime();
-        Thread watchdog = new Thread(() -> {
-            try {
-                TimeUnit.SECONDS.sleep(mode.budgetSeconds());
-            } catch (InterruptedException e) {
-                return;
-            }
-            // by PID, and only ours: wrk, bin/matstore and the JVM it execs, the anchor's JVM
-            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
-            print(table, mode, start, "cut at its budget of " + mode.budgetSeconds() + " s");
-            try {
-                deleteRecursively(dir);
-            } catch (IOException | UncheckedIOException e) {
-                System.out.println("left " + dir + ": " + e);
-            }
-            Runtime.getRuntime().halt(2);
-        }, "all-scenarios-budget");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        TimeUnit.SECONDS.sleep(mode.budgetSeconds());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    // by PID, and only ours: wrk, bin/matstore and the JVM it execs, the anchor's JVM
+                    ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+                    print(table, mode, start, "cut at its budget of " + mode.budgetSeconds() + " s");
+                    try {
+                        deleteRecursively(dir);
+                    } catch (IOException | UncheckedIOException e) {
+                        System.out.println("left " + dir + ": " + e);
+                    }
+                    Runtime.getRuntime().halt(2);
+                },
+                "all-scenarios-budget");
         watchdog.setDaemon(true);
         watchdog.start();
 
-        System.out.printf("AllScenarios %s: cores=%d jdk=%s load average %.1f%n", mode.name(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.printf(
+                "AllScenarios %s: cores=%d jdk=%s load average %.1f%n",
+                mode.name(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
         new ServingScenarios(mode, wrk, table).run(dir);
         nearCacheHits(mode, table);
         fxFanOut(mode, table);
@@ -106,39 +111,66 @@ public final class AllScenarios {
             long a = anchor.getValueAtPercentile(p);
             String goal = p == 99 ? "9: p99 < 1 µs" : p == 99.9 ? "9: p99.9 < 5 µs" : "9: reported";
             Met met = p == 99 ? Met.of(h < 1_000) : p == 99.9 ? Met.of(h < 5_000) : Met.NO_THRESHOLD;
-            table.add("in-process near-cache hit p" + (p == 99.9 ? "99.9" : String.valueOf((int) p)) + anchorName,
-                    h + " ns", a + " ns", (double) h / a, goal, met);
+            table.add(
+                    "in-process near-cache hit p" + (p == 99.9 ? "99.9" : String.valueOf((int) p)) + anchorName,
+                    h + " ns",
+                    a + " ns",
+                    (double) h / a,
+                    goal,
+                    met);
         }
     }
 
     private static void fxFanOut(Mode mode, ScenarioTable table) throws Exception {
         PrecomputeThroughputBench.Figures f = PrecomputeThroughputBench.measure(Map.of(
-                "products", String.valueOf(mode.products()), "partitions", "4", "threads", "1",
-                "mixed-seconds", "0", "raw-records", String.valueOf(mode.rawRecords())));
+                "products",
+                String.valueOf(mode.products()),
+                "partitions",
+                "4",
+                "threads",
+                "1",
+                "mixed-seconds",
+                "0",
+                "raw-records",
+                String.valueOf(mode.rawRecords())));
         String ceiling = String.format("%,.0f records/s", f.rawCeiling());
-        table.add("precompute FX fan-out, new currency (" + mode.products() * 8 + " responses) vs raw producer",
-                String.format("%,.0f responses/s", f.fxNewCurrency()), ceiling, f.fxNewCurrency() / f.rawCeiling(),
-                "8: ≥ 0.5×", Met.of(f.fxNewCurrency() / f.rawCeiling() >= 0.5));
-        table.add("precompute FX fan-out, rate change (" + mode.products() * 8 + " responses) vs raw producer",
-                String.format("%,.0f responses/s", f.fxChange()), ceiling, f.fxChange() / f.rawCeiling(),
-                "8: ≥ 0.5×", Met.of(f.fxChange() / f.rawCeiling() >= 0.5));
+        table.add(
+                "precompute FX fan-out, new currency (" + mode.products() * 8 + " responses) vs raw producer",
+                String.format("%,.0f responses/s", f.fxNewCurrency()),
+                ceiling,
+                f.fxNewCurrency() / f.rawCeiling(),
+                "8: ≥ 0.5×",
+                Met.of(f.fxNewCurrency() / f.rawCeiling() >= 0.5));
+        table.add(
+                "precompute FX fan-out, rate change (" + mode.products() * 8 + " responses) vs raw producer",
+                String.format("%,.0f responses/s", f.fxChange()),
+                ceiling,
+                f.fxChange() / f.rawCeiling(),
+                "8: ≥ 0.5×",
+                Met.of(f.fxChange() / f.rawCeiling() >= 0.5));
     }
 
     private static void restart(Mode mode, Path dir, ScenarioTable table) throws Exception {
         String name = mode.restartSkus() * 8 + " combinations: ready (/readyz 200) ";
         boolean launcherBuilt = Files.exists(Path.of("launcher", "target", "classpath.txt"));
         if (!launcherBuilt || !Files.exists(Path.of("bin", "matstore"))) {
-            table.skipped(name + "after a restart", "run from the repository's root after "
-                    + "./mvnw -o -q -B -pl launcher -am package -DskipTests", "6");
+            table.skipped(
+                    name + "after a restart",
+                    "run from the repository's root after " + "./mvnw -o -q -B -pl launcher -am package -DskipTests",
+                    "6");
             return;
         }
         List<RestartRun.Start> starts = RestartRun.run(dir.resolve("restart"), mode.restartSkus(), 1);
         for (RestartRun.Start s : starts.subList(1, starts.size())) {
             boolean clean = s.how().contains("SIGTERM");
             long goal = clean ? 2_000 : 10_000;
-            table.add(name + s.how() + " vs a JVM start of the minimal Netty server", s.readyMillis() + " ms",
-                    s.anchorMillis() + " ms", (double) s.readyMillis() / Math.max(1, s.anchorMillis()),
-                    "6: < " + goal / 1000 + " s (set at 10M combinations)", Met.of(s.readyMillis() < goal));
+            table.add(
+                    name + s.how() + " vs a JVM start of the minimal Netty server",
+                    s.readyMillis() + " ms",
+                    s.anchorMillis() + " ms",
+                    (double) s.readyMillis() / Math.max(1, s.anchorMillis()),
+                    "6: < " + goal / 1000 + " s (set at 10M combinations)",
+                    Met.of(s.readyMillis() < goal));
         }
     }
 
@@ -151,9 +183,14 @@ public final class AllScenarios {
     }
 
     private static void print(ScenarioTable table, Mode mode, long start, String how) {
-        System.out.printf("%nAllScenarios %s, %s after %.0f s, load average now %.1f (figures vary on a shared "
-                        + "machine: read the ratios)%n%n%s", mode.name(), how, (System.nanoTime() - start) / 1e9,
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        System.out.printf(
+                "%nAllScenarios %s, %s after %.0f s, load average now %.1f (figures vary on a shared "
+                        + "machine: read the ratios)%n%n%s",
+                mode.name(),
+                how,
+                (System.nanoTime() - start) / 1e9,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage(),
                 table.markdown());
     }
 }

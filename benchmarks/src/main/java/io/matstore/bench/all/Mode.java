@@ -15,15 +15,36 @@ package io.matstore.bench.all;
  * @param rawRecords     records of the raw producer ceiling
  * @param restartSkus    offers skus (× 8 combinations) of the restarted node's store
  */
-record Mode(String name, int skus, long nearCache, int seconds, int warmUpSeconds, int rounds, int latencyKeys,
-            int latencySeconds, int products, int rawRecords, int restartSkus, int budgetSeconds) {
+record Mode(
+        String name,
+        int skus,
+        long nearCache,
+        int seconds,
+        int warmUpSeconds,
+        int rounds,
+        int latencyKeys,
+        int latencySeconds,
+        int products,
+        int rawRecords,
+        int restartSkus,
+        int budgetSeconds) {
     static final Mode QUICK = new Mode("quick", 5_000, 4_000, 5, 2, 1, 10_000, 3, 5_000, 300_000, 25_000, 360);
-    static final Mode FULL = new Mode("default", 25_000, 20_000, 10, 3, 2, 10_000, 8, 20_000, 1_000_000, 250_000,
-            960);
+    static final Mode FULL = new Mode("default", 25_000, 20_000, 10, 3, 2, 10_000, 8, 20_000, 1_000_000, 250_000, 960);
 
     /** This mode cut at {@code budget} seconds instead ({@code --budget=SECONDS}). */
     Mode withBudget(int budget) {
-        return new Mode(name, skus, nearCache, seconds, warmUpSeconds, rounds, latencyKeys, latencySeconds,
-                products, rawRecords, restartSkus, budget);
+        return new Mode(
+                name,
+                skus,
+                nearCache,
+                seconds,
+                warmUpSeconds,
+                rounds,
+                latencyKeys,
+                latencySeconds,
+                products,
+                rawRecords,
+                restartSkus,
+                budget);
     }
 }

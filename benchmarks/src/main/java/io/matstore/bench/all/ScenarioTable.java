@@ -11,7 +11,9 @@ import java.util.List;
 final class ScenarioTable {
     /** A goal is decided on the ratio (or on the figure itself, for absolute goals) by the scenario that adds it. */
     enum Met {
-        YES, NO, NO_THRESHOLD;
+        YES,
+        NO,
+        NO_THRESHOLD;
 
         static Met of(boolean met) {
             return met ? YES : NO;
@@ -26,8 +28,7 @@ final class ScenarioTable {
         }
     }
 
-    private record Row(String scenario, String figure, String anchor, String ratio, String goal, String met) {
-    }
+    private record Row(String scenario, String figure, String anchor, String ratio, String goal, String met) {}
 
     private final List<Row> rows = new ArrayList<>();
 
@@ -44,8 +45,18 @@ final class ScenarioTable {
         StringBuilder b = new StringBuilder("| scenario | figure | anchor (same run) | ratio | issue 15 goal | met |\n"
                 + "|---|---:|---:|---:|---|---|\n");
         for (Row r : rows) {
-            b.append("| ").append(r.scenario()).append(" | ").append(r.figure()).append(" | ").append(r.anchor())
-                    .append(" | ").append(r.ratio()).append(" | ").append(r.goal()).append(" | ").append(r.met())
+            b.append("| ")
+                    .append(r.scenario())
+                    .append(" | ")
+                    .append(r.figure())
+                    .append(" | ")
+                    .append(r.anchor())
+                    .append(" | ")
+                    .append(r.ratio())
+                    .append(" | ")
+                    .append(r.goal())
+                    .append(" | ")
+                    .append(r.met())
                     .append(" |\n");
         }
         return b.toString();

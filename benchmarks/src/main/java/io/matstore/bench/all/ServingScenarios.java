@@ -44,8 +44,8 @@ final class ServingScenarios {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             int bodyBytes = ServingLoadRun.produceView(kafka.bootstrapServers(), topic, mode.skus());
-            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"),
-                    kafka.bootstrapServers(), mode.nearCache())) {
+            try (VersionedResponseStore store =
+                    CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(), mode.nearCache())) {
                 ServingNode node = new ServingNode();
                 int port = node.start(store, ServingConfig.of(BatchLoadRun.nodeSettings()));
                 try (FixedBodyServer floor = new FixedBodyServer(0, bodyBytes, 1)) {
@@ -75,14 +75,29 @@ final class ServingScenarios {
         int hot = ServingLoadRun.HOT_SKUS;
         int s = mode.seconds();
         PipelinedLoadRun.Pair plain = PipelinedLoadRun.compare(wrk, floorPort, nodePort, s, hot, "fixed", "keys");
-        table.add("plain GET, node vs minimal Netty server" + r, rate(plain.node()), rate(plain.floor()),
-                plain.rateRatio(), "2: rate ≥ 0.95×", Met.of(plain.rateRatio() >= 0.95));
-        table.add("plain GET p99, node vs minimal Netty server" + r, plain.node().p99() + " µs",
-                plain.floor().p99() + " µs", plain.p99Ratio(), "2: p99 ≤ 1.2×", Met.of(plain.p99Ratio() <= 1.2));
-        PipelinedLoadRun.Pair piped = PipelinedLoadRun.compare(wrk, floorPort, nodePort, s, hot, "pipe-fixed",
-                "pipe-keys");
-        table.add("16 pipelined, node vs minimal Netty server" + r, rate(piped.node()), rate(piped.floor()),
-                piped.rateRatio(), "1: rate ≥ 0.9×", Met.of(piped.rateRatio() >= 0.9));
+        table.add(
+                "plain GET, node vs minimal Netty server" + r,
+                rate(plain.node()),
+                rate(plain.floor()),
+                plain.rateRatio(),
+                "2: rate ≥ 0.95×",
+                Met.of(plain.rateRatio() >= 0.95));
+        table.add(
+                "plain GET p99, node vs minimal Netty server" + r,
+                plain.node().p99() + " µs",
+                plain.floor().p99() + " µs",
+                plain.p99Ratio(),
+                "2: p99 ≤ 1.2×",
+                Met.of(plain.p99Ratio() <= 1.2));
+        PipelinedLoadRun.Pair piped =
+                PipelinedLoadRun.compare(wrk, floorPort, nodePort, s, hot, "pipe-fixed", "pipe-keys");
+        table.add(
+                "16 pipelined, node vs minimal Netty server" + r,
+                rate(piped.node()),
+                rate(piped.floor()),
+                piped.rateRatio(),
+                "1: rate ≥ 0.9×",
+                Met.of(piped.rateRatio() >= 0.9));
 
         double getLookups = BatchLoadRun.lookupsPerSecond(plain.node(), "keys");
         batch(r, nodePort, "batch-json", "batch of 100, JSON", JSON_GOAL, "1M", getLookups);
@@ -90,24 +105,37 @@ final class ServingScenarios {
 
         Wrk.Result misses = wrk.run(nodePort, s, mode.skus(), "keys", null);
         Wrk.Result hits = wrk.run(nodePort, s, hot, "keys", null);
-        table.add("misses (uniform over " + mode.skus() * 8 + " keys, near-cache " + mode.nearCache()
-                        + ") vs near-cache hits" + r, rate(misses), rate(hits),
-                misses.requestsPerSecond() / hits.requestsPerSecond(), "7: reported, no ratio set", Met.NO_THRESHOLD);
-        long errors = plain.floor().errors() + plain.node().errors() + piped.floor().errors() + piped.node().errors()
-                + misses.errors() + hits.errors();
+        table.add(
+                "misses (uniform over " + mode.skus() * 8 + " keys, near-cache " + mode.nearCache()
+                        + ") vs near-cache hits" + r,
+                rate(misses),
+                rate(hits),
+                misses.requestsPerSecond() / hits.requestsPerSecond(),
+                "7: reported, no ratio set",
+                Met.NO_THRESHOLD);
+        long errors = plain.floor().errors()
+                + plain.node().errors()
+                + piped.floor().errors()
+                + piped.node().errors()
+                + misses.errors()
+                + hits.errors();
         if (errors > 0) {
             System.out.printf("round %d: %d non-2xx/3xx or socket errors in the HTTP runs%n", round, errors);
         }
     }
 
-    private void batch(String r, int nodePort, String wrkMode, String name, double goal, String goalText,
-                       double getLookups) throws Exception {
+    private void batch(
+            String r, int nodePort, String wrkMode, String name, double goal, String goalText, double getLookups)
+            throws Exception {
         Wrk.Result b = wrk.run(nodePort, mode.seconds(), ServingLoadRun.HOT_SKUS, wrkMode, null);
         double lookups = BatchLoadRun.lookupsPerSecond(b, wrkMode);
-        table.add(name + ", lookups/s vs plain GET lookups/s" + r, String.format("%,.0f/s", lookups),
-                String.format("%,.0f/s", getLookups), lookups / getLookups,
-                String.format("3: %s/s = %.1f× the issue's 126k GET", goalText, goal), Met.of(lookups / getLookups
-                        >= goal));
+        table.add(
+                name + ", lookups/s vs plain GET lookups/s" + r,
+                String.format("%,.0f/s", lookups),
+                String.format("%,.0f/s", getLookups),
+                lookups / getLookups,
+                String.format("3: %s/s = %.1f× the issue's 126k GET", goalText, goal),
+                Met.of(lookups / getLookups >= goal));
     }
 
     private static String rate(Wrk.Result r) {

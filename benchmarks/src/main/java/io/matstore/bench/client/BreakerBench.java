@@ -43,10 +43,15 @@ public class BreakerBench {
     @Setup
     public void setUp() {
         ours = new NodeBreaker(5, 1_000_000_000L, System::nanoTime);
-        r4j = CircuitBreaker.of("node", CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(100)
-                .failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(1))
-                .permittedNumberOfCallsInHalfOpenState(1).build());
+        r4j = CircuitBreaker.of(
+                "node",
+                CircuitBreakerConfig.custom()
+                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .slidingWindowSize(100)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(Duration.ofSeconds(1))
+                        .permittedNumberOfCallsInHalfOpenState(1)
+                        .build());
     }
 
     @Benchmark

@@ -8,10 +8,10 @@ import io.matstore.client.Lookup;
 import io.matstore.client.LookupResult;
 import io.matstore.client.MatstoreClient;
 import io.matstore.kafka.local.EmbeddedKafka;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.OffersContract;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -64,11 +64,10 @@ public final class ClientLoadRun {
     private static final int WARM_UP_SECONDS = 3;
     private static final String[] REGIONS = {"us", "eu", "uk", "jp"};
     private static final String[] TIERS = {"standard", "gold"};
-    private static final Map<String, String> KEY = Map.of("sku", "SKU-000000", "region", "us", "currency", "USD",
-            "tier", "standard");
+    private static final Map<String, String> KEY =
+            Map.of("sku", "SKU-000000", "region", "us", "currency", "USD", "tier", "standard");
 
-    private ClientLoadRun() {
-    }
+    private ClientLoadRun() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -79,15 +78,16 @@ public final class ClientLoadRun {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             int bodyBytes = ServingLoadRun.produceView(kafka.bootstrapServers(), topic, SKUS);
-            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
-                    20_000)) {
+            try (VersionedResponseStore store =
+                    CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(), 20_000)) {
                 ServingNode a = new ServingNode();
                 ServingNode b = new ServingNode();
                 int portA = a.start(store, nodeConfig());
                 int portB = b.start(store, nodeConfig());
                 try {
-                    System.out.printf("offers v1: %,d keys, envelope %d bytes; load average %s%n", SKUS * 8,
-                            bodyBytes, loadAverage());
+                    System.out.printf(
+                            "offers v1: %,d keys, envelope %d bytes; load average %s%n",
+                            SKUS * 8, bodyBytes, loadAverage());
                     List<String> rows = new ArrayList<>();
                     double[] asyncRatio = new double[rounds];
                     double[] blockingRatio = new double[rounds];
@@ -95,27 +95,45 @@ public final class ClientLoadRun {
                     for (int round = 1; round <= rounds; round++) {
                         String load = loadAverage();
                         Wrk.Result w = wrk.run(portA, seconds, 1, "one", null);
-                        rows.add(row(round, load, "wrk -t1 -c64", w.requestsPerSecond(), w.p50(), w.p99(),
-                                w.errors()));
+                        rows.add(row(round, load, "wrk -t1 -c64", w.requestsPerSecond(), w.p50(), w.p99(), w.errors()));
                         Rate c = clientAsyncGets(portA, seconds);
-                        rows.add(row(round, loadAverage(), "matstore-client getAsync, " + CALLERS + " in flight",
-                                c.perSecond, c.p50, c.p99, c.errors));
+                        rows.add(row(
+                                round,
+                                loadAverage(),
+                                "matstore-client getAsync, " + CALLERS + " in flight",
+                                c.perSecond,
+                                c.p50,
+                                c.p99,
+                                c.errors));
                         Rate blocking = clientGets(portA, seconds);
-                        rows.add(row(round, loadAverage(), "matstore-client get, " + CALLERS + " caller threads",
-                                blocking.perSecond, blocking.p50, blocking.p99, blocking.errors));
+                        rows.add(row(
+                                round,
+                                loadAverage(),
+                                "matstore-client get, " + CALLERS + " caller threads",
+                                blocking.perSecond,
+                                blocking.p50,
+                                blocking.p99,
+                                blocking.errors));
                         asyncRatio[round - 1] = c.perSecond / w.requestsPerSecond();
                         blockingRatio[round - 1] = blocking.perSecond / w.requestsPerSecond();
                     }
                     Rate batch = clientGetAll(portA, portB, seconds);
-                    rows.add(row(0, loadAverage(), "matstore-client getAll of " + BATCH_KEYS + " keys over 2 cells, "
-                            + BATCH_CALLERS + " callers (keys/s; latency of one getAll)", batch.perSecond, batch.p50,
-                            batch.p99, batch.errors));
+                    rows.add(row(
+                            0,
+                            loadAverage(),
+                            "matstore-client getAll of " + BATCH_KEYS + " keys over 2 cells, " + BATCH_CALLERS
+                                    + " callers (keys/s; latency of one getAll)",
+                            batch.perSecond,
+                            batch.p50,
+                            batch.p99,
+                            batch.errors));
                     System.out.println();
                     System.out.println("| round | load avg | load (one key unless said) | lookups/s | p50 µs | p99 µs"
                             + " | errors |");
                     System.out.println("|---:|---:|---|---:|---:|---:|---:|");
                     rows.forEach(System.out::println);
-                    System.out.printf("%nclient / wrk per round: getAsync %s, get %s; median %.2f and %.2f%n",
+                    System.out.printf(
+                            "%nclient / wrk per round: getAsync %s, get %s; median %.2f and %.2f%n",
                             ratios(asyncRatio), ratios(blockingRatio), median(asyncRatio), median(blockingRatio));
                 } finally {
                     a.close();
@@ -126,8 +144,9 @@ public final class ClientLoadRun {
     }
 
     private static String row(int round, String load, String what, double rate, long p50, long p99, long errors) {
-        return String.format("| %s | %s | %s | %,.0f | %d | %d | %d |", round == 0 ? "" : Integer.toString(round),
-                load, what, rate, p50, p99, errors);
+        return String.format(
+                "| %s | %s | %s | %,.0f | %d | %d | %d |",
+                round == 0 ? "" : Integer.toString(round), load, what, rate, p50, p99, errors);
     }
 
     private static String ratios(double[] values) {
@@ -145,17 +164,17 @@ public final class ClientLoadRun {
     }
 
     private static ServingConfig nodeConfig() {
-        return ServingConfig.of(Map.of(ServingConfig.HOST, "127.0.0.1", ServingConfig.PORT, "0",
-                ServingConfig.IO_THREADS, "1"));
+        return ServingConfig.of(
+                Map.of(ServingConfig.HOST, "127.0.0.1", ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1"));
     }
 
-    private record Rate(double perSecond, long p50, long p99, long errors) {
-    }
+    private record Rate(double perSecond, long p50, long p99, long errors) {}
 
     /** 64 threads calling {@code get} of one key; the node's own /v1/cluster routes them. */
     private static Rate clientGets(int port, int seconds) throws Exception {
         try (MatstoreClient client = MatstoreClient.builder()
-                .bootstrap(List.of(URI.create("http://127.0.0.1:" + port))).build()) {
+                .bootstrap(List.of(URI.create("http://127.0.0.1:" + port)))
+                .build()) {
             Lookup first = client.get("offers", KEY);
             System.out.printf("client get: %d-byte body from %s%n", first.body().remaining(), first.node());
             return load(CALLERS, seconds, 1, r -> client.get("offers", KEY));
@@ -165,7 +184,8 @@ public final class ClientLoadRun {
     /** 64 chains of {@code getAsync}: each completion records its latency and sends the chain's next request. */
     private static Rate clientAsyncGets(int port, int seconds) throws Exception {
         try (MatstoreClient client = MatstoreClient.builder()
-                .bootstrap(List.of(URI.create("http://127.0.0.1:" + port))).build()) {
+                .bootstrap(List.of(URI.create("http://127.0.0.1:" + port)))
+                .build()) {
             Recorder recorder = new Recorder(3);
             LongAdder done = new LongAdder();
             LongAdder errors = new LongAdder();
@@ -179,14 +199,23 @@ public final class ClientLoadRun {
             recorder.reset();
             finished.await(seconds + 30L, java.util.concurrent.TimeUnit.SECONDS);
             Histogram h = recorder.getIntervalHistogram();
-            return new Rate(done.sum() / (double) seconds, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+            return new Rate(
+                    done.sum() / (double) seconds,
+                    h.getValueAtPercentile(50),
+                    h.getValueAtPercentile(99),
                     errors.sum());
         }
     }
 
     /** One of the 64 requests in flight of {@link #clientAsyncGets}; a failure ends the chain (and is counted). */
-    private record Chain(MatstoreClient client, Recorder recorder, LongAdder done, LongAdder errors, long measureFrom,
-                         long end, java.util.concurrent.CountDownLatch finished) {
+    private record Chain(
+            MatstoreClient client,
+            Recorder recorder,
+            LongAdder done,
+            LongAdder errors,
+            long measureFrom,
+            long end,
+            java.util.concurrent.CountDownLatch finished) {
         void next() {
             long sent = System.nanoTime();
             if (sent >= end) {
@@ -223,23 +252,31 @@ public final class ClientLoadRun {
         });
         routing.start();
         try (MatstoreClient client = MatstoreClient.builder()
-                .bootstrap(List.of(URI.create("http://127.0.0.1:" + routing.getAddress().getPort())))
-                .refreshInterval(Duration.ofHours(1)).build()) {
+                .bootstrap(List.of(
+                        URI.create("http://127.0.0.1:" + routing.getAddress().getPort())))
+                .refreshInterval(Duration.ofHours(1))
+                .build()) {
             List<List<Map<String, String>>> batches = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(12);
             for (int i = 0; i < 64; i++) {
                 List<Map<String, String>> keys = new ArrayList<>(BATCH_KEYS);
                 for (int k = 0; k < BATCH_KEYS; k++) {
-                    keys.add(Map.of("sku", String.format("SKU-%06d", random.nextInt(SKUS)), "region",
-                            REGIONS[random.nextInt(4)], "currency", "USD", "tier", TIERS[random.nextInt(2)]));
+                    keys.add(Map.of(
+                            "sku",
+                            String.format("SKU-%06d", random.nextInt(SKUS)),
+                            "region",
+                            REGIONS[random.nextInt(4)],
+                            "currency",
+                            "USD",
+                            "tier",
+                            TIERS[random.nextInt(2)]));
                 }
                 batches.add(keys);
             }
             List<LookupResult> check = client.getAll("offers", batches.get(0));
             long nodes = check.stream().map(LookupResult::node).distinct().count();
             long found = check.stream().filter(LookupResult::found).count();
-            System.out.printf("client getAll: %d of %d keys found, answered by %d nodes%n", found, check.size(),
-                    nodes);
+            System.out.printf("client getAll: %d of %d keys found, answered by %d nodes%n", found, check.size(), nodes);
             return load(BATCH_CALLERS, seconds, BATCH_KEYS, r -> {
                 List<LookupResult> results = client.getAll("offers", batches.get(r.nextInt(batches.size())));
                 for (int k = 0; k < results.size(); k++) {
@@ -257,9 +294,16 @@ public final class ClientLoadRun {
         StringBuilder owners = new StringBuilder();
         for (int p = 0; p < 4; p++) {
             String cell = p < 2 ? "a" : "b";
-            owners.append(p == 0 ? "" : ",").append("{\"partition\":").append(p).append(",\"cell\":\"").append(cell)
-                    .append("\",\"nodes\":[{\"node\":\"").append(cell).append("-1\",\"url\":\"")
-                    .append(p < 2 ? cellA : cellB).append("\",\"ready\":true,\"loaded\":true}]}");
+            owners.append(p == 0 ? "" : ",")
+                    .append("{\"partition\":")
+                    .append(p)
+                    .append(",\"cell\":\"")
+                    .append(cell)
+                    .append("\",\"nodes\":[{\"node\":\"")
+                    .append(cell)
+                    .append("-1\",\"url\":\"")
+                    .append(p < 2 ? cellA : cellB)
+                    .append("\",\"ready\":true,\"loaded\":true}]}");
         }
         return "{\"cluster\":\"bench\",\"generation\":1,\"views\":{\"offers\":{\"version\":1,\"partitions\":4,"
                 + "\"partitioner\":\"kafka-murmur2\",\"dimensions\":[\"sku\",\"region\",\"currency\",\"tier\"],"
@@ -286,25 +330,27 @@ public final class ClientLoadRun {
         List<Thread> callers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             SplittableRandom random = new SplittableRandom(t);
-            Thread thread = new Thread(() -> {
-                for (long now = System.nanoTime(); now < end; ) {
-                    boolean measured = now >= measureFrom;
-                    try {
-                        op.run(random);
-                        long after = System.nanoTime();
-                        if (measured) {
-                            recorder.recordValue((after - now) / 1_000);
-                            done.increment();
+            Thread thread = new Thread(
+                    () -> {
+                        for (long now = System.nanoTime(); now < end; ) {
+                            boolean measured = now >= measureFrom;
+                            try {
+                                op.run(random);
+                                long after = System.nanoTime();
+                                if (measured) {
+                                    recorder.recordValue((after - now) / 1_000);
+                                    done.increment();
+                                }
+                                now = after;
+                            } catch (Exception e) {
+                                if (measured) {
+                                    errors.increment();
+                                }
+                                now = System.nanoTime();
+                            }
                         }
-                        now = after;
-                    } catch (Exception e) {
-                        if (measured) {
-                            errors.increment();
-                        }
-                        now = System.nanoTime();
-                    }
-                }
-            }, "client-load-" + t);
+                    },
+                    "client-load-" + t);
             thread.setDaemon(true);
             callers.add(thread);
             thread.start();
@@ -315,13 +361,18 @@ public final class ClientLoadRun {
             t.join(Duration.ofSeconds(seconds + WARM_UP_SECONDS + 30L).toMillis());
         }
         Histogram h = recorder.getIntervalHistogram();
-        return new Rate(done.sum() * (double) lookupsPerOp / seconds, h.getValueAtPercentile(50),
-                h.getValueAtPercentile(99), errors.sum());
+        return new Rate(
+                done.sum() * (double) lookupsPerOp / seconds,
+                h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99),
+                errors.sum());
     }
 
     /** The 1-minute load average. */
     private static String loadAverage() {
-        return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                .getSystemLoadAverage());
+        return String.format(
+                "%.2f",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
     }
 }

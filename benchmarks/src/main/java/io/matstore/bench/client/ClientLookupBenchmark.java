@@ -50,10 +50,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dio.netty.leakDetection.level=disabled"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g", "-Dio.netty.leakDetection.level=disabled"})
 public class ClientLookupBenchmark {
-    private static final Map<String, String> KEY = Map.of("sku", "SKU-12345", "region", "eu", "currency", "EUR",
-            "tier", "gold");
+    private static final Map<String, String> KEY =
+            Map.of("sku", "SKU-12345", "region", "eu", "currency", "EUR", "tier", "gold");
     private static final String PATH = "/v1/views/offers?sku=SKU-12345&region=eu&currency=EUR&tier=gold";
 
     private FixedBodyServer node;
@@ -70,8 +72,9 @@ public class ClientLookupBenchmark {
         String nodeUrl = "http://127.0.0.1:" + node.port();
         host = "127.0.0.1:" + node.port();
         byte[] doc = ("{\"cluster\":\"bench\",\"generation\":1,\"views\":{\"offers\":{\"version\":1,"
-                + "\"partitions\":8,\"partitioner\":\"kafka-murmur2\",\"dimensions\":[\"sku\",\"region\",\"currency\","
-                + "\"tier\"],\"owners\":[" + owners(8, nodeUrl) + "]}}}").getBytes(StandardCharsets.UTF_8);
+                        + "\"partitions\":8,\"partitioner\":\"kafka-murmur2\",\"dimensions\":[\"sku\",\"region\",\"currency\","
+                        + "\"tier\"],\"owners\":[" + owners(8, nodeUrl) + "]}}}")
+                .getBytes(StandardCharsets.UTF_8);
         routing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         routing.createContext("/v1/cluster", x -> {
             x.sendResponseHeaders(200, doc.length);
@@ -80,19 +83,28 @@ public class ClientLookupBenchmark {
             }
         });
         routing.start();
-        client = MatstoreClient.builder().bootstrap(List.of(URI.create("http://127.0.0.1:"
-                + routing.getAddress().getPort()))).refreshInterval(Duration.ofHours(1)).build();
+        client = MatstoreClient.builder()
+                .bootstrap(List.of(
+                        URI.create("http://127.0.0.1:" + routing.getAddress().getPort())))
+                .refreshInterval(Duration.ofHours(1))
+                .build();
         jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        jdkRequest = HttpRequest.newBuilder(URI.create(nodeUrl + PATH)).timeout(Duration.ofSeconds(5))
-                .header("Accept", "application/x-flatbuffers").build();
+        jdkRequest = HttpRequest.newBuilder(URI.create(nodeUrl + PATH))
+                .timeout(Duration.ofSeconds(5))
+                .header("Accept", "application/x-flatbuffers")
+                .build();
         netty = new NettyRoundTrip("127.0.0.1", node.port());
     }
 
     private static String owners(int partitions, String url) {
         StringBuilder s = new StringBuilder();
         for (int p = 0; p < partitions; p++) {
-            s.append(p == 0 ? "" : ",").append("{\"partition\":").append(p).append(",\"cell\":\"c\",\"nodes\":[{"
-                    + "\"node\":\"n\",\"url\":\"").append(url).append("\",\"ready\":true,\"loaded\":true}]}");
+            s.append(p == 0 ? "" : ",")
+                    .append("{\"partition\":")
+                    .append(p)
+                    .append(",\"cell\":\"c\",\"nodes\":[{" + "\"node\":\"n\",\"url\":\"")
+                    .append(url)
+                    .append("\",\"ready\":true,\"loaded\":true}]}");
         }
         return s.toString();
     }

@@ -33,22 +33,30 @@ final class NettyRoundTrip implements AutoCloseable {
     private volatile CompletableFuture<byte[]> pending;
 
     NettyRoundTrip(String host, int port) throws InterruptedException {
-        channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        channel = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
-                                new SimpleChannelInboundHandler<FullHttpResponse>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
-                                        ByteBuf content = r.content();
-                                        byte[] body = new byte[content.readableBytes()];
-                                        content.readBytes(body);
-                                        pending.complete(body);
-                                    }
-                                });
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        new HttpObjectAggregator(1 << 20),
+                                        new SimpleChannelInboundHandler<FullHttpResponse>() {
+                                            @Override
+                                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
+                                                ByteBuf content = r.content();
+                                                byte[] body = new byte[content.readableBytes()];
+                                                content.readBytes(body);
+                                                pending.complete(body);
+                                            }
+                                        });
                     }
-                }).connect(host, port).sync().channel();
+                })
+                .connect(host, port)
+                .sync()
+                .channel();
     }
 
     byte[] get(String pathAndQuery, String host) throws Exception {

@@ -44,21 +44,28 @@ public final class FixedBodyServer implements AutoCloseable {
 
     public FixedBodyServer(int port, int bodyBytes, int threads) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
-        group = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(
+                threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         byte[] bytes = new byte[bodyBytes];
         Arrays.fill(bytes, (byte) 'x');
-        ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bodyBytes).writeBytes(bytes));
+        ByteBuf body =
+                Unpooled.unreleasableBuffer(Unpooled.directBuffer(bodyBytes).writeBytes(bytes));
         channel = new ServerBootstrap()
                 .group(group)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                new FixedBodyHandler(body));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(8192),
+                                        new FixedBodyHandler(body));
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+                .bind(new InetSocketAddress("127.0.0.1", port))
+                .sync()
+                .channel();
     }
 
     public int port() {
@@ -81,8 +88,8 @@ public final class FixedBodyServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    body.duplicate());
+            FullHttpResponse response =
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body.duplicate());
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, "application/x-flatbuffers")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())

@@ -2,12 +2,12 @@ package io.matstore.bench.precompute;
 
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.views.offers.OffersSettings;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewRunner;
 import io.matstore.views.offers.DemoEventGenerator;
 import io.matstore.views.offers.OffersEvent;
 import io.matstore.views.offers.OffersEventCodec;
+import io.matstore.views.offers.OffersSettings;
 import io.matstore.views.offers.OffersView;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -40,8 +40,7 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class FxFanOutChunkRun {
     private static final String SOURCE = "bench.fanout.events";
 
-    private FxFanOutChunkRun() {
-    }
+    private FxFanOutChunkRun() {}
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = new HashMap<>();
@@ -55,28 +54,43 @@ public final class FxFanOutChunkRun {
         long maxSeconds = Long.parseLong(args.getOrDefault("max-seconds", "900"));
         try (EmbeddedKafka broker = EmbeddedKafka.inTempDir().start()) {
             PrecomputeConfig config = PrecomputeConfig.of(Map.of(
-                    PrecomputeConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
-                    PrecomputeConfig.SOURCE_TOPIC, SOURCE,
-                    PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",
-                    PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
-                    "view.offers." + OffersSettings.REGIONS, "us",
-                    "view.offers." + OffersSettings.FX_FANOUT_CHUNK, chunk,
-                    PrecomputeConfig.STATE_DIR, Files.createTempDirectory("bench-fanout-").toString()));
-            System.out.printf("products=%,d partitions=%d fx.fanout.chunk=%s regions=us cores=%d jdk=%s%n", products,
-                    partitions, chunk, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                    PrecomputeConfig.BOOTSTRAP_SERVERS,
+                    broker.bootstrapServers(),
+                    PrecomputeConfig.SOURCE_TOPIC,
+                    SOURCE,
+                    PrecomputeConfig.DEAD_LETTER_TOPIC,
+                    SOURCE + ".dlq",
+                    PrecomputeConfig.TOPIC_PARTITIONS,
+                    Integer.toString(partitions),
+                    "view.offers." + OffersSettings.REGIONS,
+                    "us",
+                    "view.offers." + OffersSettings.FX_FANOUT_CHUNK,
+                    chunk,
+                    PrecomputeConfig.STATE_DIR,
+                    Files.createTempDirectory("bench-fanout-").toString()));
+            System.out.printf(
+                    "products=%,d partitions=%d fx.fanout.chunk=%s regions=us cores=%d jdk=%s%n",
+                    products,
+                    partitions,
+                    chunk,
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"));
             try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers());
-                 ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config)) {
+                    ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config)) {
                 ViewCounters counters = job.counters();
                 await(() -> job.streams().state() == KafkaStreams.State.RUNNING, maxSeconds);
                 long t0 = System.nanoTime();
                 for (int i = 0; i < products; i++) {
-                    send(producer, new OffersEvent.ProductUpserted(DemoEventGenerator.sku(i), "Product " + i,
-                            "cat-" + (i % 20), 100 + i % 500_000));
+                    send(
+                            producer,
+                            new OffersEvent.ProductUpserted(
+                                    DemoEventGenerator.sku(i), "Product " + i, "cat-" + (i % 20), 100 + i % 500_000));
                 }
                 producer.flush();
                 await(() -> counters.eventsDone() >= products, maxSeconds);
-                System.out.printf("catalogue: %,d products, %,d responses in %.1f s%n", products, counters.emitted(),
-                        (System.nanoTime() - t0) / 1e9);
+                System.out.printf(
+                        "catalogue: %,d products, %,d responses in %.1f s%n",
+                        products, counters.emitted(), (System.nanoTime() - t0) / 1e9);
 
                 long emittedBefore = counters.emitted();
                 long doneBefore = counters.eventsDone();
@@ -105,12 +119,19 @@ public final class FxFanOutChunkRun {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long responses = counters.emitted() - emittedBefore;
                 double transactions = commits(job.streams()) - commitsBefore;
-                System.out.printf("FX fan-out: %,d responses in %.1f s = %,.0f responses/s; %,.0f commits while it "
+                System.out.printf(
+                        "FX fan-out: %,d responses in %.1f s = %,.0f responses/s; %,.0f commits while it "
                                 + "ran (%,.0f responses per commit on average); largest transaction by construction "
                                 + "(tasks per thread = %d) x %s responses + as many hash changelog records + cursors; "
-                                + "longest gap between commits %.2f s (transaction.timeout.ms 10 s)%n", responses,
-                        seconds, responses / seconds, transactions, responses / Math.max(1, transactions), partitions,
-                        chunk, longestGapNanos / 1e9);
+                                + "longest gap between commits %.2f s (transaction.timeout.ms 10 s)%n",
+                        responses,
+                        seconds,
+                        responses / seconds,
+                        transactions,
+                        responses / Math.max(1, transactions),
+                        partitions,
+                        chunk,
+                        longestGapNanos / 1e9);
             }
         }
         System.exit(0);
@@ -119,7 +140,8 @@ public final class FxFanOutChunkRun {
     /** Commits of every stream thread so far (Kafka Streams' {@code commit-total}). */
     private static double commits(KafkaStreams streams) {
         double sum = 0;
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> e :
+                streams.metrics().entrySet()) {
             if (e.getKey().name().equals("commit-total") && e.getKey().group().equals("stream-thread-metrics")) {
                 sum += ((Number) e.getValue().metricValue()).doubleValue();
             }

@@ -1,15 +1,15 @@
 package io.matstore.bench.precompute;
 
-import io.matstore.views.offers.OffersSettings;
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewRunner;
 import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersContract;
 import io.matstore.views.offers.OffersEvent;
 import io.matstore.views.offers.OffersEventCodec;
+import io.matstore.views.offers.OffersSettings;
 import io.matstore.views.offers.OffersView;
-import io.matstore.views.offers.OffersContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -75,8 +75,7 @@ public final class PrecomputeThroughputBench {
     }
 
     /** The figures of one run, records or responses per second. */
-    public record Figures(double rawCeiling, double fxNewCurrency, double fxChange) {
-    }
+    public record Figures(double rawCeiling, double fxNewCurrency, double fxChange) {}
 
     /**
      * Runs the phases with {@code args} as the command line's {@code --key=value} options (without the dashes) and
@@ -93,26 +92,37 @@ public final class PrecomputeThroughputBench {
         String bootstrap = external != null ? external : broker.bootstrapServers();
         Path state = Files.createTempDirectory("bench-precompute-");
         int threads = Integer.parseInt(args.getOrDefault("threads", "1"));
-        System.out.printf("products=%d partitions=%d threads=%d cores=%d jdk=%s%n", products, partitions, threads,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf(
+                "products=%d partitions=%d threads=%d cores=%d jdk=%s%n",
+                products,
+                partitions,
+                threads,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
         // --compression applies to the job's producer and to the ceiling alike, so the ratio compares like with like
         String compression = args.getOrDefault("compression", "lz4");
         Map<String, String> settings = new HashMap<>(Map.of(
-                PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
-                PrecomputeConfig.SOURCE_TOPIC, SOURCE,
-                PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",
-                PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
-                PrecomputeConfig.NUM_STREAM_THREADS, Integer.toString(threads),
-                PrecomputeConfig.STATE_DIR, state.toString()));
+                PrecomputeConfig.BOOTSTRAP_SERVERS,
+                bootstrap,
+                PrecomputeConfig.SOURCE_TOPIC,
+                SOURCE,
+                PrecomputeConfig.DEAD_LETTER_TOPIC,
+                SOURCE + ".dlq",
+                PrecomputeConfig.TOPIC_PARTITIONS,
+                Integer.toString(partitions),
+                PrecomputeConfig.NUM_STREAM_THREADS,
+                Integer.toString(threads),
+                PrecomputeConfig.STATE_DIR,
+                state.toString()));
         if (args.containsKey("compression")) {
             settings.put("kafka.producer.compression.type", compression);
         }
         PrecomputeConfig config = PrecomputeConfig.of(settings);
         OffersView view = OffersSettings.view(config);
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
-             ViewRunner.Running job = ViewRunner.start(view, config);
-             ViewWatcher watcher = new ViewWatcher(bootstrap, OffersContract.V1.topic(), partitions, base,
-                     publishNanos.length)) {
+                ViewRunner.Running job = ViewRunner.start(view, config);
+                ViewWatcher watcher =
+                        new ViewWatcher(bootstrap, OffersContract.V1.topic(), partitions, base, publishNanos.length)) {
             ViewCounters counters = job.counters();
 
             await(() -> job.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
@@ -120,29 +130,41 @@ public final class PrecomputeThroughputBench {
             long t0 = System.nanoTime();
             SplittableRandom random = new SplittableRandom(42);
             for (int i = 0; i < products; i++) {
-                publish(producer, new OffersEvent.ProductUpserted(DemoEventGenerator.sku(i), "Product " + i,
-                        String.format("cat-%02d", random.nextInt(20)), random.nextLong(100, 500_000)));
+                publish(
+                        producer,
+                        new OffersEvent.ProductUpserted(
+                                DemoEventGenerator.sku(i),
+                                "Product " + i,
+                                String.format("cat-%02d", random.nextInt(20)),
+                                random.nextLong(100, 500_000)));
             }
             producer.flush();
             awaitQuiet(counters, watcher, products);
             double catalogueSeconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("catalogue: %,d responses in %.1f s = %,.0f responses/s (from first publish)%n",
+            System.out.printf(
+                    "catalogue: %,d responses in %.1f s = %,.0f responses/s (from first publish)%n",
                     counters.emitted(), catalogueSeconds, counters.emitted() / catalogueSeconds);
 
             // 2. raw producer ceiling, same record size
             double avgValue = (double) watcher.valueBytes() / watcher.total();
             int rawRecords = Integer.parseInt(args.getOrDefault("raw-records", "2000000"));
             createTopic(bootstrap, "bench.raw");
-            double raw = RawProducerCeiling.run(bootstrap, "bench.raw", watcher.sampleKeys(),
-                    watcher.sampleValues(), rawRecords, compression);
-            System.out.printf("raw producer ceiling: %,.0f records/s (%,d records, avg value %.0f B, %s)%n", raw,
-                    rawRecords, avgValue, compression);
+            double raw = RawProducerCeiling.run(
+                    bootstrap, "bench.raw", watcher.sampleKeys(), watcher.sampleValues(), rawRecords, compression);
+            System.out.printf(
+                    "raw producer ceiling: %,.0f records/s (%,d records, avg value %.0f B, %s)%n",
+                    raw, rawRecords, avgValue, compression);
             ceiling = raw;
 
             // 3. FX fan-out: a new currency, then a change of its rate
-            double fxNew = fanOut("FX new currency EUR", producer, counters, watcher,
+            double fxNew = fanOut(
+                    "FX new currency EUR",
+                    producer,
+                    counters,
+                    watcher,
                     new OffersEvent.FxRateChanged("EUR", 920_000L, 2));
-            double fxChange = fanOut("FX change EUR", producer, counters, watcher, new OffersEvent.FxRateChanged("EUR", 950_000L, 2));
+            double fxChange = fanOut(
+                    "FX change EUR", producer, counters, watcher, new OffersEvent.FxRateChanged("EUR", 950_000L, 2));
 
             // 4. steady mix
             if (Integer.parseInt(args.getOrDefault("mixed-seconds", "30")) > 0) {
@@ -156,8 +178,13 @@ public final class PrecomputeThroughputBench {
         }
     }
 
-    private double fanOut(String name, KafkaProducer<byte[], byte[]> producer, ViewCounters counters,
-                        ViewWatcher watcher, OffersEvent fx) throws InterruptedException {
+    private double fanOut(
+            String name,
+            KafkaProducer<byte[], byte[]> producer,
+            ViewCounters counters,
+            ViewWatcher watcher,
+            OffersEvent fx)
+            throws InterruptedException {
         long emittedBefore = counters.emitted();
         long doneBefore = counters.eventsDone();
         int event = publish(producer, fx);
@@ -166,9 +193,10 @@ public final class PrecomputeThroughputBench {
                 && watcher.responses(event) == counters.emitted() - emittedBefore);
         long responses = counters.emitted() - emittedBefore;
         double seconds = (watcher.lastSeenNanos(event) - publishNanos[event]) / 1e9;
-        System.out.printf("%s: %,d responses encoded and committed in %.2f s = %,.0f responses/s (%.3fx the raw "
-                + "producer ceiling); publish -> last response visible %.2f s%n", name, responses, seconds,
-                responses / seconds, responses / seconds / ceiling, seconds);
+        System.out.printf(
+                "%s: %,d responses encoded and committed in %.2f s = %,.0f responses/s (%.3fx the raw "
+                        + "producer ceiling); publish -> last response visible %.2f s%n",
+                name, responses, seconds, responses / seconds, responses / seconds / ceiling, seconds);
         return responses / seconds;
     }
 
@@ -177,8 +205,8 @@ public final class PrecomputeThroughputBench {
         int rate = Integer.parseInt(args.getOrDefault("mixed-rate", "1000"));
         int seconds = Integer.parseInt(args.getOrDefault("mixed-seconds", "30"));
         int promotionPerMille = Integer.parseInt(args.getOrDefault("promotion-per-mille", "5"));
-        DemoEventGenerator generator = new DemoEventGenerator(products, OffersView.DEFAULT_REGIONS, 7,
-                new DemoEventGenerator.Mix(0, promotionPerMille));
+        DemoEventGenerator generator = new DemoEventGenerator(
+                products, OffersView.DEFAULT_REGIONS, 7, new DemoEventGenerator.Mix(0, promotionPerMille));
         long emittedBefore = counters.emitted() + counters.tombstones();
         long doneBefore = counters.eventsDone();
         int first = nextEvent;
@@ -193,14 +221,16 @@ public final class PrecomputeThroughputBench {
             }
             OffersEvent e = generator.next();
             expectedDone += e instanceof OffersEvent.PromotionUpserted || e instanceof OffersEvent.PromotionEnded
-                    ? partitions : 1;
+                    ? partitions
+                    : 1;
             publish(producer, e);
         }
         producer.flush();
         double publishSeconds = (System.nanoTime() - start) / 1e9;
         long expected = expectedDone;
         await(() -> counters.eventsDone() - doneBefore == expected
-                && sumResponses(watcher, first, nextEvent) == counters.emitted() + counters.tombstones() - emittedBefore);
+                && sumResponses(watcher, first, nextEvent)
+                        == counters.emitted() + counters.tombstones() - emittedBefore);
         double totalSeconds = (System.nanoTime() - start) / 1e9;
         Histogram delay = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         int withResponses = 0;
@@ -211,12 +241,17 @@ public final class PrecomputeThroughputBench {
             }
         }
         long responses = counters.emitted() + counters.tombstones() - emittedBefore;
-        System.out.printf("steady mix: %,d events at %,d/s (%.1f s, %d‰ promotions, no FX): %,d responses and "
-                        + "tombstones = %,.0f/s over %.1f s until the last was visible%n", count, rate, publishSeconds,
-                promotionPerMille, responses, responses / totalSeconds, totalSeconds);
-        System.out.printf("steady mix publish -> last response visible (%,d events with responses): p50 %.1f ms, "
-                        + "p99 %.1f ms, max %.1f ms%n", withResponses, delay.getValueAtPercentile(50) / 1000.0,
-                delay.getValueAtPercentile(99) / 1000.0, delay.getMaxValue() / 1000.0);
+        System.out.printf(
+                "steady mix: %,d events at %,d/s (%.1f s, %d‰ promotions, no FX): %,d responses and "
+                        + "tombstones = %,.0f/s over %.1f s until the last was visible%n",
+                count, rate, publishSeconds, promotionPerMille, responses, responses / totalSeconds, totalSeconds);
+        System.out.printf(
+                "steady mix publish -> last response visible (%,d events with responses): p50 %.1f ms, "
+                        + "p99 %.1f ms, max %.1f ms%n",
+                withResponses,
+                delay.getValueAtPercentile(50) / 1000.0,
+                delay.getValueAtPercentile(99) / 1000.0,
+                delay.getMaxValue() / 1000.0);
     }
 
     private static long sumResponses(ViewWatcher watcher, int from, int to) {
@@ -236,8 +271,7 @@ public final class PrecomputeThroughputBench {
     }
 
     private void awaitQuiet(ViewCounters counters, ViewWatcher watcher, long events) throws InterruptedException {
-        await(() -> counters.eventsDone() >= events
-                && watcher.total() == counters.emitted() + counters.tombstones());
+        await(() -> counters.eventsDone() >= events && watcher.total() == counters.emitted() + counters.tombstones());
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -254,8 +288,10 @@ public final class PrecomputeThroughputBench {
         Map<String, Object> props = Map.of("bootstrap.servers", bootstrap);
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
             if (!admin.listTopics().names().get().contains(topic)) {
-                admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions,
-                        (short) 1))).all().get();
+                admin.createTopics(java.util.List.of(
+                                new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1)))
+                        .all()
+                        .get();
             }
         }
     }

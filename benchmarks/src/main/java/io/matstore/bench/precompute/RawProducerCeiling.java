@@ -16,12 +16,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * compressibility match.
  */
 final class RawProducerCeiling {
-    private RawProducerCeiling() {
-    }
+    private RawProducerCeiling() {}
 
     /** @return records per second */
-    static double run(String bootstrap, String topic, List<byte[]> keys, List<byte[]> values, int records,
-                      String compression) {
+    static double run(
+            String bootstrap, String topic, List<byte[]> keys, List<byte[]> values, int records, String compression) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -29,10 +28,11 @@ final class RawProducerCeiling {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         AtomicReference<Exception> failure = new AtomicReference<>();
         long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, keys.get(i % keys.size()), values.get(i % values.size())),
+                producer.send(
+                        new ProducerRecord<>(topic, keys.get(i % keys.size()), values.get(i % values.size())),
                         (m, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);

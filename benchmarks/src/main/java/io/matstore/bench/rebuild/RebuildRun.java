@@ -1,21 +1,21 @@
 package io.matstore.bench.rebuild;
 
-import io.matstore.views.offers.OffersSettings;
 import io.matstore.bench.serving.Wrk;
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.views.offers.DemoEventGenerator;
-import io.matstore.views.offers.OffersEventCodec;
 import io.matstore.precompute.replay.Replay;
 import io.matstore.precompute.replay.ReplayOptions;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.LoadMode;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersContract;
+import io.matstore.views.offers.OffersEventCodec;
+import io.matstore.views.offers.OffersSettings;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +58,7 @@ public final class RebuildRun {
     private static final Set<Integer> ALL = Set.of(0, 1, 2, 3);
     private static final Duration LIMIT = Duration.ofMinutes(15);
 
-    private RebuildRun() {
-    }
+    private RebuildRun() {}
 
     public static void main(String[] args) throws Exception {
         int products = args.length > 0 ? Integer.parseInt(args[0]) : 31_250;
@@ -73,30 +72,33 @@ public final class RebuildRun {
             System.out.printf("published a catalogue of %,d products (%,d events)%n", products, events);
 
             try (Replay v1 = replay(kafka, dir, 1, rows);
-                 VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve("store"),
-                         kafka.bootstrapServers()))) {
+                    VersionedResponseStore store =
+                            ResponseStores.open(StoreConfig.of(dir.resolve("store"), kafka.bootstrapServers()))) {
                 rows.add(load(store, OffersContract.V1, LoadMode.BULK, "load v1 (bulk), idle node"));
                 System.out.println("v1 job: " + v1.progress() + ", now live");
                 store.makeCurrent("offers", 1);
                 ServingNode node = new ServingNode();
                 try {
-                    int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                            ServingConfig.IO_THREADS, "1")));
+                    int port = node.start(
+                            store, ServingConfig.of(Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1")));
                     wrk.run(port, 5, products, "keys", null); // warm-up
-                    List<Wrk.Result> idle = List.of(wrk.run(port, wrkSeconds, products, "keys", null),
+                    List<Wrk.Result> idle = List.of(
+                            wrk.run(port, wrkSeconds, products, "keys", null),
                             wrk.run(port, wrkSeconds, products, "keys", null));
 
                     AtomicBoolean rebuilding = new AtomicBoolean(true);
                     List<Wrk.Result> during = new ArrayList<>();
-                    Thread load = new Thread(() -> {
-                        try {
-                            while (rebuilding.get()) {
-                                during.add(wrk.run(port, wrkSeconds, products, "keys", null));
-                            }
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }, "wrk-during-rebuild");
+                    Thread load = new Thread(
+                            () -> {
+                                try {
+                                    while (rebuilding.get()) {
+                                        during.add(wrk.run(port, wrkSeconds, products, "keys", null));
+                                    }
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            },
+                            "wrk-during-rebuild");
                     load.start();
                     try (Replay v2 = replay(kafka, dir, 2, rows)) {
                         rows.add(load(store, OffersContract.V2, LoadMode.BULK, "load v2 (bulk) beside v1 under load"));
@@ -119,11 +121,16 @@ public final class RebuildRun {
     }
 
     private static long publishCatalogue(String bootstrap, int products) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                10,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024);
         long[] count = {0};
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             new DemoEventGenerator(products, List.of("us", "eu", "uk", "jp"), 1L, new DemoEventGenerator.Mix(0, 0))
                     .catalogue(e -> {
                         OffersEventCodec.Encoded encoded = OffersEventCodec.encode(e);
@@ -152,22 +159,30 @@ public final class RebuildRun {
         double seconds = (System.nanoTime() - start) / 1e9;
         long emitted = replay.job().counters().emitted();
         long combinations = viewSize(kafka, OffersSettings.view(config));
-        rows.add(String.format("| replay v%d (precompute: source → view topic)%s | %,d | %,d | %.1f | %,.0f |", n,
-                n == 2 ? " while v1 serves under load" : "", combinations, emitted, seconds,
+        rows.add(String.format(
+                "| replay v%d (precompute: source → view topic)%s | %,d | %,d | %.1f | %,.0f |",
+                n,
+                n == 2 ? " while v1 serves under load" : "",
+                combinations,
+                emitted,
+                seconds,
                 combinations / seconds));
         return replay;
     }
 
     /** Distinct keys in the view topic (a read_committed scan to its end; not part of the timed replay). */
     private static long viewSize(EmbeddedKafka kafka, io.matstore.precompute.View<?, ?> view) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
         Set<ByteBuffer> keys = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
-            c.partitionsFor(view.descriptor().topic()).forEach(p -> tps.add(new TopicPartition(p.topic(),
-                    p.partition())));
+            c.partitionsFor(view.descriptor().topic())
+                    .forEach(p -> tps.add(new TopicPartition(p.topic(), p.partition())));
             c.assign(tps);
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
@@ -198,10 +213,13 @@ public final class RebuildRun {
 
     /** v2's topic into a fresh store, no other work on the box. */
     private static String loadFresh(EmbeddedKafka kafka, Path dir, LoadMode mode) throws InterruptedException {
-        try (VersionedResponseStore fresh = ResponseStores.open(StoreConfig.of(
-                dir.resolve("fresh-" + mode.name().toLowerCase()), kafka.bootstrapServers()))) {
-            return load(fresh, OffersContract.V2, mode, "load v2 (" + mode.name().toLowerCase()
-                    + ") into a fresh store, no traffic");
+        try (VersionedResponseStore fresh = ResponseStores.open(
+                StoreConfig.of(dir.resolve("fresh-" + mode.name().toLowerCase()), kafka.bootstrapServers()))) {
+            return load(
+                    fresh,
+                    OffersContract.V2,
+                    mode,
+                    "load v2 (" + mode.name().toLowerCase() + ") into a fresh store, no traffic");
         }
     }
 
@@ -217,8 +235,9 @@ public final class RebuildRun {
     private static void print(String label, List<Wrk.Result> results) {
         for (int i = 0; i < results.size(); i++) {
             Wrk.Result r = results.get(i);
-            System.out.printf("| %s | %d | %,.0f | %d | %d | %d | %d |%n", label, i + 1, r.requestsPerSecond(),
-                    r.p50(), r.p99(), r.p999(), r.errors());
+            System.out.printf(
+                    "| %s | %d | %,.0f | %d | %d | %d | %d |%n",
+                    label, i + 1, r.requestsPerSecond(), r.p50(), r.p99(), r.p999(), r.errors());
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.matstore.bench.serving;
 
 import io.matstore.kafka.local.EmbeddedKafka;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.OffersContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,8 +27,7 @@ public final class BatchLoadRun {
     /** Keys per batch: the node's {@code serving.batch.max.items} and the wrk script's batch size. */
     public static final int ITEMS = 100;
 
-    private BatchLoadRun() {
-    }
+    private BatchLoadRun() {}
 
     public static void main(String[] args) throws Exception {
         int skus = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
@@ -40,8 +39,8 @@ public final class BatchLoadRun {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             ServingLoadRun.produceView(kafka.bootstrapServers(), topic, skus);
-            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
-                    skus * 16L)) {
+            try (VersionedResponseStore store =
+                    CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(), skus * 16L)) {
                 ServingNode node = new ServingNode();
                 int port = node.start(store, ServingConfig.of(nodeSettings()));
                 try {
@@ -60,9 +59,16 @@ public final class BatchLoadRun {
                             if (mode.equals("keys")) {
                                 anchor = lookups;
                             }
-                            System.out.printf("| %d | %s | %,.0f | %,.0f | %.2f | %d | %d | %d |%n", round,
-                                    mode.equals("keys") ? "GET (anchor)" : mode, r.requestsPerSecond(), lookups,
-                                    lookups / anchor, r.p50(), r.p99(), r.errors());
+                            System.out.printf(
+                                    "| %d | %s | %,.0f | %,.0f | %.2f | %d | %d | %d |%n",
+                                    round,
+                                    mode.equals("keys") ? "GET (anchor)" : mode,
+                                    r.requestsPerSecond(),
+                                    lookups,
+                                    lookups / anchor,
+                                    r.p50(),
+                                    r.p99(),
+                                    r.errors());
                         }
                     }
                 } finally {
@@ -74,7 +80,12 @@ public final class BatchLoadRun {
 
     /** The node these runs measure: an ephemeral port, one I/O thread, batches of up to {@link #ITEMS} keys. */
     public static Map<String, String> nodeSettings() {
-        return Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1", ServingConfig.BATCH_MAX_ITEMS,
+        return Map.of(
+                ServingConfig.PORT,
+                "0",
+                ServingConfig.IO_THREADS,
+                "1",
+                ServingConfig.BATCH_MAX_ITEMS,
                 String.valueOf(ITEMS));
     }
 

@@ -1,9 +1,9 @@
 package io.matstore.bench.serving;
 
-import io.matstore.views.offers.OffersContract;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.OffersContract;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -13,8 +13,7 @@ import java.util.Set;
  * opens its own, to time the ingest).
  */
 public final class CaughtUpStore {
-    private CaughtUpStore() {
-    }
+    private CaughtUpStore() {}
 
     /**
      * @param nearCacheEntries near-cache capacity (its bytes: 512 per entry, the offers response's size class)

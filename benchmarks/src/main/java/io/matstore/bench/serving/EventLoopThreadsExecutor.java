@@ -14,7 +14,12 @@ import java.util.concurrent.TimeUnit;
 public final class EventLoopThreadsExecutor extends ThreadPoolExecutor {
     /** The constructor JMH's CUSTOM executor calls. */
     public EventLoopThreadsExecutor(int maxThreads, String prefix) {
-        super(maxThreads, maxThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        super(
+                maxThreads,
+                maxThreads,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory(prefix, true));
     }
 }

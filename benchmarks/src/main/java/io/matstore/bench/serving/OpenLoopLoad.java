@@ -45,8 +45,14 @@ public final class OpenLoopLoad implements AutoCloseable {
     private static final long TICK_NANOS = 100_000;
 
     /** What one run measured; {@code admitted} holds the latencies (µs) of the answers that were not 503. */
-    public record Result(long sent, long answered, long shed, long unanswered, double seconds, Histogram admitted,
-                         long maxSendLagMicros) {
+    public record Result(
+            long sent,
+            long answered,
+            long shed,
+            long unanswered,
+            double seconds,
+            Histogram admitted,
+            long maxSendLagMicros) {
         public double goodput() {
             return (answered - shed) / seconds;
         }
@@ -72,25 +78,31 @@ public final class OpenLoopLoad implements AutoCloseable {
         String[] regions = {"us", "eu", "uk", "jp"};
         String[] tiers = {"standard", "gold"};
         for (int i = 0; i < KEYS; i++) {
-            String path = String.format("/v1/views/offers?sku=SKU-%06d&region=%s&currency=USD&tier=%s",
+            String path = String.format(
+                    "/v1/views/offers?sku=SKU-%06d&region=%s&currency=USD&tier=%s",
                     random.nextInt(skus), regions[random.nextInt(4)], tiers[random.nextInt(2)]);
-            requests[i] = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
-                    ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+            requests[i] = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
+                    .writeBytes(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII)));
         }
         channels = new Channel[connections];
         conns = new Conn[connections];
-        Bootstrap b = new Bootstrap().group(group)
+        Bootstrap b = new Bootstrap()
+                .group(group)
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true);
         for (int i = 0; i < connections; i++) {
             Conn c = new Conn();
             conns[i] = c;
             channels[i] = b.handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpResponseDecoder(), c);
-                }
-            }).connect("127.0.0.1", port).sync().channel();
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpResponseDecoder(), c);
+                        }
+                    })
+                    .connect("127.0.0.1", port)
+                    .sync()
+                    .channel();
         }
     }
 
@@ -108,34 +120,38 @@ public final class OpenLoopLoad implements AutoCloseable {
         ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
         loop.execute(() -> {
             state[2] = System.nanoTime();
-            timer[0] = loop.scheduleAtFixedRate(() -> {
-                long now = System.nanoTime();
-                long start = state[2];
-                long sent = state[0];
-                boolean wrote = false;
-                while (sent < total) {
-                    long intended = start + (long) (sent * interval);
-                    if (intended > now) {
-                        break;
-                    }
-                    state[1] = Math.max(state[1], now - intended);
-                    int ci = (int) (sent % channels.length);
-                    conns[ci].intended.addLast(intended);
-                    channels[ci].write(requests[(int) (sent % KEYS)].duplicate(), channels[ci].voidPromise());
-                    sent++;
-                    wrote = true;
-                }
-                state[0] = sent;
-                if (wrote) {
-                    for (Channel ch : channels) {
-                        ch.flush();
-                    }
-                }
-                if (sent >= total) {
-                    timer[0].cancel(false);
-                    sentAll.countDown();
-                }
-            }, 0, TICK_NANOS, TimeUnit.NANOSECONDS);
+            timer[0] = loop.scheduleAtFixedRate(
+                    () -> {
+                        long now = System.nanoTime();
+                        long start = state[2];
+                        long sent = state[0];
+                        boolean wrote = false;
+                        while (sent < total) {
+                            long intended = start + (long) (sent * interval);
+                            if (intended > now) {
+                                break;
+                            }
+                            state[1] = Math.max(state[1], now - intended);
+                            int ci = (int) (sent % channels.length);
+                            conns[ci].intended.addLast(intended);
+                            channels[ci].write(requests[(int) (sent % KEYS)].duplicate(), channels[ci].voidPromise());
+                            sent++;
+                            wrote = true;
+                        }
+                        state[0] = sent;
+                        if (wrote) {
+                            for (Channel ch : channels) {
+                                ch.flush();
+                            }
+                        }
+                        if (sent >= total) {
+                            timer[0].cancel(false);
+                            sentAll.countDown();
+                        }
+                    },
+                    0,
+                    TICK_NANOS,
+                    TimeUnit.NANOSECONDS);
         });
         sentAll.await((long) (seconds * 1000) + 30_000, TimeUnit.MILLISECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
@@ -154,8 +170,8 @@ public final class OpenLoopLoad implements AutoCloseable {
         synchronized (h) {
             copy.add(h);
         }
-        return new Result(state[0], answered, shed, state[0] - answered, Math.max(seconds, elapsed), copy,
-                state[1] / 1000);
+        return new Result(
+                state[0], answered, shed, state[0] - answered, Math.max(seconds, elapsed), copy, state[1] / 1000);
     }
 
     private long answered() {

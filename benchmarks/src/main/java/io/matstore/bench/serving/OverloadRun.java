@@ -1,10 +1,10 @@
 package io.matstore.bench.serving;
 
 import io.matstore.kafka.local.EmbeddedKafka;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +38,7 @@ public final class OverloadRun {
     private static final int[] LOADS = {1, 2, 5};
     private static final String[] SETUPS = {"static", "adaptive", "adaptive+lag"};
 
-    private OverloadRun() {
-    }
+    private OverloadRun() {}
 
     /** One measured run. */
     private record Row(String limit, int load, double offered, OpenLoopLoad.Result r) {
@@ -62,26 +61,35 @@ public final class OverloadRun {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             ServingLoadRun.produceView(kafka.bootstrapServers(), topic, SKUS);
-            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
-                    20_000)) {
+            try (VersionedResponseStore store =
+                    CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(), 20_000)) {
                 List<Row> rows = new ArrayList<>();
                 double peak = 0;
                 long unloadedP99 = 0;
                 double capacity = 0;
                 for (String setup : SETUPS) {
                     ServingNode node = new ServingNode();
-                    int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                            ServingConfig.IO_THREADS, "1",
-                            ServingConfig.SHED_LIMIT, setup.startsWith("adaptive") ? "adaptive" : "static",
-                            ServingConfig.SHED_LAG_TARGET_MS, setup.endsWith("+lag") ? lagTarget : "0",
-                            ServingConfig.SHED_LAG_INTERVAL_MS, lagInterval)));
+                    int port = node.start(
+                            store,
+                            ServingConfig.of(Map.of(
+                                    ServingConfig.PORT,
+                                    "0",
+                                    ServingConfig.IO_THREADS,
+                                    "1",
+                                    ServingConfig.SHED_LIMIT,
+                                    setup.startsWith("adaptive") ? "adaptive" : "static",
+                                    ServingConfig.SHED_LAG_TARGET_MS,
+                                    setup.endsWith("+lag") ? lagTarget : "0",
+                                    ServingConfig.SHED_LAG_INTERVAL_MS,
+                                    lagInterval)));
                     try {
                         if (capacity == 0) {
                             once(port, 2_000, 3); // warm-up
                             capacity = calibrate(port);
                             OpenLoopLoad.Result idle = once(port, capacity / 10, Math.max(3, seconds / 2));
                             unloadedP99 = idle.p99();
-                            System.out.printf("capacity %,.0f req/s; unloaded p99 %d us at %,.0f req/s%n",
+                            System.out.printf(
+                                    "capacity %,.0f req/s; unloaded p99 %d us at %,.0f req/s%n",
                                     capacity, unloadedP99, capacity / 10);
                         } else {
                             once(port, capacity, 3); // warm-up
@@ -91,23 +99,39 @@ public final class OverloadRun {
                             Row row = new Row(setup, load, capacity * load, r);
                             peak = Math.max(peak, r.goodput());
                             rows.add(row);
-                            System.out.printf("%s %dx (%,.0f req/s): %,.0f good/s, admitted p99 %d us, shed %.3f,"
-                                    + " unanswered %d, generator max lag %d us%n", setup, load, capacity * load,
-                                    r.goodput(), r.p99(), r.shedRatio(), r.unanswered(), r.maxSendLagMicros());
+                            System.out.printf(
+                                    "%s %dx (%,.0f req/s): %,.0f good/s, admitted p99 %d us, shed %.3f,"
+                                            + " unanswered %d, generator max lag %d us%n",
+                                    setup,
+                                    load,
+                                    capacity * load,
+                                    r.goodput(),
+                                    r.p99(),
+                                    r.shedRatio(),
+                                    r.unanswered(),
+                                    r.maxSendLagMicros());
                         }
                     } finally {
                         node.close();
                     }
                 }
-                System.out.printf("%npeak %,.0f answers/s, capacity %,.0f, unloaded p99 %d us%n%n", peak, capacity,
-                        unloadedP99);
+                System.out.printf(
+                        "%npeak %,.0f answers/s, capacity %,.0f, unloaded p99 %d us%n%n", peak, capacity, unloadedP99);
                 System.out.println("| shedding | load | offered/s | goodput/s | goodput / peak | admitted p99 µs"
                         + " | p99 / unloaded p99 | shed | unanswered |");
                 System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
                 for (Row row : rows) {
-                    System.out.printf("| %s | %d× | %,.0f | %,.0f | %.2f | %,d | %.1f | %.3f | %d |%n", row.limit(),
-                            row.load(), row.offered(), row.goodput(), row.goodput() / peak, row.r().p99(),
-                            (double) row.r().p99() / unloadedP99, row.shedRatio(), row.r().unanswered());
+                    System.out.printf(
+                            "| %s | %d× | %,.0f | %,.0f | %.2f | %,d | %.1f | %.3f | %d |%n",
+                            row.limit(),
+                            row.load(),
+                            row.offered(),
+                            row.goodput(),
+                            row.goodput() / peak,
+                            row.r().p99(),
+                            (double) row.r().p99() / unloadedP99,
+                            row.shedRatio(),
+                            row.r().unanswered());
                 }
                 Files.writeString(svg, plot(rows, peak, unloadedP99), StandardCharsets.UTF_8);
                 System.out.println("plot: " + svg.toAbsolutePath());
@@ -125,9 +149,10 @@ public final class OverloadRun {
         double passed = 0;
         for (double rate = 1_000; rate < 1_000_000; rate *= 1.25) {
             OpenLoopLoad.Result r = once(port, rate, 2);
-            System.out.printf("calibration %,.0f req/s: %,.0f answered/s (sent %d, answered %d, shed %d), p99 %d us,"
-                    + " generator max lag %d us%n", rate, r.goodput(), r.sent(), r.answered(), r.shed(), r.p99(),
-                    r.maxSendLagMicros());
+            System.out.printf(
+                    "calibration %,.0f req/s: %,.0f answered/s (sent %d, answered %d, shed %d), p99 %d us,"
+                            + " generator max lag %d us%n",
+                    rate, r.goodput(), r.sent(), r.answered(), r.shed(), r.p99(), r.maxSendLagMicros());
             if (r.goodput() < 0.95 * rate) {
                 break;
             }
@@ -162,18 +187,24 @@ public final class OverloadRun {
         return b.toString();
     }
 
-    private static void panel(StringBuilder b, int x0, String title, List<Row> rows,
-                              java.util.function.ToDoubleFunction<Row> y, double yMax) {
+    private static void panel(
+            StringBuilder b,
+            int x0,
+            String title,
+            List<Row> rows,
+            java.util.function.ToDoubleFunction<Row> y,
+            double yMax) {
         int w = 240;
         int h = 180;
         int top = 30;
         b.append(String.format("<text x=\"%d\" y=\"20\">%s</text>%n", x0, title));
-        b.append(String.format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n",
-                x0, top, w, h));
+        b.append(String.format(
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n", x0, top, w, h));
         b.append(String.format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.1f</text>%n", x0 - 4, top + 4, yMax));
         b.append(String.format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>%n", x0 - 4, top + h));
         for (int load : LOADS) {
-            b.append(String.format("<text x=\"%.0f\" y=\"%d\" text-anchor=\"middle\">%d×</text>%n",
+            b.append(String.format(
+                    "<text x=\"%.0f\" y=\"%d\" text-anchor=\"middle\">%d×</text>%n",
                     x0 + (load - 1) / 4.0 * (w - 20) + 10, top + h + 14, load));
         }
         String[] colours = {"#1f77b4", "#d62728", "#2ca02c"};
@@ -182,11 +213,14 @@ public final class OverloadRun {
             StringBuilder pts = new StringBuilder();
             for (Row r : rows) {
                 if (r.limit().equals(limit)) {
-                    pts.append(String.format("%.0f,%.0f ", x0 + (r.load() - 1) / 4.0 * (w - 20) + 10,
+                    pts.append(String.format(
+                            "%.0f,%.0f ",
+                            x0 + (r.load() - 1) / 4.0 * (w - 20) + 10,
                             top + h - Math.min(1, y.applyAsDouble(r) / yMax) * h));
                 }
             }
-            b.append(String.format("<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
+            b.append(String.format(
+                    "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
                     pts.toString().trim(), colours[i]));
         }
     }

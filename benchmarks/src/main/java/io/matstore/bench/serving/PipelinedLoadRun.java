@@ -2,10 +2,10 @@ package io.matstore.bench.serving;
 
 import io.matstore.bench.http.FixedBodyServer;
 import io.matstore.kafka.local.EmbeddedKafka;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.OffersContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,8 +25,7 @@ import java.util.Map;
  * the servers and every wrk process stop by themselves.
  */
 public final class PipelinedLoadRun {
-    private PipelinedLoadRun() {
-    }
+    private PipelinedLoadRun() {}
 
     public static void main(String[] args) throws Exception {
         int skus = args.length > 0 ? Integer.parseInt(args[0]) : 250;
@@ -38,11 +37,11 @@ public final class PipelinedLoadRun {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             int bodyBytes = ServingLoadRun.produceView(kafka.bootstrapServers(), topic, skus);
-            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
-                    skus * 16L)) {
+            try (VersionedResponseStore store =
+                    CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(), skus * 16L)) {
                 ServingNode node = new ServingNode();
-                int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                        ServingConfig.IO_THREADS, "1")));
+                int port = node.start(
+                        store, ServingConfig.of(Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1")));
                 try (FixedBodyServer floor = new FixedBodyServer(0, bodyBytes, 1)) {
                     wrk.run(floor.port(), 3, skus, "fixed", null);
                     wrk.run(port, 3, skus, "keys", null);
@@ -51,8 +50,7 @@ public final class PipelinedLoadRun {
                     System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
                     for (int round = 1; round <= rounds; round++) {
                         row(wrk, round, "plain GET", floor.port(), port, seconds, skus, "fixed", "keys");
-                        row(wrk, round, "16 pipelined", floor.port(), port, seconds, skus, "pipe-fixed",
-                                "pipe-keys");
+                        row(wrk, round, "16 pipelined", floor.port(), port, seconds, skus, "pipe-fixed", "pipe-keys");
                     }
                 } finally {
                     node.close();
@@ -78,20 +76,38 @@ public final class PipelinedLoadRun {
      *
      * @param floorMode "fixed" or "pipe-fixed"; nodeMode the matching "keys" or "pipe-keys"
      */
-    public static Pair compare(Wrk wrk, int floorPort, int nodePort, int seconds, int skus, String floorMode,
-                               String nodeMode) throws Exception {
+    public static Pair compare(
+            Wrk wrk, int floorPort, int nodePort, int seconds, int skus, String floorMode, String nodeMode)
+            throws Exception {
         Wrk.Result f = wrk.run(floorPort, seconds, skus, floorMode, null);
         Wrk.Result n = wrk.run(nodePort, seconds, skus, nodeMode, null);
         return new Pair(f, n);
     }
 
-    private static void row(Wrk wrk, int round, String name, int floorPort, int nodePort, int seconds, int skus,
-                            String floorMode, String nodeMode) throws Exception {
+    private static void row(
+            Wrk wrk,
+            int round,
+            String name,
+            int floorPort,
+            int nodePort,
+            int seconds,
+            int skus,
+            String floorMode,
+            String nodeMode)
+            throws Exception {
         Pair p = compare(wrk, floorPort, nodePort, seconds, skus, floorMode, nodeMode);
         Wrk.Result f = p.floor();
         Wrk.Result n = p.node();
-        System.out.printf("| %d | %s | %,.0f | %,.0f | %.2f | %d | %d | %.2f | %d |%n", round, name,
-                f.requestsPerSecond(), n.requestsPerSecond(), p.rateRatio(),
-                f.p99(), n.p99(), p.p99Ratio(), f.errors() + n.errors());
+        System.out.printf(
+                "| %d | %s | %,.0f | %,.0f | %.2f | %d | %d | %.2f | %d |%n",
+                round,
+                name,
+                f.requestsPerSecond(),
+                n.requestsPerSecond(),
+                p.rateRatio(),
+                f.p99(),
+                n.p99(),
+                p.p99Ratio(),
+                f.errors() + n.errors());
     }
 }

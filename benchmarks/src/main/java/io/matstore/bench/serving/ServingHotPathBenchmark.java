@@ -3,11 +3,11 @@ package io.matstore.bench.serving;
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.serving.ServingHotPath;
 import io.matstore.serving.ViewSettings;
 import io.matstore.store.ViewReader;
+import io.matstore.views.offers.OffersContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -44,9 +44,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Djmh.executor=CUSTOM",
-        "-Djmh.executor.class=io.matstore.bench.serving.EventLoopThreadsExecutor",
-        "-Dio.netty.leakDetection.level=disabled"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xmx1g",
+            "-Djmh.executor=CUSTOM",
+            "-Djmh.executor.class=io.matstore.bench.serving.EventLoopThreadsExecutor",
+            "-Dio.netty.leakDetection.level=disabled"
+        })
 public class ServingHotPathBenchmark {
     private static final String URI = "/v1/views/offers?sku=SKU-12345&region=eu&currency=EUR&tier=gold";
     private static final String IF_NONE_MATCH = "\"0123456789abcdef\"";
@@ -64,18 +69,30 @@ public class ServingHotPathBenchmark {
     @Setup
     public void setUp() {
         FlatBufferBuilder b = new FlatBufferBuilder(256);
-        int r = OfferResponse.createOfferResponse(b, b.createString("SKU-12345"), b.createString("eu"),
-                b.createString("EUR"), b.createString("gold"), b.createString("Stoneware mug, 350 ml"),
-                b.createString("kitchen"), 1022L, 2, b.createString("P-9"), 10, 3, true, 0L);
+        int r = OfferResponse.createOfferResponse(
+                b,
+                b.createString("SKU-12345"),
+                b.createString("eu"),
+                b.createString("EUR"),
+                b.createString("gold"),
+                b.createString("Stoneware mug, 350 ml"),
+                b.createString("kitchen"),
+                1022L,
+                2,
+                b.createString("P-9"),
+                10,
+                3,
+                true,
+                0L);
         b.finish(r);
         byte[] k = KeyCodec.encode(OffersContract.V1, "SKU-12345", "eu", "EUR", "gold");
-        byte[] envelope = ResponseEnvelopes.encode(OffersContract.V1, k, 0x0123456789abcdefL,
-                1_800_000_000_000_000L, b.sizedByteArray());
+        byte[] envelope = ResponseEnvelopes.encode(
+                OffersContract.V1, k, 0x0123456789abcdefL, 1_800_000_000_000_000L, b.sizedByteArray());
         ViewReader reader = new SingleEntryViewReader(OffersContract.V1, k, envelope);
         // a node of a cell: the key's partition of 8 is held (as on the owner), so the 421 check passes
         int p = io.matstore.schemas.Partitioner.partition(k, 8);
-        path = new ServingHotPath(new ViewSettings("offers", 30_000, 1, 30, 600), reader, 8,
-                java.util.List.of(p, (p + 3) % 8));
+        path = new ServingHotPath(
+                new ViewSettings("offers", 30_000, 1, 30, 600), reader, 8, java.util.List.of(p, (p + 3) % 8));
         json = answer.equals("json");
         ifNoneMatch = answer.equals("not_modified") ? IF_NONE_MATCH : null;
         now = 1_800_000_005_000L;

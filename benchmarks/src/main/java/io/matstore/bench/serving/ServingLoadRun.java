@@ -5,7 +5,6 @@ import io.matstore.bench.http.FixedBodyServer;
 import io.matstore.kafka.local.EmbeddedKafka;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
@@ -13,15 +12,12 @@ import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewStatus;
-import java.io.BufferedReader;
+import io.matstore.views.offers.OffersContract;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,8 +52,7 @@ public final class ServingLoadRun {
     /** Skus of the hot set (× 8 keys), small enough for any near-cache these runs configure. */
     public static final int HOT_SKUS = 250;
 
-    private ServingLoadRun() {
-    }
+    private ServingLoadRun() {}
 
     public static void main(String[] args) throws Exception {
         int skus = args.length > 0 ? Integer.parseInt(args[0]) : 25_000;
@@ -78,24 +72,44 @@ public final class ServingLoadRun {
                 if (!store.awaitCaughtUp("offers", 1, Duration.ofMinutes(5))) {
                     throw new IllegalStateException("store did not catch up in 5 minutes");
                 }
-                System.out.printf("ingested %,d keys in %.1f s%n", skus * 8L,
-                        (System.nanoTime() - ingestStart) / 1e9);
+                System.out.printf("ingested %,d keys in %.1f s%n", skus * 8L, (System.nanoTime() - ingestStart) / 1e9);
                 ServingNode node = new ServingNode();
-                int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                        ServingConfig.IO_THREADS, "1")));
+                int port = node.start(
+                        store, ServingConfig.of(Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1")));
                 try (FixedBodyServer floor = new FixedBodyServer(0, bodyBytes, 1)) {
                     String etag = etagOfFirstKey(port);
                     List<String> rows = new ArrayList<>();
                     run(wrk, "warm-up", floor.port(), 5, "1", "fixed", null);
-                    rows.add(run(wrk, "floor: fixed " + bodyBytes + "-byte body", floor.port(), seconds,
-                            "1", "fixed", null));
-                    rows.add(measure(wrk, store, "near-cache hits (" + HOT_SKUS * 8 + " hot keys)", port,
-                            seconds, String.valueOf(HOT_SKUS), "keys", null));
-                    rows.add(measure(wrk, store, "misses (uniform over " + skus * 8 + " keys)", port, seconds,
-                            String.valueOf(skus), "keys", null));
+                    rows.add(run(
+                            wrk,
+                            "floor: fixed " + bodyBytes + "-byte body",
+                            floor.port(),
+                            seconds,
+                            "1",
+                            "fixed",
+                            null));
+                    rows.add(measure(
+                            wrk,
+                            store,
+                            "near-cache hits (" + HOT_SKUS * 8 + " hot keys)",
+                            port,
+                            seconds,
+                            String.valueOf(HOT_SKUS),
+                            "keys",
+                            null));
+                    rows.add(measure(
+                            wrk,
+                            store,
+                            "misses (uniform over " + skus * 8 + " keys)",
+                            port,
+                            seconds,
+                            String.valueOf(skus),
+                            "keys",
+                            null));
                     rows.add(measure(wrk, store, "304 revalidations", port, seconds, "1", "etag", etag));
                     System.out.println();
-                    System.out.println("| scenario | req/s | p50 µs | p99 µs | p99.9 µs | non-2xx/3xx | near-cache hit ratio |");
+                    System.out.println(
+                            "| scenario | req/s | p50 µs | p99 µs | p99.9 µs | non-2xx/3xx | near-cache hit ratio |");
                     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
                     rows.forEach(System.out::println);
                 } finally {
@@ -105,8 +119,16 @@ public final class ServingLoadRun {
         }
     }
 
-    private static String measure(Wrk wrk, VersionedResponseStore store, String name, int port, int seconds,
-                                  String skus, String mode, String etag) throws Exception {
+    private static String measure(
+            Wrk wrk,
+            VersionedResponseStore store,
+            String name,
+            int port,
+            int seconds,
+            String skus,
+            String mode,
+            String etag)
+            throws Exception {
         run(wrk, "warm-up", port, 5, skus, mode, etag);
         ViewStatus before = store.status("offers", 1);
         String row = run(wrk, name, port, seconds, skus, mode, etag);
@@ -121,16 +143,20 @@ public final class ServingLoadRun {
     private static String run(Wrk wrk, String name, int port, int seconds, String skus, String mode, String etag)
             throws IOException, InterruptedException {
         Wrk.Result r = wrk.run(port, seconds, Integer.parseInt(skus), mode, etag);
-        String row = String.format("| %s | %,.0f | %d | %d | %d | %d | n/a |", name, r.requestsPerSecond(), r.p50(),
-                r.p99(), r.p999(), r.errors());
+        String row = String.format(
+                "| %s | %,.0f | %d | %d | %d | %d | n/a |",
+                name, r.requestsPerSecond(), r.p50(), r.p99(), r.p999(), r.errors());
         System.out.println(row);
         return row;
     }
 
     private static String etagOfFirstKey(int port) throws Exception {
-        HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + port + "/v1/views/offers?sku=SKU-000000&region=us&currency=USD&tier=standard"))
-                .build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                        + "/v1/views/offers?sku=SKU-000000&region=us&currency=USD&tier=standard"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
         return r.headers().firstValue("ETag").orElseThrow(() -> new IllegalStateException("no ETag: " + r));
     }
 
@@ -139,18 +165,26 @@ public final class ServingLoadRun {
      * envelope. Also used by {@code ClientLoadRun}.
      */
     public static int produceView(String bootstrap, String topic, int skus) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                10,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024);
         int size = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < skus; i++) {
                 String sku = String.format("SKU-%06d", i);
                 for (String region : REGIONS) {
                     for (String tier : TIERS) {
                         byte[] key = KeyCodec.encode(OffersContract.V1, sku, region, "USD", tier);
-                        byte[] envelope = ResponseEnvelopes.encode(OffersContract.V1, key, sku.hashCode() * 31L
-                                + region.hashCode() + tier.hashCode(), System.currentTimeMillis() * 1000,
+                        byte[] envelope = ResponseEnvelopes.encode(
+                                OffersContract.V1,
+                                key,
+                                sku.hashCode() * 31L + region.hashCode() + tier.hashCode(),
+                                System.currentTimeMillis() * 1000,
                                 response(sku, region, tier, i));
                         size = envelope.length;
                         producer.send(new ProducerRecord<>(topic, key, envelope));
@@ -163,9 +197,21 @@ public final class ServingLoadRun {
 
     private static byte[] response(String sku, String region, String tier, int i) {
         FlatBufferBuilder b = new FlatBufferBuilder(256);
-        int r = OfferResponse.createOfferResponse(b, b.createString(sku), b.createString(region),
-                b.createString("USD"), b.createString(tier), b.createString("Product " + i),
-                b.createString("cat-" + (i % 50)), 1_000L + i, 2, b.createString(""), 0, i % 100, i % 100 > 0, 0L);
+        int r = OfferResponse.createOfferResponse(
+                b,
+                b.createString(sku),
+                b.createString(region),
+                b.createString("USD"),
+                b.createString(tier),
+                b.createString("Product " + i),
+                b.createString("cat-" + (i % 50)),
+                1_000L + i,
+                2,
+                b.createString(""),
+                0,
+                i % 100,
+                i % 100 > 0,
+                0L);
         b.finish(r);
         return b.sizedByteArray();
     }

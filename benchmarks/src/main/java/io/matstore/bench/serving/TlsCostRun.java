@@ -1,10 +1,10 @@
 package io.matstore.bench.serving;
 
 import io.matstore.kafka.local.EmbeddedKafka;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +32,7 @@ public final class TlsCostRun {
     private static final int SKUS = 250;
     private static final String PASSWORD = "bench-only";
 
-    private TlsCostRun() {
-    }
+    private TlsCostRun() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -45,21 +44,40 @@ public final class TlsCostRun {
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             ServingLoadRun.produceView(kafka.bootstrapServers(), topic, SKUS);
-            try (VersionedResponseStore store = CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(),
-                    20_000);
-                 ServingNode plain = new ServingNode(); ServingNode tls = new ServingNode();
-                 ServingNode openssl = new ServingNode()) {
-                int plainPort = plain.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                        ServingConfig.IO_THREADS, "1")));
-                int tlsPort = tls.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                        ServingConfig.IO_THREADS, "1", ServingConfig.TLS_KEYSTORE_FILE, keystore.toString(),
-                        ServingConfig.TLS_KEYSTORE_PASSWORD, PASSWORD)));
-                int opensslPort = openssl.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                        ServingConfig.IO_THREADS, "1", ServingConfig.TLS_KEYSTORE_FILE, keystore.toString(),
-                        ServingConfig.TLS_KEYSTORE_PASSWORD, PASSWORD, ServingConfig.TLS_PROVIDER, "openssl")));
+            try (VersionedResponseStore store =
+                            CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(), 20_000);
+                    ServingNode plain = new ServingNode();
+                    ServingNode tls = new ServingNode();
+                    ServingNode openssl = new ServingNode()) {
+                int plainPort = plain.start(
+                        store, ServingConfig.of(Map.of(ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1")));
+                int tlsPort = tls.start(
+                        store,
+                        ServingConfig.of(Map.of(
+                                ServingConfig.PORT,
+                                "0",
+                                ServingConfig.IO_THREADS,
+                                "1",
+                                ServingConfig.TLS_KEYSTORE_FILE,
+                                keystore.toString(),
+                                ServingConfig.TLS_KEYSTORE_PASSWORD,
+                                PASSWORD)));
+                int opensslPort = openssl.start(
+                        store,
+                        ServingConfig.of(Map.of(
+                                ServingConfig.PORT,
+                                "0",
+                                ServingConfig.IO_THREADS,
+                                "1",
+                                ServingConfig.TLS_KEYSTORE_FILE,
+                                keystore.toString(),
+                                ServingConfig.TLS_KEYSTORE_PASSWORD,
+                                PASSWORD,
+                                ServingConfig.TLS_PROVIDER,
+                                "openssl")));
                 if (!io.netty.handler.ssl.OpenSsl.isAvailable()) {
-                    throw new IllegalStateException("netty-tcnative does not load: "
-                            + io.netty.handler.ssl.OpenSsl.unavailabilityCause());
+                    throw new IllegalStateException(
+                            "netty-tcnative does not load: " + io.netty.handler.ssl.OpenSsl.unavailabilityCause());
                 }
                 String plainUrl = "http://127.0.0.1:" + plainPort;
                 String tlsUrl = "https://127.0.0.1:" + tlsPort;
@@ -70,13 +88,15 @@ public final class TlsCostRun {
                 System.out.println("| round | listener | req/s | p50 µs | p99 µs | errors |");
                 System.out.println("|---:|---|---:|---:|---:|---:|");
                 for (int round = 1; round <= rounds; round++) {
-                    for (List<String> run : List.of(List.of("plain", plainUrl), List.of("TLS (JDK)", tlsUrl),
+                    for (List<String> run : List.of(
+                            List.of("plain", plainUrl),
+                            List.of("TLS (JDK)", tlsUrl),
                             List.of("TLS (BoringSSL)", opensslUrl))) {
                         String url = run.get(1);
                         Wrk.Result r = wrk.run(url, seconds, 64, SKUS, "keys", null);
-                        System.out.printf("| %d | %s | %,.0f | %d | %d | %d |%n", round,
-                                run.get(0), r.requestsPerSecond(), r.p50(), r.p99(),
-                                r.errors());
+                        System.out.printf(
+                                "| %d | %s | %,.0f | %d | %d | %d |%n",
+                                round, run.get(0), r.requestsPerSecond(), r.p50(), r.p99(), r.errors());
                     }
                 }
             }
@@ -84,11 +104,32 @@ public final class TlsCostRun {
     }
 
     private static Path keypair(Path file) throws Exception {
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg",
-                "SHA256withECDSA", "-validity", "2", "-dname", "CN=localhost", "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost", "-keystore", file.toString(), "-storetype", "PKCS12",
-                "-storepass", PASSWORD)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "node",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-sigalg",
+                        "SHA256withECDSA",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=ip:127.0.0.1,dns:localhost",
+                        "-keystore",
+                        file.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        PASSWORD))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("keytool failed: " + out);

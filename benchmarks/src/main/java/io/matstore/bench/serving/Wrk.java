@@ -53,16 +53,26 @@ public final class Wrk {
     /** {@link #run(int, int, int, int, String, String)} against {@code baseUrl} (https too). */
     public Result run(String baseUrl, int seconds, int connections, int skus, String mode, String etag)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s",
-                "--timeout", "5s",
-                "-s", script.toString(), baseUrl, "--", Integer.toString(skus), mode));
+        List<String> cmd = new ArrayList<>(List.of(
+                "wrk",
+                "-t1",
+                "-c" + connections,
+                "-d" + seconds + "s",
+                "--timeout",
+                "5s",
+                "-s",
+                script.toString(),
+                baseUrl,
+                "--",
+                Integer.toString(skus),
+                mode));
         if (etag != null) {
             cmd.add(etag);
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String result = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 if (line.startsWith("RESULT ")) {
                     result = line;
@@ -81,7 +91,12 @@ public final class Wrk {
             String[] parts = kv.split("=");
             v.put(parts[0], Long.parseLong(parts[1]));
         }
-        return new Result(v.get("requests"), v.get("duration_us"), v.get("p50_us"), v.get("p99_us"),
-                v.get("p999_us"), v.get("status_errors") + v.get("socket_errors"));
+        return new Result(
+                v.get("requests"),
+                v.get("duration_us"),
+                v.get("p50_us"),
+                v.get("p99_us"),
+                v.get("p999_us"),
+                v.get("status_errors") + v.get("socket_errors"));
     }
 }

@@ -47,8 +47,7 @@ public final class BulkLoadRun {
     private static final String[] TIERS = {"standard", "gold"};
     private static final int PARTITIONS = 4;
 
-    private BulkLoadRun() {
-    }
+    private BulkLoadRun() {}
 
     public static void main(String[] args) throws Exception {
         int combinations = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -58,8 +57,9 @@ public final class BulkLoadRun {
             kafka.createTopic(VIEW.topic(), PARTITIONS, Map.of("cleanup.policy", "compact"));
             long produceStart = System.nanoTime();
             int envelopeBytes = produce(kafka.bootstrapServers(), combinations);
-            System.out.printf("produced %,d envelopes of %d bytes in %.1f s%n", combinations, envelopeBytes,
-                    (System.nanoTime() - produceStart) / 1e9);
+            System.out.printf(
+                    "produced %,d envelopes of %d bytes in %.1f s%n",
+                    combinations, envelopeBytes, (System.nanoTime() - produceStart) / 1e9);
             List<String> rows = new ArrayList<>();
             for (int i = 0; i < modes.length; i++) {
                 LoadMode mode = LoadMode.valueOf(modes[i].trim().toUpperCase(Locale.ROOT));
@@ -82,7 +82,9 @@ public final class BulkLoadRun {
             store.addVersion(VIEW, Set.of(0, 1, 2, 3), mode);
             long deadline = start + Duration.ofMinutes(10).toNanos();
             ViewStatus s = store.status(VIEW.name(), VIEW.version());
-            while (s.phase() != ViewStatus.Phase.LIVE || s.totalLag() > 0 || s.lastCaughtUpMillis() == 0
+            while (s.phase() != ViewStatus.Phase.LIVE
+                    || s.totalLag() > 0
+                    || s.lastCaughtUpMillis() == 0
                     || offsets(s) < combinations) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(mode + " load not done in 10 minutes: " + s);
@@ -92,8 +94,14 @@ public final class BulkLoadRun {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long entries = store.countEntries(VIEW.name(), VIEW.version());
-            String row = String.format("| %s | %,d | %.2f | %,.0f | %,d | %,d |", mode.name().toLowerCase(Locale.ROOT),
-                    combinations, seconds, combinations / seconds, entries, s.bytesOnDisk());
+            String row = String.format(
+                    "| %s | %,d | %.2f | %,.0f | %,d | %,d |",
+                    mode.name().toLowerCase(Locale.ROOT),
+                    combinations,
+                    seconds,
+                    combinations / seconds,
+                    entries,
+                    s.bytesOnDisk());
             System.out.println(row);
             if (entries != combinations) {
                 throw new IllegalStateException(mode + " loaded " + entries + " entries, expected " + combinations);
@@ -114,23 +122,29 @@ public final class BulkLoadRun {
 
     /** skus × 4 regions × 2 tiers combinations in USD, each one envelope; returns one envelope's size. */
     private static int produce(String bootstrap, int combinations) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                10,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4");
         Random random = new Random(42);
         byte[] response = new byte[200]; // an offers response is ~200 bytes; content does not matter to the store
         int size = 0;
         int n = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; n < combinations; i++) {
                 String sku = String.format("SKU-%07d", i);
                 for (int r = 0; r < REGIONS.length && n < combinations; r++) {
                     for (int t = 0; t < TIERS.length && n < combinations; t++, n++) {
                         byte[] key = KeyCodec.encode(VIEW, sku, REGIONS[r], "USD", TIERS[t]);
                         random.nextBytes(response);
-                        byte[] envelope = ResponseEnvelopes.encode(VIEW, key, random.nextLong(),
-                                System.currentTimeMillis() * 1000, response);
+                        byte[] envelope = ResponseEnvelopes.encode(
+                                VIEW, key, random.nextLong(), System.currentTimeMillis() * 1000, response);
                         size = envelope.length;
                         producer.send(new ProducerRecord<>(VIEW.topic(), key, envelope));
                     }

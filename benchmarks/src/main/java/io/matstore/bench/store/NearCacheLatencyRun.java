@@ -2,9 +2,9 @@ package io.matstore.bench.store;
 
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewReader;
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +29,7 @@ import org.HdrHistogram.Histogram;
  * </pre>
  */
 public final class NearCacheLatencyRun {
-    private NearCacheLatencyRun() {
-    }
+    private NearCacheLatencyRun() {}
 
     public static void main(String[] args) {
         int keys = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -39,16 +38,25 @@ public final class NearCacheLatencyRun {
     }
 
     /** Percentiles of hits and of the anchor, in nanoseconds. */
-    public record Result(Round hits, Round uncounted, Round anchor, Round longAnchor, int longAnchorCopies,
-                         long gcCount, long gcMillis) {
+    public record Result(
+            Round hits,
+            Round uncounted,
+            Round anchor,
+            Round longAnchor,
+            int longAnchorCopies,
+            long gcCount,
+            long gcMillis) {
         public String table() {
-            return String.format("| timed op | count | p50 ns | p99 ns | p99.9 ns | p99.99 ns | max ns "
-                    + "| preemptions/s | minor faults/s |%n|---|---:|---:|---:|---:|---:|---:|---:|---:|%n%s%s%s%s"
-                    + "GC during the measured rounds: %d collections, %d ms%n",
+            return String.format(
+                    "| timed op | count | p50 ns | p99 ns | p99.9 ns | p99.99 ns | max ns "
+                            + "| preemptions/s | minor faults/s |%n|---|---:|---:|---:|---:|---:|---:|---:|---:|%n%s%s%s%s"
+                            + "GC during the measured rounds: %d collections, %d ms%n",
                     anchor.row("anchor: one copy of the envelope's bytes"),
                     longAnchor.row("anchor: " + longAnchorCopies + " copies (about a hit's p50)"),
                     hits.row("near-cache hit (ViewReader.read)"),
-                    uncounted.row("near-cache hit, uncounted (inspectionReader)"), gcCount, gcMillis);
+                    uncounted.row("near-cache hit, uncounted (inspectionReader)"),
+                    gcCount,
+                    gcMillis);
         }
     }
 
@@ -65,9 +73,17 @@ public final class NearCacheLatencyRun {
         String row(String name) {
             Histogram h = histogram;
             double s = nanos / 1e9;
-            return String.format("| %s | %d | %d | %d | %d | %d | %d | %.0f | %.0f |%n", name, h.getTotalCount(),
-                    h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
-                    h.getValueAtPercentile(99.99), h.getMaxValue(), preemptions / s, minorFaults / s);
+            return String.format(
+                    "| %s | %d | %d | %d | %d | %d | %d | %.0f | %.0f |%n",
+                    name,
+                    h.getTotalCount(),
+                    h.getValueAtPercentile(50),
+                    h.getValueAtPercentile(99),
+                    h.getValueAtPercentile(99.9),
+                    h.getValueAtPercentile(99.99),
+                    h.getMaxValue(),
+                    preemptions / s,
+                    minorFaults / s);
         }
 
         public Histogram histogram() {
@@ -111,8 +127,8 @@ public final class NearCacheLatencyRun {
 
     public static Result run(int keys, int seconds) {
         try (StoreFixture fixture = new StoreFixture(keys, 512)) {
-            VersionedResponseStore store = fixture.openCaughtUp(
-                    fixture.config(fixture.newDataDir("near"), keys * 2L, keys * 2L * 1024));
+            VersionedResponseStore store =
+                    fixture.openCaughtUp(fixture.config(fixture.newDataDir("near"), keys * 2L, keys * 2L * 1024));
             try {
                 fixture.kafka.stop();
                 ViewReader reader = store.current(StoreFixture.VIEW.name());

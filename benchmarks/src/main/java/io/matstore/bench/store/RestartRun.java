@@ -44,13 +44,17 @@ public final class RestartRun {
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
-    private RestartRun() {
-    }
+    private RestartRun() {}
 
     /** One start of the node: milliseconds from launch to the first 200 of a lookup and to ready. */
     public record Start(String how, long firstAnswerMillis, long readyMillis, long anchorMillis) {
         String row() {
-            return String.format("| %s | %,d | %,d | %,d | %.1f |", how, firstAnswerMillis, readyMillis, anchorMillis,
+            return String.format(
+                    "| %s | %,d | %,d | %,d | %.1f |",
+                    how,
+                    firstAnswerMillis,
+                    readyMillis,
+                    anchorMillis,
                     (double) readyMillis / Math.max(1, anchorMillis));
         }
     }
@@ -60,8 +64,10 @@ public final class RestartRun {
         int skus = args.length > 1 ? Integer.parseInt(args[1]) : 1_250_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         List<Start> starts = run(dir, skus, rounds);
-        System.out.printf("%n%,d combinations%n| start | first 200 ms | /readyz 200 ms | anchor: minimal Netty server "
-                + "process, first 200 ms | ready / anchor |%n|---|---:|---:|---:|---:|%n", skus * 8L);
+        System.out.printf(
+                "%n%,d combinations%n| start | first 200 ms | /readyz 200 ms | anchor: minimal Netty server "
+                        + "process, first 200 ms | ready / anchor |%n|---|---:|---:|---:|---:|%n",
+                skus * 8L);
         for (Start s : starts) {
             System.out.println(s.row());
         }
@@ -71,9 +77,11 @@ public final class RestartRun {
         Files.createDirectories(dir);
         Path portFile = dir.resolve("broker.port");
         boolean fresh = !Files.exists(portFile);
-        int brokerPort = fresh ? freePort() : Integer.parseInt(Files.readString(portFile).trim());
+        int brokerPort =
+                fresh ? freePort() : Integer.parseInt(Files.readString(portFile).trim());
         List<Start> starts = new ArrayList<>();
-        try (EmbeddedKafka kafka = EmbeddedKafka.inDir(dir.resolve("broker"), brokerPort, Map.of()).start()) {
+        try (EmbeddedKafka kafka =
+                EmbeddedKafka.inDir(dir.resolve("broker"), brokerPort, Map.of()).start()) {
             if (fresh) {
                 String topic = OffersContract.V1.topic();
                 kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
@@ -86,8 +94,8 @@ public final class RestartRun {
                     + "&currency=USD&tier=" + ServingLoadRun.TIERS[0];
             int port = freePort();
             NodeProcess node = NodeProcess.start(dir, kafka.bootstrapServers(), port);
-            starts.add(node.awaitStart(fresh ? "first load" : "start over the kept store", probeKey, LOAD_TIMEOUT,
-                    anchor(dir, port)));
+            starts.add(node.awaitStart(
+                    fresh ? "first load" : "start over the kept store", probeKey, LOAD_TIMEOUT, anchor(dir, port)));
             for (int r = 0; r < rounds; r++) {
                 node.stop(false);
                 long anchor = anchor(dir, port);
@@ -106,8 +114,17 @@ public final class RestartRun {
     /** Milliseconds from launching the minimal Netty server's JVM to its first 200 (on {@code port}, then stopped). */
     private static long anchor(Path dir, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        NodeProcess p = NodeProcess.launch(List.of(java, "-cp", System.getProperty("java.class.path"),
-                FixedBodyServer.class.getName(), Integer.toString(port), "296", "120"), dir, port);
+        NodeProcess p = NodeProcess.launch(
+                List.of(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        FixedBodyServer.class.getName(),
+                        Integer.toString(port),
+                        "296",
+                        "120"),
+                dir,
+                port);
         long ms = p.awaitStart("anchor", "/", START_TIMEOUT, 0).firstAnswerMillis();
         p.stop(false);
         return ms;
@@ -116,15 +133,25 @@ public final class RestartRun {
     /** {@code bin/matstore serve} over {@code dir/store}, its output in {@code dir/node.log}. */
     private record NodeProcess(Process process, long launchedNanos, int port) {
         static NodeProcess start(Path dir, String bootstrap, int port) throws IOException {
-            return launch(List.of(Path.of("bin", "matstore").toAbsolutePath().toString(), "serve",
-                    "-s", "bootstrap.servers=" + bootstrap,
-                    "-s", "store.data.dir=" + dir.resolve("store").toAbsolutePath(),
-                    "-s", "serving.port=" + port), dir, port);
+            return launch(
+                    List.of(
+                            Path.of("bin", "matstore").toAbsolutePath().toString(),
+                            "serve",
+                            "-s",
+                            "bootstrap.servers=" + bootstrap,
+                            "-s",
+                            "store.data.dir=" + dir.resolve("store").toAbsolutePath(),
+                            "-s",
+                            "serving.port=" + port),
+                    dir,
+                    port);
         }
 
         static NodeProcess launch(List<String> command, Path dir, int port) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()));
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("node.log").toFile()));
             pb.environment().keySet().removeIf(k -> k.startsWith("MATSTORE_"));
             pb.environment().put("MATSTORE_SKIP_BUILD", "1");
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -133,7 +160,9 @@ public final class RestartRun {
         }
 
         Start awaitStart(String how, String probePath, Duration timeout, long anchorMillis) throws Exception {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofMillis(200))
+                    .build();
             long deadline = launchedNanos + timeout.toNanos();
             long firstAnswer = -1;
             long ready = -1;
@@ -153,17 +182,18 @@ public final class RestartRun {
                 }
                 Thread.sleep(5); // polling a process that is starting: nothing to await but time
             }
-            Start s = new Start(how, (firstAnswer - launchedNanos) / 1_000_000, (ready - launchedNanos) / 1_000_000,
-                    anchorMillis);
-            System.out.printf("%s: first 200 after %,d ms, ready after %,d ms%n", how, s.firstAnswerMillis(),
-                    s.readyMillis());
+            Start s = new Start(
+                    how, (firstAnswer - launchedNanos) / 1_000_000, (ready - launchedNanos) / 1_000_000, anchorMillis);
+            System.out.printf(
+                    "%s: first 200 after %,d ms, ready after %,d ms%n", how, s.firstAnswerMillis(), s.readyMillis());
             return s;
         }
 
         private int status(HttpClient http, String path) {
             try {
                 HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(2)).build();
+                        .timeout(Duration.ofSeconds(2))
+                        .build();
                 return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (IOException e) {
                 return -1; // not listening yet

@@ -75,8 +75,8 @@ final class StoreFixture implements AutoCloseable {
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.put(ProducerConfig.ACKS_CONFIG, "1");
         byte[] response = new byte[responseBytes];
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < keys; i++) {
                 response[i % responseBytes] = (byte) i;
                 byte[] k = key(i);

@@ -47,12 +47,14 @@ final class ChannelPool {
         this.port = u.getPort() < 0 ? https ? 443 : 80 : u.getPort();
         SslContext ssl = https ? tls.get() : null;
         String path = u.getRawPath() == null ? "" : u.getRawPath();
-        this.prefix = (path.endsWith("/") ? path.substring(0, path.length() - 1) : path)
-                .getBytes(StandardCharsets.US_ASCII);
+        this.prefix =
+                (path.endsWith("/") ? path.substring(0, path.length() - 1) : path).getBytes(StandardCharsets.US_ASCII);
         this.hostLine = (u.getRawAuthority() + "\r\n").getBytes(StandardCharsets.US_ASCII);
         this.idle = new Channel[maxIdle];
         ChannelPool pool = this;
-        this.bootstrap = new Bootstrap().group(group).channel(EventLoops.channelClass())
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(EventLoops.channelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)

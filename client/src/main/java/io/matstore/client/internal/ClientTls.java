@@ -27,8 +27,13 @@ import javax.net.ssl.TrustManagerFactory;
  * @param keyStore           PKCS#12 file with the client's key and certificate chain, or null for none
  * @param hostnameVerification the node's certificate must match the host of its URL
  */
-public record ClientTls(Path trustStore, String trustStorePassword, List<X509Certificate> trusted, Path keyStore,
-                        String keyStorePassword, boolean hostnameVerification) {
+public record ClientTls(
+        Path trustStore,
+        String trustStorePassword,
+        List<X509Certificate> trusted,
+        Path keyStore,
+        String keyStorePassword,
+        boolean hostnameVerification) {
     /** Trust the JDK's CAs, no client certificate, hostname verification on: what {@code https://} gets unset. */
     public static final ClientTls DEFAULT = new ClientTls(null, null, List.of(), null, null, true);
 
@@ -42,7 +47,8 @@ public record ClientTls(Path trustStore, String trustStorePassword, List<X509Cer
      * @throws IllegalArgumentException when a store cannot be read, naming the file and why
      */
     public SslContext context() {
-        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+        SslContextBuilder b = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3", "TLSv1.2")
                 // Netty leaves it to the caller: the JDK engine checks the name only when asked
                 .endpointIdentificationAlgorithm(hostnameVerification ? "HTTPS" : null);
@@ -65,8 +71,9 @@ public record ClientTls(Path trustStore, String trustStorePassword, List<X509Cer
             }
             return b.build();
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot set up the client's TLS (trust store " + trustStore
-                    + ", key store " + keyStore + "): " + e, e);
+            throw new IllegalArgumentException(
+                    "cannot set up the client's TLS (trust store " + trustStore + ", key store " + keyStore + "): " + e,
+                    e);
         }
     }
 

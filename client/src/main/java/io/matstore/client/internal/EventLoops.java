@@ -19,8 +19,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 final class EventLoops {
     private static final boolean EPOLL = Epoll.isAvailable();
 
-    private EventLoops() {
-    }
+    private EventLoops() {}
 
     static EventLoopGroup group(int threads) {
         IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

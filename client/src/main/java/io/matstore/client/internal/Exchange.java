@@ -203,8 +203,7 @@ final class Exchange extends CompletableFuture<Response> implements Runnable {
 
     void succeed() {
         deadline.cancel(false);
-        complete(new Response(status, headers, length == received.length ? received
-                : Arrays.copyOf(received, length)));
+        complete(new Response(status, headers, length == received.length ? received : Arrays.copyOf(received, length)));
     }
 
     void fail(Throwable cause) {
@@ -229,8 +228,10 @@ final class Exchange extends CompletableFuture<Response> implements Runnable {
             pool.connect(this);
             return;
         }
-        fail(cause instanceof IOException ? cause
-                : new IOException("connection to " + pool + " failed: " + cause, cause));
+        fail(
+                cause instanceof IOException
+                        ? cause
+                        : new IOException("connection to " + pool + " failed: " + cause, cause));
     }
 
     private static byte[] ascii(String s) {

@@ -35,6 +35,7 @@ public final class Http implements AutoCloseable {
     private final ClientTls tls;
     /** Built at the first {@code https://} node: a client of plain-text nodes never loads a trust store. */
     private volatile SslContext ssl;
+
     private volatile boolean closed;
 
     public Http(Duration connectTimeout, Duration requestTimeout, int ioThreads) {
@@ -63,8 +64,7 @@ public final class Http implements AutoCloseable {
     }
 
     /** The same, conditional: {@code If-None-Match: etag} unless {@code etag} is null. */
-    public CompletableFuture<Response> get(String base, Target target, String accept, long timeoutNanos,
-                                          String etag) {
+    public CompletableFuture<Response> get(String base, Target target, String accept, long timeoutNanos, String etag) {
         return send(base, target, accept, etag, null, Math.min(timeoutNanos, requestTimeoutNanos));
     }
 
@@ -91,22 +91,23 @@ public final class Http implements AutoCloseable {
     /** A blocking, conditional GET of a JSON document; {@code etag} null for an unconditional one. */
     public Response getDocument(String base, String path, String etag) throws IOException, InterruptedException {
         try {
-            return send(base, new PathTarget(path), JSON, etag, null, requestTimeoutNanos).get();
+            return send(base, new PathTarget(path), JSON, etag, null, requestTimeoutNanos)
+                    .get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
 
-    private CompletableFuture<Response> send(String base, Target target, String accept, String etag, byte[] body,
-                                             long timeoutNanos) {
+    private CompletableFuture<Response> send(
+            String base, Target target, String accept, String etag, byte[] body, long timeoutNanos) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
         }
         ChannelPool pool = pools.get(base);
         if (pool == null) {
             try {
-                pool = pools.computeIfAbsent(base, b -> new ChannelPool(b, group, connectTimeoutMillis, MAX_IDLE,
-                        this::sslContext));
+                pool = pools.computeIfAbsent(
+                        base, b -> new ChannelPool(b, group, connectTimeoutMillis, MAX_IDLE, this::sslContext));
             } catch (IllegalArgumentException e) {
                 return CompletableFuture.failedFuture(e);
             }

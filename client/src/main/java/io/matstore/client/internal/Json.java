@@ -3,7 +3,6 @@ package io.matstore.client.internal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The little JSON the client reads: the routing table, error bodies and batch answers, all written by our nodes.
@@ -238,7 +237,7 @@ public final class Json {
     }
 
     private IllegalArgumentException error(String expected) {
-        return new IllegalArgumentException("not JSON: expected " + expected + " at offset " + at + " of "
-                + abbreviate(text));
+        return new IllegalArgumentException(
+                "not JSON: expected " + expected + " at offset " + at + " of " + abbreviate(text));
     }
 }

@@ -35,8 +35,9 @@ public final class Node {
     private volatile long latencyAt;
     /** The last answer, or the send that ended an idle spell: a busy node silent since then is that slow at least. */
     private volatile long progressAt;
+
     private volatile LongConsumer answerTimer = NO_TIMER;
-    private static final LongConsumer NO_TIMER = nanos -> { };
+    private static final LongConsumer NO_TIMER = nanos -> {};
 
     Node(URI url) {
         this(url, Resilience.defaults());

@@ -9,8 +9,7 @@ import io.netty.buffer.ByteBuf;
 public final class Query {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private Query() {
-    }
+    private Query() {}
 
     public static void writeEncoded(ByteBuf out, CharSequence s) {
         int n = s.length();
@@ -32,7 +31,7 @@ public final class Query {
                 percent(out, 0x80 | ((cp >> 6) & 0x3F));
                 percent(out, 0x80 | (cp & 0x3F));
             } else if (Character.isSurrogate(c)) {
-                percent(out, '?');  // a lone surrogate, as String.getBytes(UTF_8) replaces it
+                percent(out, '?'); // a lone surrogate, as String.getBytes(UTF_8) replaces it
             } else {
                 percent(out, 0xE0 | (c >> 12));
                 percent(out, 0x80 | ((c >> 6) & 0x3F));
@@ -42,8 +41,13 @@ public final class Query {
     }
 
     private static boolean unreserved(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == '~';
     }
 
     private static void percent(ByteBuf out, int b) {

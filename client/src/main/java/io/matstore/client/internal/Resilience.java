@@ -8,13 +8,24 @@ import java.util.function.LongSupplier;
  *
  * @param hedgeDelayNanos 0 = the client's tracked p99 latency
  */
-public record Resilience(long deadlineNanos, double retryRatio, double retryMinPerSecond, int breakerFailures,
-                         long breakerOpenNanos, boolean hedging, long hedgeDelayNanos, double hedgeRatio,
-                         int limitInitial, int limitMin, int limitMax, long limitTargetNanos, LongSupplier clock) {
+public record Resilience(
+        long deadlineNanos,
+        double retryRatio,
+        double retryMinPerSecond,
+        int breakerFailures,
+        long breakerOpenNanos,
+        boolean hedging,
+        long hedgeDelayNanos,
+        double hedgeRatio,
+        int limitInitial,
+        int limitMin,
+        int limitMax,
+        long limitTargetNanos,
+        LongSupplier clock) {
 
     public static Resilience defaults() {
-        return new Resilience(10_000_000_000L, 0.1, 2, 5, 1_000_000_000L, true, 0, 0.05, 64, 4, 1024,
-                100_000_000L, System::nanoTime);
+        return new Resilience(
+                10_000_000_000L, 0.1, 2, 5, 1_000_000_000L, true, 0, 0.05, 64, 4, 1024, 100_000_000L, System::nanoTime);
     }
 
     Breaker newBreaker() {

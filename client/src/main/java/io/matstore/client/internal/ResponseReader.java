@@ -32,8 +32,13 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
-                abandon(ctx, ex, new IOException("unreadable answer from " + pool + ": "
-                        + o.decoderResult().cause(), o.decoderResult().cause()));
+                abandon(
+                        ctx,
+                        ex,
+                        new IOException(
+                                "unreadable answer from " + pool + ": "
+                                        + o.decoderResult().cause(),
+                                o.decoderResult().cause()));
                 return;
             }
             if (msg instanceof HttpResponse r && !ex.onHead(r)) {

@@ -88,8 +88,11 @@ public final class Router implements AutoCloseable {
         } catch (RuntimeException e) {
             failedRefreshes.incrementAndGet();
             RoutingTable kept = table;
-            LOG.log(System.Logger.Level.WARNING, "routing table refresh failed; the client keeps routing by generation "
-                    + (kept == null ? "none" : kept.generation()) + " until the next attempt: " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "routing table refresh failed; the client keeps routing by generation "
+                            + (kept == null ? "none" : kept.generation()) + " until the next attempt: "
+                            + e.getMessage());
         }
     }
 
@@ -129,8 +132,8 @@ public final class Router implements AutoCloseable {
                 break;
             }
         }
-        throw new IllegalStateException("no node gave a routing table (GET /v1/cluster): " + String.join("; ",
-                failures));
+        throw new IllegalStateException(
+                "no node gave a routing table (GET /v1/cluster): " + String.join("; ", failures));
     }
 
     /** Requests of /v1/cluster sent, to any node. */

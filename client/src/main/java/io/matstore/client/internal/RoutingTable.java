@@ -36,8 +36,7 @@ public final class RoutingTable {
     }
 
     /** Who serves one partition. */
-    public record Owner(String cell, Node[] candidates) {
-    }
+    public record Owner(String cell, Node[] candidates) {}
 
     /** How one view's keys are routed. */
     public static final class ViewRoute {
@@ -96,8 +95,8 @@ public final class RoutingTable {
                 views.put(e.getKey(), view(e.getKey(), v, registry, all, shared));
             }
         }
-        return new RoutingTable(doc.string("cluster"), doc.number("generation", 0), etag, Map.copyOf(views),
-                List.copyOf(all));
+        return new RoutingTable(
+                doc.string("cluster"), doc.number("generation", 0), etag, Map.copyOf(views), List.copyOf(all));
     }
 
     private static ViewRoute view(String name, Json.Obj v, Nodes registry, Set<Node> all, Map<String, Owner> shared) {
@@ -114,8 +113,8 @@ public final class RoutingTable {
         for (Object d : v.list("dimensions")) {
             dims.add(String.valueOf(d));
         }
-        ViewDescriptor descriptor = ViewDescriptor.of(name, (int) Math.max(1, v.number("version", 1)),
-                dims.toArray(new String[0]));
+        ViewDescriptor descriptor =
+                ViewDescriptor.of(name, (int) Math.max(1, v.number("version", 1)), dims.toArray(new String[0]));
         Owner[] owners = new Owner[partitions];
         for (Object o : v.list("owners")) {
             if (!(o instanceof Json.Obj entry)) {

@@ -67,7 +67,8 @@ class AimdLimitTest {
 
     @Test
     void shouldRejectSettingsOutOfOrderWithTheValues() {
-        assertThatThrownBy(() -> new AimdLimit(1, 2, 8, 0.9, TARGET)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new AimdLimit(1, 2, 8, 0.9, TARGET))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("concurrency limit: min=2 initial=1 max=8 must satisfy 1 <= min <= initial <= max");
     }
 }

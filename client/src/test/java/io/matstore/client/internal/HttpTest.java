@@ -3,6 +3,7 @@ package io.matstore.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.util.ResourceLeakDetector;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +53,9 @@ class HttpTest {
             assertThat(r.header("etag")).isEqualTo("\"e1\"");
         }
         assertThat(node.connections.get()).isEqualTo(1);
-        assertThat(node.heads.get(3)).isEqualTo("GET /v1/views/offers?sku=S3 HTTP/1.1\nHost: 127.0.0.1:"
-                + node.server.getLocalPort() + "\nAccept: application/x-flatbuffers\n");
+        assertThat(node.heads.get(3))
+                .isEqualTo("GET /v1/views/offers?sku=S3 HTTP/1.1\nHost: 127.0.0.1:" + node.server.getLocalPort()
+                        + "\nAccept: application/x-flatbuffers\n");
     }
 
     @Test
@@ -75,18 +76,21 @@ class HttpTest {
         for (CompletableFuture<Response> f : inFlight) {
             assertThat(f.get().statusCode()).isEqualTo(200);
         }
-        assertThat(node.connections.get()).as("timed-out connections are closed, not reused").isEqualTo(16);
+        assertThat(node.connections.get())
+                .as("timed-out connections are closed, not reused")
+                .isEqualTo(16);
     }
 
     @Test
     void shouldFailWithSocketTimeoutAtTheDeadlineWhenTheNodeNeverAnswers() {
         node.mode = RawNode.Mode.SILENT;
         long start = System.nanoTime();
-        assertThatThrownBy(() -> get("/slow")).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> get("/slow"))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(SocketTimeoutException.class)
                 .hasMessageContaining("no answer from " + node.base() + " in 500 ms");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(450),
-                Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(450), Duration.ofSeconds(3));
     }
 
     @Test
@@ -101,8 +105,10 @@ class HttpTest {
     @Test
     void shouldFailWithAnIOExceptionWhenTheNodeResetsTheConnection() {
         node.mode = RawNode.Mode.RESET;
-        assertThatThrownBy(() -> get("/reset")).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> get("/reset"))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(java.io.IOException.class);
     }
 
     @Test
@@ -110,7 +116,8 @@ class HttpTest {
         String dead = node.base();
         node.close();
         assertThatThrownBy(() -> http.get(dead, target("/"), Http.JSON).get(5, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(ConnectException.class).hasMessageContaining("cannot connect to " + dead);
+                .hasCauseInstanceOf(ConnectException.class)
+                .hasMessageContaining("cannot connect to " + dead);
     }
 
     @Test
@@ -119,9 +126,12 @@ class HttpTest {
         node.body = "chunked body";
         assertThat(new String(get("/c").body(), StandardCharsets.UTF_8)).isEqualTo("chunked body");
         node.mode = RawNode.Mode.ANSWER;
-        assertThat(http.post(node.base(), "/v1/views/offers/batch", "a=1\nb=é\n").get().statusCode())
+        assertThat(http.post(node.base(), "/v1/views/offers/batch", "a=1\nb=é\n")
+                        .get()
+                        .statusCode())
                 .isEqualTo(200);
-        assertThat(node.heads.get(1)).startsWith("POST /v1/views/offers/batch HTTP/1.1\n")
+        assertThat(node.heads.get(1))
+                .startsWith("POST /v1/views/offers/batch HTTP/1.1\n")
                 .contains("Content-Length: 9\n");
         http.getDocument(node.base(), "/v1/cluster", "\"g7\"");
         assertThat(node.heads.get(2)).contains("If-None-Match: \"g7\"\n");
@@ -157,19 +167,18 @@ class HttpTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
         jul.addHandler(handler);
         try {
-            for (RawNode.Mode mode : new RawNode.Mode[] {RawNode.Mode.ANSWER, RawNode.Mode.CHUNKED,
-                    RawNode.Mode.SILENT, RawNode.Mode.RESET, RawNode.Mode.ANSWER}) {
+            for (RawNode.Mode mode : new RawNode.Mode[] {
+                RawNode.Mode.ANSWER, RawNode.Mode.CHUNKED, RawNode.Mode.SILENT, RawNode.Mode.RESET, RawNode.Mode.ANSWER
+            }) {
                 node.mode = mode;
                 List<CompletableFuture<Response>> inFlight = new ArrayList<>();
                 for (int i = 0; i < 64; i++) {
@@ -184,7 +193,7 @@ class HttpTest {
             for (int round = 0; round < 3 && leaks.isEmpty(); round++) {
                 System.gc();
                 Thread.sleep(100);
-                for (int i = 0; i < 50; i++) {  // allocations make the detector report what was collected
+                for (int i = 0; i < 50; i++) { // allocations make the detector report what was collected
                     get("/after-gc");
                 }
             }
@@ -198,7 +207,8 @@ class HttpTest {
     @Test
     void shouldFailRequestsAfterClose() {
         http.close();
-        assertThatThrownBy(() -> get("/")).hasCauseInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> get("/"))
+                .hasCauseInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("the client is closed");
     }
 }

@@ -18,7 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection as the next request arrives, chunked answers). Binds 127.0.0.1 only; a thread per connection.
  */
 final class RawNode implements AutoCloseable {
-    enum Mode { ANSWER, CHUNKED, SILENT, RESET, CLOSE_ON_SECOND_REQUEST }
+    enum Mode {
+        ANSWER,
+        CHUNKED,
+        SILENT,
+        RESET,
+        CLOSE_ON_SECOND_REQUEST
+    }
 
     final ServerSocket server;
     final AtomicInteger connections = new AtomicInteger();
@@ -55,7 +61,8 @@ final class RawNode implements AutoCloseable {
 
     private void serve(Socket s) {
         try (s) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
             int requests = 0;
             while (true) {
@@ -89,8 +96,8 @@ final class RawNode implements AutoCloseable {
                 byte[] b = body.getBytes(StandardCharsets.UTF_8);
                 if (m == Mode.CHUNKED) {
                     out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Test: chunked\r\n\r\n"
-                            + Integer.toHexString(3) + "\r\n" + body.substring(0, 3) + "\r\n"
-                            + Integer.toHexString(b.length - 3) + "\r\n" + body.substring(3) + "\r\n0\r\n\r\n")
+                                    + Integer.toHexString(3) + "\r\n" + body.substring(0, 3) + "\r\n"
+                                    + Integer.toHexString(b.length - 3) + "\r\n" + body.substring(3) + "\r\n0\r\n\r\n")
                             .getBytes(StandardCharsets.UTF_8));
                 } else {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + b.length + "\r\nETag: \"e1\"\r\n\r\n")

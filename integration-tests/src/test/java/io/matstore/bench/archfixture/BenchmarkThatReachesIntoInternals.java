@@ -7,8 +7,7 @@ import io.matstore.serving.internal.QueryKey;
  * internal package instead of its supported entry point ({@code ServingHotPath}).
  */
 public final class BenchmarkThatReachesIntoInternals {
-    private BenchmarkThatReachesIntoInternals() {
-    }
+    private BenchmarkThatReachesIntoInternals() {}
 
     /** Builds the node's internal query scanner itself. */
     public static Object scanner() {

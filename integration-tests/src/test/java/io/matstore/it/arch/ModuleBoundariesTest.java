@@ -32,25 +32,42 @@ class ModuleBoundariesTest {
     private static JavaClasses production;
 
     static final ArchRule SERVING_NEVER_IMPORTS_PRECOMPUTE = noClasses()
-            .that().resideInAnyPackage("io.matstore.serving..", "io.matstore.store..", "io.matstore.client..")
-            .should().dependOnClassesThat().resideInAPackage("io.matstore.precompute..")
+            .that()
+            .resideInAnyPackage("io.matstore.serving..", "io.matstore.store..", "io.matstore.client..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.matstore.precompute..")
             .because("the serving side reads the view topic and schemas only (docs/architecture.md)");
 
     static final ArchRule VIEWS_IMPORT_ONLY_THE_VIEW_API = classes()
-            .that().resideInAPackage("io.matstore.views..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage(
-                    "io.matstore.views..", "io.matstore.view..", "io.matstore.schemas..",
+            .that()
+            .resideInAPackage("io.matstore.views..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.matstore.views..",
+                    "io.matstore.view..",
+                    "io.matstore.schemas..",
                     "io.matstore.precompute", // the precompute API package alone, not its internals
                     "io.matstore.store", // ViewValidator and its report types, not the store's internals
-                    "java..", "io.netty.buffer..", "com.google.flatbuffers..", "org.apache.kafka.common..",
-                    "com.fasterxml.jackson..", "org.slf4j", // a view's source events as JSON lines; its log
-                    "org.apache.kafka.streams", "org.apache.kafka.streams.state..")
+                    "java..",
+                    "io.netty.buffer..",
+                    "com.google.flatbuffers..",
+                    "org.apache.kafka.common..",
+                    "com.fasterxml.jackson..",
+                    "org.slf4j", // a view's source events as JSON lines; its log
+                    "org.apache.kafka.streams",
+                    "org.apache.kafka.streams.state..")
             .because("a view is written against the view API only (docs/writing-a-view.md)");
 
     static final ArchRule NOTHING_OUTSIDE_A_VIEW_NAMES_IT = noClasses()
-            .that().resideOutsideOfPackage("io.matstore.views..")
-            .and().resideOutsideOfPackage("io.matstore.bench..") // benchmarks measure a given view, as tests do
-            .should().dependOnClassesThat().resideInAPackage("io.matstore.views..")
+            .that()
+            .resideOutsideOfPackage("io.matstore.views..")
+            .and()
+            .resideOutsideOfPackage("io.matstore.bench..") // benchmarks measure a given view, as tests do
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.matstore.views..")
             .because("roles find views through ServiceLoader");
 
     static final ArchRule NOTHING_IMPORTS_ANOTHER_MODULES_INTERNALS = classes()
@@ -76,7 +93,8 @@ class ModuleBoundariesTest {
 
     @BeforeAll
     static void importProductionClasses() {
-        production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.matstore");
     }
 

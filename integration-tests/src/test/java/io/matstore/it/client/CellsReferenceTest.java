@@ -1,7 +1,5 @@
 package io.matstore.it.client;
 
-import io.matstore.views.offers.OffersEventFormat;
-import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,12 +10,14 @@ import io.matstore.it.precompute.OffersReference;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.views.offers.DemoEventGenerator;
-import io.matstore.views.offers.OffersEvent;
-import io.matstore.views.offers.OffersView;
-import io.matstore.views.offers.OffersJson;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.publish.Publisher;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventFormat;
+import io.matstore.views.offers.OffersJson;
+import io.matstore.views.offers.OffersSettings;
+import io.matstore.views.offers.OffersView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +55,8 @@ class CellsReferenceTest {
     void shouldAnswerEveryCombinationAsTheReferenceInOneHop() throws Exception {
         String source = "cells.offers.events";
         KAFKA.createTopic(source, PARTITIONS);
-        DemoEventGenerator generator = new DemoEventGenerator(120, OffersView.DEFAULT_REGIONS, 7L,
-                new DemoEventGenerator.Mix(10, 150));
+        DemoEventGenerator generator =
+                new DemoEventGenerator(120, OffersView.DEFAULT_REGIONS, 7L, new DemoEventGenerator.Mix(10, 150));
         List<OffersEvent> events = new ArrayList<>();
         generator.catalogue(events::add);
         for (int i = 0; i < 600; i++) {
@@ -80,19 +80,23 @@ class CellsReferenceTest {
                 PrecomputeConfig.STATE_DIR, dir.resolve("job").toString()));
         Publisher.publish(new OffersEventFormat(), config, source, file, Progress.NONE);
         try (ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config);
-             TwoCells cells = TwoCells.start(dir, KAFKA.bootstrapServers(), "reference-it", PARTITIONS);
-             MatstoreClient client = MatstoreClient.builder().bootstrap(List.of(cells.urls.get(0))).build()) {
+                TwoCells cells = TwoCells.start(dir, KAFKA.bootstrapServers(), "reference-it", PARTITIONS);
+                MatstoreClient client = MatstoreClient.builder()
+                        .bootstrap(List.of(cells.urls.get(0)))
+                        .build()) {
             assertThat(expected).hasSizeGreaterThan(1_000);
             assertThat(job.streams().state().isRunningOrRebalancing()).isTrue();
             Awaitility.await("every combination answered as the reference computes it")
-                    .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> mismatches(client.getAll("offers", keys), expected) == 0);
             double before = cells.misdirected();
             for (int i = 0; i < keys.size(); i += 7) {
                 client.get("offers", keys.get(i));
             }
             assertThat(mismatches(client.getAll("offers", keys), expected)).isZero();
-            assertThat(cells.misdirected() - before).as("421 answers once the client has the routing table")
+            assertThat(cells.misdirected() - before)
+                    .as("421 answers once the client has the routing table")
                     .isZero();
         }
     }
@@ -105,8 +109,8 @@ class CellsReferenceTest {
                 continue;
             }
             OffersReference.Offer served = parse(r.json());
-            if (!served.equals(expected.get(List.of(served.sku(), served.region(), served.currency(),
-                    served.tier())))) {
+            if (!served.equals(
+                    expected.get(List.of(served.sku(), served.region(), served.currency(), served.tier())))) {
                 bad++;
             }
         }
@@ -116,10 +120,18 @@ class CellsReferenceTest {
     private static OffersReference.Offer parse(String json) {
         try {
             JsonNode j = JSON.readTree(json);
-            return new OffersReference.Offer(j.get("sku").asText(), j.get("region").asText(),
-                    j.get("currency").asText(), j.get("tier").asText(), j.get("title").asText(),
-                    j.get("category").asText(), j.get("price_minor").asLong(), j.get("minor_units").asInt(),
-                    j.get("promo_id").asText(), j.get("percent_off").asInt(), j.get("quantity").asInt(),
+            return new OffersReference.Offer(
+                    j.get("sku").asText(),
+                    j.get("region").asText(),
+                    j.get("currency").asText(),
+                    j.get("tier").asText(),
+                    j.get("title").asText(),
+                    j.get("category").asText(),
+                    j.get("price_minor").asLong(),
+                    j.get("minor_units").asInt(),
+                    j.get("promo_id").asText(),
+                    j.get("percent_off").asInt(),
+                    j.get("quantity").asInt(),
                     j.get("in_stock").asBoolean());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,9 +11,9 @@ import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.Partitioner;
 import io.matstore.schemas.ResponseEnvelopes;
+import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.views.offers.OfferResponseWriter;
 import io.matstore.views.offers.OffersContract;
-import io.matstore.schemas.offers.fb.OfferResponse;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,23 +63,29 @@ class ClientEndToEndTest {
     static void start() throws Exception {
         KAFKA.createTopic(OffersContract.V1.topic(), PARTITIONS);
         OfferResponseWriter writer = new OfferResponseWriter(OffersContract.V1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < KEYS; i++) {
                 Map<String, String> k = key(i);
                 byte[] keyBytes = KeyCodec.encode(OffersContract.V1, k);
-                byte[] response = writer.write(k.get("sku"), k.get("region"), "EUR", "gold", "title " + i, "kitchen",
-                        100 + i, 2, "", 0, i, 0);
-                producer.send(new ProducerRecord<>(OffersContract.V1.topic(), keyBytes,
+                byte[] response = writer.write(
+                        k.get("sku"), k.get("region"), "EUR", "gold", "title " + i, "kitchen", 100 + i, 2, "", 0, i, 0);
+                producer.send(new ProducerRecord<>(
+                        OffersContract.V1.topic(),
+                        keyBytes,
                         ResponseEnvelopes.encode(OffersContract.V1, keyBytes, i, 1_000_000L * i, response)));
             }
         }
         cells = TwoCells.start(dir, KAFKA.bootstrapServers(), "client-it", PARTITIONS);
         urls = cells.urls;
-        client = MatstoreClient.builder().bootstrap(List.of(urls.get(0))).refreshInterval(Duration.ofMillis(500))
+        client = MatstoreClient.builder()
+                .bootstrap(List.of(urls.get(0)))
+                .refreshInterval(Duration.ofMillis(500))
                 .build();
-        Awaitility.await("every node ingested its cell's keys").atMost(Duration.ofSeconds(120))
+        Awaitility.await("every node ingested its cell's keys")
+                .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> client.getAll("offers", keys()).stream().allMatch(LookupResult::found));
     }
@@ -109,7 +115,8 @@ class ClientEndToEndTest {
             Lookup lookup = client.get("offers", k);
             int partition = Partitioner.partition(KeyCodec.encode(OffersContract.V1, k), PARTITIONS);
             assertThat(lookup.node()).isIn(cells.ownersOf(partition));
-            OfferResponse offer = OfferResponse.getRootAsOfferResponse(lookup.envelope().responseAsByteBuffer());
+            OfferResponse offer =
+                    OfferResponse.getRootAsOfferResponse(lookup.envelope().responseAsByteBuffer());
             assertThat(offer.sku()).isEqualTo("SKU-" + i);
             assertThat(offer.title()).isEqualTo("title " + i);
             assertThat(lookup.version()).isEqualTo(1);
@@ -124,7 +131,9 @@ class ClientEndToEndTest {
             client.get("offers", key(i));
         }
         client.getAll("offers", keys());
-        assertThat(cells.misdirected()).as("421 answers after the first routing fetch").isZero();
+        assertThat(cells.misdirected())
+                .as("421 answers after the first routing fetch")
+                .isZero();
     }
 
     @Test
@@ -138,15 +147,17 @@ class ClientEndToEndTest {
             assertThat(r.version()).isEqualTo(1);
         }
         // batches per cell (of at most 100 keys), each to one replica of it
-        List<URI> answering = results.stream().map(LookupResult::node).distinct().toList();
+        List<URI> answering =
+                results.stream().map(LookupResult::node).distinct().toList();
         assertThat(answering).anyMatch(urls.subList(0, 2)::contains).anyMatch(urls.subList(2, 4)::contains);
     }
 
     @Test
     void shouldReportAKeyNoNodeHoldsAsNotFound() {
-        assertThatThrownBy(() -> client.get("offers", Map.of("sku", "NOPE", "region", "eu", "currency", "EUR",
-                "tier", "gold")))
-                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
+        assertThatThrownBy(() ->
+                        client.get("offers", Map.of("sku", "NOPE", "region", "eu", "currency", "EUR", "tier", "gold")))
+                .isInstanceOfSatisfying(
+                        NotFoundException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
         assertThat(client.getJson("offers", key(3)).json()).contains("\"sku\":\"SKU-3\"");
     }
 }

@@ -80,15 +80,34 @@ class ClientFaultTest {
     static void start() throws Exception {
         KAFKA.createTopic(OffersContract.V1.topic(), PARTITIONS);
         OfferResponseWriter writer = new OfferResponseWriter(OffersContract.V1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < KEYS; i++) {
                 Map<String, String> k = ClientEndToEndTest.key(i);
                 byte[] keyBytes = KeyCodec.encode(OffersContract.V1, k);
-                producer.send(new ProducerRecord<>(OffersContract.V1.topic(), keyBytes, ResponseEnvelopes.encode(
-                        OffersContract.V1, keyBytes, i, 1_000_000L * i, writer.write(k.get("sku"), k.get("region"),
-                                "EUR", "gold", "title " + i, "kitchen", 100 + i, 2, "", 0, i, 0))));
+                producer.send(new ProducerRecord<>(
+                        OffersContract.V1.topic(),
+                        keyBytes,
+                        ResponseEnvelopes.encode(
+                                OffersContract.V1,
+                                keyBytes,
+                                i,
+                                1_000_000L * i,
+                                writer.write(
+                                        k.get("sku"),
+                                        k.get("region"),
+                                        "EUR",
+                                        "gold",
+                                        "title " + i,
+                                        "kitchen",
+                                        100 + i,
+                                        2,
+                                        "",
+                                        0,
+                                        i,
+                                        0))));
                 all.add(k);
             }
         }
@@ -101,8 +120,13 @@ class ClientFaultTest {
         }
         // max-age 0 and no stale-while-revalidate: a cached key is revalidated on every lookup, so stale-if-error is
         // what answers it when its cell is down (the node's defaults, 1 s and 30 s, would answer it from the cache)
-        cells = TwoCells.start(dir, KAFKA.bootstrapServers(), "client-faults", PARTITIONS, advertised, Map.of(
-                "view.offers.max.age.seconds", "0", "view.offers.stale.while.revalidate.seconds", "0"));
+        cells = TwoCells.start(
+                dir,
+                KAFKA.bootstrapServers(),
+                "client-faults",
+                PARTITIONS,
+                advertised,
+                Map.of("view.offers.max.age.seconds", "0", "view.offers.stale.while.revalidate.seconds", "0"));
         for (int i = 0; i < 4; i++) {
             proxies.get(i).target(cells.urls.get(i).getPort());
         }
@@ -111,7 +135,8 @@ class ClientFaultTest {
             (cells.ownersOf(partition).equals(cells.urls.subList(0, 2)) ? cellA : cellB).add(k);
         }
         try (MatstoreClient c = builder().build()) {
-            Awaitility.await("every node ingested its cell's keys").atMost(Duration.ofSeconds(120))
+            Awaitility.await("every node ingested its cell's keys")
+                    .atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> c.getAll("offers", all).stream().allMatch(LookupResult::found));
         }
@@ -119,7 +144,9 @@ class ClientFaultTest {
 
     /** The client bootstraps from a node's own port (never faulted) and learns the proxies' URLs from the table. */
     private static MatstoreClientBuilder builder() {
-        return MatstoreClient.builder().bootstrap(List.of(cells.urls.get(3))).refreshInterval(Duration.ofSeconds(1))
+        return MatstoreClient.builder()
+                .bootstrap(List.of(cells.urls.get(3)))
+                .refreshInterval(Duration.ofSeconds(1))
                 .requestTimeout(Duration.ofSeconds(2));
     }
 
@@ -173,13 +200,21 @@ class ClientFaultTest {
         assertThat(proxies.get(0).requests()).isPositive();
         assertThat(client.nodeStats(proxies.get(0).url()).breakerOpened()).isPositive();
         String killed = proxies.get(0).url().toString();
-        assertThat(meters.get("matstore_client_node_breaker_opened").tag("node", killed).gauge().value())
+        assertThat(meters.get("matstore_client_node_breaker_opened")
+                        .tag("node", killed)
+                        .gauge()
+                        .value())
                 .isPositive();
         assertThat(meters.get("matstore_client_retries").functionCounter().count())
-                .isEqualTo(client.stats().retries()).isPositive();
-        assertThat(meters.get("matstore_client_node_latency").tag("node", proxies.get(1).url().toString()).timer()
-                .count()).isPositive();
-        REPORT.add("# kill -9: " + client.stats() + "; " + client.nodeStats(proxies.get(0).url()));
+                .isEqualTo(client.stats().retries())
+                .isPositive();
+        assertThat(meters.get("matstore_client_node_latency")
+                        .tag("node", proxies.get(1).url().toString())
+                        .timer()
+                        .count())
+                .isPositive();
+        REPORT.add("# kill -9: " + client.stats() + "; "
+                + client.nodeStats(proxies.get(0).url()));
     }
 
     @Test
@@ -192,11 +227,12 @@ class ClientFaultTest {
         Run run = Run.of(noBreakers, cellA, 2000, 8, null);
         double amplification = (cellRequests() - before) / (double) run.issued;
         report("cell answering 503, no breakers", run);
-        REPORT.add("# requests received / issued, budget only: " + amplification + "; "
-                + noBreakers.stats());
+        REPORT.add("# requests received / issued, budget only: " + amplification + "; " + noBreakers.stats());
         assertThat(run.failures.keySet()).containsOnly("not_ready");
-        assertThat(amplification).as("requests the 503 nodes received per lookup issued (budget 0.1 per success,"
-                + " 50 tokens, 2/s: <= 1 + 52/2000 here, slack to 1.15)").isBetween(1.0, 1.15);
+        assertThat(amplification)
+                .as("requests the 503 nodes received per lookup issued (budget 0.1 per success,"
+                        + " 50 tokens, 2/s: <= 1 + 52/2000 here, slack to 1.15)")
+                .isBetween(1.0, 1.15);
         assertThat(noBreakers.stats().retryBudgetExhausted()).isPositive();
 
         MatstoreClient withBreakers = client(builder());
@@ -227,8 +263,10 @@ class ClientFaultTest {
         REPORT.add("# hedging: " + hedged.stats());
         assertThat(slowHedged.failures).isEmpty();
         assertThat(hedged.stats().hedgesWon()).isPositive();
-        assertThat(slowHedged.p99Micros).as("hedged p99 vs healthy p99 " + healthy.p99Micros + " us: within 2x, or"
-                + " at least half the delay cut off").isLessThanOrEqualTo(Math.max(2 * healthy.p99Micros, 25_000));
+        assertThat(slowHedged.p99Micros)
+                .as("hedged p99 vs healthy p99 " + healthy.p99Micros + " us: within 2x, or"
+                        + " at least half the delay cut off")
+                .isLessThanOrEqualTo(Math.max(2 * healthy.p99Micros, 25_000));
     }
 
     @Test
@@ -251,7 +289,9 @@ class ClientFaultTest {
         MatstoreClient client = client(builder().cache(1000));
         Run.of(client, all, all.size(), 8, null);
         Run.of(client, all, all.size(), 8, null);
-        assertThat(client.stats().cacheRevalidated()).as("304s to If-None-Match").isGreaterThanOrEqualTo(all.size());
+        assertThat(client.stats().cacheRevalidated())
+                .as("304s to If-None-Match")
+                .isGreaterThanOrEqualTo(all.size());
         kill(0);
         kill(1);
         Run a = Run.of(client, cellA, 1000, 8, null);
@@ -276,27 +316,33 @@ class ClientFaultTest {
         proxies.get(0).shed(2);
         long before = cellRequests();
         AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
-        Run shed = Run.of(client, cellA, 2000, 16, i -> lowest.accumulateAndGet(
-                client.nodeStats(shedding).concurrencyLimit(), Math::min));
+        Run shed = Run.of(
+                client,
+                cellA,
+                2000,
+                16,
+                i -> lowest.accumulateAndGet(client.nodeStats(shedding).concurrencyLimit(), Math::min));
         double amplification = (cellRequests() - before) / (double) shed.issued;
         NodeStats during = client.nodeStats(shedding);
         report("one replica shedding half", shed);
-        REPORT.add("# shedding: requests received / issued " + amplification + ", lowest limit " + lowest.get()
-                + ", " + during + "; " + client.stats());
+        REPORT.add("# shedding: requests received / issued " + amplification + ", lowest limit " + lowest.get() + ", "
+                + during + "; " + client.stats());
         assertThat(during.limitDecreases()).isPositive();
         assertThat(lowest.get()).isLessThan(8);
         assertThat(amplification).as("no retry storm").isLessThan(1.15);
 
         proxies.get(0).pass();
         AtomicInteger rounds = new AtomicInteger();
-        Awaitility.await("the limit recovers").atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO)
+        Awaitility.await("the limit recovers")
+                .atMost(Duration.ofSeconds(15))
+                .pollDelay(Duration.ZERO)
                 .until(() -> {
                     rounds.incrementAndGet();
                     Run.of(client, cellA, 500, 16, null);
                     return client.nodeStats(shedding).concurrencyLimit() >= 8;
                 });
-        REPORT.add("# shedding over: limit " + client.nodeStats(shedding) + " after " + rounds.get() * 500
-                + " lookups");
+        REPORT.add(
+                "# shedding over: limit " + client.nodeStats(shedding) + " after " + rounds.get() * 500 + " lookups");
     }
 
     private static long cellRequests() {
@@ -314,8 +360,8 @@ class ClientFaultTest {
 
     private static void report(String scenario, Run r) {
         REPORT.add(scenario + "\t" + r.issued + "\t" + String.format("%.4f", 1 - r.failed() / (double) r.issued)
-                + "\t" + String.format("%.2f", r.p50Micros / 1000.0) + "\t" + String.format("%.2f",
-                r.p99Micros / 1000.0) + "\t" + r.failures);
+                + "\t" + String.format("%.2f", r.p50Micros / 1000.0) + "\t"
+                + String.format("%.2f", r.p99Micros / 1000.0) + "\t" + r.failures);
     }
 
     /** A bounded load: {@code total} lookups of {@code keys} in turn, {@code concurrency} in flight. */
@@ -324,8 +370,13 @@ class ClientFaultTest {
             return failures.values().stream().mapToInt(Integer::intValue).sum();
         }
 
-        static Run of(MatstoreClient client, List<Map<String, String>> keys, int total, int concurrency,
-                      IntConsumer beforeEach) throws InterruptedException {
+        static Run of(
+                MatstoreClient client,
+                List<Map<String, String>> keys,
+                int total,
+                int concurrency,
+                IntConsumer beforeEach)
+                throws InterruptedException {
             Semaphore slots = new Semaphore(concurrency);
             long[] latencies = new long[total];
             Map<String, Integer> failures = new ConcurrentHashMap<>();
@@ -342,8 +393,8 @@ class ClientFaultTest {
                     latencies[n] = System.nanoTime() - start;
                     if (e != null) {
                         Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                        failures.merge(c instanceof MatstoreClientException m ? m.code() : c.toString(), 1,
-                                Integer::sum);
+                        failures.merge(
+                                c instanceof MatstoreClientException m ? m.code() : c.toString(), 1, Integer::sum);
                     }
                     slots.release();
                 });
@@ -352,9 +403,8 @@ class ClientFaultTest {
                 throw new IllegalStateException("lookups stuck at the end");
             }
             Arrays.sort(latencies);
-            return new Run(total, Map.copyOf(failures), latencies[total / 2] / 1000,
-                    latencies[(int) (total * 0.99)] / 1000);
+            return new Run(
+                    total, Map.copyOf(failures), latencies[total / 2] / 1000, latencies[(int) (total * 0.99)] / 1000);
         }
     }
-
 }

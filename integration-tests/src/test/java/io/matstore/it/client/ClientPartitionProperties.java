@@ -41,8 +41,14 @@ class ClientPartitionProperties {
     static void start() throws Exception {
         kafka = EmbeddedKafka.inTempDir().start();
         kafka.createTopic(TOPIC, PARTITIONS, Map.of());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
         URI nowhere = URI.create("http://127.0.0.1:1");
         routing = new RoutingDocument(PARTITIONS, Collections.nCopies(PARTITIONS, nowhere));
         client = MatstoreClient.builder().bootstrap(List.of(routing.url())).build();
@@ -66,8 +72,10 @@ class ClientPartitionProperties {
 
     @Property(tries = 400)
     void shouldRouteEveryKeyToThePartitionOfItsRecordInTheTopic(
-            @ForAll @StringLength(min = 1, max = 40) String sku, @ForAll @StringLength(min = 1, max = 8) String region,
-            @ForAll @StringLength(min = 1, max = 3) String currency, @ForAll @StringLength(min = 1, max = 10) String tier)
+            @ForAll @StringLength(min = 1, max = 40) String sku,
+            @ForAll @StringLength(min = 1, max = 8) String region,
+            @ForAll @StringLength(min = 1, max = 3) String currency,
+            @ForAll @StringLength(min = 1, max = 10) String tier)
             throws Exception {
         Map<String, String> params = Map.of("sku", sku, "region", region, "currency", currency, "tier", tier);
         byte[] key;
@@ -76,8 +84,8 @@ class ClientPartitionProperties {
         } catch (IllegalArgumentException unpairedSurrogate) {
             return;
         }
-        RecordMetadata written = producer.send(new ProducerRecord<>(TOPIC, key, new byte[0]))
-                .get(30, TimeUnit.SECONDS);
+        RecordMetadata written =
+                producer.send(new ProducerRecord<>(TOPIC, key, new byte[0])).get(30, TimeUnit.SECONDS);
         assertThat(client.partition("offers", params)).isEqualTo(written.partition());
     }
 }

@@ -10,13 +10,13 @@ import io.matstore.client.UnavailableException;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.views.offers.OfferResponseWriter;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.OfferResponseWriter;
+import io.matstore.views.offers.OffersContract;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -50,12 +50,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientTlsTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.perClass();
+
     private static final String PASSWORD = "changeit-test";
-    private static final Map<String, String> KEY = Map.of("sku", "SKU-7", "region", "eu", "currency", "EUR",
-            "tier", "gold");
+    private static final Map<String, String> KEY =
+            Map.of("sku", "SKU-7", "region", "eu", "currency", "EUR", "tier", "gold");
 
     @TempDir
     static Path dir;
+
     private static VersionedResponseStore store;
     private static ServingNode node;
     private static int port;
@@ -74,26 +76,40 @@ class ClientTlsTest {
         trustStore(trust, nodeKeys, clientKeys);
         KAFKA.createTopic(OffersContract.V1.topic(), 2);
         byte[] key = KeyCodec.encode(OffersContract.V1, KEY);
-        byte[] response = new OfferResponseWriter(OffersContract.V1).write("SKU-7", "eu", "EUR", "gold", "kettle",
-                "kitchen", 100, 2, "", 0, 1, 0);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new ByteArraySerializer(),
+        byte[] response = new OfferResponseWriter(OffersContract.V1)
+                .write("SKU-7", "eu", "EUR", "gold", "kettle", "kitchen", 100, 2, "", 0, 1, 0);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(OffersContract.V1.topic(), key,
-                    ResponseEnvelopes.encode(OffersContract.V1, key, 1, 1_000_000L, response))).get();
+            producer.send(new ProducerRecord<>(
+                            OffersContract.V1.topic(),
+                            key,
+                            ResponseEnvelopes.encode(OffersContract.V1, key, 1, 1_000_000L, response)))
+                    .get();
         }
         store = ResponseStores.open(StoreConfig.of(dir.resolve("store"), KAFKA.bootstrapServers()));
         store.addVersion(OffersContract.V1, Set.of(0, 1));
         store.makeCurrent("offers", 1);
         assertThat(store.awaitCaughtUp("offers", 1, Duration.ofSeconds(60))).isTrue();
         node = new ServingNode();
-        port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                ServingConfig.IO_THREADS, "1",
-                ServingConfig.TLS_KEYSTORE_FILE, nodeKeys.toString(),
-                ServingConfig.TLS_KEYSTORE_PASSWORD, PASSWORD,
-                ServingConfig.TLS_TRUSTSTORE_FILE, trust.toString(),
-                ServingConfig.TLS_TRUSTSTORE_PASSWORD, PASSWORD,
-                ServingConfig.TLS_CLIENT_AUTH, "required")));
+        port = node.start(
+                store,
+                ServingConfig.of(Map.of(
+                        ServingConfig.PORT,
+                        "0",
+                        ServingConfig.IO_THREADS,
+                        "1",
+                        ServingConfig.TLS_KEYSTORE_FILE,
+                        nodeKeys.toString(),
+                        ServingConfig.TLS_KEYSTORE_PASSWORD,
+                        PASSWORD,
+                        ServingConfig.TLS_TRUSTSTORE_FILE,
+                        trust.toString(),
+                        ServingConfig.TLS_TRUSTSTORE_PASSWORD,
+                        PASSWORD,
+                        ServingConfig.TLS_CLIENT_AUTH,
+                        "required")));
     }
 
     @AfterAll
@@ -107,14 +123,18 @@ class ClientTlsTest {
     }
 
     private static MatstoreClientBuilder builder(String host) {
-        return MatstoreClient.builder().bootstrap(List.of(URI.create("https://" + host + ":" + port)))
-                .connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(10));
+        return MatstoreClient.builder()
+                .bootstrap(List.of(URI.create("https://" + host + ":" + port)))
+                .connectTimeout(Duration.ofSeconds(5))
+                .requestTimeout(Duration.ofSeconds(10));
     }
 
     @Test
     void shouldLookUpOverMutualTls() {
-        try (MatstoreClient client = builder("127.0.0.1").trustStore(trust, PASSWORD)
-                .clientCertificate(clientKeys, PASSWORD).build()) {
+        try (MatstoreClient client = builder("127.0.0.1")
+                .trustStore(trust, PASSWORD)
+                .clientCertificate(clientKeys, PASSWORD)
+                .build()) {
             Lookup lookup = client.get("offers", KEY);
 
             assertThat(lookup.node()).isEqualTo(URI.create("https://127.0.0.1:" + port));
@@ -125,35 +145,49 @@ class ClientTlsTest {
 
     @Test
     void shouldTrustCertificatesGivenInCode() throws Exception {
-        try (MatstoreClient client = builder("127.0.0.1").trustedCertificates(certificate(nodeKeys))
-                .clientCertificate(clientKeys, PASSWORD).build()) {
+        try (MatstoreClient client = builder("127.0.0.1")
+                .trustedCertificates(certificate(nodeKeys))
+                .clientCertificate(clientKeys, PASSWORD)
+                .build()) {
             assertThat(client.getJson("offers", KEY).json()).contains("\"sku\":\"SKU-7\"");
         }
     }
 
     @Test
     void shouldBeRefusedWithoutAClientCertificate() {
-        assertThatThrownBy(() -> builder("127.0.0.1").trustStore(trust, PASSWORD).build().close())
+        assertThatThrownBy(() ->
+                        builder("127.0.0.1").trustStore(trust, PASSWORD).build().close())
                 .isInstanceOf(UnavailableException.class)
                 .hasStackTraceContaining("Received fatal alert"); // the node's: bad_certificate on JDK 17
     }
 
     @Test
     void shouldRefuseANodeWhoseCertificateIsNotTrusted() {
-        assertThatThrownBy(() -> builder("127.0.0.1").clientCertificate(clientKeys, PASSWORD).build().close())
-                .as("the JDK's CAs only").isInstanceOf(UnavailableException.class)
+        assertThatThrownBy(() -> builder("127.0.0.1")
+                        .clientCertificate(clientKeys, PASSWORD)
+                        .build()
+                        .close())
+                .as("the JDK's CAs only")
+                .isInstanceOf(UnavailableException.class)
                 .hasStackTraceContaining("PKIX");
     }
 
     @Test
     void shouldRefuseANodeWhoseCertificateDoesNotNameTheHostUnlessVerificationIsOff() {
-        assertThatThrownBy(() -> builder("localhost").trustStore(trust, PASSWORD)
-                .clientCertificate(clientKeys, PASSWORD).build().close())
-                .as("the certificate names 127.0.0.1, not localhost").isInstanceOf(UnavailableException.class)
+        assertThatThrownBy(() -> builder("localhost")
+                        .trustStore(trust, PASSWORD)
+                        .clientCertificate(clientKeys, PASSWORD)
+                        .build()
+                        .close())
+                .as("the certificate names 127.0.0.1, not localhost")
+                .isInstanceOf(UnavailableException.class)
                 .hasStackTraceContaining("localhost");
 
-        try (MatstoreClient client = builder("localhost").trustStore(trust, PASSWORD)
-                .clientCertificate(clientKeys, PASSWORD).hostnameVerification(false).build()) {
+        try (MatstoreClient client = builder("localhost")
+                .trustStore(trust, PASSWORD)
+                .clientCertificate(clientKeys, PASSWORD)
+                .hostnameVerification(false)
+                .build()) {
             assertThat(client.getJson("offers", KEY).json()).contains("\"sku\":\"SKU-7\"");
         }
     }
@@ -180,11 +214,33 @@ class ClientTlsTest {
     /** Starts making a self-signed EC key pair with the given subject alternative name (the running JDK's keytool). */
     private static Process keytool(String name, String subject, String san) throws Exception {
         Path file = dir.resolve(name + ".p12");
-        return new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-J-XX:TieredStopAtLevel=1", "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname",
-                "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "2", "-dname", subject, "-ext", "SAN=" + san,
-                "-keystore", file.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD))
-                .redirectErrorStream(true).start();
+        return new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-J-XX:TieredStopAtLevel=1",
+                        "-genkeypair",
+                        "-alias",
+                        name,
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-sigalg",
+                        "SHA256withECDSA",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        subject,
+                        "-ext",
+                        "SAN=" + san,
+                        "-keystore",
+                        file.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        PASSWORD))
+                .redirectErrorStream(true)
+                .start();
     }
 
     private static Path awaitKeypair(Process p, String name) throws Exception {

@@ -33,10 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * pipelines, so one read is one request.
  */
 final class FaultProxy implements AutoCloseable {
-    enum Mode { PASS, DELAY, UNAVAILABLE, SHED }
+    enum Mode {
+        PASS,
+        DELAY,
+        UNAVAILABLE,
+        SHED
+    }
 
-    private static final byte[] NOT_READY = answer("not_ready", "the test proxy answers 503 to everything",
-            "Retry-After: 1\r\n");
+    private static final byte[] NOT_READY =
+            answer("not_ready", "the test proxy answers 503 to everything", "Retry-After: 1\r\n");
     /** Without Retry-After: a shedder that does not ask clients to wait, so their limit is what protects it. */
     private static final byte[] OVERLOADED = answer("overloaded", "shed by the test proxy", "");
 
@@ -122,7 +127,9 @@ final class FaultProxy implements AutoCloseable {
     }
 
     private Channel bind(int p) throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        return new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<>() {
@@ -132,13 +139,17 @@ final class FaultProxy implements AutoCloseable {
                         ch.closeFuture().addListener(f -> open.remove(ch));
                         ch.pipeline().addLast(new Inbound());
                     }
-                }).bind("127.0.0.1", p).sync().channel();
+                })
+                .bind("127.0.0.1", p)
+                .sync()
+                .channel();
     }
 
     private static byte[] answer(String code, String message, String retryAfter) {
         String body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
         return ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n" + retryAfter
-                + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The client's side of one connection; the node's side is {@link #outbound}. */
@@ -149,7 +160,9 @@ final class FaultProxy implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel in = ctx.channel();
-            new Bootstrap().group(in.eventLoop()).channel(NioSocketChannel.class)
+            new Bootstrap()
+                    .group(in.eventLoop())
+                    .channel(NioSocketChannel.class)
                     .handler(new ChannelInboundHandlerAdapter() {
                         @Override
                         public void channelRead(ChannelHandlerContext c, Object msg) {
@@ -161,7 +174,8 @@ final class FaultProxy implements AutoCloseable {
                             in.close();
                         }
                     })
-                    .connect("127.0.0.1", targetPort).addListener((ChannelFutureListener) f -> {
+                    .connect("127.0.0.1", targetPort)
+                    .addListener((ChannelFutureListener) f -> {
                         if (f.isSuccess()) {
                             outbound = f.channel();
                             in.config().setAutoRead(true);
@@ -177,8 +191,8 @@ final class FaultProxy implements AutoCloseable {
             int heads = countHeads(buf);
             requests.addAndGet(heads);
             Mode m = mode;
-            if (m == Mode.UNAVAILABLE || m == Mode.SHED && heads == 1
-                    && shedCounter.incrementAndGet() % shedEvery == 0) {
+            if (m == Mode.UNAVAILABLE
+                    || m == Mode.SHED && heads == 1 && shedCounter.incrementAndGet() % shedEvery == 0) {
                 ReferenceCountUtil.release(buf);
                 rejected.addAndGet(heads);
                 for (int i = 0; i < heads; i++) {

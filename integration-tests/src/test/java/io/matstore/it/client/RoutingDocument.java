@@ -27,10 +27,13 @@ final class RoutingDocument implements AutoCloseable {
             owners.add("{\"partition\":" + p + ",\"cell\":\"cell-" + url.getPort() + "\",\"nodes\":[{\"node\":\"n-"
                     + url.getPort() + "\",\"url\":\"" + url + "\",\"ready\":true,\"loaded\":true}]}");
         }
-        body = ("{\"cluster\":\"it\",\"generation\":1,\"views\":{\"offers\":{\"version\":1,\"topic\":\"view.offers.v1\","
-                + "\"partitions\":" + partitions + ",\"partitioner\":\"kafka-murmur2\","
-                + "\"dimensions\":[\"sku\",\"region\",\"currency\",\"tier\"],\"owners\":[" + String.join(",", owners)
-                + "]}}}").getBytes(StandardCharsets.UTF_8);
+        body =
+                ("{\"cluster\":\"it\",\"generation\":1,\"views\":{\"offers\":{\"version\":1,\"topic\":\"view.offers.v1\","
+                                + "\"partitions\":" + partitions + ",\"partitioner\":\"kafka-murmur2\","
+                                + "\"dimensions\":[\"sku\",\"region\",\"currency\",\"tier\"],\"owners\":["
+                                + String.join(",", owners)
+                                + "]}}}")
+                        .getBytes(StandardCharsets.UTF_8);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/cluster", x -> {
             x.getResponseHeaders().set("Content-Type", "application/json");

@@ -1,6 +1,5 @@
 package io.matstore.it.client;
 
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.serving.cluster.Assignment;
@@ -8,6 +7,7 @@ import io.matstore.serving.cluster.ClusterSettings;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.OffersContract;
 import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,8 +28,7 @@ final class TwoCells implements AutoCloseable {
     /** a-1, a-2, b-1, b-2. */
     final List<URI> urls = new ArrayList<>();
 
-    private TwoCells() {
-    }
+    private TwoCells() {}
 
     static TwoCells start(Path dir, String bootstrapServers, String cluster, int partitions) throws Exception {
         return start(dir, bootstrapServers, cluster, partitions, null, Map.of());
@@ -40,8 +39,14 @@ final class TwoCells implements AutoCloseable {
      *                   front of it), or null for its own
      * @param extra      more settings of every node
      */
-    static TwoCells start(Path dir, String bootstrapServers, String cluster, int partitions, List<URI> advertised,
-                          Map<String, String> extra) throws Exception {
+    static TwoCells start(
+            Path dir,
+            String bootstrapServers,
+            String cluster,
+            int partitions,
+            List<URI> advertised,
+            Map<String, String> extra)
+            throws Exception {
         TwoCells cells = new TwoCells();
         try {
             List<String> ids = List.of("a-1", "a-2", "b-1", "b-2");
@@ -49,17 +54,30 @@ final class TwoCells implements AutoCloseable {
                 String id = ids.get(n);
                 ServingNode node = new ServingNode();
                 cells.nodes.add(node);
-                VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve(id), bootstrapServers),
-                        node.meterRegistry());
+                VersionedResponseStore store =
+                        ResponseStores.open(StoreConfig.of(dir.resolve(id), bootstrapServers), node.meterRegistry());
                 cells.stores.add(store);
-                Map<String, String> settings = new java.util.HashMap<>(Map.of(ServingConfig.PORT, "0",
-                        ServingConfig.IO_THREADS, "1", ServingConfig.STATUS_REFRESH_MS, "100",
-                        ClusterSettings.NAME, cluster, ClusterSettings.CELL_ID, id.substring(0, 1),
-                        ClusterSettings.NODE_ID, id, ClusterSettings.HEARTBEAT_MS, "300",
-                        ClusterSettings.MEMBER_TIMEOUT_MS, "5000"));
+                Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                        ServingConfig.PORT,
+                        "0",
+                        ServingConfig.IO_THREADS,
+                        "1",
+                        ServingConfig.STATUS_REFRESH_MS,
+                        "100",
+                        ClusterSettings.NAME,
+                        cluster,
+                        ClusterSettings.CELL_ID,
+                        id.substring(0, 1),
+                        ClusterSettings.NODE_ID,
+                        id,
+                        ClusterSettings.HEARTBEAT_MS,
+                        "300",
+                        ClusterSettings.MEMBER_TIMEOUT_MS,
+                        "5000"));
                 settings.putAll(extra);
                 if (advertised != null) {
-                    settings.put(ClusterSettings.ADVERTISED_URL, advertised.get(n).toString());
+                    settings.put(
+                            ClusterSettings.ADVERTISED_URL, advertised.get(n).toString());
                 }
                 int port = node.start(store, ServingConfig.of(settings), Map.of("bootstrap.servers", bootstrapServers));
                 cells.urls.add(URI.create("http://127.0.0.1:" + port));
@@ -67,8 +85,11 @@ final class TwoCells implements AutoCloseable {
             for (int i = 0; i < cells.nodes.size(); i++) {
                 String cell = cellOf(i);
                 Set<String> live = cells.nodes.get(i).membership().settledCells(cell, Duration.ofSeconds(30));
-                cells.stores.get(i).addVersion(OffersContract.V1, Assignment.partitionsOf(cell, live,
-                        OffersContract.V1.topic(), partitions));
+                cells.stores
+                        .get(i)
+                        .addVersion(
+                                OffersContract.V1,
+                                Assignment.partitionsOf(cell, live, OffersContract.V1.topic(), partitions));
                 cells.stores.get(i).makeCurrent("offers", 1);
             }
             return cells;
@@ -93,7 +114,8 @@ final class TwoCells implements AutoCloseable {
         double sum = 0;
         for (ServingNode n : nodes) {
             sum += n.meterRegistry().find("matstore_misdirected_lookups").counters().stream()
-                    .mapToDouble(Counter::count).sum();
+                    .mapToDouble(Counter::count)
+                    .sum();
         }
         return sum;
     }

@@ -8,8 +8,6 @@ import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.Partitioner;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.views.offers.OfferResponseWriter;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
@@ -19,6 +17,8 @@ import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewStatus;
+import io.matstore.views.offers.OfferResponseWriter;
+import io.matstore.views.offers.OffersContract;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,14 +66,14 @@ class CellMovesTest {
 
     /** Node id → its node, store and URL, in start order. */
     private final Map<String, Running> nodes = new LinkedHashMap<>();
+
     private MatstoreClient client;
     private final AtomicBoolean looking = new AtomicBoolean(true);
     private final AtomicLong lookups = new AtomicLong();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private Thread load;
 
-    private record Running(String cell, ServingNode node, VersionedResponseStore store, URI url) {
-    }
+    private record Running(String cell, ServingNode node, VersionedResponseStore store, URI url) {}
 
     static Map<String, String> key(int i) {
         return Map.of("sku", "SKU-" + i, "region", i % 2 == 0 ? "eu" : "us", "currency", "EUR", "tier", "gold");
@@ -84,16 +84,19 @@ class CellMovesTest {
     }
 
     @Test
-    void shouldMoveExactlyTheReassignedPartitionsWithoutAFailedLookupWhenACellJoinsAndWhenOneLeaves()
-            throws Exception {
+    void shouldMoveExactlyTheReassignedPartitionsWithoutAFailedLookupWhenACellJoinsAndWhenOneLeaves() throws Exception {
         publish();
         startCell("a", Set.of("a", "b"));
         startCell("b", Set.of("a", "b"));
-        client = MatstoreClient.builder().bootstrap(List.of(nodes.get("a-1").url()))
-                .refreshInterval(Duration.ofMillis(300)).build();
+        client = MatstoreClient.builder()
+                .bootstrap(List.of(nodes.get("a-1").url()))
+                .refreshInterval(Duration.ofMillis(300))
+                .build();
         awaitHolding(Set.of("a", "b"));
-        Awaitility.await("the client finds every key").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        Awaitility.await("the client finds every key")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> client.getAll("offers", keys()).stream().allMatch(r -> r.found()));
         startLoad();
 
@@ -105,7 +108,8 @@ class CellMovesTest {
         awaitHolding(Set.of("a", "b", "c"));
         assertThat(held("c-1")).isEqualTo(toC);
         for (String id : List.of("a-1", "a-2", "b-1", "b-2", "c-1", "c-2")) {
-            Awaitility.await("lag gauges of " + id + " follow its partitions").atMost(Duration.ofSeconds(5))
+            Awaitility.await("lag gauges of " + id + " follow its partitions")
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> lagGaugePartitions(id).equals(held(id)));
         }
         assertMovedPartitionsAnsweredBy(toC, "c");
@@ -134,15 +138,18 @@ class CellMovesTest {
     private void publish() {
         KAFKA.createTopic(TOPIC, PARTITIONS);
         OfferResponseWriter writer = new OfferResponseWriter(OffersContract.V1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < KEYS; i++) {
                 Map<String, String> k = key(i);
                 byte[] keyBytes = KeyCodec.encode(OffersContract.V1, k);
-                byte[] response = writer.write(k.get("sku"), k.get("region"), "EUR", "gold", "title " + i, "kitchen",
-                        100 + i, 2, "", 0, i, 0);
-                producer.send(new ProducerRecord<>(TOPIC, keyBytes,
+                byte[] response = writer.write(
+                        k.get("sku"), k.get("region"), "EUR", "gold", "title " + i, "kitchen", 100 + i, 2, "", 0, i, 0);
+                producer.send(new ProducerRecord<>(
+                        TOPIC,
+                        keyBytes,
                         ResponseEnvelopes.encode(OffersContract.V1, keyBytes, i, 1_000_000L * i, response)));
             }
         }
@@ -153,13 +160,32 @@ class CellMovesTest {
         for (int r = 1; r <= 2; r++) {
             String id = cell + "-" + r;
             ServingNode node = new ServingNode();
-            VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve(id),
-                    KAFKA.bootstrapServers()), node.meterRegistry());
-            int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.HOST, "127.0.0.1",
-                    ServingConfig.PORT, "0", ServingConfig.IO_THREADS, "1", ServingConfig.STATUS_REFRESH_MS, "100",
-                    ClusterSettings.NAME, "moves-it", ClusterSettings.CELL_ID, cell, ClusterSettings.NODE_ID, id,
-                    ClusterSettings.HEARTBEAT_MS, "300", ClusterSettings.MEMBER_TIMEOUT_MS, "5000",
-                    ClusterSettings.MOVE_GRACE_MS, "1000")), Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
+            VersionedResponseStore store = ResponseStores.open(
+                    StoreConfig.of(dir.resolve(id), KAFKA.bootstrapServers()), node.meterRegistry());
+            int port = node.start(
+                    store,
+                    ServingConfig.of(Map.of(
+                            ServingConfig.HOST,
+                            "127.0.0.1",
+                            ServingConfig.PORT,
+                            "0",
+                            ServingConfig.IO_THREADS,
+                            "1",
+                            ServingConfig.STATUS_REFRESH_MS,
+                            "100",
+                            ClusterSettings.NAME,
+                            "moves-it",
+                            ClusterSettings.CELL_ID,
+                            cell,
+                            ClusterSettings.NODE_ID,
+                            id,
+                            ClusterSettings.HEARTBEAT_MS,
+                            "300",
+                            ClusterSettings.MEMBER_TIMEOUT_MS,
+                            "5000",
+                            ClusterSettings.MOVE_GRACE_MS,
+                            "1000")),
+                    Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
             nodes.put(id, new Running(cell, node, store, URI.create("http://127.0.0.1:" + port)));
             store.addVersion(OffersContract.V1, Assignment.partitionsOf(cell, cells, TOPIC, PARTITIONS));
             store.makeCurrent("offers", 1);
@@ -178,7 +204,11 @@ class CellMovesTest {
 
     private SortedSet<Integer> lagGaugePartitions(String id) {
         SortedSet<Integer> out = new TreeSet<>();
-        nodes.get(id).node().meterRegistry().find("matstore_ingest_lag_records").gauges()
+        nodes.get(id)
+                .node()
+                .meterRegistry()
+                .find("matstore_ingest_lag_records")
+                .gauges()
                 .forEach(g -> out.add(Integer.valueOf(g.getId().getTag("partition"))));
         return out;
     }
@@ -190,8 +220,10 @@ class CellMovesTest {
 
     /** Waits until every running node holds, loaded, exactly what its cell owns among {@code cells}. */
     private void awaitHolding(Set<String> cells) {
-        Awaitility.await("every node holds its cell's share among " + cells).atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100)).until(() -> {
+        Awaitility.await("every node holds its cell's share among " + cells)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
                     for (Map.Entry<String, Running> e : nodes.entrySet()) {
                         String cell = e.getValue().cell();
                         if (!held(e.getKey()).equals(Assignment.partitionsOf(cell, cells, TOPIC, PARTITIONS))
@@ -207,12 +239,16 @@ class CellMovesTest {
     private void assertMovedPartitionsAnsweredBy(SortedSet<Integer> partitions, String cell) {
         Set<URI> urls = new java.util.HashSet<>();
         nodes.values().stream().filter(r -> r.cell().equals(cell)).forEach(r -> urls.add(r.url()));
-        Awaitility.await("partitions " + partitions + " answered by cell " + cell).atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        Awaitility.await("partitions " + partitions + " answered by cell " + cell)
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
                     for (int i = 0; i < KEYS; i++) {
                         if (partitions.contains(partitionOf(i))) {
                             Lookup lookup = client.get("offers", key(i));
-                            assertThat(lookup.node()).as("node answering key %d", i).isIn(urls);
+                            assertThat(lookup.node())
+                                    .as("node answering key %d", i)
+                                    .isIn(urls);
                             OfferResponse offer = OfferResponse.getRootAsOfferResponse(
                                     lookup.envelope().responseAsByteBuffer());
                             assertThat(offer.sku()).isEqualTo("SKU-" + i);
@@ -231,22 +267,25 @@ class CellMovesTest {
 
     /** Looks every key up in turn, without pause, until the test ends; any exception is a failed lookup. */
     private void startLoad() {
-        load = new Thread(() -> {
-            int i = 0;
-            while (looking.get()) {
-                try {
-                    Lookup lookup = client.get("offers", key(i));
-                    OfferResponse offer = OfferResponse.getRootAsOfferResponse(lookup.envelope().responseAsByteBuffer());
-                    if (!offer.sku().equals("SKU-" + i)) {
-                        failures.add("key " + i + " answered " + offer.sku());
+        load = new Thread(
+                () -> {
+                    int i = 0;
+                    while (looking.get()) {
+                        try {
+                            Lookup lookup = client.get("offers", key(i));
+                            OfferResponse offer = OfferResponse.getRootAsOfferResponse(
+                                    lookup.envelope().responseAsByteBuffer());
+                            if (!offer.sku().equals("SKU-" + i)) {
+                                failures.add("key " + i + " answered " + offer.sku());
+                            }
+                            lookups.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            failures.add("key " + i + " (partition " + partitionOf(i) + "): " + e);
+                        }
+                        i = (i + 1) % KEYS;
                     }
-                    lookups.incrementAndGet();
-                } catch (RuntimeException e) {
-                    failures.add("key " + i + " (partition " + partitionOf(i) + "): " + e);
-                }
-                i = (i + 1) % KEYS;
-            }
-        }, "client-load");
+                },
+                "client-load");
         load.setDaemon(true);
         load.start();
     }

@@ -1,15 +1,15 @@
 package io.matstore.it.faults;
 
 import io.matstore.kafka.local.EmbeddedKafka;
-import io.matstore.views.offers.OffersSettings;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.OffersContract;
+import io.matstore.views.offers.OffersSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,8 +31,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * up; a node writes its HTTP and admin ports in it ({@code port,adminPort}).
  */
 public final class FaultRunChild {
-    private FaultRunChild() {
-    }
+    private FaultRunChild() {}
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("precompute")) {
@@ -47,15 +46,23 @@ public final class FaultRunChild {
     private static void precompute(String bootstrap, String source, int partitions, String stateDir, Path ready)
             throws Exception {
         PrecomputeConfig config = PrecomputeConfig.of(Map.of(
-                PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap,
-                PrecomputeConfig.SOURCE_TOPIC, source,
-                PrecomputeConfig.DEAD_LETTER_TOPIC, source + ".dlq",
-                PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
-                PrecomputeConfig.STATE_DIR, stateDir,
-                PrecomputeConfig.COMMIT_INTERVAL_MS, "100",
+                PrecomputeConfig.BOOTSTRAP_SERVERS,
+                bootstrap,
+                PrecomputeConfig.SOURCE_TOPIC,
+                source,
+                PrecomputeConfig.DEAD_LETTER_TOPIC,
+                source + ".dlq",
+                PrecomputeConfig.TOPIC_PARTITIONS,
+                Integer.toString(partitions),
+                PrecomputeConfig.STATE_DIR,
+                stateDir,
+                PrecomputeConfig.COMMIT_INTERVAL_MS,
+                "100",
                 // The broker's minimum: a killed instance's partitions move to the survivor in seconds, not 45 s.
-                "kafka.session.timeout.ms", "6000",
-                "kafka.heartbeat.interval.ms", "1500"));
+                "kafka.session.timeout.ms",
+                "6000",
+                "kafka.heartbeat.interval.ms",
+                "1500"));
         CountDownLatch fatal = new CountDownLatch(1);
         ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config, (now, before) -> {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
@@ -82,23 +89,36 @@ public final class FaultRunChild {
             throws Exception {
         ServingNode node = new ServingNode();
         // A small near-cache: the file is allocated whole, and one node's disk is a small tmpfs in the run.
-        VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, bootstrap)
-                .withNearCache(20_000, 16L << 20).withMinFreeDiskBytes(minFreeBytes), node.meterRegistry());
+        VersionedResponseStore store = ResponseStores.open(
+                StoreConfig.of(dataDir, bootstrap)
+                        .withNearCache(20_000, 16L << 20)
+                        .withMinFreeDiskBytes(minFreeBytes),
+                node.meterRegistry());
         Set<Integer> all = IntStream.range(0, partitions).boxed().collect(Collectors.toSet());
         if (store.current(OffersContract.V1.name()) == null) {
             store.addVersion(OffersContract.V1, all);
             store.makeCurrent(OffersContract.V1.name(), 1);
         }
-        int port = node.start(store, ServingConfig.of(Map.of(
-                ServingConfig.PORT, "0",
-                ServingConfig.ADMIN_PORT, "0",
-                ServingConfig.ADMIN_TOKEN, NodeAdmin.TOKEN,
-                ServingConfig.STATUS_REFRESH_MS, "100",
-                "view.offers." + ServingConfig.FRESHNESS_OBJECTIVE_MS, "2000")));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            store.close();
-        }, "close-on-sigterm"));
+        int port = node.start(
+                store,
+                ServingConfig.of(Map.of(
+                        ServingConfig.PORT,
+                        "0",
+                        ServingConfig.ADMIN_PORT,
+                        "0",
+                        ServingConfig.ADMIN_TOKEN,
+                        NodeAdmin.TOKEN,
+                        ServingConfig.STATUS_REFRESH_MS,
+                        "100",
+                        "view.offers." + ServingConfig.FRESHNESS_OBJECTIVE_MS,
+                        "2000")));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            node.close();
+                            store.close();
+                        },
+                        "close-on-sigterm"));
         announce(ready, port + "," + node.adminPort());
         Thread.currentThread().join();
     }

@@ -17,8 +17,7 @@ final class FaultRunProcesses implements AutoCloseable {
     private static final long READY_TIMEOUT_S = 60;
 
     /** What one child is: its role's arguments (without the ready file) and its log. */
-    record Spec(String name, List<String> args) {
-    }
+    record Spec(String name, List<String> args) {}
 
     private final Path work;
     private final Spec[] specs;
@@ -75,7 +74,10 @@ final class FaultRunProcesses implements AutoCloseable {
         command.add(FaultRunChild.class.getName());
         command.addAll(specs[child].args());
         command.add(ready.toString());
-        running[child] = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        running[child] = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         logs[child] = log;
         return ready;
     }
@@ -139,7 +141,9 @@ final class FaultRunProcesses implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.") || arg.startsWith("--enable-native-access")
+            if (arg.startsWith("--add-")
+                    || arg.startsWith("-Dchronicle.")
+                    || arg.startsWith("--enable-native-access")
                     || arg.startsWith("--sun-misc-unsafe-memory-access")) {
                 command.add(arg);
             }

@@ -22,6 +22,7 @@ final class FaultRunReference {
     private final double maxFxFactor;
     /** The last rate let through, per currency: the base a later change is measured against. */
     private final Map<String, Long> acceptedRates = new HashMap<>();
+
     private int refused;
 
     FaultRunReference(List<String> regions, int maxStringBytes, double maxFxFactor) {
@@ -64,8 +65,11 @@ final class FaultRunReference {
         } else if (event instanceof OffersEvent.PromotionEnded e) {
             return fits(e.promoId());
         } else if (event instanceof OffersEvent.FxRateChanged e) {
-            if (!CURRENCY.matcher(e.currency()).matches() || e.currency().equals("USD") || e.usdRateMicros() <= 0
-                    || e.minorUnits() < 0 || e.minorUnits() > 3) {
+            if (!CURRENCY.matcher(e.currency()).matches()
+                    || e.currency().equals("USD")
+                    || e.usdRateMicros() <= 0
+                    || e.minorUnits() < 0
+                    || e.minorUnits() > 3) {
                 return false;
             }
             Long before = acceptedRates.get(e.currency());

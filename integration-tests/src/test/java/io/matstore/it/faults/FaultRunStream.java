@@ -58,8 +58,11 @@ final class FaultRunStream {
             case 0 -> Item.of(new OffersEvent.ProductUpserted(sku, "x".repeat(64 * 1024), "cat-01", 100));
             case 1 -> Item.of(new OffersEvent.StockChanged(sku, probeRegion, -1 - random.nextInt(100)));
             case 2 -> Item.of(new OffersEvent.FxRateChanged("EUR", 92_000_000L, 2));
-            default -> new Item(null, sku.getBytes(StandardCharsets.UTF_8),
-                    "not an offers event".getBytes(StandardCharsets.UTF_8));
+            default ->
+                new Item(
+                        null,
+                        sku.getBytes(StandardCharsets.UTF_8),
+                        "not an offers event".getBytes(StandardCharsets.UTF_8));
         };
     }
 

@@ -6,9 +6,9 @@ import io.matstore.it.faults.FaultSchedule.Fault;
 import io.matstore.it.precompute.OffersReference;
 import io.matstore.it.precompute.OffersSource;
 import io.matstore.views.offers.DemoEventGenerator;
-import io.matstore.views.offers.OffersView;
-import io.matstore.views.offers.OffersEventCodec;
 import io.matstore.views.offers.OffersContract;
+import io.matstore.views.offers.OffersEventCodec;
+import io.matstore.views.offers.OffersView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +29,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -60,8 +60,11 @@ class FaultRunTest {
     private static final boolean LONG = Boolean.getBoolean("matstore.faults.long");
     private static final long SEED = Long.getLong("matstore.faults.seed", 16L);
     /** Only these kinds of fault, when set ({@code -Dmatstore.faults.kinds=KILL_NODE,DISK_FULL}): to chase one. */
-    private static final List<String> KINDS = System.getProperty("matstore.faults.kinds", "").isBlank() ? List.of()
-            : List.of(System.getProperty("matstore.faults.kinds").split(","));
+    private static final List<String> KINDS =
+            System.getProperty("matstore.faults.kinds", "").isBlank()
+                    ? List.of()
+                    : List.of(System.getProperty("matstore.faults.kinds").split(","));
+
     private static final int PRODUCTS = LONG ? 200 : 40;
     private static final int ROUNDS = LONG ? 2 : 1;
     /**
@@ -69,11 +72,13 @@ class FaultRunTest {
      * JVMs on two cores (a JVM's start, a rebalance, a catch-up), so CI gets a few and the long run all of them.
      */
     private static final int SHORT_FAULTS = 3;
+
     private static final int PARTITIONS = 4;
     private static final List<String> REGIONS = OffersView.DEFAULT_REGIONS;
     private static final String SOURCE = "faults.offers.events";
     /** The node data directory on the tmpfs keeps this much free, and the fault leaves less. */
     private static final long MIN_FREE = 8L << 20;
+
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(90);
 
     /** Kept when the run fails: the children's logs are in it. */
@@ -102,31 +107,51 @@ class FaultRunTest {
     @Test
     void shouldServeExactlyTheReferenceOnEveryNodeAfterAScheduleOfFaultsHitsEveryProcess() throws Exception {
         System.out.println("fault run work directory " + work);
-        System.out.println("fault run seed " + SEED + (LONG ? " (long)" : " (short)")
-                + ": -Dmatstore.faults.seed=" + SEED + " replays it");
+        System.out.println("fault run seed " + SEED + (LONG ? " (long)" : " (short)") + ": -Dmatstore.faults.seed="
+                + SEED + " replays it");
         long started = System.nanoTime();
         try (SmallDisk disk = SmallDisk.mount(work.resolve("node1-disk"), 384)) {
             Path node1 = disk.mounted() ? disk.path() : Files.createDirectories(work.resolve("node1"));
             node1Dir = node1;
             schedule = FaultSchedule.plan(SEED, ROUNDS, disk.mounted() ? 1 : -1).stream()
                     .filter(f -> KINDS.isEmpty() || KINDS.contains(f.kind().name()))
-                    .limit(LONG || !KINDS.isEmpty() ? Long.MAX_VALUE : SHORT_FAULTS).toList();
+                    .limit(LONG || !KINDS.isEmpty() ? Long.MAX_VALUE : SHORT_FAULTS)
+                    .toList();
             report.add("seed " + SEED + ", " + PRODUCTS + " products, " + schedule.size() + " faults"
                     + (disk.mounted() ? "" : "; DISK_FULL skipped: " + disk.whyNot()));
             int brokerPort;
-            try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
-                    java.net.InetAddress.getLoopbackAddress())) {
+            try (java.net.ServerSocket free =
+                    new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 brokerPort = free.getLocalPort();
             }
             bootstrap = "127.0.0.1:" + brokerPort;
-            processes = new FaultRunProcesses(work, List.of(
-                    precompute("precompute-0", bootstrap), precompute("precompute-1", bootstrap),
-                    new FaultRunProcesses.Spec("node-0", List.of("node", bootstrap, Integer.toString(PARTITIONS),
-                            work.resolve("node0").toString(), Long.toString(MIN_FREE))),
-                    new FaultRunProcesses.Spec("node-1", List.of("node", bootstrap, Integer.toString(PARTITIONS),
-                            node1.toString(), Long.toString(MIN_FREE))),
-                    new FaultRunProcesses.Spec("broker", List.of("broker", work.resolve("broker").toString(),
-                            Integer.toString(brokerPort)))));
+            processes = new FaultRunProcesses(
+                    work,
+                    List.of(
+                            precompute("precompute-0", bootstrap),
+                            precompute("precompute-1", bootstrap),
+                            new FaultRunProcesses.Spec(
+                                    "node-0",
+                                    List.of(
+                                            "node",
+                                            bootstrap,
+                                            Integer.toString(PARTITIONS),
+                                            work.resolve("node0").toString(),
+                                            Long.toString(MIN_FREE))),
+                            new FaultRunProcesses.Spec(
+                                    "node-1",
+                                    List.of(
+                                            "node",
+                                            bootstrap,
+                                            Integer.toString(PARTITIONS),
+                                            node1.toString(),
+                                            Long.toString(MIN_FREE))),
+                            new FaultRunProcesses.Spec(
+                                    "broker",
+                                    List.of(
+                                            "broker",
+                                            work.resolve("broker").toString(),
+                                            Integer.toString(brokerPort)))));
             reference = new FaultRunReference(REGIONS, 4096, 10.0);
             stream = new FaultRunStream(SEED, PRODUCTS, REGIONS);
             producer = OffersSource.producer(bootstrap);
@@ -171,8 +196,14 @@ class FaultRunTest {
     }
 
     private FaultRunProcesses.Spec precompute(String name, String bootstrap) {
-        return new FaultRunProcesses.Spec(name, List.of("precompute", bootstrap, SOURCE, Integer.toString(PARTITIONS),
-                work.resolve(name).toString()));
+        return new FaultRunProcesses.Spec(
+                name,
+                List.of(
+                        "precompute",
+                        bootstrap,
+                        SOURCE,
+                        Integer.toString(PARTITIONS),
+                        work.resolve(name).toString()));
     }
 
     /** The steady stream, about 100 events/s, until told to stop. */
@@ -232,7 +263,8 @@ class FaultRunTest {
                 Path manifest = currentManifest(nodeDir(fault.target()));
                 garble(manifest);
                 processes.start(node);
-                assertThat(processes.log(node)).as("the corrupt version is quarantined")
+                assertThat(processes.log(node))
+                        .as("the corrupt version is quarantined")
                         .contains("cannot be opened; moved aside");
                 detail = " (" + manifest.getFileName() + " garbled; quarantined, rebuilt from the view topic)";
                 quarantine = nodeDir(fault.target()).resolve("offers").resolve("quarantine");
@@ -242,7 +274,9 @@ class FaultRunTest {
                 processes.stop(node);
                 garble(nodeDir(fault.target()).resolve("offers").resolve("v1").resolve("nearcache.dat"));
                 processes.start(node);
-                assertThat(processes.log(node)).as("the corrupt near-cache is not trusted").contains("not trusted");
+                assertThat(processes.log(node))
+                        .as("the corrupt near-cache is not trusted")
+                        .contains("not trusted");
                 detail = " (nearcache.dat garbled after a clean stop; refilled from RocksDB)";
             }
             case DISK_FULL -> detail = fillThenFree(fault.target(), disk);
@@ -264,8 +298,8 @@ class FaultRunTest {
             case KILL_PRECOMPUTE -> processes.name(fault.target());
             default -> processes.name(2 + fault.target());
         };
-        String line = String.format("%2d. %-18s %-12s recovered in %6d ms%s", done.size(), fault.kind(), hit, ms,
-                detail);
+        String line =
+                String.format("%2d. %-18s %-12s recovered in %6d ms%s", done.size(), fault.kind(), hit, ms, detail);
         System.out.println(line);
         report.add(line);
     }
@@ -276,10 +310,12 @@ class FaultRunTest {
         long filled = disk.fillLeaving(MIN_FREE / 2);
         try {
             send(FaultRunStream.Item.of(stream.marker(++markers)));
-            Awaitility.await("ingest paused on a full disk").atMost(Duration.ofSeconds(30))
+            Awaitility.await("ingest paused on a full disk")
+                    .atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> NodeView.metric(processes.port(node), "matstore_ingest_paused_disk_full") == 1.0);
-            assertThat(NodeView.quantity(processes.port(node), probeKey())).as("serving goes on")
+            assertThat(NodeView.quantity(processes.port(node), probeKey()))
+                    .as("serving goes on")
                     .isPositive();
         } finally {
             disk.free();
@@ -299,7 +335,9 @@ class FaultRunTest {
         killAndRestartTimed(node);
         com.fasterxml.jackson.databind.JsonNode status = NodeAdmin.status(processes.adminPort(node));
         int current = NodeAdmin.current(status);
-        assertThat(current).as("a whole version is current after the cut swap: %s", status).isIn(1, 2);
+        assertThat(current)
+                .as("a whole version is current after the cut swap: %s", status)
+                .isIn(1, 2);
         assertThat(status.get("quarantined")).as("nothing quarantined").isEmpty();
         assertThat(NodeAdmin.version(status, 1)).as("v1 still held").isNotNull();
         assertThat(NodeAdmin.version(status, 2)).as("v2 still held").isNotNull();
@@ -330,14 +368,16 @@ class FaultRunTest {
         Set<String> expectedDirs = held ? Set.of("v1", "v2") : Set.of("v1");
         try (Stream<Path> dirs = Files.list(dataDir.resolve("offers"))) {
             assertThat(dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith("v")))
-                    .as("version directories after the cut retire").containsExactlyInAnyOrderElementsOf(expectedDirs);
+                    .as("version directories after the cut retire")
+                    .containsExactlyInAnyOrderElementsOf(expectedDirs);
         }
         if (held) {
             awaitLoaded(node, 2);
             expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/2/retire"));
         }
         loadSecondVersion(node);
-        assertThat(NodeView.quantity(processes.port(node), probeKey(), 2)).as("v2 re-added answers its topic")
+        assertThat(NodeView.quantity(processes.port(node), probeKey(), 2))
+                .as("v2 re-added answers its topic")
                 .isEqualTo(secondVersionMarker);
         expectOk(NodeAdmin.post(processes.adminPort(node), "views/offers/versions/2/retire"));
         return " (killed " + delayMs + " ms into retiring v2; v2 " + (held ? "still held whole" : "gone") + " after"
@@ -353,9 +393,11 @@ class FaultRunTest {
         processes.kill(node);
         processes.start(node);
         // Version 2 is a snapshot: current after a cut swap, it answers the marker it was copied with.
-        int want = NodeAdmin.current(NodeAdmin.status(processes.adminPort(node))) == 2 ? secondVersionMarker
+        int want = NodeAdmin.current(NodeAdmin.status(processes.adminPort(node))) == 2
+                ? secondVersionMarker
                 : 1_000_000 + markers;
-        Awaitility.await(processes.name(node) + " answers again after the kill").atMost(RECOVERY_TIMEOUT)
+        Awaitility.await(processes.name(node) + " answers again after the kill")
+                .atMost(RECOVERY_TIMEOUT)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> NodeView.quantity(processes.port(node), probeKey()) == want);
         recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
@@ -370,18 +412,22 @@ class FaultRunTest {
             // Every node served the last marker before this fault, so the snapshot holds it.
             secondVersionMarker = 1_000_000 + markers;
         }
-        java.net.http.HttpResponse<String> load = NodeAdmin.post(processes.adminPort(node),
-                "views/offers/versions/2/load");
+        java.net.http.HttpResponse<String> load =
+                NodeAdmin.post(processes.adminPort(node), "views/offers/versions/2/load");
         assertThat(load.statusCode()).as("load answered %s", load.body()).isEqualTo(202);
         awaitLoaded(node, 2);
     }
 
     private void awaitLoaded(int node, int version) {
-        Awaitility.await(processes.name(node) + " v" + version + " loaded").atMost(RECOVERY_TIMEOUT)
-                .pollInterval(Duration.ofMillis(200)).until(() -> {
-                    com.fasterxml.jackson.databind.JsonNode v = NodeAdmin.version(
-                            NodeAdmin.status(processes.adminPort(node)), version);
-                    return v != null && v.get("loaded").asBoolean() && v.get("lag").asLong() == 0;
+        Awaitility.await(processes.name(node) + " v" + version + " loaded")
+                .atMost(RECOVERY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    com.fasterxml.jackson.databind.JsonNode v =
+                            NodeAdmin.version(NodeAdmin.status(processes.adminPort(node)), version);
+                    return v != null
+                            && v.get("loaded").asBoolean()
+                            && v.get("lag").asLong() == 0;
                 });
     }
 
@@ -419,8 +465,10 @@ class FaultRunTest {
     /** Waits until both nodes serve the last marker, restarting a precompute instance a fatal error stopped. */
     private void awaitMarkerEverywhere(String after) {
         int want = 1_000_000 + markers;
-        Awaitility.await("marker " + markers + " on every node after " + after).atMost(RECOVERY_TIMEOUT)
-                .pollInterval(Duration.ofMillis(100)).until(() -> {
+        Awaitility.await("marker " + markers + " on every node after " + after)
+                .atMost(RECOVERY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
                     superviseFatalStops();
                     return NodeView.quantity(processes.port(2), probeKey()) == want
                             && NodeView.quantity(processes.port(3), probeKey()) == want;
@@ -444,14 +492,17 @@ class FaultRunTest {
             int port = processes.port(node);
             AtomicReference<List<String>> last = new AtomicReference<>();
             try {
-                Awaitility.await("node " + node + " serves the reference").atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(500)).until(() -> {
+                Awaitility.await("node " + node + " serves the reference")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
                             last.set(NodeView.differences(port, expected, outside, 10));
                             return last.get().isEmpty();
                         });
             } finally {
-                assertThat(last.get()).as("%s against the reference of %d keys", processes.name(node),
-                        expected.size()).isEmpty();
+                assertThat(last.get())
+                        .as("%s against the reference of %d keys", processes.name(node), expected.size())
+                        .isEmpty();
             }
         }
         report.add("final check: " + expected.size() + " keys and " + outside.size()
@@ -465,18 +516,26 @@ class FaultRunTest {
      * letters as the reference refused (more only where the producer's retry sent one twice).
      */
     private void checkEveryBadEventWasDeadLettered(String bootstrap) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "fault-run-dlq-check");
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "fault-run-dlq-check");
         int[] count = {0};
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(SOURCE + ".dlq"));
-            Awaitility.await("dead letters").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> {
-                count[0] += c.poll(Duration.ofMillis(200)).count();
-                return count[0] >= reference.refused();
-            });
+            Awaitility.await("dead letters")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        count[0] += c.poll(Duration.ofMillis(200)).count();
+                        return count[0] >= reference.refused();
+                    });
         }
         report.add(count[0] + " dead letters for " + reference.refused() + " bad events");
     }
@@ -498,7 +557,8 @@ class FaultRunTest {
 
     private void createTopic(String name, Map<String, String> configs) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(name, PARTITIONS, (short) 1).configs(configs))).all()
+            admin.createTopics(List.of(new NewTopic(name, PARTITIONS, (short) 1).configs(configs)))
+                    .all()
                     .get(60, TimeUnit.SECONDS);
         }
     }
@@ -506,9 +566,10 @@ class FaultRunTest {
     private static void awaitViewTopic(String bootstrap) {
         Map<String, Object> props = Map.of("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(props)) {
-            Awaitility.await("the job created its view topic").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> admin.listTopics().names().get()
-                            .contains(OffersContract.V1.topic()));
+            Awaitility.await("the job created its view topic")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> admin.listTopics().names().get().contains(OffersContract.V1.topic()));
         }
     }
 }

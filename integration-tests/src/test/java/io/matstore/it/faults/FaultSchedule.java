@@ -29,11 +29,9 @@ final class FaultSchedule {
     }
 
     /** One fault: its kind and which of the two instances of that role it hits. */
-    record Fault(Kind kind, int target) {
-    }
+    record Fault(Kind kind, int target) {}
 
-    private FaultSchedule() {
-    }
+    private FaultSchedule() {}
 
     /**
      * @param diskFullNode the node whose data directory is the small file system, or -1 when none could be mounted

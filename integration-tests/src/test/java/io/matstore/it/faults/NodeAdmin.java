@@ -13,15 +13,15 @@ import java.util.concurrent.CompletableFuture;
 final class NodeAdmin {
     static final String TOKEN = "fault-run";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private NodeAdmin() {
-    }
+    private NodeAdmin() {}
 
     /** {@code GET /admin/status}, parsed. */
     static JsonNode status(int adminPort) throws Exception {
-        HttpResponse<String> r = HTTP.send(request(adminPort, "/admin/status").GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                HTTP.send(request(adminPort, "/admin/status").GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new AssertionError("admin status answered " + r.statusCode() + ": " + r.body());
         }
@@ -59,12 +59,15 @@ final class NodeAdmin {
     }
 
     private static HttpRequest postRequest(int adminPort, String command) {
-        return request(adminPort, "/admin/" + command).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        return request(adminPort, "/admin/" + command)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
     }
 
     private static HttpRequest.Builder request(int adminPort, String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(60));
+                .header("Authorization", "Bearer " + TOKEN)
+                .timeout(Duration.ofSeconds(60));
     }
 }

@@ -17,27 +17,32 @@ import java.util.Map;
 /** What a serving node answers over HTTP on 127.0.0.1, read the way a client would, compared with the reference. */
 final class NodeView {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private NodeView() {
-    }
+    private NodeView() {}
 
     static HttpResponse<String> get(int port, String pathAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                .header("Accept", "application/json").timeout(Duration.ofSeconds(5)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                        .header("Accept", "application/json")
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     static String path(List<String> key) {
-        return "/v1/views/offers?sku=" + enc(key.get(0)) + "&region=" + enc(key.get(1)) + "&currency="
-                + enc(key.get(2)) + "&tier=" + enc(key.get(3));
+        return "/v1/views/offers?sku=" + enc(key.get(0)) + "&region=" + enc(key.get(1)) + "&currency=" + enc(key.get(2))
+                + "&tier=" + enc(key.get(3));
     }
 
     /** The probe key's quantity as served, or -1 when the node does not answer it (down, loading, 404). */
     static int quantity(int port, List<String> key) {
         try {
             HttpResponse<String> r = get(port, path(key));
-            return r.statusCode() == 200 ? JSON.readTree(r.body()).get("quantity").asInt() : -1;
+            return r.statusCode() == 200
+                    ? JSON.readTree(r.body()).get("quantity").asInt()
+                    : -1;
         } catch (Exception e) {
             return -1;
         }
@@ -47,7 +52,9 @@ final class NodeView {
     static int quantity(int port, List<String> key, int version) {
         try {
             HttpResponse<String> r = get(port, path(key) + "&version=" + version);
-            return r.statusCode() == 200 ? JSON.readTree(r.body()).get("quantity").asInt() : -1;
+            return r.statusCode() == 200
+                    ? JSON.readTree(r.body()).get("quantity").asInt()
+                    : -1;
         } catch (Exception e) {
             return -1;
         }
@@ -71,8 +78,8 @@ final class NodeView {
      * Every difference between what the node answers and the reference: a wrong or missing response, one not
      * marked fresh, and a key outside the space that is not 404. Empty when the node serves exactly the reference.
      */
-    static List<String> differences(int port, Map<List<String>, OffersReference.Offer> expected,
-                                    List<List<String>> outside, int limit) {
+    static List<String> differences(
+            int port, Map<List<String>, OffersReference.Offer> expected, List<List<String>> outside, int limit) {
         List<String> out = new ArrayList<>();
         try {
             for (Map.Entry<List<String>, OffersReference.Offer> e : expected.entrySet()) {
@@ -84,7 +91,8 @@ final class NodeView {
                     if (!served.equals(e.getValue())) {
                         out.add(e.getKey() + ": expected " + e.getValue() + " but was " + served);
                     }
-                    String freshness = r.headers().firstValue("X-Matstore-Freshness").orElse("");
+                    String freshness =
+                            r.headers().firstValue("X-Matstore-Freshness").orElse("");
                     if (!freshness.equals("fresh")) {
                         out.add(e.getKey() + ": freshness " + freshness);
                     }
@@ -106,10 +114,19 @@ final class NodeView {
     }
 
     private static OffersReference.Offer offer(JsonNode j) {
-        return new OffersReference.Offer(j.get("sku").asText(), j.get("region").asText(), j.get("currency").asText(),
-                j.get("tier").asText(), j.get("title").asText(), j.get("category").asText(),
-                j.get("price_minor").asLong(), j.get("minor_units").asInt(), j.get("promo_id").asText(),
-                j.get("percent_off").asInt(), j.get("quantity").asInt(), j.get("in_stock").asBoolean());
+        return new OffersReference.Offer(
+                j.get("sku").asText(),
+                j.get("region").asText(),
+                j.get("currency").asText(),
+                j.get("tier").asText(),
+                j.get("title").asText(),
+                j.get("category").asText(),
+                j.get("price_minor").asLong(),
+                j.get("minor_units").asInt(),
+                j.get("promo_id").asText(),
+                j.get("percent_off").asInt(),
+                j.get("quantity").asInt(),
+                j.get("in_stock").asBoolean());
     }
 
     private static String enc(String s) {

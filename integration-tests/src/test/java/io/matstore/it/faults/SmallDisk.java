@@ -27,8 +27,10 @@ final class SmallDisk implements AutoCloseable {
         Files.createDirectories(path);
         String failure;
         try {
-            Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m", "tmpfs",
-                    path.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m", "tmpfs", path.toString())
+                    .redirectErrorStream(true)
+                    .start();
             boolean done = p.waitFor(10, TimeUnit.SECONDS);
             String out = new String(p.getInputStream().readAllBytes()).trim();
             failure = done && p.exitValue() == 0 ? null : "mount -t tmpfs failed: " + out;
@@ -78,10 +80,15 @@ final class SmallDisk implements AutoCloseable {
         if (!mounted()) {
             return;
         }
-        Process p = new ProcessBuilder("umount", path.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("umount", path.toString())
+                .redirectErrorStream(true)
+                .start();
         if (p.onExit().orTimeout(10, TimeUnit.SECONDS).join().exitValue() != 0) {
             // still busy: detach it, the kernel frees it once the last file is closed
-            new ProcessBuilder("umount", "-l", path.toString()).start().onExit().orTimeout(10, TimeUnit.SECONDS)
+            new ProcessBuilder("umount", "-l", path.toString())
+                    .start()
+                    .onExit()
+                    .orTimeout(10, TimeUnit.SECONDS)
                     .join();
         }
     }

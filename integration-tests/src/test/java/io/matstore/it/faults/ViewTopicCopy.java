@@ -18,17 +18,20 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * of the same content for a node to load, swap to and retire (view keys name the view, not its version).
  */
 final class ViewTopicCopy {
-    private ViewTopicCopy() {
-    }
+    private ViewTopicCopy() {}
 
     /** @return records copied (tombstones included) */
     static long copy(String bootstrap, String from, String to, KafkaProducer<byte[], byte[]> producer) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
         long copied = 0;
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : c.partitionsFor(from)) {
                 partitions.add(new TopicPartition(from, p.partition()));

@@ -1,6 +1,5 @@
 package io.matstore.it.ops;
 
-import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.it.precompute.OffersReference;
@@ -8,16 +7,17 @@ import io.matstore.it.precompute.OffersSource;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.views.offers.DemoEventGenerator;
-import io.matstore.views.offers.OffersEvent;
-import io.matstore.views.offers.OffersView;
 import io.matstore.precompute.ops.OpsEndpoint;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersContract;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersSettings;
+import io.matstore.views.offers.OffersView;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -82,13 +82,15 @@ class MonitoredMetricsEndToEndTest {
         ops = OpsEndpoint.start("127.0.0.1", 0, List.of(job));
 
         node = new ServingNode();
-        store = ResponseStores.open(StoreConfig.of(dir.resolve("store"), KAFKA.bootstrapServers()),
-                node.meterRegistry());
+        store = ResponseStores.open(
+                StoreConfig.of(dir.resolve("store"), KAFKA.bootstrapServers()), node.meterRegistry());
         store.addVersion(OffersContract.V1, Set.of(0, 1));
         store.makeCurrent("offers", 1);
-        int port = node.start(store, ServingConfig.of(Map.of(
-                ServingConfig.PORT, "0",
-                ServingConfig.STATUS_REFRESH_MS, "100")));
+        int port = node.start(
+                store,
+                ServingConfig.of(Map.of(
+                        ServingConfig.PORT, "0",
+                        ServingConfig.STATUS_REFRESH_MS, "100")));
         servingUrl = "http://127.0.0.1:" + port;
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -112,11 +114,12 @@ class MonitoredMetricsEndToEndTest {
     @Test
     void shouldExportEveryMetricTheRulesAndTheDashboardQuery() throws Exception {
         Set<String> referenced = OpsFiles.referencedMetricNames();
-        assertThat(referenced).as("metric names found in ops/ expressions")
+        assertThat(referenced)
+                .as("metric names found in ops/ expressions")
                 .contains("up", "matstore_freshness_seconds_bucket", "matstore_precompute_dead_letters_total");
 
-        DemoEventGenerator generator = new DemoEventGenerator(5, OffersView.DEFAULT_REGIONS, 7L,
-                new DemoEventGenerator.Mix(10, 150));
+        DemoEventGenerator generator =
+                new DemoEventGenerator(5, OffersView.DEFAULT_REGIONS, 7L, new DemoEventGenerator.Mix(10, 150));
         List<OffersEvent> events = new ArrayList<>();
         generator.catalogue(events::add);
         for (int i = 0; i < 50; i++) {
@@ -138,16 +141,20 @@ class MonitoredMetricsEndToEndTest {
         Set<String> exported = new TreeSet<>();
         Set<String> missing = new TreeSet<>();
         // Meters Kafka registers late (after a first fetch or commit) reach the registries on the binders' refresh.
-        await("every referenced metric in a scrape", 90, () -> {
-            exported.clear();
-            exported.addAll(sampleNames(scrape(servingUrl + "/metrics")));
-            exported.addAll(sampleNames(scrape(ops.url() + "/metrics")));
-            missing.clear();
-            missing.addAll(referenced);
-            missing.removeAll(exported);
-            missing.remove("up");
-            return missing.isEmpty();
-        }, () -> "missing " + missing);
+        await(
+                "every referenced metric in a scrape",
+                90,
+                () -> {
+                    exported.clear();
+                    exported.addAll(sampleNames(scrape(servingUrl + "/metrics")));
+                    exported.addAll(sampleNames(scrape(ops.url() + "/metrics")));
+                    missing.clear();
+                    missing.addAll(referenced);
+                    missing.removeAll(exported);
+                    missing.remove("up");
+                    return missing.isEmpty();
+                },
+                () -> "missing " + missing);
         assertThat(missing).isEmpty();
     }
 
@@ -169,8 +176,11 @@ class MonitoredMetricsEndToEndTest {
 
     private static String scrape(String url) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : "";
         } catch (Exception e) {
             return "";
@@ -179,8 +189,13 @@ class MonitoredMetricsEndToEndTest {
 
     private static int status(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json")
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .header("Accept", "application/json")
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (Exception e) {
             return -1;
         }
@@ -191,12 +206,13 @@ class MonitoredMetricsEndToEndTest {
     }
 
     private static void await(String what, long seconds, Callable<Boolean> condition) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(250))
+        Awaitility.await(what)
+                .atMost(Duration.ofSeconds(seconds))
+                .pollInterval(Duration.ofMillis(250))
                 .until(condition);
     }
 
-    private static void await(String what, long seconds, Callable<Boolean> condition,
-            Supplier<String> onTimeout) {
+    private static void await(String what, long seconds, Callable<Boolean> condition, Supplier<String> onTimeout) {
         try {
             await(what, seconds, condition);
         } catch (ConditionTimeoutException e) {

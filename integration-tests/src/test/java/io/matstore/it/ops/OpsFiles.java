@@ -28,12 +28,12 @@ final class OpsFiles {
     private static final Pattern METRIC = Pattern.compile("matstore_\\w+|kafka_\\w+|jvm_\\w+|process_\\w+|up");
     /** A PromQL identifier; recording rule names contain colons. */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_:][A-Za-z0-9_:]*");
+
     private static final Pattern QUOTED = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
     private static final Pattern LABEL_MATCHERS = Pattern.compile("\\{[^{}]*}");
     private static final Pattern RANGE = Pattern.compile("\\[[^\\]]*]");
 
-    private OpsFiles() {
-    }
+    private OpsFiles() {}
 
     /** The repository root: the nearest directory, from the working directory up, that holds {@code ops/}. */
     static Path root() {
@@ -107,13 +107,16 @@ final class OpsFiles {
      * {@code x_total}...): identifiers outside quoted strings, label matchers and ranges, minus recording rules.
      */
     static Set<String> metricNames(String expr) {
-        String bare = RANGE.matcher(LABEL_MATCHERS.matcher(QUOTED.matcher(expr).replaceAll("\"\"")).replaceAll(" "))
+        String bare = RANGE.matcher(LABEL_MATCHERS
+                        .matcher(QUOTED.matcher(expr).replaceAll("\"\""))
+                        .replaceAll(" "))
                 .replaceAll(" ");
         Set<String> names = new TreeSet<>();
         Matcher m = IDENTIFIER.matcher(bare);
         while (m.find()) {
             String id = m.group();
-            boolean variable = m.start() > 0 && (bare.charAt(m.start() - 1) == '$' || bare.charAt(m.start() - 1) == '{');
+            boolean variable =
+                    m.start() > 0 && (bare.charAt(m.start() - 1) == '$' || bare.charAt(m.start() - 1) == '{');
             if (!id.contains(":") && !variable && METRIC.matcher(id).matches()) {
                 names.add(id);
             }

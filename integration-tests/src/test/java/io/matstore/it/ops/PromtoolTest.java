@@ -60,7 +60,9 @@ class PromtoolTest {
         List<String> command = new ArrayList<>();
         command.add(promtool.toString());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(OpsFiles.root().toFile()).redirectErrorStream(true)
+        Process process = new ProcessBuilder(command)
+                .directory(OpsFiles.root().toFile())
+                .redirectErrorStream(true)
                 .start();
         process.getOutputStream().close();
         String output;
@@ -72,7 +74,8 @@ class PromtoolTest {
         } finally {
             process.destroyForcibly();
         }
-        assertThat(process.exitValue()).as("exit code of promtool %s:%n%s", String.join(" ", args), output)
+        assertThat(process.exitValue())
+                .as("exit code of promtool %s:%n%s", String.join(" ", args), output)
                 .isZero();
         return output;
     }

@@ -19,25 +19,56 @@ public final class OffersReference {
      * The fields of one response, as the spec lists them. {@code listPriceMinor} is v2's field; in v1 it is absent
      * from the bytes and reads as 0, and the reference says 0.
      */
-    public record Offer(String sku, String region, String currency, String tier, String title, String category,
-                 long priceMinor, int minorUnits, String promoId, int percentOff, int quantity, boolean inStock,
-                 long listPriceMinor) {
+    public record Offer(
+            String sku,
+            String region,
+            String currency,
+            String tier,
+            String title,
+            String category,
+            long priceMinor,
+            int minorUnits,
+            String promoId,
+            int percentOff,
+            int quantity,
+            boolean inStock,
+            long listPriceMinor) {
         /** A v1 response (no list price). */
-        public Offer(String sku, String region, String currency, String tier, String title, String category,
-                     long priceMinor, int minorUnits, String promoId, int percentOff, int quantity, boolean inStock) {
-            this(sku, region, currency, tier, title, category, priceMinor, minorUnits, promoId, percentOff, quantity,
-                    inStock, 0L);
+        public Offer(
+                String sku,
+                String region,
+                String currency,
+                String tier,
+                String title,
+                String category,
+                long priceMinor,
+                int minorUnits,
+                String promoId,
+                int percentOff,
+                int quantity,
+                boolean inStock) {
+            this(
+                    sku,
+                    region,
+                    currency,
+                    tier,
+                    title,
+                    category,
+                    priceMinor,
+                    minorUnits,
+                    promoId,
+                    percentOff,
+                    quantity,
+                    inStock,
+                    0L);
         }
     }
 
-    private record Product(String title, String category, long cents) {
-    }
+    private record Product(String title, String category, long cents) {}
 
-    private record Promo(String category, String region, int percent) {
-    }
+    private record Promo(String category, String region, int percent) {}
 
-    private record Rate(long micros, int minorUnits) {
-    }
+    private record Rate(long micros, int minorUnits) {}
 
     private final List<String> regions;
     private final int version;
@@ -86,12 +117,16 @@ public final class OffersReference {
                 int percent = 0;
                 for (Map.Entry<String, Promo> promo : promos.entrySet()) {
                     Promo v = promo.getValue();
-                    if (!v.category().equals(p.getValue().category()) || !v.region().equals(region)) {
+                    if (!v.category().equals(p.getValue().category())
+                            || !v.region().equals(region)) {
                         continue;
                     }
-                    if (v.percent() > percent || (v.percent() == percent && Arrays.compareUnsigned(
-                            promo.getKey().getBytes(StandardCharsets.UTF_8),
-                            promoId.getBytes(StandardCharsets.UTF_8)) < 0)) {
+                    if (v.percent() > percent
+                            || (v.percent() == percent
+                                    && Arrays.compareUnsigned(
+                                                    promo.getKey().getBytes(StandardCharsets.UTF_8),
+                                                    promoId.getBytes(StandardCharsets.UTF_8))
+                                            < 0)) {
                         promoId = promo.getKey();
                         percent = v.percent();
                     }
@@ -103,9 +138,22 @@ public final class OffersReference {
                         Rate r = rate.getValue();
                         long price = price(p.getValue().cents(), percent, bps, r);
                         long listPrice = version >= 2 ? price(p.getValue().cents(), 0, 0, r) : 0L;
-                        out.put(List.of(p.getKey(), region, rate.getKey(), tier), new Offer(p.getKey(), region,
-                                rate.getKey(), tier, p.getValue().title(), p.getValue().category(), price,
-                                r.minorUnits(), promoId, percent, quantity, quantity > 0, listPrice));
+                        out.put(
+                                List.of(p.getKey(), region, rate.getKey(), tier),
+                                new Offer(
+                                        p.getKey(),
+                                        region,
+                                        rate.getKey(),
+                                        tier,
+                                        p.getValue().title(),
+                                        p.getValue().category(),
+                                        price,
+                                        r.minorUnits(),
+                                        promoId,
+                                        percent,
+                                        quantity,
+                                        quantity > 0,
+                                        listPrice));
                     }
                 }
             }
@@ -120,8 +168,13 @@ public final class OffersReference {
                 .multiply(BigInteger.valueOf(10_000 - bps))
                 .multiply(BigInteger.valueOf(rate.micros()))
                 .multiply(BigInteger.TEN.pow(rate.minorUnits()));
-        BigInteger d = new BigInteger("100").multiply(new BigInteger("10000"))
-                .multiply(new BigInteger("1000000")).multiply(new BigInteger("100"));
-        return n.multiply(BigInteger.TWO).add(d).divide(d.multiply(BigInteger.TWO)).longValueExact();
+        BigInteger d = new BigInteger("100")
+                .multiply(new BigInteger("10000"))
+                .multiply(new BigInteger("1000000"))
+                .multiply(new BigInteger("100"));
+        return n.multiply(BigInteger.TWO)
+                .add(d)
+                .divide(d.multiply(BigInteger.TWO))
+                .longValueExact();
     }
 }

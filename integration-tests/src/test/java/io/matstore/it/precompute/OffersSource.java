@@ -11,8 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Publishes offers events to a source topic the way the suites need: in order per key, right after topic creation. */
 public final class OffersSource {
-    private OffersSource() {
-    }
+    private OffersSource() {}
 
     /** One producer, one request in flight: each key's events land in the order they were sent. */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {

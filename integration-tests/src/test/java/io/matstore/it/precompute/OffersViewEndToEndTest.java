@@ -1,20 +1,20 @@
 package io.matstore.it.precompute;
 
-import io.matstore.views.offers.OffersEventFormat;
-import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.DeadLetters;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.views.offers.DemoEventGenerator;
-import io.matstore.views.offers.OffersEvent;
-import io.matstore.views.offers.OffersView;
-import io.matstore.views.offers.OffersJson;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.publish.Publisher;
+import io.matstore.views.offers.DemoEventGenerator;
 import io.matstore.views.offers.OffersContract;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventFormat;
+import io.matstore.views.offers.OffersJson;
+import io.matstore.views.offers.OffersSettings;
+import io.matstore.views.offers.OffersView;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,8 @@ class OffersViewEndToEndTest {
         KAFKA.createTopic(source, PARTITIONS);
 
         // A seeded stream, written as JSON lines and published through the publish tool.
-        DemoEventGenerator generator = new DemoEventGenerator(2_000, REGIONS, 20_261_123L, new DemoEventGenerator.Mix(4, 150));
+        DemoEventGenerator generator =
+                new DemoEventGenerator(2_000, REGIONS, 20_261_123L, new DemoEventGenerator.Mix(4, 150));
         List<OffersEvent> events = new ArrayList<>();
         generator.catalogue(events::add);
         for (int i = 0; i < 4_000; i++) {
@@ -69,9 +70,15 @@ class OffersViewEndToEndTest {
         events.add(new OffersEvent.FxRateChanged("SEK", 10_500_000L, 2)); // a currency new to the space
         Path file = dir.resolve("events.jsonl");
         Files.write(file, events.stream().map(OffersJson::format).toList(), StandardCharsets.UTF_8);
-        assertThat(events).filteredOn(e -> e instanceof OffersEvent.ProductDeleted).hasSizeGreaterThan(50);
-        assertThat(events).filteredOn(e -> e instanceof OffersEvent.FxRateChanged).hasSizeGreaterThan(10);
-        assertThat(events).filteredOn(e -> e instanceof OffersEvent.PromotionUpserted).hasSizeGreaterThan(200);
+        assertThat(events)
+                .filteredOn(e -> e instanceof OffersEvent.ProductDeleted)
+                .hasSizeGreaterThan(50);
+        assertThat(events)
+                .filteredOn(e -> e instanceof OffersEvent.FxRateChanged)
+                .hasSizeGreaterThan(10);
+        assertThat(events)
+                .filteredOn(e -> e instanceof OffersEvent.PromotionUpserted)
+                .hasSizeGreaterThan(200);
 
         PrecomputeConfig config = PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
@@ -79,7 +86,8 @@ class OffersViewEndToEndTest {
                 PrecomputeConfig.DEAD_LETTER_TOPIC, dlq,
                 PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS),
                 PrecomputeConfig.STATE_DIR, dir.resolve("state").toString()));
-        assertThat(Publisher.publish(new OffersEventFormat(), config, source, file, Progress.NONE)).isEqualTo(events.size());
+        assertThat(Publisher.publish(new OffersEventFormat(), config, source, file, Progress.NONE))
+                .isEqualTo(events.size());
         publishPoison(source);
 
         OffersReference reference = new OffersReference(REGIONS);
@@ -89,9 +97,10 @@ class OffersViewEndToEndTest {
 
         Map<List<String>, OffersReference.Offer> actual = new HashMap<>();
         try (ViewRunner.Running job = ViewRunner.start(OffersSettings.view(config), config);
-             KafkaConsumer<byte[], byte[]> view = readCommitted(OffersContract.V1.topic())) {
+                KafkaConsumer<byte[], byte[]> view = readCommitted(OffersContract.V1.topic())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!actual.equals(expected) && System.nanoTime() < deadline
+            while (!actual.equals(expected)
+                    && System.nanoTime() < deadline
                     && job.streams().state() != KafkaStreams.State.ERROR) {
                 OffersViewTopic.pollInto(view, OffersContract.V1, actual, Duration.ofMillis(500));
             }
@@ -106,12 +115,18 @@ class OffersViewEndToEndTest {
 
     private static void publishPoison(String topic) throws Exception {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(topic, "poison".getBytes(StandardCharsets.UTF_8),
-                    "not a flatbuffer at all".getBytes(StandardCharsets.UTF_8))).get();
-            p.send(new ProducerRecord<>(topic, "SKU-000001".getBytes(StandardCharsets.UTF_8),
-                    io.matstore.schemas.offers.OfferEvents.stockChanged("SKU-000001", "eu", -3))).get();
+        try (KafkaProducer<byte[], byte[]> p =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(
+                            topic,
+                            "poison".getBytes(StandardCharsets.UTF_8),
+                            "not a flatbuffer at all".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            p.send(new ProducerRecord<>(
+                            topic,
+                            "SKU-000001".getBytes(StandardCharsets.UTF_8),
+                            io.matstore.schemas.offers.OfferEvents.stockChanged("SKU-000001", "eu", -3)))
+                    .get();
         }
     }
 

@@ -28,8 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@link OffersReference.Offer}s, checking each envelope on the way; and compares two views key for key.
  */
 public final class OffersViewTopic {
-    private OffersViewTopic() {
-    }
+    private OffersViewTopic() {}
 
     /** A read_committed consumer assigned to every partition of {@code topic}, from the beginning. */
     static KafkaConsumer<byte[], byte[]> readCommitted(String bootstrapServers, String topic) {
@@ -38,8 +37,8 @@ public final class OffersViewTopic {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (partitions.isEmpty() && System.nanoTime() < deadline) {
@@ -51,16 +50,19 @@ public final class OffersViewTopic {
     }
 
     /** Polls once and folds what came into {@code view}. */
-    static void pollInto(KafkaConsumer<byte[], byte[]> consumer, ViewDescriptor version,
-                         Map<List<String>, OffersReference.Offer> view, Duration timeout) {
+    static void pollInto(
+            KafkaConsumer<byte[], byte[]> consumer,
+            ViewDescriptor version,
+            Map<List<String>, OffersReference.Offer> view,
+            Duration timeout) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             apply(version, view, r);
         }
     }
 
     /** Folds one view record into {@code view}: a response replaces, a tombstone removes. */
-    static void apply(ViewDescriptor version, Map<List<String>, OffersReference.Offer> view,
-                      ConsumerRecord<byte[], byte[]> r) {
+    static void apply(
+            ViewDescriptor version, Map<List<String>, OffersReference.Offer> view, ConsumerRecord<byte[], byte[]> r) {
         List<String> key = KeyCodec.decode(version, r.key());
         if (r.value() == null) {
             view.remove(key);
@@ -82,16 +84,28 @@ public final class OffersViewTopic {
         byte[] bytes = ResponseEnvelopes.responseBytes(envelope);
         assertThat(envelope.contentHash()).isEqualTo(Hashing.xxh3_64().hashBytesToLong(bytes));
         OfferResponse o = OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(bytes));
-        assertThat(o.hasListPriceMinor()).as("list_price_minor is present exactly from v2 on")
+        assertThat(o.hasListPriceMinor())
+                .as("list_price_minor is present exactly from v2 on")
                 .isEqualTo(version.version() >= 2);
-        return new OffersReference.Offer(o.sku(), o.region(), o.currency(), o.tier(), o.title(), o.category(),
-                o.priceMinor(), o.minorUnits(), o.promoId(), o.percentOff(), o.quantity(), o.inStock(),
+        return new OffersReference.Offer(
+                o.sku(),
+                o.region(),
+                o.currency(),
+                o.tier(),
+                o.title(),
+                o.category(),
+                o.priceMinor(),
+                o.minorUnits(),
+                o.promoId(),
+                o.percentOff(),
+                o.quantity(),
+                o.inStock(),
                 o.listPriceMinor());
     }
 
     /** Equal views, with a message that names missing, extra and differing keys first. */
-    public static void assertSameView(Map<List<String>, OffersReference.Offer> actual,
-                               Map<List<String>, OffersReference.Offer> expected) {
+    public static void assertSameView(
+            Map<List<String>, OffersReference.Offer> actual, Map<List<String>, OffersReference.Offer> expected) {
         Set<List<String>> missing = new HashSet<>(expected.keySet());
         missing.removeAll(actual.keySet());
         Set<List<String>> extra = new HashSet<>(actual.keySet());
@@ -103,7 +117,9 @@ public final class OffersViewTopic {
                 different.add("expected " + e.getValue() + " but was " + a);
             }
         }
-        assertThat(missing).as("keys missing from the view (of %d)", expected.size()).isEmpty();
+        assertThat(missing)
+                .as("keys missing from the view (of %d)", expected.size())
+                .isEmpty();
         assertThat(extra).as("keys the view should not have").isEmpty();
         assertThat(different).as("responses that differ from the reference").isEmpty();
         assertThat(actual).isEqualTo(expected);

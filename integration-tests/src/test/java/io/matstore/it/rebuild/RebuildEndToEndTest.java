@@ -1,6 +1,5 @@
 package io.matstore.it.rebuild;
 
-import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matstore.it.precompute.OffersReference;
@@ -9,20 +8,21 @@ import io.matstore.it.precompute.OffersViewTopic;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.views.offers.DemoEventGenerator;
-import io.matstore.views.offers.OffersEvent;
-import io.matstore.views.offers.OffersView;
 import io.matstore.precompute.replay.Replay;
 import io.matstore.precompute.replay.ReplayOptions;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewReader;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersContract;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersSettings;
+import io.matstore.views.offers.OffersView;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,7 +69,8 @@ class RebuildEndToEndTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String adminToken;
     private final List<OffersEvent> published = new ArrayList<>();
 
@@ -86,8 +87,8 @@ class RebuildEndToEndTest {
     @Test
     void shouldSwapToARebuiltVersionUnderLoadWithoutAnErrorAndRollBackAndForward() throws Exception {
         KAFKA.createTopic(SOURCE, PARTITIONS);
-        DemoEventGenerator generator = new DemoEventGenerator(200, REGIONS, 20_261_123L,
-                new DemoEventGenerator.Mix(6, 150));
+        DemoEventGenerator generator =
+                new DemoEventGenerator(200, REGIONS, 20_261_123L, new DemoEventGenerator.Mix(6, 150));
         generator.catalogue(published::add);
         for (int i = 0; i < 800; i++) {
             published.add(generator.next());
@@ -95,17 +96,24 @@ class RebuildEndToEndTest {
         AtomicBoolean publishing = new AtomicBoolean(true);
         AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = OffersSource.producer(KAFKA.bootstrapServers());
-             ViewRunner.Running v1 = ViewRunner.start(OffersSettings.view(config(1)), config(1));
-             VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve("store"),
-                     KAFKA.bootstrapServers()))) {
+                ViewRunner.Running v1 = ViewRunner.start(OffersSettings.view(config(1)), config(1));
+                VersionedResponseStore store =
+                        ResponseStores.open(StoreConfig.of(dir.resolve("store"), KAFKA.bootstrapServers()))) {
             published.forEach(e -> OffersSource.send(producer, SOURCE, e));
             producer.flush();
             store.addVersion(OffersContract.V1, Set.of(0, 1));
             store.makeCurrent("offers", 1);
             ServingNode node = new ServingNode();
             try {
-                int port = node.start(store, ServingConfig.of(Map.of(ServingConfig.PORT, "0",
-                        ServingConfig.ADMIN_PORT, "0", ServingConfig.STATUS_REFRESH_MS, "100")));
+                int port = node.start(
+                        store,
+                        ServingConfig.of(Map.of(
+                                ServingConfig.PORT,
+                                "0",
+                                ServingConfig.ADMIN_PORT,
+                                "0",
+                                ServingConfig.STATUS_REFRESH_MS,
+                                "100")));
                 String base = "http://127.0.0.1:" + port;
                 String admin = "http://127.0.0.1:" + node.adminPort() + "/admin/views/offers";
                 adminToken = node.adminToken();
@@ -122,46 +130,55 @@ class RebuildEndToEndTest {
                         currencies.add(fx.currency());
                     }
                 });
-                Thread publisher = new Thread(() -> {
-                    try {
-                        while (publishing.get()) {
-                            OffersEvent e = generator.next();
-                            boolean newCurrency = e instanceof OffersEvent.FxRateChanged fx
-                                    && !currencies.contains(fx.currency());
-                            if (!(e instanceof OffersEvent.ProductDeleted) && !newCurrency) {
-                                synchronized (published) {
-                                    published.add(e);
+                Thread publisher = new Thread(
+                        () -> {
+                            try {
+                                while (publishing.get()) {
+                                    OffersEvent e = generator.next();
+                                    boolean newCurrency = e instanceof OffersEvent.FxRateChanged fx
+                                            && !currencies.contains(fx.currency());
+                                    if (!(e instanceof OffersEvent.ProductDeleted) && !newCurrency) {
+                                        synchronized (published) {
+                                            published.add(e);
+                                        }
+                                        OffersSource.send(producer, SOURCE, e);
+                                    }
+                                    Thread.sleep(5);
                                 }
-                                OffersSource.send(producer, SOURCE, e);
+                                producer.flush();
+                            } catch (Throwable t) {
+                                publisherFailure.set(t);
                             }
-                            Thread.sleep(5);
-                        }
-                        producer.flush();
-                    } catch (Throwable t) {
-                        publisherFailure.set(t);
-                    }
-                }, "it-publisher");
+                        },
+                        "it-publisher");
                 publisher.start();
 
                 Load load = new Load(base, queries);
                 load.start();
-                try (Replay replay = Replay.start(OffersSettings.view(config(2)), config(2), ReplayOptions.fromBeginning())) {
-                    assertThat(replay.awaitCaughtUp(Duration.ofSeconds(90))).as("replay caught up; %s",
-                            replay.progress()).isTrue();
-                    assertThat(v1.streams().state()).as("v1's job runs on beside the replay")
+                try (Replay replay =
+                        Replay.start(OffersSettings.view(config(2)), config(2), ReplayOptions.fromBeginning())) {
+                    assertThat(replay.awaitCaughtUp(Duration.ofSeconds(90)))
+                            .as("replay caught up; %s", replay.progress())
+                            .isTrue();
+                    assertThat(v1.streams().state())
+                            .as("v1's job runs on beside the replay")
                             .isEqualTo(KafkaStreams.State.RUNNING);
 
                     HttpResponse<String> loading = post(admin + "/versions/2/load?mode=bulk");
                     assertThat(loading.statusCode()).as(loading.body()).isEqualTo(202);
                     assertThat(store.awaitCaughtUp("offers", 2, Duration.ofSeconds(60)))
-                            .as("v2 loaded and caught up: %s", store.status("offers", 2)).isTrue();
-                    assertThat(load.answersOf(2)).as("nobody is answered from v2 before the swap").isZero();
+                            .as("v2 loaded and caught up: %s", store.status("offers", 2))
+                            .isTrue();
+                    assertThat(load.answersOf(2))
+                            .as("nobody is answered from v2 before the swap")
+                            .isZero();
 
                     // Both versions follow a live stream (re-created products add combinations): allow one to be a
                     // little ahead of the other. Exact equality is checked against the reference at the end.
                     String tolerance = "?max_count_difference=0.1&max_missing_ratio=0.1&catch_up_timeout_ms=20000";
                     HttpResponse<String> validated = post(admin + "/versions/2/validate" + tolerance);
-                    assertThat(validated.headers().firstValue("X-Matstore-Validation")).as(validated.body())
+                    assertThat(validated.headers().firstValue("X-Matstore-Validation"))
+                            .as(validated.body())
                             .contains("passed");
 
                     load.swapping.set(true);
@@ -180,7 +197,9 @@ class RebuildEndToEndTest {
                     load.awaitAnswersOf(2, v2Before + 200);
                     load.stop();
 
-                    assertThat(load.failures).as("non-2xx answers or broken bodies under load").isEmpty();
+                    assertThat(load.failures)
+                            .as("non-2xx answers or broken bodies under load")
+                            .isEmpty();
                     assertThat(load.total.get()).isGreaterThan(1_000);
 
                     publishing.set(false);
@@ -224,8 +243,9 @@ class RebuildEndToEndTest {
     }
 
     /** Every expected key read from the store's version, and no other key stored. */
-    private static void awaitStoreEquals(VersionedResponseStore store, int version,
-                                         Map<List<String>, OffersReference.Offer> expected) throws Exception {
+    private static void awaitStoreEquals(
+            VersionedResponseStore store, int version, Map<List<String>, OffersReference.Offer> expected)
+            throws Exception {
         ViewReader reader = store.version("offers", version);
         ByteBuffer key = ByteBuffer.allocateDirect(KeyCodec.MAX_KEY_BYTES);
         ByteBuffer dst = ByteBuffer.allocateDirect(64 * 1024);
@@ -254,17 +274,24 @@ class RebuildEndToEndTest {
     }
 
     private HttpResponse<byte[]> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** An admin command: the node's token, parameters in the query, an empty JSON object body. */
     private HttpResponse<String> post(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + adminToken)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
-
 
     /**
      * HTTP clients asking for random in-space keys without pinning a version, checking every answer: 200, a
@@ -314,7 +341,8 @@ class RebuildEndToEndTest {
                 failures.add(r.statusCode() + " for " + query + ": " + new String(r.body()));
                 return;
             }
-            int header = Integer.parseInt(r.headers().firstValue("X-Matstore-View-Version").orElse("0"));
+            int header = Integer.parseInt(
+                    r.headers().firstValue("X-Matstore-View-Version").orElse("0"));
             int inBody = ResponseEnvelopes.open(r.body()).viewVersion();
             if (header != inBody || header < 1 || header > 2) {
                 failures.add("version header " + header + " but envelope of v" + inBody + " for " + query);
@@ -335,7 +363,8 @@ class RebuildEndToEndTest {
             while (answersOf(version) < atLeast && System.nanoTime() < deadline && alive.get() > 0) {
                 Thread.sleep(20);
             }
-            assertThat(answersOf(version)).as("answers of v%d; failures: %s", version, failures)
+            assertThat(answersOf(version))
+                    .as("answers of v%d; failures: %s", version, failures)
                     .isGreaterThanOrEqualTo(atLeast);
         }
 

@@ -1,7 +1,5 @@
 package io.matstore.it.serving;
 
-import io.matstore.views.offers.OffersEventFormat;
-import io.matstore.views.offers.OffersSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,21 +8,23 @@ import io.matstore.it.precompute.OffersReference;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.views.offers.DemoEventGenerator;
-import io.matstore.views.offers.OffersEvent;
-import io.matstore.views.offers.OffersView;
-import io.matstore.views.offers.OffersJson;
 import io.matstore.precompute.publish.Progress;
 import io.matstore.precompute.publish.Publisher;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.fb.ResponseEnvelope;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
+import io.matstore.views.offers.DemoEventGenerator;
+import io.matstore.views.offers.OffersContract;
+import io.matstore.views.offers.OffersEvent;
+import io.matstore.views.offers.OffersEventFormat;
+import io.matstore.views.offers.OffersJson;
+import io.matstore.views.offers.OffersSettings;
+import io.matstore.views.offers.OffersView;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -81,8 +81,8 @@ class ServingEndToEndTest {
     static void startTheWholePipeline() throws Exception {
         String source = "e2e.offers.events";
         KAFKA.createTopic(source, PARTITIONS);
-        DemoEventGenerator generator = new DemoEventGenerator(300, OffersView.DEFAULT_REGIONS, 42L,
-                new DemoEventGenerator.Mix(10, 150));
+        DemoEventGenerator generator =
+                new DemoEventGenerator(300, OffersView.DEFAULT_REGIONS, 42L, new DemoEventGenerator.Mix(10, 150));
         List<OffersEvent> events = new ArrayList<>();
         generator.catalogue(events::add);
         for (int i = 0; i < 1_000; i++) {
@@ -107,10 +107,15 @@ class ServingEndToEndTest {
         store.addVersion(OffersContract.V1, Set.of(0, 1));
         store.makeCurrent("offers", 1);
         node = new ServingNode();
-        int port = node.start(store, ServingConfig.of(Map.of(
-                ServingConfig.PORT, "0",
-                ServingConfig.STATUS_REFRESH_MS, "100",
-                "view.offers." + ServingConfig.FRESHNESS_OBJECTIVE_MS, Long.toString(FRESHNESS_OBJECTIVE_MS))));
+        int port = node.start(
+                store,
+                ServingConfig.of(Map.of(
+                        ServingConfig.PORT,
+                        "0",
+                        ServingConfig.STATUS_REFRESH_MS,
+                        "100",
+                        "view.offers." + ServingConfig.FRESHNESS_OBJECTIVE_MS,
+                        Long.toString(FRESHNESS_OBJECTIVE_MS))));
         base = "http://127.0.0.1:" + port;
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -151,8 +156,8 @@ class ServingEndToEndTest {
             ResponseEnvelope envelope = ResponseEnvelopes.open(fb.body());
             assertThat(envelope.viewName()).isEqualTo("offers");
             assertThat(envelope.viewVersion()).isEqualTo(1);
-            OfferResponse o = OfferResponse.getRootAsOfferResponse(
-                    ByteBuffer.wrap(ResponseEnvelopes.responseBytes(envelope)));
+            OfferResponse o =
+                    OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(ResponseEnvelopes.responseBytes(envelope)));
             JsonNode json = JSON.readTree(get(url(key), "application/json").body());
             assertThat(o.sku()).isEqualTo(json.get("sku").asText());
             assertThat(o.region()).isEqualTo(json.get("region").asText());
@@ -176,8 +181,11 @@ class ServingEndToEndTest {
         List<String> key = expected.keySet().iterator().next();
         HttpResponse<byte[]> first = get(url(key), "application/json");
         String etag = first.headers().firstValue("ETag").orElseThrow();
-        HttpResponse<byte[]> again = http.send(HttpRequest.newBuilder(URI.create(url(key)))
-                .header("Accept", "application/json").header("If-None-Match", etag).build(),
+        HttpResponse<byte[]> again = http.send(
+                HttpRequest.newBuilder(URI.create(url(key)))
+                        .header("Accept", "application/json")
+                        .header("If-None-Match", etag)
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
@@ -188,17 +196,30 @@ class ServingEndToEndTest {
     @Order(4)
     void shouldRejectMalformedAndOversizedRequestsAndKeepServing() throws Exception {
         assertError(get(base + "/v1/views/offers?sku=SKU-000001&region=eu&currency=USD", "application/json"), 400);
-        assertError(get(base + "/v1/views/offers?sku=SKU-000001&region=eu&currency=USD&tier=gold&colour=red",
-                "application/json"), 400);
-        assertError(get(base + "/v1/views/offers?sku=SKU-000001&sku=SKU-000002&region=eu&currency=USD&tier=gold",
-                "application/json"), 400);
+        assertError(
+                get(
+                        base + "/v1/views/offers?sku=SKU-000001&region=eu&currency=USD&tier=gold&colour=red",
+                        "application/json"),
+                400);
+        assertError(
+                get(
+                        base + "/v1/views/offers?sku=SKU-000001&sku=SKU-000002&region=eu&currency=USD&tier=gold",
+                        "application/json"),
+                400);
         assertError(get(base + "/v1/views/nope?sku=a", "application/json"), 404);
-        assertError(get(base + "/v1/views/offers?sku=NO-SUCH-SKU&region=eu&currency=USD&tier=gold",
-                "application/json"), 404);
-        assertError(get(base + "/v1/views/offers?sku=" + "x".repeat(10_000) + "&region=eu&currency=USD&tier=gold",
-                "application/json"), 414);
-        HttpResponse<byte[]> hugeHeader = http.send(HttpRequest.newBuilder(URI.create(url(firstKey())))
-                .header("X-Padding", "y".repeat(20_000)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertError(
+                get(base + "/v1/views/offers?sku=NO-SUCH-SKU&region=eu&currency=USD&tier=gold", "application/json"),
+                404);
+        assertError(
+                get(
+                        base + "/v1/views/offers?sku=" + "x".repeat(10_000) + "&region=eu&currency=USD&tier=gold",
+                        "application/json"),
+                414);
+        HttpResponse<byte[]> hugeHeader = http.send(
+                HttpRequest.newBuilder(URI.create(url(firstKey())))
+                        .header("X-Padding", "y".repeat(20_000))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertError(hugeHeader, 431);
 
         assertThat(get(url(firstKey()), "application/json").statusCode()).isEqualTo(200);
@@ -209,27 +230,34 @@ class ServingEndToEndTest {
     void shouldKeepAnsweringMarkedStaleWhileTheBrokerIsDownThenRecover() throws Exception {
         List<String> key = firstKey();
         assertThat(get(base + "/readyz", "application/json").statusCode()).isEqualTo(200);
-        assertThat(get(url(key), "application/json").headers().firstValue("Age")).as("caught up").hasValue("0");
+        assertThat(get(url(key), "application/json").headers().firstValue("Age"))
+                .as("caught up")
+                .hasValue("0");
 
         KAFKA.kafka().stop();
         try {
             await("answers say ingest is failing", 60, () -> freshness(key).equals("stale; reason=ingest-error"));
             // Each retry of the ingest loop used to clear the error on an empty poll (no broker needed for that)
             // until its end-offsets call timed out 5 s later: freshness flapped for as long as the outage lasted.
-            Awaitility.await("no flapping while the broker is down").during(Duration.ofSeconds(7))
-                    .atMost(Duration.ofSeconds(9)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await("no flapping while the broker is down")
+                    .during(Duration.ofSeconds(7))
+                    .atMost(Duration.ofSeconds(9))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> freshness(key).equals("stale; reason=ingest-error"));
             HttpResponse<byte[]> stale = get(url(key), "application/json");
             assertThat(stale.statusCode()).isEqualTo(200);
             assertThat(Long.parseLong(stale.headers().firstValue("Age").orElseThrow()))
-                    .as("seconds since ingest was last caught up").isGreaterThanOrEqualTo(7);
+                    .as("seconds since ingest was last caught up")
+                    .isGreaterThanOrEqualTo(7);
             JsonNode meta = JSON.readTree(stale.body()).get("_meta");
             assertThat(meta.get("stale").asBoolean()).isTrue();
             assertThat(JSON.readTree(stale.body()).get("price_minor").asLong())
                     .isEqualTo(expected.get(key).priceMinor());
             assertThat(get(url(key), "application/x-flatbuffers").statusCode()).isEqualTo(200);
             HttpResponse<byte[]> ready = get(base + "/readyz", "application/json");
-            assertThat(ready.statusCode()).as("a node that can answer stays ready").isEqualTo(200);
+            assertThat(ready.statusCode())
+                    .as("a node that can answer stays ready")
+                    .isEqualTo(200);
             assertThat(new String(ready.body(), StandardCharsets.UTF_8)).contains("answering stale");
         } finally {
             KAFKA.kafka().start();
@@ -238,7 +266,11 @@ class ServingEndToEndTest {
         await("answers are fresh again", 120, () -> freshness(key).equals("fresh"));
         await("Age is back to 0", 30, () -> {
             try {
-                return get(url(key), "application/json").headers().firstValue("Age").orElse("").equals("0");
+                return get(url(key), "application/json")
+                        .headers()
+                        .firstValue("Age")
+                        .orElse("")
+                        .equals("0");
             } catch (Exception e) {
                 return false;
             }
@@ -247,7 +279,10 @@ class ServingEndToEndTest {
 
     private static String freshness(List<String> key) {
         try {
-            return get(url(key), "application/json").headers().firstValue("X-Matstore-Freshness").orElse("");
+            return get(url(key), "application/json")
+                    .headers()
+                    .firstValue("X-Matstore-Freshness")
+                    .orElse("");
         } catch (Exception e) {
             return "";
         }
@@ -262,11 +297,19 @@ class ServingEndToEndTest {
                 }
                 JsonNode j = JSON.readTree(r.body());
                 OffersReference.Offer o = e.getValue();
-                OffersReference.Offer served = new OffersReference.Offer(j.get("sku").asText(),
-                        j.get("region").asText(), j.get("currency").asText(), j.get("tier").asText(),
-                        j.get("title").asText(), j.get("category").asText(), j.get("price_minor").asLong(),
-                        j.get("minor_units").asInt(), j.get("promo_id").asText(), j.get("percent_off").asInt(),
-                        j.get("quantity").asInt(), j.get("in_stock").asBoolean());
+                OffersReference.Offer served = new OffersReference.Offer(
+                        j.get("sku").asText(),
+                        j.get("region").asText(),
+                        j.get("currency").asText(),
+                        j.get("tier").asText(),
+                        j.get("title").asText(),
+                        j.get("category").asText(),
+                        j.get("price_minor").asLong(),
+                        j.get("minor_units").asInt(),
+                        j.get("promo_id").asText(),
+                        j.get("percent_off").asInt(),
+                        j.get("quantity").asInt(),
+                        j.get("in_stock").asBoolean());
                 if (!served.equals(o)) {
                     return false;
                 }
@@ -291,8 +334,12 @@ class ServingEndToEndTest {
     }
 
     private static HttpResponse<byte[]> get(String url, String accept) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", accept)
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Accept", accept)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static int status(String url) {
@@ -313,7 +360,9 @@ class ServingEndToEndTest {
     }
 
     private static void await(String what, long seconds, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(250))
+        Awaitility.await(what)
+                .atMost(Duration.ofSeconds(seconds))
+                .pollInterval(Duration.ofMillis(250))
                 .until(condition::getAsBoolean);
     }
 }

@@ -35,12 +35,16 @@ public record ClientConfigFiles(Path clientProperties, Path matstoreProperties) 
             client.put(e.getKey(), e.getValue());
             matstore.put(KAFKA_PREFIX + e.getKey(), e.getValue());
         }
-        ClientConfigFiles files = new ClientConfigFiles(kafka.dataDir().resolve(CLIENT_PROPERTIES),
-                kafka.dataDir().resolve(MATSTORE_PROPERTIES));
+        ClientConfigFiles files = new ClientConfigFiles(
+                kafka.dataDir().resolve(CLIENT_PROPERTIES), kafka.dataDir().resolve(MATSTORE_PROPERTIES));
         try {
-            PrivateFiles.writeProperties(files.clientProperties(), client,
+            PrivateFiles.writeProperties(
+                    files.clientProperties(),
+                    client,
                     "Kafka client settings for the local Kafka; e.g. kafka-topics.sh --command-config");
-            PrivateFiles.writeProperties(files.matstoreProperties(), matstore,
+            PrivateFiles.writeProperties(
+                    files.matstoreProperties(),
+                    matstore,
                     "matstore settings for the local Kafka; e.g. bin/matstore <role> -c");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write client settings into " + kafka.dataDir(), e);

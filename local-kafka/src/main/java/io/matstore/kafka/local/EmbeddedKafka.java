@@ -62,11 +62,17 @@ public final class EmbeddedKafka implements KafkaBroker {
     private final SaslSslSettings saslSsl;
     /** The PLAINTEXT loopback listener of a secured broker's own traffic; 0 for a PLAINTEXT broker. */
     private final int internalPort;
+
     private TlsMaterial tls;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, int brokerPort, int controllerPort,
-                          Map<String, String> overrides, SaslSslSettings saslSsl) {
+    private EmbeddedKafka(
+            Path dataDir,
+            boolean deleteOnClose,
+            int brokerPort,
+            int controllerPort,
+            Map<String, String> overrides,
+            SaslSslSettings saslSsl) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.brokerPort = brokerPort;
@@ -94,8 +100,8 @@ public final class EmbeddedKafka implements KafkaBroker {
      * @param overrides  broker settings that replace the defaults
      */
     public static EmbeddedKafka inDir(Path dataDir, int brokerPort, Map<String, String> overrides) {
-        return new EmbeddedKafka(dataDir, false, brokerPort == 0 ? freePort() : brokerPort, freePort(), overrides,
-                null);
+        return new EmbeddedKafka(
+                dataDir, false, brokerPort == 0 ? freePort() : brokerPort, freePort(), overrides, null);
     }
 
     /**
@@ -105,9 +111,14 @@ public final class EmbeddedKafka implements KafkaBroker {
      * @param brokerPort client (SASL_SSL) port, 0 for a free one
      * @param overrides  broker settings that replace the defaults
      */
-    public static EmbeddedKafka saslSslInDir(Path dataDir, int brokerPort, Map<String, String> overrides,
-                                             SaslSslSettings saslSsl) {
-        return new EmbeddedKafka(dataDir, false, brokerPort == 0 ? freePort() : brokerPort, freePort(), overrides,
+    public static EmbeddedKafka saslSslInDir(
+            Path dataDir, int brokerPort, Map<String, String> overrides, SaslSslSettings saslSsl) {
+        return new EmbeddedKafka(
+                dataDir,
+                false,
+                brokerPort == 0 ? freePort() : brokerPort,
+                freePort(),
+                overrides,
                 requireSettings(saslSsl));
     }
 
@@ -128,8 +139,11 @@ public final class EmbeddedKafka implements KafkaBroker {
             SaslSslListener.upsertUser("127.0.0.1:" + internalPort, saslSsl);
         }
         awaitReady();
-        LOG.info("Kafka ready at {} in {} ms (data {})", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dataDir);
+        LOG.info(
+                "Kafka ready at {} in {} ms (data {})",
+                bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                dataDir);
         return this;
     }
 
@@ -193,7 +207,8 @@ public final class EmbeddedKafka implements KafkaBroker {
     @Override
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+                    .all()
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -229,14 +244,16 @@ public final class EmbeddedKafka implements KafkaBroker {
         p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         if (saslSsl == null) {
-            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:"
-                    + controllerPort);
+            p.put(
+                    "listeners",
+                    "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:"
+                            + controllerPort);
             p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
             p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
             p.put("inter.broker.listener.name", "PLAINTEXT");
         } else {
-            SaslSslListener.putBrokerProperties(p, brokerPort, internalPort, CONTROLLER_LISTENER, controllerPort,
-                    tls());
+            SaslSslListener.putBrokerProperties(
+                    p, brokerPort, internalPort, CONTROLLER_LISTENER, controllerPort, tls());
         }
         p.put("log.dirs", logDir().toString());
         p.put("metadata.log.dir", metadataDir().toString());
@@ -300,7 +317,10 @@ public final class EmbeddedKafka implements KafkaBroker {
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -352,7 +372,8 @@ public final class EmbeddedKafka implements KafkaBroker {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+            List<Path> all =
+                    new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
             for (Path p : all) {
                 Files.deleteIfExists(p);
             }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code perClass()} so they do not disturb other classes.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
-            KafkaBrokerExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
 
     private final boolean shared;
     private final Supplier<KafkaBroker> factory;
@@ -60,7 +60,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     public void beforeAll(ExtensionContext context) {
         if (shared) {
             // JUnit closes AutoCloseable values of the root store when the whole run ends.
-            kafka = context.getRoot().getStore(NAMESPACE)
+            kafka = context.getRoot()
+                    .getStore(NAMESPACE)
                     .getOrComputeIfAbsent("broker", k -> factory.get().start(), KafkaBroker.class);
         } else {
             kafka = factory.get().start();

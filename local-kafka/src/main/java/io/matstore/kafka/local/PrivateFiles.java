@@ -12,8 +12,7 @@ import java.util.TreeMap;
 
 /** Writes files that hold passwords: readable by the owner only where the file system has POSIX permissions. */
 final class PrivateFiles {
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /**
      * Writes {@code properties} to {@code file} as {@link java.util.Properties#load(java.io.InputStream)} reads them,
@@ -23,7 +22,10 @@ final class PrivateFiles {
     static void writeProperties(Path file, Map<String, String> properties, String comment) throws IOException {
         StringBuilder text = new StringBuilder("# ").append(comment).append('\n');
         for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
-            text.append(escape(e.getKey(), true)).append('=').append(escape(e.getValue(), false)).append('\n');
+            text.append(escape(e.getKey(), true))
+                    .append('=')
+                    .append(escape(e.getValue(), false))
+                    .append('\n');
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
@@ -40,8 +42,8 @@ final class PrivateFiles {
             if (Files.exists(file)) {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             } else {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
         }
     }

@@ -28,24 +28,31 @@ final class SaslSslListener {
     static final String MECHANISM = "SCRAM-SHA-256";
     private static final String SCRAM_LOGIN_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
 
-    private SaslSslListener() {
-    }
+    private SaslSslListener() {}
 
     /** Listener settings of the broker: replaces the PLAINTEXT ones of an unsecured broker. */
-    static void putBrokerProperties(Properties p, int clientPort, int internalPort, String controllerListener,
-                                    int controllerPort, TlsMaterial tls) {
-        p.put("listeners", CLIENT + "://127.0.0.1:" + clientPort + "," + INTERNAL + "://127.0.0.1:" + internalPort
-                + "," + controllerListener + "://127.0.0.1:" + controllerPort);
+    static void putBrokerProperties(
+            Properties p,
+            int clientPort,
+            int internalPort,
+            String controllerListener,
+            int controllerPort,
+            TlsMaterial tls) {
+        p.put(
+                "listeners",
+                CLIENT + "://127.0.0.1:" + clientPort + "," + INTERNAL + "://127.0.0.1:" + internalPort + ","
+                        + controllerListener + "://127.0.0.1:" + controllerPort);
         // The inter-broker listener must be advertised; clients still see only the listener they connected to.
-        p.put("advertised.listeners", CLIENT + "://127.0.0.1:" + clientPort + "," + INTERNAL + "://127.0.0.1:"
-                + internalPort);
-        p.put("listener.security.protocol.map", CLIENT + ":SASL_SSL," + INTERNAL + ":PLAINTEXT,"
-                + controllerListener + ":PLAINTEXT");
+        p.put(
+                "advertised.listeners",
+                CLIENT + "://127.0.0.1:" + clientPort + "," + INTERNAL + "://127.0.0.1:" + internalPort);
+        p.put(
+                "listener.security.protocol.map",
+                CLIENT + ":SASL_SSL," + INTERNAL + ":PLAINTEXT," + controllerListener + ":PLAINTEXT");
         p.put("inter.broker.listener.name", INTERNAL);
         String prefix = "listener.name." + CLIENT.toLowerCase(Locale.ROOT) + ".";
         p.put(prefix + "sasl.enabled.mechanisms", MECHANISM);
-        p.put(prefix + MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
-                SCRAM_LOGIN_MODULE + " required;");
+        p.put(prefix + MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config", SCRAM_LOGIN_MODULE + " required;");
         p.put(prefix + "ssl.keystore.location", tls.keystore().toString());
         p.put(prefix + "ssl.keystore.type", TlsMaterial.STORE_TYPE);
         p.put(prefix + "ssl.keystore.password", tls.keystorePassword());
@@ -65,8 +72,9 @@ final class SaslSslListener {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("security.protocol", "SASL_SSL");
         s.put("sasl.mechanism", MECHANISM);
-        s.put("sasl.jaas.config", SCRAM_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password
-                + "\";");
+        s.put(
+                "sasl.jaas.config",
+                SCRAM_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";");
         s.put("ssl.truststore.location", tls.truststore().toString());
         s.put("ssl.truststore.type", TlsMaterial.STORE_TYPE);
         s.put("ssl.truststore.password", tls.truststorePassword());
@@ -84,15 +92,17 @@ final class SaslSslListener {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, internalBootstrap);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
         try (Admin admin = Admin.create(p)) {
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(settings.user(),
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, SaslSslSettings.SCRAM_ITERATIONS),
-                    settings.password()))).all().get(60, TimeUnit.SECONDS);
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            settings.user(),
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, SaslSslSettings.SCRAM_ITERATIONS),
+                            settings.password())))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException("cannot set SCRAM user " + settings.user() + " at " + internalBootstrap,
-                    e);
+            throw new IllegalStateException("cannot set SCRAM user " + settings.user() + " at " + internalBootstrap, e);
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Base64;
 public record SaslSslSettings(String user, String password) {
     /** SCRAM-SHA-256's stored iterations; the mechanism's minimum is 4096, the formatter's default. */
     static final int SCRAM_ITERATIONS = 4096;
+
     private static final int MIN_PASSWORD_LENGTH = 8;
 
     public SaslSslSettings {
@@ -22,8 +23,8 @@ public record SaslSslSettings(String user, String password) {
             throw new IllegalArgumentException("user=" + user + " must be letters, digits, '.', '_' or '-'");
         }
         if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
-            throw new IllegalArgumentException("password length=" + (password == null ? 0 : password.length())
-                    + " < " + MIN_PASSWORD_LENGTH);
+            throw new IllegalArgumentException(
+                    "password length=" + (password == null ? 0 : password.length()) + " < " + MIN_PASSWORD_LENGTH);
         }
         for (int i = 0; i < password.length(); i++) {
             char c = password.charAt(i);
@@ -44,7 +45,8 @@ public record SaslSslSettings(String user, String password) {
      */
     public static SaslSslSettings parse(String userColonPassword) {
         int colon = userColonPassword.indexOf(':');
-        return colon < 0 ? withRandomPassword(userColonPassword)
+        return colon < 0
+                ? withRandomPassword(userColonPassword)
                 : new SaslSslSettings(userColonPassword.substring(0, colon), userColonPassword.substring(colon + 1));
     }
 

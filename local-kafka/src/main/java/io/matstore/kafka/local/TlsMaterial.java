@@ -54,7 +54,8 @@ final class TlsMaterial {
     static TlsMaterial createOrLoad(Path dir) {
         try {
             Path passwords = dir.resolve(PASSWORDS_FILE);
-            if (Files.exists(passwords) && Files.exists(dir.resolve(KEYSTORE_FILE))
+            if (Files.exists(passwords)
+                    && Files.exists(dir.resolve(KEYSTORE_FILE))
                     && Files.exists(dir.resolve(TRUSTSTORE_FILE))) {
                 Properties p = new Properties();
                 try (InputStream in = Files.newInputStream(passwords)) {
@@ -76,22 +77,60 @@ final class TlsMaterial {
         }
         TlsMaterial m = new TlsMaterial(dir, SaslSslSettings.randomSecret(), SaslSslSettings.randomSecret());
         // EC P-256 rather than RSA: key generation takes milliseconds, and every TLS 1.3 client supports it.
-        m.keytool("-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1",
-                "-sigalg", "SHA256withECDSA", "-validity", "3650",
-                "-dname", "CN=localhost, OU=matstore local-kafka",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore", m.keystore().toString(), "-storetype", STORE_TYPE,
-                "-storepass:env", KEYSTORE_PASSWORD_ENV);
+        m.keytool(
+                "-genkeypair",
+                "-alias",
+                ALIAS,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-sigalg",
+                "SHA256withECDSA",
+                "-validity",
+                "3650",
+                "-dname",
+                "CN=localhost, OU=matstore local-kafka",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-keystore",
+                m.keystore().toString(),
+                "-storetype",
+                STORE_TYPE,
+                "-storepass:env",
+                KEYSTORE_PASSWORD_ENV);
         PrivateFiles.makeOwnerOnly(m.keystore());
-        m.keytool("-exportcert", "-rfc", "-alias", ALIAS, "-file", dir.resolve(CERT_FILE).toString(),
-                "-keystore", m.keystore().toString(), "-storetype", STORE_TYPE,
-                "-storepass:env", KEYSTORE_PASSWORD_ENV);
-        m.keytool("-importcert", "-noprompt", "-alias", ALIAS, "-file", dir.resolve(CERT_FILE).toString(),
-                "-keystore", m.truststore().toString(), "-storetype", STORE_TYPE,
-                "-storepass:env", TRUSTSTORE_PASSWORD_ENV);
+        m.keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                ALIAS,
+                "-file",
+                dir.resolve(CERT_FILE).toString(),
+                "-keystore",
+                m.keystore().toString(),
+                "-storetype",
+                STORE_TYPE,
+                "-storepass:env",
+                KEYSTORE_PASSWORD_ENV);
+        m.keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                ALIAS,
+                "-file",
+                dir.resolve(CERT_FILE).toString(),
+                "-keystore",
+                m.truststore().toString(),
+                "-storetype",
+                STORE_TYPE,
+                "-storepass:env",
+                TRUSTSTORE_PASSWORD_ENV);
         m.writePasswords();
-        LOG.info("Made a self-signed certificate for 127.0.0.1 and localhost in {} ms ({})",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
+        LOG.info(
+                "Made a self-signed certificate for 127.0.0.1 and localhost in {} ms ({})",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                dir);
         return m;
     }
 
@@ -114,7 +153,8 @@ final class TlsMaterial {
     }
 
     private void writePasswords() throws IOException {
-        PrivateFiles.writeProperties(dir.resolve(PASSWORDS_FILE),
+        PrivateFiles.writeProperties(
+                dir.resolve(PASSWORDS_FILE),
                 Map.of("keystore.password", keystorePassword, "truststore.password", truststorePassword),
                 "passwords of " + KEYSTORE_FILE + " and " + TRUSTSTORE_FILE);
     }
@@ -137,8 +177,8 @@ final class TlsMaterial {
         try {
             if (!process.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException(keytool + " " + args[0] + " still running after "
-                        + KEYTOOL_TIMEOUT_SECONDS + " s");
+                throw new IllegalStateException(
+                        keytool + " " + args[0] + " still running after " + KEYTOOL_TIMEOUT_SECONDS + " s");
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
@@ -146,8 +186,8 @@ final class TlsMaterial {
             throw new IllegalStateException("interrupted while running keytool " + args[0], e);
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException(keytool + " " + args[0] + " exited with " + process.exitValue() + ": "
-                    + output);
+            throw new IllegalStateException(
+                    keytool + " " + args[0] + " exited with " + process.exitValue() + ": " + output);
         }
     }
 }

@@ -30,7 +30,8 @@ class EmbeddedKafkaTest {
         KAFKA.createTopic("round-trip", 3);
         try (KafkaProducer<String, String> producer = producer(KAFKA.bootstrapServers())) {
             for (int i = 0; i < 100; i++) {
-                producer.send(new ProducerRecord<>("round-trip", "k" + i, "v" + i)).get();
+                producer.send(new ProducerRecord<>("round-trip", "k" + i, "v" + i))
+                        .get();
             }
         }
         List<ConsumerRecord<String, String>> got = readAll(KAFKA.bootstrapServers(), "round-trip", 3, 100);
@@ -42,7 +43,8 @@ class EmbeddedKafkaTest {
     void shouldKeepTheLogAcrossStopAndStart() throws Exception {
         KAFKA.createTopic("survives-restart", 1);
         try (KafkaProducer<String, String> producer = producer(KAFKA.bootstrapServers())) {
-            producer.send(new ProducerRecord<>("survives-restart", "k", "before")).get();
+            producer.send(new ProducerRecord<>("survives-restart", "k", "before"))
+                    .get();
         }
         String before = KAFKA.bootstrapServers();
 
@@ -52,10 +54,12 @@ class EmbeddedKafkaTest {
 
         assertThat(KAFKA.bootstrapServers()).isEqualTo(before);
         try (KafkaProducer<String, String> producer = producer(KAFKA.bootstrapServers())) {
-            producer.send(new ProducerRecord<>("survives-restart", "k", "after")).get();
+            producer.send(new ProducerRecord<>("survives-restart", "k", "after"))
+                    .get();
         }
         assertThat(readAll(KAFKA.bootstrapServers(), "survives-restart", 1, 2))
-                .extracting(ConsumerRecord::value).containsExactly("before", "after");
+                .extracting(ConsumerRecord::value)
+                .containsExactly("before", "after");
     }
 
     static KafkaProducer<String, String> producer(String bootstrap) {
@@ -65,8 +69,7 @@ class EmbeddedKafkaTest {
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
-    static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic, int partitions,
-                                                        int expected) {
+    static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic, int partitions, int expected) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = readCommittedFromStart(bootstrap, topic, partitions)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

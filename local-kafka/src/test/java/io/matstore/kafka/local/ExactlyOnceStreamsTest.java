@@ -15,15 +15,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +44,8 @@ class ExactlyOnceStreamsTest {
         builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
                 .groupBy((k, word) -> word, Grouped.with(Serdes.String(), Serdes.String()))
                 .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("counts")
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(Serdes.Long()))
                 .toStream()
                 .mapValues(String::valueOf)
                 .to("word-counts", Produced.with(Serdes.String(), Serdes.String()));
@@ -65,10 +66,11 @@ class ExactlyOnceStreamsTest {
                 }
             }
             Map<String, String> latest = new HashMap<>();
-            try (KafkaConsumer<String, String> c = EmbeddedKafkaTest.readCommittedFromStart(
-                    KAFKA.bootstrapServers(), "word-counts", 2)) {
+            try (KafkaConsumer<String, String> c =
+                    EmbeddedKafkaTest.readCommittedFromStart(KAFKA.bootstrapServers(), "word-counts", 2)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (!latest.equals(Map.of("a", "3", "b", "2", "c", "1")) && System.nanoTime() < deadline
+                while (!latest.equals(Map.of("a", "3", "b", "2", "c", "1"))
+                        && System.nanoTime() < deadline
                         && streams.state() != KafkaStreams.State.ERROR) {
                     for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                         latest.put(r.key(), r.value());

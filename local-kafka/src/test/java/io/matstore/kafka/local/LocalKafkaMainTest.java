@@ -29,7 +29,8 @@ class LocalKafkaMainTest {
     @Test
     void shouldRejectABadPasswordAsAUsageErrorThatSaysWhy() {
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new LocalKafkaMain()).setErr(new PrintWriter(err))
+        int code = new CommandLine(new LocalKafkaMain())
+                .setErr(new PrintWriter(err))
                 .execute("--sasl-ssl", "alice:short");
         assertThat(code).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("password length=5 < 8");
@@ -38,7 +39,7 @@ class LocalKafkaMainTest {
     @Test
     void shouldDocumentTheFilesItWritesInTheHelp() {
         String help = new CommandLine(new LocalKafkaMain()).getUsageMessage(CommandLine.Help.Ansi.OFF);
-        assertThat(help).contains("--sasl-ssl=USER[:PASSWORD]", "client.properties=<path>",
-                "matstore.properties=<path>");
+        assertThat(help)
+                .contains("--sasl-ssl=USER[:PASSWORD]", "client.properties=<path>", "matstore.properties=<path>");
     }
 }

@@ -34,7 +34,8 @@ class PrivateFilesTest {
         assertThat(read).containsExactlyInAnyOrderEntriesOf(written);
         assertThat(Files.readAllLines(file, StandardCharsets.ISO_8859_1)).startsWith("# a comment", "b.key=\\u20ac");
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
         }
     }
 }

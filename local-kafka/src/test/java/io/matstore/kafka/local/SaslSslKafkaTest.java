@@ -55,11 +55,13 @@ class SaslSslKafkaTest {
     @Test
     void shouldAdvertiseTheSecuredListenerAndHandOutItsSettings() {
         assertThat(kafka.isSaslSsl()).isTrue();
-        assertThat(kafka.clientSettings()).containsEntry("security.protocol", "SASL_SSL")
+        assertThat(kafka.clientSettings())
+                .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-256")
                 .containsEntry("ssl.truststore.type", "PKCS12")
                 .containsKeys("sasl.jaas.config", "ssl.truststore.location", "ssl.truststore.password");
-        assertThat(Path.of(kafka.clientSettings().get("ssl.truststore.location"))).isRegularFile()
+        assertThat(Path.of(kafka.clientSettings().get("ssl.truststore.location")))
+                .isRegularFile()
                 .startsWith(kafka.dataDir());
     }
 
@@ -67,16 +69,20 @@ class SaslSslKafkaTest {
     void shouldCreateATopicAndRoundTripRecordsWithTheRightPassword() throws Exception {
         Properties settings = settings(kafka.clientSettings(ALICE.user(), ALICE.password()));
         try (Admin admin = Admin.create(settings)) {
-            admin.createTopics(List.of(new NewTopic("secured-round-trip", 2, (short) 1))).all()
+            admin.createTopics(List.of(new NewTopic("secured-round-trip", 2, (short) 1)))
+                    .all()
                     .get(30, TimeUnit.SECONDS);
         }
         try (KafkaProducer<String, String> producer = producer(settings)) {
             for (int i = 0; i < 20; i++) {
-                producer.send(new ProducerRecord<>("secured-round-trip", "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>("secured-round-trip", "k" + i, "v" + i))
+                        .get(30, TimeUnit.SECONDS);
             }
         }
-        assertThat(readAll(settings, "secured-round-trip", 2, 20)).extracting(ConsumerRecord::value)
-                .hasSize(20).contains("v0", "v19");
+        assertThat(readAll(settings, "secured-round-trip", 2, 20))
+                .extracting(ConsumerRecord::value)
+                .hasSize(20)
+                .contains("v0", "v19");
     }
 
     @Test
@@ -98,7 +104,7 @@ class SaslSslKafkaTest {
         long start = System.nanoTime();
         try (KafkaProducer<String, String> producer = producer(settings)) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("refused-producer", "k", "v"))
-                    .get(60, TimeUnit.SECONDS))
+                            .get(60, TimeUnit.SECONDS))
                     .satisfies(SaslSslKafkaTest::isCausedBySaslAuthenticationFailure);
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(REFUSED_WITHIN);
@@ -124,7 +130,8 @@ class SaslSslKafkaTest {
         Properties client = load(files.clientProperties());
         Properties matstore = load(files.matstoreProperties());
         assertThat(client).containsEntry("bootstrap.servers", kafka.bootstrapServers());
-        assertThat(matstore).containsEntry("bootstrap.servers", kafka.bootstrapServers())
+        assertThat(matstore)
+                .containsEntry("bootstrap.servers", kafka.bootstrapServers())
                 .doesNotContainKey("kafka.bootstrap.servers");
         Properties unprefixed = new Properties();
         for (String key : matstore.stringPropertyNames()) {
@@ -137,7 +144,8 @@ class SaslSslKafkaTest {
             producer.send(new ProducerRecord<>("from-files", "k", "written with client.properties"))
                     .get(30, TimeUnit.SECONDS);
         }
-        assertThat(readAll(unprefixed, "from-files", 1, 1)).extracting(ConsumerRecord::value)
+        assertThat(readAll(unprefixed, "from-files", 1, 1))
+                .extracting(ConsumerRecord::value)
                 .containsExactly("written with client.properties");
     }
 
@@ -156,14 +164,15 @@ class SaslSslKafkaTest {
             try (KafkaProducer<String, String> producer = producer(settings)) {
                 producer.send(new ProducerRecord<>("after-restart", "k", "v")).get(30, TimeUnit.SECONDS);
             }
-            try (Admin admin = Admin.create(settings(k.bootstrapServers(),
-                    k.clientSettings("bob", "first-password")))) {
+            try (Admin admin =
+                    Admin.create(settings(k.bootstrapServers(), k.clientSettings("bob", "first-password")))) {
                 assertThatThrownBy(() -> admin.describeCluster().nodes().get(60, TimeUnit.SECONDS))
                         .satisfies(SaslSslKafkaTest::isCausedBySaslAuthenticationFailure);
             }
         }
         // Same TLS material on the second start: clients holding the old truststore still trust the broker.
-        assertThat(Files.readString(dir.resolve("tls").resolve(TlsMaterial.PASSWORDS_FILE))).isEqualTo(truststore);
+        assertThat(Files.readString(dir.resolve("tls").resolve(TlsMaterial.PASSWORDS_FILE)))
+                .isEqualTo(truststore);
     }
 
     private static void isCausedBySaslAuthenticationFailure(Throwable thrown) {
@@ -200,14 +209,14 @@ class SaslSslKafkaTest {
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
-    private static List<ConsumerRecord<String, String>> readAll(Properties settings, String topic, int partitions,
-                                                                int expected) {
+    private static List<ConsumerRecord<String, String>> readAll(
+            Properties settings, String topic, int partitions, int expected) {
         Properties p = new Properties();
         p.putAll(settings);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (int i = 0; i < partitions; i++) {
                 tps.add(new TopicPartition(topic, i));

@@ -33,8 +33,7 @@ class SaslSslSettingsTest {
     void shouldRefuseWhatTheFormatterOrJaasCannotCarry() {
         assertThatThrownBy(() -> new SaslSslSettings("al ice", "alice-secret-1"))
                 .hasMessage("user=al ice must be letters, digits, '.', '_' or '-'");
-        assertThatThrownBy(() -> new SaslSslSettings("alice", "short"))
-                .hasMessage("password length=5 < 8");
+        assertThatThrownBy(() -> new SaslSslSettings("alice", "short")).hasMessage("password length=5 < 8");
         assertThatThrownBy(() -> new SaslSslSettings("alice", "secret,with,commas"))
                 .hasMessage("password has a character that is not allowed at index 6: only printable ASCII without"
                         + " space, ',', '\"' or '\\'");

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SaslSslStreamsTest {
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.perClassSaslSsl(
-            new SaslSslSettings("streams-app", "streams-secret"));
+    static final KafkaBrokerExtension KAFKA =
+            KafkaBrokerExtension.perClassSaslSsl(new SaslSslSettings("streams-app", "streams-secret"));
 
     @Test
     void shouldRunAnExactlyOnceTopologyOverSaslSsl() throws Exception {
@@ -75,8 +75,7 @@ class SaslSslStreamsTest {
             List<String> out = new ArrayList<>();
             try (KafkaConsumer<String, String> c = readCommittedFromStart("secured-out", 2)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (out.size() < 3 && System.nanoTime() < deadline
-                        && streams.state() != KafkaStreams.State.ERROR) {
+                while (out.size() < 3 && System.nanoTime() < deadline && streams.state() != KafkaStreams.State.ERROR) {
                     for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                         out.add(r.value());
                     }

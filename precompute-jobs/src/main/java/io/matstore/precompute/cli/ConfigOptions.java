@@ -10,12 +10,16 @@ import picocli.CommandLine.Option;
 
 /** Options every command shares: where settings come from. */
 final class ConfigOptions {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "A .properties file of settings (`bin/matstore config-docs precompute`); repeatable, "
                     + "later files win.")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE",
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "NAME=VALUE",
             description = "A setting that wins over the files and MATSTORE_* environment variables.")
     Map<String, String> overrides = new LinkedHashMap<>();
 

@@ -24,42 +24,62 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "generate", description = {
-        "Generate seeded demo source events: a catalogue of N products, then a steady mix at a given rate.",
-        "Writes JSON lines (--output) or publishes directly to the source topic (--publish). Bounded by --count "
-                + "and/or --duration."})
+@Command(
+        name = "generate",
+        description = {
+            "Generate seeded demo source events: a catalogue of N products, then a steady mix at a given rate.",
+            "Writes JSON lines (--output) or publishes directly to the source topic (--publish). Bounded by --count "
+                    + "and/or --duration."
+        })
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--products", defaultValue = "1000", description = "Products in the catalogue (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--products",
+            defaultValue = "1000",
+            description = "Products in the catalogue (default ${DEFAULT-VALUE}).")
     int products;
 
-    @Option(names = "--count", defaultValue = "10000",
+    @Option(
+            names = "--count",
+            defaultValue = "10000",
             description = "Events of the steady mix after the catalogue (default ${DEFAULT-VALUE}).")
     long count;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            defaultValue = "0",
             description = "Stop the steady mix after this many seconds (0: no time bound).")
     long durationSeconds;
 
-    @Option(names = "--rate", defaultValue = "1000",
+    @Option(
+            names = "--rate",
+            defaultValue = "1000",
             description = "Steady-mix events per second (0: as fast as possible; default ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--fx-per-mille", defaultValue = "5",
+    @Option(
+            names = "--fx-per-mille",
+            defaultValue = "5",
             description = "FX changes per 1000 steady-mix events (default ${DEFAULT-VALUE}).")
     int fxPerMille;
 
-    @Option(names = "--promotion-per-mille", defaultValue = "150",
+    @Option(
+            names = "--promotion-per-mille",
+            defaultValue = "150",
             description = "Promotion starts/moves/ends per 1000 steady-mix events (default ${DEFAULT-VALUE}).")
     int promotionPerMille;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--view", paramLabel = "NAME", description = "The view whose source events to generate; may be"
-            + " left out when only one view on the class path has source events.")
+    @Option(
+            names = "--view",
+            paramLabel = "NAME",
+            description = "The view whose source events to generate; may be"
+                    + " left out when only one view on the class path has source events.")
     String viewName;
 
     @CommandLine.Spec
@@ -79,8 +99,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (products < 1 || count < 0 || durationSeconds < 0 || rate < 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--products must be >= 1 and --count, --duration, --rate >= 0");
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--products must be >= 1 and --count, --duration, --rate >= 0");
         }
         PrecomputeConfig settings = config.load();
         return generate(ViewOption.sourceEvents(spec, viewName), settings);
@@ -96,8 +116,8 @@ final class GenerateCommand implements Callable<Integer> {
         } else {
             Map<String, Object> props = settings.clientProperties();
             props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                    new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
                 long n = run(generator, e -> {
                     SourceEventFormat.Record encoded = format.encode(e);
                     producer.send(new ProducerRecord<>(settings.sourceTopic(), encoded.key(), encoded.value()));

@@ -9,10 +9,17 @@ import picocli.CommandLine.Command;
  * {@code publish} a JSON-lines file of events,
  * {@code generate} demo events, print the settings ({@code config-docs}).
  */
-@Command(name = "precompute", mixinStandardHelpOptions = true,
+@Command(
+        name = "precompute",
+        mixinStandardHelpOptions = true,
         description = "Precompute jobs of the materialized-response store.",
-        subcommands = {RunCommand.class, ReplayCommand.class, PublishCommand.class, GenerateCommand.class,
-                ConfigDocsCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ReplayCommand.class,
+            PublishCommand.class,
+            GenerateCommand.class,
+            ConfigDocsCommand.class
+        })
 public final class PrecomputeMain {
     /** Our logging configuration, unless the operator names another; a classpath resource, not logback.xml, so that
      *  a launcher or test classpath that has its own logback.xml is not given two. */
@@ -27,13 +34,12 @@ public final class PrecomputeMain {
 
     /** The command line, with settings errors printed as one line instead of a stack trace. */
     public static CommandLine commandLine() {
-        return new CommandLine(new PrecomputeMain())
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (e instanceof ConfigException) {
-                        cmd.getErr().println("invalid configuration: " + e.getMessage());
-                        return 2;
-                    }
-                    throw e;
-                });
+        return new CommandLine(new PrecomputeMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println("invalid configuration: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
     }
 }

@@ -15,10 +15,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "publish", description = {
-        "Publish a JSON-lines file of source events to the source topic, all or nothing.",
-        "One event per line, e.g. {\"type\":\"ProductUpserted\",\"sku\":\"SKU-1\",\"title\":\"Mug\","
-                + "\"category\":\"kitchen\",\"base_price_usd_cents\":1299}"})
+@Command(
+        name = "publish",
+        description = {
+            "Publish a JSON-lines file of source events to the source topic, all or nothing.",
+            "One event per line, e.g. {\"type\":\"ProductUpserted\",\"sku\":\"SKU-1\",\"title\":\"Mug\","
+                    + "\"category\":\"kitchen\",\"base_price_usd_cents\":1299}"
+        })
 final class PublishCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -32,8 +35,11 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--view", paramLabel = "NAME", description = "The view whose source events the file holds; may be"
-            + " left out when only one view on the class path has source events.")
+    @Option(
+            names = "--view",
+            paramLabel = "NAME",
+            description = "The view whose source events the file holds; may be"
+                    + " left out when only one view on the class path has source events.")
     String viewName;
 
     @CommandLine.Spec
@@ -49,7 +55,11 @@ final class PublishCommand implements Callable<Integer> {
         }
         String target = topic != null ? topic : settings.sourceTopic();
         try {
-            long sent = Publisher.publish(format, settings, target, file,
+            long sent = Publisher.publish(
+                    format,
+                    settings,
+                    target,
+                    file,
                     quiet ? Progress.NONE : Progress.console(System.err, "publish " + target));
             System.out.println("published " + sent + " events from " + file + " to " + target);
             return 0;

@@ -29,10 +29,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "replay", description = {
-        "Rebuild a view (--view) at --version N from the source topic, show progress up to the end offsets captured "
-                + "at the start, then keep running live as that version's job until stopped (Ctrl-C / SIGTERM).",
-        "Exit codes: 0 stopped, 1 the job failed, 2 invalid settings or version, 3 refused (the version ran before)."})
+@Command(
+        name = "replay",
+        description = {
+            "Rebuild a view (--view) at --version N from the source topic, show progress up to the end offsets captured "
+                    + "at the start, then keep running live as that version's job until stopped (Ctrl-C / SIGTERM).",
+            "Exit codes: 0 stopped, 1 the job failed, 2 invalid settings or version, 3 refused (the version ran before)."
+        })
 final class ReplayCommand implements Callable<Integer> {
     static final int REFUSED = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ReplayCommand.class);
@@ -43,35 +46,47 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--view", paramLabel = "NAME",
+    @Option(
+            names = "--view",
+            paramLabel = "NAME",
             description = "The view to run, one of those on the class path; may be left out when there is only one.")
     String viewName;
 
-    @Option(names = "--version", required = true, paramLabel = "N",
+    @Option(
+            names = "--version",
+            required = true,
+            paramLabel = "N",
             description = "Version of the view to rebuild (the view.version setting).")
     int version;
 
-    @Option(names = "--from-timestamp", paramLabel = "ISO-8601", converter = InstantConverter.class,
+    @Option(
+            names = "--from-timestamp",
+            paramLabel = "ISO-8601",
+            converter = InstantConverter.class,
             description = "Start at the first event at or after this instant (e.g. 2026-11-23T10:00:00Z) instead of "
                     + "the beginning. The view's state then holds only what those events say: see docs/precompute.md.")
     Instant fromTimestamp;
 
-    @Option(names = "--resume", description = "Continue the version's consumer group from its committed offsets "
-            + "instead of refusing because it has some.")
+    @Option(
+            names = "--resume",
+            description = "Continue the version's consumer group from its committed offsets "
+                    + "instead of refusing because it has some.")
     boolean resume;
 
     @Override
     public Integer call() {
         PrecomputeConfig settings = config.load(Map.of(PrecomputeConfig.VIEW_VERSION, Integer.toString(version)));
         if (fromTimestamp != null && resume) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
                     "--from-timestamp and --resume exclude each other: resuming keeps the group's offsets, a "
                             + "timestamp replaces them");
         }
         View<?, ?> view = ViewOption.create(spec, viewName, settings);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ReplayOptions options = fromTimestamp != null ? ReplayOptions.fromTimestamp(fromTimestamp)
+        ReplayOptions options = fromTimestamp != null
+                ? ReplayOptions.fromTimestamp(fromTimestamp)
                 : resume ? ReplayOptions.resuming() : ReplayOptions.fromBeginning();
         Replay replay;
         try {
@@ -80,10 +95,15 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("replay refused: " + e.getMessage());
             return REFUSED;
         }
-        String name = "replay " + view.descriptor().name() + " v" + view.descriptor().version();
-        out.printf(Locale.ROOT, "%s %s: %,d records up to the end captured now, into %s%n", name,
+        String name =
+                "replay " + view.descriptor().name() + " v" + view.descriptor().version();
+        out.printf(
+                Locale.ROOT,
+                "%s %s: %,d records up to the end captured now, into %s%n",
+                name,
                 fromTimestamp == null ? (resume ? "resumed" : "from the beginning") : "from " + fromTimestamp,
-                replay.progress().total(), view.descriptor().topic());
+                replay.progress().total(),
+                view.descriptor().topic());
         out.flush();
         OpsEndpoint ops;
         try {
@@ -94,10 +114,12 @@ final class ReplayCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            close(ops, replay);
-            stopped.countDown();
-        }, "precompute-replay-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    close(ops, replay);
+                    stopped.countDown();
+                },
+                "precompute-replay-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean interrupted = false;
         try {
@@ -105,8 +127,13 @@ final class ReplayCommand implements Callable<Integer> {
                 return exitCode(replay);
             }
             CaughtUp done = replay.caughtUp().orElseThrow();
-            out.printf(Locale.ROOT, "%s reached the captured end: %,d records in %.1f s (%,.0f records/s); continuing live, "
-                            + "Ctrl-C to stop%n", name, done.records(), done.elapsed().toNanos() / 1e9,
+            out.printf(
+                    Locale.ROOT,
+                    "%s reached the captured end: %,d records in %.1f s (%,.0f records/s); continuing live, "
+                            + "Ctrl-C to stop%n",
+                    name,
+                    done.records(),
+                    done.elapsed().toNanos() / 1e9,
                     done.recordsPerSecond());
             out.flush();
             while (!stopped.await(30, TimeUnit.SECONDS)) {
@@ -173,8 +200,8 @@ final class ReplayCommand implements Callable<Integer> {
             try {
                 return Instant.parse(value);
             } catch (DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not an ISO-8601 instant such as "
-                        + "2026-11-23T10:00:00Z");
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not an ISO-8601 instant such as " + "2026-11-23T10:00:00Z");
             }
         }
     }

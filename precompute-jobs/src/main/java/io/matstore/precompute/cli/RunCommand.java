@@ -28,8 +28,12 @@ import picocli.CommandLine.Spec;
  * in-process caller (a test) ends it. Stdout gets the ops endpoint's address and one line when the job is first
  * RUNNING.
  */
-@Command(name = "run", description = {"Run a view (--view) until stopped (Ctrl-C / SIGTERM close it cleanly).",
-        "Exit codes: 0 stopped, 1 the job failed or the ops endpoint could not start, 2 invalid settings."})
+@Command(
+        name = "run",
+        description = {
+            "Run a view (--view) until stopped (Ctrl-C / SIGTERM close it cleanly).",
+            "Exit codes: 0 stopped, 1 the job failed or the ops endpoint could not start, 2 invalid settings."
+        })
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
@@ -39,7 +43,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--view", paramLabel = "NAME",
+    @Option(
+            names = "--view",
+            paramLabel = "NAME",
             description = "The view to run, one of those on the class path; may be left out when there is only one.")
     String viewName;
 
@@ -73,12 +79,18 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Stopper stopper = new Stopper(ops, job);
-        Thread hook = new Thread(() -> {
-            stopper.stop();
-            stopped.countDown();
-        }, "precompute-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    stopper.stop();
+                    stopped.countDown();
+                },
+                "precompute-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOG.info("view {} reading {} on {}, writing {}", descriptor, view.sourceTopics(), settings.bootstrapServers(),
+        LOG.info(
+                "view {} reading {} on {}, writing {}",
+                descriptor,
+                view.sourceTopics(),
+                settings.bootstrapServers(),
                 descriptor.topic());
         boolean interrupted = false;
         try {

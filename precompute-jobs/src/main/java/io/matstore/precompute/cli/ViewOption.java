@@ -9,8 +9,7 @@ import picocli.CommandLine;
 
 /** Resolves {@code --view NAME} against the views on the class path. */
 final class ViewOption {
-    private ViewOption() {
-    }
+    private ViewOption() {}
 
     /**
      * The view named {@code name} (or the only one present when null) at the configured {@code view.version}.
@@ -35,17 +34,22 @@ final class ViewOption {
      */
     static SourceEventFormat<?> sourceEvents(CommandLine.Model.CommandSpec spec, String name) {
         ViewFactories views = ViewFactories.discover();
-        java.util.List<String> having = views.factories().stream().filter(f -> f.sourceEvents() != null)
-                .map(ViewFactory::name).toList();
+        java.util.List<String> having = views.factories().stream()
+                .filter(f -> f.sourceEvents() != null)
+                .map(ViewFactory::name)
+                .toList();
         if (name == null && having.size() == 1) {
             return views.find(having.get(0)).sourceEvents();
         }
         ViewFactory factory = name == null ? null : views.find(name);
         if (factory == null || factory.sourceEvents() == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), (name == null
-                    ? "name the view whose source events to use with --view"
-                    : "view " + name + (factory == null ? " is not on the class path" : " has no source events"))
-                    + "; views with source events: " + having);
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    (name == null
+                                    ? "name the view whose source events to use with --view"
+                                    : "view " + name
+                                            + (factory == null ? " is not on the class path" : " has no source events"))
+                            + "; views with source events: " + having);
         }
         return factory.sourceEvents();
     }

@@ -1,8 +1,8 @@
 package io.matstore.precompute.internal;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
-import com.google.flatbuffers.FlatBufferBuilder;
 import com.dynatrace.hash4j.hashing.Hashing;
+import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.precompute.FanOutLimits;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewCounters;
@@ -54,12 +54,17 @@ final class ChangeEmitter {
     private long tombstonesThisEvent;
     /** Tombstones above which the current event is held; computed when its tombstones pass the floor. */
     private long deleteLimit;
+
     private long keysBeforeEvent;
     private int tooLargeThisEvent;
     private int firstTooLargeBytes;
 
-    ChangeEmitter(ViewDescriptor view, KeyValueStore<Bytes, byte[]> hashes, ProcessorContext<byte[], byte[]> context,
-                  ViewCounters counters, FanOutLimits limits) {
+    ChangeEmitter(
+            ViewDescriptor view,
+            KeyValueStore<Bytes, byte[]> hashes,
+            ProcessorContext<byte[], byte[]> context,
+            ViewCounters counters,
+            FanOutLimits limits) {
         this.view = view;
         this.hashes = hashes;
         this.context = context;

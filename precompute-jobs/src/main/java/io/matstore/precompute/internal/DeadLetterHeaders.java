@@ -8,8 +8,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /** The {@link DeadLetters} headers of a rejected record, shared by the steps that reject (validate and compute). */
 final class DeadLetterHeaders {
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 
     /**
      * @param original the record's own headers, kept (a stale reason or source from an earlier rejection is replaced)
@@ -20,7 +19,9 @@ final class DeadLetterHeaders {
         String partition = source == null ? "" : Integer.toString(source.partition());
         String offset = source == null ? "" : Long.toString(source.offset());
         Headers headers = new RecordHeaders(original.toArray());
-        headers.remove(DeadLetters.REASON).remove(DeadLetters.TOPIC).remove(DeadLetters.PARTITION)
+        headers.remove(DeadLetters.REASON)
+                .remove(DeadLetters.TOPIC)
+                .remove(DeadLetters.PARTITION)
                 .remove(DeadLetters.OFFSET);
         return headers.add(DeadLetters.REASON, reason.getBytes(StandardCharsets.UTF_8))
                 .add(DeadLetters.TOPIC, topic.getBytes(StandardCharsets.UTF_8))

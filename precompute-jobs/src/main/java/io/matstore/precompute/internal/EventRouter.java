@@ -58,8 +58,7 @@ public final class EventRouter<E> implements Processor<byte[], byte[], byte[], R
         if (partitionKey == null) {
             context.forward(record.withValue(new Routed(Routed.Route.DIMENSION, record.value())));
         } else {
-            context.forward(record.withKey(partitionKey)
-                    .withValue(new Routed(Routed.Route.ENTITY, record.value())));
+            context.forward(record.withKey(partitionKey).withValue(new Routed(Routed.Route.ENTITY, record.value())));
         }
     }
 
@@ -67,9 +66,14 @@ public final class EventRouter<E> implements Processor<byte[], byte[], byte[], R
         RecordMetadata source = context.recordMetadata().orElse(null);
         Headers headers = DeadLetterHeaders.of(record.headers(), reason, source);
         counters.onDeadLettered();
-        LOG.warn("view {}: dead-lettered {}-{}@{}: {}", view.descriptor(), source == null ? "" : source.topic(),
-                source == null ? "" : source.partition(), source == null ? "" : source.offset(), reason);
-        context.forward(new Record<>(record.key(), new Routed(Routed.Route.DEAD_LETTER, record.value()),
-                record.timestamp(), headers));
+        LOG.warn(
+                "view {}: dead-lettered {}-{}@{}: {}",
+                view.descriptor(),
+                source == null ? "" : source.topic(),
+                source == null ? "" : source.partition(),
+                source == null ? "" : source.offset(),
+                reason);
+        context.forward(new Record<>(
+                record.key(), new Routed(Routed.Route.DEAD_LETTER, record.value()), record.timestamp(), headers));
     }
 }

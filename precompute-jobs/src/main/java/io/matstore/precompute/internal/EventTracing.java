@@ -43,8 +43,8 @@ final class EventTracing {
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     };
 
-    private static final TextMapSetter<List<Header>> SETTER = (carrier, key, value) ->
-            carrier.add(new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8)));
+    private static final TextMapSetter<List<Header>> SETTER =
+            (carrier, key, value) -> carrier.add(new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8)));
 
     private final Supplier<OpenTelemetry> openTelemetry;
     private final ViewDescriptor view;
@@ -58,8 +58,7 @@ final class EventTracing {
     }
 
     /** The span of a traced event and the context its records carry. */
-    record Traced(Span span, String traceParent, Header[] headers) {
-    }
+    record Traced(Span span, String traceParent, Header[] headers) {}
 
     /**
      * Starts the event's span when {@code headers} carry a valid {@code traceparent}.

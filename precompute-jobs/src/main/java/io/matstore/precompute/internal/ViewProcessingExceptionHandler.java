@@ -29,9 +29,16 @@ public final class ViewProcessingExceptionHandler implements ProcessingException
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         view.counters().onFatalError();
-        LOG.error("view {}: processing {}-{}@{} failed in {} (task {}); stopping the stream thread: skipping the"
-                        + " event could leave its half-applied state committed", view.view(), context.topic(),
-                context.partition(), context.offset(), context.processorNodeId(), context.taskId(), exception);
+        LOG.error(
+                "view {}: processing {}-{}@{} failed in {} (task {}); stopping the stream thread: skipping the"
+                        + " event could leave its half-applied state committed",
+                view.view(),
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.processorNodeId(),
+                context.taskId(),
+                exception);
         return Response.fail();
     }
 }

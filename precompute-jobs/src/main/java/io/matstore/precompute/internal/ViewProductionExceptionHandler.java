@@ -32,25 +32,36 @@ public final class ViewProductionExceptionHandler implements ProductionException
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
-                                Exception exception) {
-        int size = (record.key() == null ? 0 : record.key().length)
-                + (record.value() == null ? 0 : record.value().length);
+    public Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+        int size =
+                (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
         return fail(context, "writing a record of " + size + " bytes to " + record.topic() + " failed", exception);
     }
 
     @Override
     @SuppressWarnings("rawtypes") // the interface declares the record raw
-    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
-                                             SerializationExceptionOrigin origin) {
+    public Response handleSerializationError(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
         return fail(context, "serializing a record for " + record.topic() + " failed (" + origin + ")", exception);
     }
 
     private Response fail(ErrorHandlerContext context, String what, Exception exception) {
         view.counters().onFatalError();
-        LOG.error("view {}: {} while processing {}-{}@{} (task {}, node {}); stopping: the transaction aborts and"
-                        + " nothing of the event is committed", view.view(), what, context.topic(), context.partition(),
-                context.offset(), context.taskId(), context.processorNodeId(), exception);
+        LOG.error(
+                "view {}: {} while processing {}-{}@{} (task {}, node {}); stopping: the transaction aborts and"
+                        + " nothing of the event is committed",
+                view.view(),
+                what,
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.taskId(),
+                context.processorNodeId(),
+                exception);
         return Response.fail();
     }
 }

@@ -71,8 +71,11 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         }
     };
 
-    private ViewTaskProcessor(View<E, C> view, ViewCounters counters, FanOutLimits limits,
-                              java.util.function.Supplier<OpenTelemetry> openTelemetry) {
+    private ViewTaskProcessor(
+            View<E, C> view,
+            ViewCounters counters,
+            FanOutLimits limits,
+            java.util.function.Supplier<OpenTelemetry> openTelemetry) {
         this.view = view;
         this.counters = counters;
         this.limits = limits;
@@ -140,8 +143,10 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         resumedEventOpen = false;
         String reason = emitter.endEvent();
         if (reason != null) { // already counted as held or too large by the emitter
-            LOG.warn("view {}: a resumed fan-out chunk broke a limit (no source record to dead-letter): {}",
-                    view.descriptor(), reason);
+            LOG.warn(
+                    "view {}: a resumed fan-out chunk broke a limit (no source record to dead-letter): {}",
+                    view.descriptor(),
+                    reason);
         }
     }
 
@@ -191,15 +196,19 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         if (reason != null) {
             RecordMetadata at = context.recordMetadata().orElse(null);
             counters.onDeadLettered();
-            LOG.warn("view {}: dead-lettered {}-{}@{}: {}", view.descriptor(), at == null ? "" : at.topic(),
-                    at == null ? "" : at.partition(), at == null ? "" : at.offset(), reason);
+            LOG.warn(
+                    "view {}: dead-lettered {}-{}@{}: {}",
+                    view.descriptor(),
+                    at == null ? "" : at.topic(),
+                    at == null ? "" : at.partition(),
+                    at == null ? "" : at.offset(),
+                    reason);
             context.forward(record.withHeaders(DeadLetterHeaders.of(record.headers(), reason, at)));
         }
     }
 
     private void apply(E event, long timestamp) {
-        logic.apply(event, timestamp, combination -> emitter.offer(logic.key(combination),
-                logic.compute(combination)));
+        logic.apply(event, timestamp, combination -> emitter.offer(logic.key(combination), logic.compute(combination)));
     }
 
     /** Supplies the processor together with the stores it needs, so the topology connects them. */
@@ -210,8 +219,11 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         private final java.util.function.Supplier<OpenTelemetry> openTelemetry;
 
         /** @param openTelemetry asked once per task, at its first traced event */
-        public Supplier(View<E, C> view, ViewCounters counters, FanOutLimits limits,
-                        java.util.function.Supplier<OpenTelemetry> openTelemetry) {
+        public Supplier(
+                View<E, C> view,
+                ViewCounters counters,
+                FanOutLimits limits,
+                java.util.function.Supplier<OpenTelemetry> openTelemetry) {
             this.view = view;
             this.counters = counters;
             this.limits = limits;

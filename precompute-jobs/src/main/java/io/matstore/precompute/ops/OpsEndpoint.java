@@ -47,8 +47,8 @@ public final class OpsEndpoint implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON_TYPE = "application/json";
-    private static final Set<KafkaStreams.State> DOWN = EnumSet.of(KafkaStreams.State.ERROR,
-            KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.NOT_RUNNING);
+    private static final Set<KafkaStreams.State> DOWN =
+            EnumSet.of(KafkaStreams.State.ERROR, KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.NOT_RUNNING);
     private static final int THREADS = 2;
 
     private final String host;
@@ -58,8 +58,12 @@ public final class OpsEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OpsEndpoint(String host, List<ViewRunner.Running> jobs, PrecomputeMetrics metrics,
-                        ExecutorService executor, HttpServer server) {
+    private OpsEndpoint(
+            String host,
+            List<ViewRunner.Running> jobs,
+            PrecomputeMetrics metrics,
+            ExecutorService executor,
+            HttpServer server) {
         this.host = host;
         this.jobs = jobs;
         this.metrics = metrics;
@@ -84,7 +88,8 @@ public final class OpsEndpoint implements AutoCloseable {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException | RuntimeException e) { // an unresolvable host is an unchecked exception
             metrics.close();
-            throw new UncheckedIOException("cannot bind the ops endpoint to " + host + ":" + port + ": " + e,
+            throw new UncheckedIOException(
+                    "cannot bind the ops endpoint to " + host + ":" + port + ": " + e,
                     e instanceof IOException io ? io : new IOException(e));
         }
         AtomicInteger n = new AtomicInteger();
@@ -130,10 +135,19 @@ public final class OpsEndpoint implements AutoCloseable {
             }
             switch (path) {
                 case "/metrics" -> send(exchange, 200, PROMETHEUS_TEXT, metrics.scrape());
-                case "/healthz" -> probe(exchange, jobs.stream().noneMatch(j -> DOWN.contains(j.streams().state())),
-                        "alive", "down");
-                default -> probe(exchange, jobs.stream().allMatch(j -> j.streams().state()
-                        == KafkaStreams.State.RUNNING), "ready", "not ready");
+                case "/healthz" ->
+                    probe(
+                            exchange,
+                            jobs.stream()
+                                    .noneMatch(j -> DOWN.contains(j.streams().state())),
+                            "alive",
+                            "down");
+                default ->
+                    probe(
+                            exchange,
+                            jobs.stream().allMatch(j -> j.streams().state() == KafkaStreams.State.RUNNING),
+                            "ready",
+                            "not ready");
             }
         } catch (RuntimeException e) {
             LOG.warn("ops endpoint: {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
@@ -146,7 +160,9 @@ public final class OpsEndpoint implements AutoCloseable {
     private void probe(HttpExchange exchange, boolean ok, String yes, String no) throws IOException {
         Map<String, String> views = new LinkedHashMap<>();
         for (ViewRunner.Running job : jobs) {
-            views.put(job.view().name() + ".v" + job.view().version(), job.streams().state().name());
+            views.put(
+                    job.view().name() + ".v" + job.view().version(),
+                    job.streams().state().name());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ok ? yes : no);

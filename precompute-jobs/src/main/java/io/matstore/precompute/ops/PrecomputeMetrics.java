@@ -32,6 +32,7 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class PrecomputeMetrics implements AutoCloseable {
     /** Tag names on every view meter. */
     public static final String VIEW_TAG = "view";
+
     public static final String VERSION_TAG = "version";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -48,46 +49,92 @@ public final class PrecomputeMetrics implements AutoCloseable {
 
     /** Adds the meters of a started view job; they read it until {@link #close()}. */
     public synchronized void bind(ViewRunner.Running job) {
-        Tags tags = Tags.of(VIEW_TAG, job.view().name(), VERSION_TAG, Integer.toString(job.view().version()));
+        Tags tags = Tags.of(
+                VIEW_TAG,
+                job.view().name(),
+                VERSION_TAG,
+                Integer.toString(job.view().version()));
         KafkaStreamsMetrics streams = new KafkaStreamsMetrics(job.streams(), tags);
         streams.bindTo(registry);
         streamsBinders.add(streams);
         ViewCounters counters = job.counters();
-        counter("matstore.precompute.events", "Valid events applied by the view's tasks (a dimension event once "
-                + "per task)", tags, counters, ViewCounters::events);
-        counter("matstore.precompute.events.done", "Events whose affected combinations have all been offered",
-                tags, counters, ViewCounters::eventsDone);
-        counter("matstore.precompute.emitted", "Responses written to the view topic", tags, counters,
+        counter(
+                "matstore.precompute.events",
+                "Valid events applied by the view's tasks (a dimension event once " + "per task)",
+                tags,
+                counters,
+                ViewCounters::events);
+        counter(
+                "matstore.precompute.events.done",
+                "Events whose affected combinations have all been offered",
+                tags,
+                counters,
+                ViewCounters::eventsDone);
+        counter(
+                "matstore.precompute.emitted",
+                "Responses written to the view topic",
+                tags,
+                counters,
                 ViewCounters::emitted);
-        counter("matstore.precompute.unchanged", "Recomputations dropped because the response did not change",
-                tags, counters, ViewCounters::unchanged);
-        counter("matstore.precompute.tombstones", "Tombstones written for combinations that left the space", tags,
-                counters, ViewCounters::tombstones);
-        counter("matstore.precompute.dead.letters", "Source events written to the dead-letter topic", tags,
-                counters, ViewCounters::deadLettered);
-        counter("matstore.precompute.held", "Valid events held back by the view's sanity limits (dead-lettered with"
-                + " the reason, e.g. an FX rate moving more than fx.max.change.factor, or tombstones over"
-                + " view.max.delete.share)", tags, counters,
+        counter(
+                "matstore.precompute.unchanged",
+                "Recomputations dropped because the response did not change",
+                tags,
+                counters,
+                ViewCounters::unchanged);
+        counter(
+                "matstore.precompute.tombstones",
+                "Tombstones written for combinations that left the space",
+                tags,
+                counters,
+                ViewCounters::tombstones);
+        counter(
+                "matstore.precompute.dead.letters",
+                "Source events written to the dead-letter topic",
+                tags,
+                counters,
+                ViewCounters::deadLettered);
+        counter(
+                "matstore.precompute.held",
+                "Valid events held back by the view's sanity limits (dead-lettered with"
+                        + " the reason, e.g. an FX rate moving more than fx.max.change.factor, or tombstones over"
+                        + " view.max.delete.share)",
+                tags,
+                counters,
                 ViewCounters::held);
-        counter("matstore.precompute.responses.too.large", "Responses not written because they were larger than"
-                + " view.max.response.bytes (their events are dead-lettered with the size)", tags, counters,
+        counter(
+                "matstore.precompute.responses.too.large",
+                "Responses not written because they were larger than"
+                        + " view.max.response.bytes (their events are dead-lettered with the size)",
+                tags,
+                counters,
                 ViewCounters::tooLarge);
-        counter("matstore.precompute.fatal.errors", "Errors the job's exception handlers judged fatal (each stops a"
-                + " stream thread; the client then goes to ERROR)", tags, counters, ViewCounters::fatalErrors);
+        counter(
+                "matstore.precompute.fatal.errors",
+                "Errors the job's exception handlers judged fatal (each stops a"
+                        + " stream thread; the client then goes to ERROR)",
+                tags,
+                counters,
+                ViewCounters::fatalErrors);
         Gauge.builder("matstore.precompute.fanouts.pending", counters, ViewCounters::fanOutsPending)
                 .description("Tasks of this process with a chunked fan-out (view.offers.fx.fanout.chunk) still walking"
                         + " or not yet committed to its end; a replay is not caught up while it is above 0")
-                .tags(tags).strongReference(true).register(registry);
-        Gauge.builder("matstore.precompute.ready", job.streams(),
-                        s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("matstore.precompute.ready", job.streams(), s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while the view's Kafka Streams client is RUNNING, else 0")
-                .tags(tags).strongReference(true).register(registry);
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
     }
 
-    private void counter(String name, String description, Tags tags, ViewCounters counters,
-                         ToLongFunction<ViewCounters> read) {
+    private void counter(
+            String name, String description, Tags tags, ViewCounters counters, ToLongFunction<ViewCounters> read) {
         FunctionCounter.builder(name, counters, c -> read.applyAsLong(c))
-                .description(description).tags(tags).register(registry);
+                .description(description)
+                .tags(tags)
+                .register(registry);
     }
 
     /** The registry, to add meters of other parts of the process. */

@@ -10,8 +10,7 @@ public final class EventFileException extends Exception {
     private final long errorCount;
 
     EventFileException(String file, List<String> errors, long errorCount) {
-        super(file + ": " + errorCount + " invalid line(s), nothing sent; first: " + errors.get(0), null, false,
-                false);
+        super(file + ": " + errorCount + " invalid line(s), nothing sent; first: " + errors.get(0), null, false, false);
         this.errors = List.copyOf(errors);
         this.errorCount = errorCount;
     }

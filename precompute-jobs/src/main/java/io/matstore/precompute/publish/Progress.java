@@ -5,7 +5,7 @@ import java.io.PrintStream;
 /** Reports progress of a long run; the console form rewrites one line at most twice a second. */
 @FunctionalInterface
 public interface Progress {
-    Progress NONE = (done, total) -> { };
+    Progress NONE = (done, total) -> {};
 
     void update(long done, long total);
 

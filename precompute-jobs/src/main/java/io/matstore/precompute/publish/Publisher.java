@@ -26,12 +26,12 @@ public final class Publisher {
     /** Errors listed in full; the rest are counted. */
     static final int MAX_LISTED_ERRORS = 20;
 
-    private Publisher() {
-    }
+    private Publisher() {}
 
     /** @return the number of events sent */
-    public static <E> long publish(SourceEventFormat<E> format, PrecomputeConfig config, String topic, Path file,
-                                   Progress progress) throws IOException, EventFileException {
+    public static <E> long publish(
+            SourceEventFormat<E> format, PrecomputeConfig config, String topic, Path file, Progress progress)
+            throws IOException, EventFileException {
         long events = validate(format, file);
         Map<String, Object> props = config.clientProperties();
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "matstore-publish-" + UUID.randomUUID());
@@ -39,9 +39,9 @@ public final class Publisher {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer());
-             BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+                BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             producer.initTransactions();
             producer.beginTransaction();
             try {

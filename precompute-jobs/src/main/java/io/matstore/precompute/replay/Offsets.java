@@ -24,12 +24,11 @@ import org.apache.kafka.common.TopicPartitionInfo;
 final class Offsets {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private Offsets() {
-    }
+    private Offsets() {}
 
     static List<TopicPartition> partitions(Admin admin, Collection<String> topics) {
-        Map<String, TopicDescription> described = get(admin.describeTopics(topics).allTopicNames(),
-                "describe topics " + topics);
+        Map<String, TopicDescription> described =
+                get(admin.describeTopics(topics).allTopicNames(), "describe topics " + topics);
         List<TopicPartition> out = new ArrayList<>();
         for (String topic : topics) {
             for (TopicPartitionInfo p : described.get(topic).partitions()) {
@@ -52,15 +51,16 @@ final class Offsets {
     }
 
     /** The first offset at or after {@code epochMillis}, or -1 where the partition has no such record. */
-    static Map<TopicPartition, Long> forTimestamp(Admin admin, Collection<TopicPartition> partitions,
-                                                  long epochMillis) {
+    static Map<TopicPartition, Long> forTimestamp(
+            Admin admin, Collection<TopicPartition> partitions, long epochMillis) {
         return list(admin, partitions, OffsetSpec.forTimestamp(epochMillis));
     }
 
     /** The group's committed offsets; partitions without one are absent. */
     static Map<TopicPartition, Long> committed(Admin admin, String groupId) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = get(admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata(), "read the committed offsets of group " + groupId);
+        Map<TopicPartition, OffsetAndMetadata> offsets = get(
+                admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
+                "read the committed offsets of group " + groupId);
         Map<TopicPartition, Long> out = new HashMap<>();
         offsets.forEach((tp, om) -> {
             if (om != null) {
@@ -76,14 +76,15 @@ final class Offsets {
         get(admin.alterConsumerGroupOffsets(groupId, request).all(), "set the offsets of group " + groupId);
     }
 
-    private static Map<TopicPartition, Long> list(Admin admin, Collection<TopicPartition> partitions,
-                                                  OffsetSpec spec) {
+    private static Map<TopicPartition, Long> list(Admin admin, Collection<TopicPartition> partitions, OffsetSpec spec) {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (TopicPartition tp : partitions) {
             request.put(tp, spec);
         }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = get(admin.listOffsets(request,
-                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(), "list offsets of " + partitions);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = get(
+                admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .all(),
+                "list offsets of " + partitions);
         Map<TopicPartition, Long> out = new HashMap<>();
         result.forEach((tp, info) -> out.put(tp, info.offset()));
         return out;

@@ -53,8 +53,15 @@ public final class Replay implements AutoCloseable {
     private final ViewRunner.Running job;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Replay(ViewDescriptor view, Map<TopicPartition, Long> start, Map<TopicPartition, Long> capturedEnd,
-                   Admin admin, EndProbe probe, ReplayMonitor monitor, ViewRunner.Running job, Duration poll) {
+    private Replay(
+            ViewDescriptor view,
+            Map<TopicPartition, Long> start,
+            Map<TopicPartition, Long> capturedEnd,
+            Admin admin,
+            EndProbe probe,
+            ReplayMonitor monitor,
+            ViewRunner.Running job,
+            Duration poll) {
         this.view = view;
         this.start = Map.copyOf(start);
         this.capturedEnd = Map.copyOf(capturedEnd);
@@ -107,11 +114,24 @@ public final class Replay implements AutoCloseable {
             Map<TopicPartition, Long> end = Offsets.committedEnd(admin, partitions);
             Map<TopicPartition, Long> from = startOffsets(admin, group, partitions, end, committed, options);
             ViewRunner.Running job = ViewRunner.start(view, config);
-            ReplayMonitor monitor = new ReplayMonitor(admin, probe, group, ViewTopology.repartitionTopics(descriptor),
-                    from, end, startNanos, job.counters()::fanOutsPending);
-            LOG.info("replay of view {} (group {}) {}: {} records to the captured end {}", descriptor, group,
-                    options.fromTimestamp() == null ? (committed.isEmpty() ? "from the beginning" : "resumed")
-                            : "from " + options.fromTimestamp(), monitor.progress().total(), end);
+            ReplayMonitor monitor = new ReplayMonitor(
+                    admin,
+                    probe,
+                    group,
+                    ViewTopology.repartitionTopics(descriptor),
+                    from,
+                    end,
+                    startNanos,
+                    job.counters()::fanOutsPending);
+            LOG.info(
+                    "replay of view {} (group {}) {}: {} records to the captured end {}",
+                    descriptor,
+                    group,
+                    options.fromTimestamp() == null
+                            ? (committed.isEmpty() ? "from the beginning" : "resumed")
+                            : "from " + options.fromTimestamp(),
+                    monitor.progress().total(),
+                    end);
             return new Replay(descriptor, from, end, admin, probe, monitor, job, options.pollInterval());
         } catch (ReplayRefusedException | RuntimeException e) {
             if (probe != null) {
@@ -153,15 +173,18 @@ public final class Replay implements AutoCloseable {
      * replay from the beginning, or the first offset at or after the timestamp, written as the group's committed
      * offsets so the job starts there (a partition with nothing that late starts at its captured end).
      */
-    private static Map<TopicPartition, Long> startOffsets(Admin admin, String group, List<TopicPartition> partitions,
-                                                          Map<TopicPartition, Long> end,
-                                                          Map<TopicPartition, Long> committed,
-                                                          ReplayOptions options) {
+    private static Map<TopicPartition, Long> startOffsets(
+            Admin admin,
+            String group,
+            List<TopicPartition> partitions,
+            Map<TopicPartition, Long> end,
+            Map<TopicPartition, Long> committed,
+            ReplayOptions options) {
         Map<TopicPartition, Long> earliest = Offsets.earliest(admin, partitions);
         Map<TopicPartition, Long> from = new HashMap<>();
         if (options.fromTimestamp() != null) {
-            Map<TopicPartition, Long> at = Offsets.forTimestamp(admin, partitions,
-                    options.fromTimestamp().toEpochMilli());
+            Map<TopicPartition, Long> at = Offsets.forTimestamp(
+                    admin, partitions, options.fromTimestamp().toEpochMilli());
             for (TopicPartition tp : partitions) {
                 long offset = at.getOrDefault(tp, -1L);
                 from.put(tp, offset < 0 ? end.get(tp) : offset);
@@ -179,8 +202,12 @@ public final class Replay implements AutoCloseable {
         monitor.poll();
         CaughtUp done = monitor.caughtUp();
         if (done != null) {
-            LOG.info("replay of view {} reached the captured end: {} records in {} ms ({} records/s); continuing live",
-                    view, done.records(), done.elapsed().toMillis(), Math.round(done.recordsPerSecond()));
+            LOG.info(
+                    "replay of view {} reached the captured end: {} records in {} ms ({} records/s); continuing live",
+                    view,
+                    done.records(),
+                    done.elapsed().toMillis(),
+                    Math.round(done.recordsPerSecond()));
             scheduler.shutdown();
         }
     }
@@ -224,8 +251,8 @@ public final class Replay implements AutoCloseable {
                 return true;
             }
             KafkaStreams.State state = job.streams().state();
-            if (state == KafkaStreams.State.ERROR || !state.isRunningOrRebalancing()
-                    && state != KafkaStreams.State.CREATED) {
+            if (state == KafkaStreams.State.ERROR
+                    || !state.isRunningOrRebalancing() && state != KafkaStreams.State.CREATED) {
                 throw new IllegalStateException("the job of view " + view + " is " + state + " before reaching the "
                         + "captured end (" + progress() + "); see its log");
             }

@@ -31,8 +31,8 @@ final class ReplayMetrics implements ReplayMXBean {
 
     static ObjectName objectName(ViewDescriptor view) {
         try {
-            return new ObjectName("io.matstore.precompute:type=Replay,view=" + view.name() + ",version="
-                    + view.version());
+            return new ObjectName(
+                    "io.matstore.precompute:type=Replay,view=" + view.name() + ",version=" + view.version());
         } catch (JMException e) {
             throw new IllegalArgumentException("no JMX name for view " + view, e);
         }

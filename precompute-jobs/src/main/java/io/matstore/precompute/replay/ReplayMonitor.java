@@ -63,9 +63,15 @@ final class ReplayMonitor {
      * @param sourceEnd    per source partition, the end captured at the start
      * @param fanOutsPending tasks of the job with a chunked fan-out not yet committed to its end
      */
-    ReplayMonitor(Admin admin, EndProbe probe, String groupId, List<String> repartitionTopics,
-                  Map<TopicPartition, Long> sourceStart, Map<TopicPartition, Long> sourceEnd, long startNanos,
-                  LongSupplier fanOutsPending) {
+    ReplayMonitor(
+            Admin admin,
+            EndProbe probe,
+            String groupId,
+            List<String> repartitionTopics,
+            Map<TopicPartition, Long> sourceStart,
+            Map<TopicPartition, Long> sourceEnd,
+            long startNanos,
+            LongSupplier fanOutsPending) {
         this.admin = admin;
         this.probe = probe;
         this.groupId = groupId;
@@ -104,8 +110,12 @@ final class ReplayMonitor {
             failuresSinceWarn++;
             long now = System.nanoTime();
             if (lastWarnNanos == 0 || now - lastWarnNanos >= WARN_EVERY_NANOS) {
-                LOG.warn("replay of group {}: cannot measure progress ({} failed poll(s) since the last warning, "
-                        + "last: {}); retrying", groupId, failuresSinceWarn, e.toString());
+                LOG.warn(
+                        "replay of group {}: cannot measure progress ({} failed poll(s) since the last warning, "
+                                + "last: {}); retrying",
+                        groupId,
+                        failuresSinceWarn,
+                        e.toString());
                 lastWarnNanos = now;
                 failuresSinceWarn = 0;
             }
@@ -127,7 +137,10 @@ final class ReplayMonitor {
             end.keySet().forEach(tp -> start.put(tp, 0L));
             repartition = new Stage(start, end);
             progress = new ReplayProgress(total, total, Phase.DRAINING);
-            LOG.info("replay of group {}: source read to the captured end ({} records); draining {}", groupId, total,
+            LOG.info(
+                    "replay of group {}: source read to the captured end ({} records); draining {}",
+                    groupId,
+                    total,
                     repartitionTopics);
         }
         repartition.advance(committed);
@@ -137,8 +150,10 @@ final class ReplayMonitor {
         long pending = fanOutsPending.getAsLong();
         if (pending > 0) {
             if (!waitingLogged) {
-                LOG.info("replay of group {}: events applied; waiting for the chunked fan-outs of {} task(s)",
-                        groupId, pending);
+                LOG.info(
+                        "replay of group {}: events applied; waiting for the chunked fan-outs of {} task(s)",
+                        groupId,
+                        pending);
                 waitingLogged = true;
             }
             return;

@@ -49,12 +49,15 @@ class ViewErrorPolicyTest {
         PrecomputeConfig config = config(view, Map.of("kafka.max.request.size", "65536"));
         try (ViewRunner.Running job = ViewRunner.start(view, config)) {
             publish(view, "a:100");
-            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(view.descriptor().topic()).size() == 1);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> readAll(view.descriptor().topic()).size() == 1);
             publish(view, "big:200000", "b:100");
             await().atMost(Duration.ofSeconds(60)).until(() -> job.streams().state() == KafkaStreams.State.ERROR);
             assertThat(job.counters().fatalErrors()).isPositive();
-            assertThat(readAll(view.descriptor().topic())).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-                    .as("nothing of the failed transaction").containsExactly(key(view, "a"));
+            assertThat(readAll(view.descriptor().topic()))
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .as("nothing of the failed transaction")
+                    .containsExactly(key(view, "a"));
         }
     }
 
@@ -63,23 +66,32 @@ class ViewErrorPolicyTest {
         ErrorPolicyView view = new ErrorPolicyView("boom", "boom.events");
         try (ViewRunner.Running job = ViewRunner.start(view, config(view, Map.of()))) {
             publish(view, "a:10");
-            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(view.descriptor().topic()).size() == 1);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> readAll(view.descriptor().topic()).size() == 1);
             publish(view, "boom", "c:10");
             await().atMost(Duration.ofSeconds(60)).until(() -> job.streams().state() == KafkaStreams.State.ERROR);
             assertThat(job.counters().fatalErrors()).isEqualTo(1);
-            assertThat(readAll(view.descriptor().topic())).as("nothing after the failed event").hasSize(1);
+            assertThat(readAll(view.descriptor().topic()))
+                    .as("nothing after the failed event")
+                    .hasSize(1);
             assertThat(readAll("boom.events.dlq")).isEmpty();
         }
     }
 
     private PrecomputeConfig config(ErrorPolicyView view, Map<String, String> more) {
         Map<String, String> s = new java.util.HashMap<>(Map.of(
-                "bootstrap.servers", KAFKA.bootstrapServers(),
-                "source.topic", view.sourceTopics().get(0),
-                "dead.letter.topic", view.sourceTopics().get(0) + ".dlq",
-                "topic.partitions", "1",
-                "state.dir", stateDir.toString(),
-                "http.port", "-1"));
+                "bootstrap.servers",
+                KAFKA.bootstrapServers(),
+                "source.topic",
+                view.sourceTopics().get(0),
+                "dead.letter.topic",
+                view.sourceTopics().get(0) + ".dlq",
+                "topic.partitions",
+                "1",
+                "state.dir",
+                stateDir.toString(),
+                "http.port",
+                "-1"));
         s.putAll(more);
         return PrecomputeConfig.load(List.of(), Map.of(), s);
     }
@@ -92,11 +104,12 @@ class ViewErrorPolicyTest {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (String e : events) {
                 byte[] bytes = e.getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(view.sourceTopics().get(0), bytes, bytes)).get();
+                producer.send(new ProducerRecord<>(view.sourceTopics().get(0), bytes, bytes))
+                        .get();
             }
         }
     }
@@ -106,8 +119,8 @@ class ViewErrorPolicyTest {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
@@ -118,5 +131,4 @@ class ViewErrorPolicyTest {
         }
         return out;
     }
-
 }

@@ -30,8 +30,8 @@ class EndProbeTest {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "probe-test-" + UUID.randomUUID());
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> p =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             p.initTransactions();
             p.beginTransaction();
             for (int i = 0; i < records; i++) {
@@ -51,8 +51,8 @@ class EndProbeTest {
         String topic = "probe-" + UUID.randomUUID();
         KAFKA.createTopic(topic, 1);
         TopicPartition tp = new TopicPartition(topic, 0);
-        transaction(topic, 3, true);   // offsets 0..2, commit marker at 3
-        transaction(topic, 2, false);  // aborted 4..5, abort marker at 6
+        transaction(topic, 3, true); // offsets 0..2, commit marker at 3
+        transaction(topic, 2, false); // aborted 4..5, abort marker at 6
         long end;
         try (Admin admin = KAFKA.kafka().admin()) {
             end = Offsets.committedEnd(admin, List.of(tp)).get(tp);
@@ -65,7 +65,8 @@ class EndProbeTest {
                     .as("a commit marker, two aborted records and an abort marker: nothing to wait for")
                     .containsExactly(tp);
             assertThat(probe.emptyGaps(Map.of(tp, new long[] {2, end}), timeout))
-                    .as("offset 2 is a committed record still to process").isEmpty();
+                    .as("offset 2 is a committed record still to process")
+                    .isEmpty();
             assertThat(probe.emptyGaps(Map.of(), timeout)).isEmpty();
         }
     }

@@ -94,7 +94,11 @@ final class BulkLoader {
             Map<Integer, Long> next = foldRuns(c, owned, running, loading, begin, end, writer);
             if (next != null) {
                 long millis = Math.max(1, (System.nanoTime() - startNanos) / 1_000_000);
-                LOG.info("bulk loaded {} records of {} in {} ms ({} records/s)", target, owned, millis,
+                LOG.info(
+                        "bulk loaded {} records of {} in {} ms ({} records/s)",
+                        target,
+                        owned,
+                        millis,
                         target * 1000 / millis);
             }
             return next;
@@ -105,10 +109,14 @@ final class BulkLoader {
         }
     }
 
-    private Map<Integer, Long> foldRuns(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> owned,
-                                        BooleanSupplier running, List<TopicPartition> loading,
-                                        Map<TopicPartition, Long> begin, Map<TopicPartition, Long> end,
-                                        ExecutorService writer) {
+    private Map<Integer, Long> foldRuns(
+            KafkaConsumer<byte[], byte[]> c,
+            List<TopicPartition> owned,
+            BooleanSupplier running,
+            List<TopicPartition> loading,
+            Map<TopicPartition, Long> begin,
+            Map<TopicPartition, Long> end,
+            ExecutorService writer) {
         SortedRun run = new SortedRun();
         int runs = 0;
         Future<?> writing = null;
@@ -211,8 +219,7 @@ final class BulkLoader {
                 }
             }
         } catch (IOException e) {
-            throw new StoreException("cannot prepare bulk run directory " + runDir + ": "
-                    + e.getMessage(), e);
+            throw new StoreException("cannot prepare bulk run directory " + runDir + ": " + e.getMessage(), e);
         }
     }
 }

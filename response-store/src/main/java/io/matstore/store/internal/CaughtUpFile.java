@@ -43,7 +43,9 @@ final class CaughtUpFile {
         } catch (NoSuchFileException never) {
             return 0;
         } catch (IOException | NumberFormatException e) {
-            LOG.warn("ignoring {}: {}; the version counts as never caught up until ingest catches up", file,
+            LOG.warn(
+                    "ignoring {}: {}; the version counts as never caught up until ingest catches up",
+                    file,
                     e.toString());
             return 0;
         }

@@ -44,6 +44,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     private final StoreConfig config;
     /** Null: no metrics. */
     private final MeterRegistry registry;
+
     private final Map<String, ViewSlot> views = new ConcurrentHashMap<>();
     private final Quarantine quarantine = new Quarantine();
     private volatile boolean closed;
@@ -59,9 +60,13 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         this.config = config;
         this.registry = registry;
         if (registry != null) {
-            Gauge.builder("matstore_store_quarantined_versions", quarantine, q -> q.all().size())
+            Gauge.builder(
+                            "matstore_store_quarantined_versions",
+                            quarantine,
+                            q -> q.all().size())
                     .description("Versions found unopenable at start and moved aside (see the store's status)")
-                    .strongReference(true).register(registry);
+                    .strongReference(true)
+                    .register(registry);
         }
     }
 
@@ -81,7 +86,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             store.reopenExisting();
         } catch (IOException | RuntimeException e) {
             store.close();
-            throw e instanceof StoreException se ? se
+            throw e instanceof StoreException se
+                    ? se
                     : new StoreException("cannot open store at " + config.dataDir() + ": " + e.getMessage(), e);
         }
         return store;
@@ -92,8 +98,10 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             for (Path viewDir : viewDirs.filter(Files::isDirectory).sorted().toList()) {
                 removeLeftovers(viewDir);
                 try (Stream<Path> versionDirs = Files.list(viewDir)) {
-                    for (Path dir : versionDirs.filter(d -> Files.exists(d.resolve(VersionManifest.FILE)))
-                            .sorted().toList()) {
+                    for (Path dir : versionDirs
+                            .filter(d -> Files.exists(d.resolve(VersionManifest.FILE)))
+                            .sorted()
+                            .toList()) {
                         reopenOrQuarantine(viewDir.getFileName().toString(), dir);
                     }
                 }
@@ -119,8 +127,12 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             m = VersionManifest.read(dir);
         } catch (RuntimeException e) {
             Path aside = quarantine.moveAside(viewName, Quarantine.versionOf(dir), dir, e.toString(), false);
-            LOG.error("version directory {} has an unreadable manifest; moved aside to {} and NOT rebuilt"
-                    + " (nothing says which partitions it held): add the version again", dir, aside, e);
+            LOG.error(
+                    "version directory {} has an unreadable manifest; moved aside to {} and NOT rebuilt"
+                            + " (nothing says which partitions it held): add the version again",
+                    dir,
+                    aside,
+                    e);
             return;
         }
         try {
@@ -129,8 +141,13 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         } catch (RuntimeException e) {
             forget(m.view());
             Path aside = quarantine.moveAside(m.view().name(), m.view().version(), dir, e.toString(), true);
-            LOG.error("{} cannot be opened; moved aside to {} for inspection, rebuilding it from {} (partitions {})",
-                    m.view(), aside, m.view().topic(), m.partitions(), e);
+            LOG.error(
+                    "{} cannot be opened; moved aside to {} for inspection, rebuilding it from {} (partitions {})",
+                    m.view(),
+                    aside,
+                    m.view().topic(),
+                    m.partitions(),
+                    e);
         }
         try {
             Files.createDirectories(dir);
@@ -174,8 +191,13 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             return current == null || current == vs ? List.of() : current.nearCacheKeys(config.nearCacheEntries());
         });
         vs.start();
-        LOG.info("holding {} partitions {} (near-cache {})", view, partitions,
-                vs.nearCache().trustedAtOpen() ? "warm" : "rebuilt: " + vs.nearCache().distrustReason());
+        LOG.info(
+                "holding {} partitions {} (near-cache {})",
+                view,
+                partitions,
+                vs.nearCache().trustedAtOpen()
+                        ? "warm"
+                        : "rebuilt: " + vs.nearCache().distrustReason());
         return vs;
     }
 
@@ -191,9 +213,11 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         }
         VersionStore held = held(view.name(), view.version());
         if (held != null) {
-            if (!held.partitions().equals(Set.copyOf(partitions)) || !held.descriptor().equals(view)) {
-                throw new IllegalStateException(view + " is held with partitions " + held.partitions() + " as "
-                        + held.descriptor() + "; asked for " + partitions + " (change them with addPartitions and dropPartitions)");
+            if (!held.partitions().equals(Set.copyOf(partitions))
+                    || !held.descriptor().equals(view)) {
+                throw new IllegalStateException(
+                        view + " is held with partitions " + held.partitions() + " as " + held.descriptor()
+                                + "; asked for " + partitions + " (change them with addPartitions and dropPartitions)");
             }
             return;
         }
@@ -221,8 +245,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     }
 
     @Override
-    public synchronized void dropPartitions(String viewName, int version, Set<Integer> partitions,
-                                            int topicPartitions) {
+    public synchronized void dropPartitions(
+            String viewName, int version, Set<Integer> partitions, int topicPartitions) {
         checkOpen();
         heldOrThrow(viewName, version).dropPartitions(partitions, topicPartitions);
     }
@@ -241,8 +265,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             return previous;
         }
         if (before != null && !target.loaded()) {
-            throw new IllegalStateException("view " + viewName + " version " + version
-                    + " is still loading; version " + previous + " keeps answering");
+            throw new IllegalStateException("view " + viewName + " version " + version + " is still loading; version "
+                    + previous + " keeps answering");
         }
         writeCurrent(viewName, version, previous);
         slot.previous = previous;
@@ -272,8 +296,8 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             return;
         }
         if (slot.current == vs) {
-            throw new IllegalStateException("view " + viewName + " version " + version
-                    + " is current; make another version current first");
+            throw new IllegalStateException(
+                    "view " + viewName + " version " + version + " is current; make another version current first");
         }
         slot.versions.remove(version);
         if (slot.previous == version) {
@@ -398,7 +422,9 @@ public final class DefaultResponseStore implements VersionedResponseStore {
      * {@code v<N>} that adding the version again would reuse (its RocksDB files half gone).
      */
     private Path moveToRetired(String viewName, Path dir) {
-        Path retired = config.dataDir().resolve(viewName).resolve(RETIRED_DIR)
+        Path retired = config.dataDir()
+                .resolve(viewName)
+                .resolve(RETIRED_DIR)
                 .resolve(dir.getFileName() + "." + System.currentTimeMillis());
         try {
             Files.createDirectories(retired.getParent());

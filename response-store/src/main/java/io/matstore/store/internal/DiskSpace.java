@@ -39,8 +39,10 @@ final class DiskSpace {
             return null;
         }
         long usable = usableBytes();
-        return usable >= minFreeBytes ? null : "ingest paused: disk full: " + dir + " has " + usable
-                + " bytes usable < store.disk.min.free.bytes=" + minFreeBytes
-                + "; reads go on from what is stored, ingest resumes when space returns";
+        return usable >= minFreeBytes
+                ? null
+                : "ingest paused: disk full: " + dir + " has " + usable
+                        + " bytes usable < store.disk.min.free.bytes=" + minFreeBytes
+                        + "; reads go on from what is stored, ingest resumes when space returns";
     }
 }

@@ -55,6 +55,7 @@ final class Ingestor {
      * responses/s never looked caught up to an instantaneous check, so /readyz and validation never passed).
      */
     private Map<Integer, Long> target;
+
     private long targetNanos;
     private long targetMillis;
     private boolean refillFirst;
@@ -94,8 +95,11 @@ final class Ingestor {
             // Only an error judged fatal gets here (see onFailure): say so where operators look, then let it go on.
             error = "ingest stopped by a fatal error, restart the node: " + e;
             fatal = true;
-            LOG.error("ingest of {} stopped by a fatal error; the version keeps answering what it stores, restart"
-                    + " the node", sink.descriptor().topic(), e);
+            LOG.error(
+                    "ingest of {} stopped by a fatal error; the version keeps answering what it stores, restart"
+                            + " the node",
+                    sink.descriptor().topic(),
+                    e);
             throw e;
         }
     }
@@ -111,8 +115,8 @@ final class Ingestor {
                 onFailure(e);
                 continue;
             }
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                    consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer = c;
                 if (!running) {
                     // stop() ran before it could see this consumer to wake it: blocking calls would wait out their
@@ -190,7 +194,8 @@ final class Ingestor {
         needsResume = true;
         resumeRocksIfFailed();
         error = null;
-        LOG.info("ingest of {} resumes: {} bytes usable again", sink.descriptor().topic(), disk.usableBytes());
+        LOG.info(
+                "ingest of {} resumes: {} bytes usable again", sink.descriptor().topic(), disk.usableBytes());
         return true;
     }
 
@@ -259,11 +264,17 @@ final class Ingestor {
         if (failure.equals(error)) {
             // The same failure again (a broker down for minutes, a topic not created yet): one line per retry, the
             // stack trace was logged the first time.
-            LOG.warn("ingest of {} still failing ({}); retrying in {} ms", sink.descriptor().topic(), failure,
+            LOG.warn(
+                    "ingest of {} still failing ({}); retrying in {} ms",
+                    sink.descriptor().topic(),
+                    failure,
                     RETRY_BACKOFF_MILLIS);
         } else {
-            LOG.error("ingest of {} failed; retrying from the stored offsets in {} ms", sink.descriptor().topic(),
-                    RETRY_BACKOFF_MILLIS, e);
+            LOG.error(
+                    "ingest of {} failed; retrying from the stored offsets in {} ms",
+                    sink.descriptor().topic(),
+                    RETRY_BACKOFF_MILLIS,
+                    e);
         }
         error = failure;
         needsResume = true;
@@ -337,8 +348,11 @@ final class Ingestor {
         }
     }
 
-    private void refreshEndOffsets(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> owned,
-                                   Map<Integer, Long> positions, long requestedAtNanos) {
+    private void refreshEndOffsets(
+            KafkaConsumer<byte[], byte[]> c,
+            List<TopicPartition> owned,
+            Map<Integer, Long> positions,
+            long requestedAtNanos) {
         long requestedAtMillis = System.currentTimeMillis();
         Map<TopicPartition, Long> ends = c.endOffsets(owned, Duration.ofSeconds(5));
         Map<Integer, Long> byPartition = new HashMap<>();
@@ -396,7 +410,9 @@ final class Ingestor {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "response-store-" + sink.descriptor().topic());
+        p.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "response-store-" + sink.descriptor().topic());
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         return p;
     }
@@ -438,7 +454,10 @@ final class Ingestor {
             try {
                 c.wakeup();
             } catch (RuntimeException e) {
-                LOG.debug("consumer of {} closed while waking it", sink.descriptor().topic(), e);
+                LOG.debug(
+                        "consumer of {} closed while waking it",
+                        sink.descriptor().topic(),
+                        e);
             }
         }
         try {
@@ -447,7 +466,9 @@ final class Ingestor {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.warn("ingest thread of {} did not stop within 30 s", sink.descriptor().topic());
+            LOG.warn(
+                    "ingest thread of {} did not stop within 30 s",
+                    sink.descriptor().topic());
         }
     }
 }

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class NearCache implements AutoCloseable {
     /** Returned by {@link #read} when the key is not cached (it may still be in RocksDB). */
     static final int MISS = -1;
+
     static final String FILE = "nearcache.dat";
     static final String MARKER = "nearcache.clean";
     private static final Logger LOG = LoggerFactory.getLogger(NearCache.class);
@@ -62,10 +63,15 @@ final class NearCache implements AutoCloseable {
      * ingest thread (JFR over IngestBenchmark).
      */
     private volatile long entryCount;
+
     private boolean closed;
 
-    private NearCache(Path file, StoreConfig config, ChronicleMap<ByteBuffer, ByteBuffer> map, long valueBytes,
-                      String distrustReason) {
+    private NearCache(
+            Path file,
+            StoreConfig config,
+            ChronicleMap<ByteBuffer, ByteBuffer> map,
+            long valueBytes,
+            String distrustReason) {
         this.file = file;
         this.marker = file.resolveSibling(MARKER);
         this.maxEntries = config.nearCacheEntries();
@@ -183,8 +189,8 @@ final class NearCache implements AutoCloseable {
         final byte[] heap = new byte[KeyCodec.MAX_KEY_BYTES];
         final BytesStore<?, byte[]> heapStore = BytesStore.wrap(heap);
 
-        ExternalMapQueryContext<ByteBuffer, ByteBuffer, ?> query(ChronicleMap<ByteBuffer, ByteBuffer> map,
-                                                                 ByteBuffer key) {
+        ExternalMapQueryContext<ByteBuffer, ByteBuffer, ?> query(
+                ChronicleMap<ByteBuffer, ByteBuffer> map, ByteBuffer key) {
             int length = key.remaining();
             if (key.isDirect()) {
                 direct.set(Jvm.address(key) + key.position(), Math.max(1, length));

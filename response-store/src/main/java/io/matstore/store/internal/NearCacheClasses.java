@@ -29,8 +29,7 @@ import net.openhft.compiler.CompilerUtils;
  * Regenerated on every build, so it follows a Chronicle upgrade.
  */
 public final class NearCacheClasses {
-    private NearCacheClasses() {
-    }
+    private NearCacheClasses() {}
 
     public static void main(String[] args) throws IOException, ReflectiveOperationException {
         Path classes = Path.of(args[0]);
@@ -46,10 +45,21 @@ public final class NearCacheClasses {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter out = new StringWriter();
         try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
-            boolean ok = javac.getTask(out, files, null,
-                    List.of("--release", release, "-nowarn", "-classpath", System.getProperty("java.class.path"),
-                            "-d", classes.toString()),
-                    null, files.getJavaFileObjects(file)).call();
+            boolean ok = javac.getTask(
+                            out,
+                            files,
+                            null,
+                            List.of(
+                                    "--release",
+                                    release,
+                                    "-nowarn",
+                                    "-classpath",
+                                    System.getProperty("java.class.path"),
+                                    "-d",
+                                    classes.toString()),
+                            null,
+                            files.getJavaFileObjects(file))
+                    .call();
             if (!ok) {
                 throw new IllegalStateException("javac failed on Chronicle's " + name + ":\n" + out);
             }

@@ -75,7 +75,12 @@ record NearCacheMarker(long fileLength, long fileCrc, long entries, long valueBy
     /** Writes durably: temp file, fsync, atomic rename, fsync of the directory. */
     void write(Path path) throws IOException {
         ByteBuffer out = ByteBuffer.allocate(48 + 12 * offsets.size());
-        out.putInt(MAGIC).putInt(FORMAT).putLong(fileLength).putLong(fileCrc).putLong(entries).putLong(valueBytes);
+        out.putInt(MAGIC)
+                .putInt(FORMAT)
+                .putLong(fileLength)
+                .putLong(fileCrc)
+                .putLong(entries)
+                .putLong(valueBytes);
         out.putInt(offsets.size());
         for (Map.Entry<Integer, Long> e : new TreeMap<>(offsets).entrySet()) {
             out.putInt(e.getKey()).putLong(e.getValue());
@@ -85,8 +90,8 @@ record NearCacheMarker(long fileLength, long fileCrc, long entries, long valueBy
         out.putInt((int) crc.getValue());
         out.flip();
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (out.hasRemaining()) {
                 ch.write(out);
             }

@@ -36,8 +36,10 @@ final class Quarantine {
             NearCacheMarker.fsyncDirectory(versionDir.getParent());
             NearCacheMarker.fsyncDirectory(target.getParent());
         } catch (IOException e) {
-            throw new StoreException("cannot move unopenable version " + versionDir + " aside to " + target + ": "
-                    + e.getMessage() + " (it failed to open: " + reason + ")", e);
+            throw new StoreException(
+                    "cannot move unopenable version " + versionDir + " aside to " + target + ": " + e.getMessage()
+                            + " (it failed to open: " + reason + ")",
+                    e);
         }
         moved.add(new QuarantinedVersion(view, version, target, reason, rebuilding, now));
         return target;

@@ -67,11 +67,13 @@ final class RocksViewDb implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles = new ArrayList<>(2);
     /** Replaced only by {@link #resume}, under the guard's write lock. */
     private RocksDB db;
+
     private ColumnFamilyHandle values;
     private ColumnFamilyHandle offsets;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     /** Null unless opened with statistics on. */
     private final Statistics statistics;
+
     private boolean closed;
 
     RocksViewDb(Path dir, boolean syncWrites) {
@@ -225,7 +227,9 @@ final class RocksViewDb implements AutoCloseable {
     void ingestRun(Path sstFile) {
         withOpenDb("cannot ingest " + sstFile, db -> {
             try (IngestExternalFileOptions options = new IngestExternalFileOptions()
-                    .setMoveFiles(true).setAllowGlobalSeqNo(true).setAllowBlockingFlush(true)) {
+                    .setMoveFiles(true)
+                    .setAllowGlobalSeqNo(true)
+                    .setAllowBlockingFlush(true)) {
                 db.ingestExternalFile(values, List.of(sstFile.toString()), options);
             }
             return null;
@@ -257,7 +261,8 @@ final class RocksViewDb implements AutoCloseable {
     /** Stores the next offsets of partitions in one synced batch (the end of a bulk load: after its files are in). */
     void writeOffsetsDurably(Map<Integer, Long> nextOffsets) {
         withOpenDb("cannot store offsets", db -> {
-            try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
+            try (WriteBatch batch = new WriteBatch();
+                    WriteOptions synced = new WriteOptions().setSync(true)) {
                 for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
                     batch.put(offsets, partitionKey(e.getKey()), longBytes(e.getValue()));
                 }
@@ -276,13 +281,16 @@ final class RocksViewDb implements AutoCloseable {
      *
      * @return values deleted
      */
-    long deletePartitions(java.util.function.Predicate<byte[]> belongs, java.util.Set<Integer> partitions,
-                          int batchKeys, java.util.function.Consumer<List<byte[]>> onDeleted) {
+    long deletePartitions(
+            java.util.function.Predicate<byte[]> belongs,
+            java.util.Set<Integer> partitions,
+            int batchKeys,
+            java.util.function.Consumer<List<byte[]>> onDeleted) {
         return withOpenDb("cannot delete dropped partitions " + partitions, db -> {
             long deleted = 0;
             List<byte[]> pending = new ArrayList<>(batchKeys);
             try (ReadOptions scan = new ReadOptions().setFillCache(false);
-                 RocksIterator it = db.newIterator(values, scan)) {
+                    RocksIterator it = db.newIterator(values, scan)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     byte[] key = it.key();
                     if (belongs.test(key)) {
@@ -298,8 +306,11 @@ final class RocksViewDb implements AutoCloseable {
         });
     }
 
-    private int deleteBatch(List<byte[]> keys, java.util.Collection<Integer> offsetsOf,
-                            java.util.function.Consumer<List<byte[]>> onDeleted) throws RocksDBException {
+    private int deleteBatch(
+            List<byte[]> keys,
+            java.util.Collection<Integer> offsetsOf,
+            java.util.function.Consumer<List<byte[]>> onDeleted)
+            throws RocksDBException {
         try (WriteBatch batch = new WriteBatch()) {
             for (byte[] key : keys) {
                 batch.delete(values, key);
@@ -318,7 +329,7 @@ final class RocksViewDb implements AutoCloseable {
         return withOpenDb("cannot count the values", db -> {
             long n = 0;
             try (ReadOptions scan = new ReadOptions().setFillCache(false);
-                 RocksIterator it = db.newIterator(values, scan)) {
+                    RocksIterator it = db.newIterator(values, scan)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     n++;
                 }
@@ -336,7 +347,7 @@ final class RocksViewDb implements AutoCloseable {
             List<byte[]> out = new ArrayList<>(Math.min(n, 1 << 16));
             long seen = 0;
             try (ReadOptions scan = new ReadOptions().setFillCache(false);
-                 RocksIterator it = db.newIterator(values, scan)) {
+                    RocksIterator it = db.newIterator(values, scan)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     seen++;
                     if (out.size() < n) {
@@ -359,7 +370,9 @@ final class RocksViewDb implements AutoCloseable {
             Map<Integer, Long> out = new HashMap<>();
             try (RocksIterator it = db.newIterator(offsets)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
-                    out.put(ByteBuffer.wrap(it.key()).getInt(), ByteBuffer.wrap(it.value()).getLong());
+                    out.put(
+                            ByteBuffer.wrap(it.key()).getInt(),
+                            ByteBuffer.wrap(it.value()).getLong());
                 }
             }
             return out;
@@ -387,7 +400,8 @@ final class RocksViewDb implements AutoCloseable {
     }
 
     long estimatedEntries() {
-        return withOpenDb("cannot read RocksDB property", db -> db.getLongProperty(values, "rocksdb.estimate-num-keys"));
+        return withOpenDb(
+                "cannot read RocksDB property", db -> db.getLongProperty(values, "rocksdb.estimate-num-keys"));
     }
 
     /** What runs on the open handle under {@link #withOpenDb}. */
@@ -494,8 +508,8 @@ final class RocksViewDb implements AutoCloseable {
                 // Stays without a handle (reads fail with a clear reason) until the next resume manages to open it:
                 // on a full disk the open itself cannot write its new files.
                 db = null;
-                throw new StoreException("RocksDB at " + dir + " cannot be reopened after a write error yet: "
-                        + e.getMessage(), e);
+                throw new StoreException(
+                        "RocksDB at " + dir + " cannot be reopened after a write error yet: " + e.getMessage(), e);
             }
             LOG.info("RocksDB at {} reopened after a write error", dir);
         } finally {
@@ -549,7 +563,10 @@ final class RocksViewDb implements AutoCloseable {
     }
 
     static byte[] partitionKey(int partition) {
-        return ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt(partition).array();
+        return ByteBuffer.allocate(4)
+                .order(ByteOrder.BIG_ENDIAN)
+                .putInt(partition)
+                .array();
     }
 
     static byte[] longBytes(long v) {

@@ -55,9 +55,10 @@ final class SortedRun {
         } catch (java.io.IOException e) {
             throw new StoreException("cannot replace " + file + ": " + e.getMessage(), e);
         }
-        try (EnvOptions env = new EnvOptions(); ValueTableFormat format = ValueTableFormat.forWriting();
-             Options options = format.applyTo(new Options());
-             SstFileWriter writer = new SstFileWriter(env, options)) {
+        try (EnvOptions env = new EnvOptions();
+                ValueTableFormat format = ValueTableFormat.forWriting();
+                Options options = format.applyTo(new Options());
+                SstFileWriter writer = new SstFileWriter(env, options)) {
             writer.open(file.toString());
             for (Map.Entry<byte[], byte[]> e : entries.entrySet()) {
                 if (e.getValue() == TOMBSTONE) {

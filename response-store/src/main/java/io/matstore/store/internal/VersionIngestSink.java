@@ -70,8 +70,8 @@ final class VersionIngestSink implements IngestSink {
 
     @Override
     public BulkLoader bulkLoader(LoadProgress progress) {
-        return new BulkLoader(store.rocks(), store.dir().resolve("bulk"), config.bulkRunBytes(), config.pollTimeout(),
-                progress);
+        return new BulkLoader(
+                store.rocks(), store.dir().resolve("bulk"), config.bulkRunBytes(), config.pollTimeout(), progress);
     }
 
     @Override

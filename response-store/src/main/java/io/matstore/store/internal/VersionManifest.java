@@ -32,8 +32,13 @@ import java.util.stream.Collectors;
  * @param dropping        partitions being dropped (not in {@code partitions}), their keys not yet all deleted
  * @param topicPartitions partition count of the topic that {@code dropping} refers to (0: nothing dropping)
  */
-record VersionManifest(ViewDescriptor view, Set<Integer> partitions, LoadMode loadMode, Set<Integer> loading,
-                       Set<Integer> dropping, int topicPartitions) {
+record VersionManifest(
+        ViewDescriptor view,
+        Set<Integer> partitions,
+        LoadMode loadMode,
+        Set<Integer> loading,
+        Set<Integer> dropping,
+        int topicPartitions) {
     static final String FILE = "version.properties";
 
     VersionManifest {
@@ -65,15 +70,24 @@ record VersionManifest(ViewDescriptor view, Set<Integer> partitions, LoadMode lo
 
     static VersionManifest read(Path dir) {
         Properties p = readProperties(dir.resolve(FILE));
-        ViewDescriptor view = ViewDescriptor.of(p.getProperty("view"), Integer.parseInt(p.getProperty("version")),
+        ViewDescriptor view = ViewDescriptor.of(
+                p.getProperty("view"),
+                Integer.parseInt(p.getProperty("version")),
                 p.getProperty("dimensions").split(","));
         LoadMode mode = LoadMode.valueOf(p.getProperty("load", "live").toUpperCase(java.util.Locale.ROOT));
-        return new VersionManifest(view, split(p.getProperty("partitions")), mode, split(p.getProperty("loading", "")),
-                split(p.getProperty("dropping", "")), Integer.parseInt(p.getProperty("dropping.of", "0")));
+        return new VersionManifest(
+                view,
+                split(p.getProperty("partitions")),
+                mode,
+                split(p.getProperty("loading", "")),
+                split(p.getProperty("dropping", "")),
+                Integer.parseInt(p.getProperty("dropping.of", "0")));
     }
 
     private static Set<Integer> split(String list) {
-        return Arrays.stream(list.split(",")).filter(s -> !s.isEmpty()).map(Integer::valueOf)
+        return Arrays.stream(list.split(","))
+                .filter(s -> !s.isEmpty())
+                .map(Integer::valueOf)
                 .collect(Collectors.toSet());
     }
 
@@ -98,8 +112,8 @@ record VersionManifest(ViewDescriptor view, Set<Integer> partitions, LoadMode lo
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 p.store(w, null);
             }
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                    java.nio.file.StandardOpenOption.WRITE)) {
+            try (java.nio.channels.FileChannel ch =
+                    java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

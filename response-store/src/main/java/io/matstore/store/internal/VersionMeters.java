@@ -41,7 +41,8 @@ final class VersionMeters {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
         Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10),
         Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
-        Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
+        Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)
+    };
 
     private final MeterRegistry registry;
     private final Tags tags;
@@ -69,10 +70,12 @@ final class VersionMeters {
                 .register(registry));
         ingestErrors = keep(Counter.builder("matstore_ingest_errors")
                 .description("Ingest failures, each followed by a retry from the stored offsets")
-                .tags(tags).register(registry));
+                .tags(tags)
+                .register(registry));
         nearCacheReadErrors = keep(Counter.builder("matstore_near_cache_read_errors")
                 .description("Near-cache reads that failed and were answered from the version's RocksDB")
-                .tags(tags).register(registry));
+                .tags(tags)
+                .register(registry));
     }
 
     /** Whether meters are recorded (RocksDB statistics are worth collecting). */
@@ -119,7 +122,9 @@ final class VersionMeters {
         keep(Gauge.builder("matstore_ingest_paused_disk_full", paused, p -> p.getAsBoolean() ? 1 : 0)
                 .description("1 while the version's ingest is paused because its file system has less usable space"
                         + " than store.disk.min.free.bytes; it resumes by itself")
-                .tags(tags).strongReference(true).register(registry));
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
     }
 
     /** 1 while reads use the near-cache, 0 once a failure turned it off (until restart). */
@@ -129,7 +134,9 @@ final class VersionMeters {
         }
         keep(Gauge.builder("matstore_near_cache_usable", usable, u -> u.getAsBoolean() ? 1 : 0)
                 .description("1 while reads use the near-cache; 0 once a failure turned it off until restart")
-                .tags(tags).strongReference(true).register(registry));
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
     }
 
     /** 1 while ingest is failing (between a failure and the next successful poll), else 0. */
@@ -139,7 +146,9 @@ final class VersionMeters {
         }
         keep(Gauge.builder("matstore_ingest_failing", failing, f -> f.getAsBoolean() ? 1 : 0)
                 .description("1 while the version's ingest is failing and retrying, else 0")
-                .tags(tags).strongReference(true).register(registry));
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
     }
 
     /** RocksDB's tickers and properties, read through the database's guard. */
@@ -147,26 +156,35 @@ final class VersionMeters {
         if (registry == null) {
             return;
         }
-        keep(FunctionCounter.builder("matstore_rocksdb_block_cache_hits", rocks,
-                        r -> r.ticker(TickerType.BLOCK_CACHE_HIT))
+        keep(FunctionCounter.builder(
+                        "matstore_rocksdb_block_cache_hits", rocks, r -> r.ticker(TickerType.BLOCK_CACHE_HIT))
                 .description("RocksDB block cache hits (index, filter and data blocks) since the version opened")
-                .tags(tags).register(registry));
-        keep(FunctionCounter.builder("matstore_rocksdb_block_cache_misses", rocks,
-                        r -> r.ticker(TickerType.BLOCK_CACHE_MISS))
+                .tags(tags)
+                .register(registry));
+        keep(FunctionCounter.builder(
+                        "matstore_rocksdb_block_cache_misses", rocks, r -> r.ticker(TickerType.BLOCK_CACHE_MISS))
                 .description("RocksDB block cache misses (reads from SST files) since the version opened")
-                .tags(tags).register(registry));
-        keep(FunctionCounter.builder("matstore_rocksdb_write_stall_seconds", rocks,
-                        r -> r.ticker(TickerType.STALL_MICROS) / 1e6)
+                .tags(tags)
+                .register(registry));
+        keep(FunctionCounter.builder(
+                        "matstore_rocksdb_write_stall_seconds", rocks, r -> r.ticker(TickerType.STALL_MICROS) / 1e6)
                 .description("Time RocksDB held writes (the ingest thread) back to let compaction catch up")
-                .tags(tags).register(registry));
-        keep(Gauge.builder("matstore_rocksdb_write_stopped", rocks,
-                        r -> r.longProperty("rocksdb.is-write-stopped", false))
+                .tags(tags)
+                .register(registry));
+        keep(Gauge.builder(
+                        "matstore_rocksdb_write_stopped", rocks, r -> r.longProperty("rocksdb.is-write-stopped", false))
                 .description("1 while RocksDB stops writes entirely (too many L0 files or pending compaction)")
-                .tags(tags).strongReference(true).register(registry));
-        keep(Gauge.builder("matstore_rocksdb_pending_compaction_bytes", rocks,
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
+        keep(Gauge.builder(
+                        "matstore_rocksdb_pending_compaction_bytes",
+                        rocks,
                         r -> r.longProperty("rocksdb.estimate-pending-compaction-bytes", true))
                 .description("Bytes RocksDB estimates compaction must rewrite to bring levels within their sizes")
-                .tags(tags).strongReference(true).register(registry));
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
     }
 
     /**
@@ -177,7 +195,7 @@ final class VersionMeters {
      */
     Binding bindConsumer(Consumer<?, ?> consumer) {
         if (registry == null) {
-            return () -> { };
+            return () -> {};
         }
         KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, tags);
         metrics.bindTo(registry);

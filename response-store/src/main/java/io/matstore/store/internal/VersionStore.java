@@ -63,6 +63,7 @@ public final class VersionStore implements ViewReader {
     private volatile Set<Integer> loading = Set.of();
     /** Partitions whose keys are still to be deleted at start (a drop interrupted by a crash), and the topic size. */
     private Set<Integer> dropping = Set.of();
+
     private int droppingOf;
     private final Path dir;
     private final CaughtUpFile caughtUpFile;
@@ -79,25 +80,30 @@ public final class VersionStore implements ViewReader {
     private final LongAdder nearCacheReadErrors = new LongAdder();
     /** Set before closing, so reads failing on the closed handles are not taken for a broken file. */
     private volatile boolean closing;
+
     private final LoadMode loadMode;
     private volatile Supplier<List<byte[]>> warmKeys = List::of;
     private volatile boolean loaded;
 
-    VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir,
-                 StoreConfig config) {
+    VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir, StoreConfig config) {
         this(descriptor, partitions, loadMode, dir, config, VersionMeters.NONE);
     }
 
-    VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir,
-                 StoreConfig config, VersionMeters meters) {
+    VersionStore(
+            ViewDescriptor descriptor,
+            Set<Integer> partitions,
+            LoadMode loadMode,
+            Path dir,
+            StoreConfig config,
+            VersionMeters meters) {
         this.descriptor = descriptor;
         this.config = config;
         this.loadMode = loadMode;
         this.partitions = Set.copyOf(partitions);
         this.dir = dir;
         this.meters = meters;
-        this.rocks = new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites(), meters.enabled(),
-                config.blockCacheBytes());
+        this.rocks = new RocksViewDb(
+                dir.resolve("rocksdb"), config.syncWrites(), meters.enabled(), config.blockCacheBytes());
         Map<Integer, Long> stored = rocks.offsets();
         appliedOffsets.putAll(stored);
         // The marker says "still loading", not "loaded": a version written before markers existed counts as whole.
@@ -196,8 +202,8 @@ public final class VersionStore implements ViewReader {
             return;
         }
         if (next.isEmpty()) {
-            throw new IllegalArgumentException(descriptor + ": dropping " + dropped + " would leave no partition;"
-                    + " drop the version instead");
+            throw new IllegalArgumentException(
+                    descriptor + ": dropping " + dropped + " would leave no partition;" + " drop the version instead");
         }
         ingestor.stop();
         java.util.Set<Integer> nextLoading = new TreeSet<>(loading);
@@ -211,16 +217,19 @@ public final class VersionStore implements ViewReader {
         }
         writeManifest(Set.of(), 0);
         restartIngest();
-        LOG.info("{}: dropped partitions {} ({} values deleted); now holding {}", descriptor, gone, deleted,
-                partitions);
+        LOG.info(
+                "{}: dropped partitions {} ({} values deleted); now holding {}", descriptor, gone, deleted, partitions);
     }
 
     private long deleteKeysOf(Set<Integer> gone, int topicPartitions) {
         if (topicPartitions <= 0) {
             throw new IllegalArgumentException("topic partition count " + topicPartitions + " <= 0");
         }
-        return rocks.deletePartitions(key -> gone.contains(io.matstore.schemas.Partitioner.partition(key,
-                topicPartitions)), gone, 10_000, keys -> {
+        return rocks.deletePartitions(
+                key -> gone.contains(io.matstore.schemas.Partitioner.partition(key, topicPartitions)),
+                gone,
+                10_000,
+                keys -> {
                     if (!nearCacheUsable) {
                         return;
                     }
@@ -290,8 +299,10 @@ public final class VersionStore implements ViewReader {
         synchronized (nearCacheReadErrors) {
             if (nearCacheUsable) {
                 nearCacheUsable = false;
-                LOG.error("near-cache of {} failed on a read; reads go to RocksDB until restart, which rebuilds it",
-                        descriptor, e);
+                LOG.error(
+                        "near-cache of {} failed on a read; reads go to RocksDB until restart, which rebuilds it",
+                        descriptor,
+                        e);
             }
         }
     }
@@ -426,8 +437,8 @@ public final class VersionStore implements ViewReader {
         if (loaded) {
             Set<Integer> stillLoading = loading;
             // a partition added at run time replays its history: like a first load, it says nothing of freshness
-            meters.onApplied(stillLoading.isEmpty() ? records : servedOnly(records, stillLoading),
-                    System.currentTimeMillis());
+            meters.onApplied(
+                    stillLoading.isEmpty() ? records : servedOnly(records, stillLoading), System.currentTimeMillis());
         }
         appliedOffsets.putAll(nextOffsets);
         if (!nearCacheUsable) {
@@ -446,8 +457,8 @@ public final class VersionStore implements ViewReader {
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> servedOnly(List<ConsumerRecord<byte[], byte[]>> records,
-                                                                  Set<Integer> loadingPartitions) {
+    private static List<ConsumerRecord<byte[], byte[]>> servedOnly(
+            List<ConsumerRecord<byte[], byte[]>> records, Set<Integer> loadingPartitions) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
         for (ConsumerRecord<byte[], byte[]> r : records) {
             if (!loadingPartitions.contains(r.partition())) {
@@ -460,8 +471,10 @@ public final class VersionStore implements ViewReader {
     private void disableNearCache(RuntimeException e) {
         // A near-cache that missed part of a batch could serve an old value: stop using it.
         nearCacheUsable = false;
-        LOG.error("near-cache of {} failed while applying a batch; serving from RocksDB only until restart",
-                descriptor, e);
+        LOG.error(
+                "near-cache of {} failed while applying a batch; serving from RocksDB only until restart",
+                descriptor,
+                e);
     }
 
     /** Each key's last change in the batch, in the order keys first appear: all the near-cache needs. */
@@ -609,14 +622,26 @@ public final class VersionStore implements ViewReader {
         Map<Integer, Long> ends = ingestor.endOffsets();
         for (int p : new TreeSet<>(partitions)) {
             long offset = appliedOffsets.getOrDefault(p, 0L);
-            ps.add(new ViewStatus.PartitionStatus(p, offset, Math.max(offset, ends.getOrDefault(p, offset)),
-                    loaded && !loading.contains(p)));
+            ps.add(new ViewStatus.PartitionStatus(
+                    p, offset, Math.max(offset, ends.getOrDefault(p, offset)), loaded && !loading.contains(p)));
         }
         LoadProgress load = ingestor.progress();
-        return new ViewStatus(descriptor.name(), descriptor.version(), current, List.copyOf(ps),
-                rocks.estimatedEntries(), directorySize(dir), mappedBytes(), hits.sum(), misses.sum(),
-                ingestor.lastCaughtUpMillis(), ingestor.error(), load.phase(), load.loadedRecords(),
-                load.targetRecords(), loaded);
+        return new ViewStatus(
+                descriptor.name(),
+                descriptor.version(),
+                current,
+                List.copyOf(ps),
+                rocks.estimatedEntries(),
+                directorySize(dir),
+                mappedBytes(),
+                hits.sum(),
+                misses.sum(),
+                ingestor.lastCaughtUpMillis(),
+                ingestor.error(),
+                load.phase(),
+                load.loadedRecords(),
+                load.targetRecords(),
+                loaded);
     }
 
     /** The near-cache's mapped size; 0 once it failed (status must not fail with it). */
@@ -630,13 +655,15 @@ public final class VersionStore implements ViewReader {
 
     private static long directorySize(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0; // a RocksDB file compacted away while walking
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            return 0; // a RocksDB file compacted away while walking
+                        }
+                    })
+                    .sum();
         } catch (IOException | java.io.UncheckedIOException e) {
             return 0;
         }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +34,7 @@ class BulkLoadCrashTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path work;
 
@@ -66,8 +66,12 @@ class BulkLoadCrashTest {
         Path dir = dataDir.resolve(view.name()).resolve("v1");
         byte[] planted = KeyCodec.encode(view, "planted");
         try (RocksViewDb leftovers = new RocksViewDb(dir.resolve("rocksdb"), false)) {
-            assertThat(leftovers.offsets()).as("killed before the bulk part stored offsets").isEmpty();
-            assertThat(leftovers.hasValues()).as("runs were ingested before the kill").isTrue();
+            assertThat(leftovers.offsets())
+                    .as("killed before the bulk part stored offsets")
+                    .isEmpty();
+            assertThat(leftovers.hasValues())
+                    .as("runs were ingested before the kill")
+                    .isTrue();
             try (WriteBatch batch = new WriteBatch()) {
                 leftovers.putValue(batch, planted, new byte[] {1, 2, 3});
                 leftovers.write(batch);
@@ -75,13 +79,17 @@ class BulkLoadCrashTest {
         }
 
         try (VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers())
-                .withNearCache(1_000, 1 << 20).withBulkRunBytes(64 * 1024))) {
-            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60))).isTrue();
+                .withNearCache(1_000, 1 << 20)
+                .withBulkRunBytes(64 * 1024))) {
+            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60)))
+                    .isTrue();
             ViewStatus status = store.status(view.name(), 1);
             assertThat(status.phase()).isEqualTo(ViewStatus.Phase.LIVE);
             assertThat(status.loadTargetRecords()).isEqualTo(records);
             VersionStore vs = ((DefaultResponseStore) store).versionStore(view.name(), 1);
-            assertThat(vs.rocks().getCopy(planted)).as("leftovers cleared before loading again").isNull();
+            assertThat(vs.rocks().getCopy(planted))
+                    .as("leftovers cleared before loading again")
+                    .isNull();
             assertThat(vs.loadMode()).isEqualTo(LoadMode.BULK);
             BulkLoadTest.assertMatchesTopic(vs, view, 2, KAFKA.bootstrapServers());
         }
@@ -94,8 +102,10 @@ class BulkLoadCrashTest {
         command.add(KAFKA.bootstrapServers());
         command.add(view.name());
         command.add(work.resolve("ready").toString());
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve("child.log").toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("child.log").toFile())
+                .start();
     }
 
     private void awaitReady(Process child) throws Exception {

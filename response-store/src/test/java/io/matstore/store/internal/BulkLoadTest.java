@@ -10,7 +10,6 @@ import io.matstore.store.StoreConfig;
 import io.matstore.store.ValidationOptions;
 import io.matstore.store.VersionValidation;
 import io.matstore.store.VersionedResponseStore;
-import io.matstore.store.ViewReader;
 import io.matstore.store.ViewStatus;
 import io.matstore.store.ViewTopic;
 import java.nio.ByteBuffer;
@@ -40,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BulkLoadTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
+
     private static final Set<Integer> ALL = Set.of(0, 1, 2);
     /** Keys of the current version in the busy test: far from the start of the key order. */
     private static final int HOT = 50_000;
@@ -48,7 +48,8 @@ class BulkLoadTest {
     Path dataDir;
 
     private VersionedResponseStore open(long runBytes) {
-        return ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20)
+        return ResponseStores.open(StoreConfig.of(dataDir, KAFKA.bootstrapServers())
+                .withNearCache(1_000, 1 << 20)
                 .withBulkRunBytes(runBytes));
     }
 
@@ -80,27 +81,36 @@ class BulkLoadTest {
         ViewDescriptor view = ViewDescriptor.of("bulkfold", 2, "id");
         KAFKA.createTopic(view.topic(), 3, ViewTopic.compacted());
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             VersionedResponseStore store = open(16 * 1024)) { // ~40 runs: later runs must override earlier ones
+                VersionedResponseStore store = open(16 * 1024)) { // ~40 runs: later runs must override earlier ones
             long records = produceMixed(topic, 3_000, 0);
             store.addVersion(view, ALL, LoadMode.BULK);
-            assertThat(store.awaitCaughtUp(view.name(), 2, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp(view.name(), 2, Duration.ofSeconds(60)))
+                    .isTrue();
 
             ViewStatus status = store.status(view.name(), 2);
             assertThat(status.phase()).isEqualTo(ViewStatus.Phase.LIVE);
             assertThat(status.loadTargetRecords()).isEqualTo(records);
             assertThat(status.loadedRecords()).isEqualTo(records);
-            assertThat(status.partitions().stream().mapToLong(ViewStatus.PartitionStatus::offset).sum())
+            assertThat(status.partitions().stream()
+                            .mapToLong(ViewStatus.PartitionStatus::offset)
+                            .sum())
                     .isEqualTo(records);
             VersionStore vs = ((DefaultResponseStore) store).versionStore(view.name(), 2);
             assertMatchesTopic(vs, view);
-            assertThat(vs.countEntries()).isEqualTo(ViewTopic.fold(KAFKA.bootstrapServers(), view.topic(), 3, null)
-                    .size());
-            assertThat(vs.nearCacheEntries()).as("near-cache filled after the bulk part").isPositive();
-            assertThat(dataDir.resolve("bulkfold/v2/bulk").toFile().list()).as("no run file left").isEmpty();
+            assertThat(vs.countEntries())
+                    .isEqualTo(ViewTopic.fold(KAFKA.bootstrapServers(), view.topic(), 3, null)
+                            .size());
+            assertThat(vs.nearCacheEntries())
+                    .as("near-cache filled after the bulk part")
+                    .isPositive();
+            assertThat(dataDir.resolve("bulkfold/v2/bulk").toFile().list())
+                    .as("no run file left")
+                    .isEmpty();
 
             // Live ingest continues from the bulk part's offsets: updates, deletes and new keys.
             produceMixed(topic, 3_300, 1_000_000);
-            assertThat(store.awaitCaughtUp(view.name(), 2, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp(view.name(), 2, Duration.ofSeconds(60)))
+                    .isTrue();
             assertMatchesTopic(vs, view);
         }
     }
@@ -110,10 +120,11 @@ class BulkLoadTest {
         ViewDescriptor view = ViewDescriptor.of("livefold", 1, "id");
         KAFKA.createTopic(view.topic(), 3, ViewTopic.compacted());
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             VersionedResponseStore store = open(16 * 1024)) {
+                VersionedResponseStore store = open(16 * 1024)) {
             produceMixed(topic, 1_000, 0);
             store.addVersion(view, ALL, LoadMode.LIVE);
-            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60)))
+                    .isTrue();
             ViewStatus status = store.status(view.name(), 1);
             assertThat(status.phase()).isEqualTo(ViewStatus.Phase.LIVE);
             assertThat(status.loadTargetRecords()).as("no bulk part").isZero();
@@ -128,15 +139,16 @@ class BulkLoadTest {
         KAFKA.createTopic(v1.topic(), 3, ViewTopic.compacted());
         KAFKA.createTopic(v2.topic(), 3, ViewTopic.compacted());
         try (ViewTopic t1 = new ViewTopic(v1, KAFKA.bootstrapServers());
-             ViewTopic t2 = new ViewTopic(v2, KAFKA.bootstrapServers());
-             VersionedResponseStore store = open(1 << 20)) {
+                ViewTopic t2 = new ViewTopic(v2, KAFKA.bootstrapServers());
+                VersionedResponseStore store = open(1 << 20)) {
             for (int i = HOT; i < HOT + 500; i++) {
                 t1.put(i, 1, 250);
             }
             t1.flush();
             store.addVersion(v1, ALL);
             store.makeCurrent(v1.name(), 1);
-            assertThat(store.awaitCaughtUp(v1.name(), 1, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp(v1.name(), 1, Duration.ofSeconds(60)))
+                    .isTrue();
             for (int i = 0; i < 60_000; i++) {
                 t2.put(i, 2, 250);
             }
@@ -160,8 +172,10 @@ class BulkLoadTest {
                     maxLoaded = Math.max(maxLoaded, s.loadedRecords());
                 }
                 Thread.sleep(5);
-            } while ((s.phase() != ViewStatus.Phase.LIVE || s.loadTargetRecords() == 0) && System.nanoTime() < deadline);
-            assertThat(store.awaitCaughtUp(v2.name(), 2, Duration.ofSeconds(60))).isTrue();
+            } while ((s.phase() != ViewStatus.Phase.LIVE || s.loadTargetRecords() == 0)
+                    && System.nanoTime() < deadline);
+            assertThat(store.awaitCaughtUp(v2.name(), 2, Duration.ofSeconds(60)))
+                    .isTrue();
             reading.set(false);
             reader.join();
 
@@ -174,19 +188,25 @@ class BulkLoadTest {
             // The near-cache was warmed with the current version's hot keys, not only the first keys in key order.
             // Validating v2 (thousands of sampled reads) must not displace them: its reads are not counted as
             // traffic. Reads of v2 through its ViewReader would be, and would promote other keys in their place.
-            new VersionValidation(store, List.of()).validate(v2.name(), 2,
-                    new ValidationOptions(5_000, 1.0, 1.0, Duration.ofSeconds(10), 3));
+            new VersionValidation(store, List.of())
+                    .validate(v2.name(), 2, new ValidationOptions(5_000, 1.0, 1.0, Duration.ofSeconds(10), 3));
             Thread.sleep(500); // several ingest loops: time to promote, were anything offered
             VersionStore vs2 = ((DefaultResponseStore) store).versionStore(v2.name(), 2);
             for (int i = HOT; i < HOT + 500; i++) {
-                assertThat(vs2.nearCache().contains(t2.key(i))).as("key %d near in v2", i).isTrue();
+                assertThat(vs2.nearCache().contains(t2.key(i)))
+                        .as("key %d near in v2", i)
+                        .isTrue();
             }
             assertMatchesTopic(vs2, v2);
         }
     }
 
-    private static void readCurrentUntilStopped(VersionedResponseStore store, ViewTopic topic, AtomicBoolean reading,
-                                                AtomicLong reads, AtomicReference<String> failure) {
+    private static void readCurrentUntilStopped(
+            VersionedResponseStore store,
+            ViewTopic topic,
+            AtomicBoolean reading,
+            AtomicLong reads,
+            AtomicReference<String> failure) {
         ByteBuffer key = ByteBuffer.allocateDirect(256);
         ByteBuffer dst = ByteBuffer.allocateDirect(4096);
         Random random = new Random(3);
@@ -220,7 +240,9 @@ class BulkLoadTest {
         ByteBuffer key = ByteBuffer.allocateDirect(256);
         ByteBuffer dst = ByteBuffer.allocateDirect(16 * 1024);
         for (Map.Entry<String, byte[]> e : expected.entrySet()) {
-            assertThat(stored.get(e.getKey())).as("RocksDB value of %s", e.getKey()).isEqualTo(e.getValue());
+            assertThat(stored.get(e.getKey()))
+                    .as("RocksDB value of %s", e.getKey())
+                    .isEqualTo(e.getValue());
             key.clear();
             key.put(ViewTopic.unhex(e.getKey())).flip();
             dst.clear();

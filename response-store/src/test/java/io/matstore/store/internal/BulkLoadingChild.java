@@ -16,18 +16,20 @@ import java.util.Set;
  * Args: dataDir bootstrapServers viewName readyFile.
  */
 public final class BulkLoadingChild {
-    private BulkLoadingChild() {
-    }
+    private BulkLoadingChild() {}
 
     public static void main(String[] args) throws Exception {
         ViewDescriptor view = ViewDescriptor.of(args[2], 1, "id");
         VersionedResponseStore store = ResponseStores.open(StoreConfig.of(Path.of(args[0]), args[1])
-                .withNearCache(1_000, 1 << 20).withBulkRunBytes(64 * 1024));
+                .withNearCache(1_000, 1 << 20)
+                .withBulkRunBytes(64 * 1024));
         store.addVersion(view, Set.of(0, 1), LoadMode.BULK);
         while (true) {
             ViewStatus s = store.status(view.name(), 1);
-            if (s.phase() == ViewStatus.Phase.BULK_LOADING && s.loadTargetRecords() > 0
-                    && s.loadedRecords() * 5 > s.loadTargetRecords() && s.entries() > 0) {
+            if (s.phase() == ViewStatus.Phase.BULK_LOADING
+                    && s.loadTargetRecords() > 0
+                    && s.loadedRecords() * 5 > s.loadTargetRecords()
+                    && s.entries() > 0) {
                 break;
             }
             Thread.sleep(1);

@@ -19,7 +19,9 @@ class CaughtUpFileTest {
         f.onCaughtUp(1_000, 10_000);
         f.onCaughtUp(1_200, 10_200);
         f.onCaughtUp(1_400, 10_999);
-        assertThat(new CaughtUpFile(dir).read()).as("within the second of the first write").isEqualTo(1_000);
+        assertThat(new CaughtUpFile(dir).read())
+                .as("within the second of the first write")
+                .isEqualTo(1_000);
 
         f.onCaughtUp(2_000, 11_000);
         assertThat(new CaughtUpFile(dir).read()).isEqualTo(2_000);

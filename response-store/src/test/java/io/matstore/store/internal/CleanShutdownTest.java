@@ -32,6 +32,7 @@ class CleanShutdownTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path work;
 
@@ -45,18 +46,24 @@ class CleanShutdownTest {
             }
             topic.flush();
         }
-        Process child = IngestingChildProcess.start(KAFKA.bootstrapServers(), dataDir, work, view, PARTITIONS, 0,
-                true);
+        Process child = IngestingChildProcess.start(KAFKA.bootstrapServers(), dataDir, work, view, PARTITIONS, 0, true);
         try {
             IngestingChildProcess.awaitReady(work, 0, child);
         } finally {
             child.destroy();
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child stops on SIGTERM").isTrue();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS))
+                    .as("child stops on SIGTERM")
+                    .isTrue();
         }
         Path dir = dataDir.resolve(view.name()).resolve("v1");
-        assertThat(dir.resolve(NearCache.MARKER)).as("clean marker, child log: %s",
-                Files.readString(IngestingChildProcess.log(work, 0))).exists();
-        VersionStore reopened = new VersionStore(view, Set.of(0, 1), LoadMode.LIVE, dir,
+        assertThat(dir.resolve(NearCache.MARKER))
+                .as("clean marker, child log: %s", Files.readString(IngestingChildProcess.log(work, 0)))
+                .exists();
+        VersionStore reopened = new VersionStore(
+                view,
+                Set.of(0, 1),
+                LoadMode.LIVE,
+                dir,
                 StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(5_000, 1 << 20));
         try {
             assertThat(reopened.nearCacheTrustedAtOpen()).isTrue();
@@ -78,8 +85,7 @@ class CleanShutdownTest {
             }
             topic.flush();
         }
-        Process child = IngestingChildProcess.start(KAFKA.bootstrapServers(), dataDir, work, view, PARTITIONS, 0,
-                true);
+        Process child = IngestingChildProcess.start(KAFKA.bootstrapServers(), dataDir, work, view, PARTITIONS, 0, true);
         try {
             IngestingChildProcess.awaitReady(work, 0, child);
         } finally {
@@ -88,7 +94,11 @@ class CleanShutdownTest {
         }
         Path dir = dataDir.resolve(view.name()).resolve("v1");
         assertThat(dir.resolve(NearCache.MARKER)).doesNotExist();
-        VersionStore reopened = new VersionStore(view, Set.of(0, 1), LoadMode.LIVE, dir,
+        VersionStore reopened = new VersionStore(
+                view,
+                Set.of(0, 1),
+                LoadMode.LIVE,
+                dir,
                 StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(5_000, 1 << 20));
         try {
             assertThat(reopened.nearCacheTrustedAtOpen()).isFalse();
@@ -96,11 +106,13 @@ class CleanShutdownTest {
             ByteBuffer dst = ByteBuffer.allocateDirect(16 * 1024);
             try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers())) {
                 assertReadsAll(reopened, topic, expected, key, dst);
-                assertThat(reopened.status(true).nearCacheHits()).as("answered by RocksDB, near-cache empty")
+                assertThat(reopened.status(true).nearCacheHits())
+                        .as("answered by RocksDB, near-cache empty")
                         .isZero();
                 reopened.refillNearCache(); // what the ingest thread does first after such an open
                 assertReadsAll(reopened, topic, expected, key, dst);
-                assertThat(reopened.status(true).nearCacheHits()).as("answered by the refilled near-cache")
+                assertThat(reopened.status(true).nearCacheHits())
+                        .as("answered by the refilled near-cache")
                         .isEqualTo(keys);
             }
         } finally {
@@ -108,8 +120,8 @@ class CleanShutdownTest {
         }
     }
 
-    private static void assertReadsAll(VersionStore store, ViewTopic topic, byte[][] expected, ByteBuffer key,
-                                       ByteBuffer dst) {
+    private static void assertReadsAll(
+            VersionStore store, ViewTopic topic, byte[][] expected, ByteBuffer key, ByteBuffer dst) {
         for (int i = 0; i < expected.length; i++) {
             key.clear();
             key.put(topic.key(i)).flip();

@@ -42,6 +42,7 @@ class CrashRecoveryTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path work;
 
@@ -58,8 +59,8 @@ class CrashRecoveryTest {
         Set<Long> distinctTotals = new java.util.HashSet<>();
         try {
             for (int kill = 0; kill < KILLS; kill++) {
-                Process child = IngestingChildProcess.start(KAFKA.bootstrapServers(), dataDir, work, view, PARTITIONS, kill,
-                        false);
+                Process child = IngestingChildProcess.start(
+                        KAFKA.bootstrapServers(), dataDir, work, view, PARTITIONS, kill, false);
                 try {
                     IngestingChildProcess.awaitReady(work, kill, child);
                     Thread.sleep(random.nextInt(1000)); // the random moment of the kill, while ingesting
@@ -80,10 +81,11 @@ class CrashRecoveryTest {
         assertThat(distinctTotals).as("kills left different prefixes").hasSizeGreaterThan(1);
 
         try (VersionedResponseStore store = ResponseStores.open(config())) {
-            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60)))
+                    .isTrue();
             Map<String, byte[]> expected = ViewTopic.fold(KAFKA.bootstrapServers(), view.topic(), PARTITIONS, null);
-            assertEquals(store.current(view.name()), ((DefaultResponseStore) store).versionStore(view.name(), 1),
-                    expected);
+            assertEquals(
+                    store.current(view.name()), ((DefaultResponseStore) store).versionStore(view.name(), 1), expected);
             assertThat(produced.get()).isGreaterThan(1000);
         }
     }
@@ -97,10 +99,11 @@ class CrashRecoveryTest {
         Path dir = dataDir.resolve(view.name()).resolve("v1");
         VersionStore vs = new VersionStore(view, Set.of(0, 1), LoadMode.LIVE, dir, config());
         try {
-            assertThat(vs.nearCacheTrustedAtOpen()).as("a killed node's near-cache is never trusted").isFalse();
+            assertThat(vs.nearCacheTrustedAtOpen())
+                    .as("a killed node's near-cache is never trusted")
+                    .isFalse();
             Map<Integer, Long> offsets = vs.storedOffsets();
-            Map<String, byte[]> expected = ViewTopic.fold(KAFKA.bootstrapServers(), view.topic(), PARTITIONS,
-                    offsets);
+            Map<String, byte[]> expected = ViewTopic.fold(KAFKA.bootstrapServers(), view.topic(), PARTITIONS, offsets);
             assertEquals(vs, vs, expected);
             return offsets.values().stream().mapToLong(Long::longValue).sum();
         } finally {
@@ -115,7 +118,9 @@ class CrashRecoveryTest {
         ByteBuffer key = ByteBuffer.allocateDirect(256);
         ByteBuffer dst = ByteBuffer.allocateDirect(16 * 1024);
         for (Map.Entry<String, byte[]> e : expected.entrySet()) {
-            assertThat(stored.get(e.getKey())).as("RocksDB value of %s", e.getKey()).isEqualTo(e.getValue());
+            assertThat(stored.get(e.getKey()))
+                    .as("RocksDB value of %s", e.getKey())
+                    .isEqualTo(e.getValue());
             key.clear();
             key.put(ViewTopic.unhex(e.getKey())).flip();
             dst.clear();

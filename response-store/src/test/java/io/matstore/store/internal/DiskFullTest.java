@@ -46,7 +46,8 @@ class DiskFullTest {
         String failure;
         try {
             Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             boolean done = p.waitFor(10, TimeUnit.SECONDS);
             String out = new String(p.getInputStream().readAllBytes());
             failure = done && p.exitValue() == 0 ? null : "mount -t tmpfs failed: " + out.trim();
@@ -66,7 +67,9 @@ class DiskFullTest {
             return;
         }
         try {
-            Process p = new ProcessBuilder("umount", mount.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("umount", mount.toString())
+                    .redirectErrorStream(true)
+                    .start();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
             }
@@ -80,29 +83,38 @@ class DiskFullTest {
         ViewDescriptor view = ViewDescriptor.of("diskfloor", 1, "id");
         KAFKA.createTopic(view.topic(), 1, ViewTopic.compacted());
         Path dataDir = mount.resolve("floor");
-        StoreConfig config = StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20)
+        StoreConfig config = StoreConfig.of(dataDir, KAFKA.bootstrapServers())
+                .withNearCache(1_000, 1 << 20)
                 .withMinFreeDiskBytes(FLOOR);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Path filler = mount.resolve("filler-floor");
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             DefaultResponseStore store = DefaultResponseStore.open(config, registry)) {
+                DefaultResponseStore store = DefaultResponseStore.open(config, registry)) {
             putAll(topic, 1);
             store.addVersion(view, Set.of(0), LoadMode.LIVE);
-            assertThat(store.awaitCaughtUp("diskfloor", 1, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp("diskfloor", 1, Duration.ofSeconds(60)))
+                    .isTrue();
             ViewReader reader = store.version("diskfloor", 1);
 
             fill(filler, FLOOR / 2);
             await().atMost(Duration.ofSeconds(10)).until(() -> pausedGauge(registry) == 1.0);
             assertThat(store.status("diskfloor", 1).ingestError())
-                    .startsWith("ingest paused: disk full: " + dataDir.resolve("diskfloor").resolve("v1") + " has ")
+                    .startsWith("ingest paused: disk full: "
+                            + dataDir.resolve("diskfloor").resolve("v1") + " has ")
                     .endsWith(" bytes usable < store.disk.min.free.bytes=" + FLOOR
                             + "; reads go on from what is stored, ingest resumes when space returns");
             putAll(topic, 2);
-            assertThat(store.awaitCaughtUp("diskfloor", 1, Duration.ofSeconds(2))).as("paused").isFalse();
-            assertThat(sequence(reader, topic, 5)).as("reads go on, with what was stored").isEqualTo(1);
+            assertThat(store.awaitCaughtUp("diskfloor", 1, Duration.ofSeconds(2)))
+                    .as("paused")
+                    .isFalse();
+            assertThat(sequence(reader, topic, 5))
+                    .as("reads go on, with what was stored")
+                    .isEqualTo(1);
 
             Files.delete(filler);
-            assertThat(store.awaitCaughtUp("diskfloor", 1, Duration.ofSeconds(30))).as("resumed").isTrue();
+            assertThat(store.awaitCaughtUp("diskfloor", 1, Duration.ofSeconds(30)))
+                    .as("resumed")
+                    .isTrue();
             assertThat(sequence(reader, topic, 5)).isEqualTo(2);
             assertThat(store.status("diskfloor", 1).ingestError()).isNull();
             assertThat(pausedGauge(registry)).isZero();
@@ -116,15 +128,17 @@ class DiskFullTest {
         ViewDescriptor view = ViewDescriptor.of("diskenospc", 1, "id");
         KAFKA.createTopic(view.topic(), 1, ViewTopic.compacted());
         Path dataDir = mount.resolve("enospc");
-        StoreConfig config = StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20)
+        StoreConfig config = StoreConfig.of(dataDir, KAFKA.bootstrapServers())
+                .withNearCache(1_000, 1 << 20)
                 .withMinFreeDiskBytes(0);
         Path filler = mount.resolve("filler-enospc");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             DefaultResponseStore store = DefaultResponseStore.open(config, registry)) {
+                DefaultResponseStore store = DefaultResponseStore.open(config, registry)) {
             putAll(topic, 1);
             store.addVersion(view, Set.of(0), LoadMode.LIVE);
-            assertThat(store.awaitCaughtUp("diskenospc", 1, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp("diskenospc", 1, Duration.ofSeconds(60)))
+                    .isTrue();
             ViewReader reader = store.version("diskenospc", 1);
 
             fill(filler, 0);
@@ -141,7 +155,8 @@ class DiskFullTest {
             long last = stored + 100;
             putAll(topic, last);
             await().atMost(Duration.ofSeconds(30)).until(() -> sequence(reader, topic, 5) == last);
-            assertThat(store.awaitCaughtUp("diskenospc", 1, Duration.ofSeconds(30))).isTrue();
+            assertThat(store.awaitCaughtUp("diskenospc", 1, Duration.ofSeconds(30)))
+                    .isTrue();
             assertThat(store.status("diskenospc", 1).ingestError()).isNull();
         } finally {
             Files.deleteIfExists(filler);
@@ -183,6 +198,7 @@ class DiskFullTest {
         ByteBuffer dst = ByteBuffer.allocate(8192);
         int n = reader.read(ByteBuffer.wrap(topic.key(k)), dst);
         assertThat(n).isPositive();
-        return io.matstore.schemas.ResponseEnvelopes.open(java.util.Arrays.copyOf(dst.array(), n)).computedAtMicros();
+        return io.matstore.schemas.ResponseEnvelopes.open(java.util.Arrays.copyOf(dst.array(), n))
+                .computedAtMicros();
     }
 }

@@ -27,14 +27,11 @@ public final class ErrorThrowingInterceptor implements ConsumerInterceptor<byte[
     }
 
     @Override
-    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    }
+    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
-    public void configure(Map<String, ?> configs) {
-    }
+    public void configure(Map<String, ?> configs) {}
 }

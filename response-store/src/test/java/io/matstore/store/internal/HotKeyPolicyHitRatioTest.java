@@ -61,7 +61,9 @@ class HotKeyPolicyHitRatioTest {
             var status = store.status(true);
             double ours = status.nearCacheHitRatio();
 
-            Cache<Integer, byte[]> caffeine = Caffeine.newBuilder().maximumSize(capacity).executor(Runnable::run)
+            Cache<Integer, byte[]> caffeine = Caffeine.newBuilder()
+                    .maximumSize(capacity)
+                    .executor(Runnable::run)
                     .build();
             ZipfTrace same = new ZipfTrace(keys, 0.99, 42);
             long hits = 0;
@@ -74,10 +76,14 @@ class HotKeyPolicyHitRatioTest {
                 }
             }
             double theirs = (double) hits / requests;
-            System.out.printf("zipf(0.99) keys=%d capacity=%d requests=%d near-cache hit ratio=%.4f caffeine=%.4f"
-                    + " near-cache entries=%d%n", keys, capacity, requests, ours, theirs, store.nearCache().entries());
-            assertThat(store.nearCache().entries()).isLessThanOrEqualTo(capacity)
-                    .as("the kept entry count after eviction churn").isEqualTo(countKeys(store.nearCache()));
+            System.out.printf(
+                    "zipf(0.99) keys=%d capacity=%d requests=%d near-cache hit ratio=%.4f caffeine=%.4f"
+                            + " near-cache entries=%d%n",
+                    keys, capacity, requests, ours, theirs, store.nearCache().entries());
+            assertThat(store.nearCache().entries())
+                    .isLessThanOrEqualTo(capacity)
+                    .as("the kept entry count after eviction churn")
+                    .isEqualTo(countKeys(store.nearCache()));
             assertThat(ours).isGreaterThan(theirs - 0.05);
         } finally {
             store.closeForDrop();

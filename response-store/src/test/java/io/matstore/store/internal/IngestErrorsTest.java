@@ -45,7 +45,8 @@ class IngestErrorsTest {
         ViewDescriptor view = ViewDescriptor.of("ingesterror", 1, "id");
         try (DefaultResponseStore store = storeFor(view)) {
             ViewTopic topic = publish(view, 1);
-            assertThat(store.awaitCaughtUp("ingesterror", 1, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp("ingesterror", 1, Duration.ofSeconds(60)))
+                    .isTrue();
 
             ErrorThrowingInterceptor.NEXT.set(new StackOverflowError("deep record"));
             for (int k = 0; k < 20; k++) {
@@ -53,7 +54,9 @@ class IngestErrorsTest {
             }
             topic.flush();
             await().atMost(Duration.ofSeconds(30)).until(() -> ErrorThrowingInterceptor.NEXT.get() == null);
-            assertThat(store.awaitCaughtUp("ingesterror", 1, Duration.ofSeconds(30))).as("ingest goes on").isTrue();
+            assertThat(store.awaitCaughtUp("ingesterror", 1, Duration.ofSeconds(30)))
+                    .as("ingest goes on")
+                    .isTrue();
             assertThat(sequence(store, topic, 19)).isEqualTo(2);
             assertThat(store.status("ingesterror", 1).ingestError()).isNull();
             topic.close();
@@ -65,27 +68,34 @@ class IngestErrorsTest {
         ViewDescriptor view = ViewDescriptor.of("ingestfatal", 1, "id");
         try (DefaultResponseStore store = storeFor(view)) {
             ViewTopic topic = publish(view, 1);
-            assertThat(store.awaitCaughtUp("ingestfatal", 1, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp("ingestfatal", 1, Duration.ofSeconds(60)))
+                    .isTrue();
 
             ErrorThrowingInterceptor.NEXT.set(new InternalError("a fault in an unsafe memory access"));
             topic.put(3, 2, 50);
             topic.flush();
             // the ingest thread ends with the error uncaught, on purpose: Awaitility would take it for the test's
-            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30))
+            await().dontCatchUncaughtExceptions()
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> store.status("ingestfatal", 1).ingestError() != null);
-            assertThat(store.status("ingestfatal", 1).ingestError()).isEqualTo("ingest stopped by a fatal error,"
-                    + " restart the node: java.lang.InternalError: a fault in an unsafe memory access");
-            assertThat(store.versionStore("ingestfatal", 1).ingestStoppedByFatalError()).isTrue();
-            assertThat(sequence(store, topic, 3)).as("reads go on from what is stored").isEqualTo(1);
+            assertThat(store.status("ingestfatal", 1).ingestError())
+                    .isEqualTo("ingest stopped by a fatal error,"
+                            + " restart the node: java.lang.InternalError: a fault in an unsafe memory access");
+            assertThat(store.versionStore("ingestfatal", 1).ingestStoppedByFatalError())
+                    .isTrue();
+            assertThat(sequence(store, topic, 3))
+                    .as("reads go on from what is stored")
+                    .isEqualTo(1);
             topic.close();
         }
     }
 
     private DefaultResponseStore storeFor(ViewDescriptor view) {
         KAFKA.createTopic(view.topic(), 1, ViewTopic.compacted());
-        StoreConfig config = StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20)
-                .withConsumerOverrides(Map.of(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG,
-                        ErrorThrowingInterceptor.class.getName()));
+        StoreConfig config = StoreConfig.of(dataDir, KAFKA.bootstrapServers())
+                .withNearCache(1_000, 1 << 20)
+                .withConsumerOverrides(
+                        Map.of(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, ErrorThrowingInterceptor.class.getName()));
         DefaultResponseStore store = DefaultResponseStore.open(config);
         store.addVersion(view, Set.of(0), LoadMode.LIVE);
         return store;
@@ -105,6 +115,7 @@ class IngestErrorsTest {
         ByteBuffer dst = ByteBuffer.allocate(4096);
         int n = store.versionStore(topic.view().name(), 1).read(ByteBuffer.wrap(topic.key(k)), dst);
         assertThat(n).isPositive();
-        return io.matstore.schemas.ResponseEnvelopes.open(java.util.Arrays.copyOf(dst.array(), n)).computedAtMicros();
+        return io.matstore.schemas.ResponseEnvelopes.open(java.util.Arrays.copyOf(dst.array(), n))
+                .computedAtMicros();
     }
 }

@@ -15,8 +15,7 @@ import java.util.Set;
  * version, ingests until it is ended. Args: dataDir bootstrapServers viewName partitionCount readyFile closeOnExit.
  */
 public final class IngestingChild {
-    private IngestingChild() {
-    }
+    private IngestingChild() {}
 
     private static long stored(ViewStatus status) {
         long sum = 0;

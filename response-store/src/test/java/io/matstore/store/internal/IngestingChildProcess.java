@@ -10,15 +10,21 @@ import java.util.concurrent.TimeUnit;
 
 /** Starts {@link IngestingChild} in its own JVM (same classpath and Chronicle flags) and waits for it to ingest. */
 final class IngestingChildProcess {
-    private IngestingChildProcess() {
-    }
+    private IngestingChildProcess() {}
 
     /**
      * @param closeOnExit whether the child closes its store from a shutdown hook, as the serving commands do, so a
      *                    SIGTERM ({@link Process#destroy()}) is a clean shutdown and SIGKILL is not
      */
-    static Process start(String bootstrap, Path dataDir, Path work, ViewDescriptor view, int partitions, int run,
-                         boolean closeOnExit) throws Exception {
+    static Process start(
+            String bootstrap,
+            Path dataDir,
+            Path work,
+            ViewDescriptor view,
+            int partitions,
+            int run,
+            boolean closeOnExit)
+            throws Exception {
         List<String> command = javaCommand();
         command.add(IngestingChild.class.getName());
         command.add(dataDir.toString());
@@ -27,8 +33,10 @@ final class IngestingChildProcess {
         command.add(Integer.toString(partitions));
         command.add(readyFile(work, run).toString());
         command.add(Boolean.toString(closeOnExit));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log(work, run).toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log(work, run).toFile())
+                .start();
     }
 
     /** {@code java} of this JVM with its Chronicle flags, a small heap and this classpath: add the main class. */
@@ -37,7 +45,9 @@ final class IngestingChildProcess {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.") || arg.startsWith("--enable-native-access")
+            if (arg.startsWith("--add-")
+                    || arg.startsWith("-Dchronicle.")
+                    || arg.startsWith("--enable-native-access")
                     || arg.startsWith("--sun-misc-unsafe-memory-access")) {
                 command.add(arg);
             }
@@ -59,8 +69,8 @@ final class IngestingChildProcess {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(readyFile(work, run))) {
             if (!child.isAlive()) {
-                throw new AssertionError("child exited with " + child.exitValue() + ": "
-                        + Files.readString(log(work, run)));
+                throw new AssertionError(
+                        "child exited with " + child.exitValue() + ": " + Files.readString(log(work, run)));
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("child not ready in 60 s: " + Files.readString(log(work, run)));

@@ -70,7 +70,8 @@ class IngestorSinkTest {
                 second.stop();
             }
             assertThat(sink.applied).as("only the new record").hasValue(22);
-            assertThat(sink.values).hasSize(19)
+            assertThat(sink.values)
+                    .hasSize(19)
                     .containsEntry(ByteBuffer.wrap(topic.key(3)), ByteBuffer.wrap(topic.envelope(3, 2, 10)));
         }
     }
@@ -123,8 +124,7 @@ class IngestorSinkTest {
         }
 
         @Override
-        public void maintainNearCache() {
-        }
+        public void maintainNearCache() {}
 
         @Override
         public void onCaughtUp(long millis) {
@@ -132,8 +132,7 @@ class IngestorSinkTest {
         }
 
         @Override
-        public void resumeWrites() {
-        }
+        public void resumeWrites() {}
 
         @Override
         public boolean needsBulkLoad() {

@@ -41,6 +41,7 @@ class MoveCrashTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path work;
 
@@ -71,12 +72,17 @@ class MoveCrashTest {
         }
         try (VersionedResponseStore store = ResponseStores.open(config())) {
             store.addPartitions(view.name(), 1, Set.of(2));
-            Awaitility.await("every partition loaded").atMost(Duration.ofSeconds(60))
-                    .until(() -> store.status(view.name(), 1).partitions().stream().allMatch(p -> p.loaded()));
-            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60))).isTrue();
+            Awaitility.await("every partition loaded")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            store.status(view.name(), 1).partitions().stream().allMatch(p -> p.loaded()));
+            assertThat(store.awaitCaughtUp(view.name(), 1, Duration.ofSeconds(60)))
+                    .isTrue();
             Map<String, byte[]> expected = ViewTopic.fold(KAFKA.bootstrapServers(), view.topic(), PARTITIONS, null);
             Map<String, byte[]> stored = new HashMap<>();
-            ((DefaultResponseStore) store).versionStore(view.name(), 1).rocks()
+            ((DefaultResponseStore) store)
+                    .versionStore(view.name(), 1)
+                    .rocks()
                     .forEach((k, v) -> stored.put(ViewTopic.hex(k), v));
             assertThat(stored).containsOnlyKeys(expected.keySet());
         }
@@ -84,8 +90,8 @@ class MoveCrashTest {
     }
 
     private StoreConfig config() {
-        return StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(CrashRecoveryTest.NEAR_CACHE_ENTRIES,
-                1 << 20);
+        return StoreConfig.of(dataDir, KAFKA.bootstrapServers())
+                .withNearCache(CrashRecoveryTest.NEAR_CACHE_ENTRIES, 1 << 20);
     }
 
     /**
@@ -104,8 +110,7 @@ class MoveCrashTest {
             assertThat(VersionManifest.read(dir).dropping()).isEmpty();
             Map<Integer, Long> offsets = vs.storedOffsets();
             assertThat(m.partitions()).containsAll(offsets.keySet()).contains(0, 1);
-            Map<String, byte[]> expected = ViewTopic.fold(KAFKA.bootstrapServers(), view.topic(), PARTITIONS,
-                    offsets);
+            Map<String, byte[]> expected = ViewTopic.fold(KAFKA.bootstrapServers(), view.topic(), PARTITIONS, offsets);
             Map<String, byte[]> stored = new HashMap<>();
             vs.rocks().forEach((k, v) -> stored.put(ViewTopic.hex(k), v));
             assertThat(stored.keySet()).isEqualTo(expected.keySet());
@@ -121,15 +126,24 @@ class MoveCrashTest {
     private Process start(ViewDescriptor view, int run) throws Exception {
         List<String> command = IngestingChildProcess.javaCommand();
         command.add(MovingChild.class.getName());
-        command.addAll(List.of(dataDir.toString(), KAFKA.bootstrapServers(), view.name(),
-                Integer.toString(PARTITIONS), work.resolve("ready-" + run).toString(), Integer.toString(run)));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(IngestingChildProcess.log(work, run).toFile()).start();
+        command.addAll(List.of(
+                dataDir.toString(),
+                KAFKA.bootstrapServers(),
+                view.name(),
+                Integer.toString(PARTITIONS),
+                work.resolve("ready-" + run).toString(),
+                Integer.toString(run)));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(IngestingChildProcess.log(work, run).toFile())
+                .start();
     }
 
     private void awaitReady(int run, Process child) {
-        Awaitility.await("child " + run + " moved a partition once").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(50)).until(() -> {
+        Awaitility.await("child " + run + " moved a partition once")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
                     if (!child.isAlive()) {
                         throw new AssertionError("child exited with " + child.exitValue() + ": "
                                 + Files.readString(IngestingChildProcess.log(work, run)));

@@ -16,8 +16,7 @@ import java.util.Set;
  * partitionCount readyFile seed.
  */
 public final class MovingChild {
-    private MovingChild() {
-    }
+    private MovingChild() {}
 
     public static void main(String[] args) throws Exception {
         ViewDescriptor view = ViewDescriptor.of(args[2], 1, "id");

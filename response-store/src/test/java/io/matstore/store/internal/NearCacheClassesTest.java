@@ -12,8 +12,10 @@ class NearCacheClassesTest {
     void shouldFindChroniclesHeaderClassOnTheClassPathInsteadOfCompilingIt() throws Exception {
         String name = VanillaGlobalMutableState.class.getName() + ValueModel.$$NATIVE;
         Class<?> onClassPath = Class.forName(name, false, VanillaGlobalMutableState.class.getClassLoader());
-        assertThat(onClassPath.getProtectionDomain().getCodeSource()).as("loaded from a file, not defined at run time")
+        assertThat(onClassPath.getProtectionDomain().getCodeSource())
+                .as("loaded from a file, not defined at run time")
                 .isNotNull();
-        assertThat(ValueModel.acquire(VanillaGlobalMutableState.class).nativeClass()).isSameAs(onClassPath);
+        assertThat(ValueModel.acquire(VanillaGlobalMutableState.class).nativeClass())
+                .isSameAs(onClassPath);
     }
 }

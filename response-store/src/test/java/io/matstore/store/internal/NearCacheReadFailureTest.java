@@ -40,13 +40,14 @@ class NearCacheReadFailureTest {
         StoreConfig config = StoreConfig.of(dataDir, KAFKA.bootstrapServers()).withNearCache(1_000, 1 << 20);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ViewTopic topic = new ViewTopic(view, KAFKA.bootstrapServers());
-             DefaultResponseStore store = DefaultResponseStore.open(config, registry)) {
+                DefaultResponseStore store = DefaultResponseStore.open(config, registry)) {
             for (int k = 0; k < 50; k++) {
                 topic.put(k, 1, 100);
             }
             topic.flush();
             store.addVersion(view, Set.of(0), LoadMode.LIVE);
-            assertThat(store.awaitCaughtUp("nearfail", 1, Duration.ofSeconds(60))).isTrue();
+            assertThat(store.awaitCaughtUp("nearfail", 1, Duration.ofSeconds(60)))
+                    .isTrue();
             VersionStore vs = store.versionStore("nearfail", 1);
             assertThat(vs.nearCacheEntries()).as("ingest cached the values").isEqualTo(50);
             byte[] before = read(vs, topic.key(3));
@@ -57,19 +58,25 @@ class NearCacheReadFailureTest {
             assertThat(read(vs, topic.key(3))).as("answered from RocksDB").isEqualTo(before);
             assertThat(vs.nearCacheReadErrors()).isEqualTo(1);
             assertThat(vs.nearCacheUsable()).isFalse();
-            assertThat(registry.get("matstore_near_cache_read_errors").counter().count()).isEqualTo(1.0);
-            assertThat(registry.get("matstore_near_cache_usable").gauge().value()).isZero();
+            assertThat(registry.get("matstore_near_cache_read_errors").counter().count())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("matstore_near_cache_usable").gauge().value())
+                    .isZero();
             assertThat(read(vs, topic.key(4))).isNotNull();
             assertThat(vs.nearCacheReadErrors()).as("not tried again").isEqualTo(1);
 
             topic.put(3, 2, 100);
             topic.flush();
             await().atMost(Duration.ofSeconds(30)).until(() -> !Arrays.equals(read(vs, topic.key(3)), before));
-            assertThat(store.status("nearfail", 1).ingestError()).as("ingest goes on").isNull();
+            assertThat(store.status("nearfail", 1).ingestError())
+                    .as("ingest goes on")
+                    .isNull();
         }
         try (DefaultResponseStore store = DefaultResponseStore.open(config)) {
             VersionStore vs = store.versionStore("nearfail", 1);
-            assertThat(vs.nearCacheTrustedAtOpen()).as("not vouched for at close").isFalse();
+            assertThat(vs.nearCacheTrustedAtOpen())
+                    .as("not vouched for at close")
+                    .isFalse();
             assertThat(vs.nearCacheUsable()).isTrue();
             await().atMost(Duration.ofSeconds(30)).until(() -> vs.nearCacheEntries() == 50);
         }

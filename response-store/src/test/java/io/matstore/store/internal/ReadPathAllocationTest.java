@@ -68,13 +68,17 @@ class ReadPathAllocationTest {
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
             checksum += lookups(store, keys, dst);
-            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-            System.out.printf("read path: %d bytes allocated over %d lookups (%.4f B/op)%n", allocated, LOOKUPS,
-                    (double) allocated / LOOKUPS);
+            long allocated =
+                    threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            System.out.printf(
+                    "read path: %d bytes allocated over %d lookups (%.4f B/op)%n",
+                    allocated, LOOKUPS, (double) allocated / LOOKUPS);
             assertThat(checksum).isPositive();
             assertThat(store.status(true).nearCacheHits()).isGreaterThan(LOOKUPS / 2);
             assertThat(store.status(true).nearCacheMisses()).isGreaterThan(LOOKUPS / 2);
-            assertThat((double) allocated / LOOKUPS).as("bytes allocated per lookup").isLessThan(0.1);
+            assertThat((double) allocated / LOOKUPS)
+                    .as("bytes allocated per lookup")
+                    .isLessThan(0.1);
         } finally {
             store.closeForDrop();
         }

@@ -16,13 +16,12 @@ import java.util.Set;
  * replaces, until it is killed. Args: dataDir bootstrapServers viewName readyFile.
  */
 public final class RetiringChild {
-    private RetiringChild() {
-    }
+    private RetiringChild() {}
 
     public static void main(String[] args) throws Exception {
         ViewDescriptor v1 = ViewDescriptor.of(args[2], 1, "id");
-        VersionedResponseStore store = ResponseStores.open(
-                StoreConfig.of(Path.of(args[0]), args[1]).withNearCache(1_000, 1 << 20));
+        VersionedResponseStore store =
+                ResponseStores.open(StoreConfig.of(Path.of(args[0]), args[1]).withNearCache(1_000, 1 << 20));
         if (store.current(v1.name()) == null) {
             store.addVersion(v1, Set.of(0), LoadMode.LIVE);
             store.makeCurrent(v1.name(), 1);

@@ -39,6 +39,7 @@ class SwapRetireCrashTest {
      * {@code -Dmatstore.crash.kills=N} (3 took 55 s here).
      */
     private static final int KILLS = Integer.getInteger("matstore.crash.kills", 1);
+
     private static final int KEYS = 50;
 
     @RegisterExtension
@@ -46,6 +47,7 @@ class SwapRetireCrashTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path work;
 
@@ -73,14 +75,15 @@ class SwapRetireCrashTest {
                 child.destroyForcibly();
                 child.waitFor(30, TimeUnit.SECONDS);
             }
-            System.out.println("kill " + run + ": " + log(run).lines().filter(l -> l.startsWith("swapped ")).count()
-                    + " swaps before it");
+            System.out.println("kill " + run + ": "
+                    + log(run).lines().filter(l -> l.startsWith("swapped ")).count() + " swaps before it");
             checkReopened(v1, "after kill " + run);
         }
         // a retire cut between its rename and the end of its delete, and a version directory left without manifest
         Path view = dataDir.resolve("retiring");
         Files.createDirectories(view.resolve("retired").resolve("v2.1").resolve("rocksdb"));
-        Files.writeString(view.resolve("retired").resolve("v2.1").resolve("rocksdb").resolve("000007.sst"), "x");
+        Files.writeString(
+                view.resolve("retired").resolve("v2.1").resolve("rocksdb").resolve("000007.sst"), "x");
         int current = currentVersion(v1);
         Path stale = view.resolve("v" + (3 - current));
         if (!Files.exists(stale.resolve(VersionManifest.FILE))) {
@@ -105,13 +108,17 @@ class SwapRetireCrashTest {
             assertThat(view.resolve("retired")).as(when).doesNotExist();
             try (Stream<Path> dirs = Files.list(view)) {
                 for (Path d : dirs.filter(Files::isDirectory).toList()) {
-                    assertThat(d.resolve(VersionManifest.FILE)).as(when + ": only held versions").exists();
+                    assertThat(d.resolve(VersionManifest.FILE))
+                            .as(when + ": only held versions")
+                            .exists();
                 }
             }
             for (ViewStatus s : store.status()) {
-                assertThat(store.awaitCaughtUp(v1.name(), s.version(), Duration.ofSeconds(30))).as(when).isTrue();
-                Map<String, byte[]> expected = ViewTopic.fold(KAFKA.bootstrapServers(),
-                        v1.withVersion(s.version()).topic(), 1, null);
+                assertThat(store.awaitCaughtUp(v1.name(), s.version(), Duration.ofSeconds(30)))
+                        .as(when)
+                        .isTrue();
+                Map<String, byte[]> expected = ViewTopic.fold(
+                        KAFKA.bootstrapServers(), v1.withVersion(s.version()).topic(), 1, null);
                 try (ViewTopic topic = new ViewTopic(v1.withVersion(s.version()), KAFKA.bootstrapServers())) {
                     for (int k = 0; k < KEYS; k++) {
                         assertThat(read(store.version(v1.name(), s.version()), topic.key(k)))
@@ -134,8 +141,10 @@ class SwapRetireCrashTest {
         command.add(KAFKA.bootstrapServers());
         command.add("retiring");
         command.add(work.resolve("ready-" + run).toString());
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve("child-" + run + ".log").toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("child-" + run + ".log").toFile())
+                .start();
     }
 
     private void awaitReady(int run, Process child) throws Exception {

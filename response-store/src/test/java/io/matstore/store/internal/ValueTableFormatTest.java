@@ -33,7 +33,9 @@ class ValueTableFormatTest {
             db.ingestRun(sst);
             ByteBuffer dst = ByteBuffer.allocate(64);
             for (int i = 0; i < KEYS; i += 10) {
-                assertThat(db.get(ByteBuffer.wrap(key(i)), dst)).as("stored key %d", i).isPositive();
+                assertThat(db.get(ByteBuffer.wrap(key(i)), dst))
+                        .as("stored key %d", i)
+                        .isPositive();
             }
             double usefulBefore = db.ticker(TickerType.BLOOM_FILTER_USEFUL);
             int absent = 2_000;

@@ -17,13 +17,12 @@ import java.nio.ByteBuffer;
  * that tests can produce the invalid events a real producer might send.
  */
 public final class OfferEvents {
-    private OfferEvents() {
-    }
+    private OfferEvents() {}
 
     public static byte[] productUpserted(String sku, String title, String category, long basePriceUsdCents) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
-        int body = ProductUpserted.createProductUpserted(b, b.createString(sku), b.createString(title),
-                b.createString(category), basePriceUsdCents);
+        int body = ProductUpserted.createProductUpserted(
+                b, b.createString(sku), b.createString(title), b.createString(category), basePriceUsdCents);
         return finish(b, OfferEventBody.ProductUpserted, body);
     }
 
@@ -41,8 +40,8 @@ public final class OfferEvents {
 
     public static byte[] promotionUpserted(String promoId, String category, String region, int percentOff) {
         FlatBufferBuilder b = new FlatBufferBuilder(96);
-        int body = PromotionUpserted.createPromotionUpserted(b, b.createString(promoId), b.createString(category),
-                b.createString(region), percentOff);
+        int body = PromotionUpserted.createPromotionUpserted(
+                b, b.createString(promoId), b.createString(category), b.createString(region), percentOff);
         return finish(b, OfferEventBody.PromotionUpserted, body);
     }
 

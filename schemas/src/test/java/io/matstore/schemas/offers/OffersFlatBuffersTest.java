@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.schemas.KeyCodec;
-import io.matstore.schemas.ViewDescriptor;
 import io.matstore.schemas.ResponseEnvelopes;
+import io.matstore.schemas.ViewDescriptor;
 import io.matstore.schemas.fb.ResponseEnvelope;
 import io.matstore.schemas.offers.fb.FxRateChanged;
 import io.matstore.schemas.offers.fb.OfferEvent;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 class OffersFlatBuffersTest {
     /** The offers view's descriptor as the view module declares it; schemas tests need only its shape. */
     private static final ViewDescriptor OFFERS_V1 = ViewDescriptor.of("offers", 1, "sku", "region", "currency", "tier");
-
 
     @Test
     void shouldRoundTripProductUpserted() {
@@ -84,18 +83,31 @@ class OffersFlatBuffersTest {
     @Test
     void shouldRoundTripResponseInsideEnvelope() {
         FlatBufferBuilder b = new FlatBufferBuilder(256);
-        int r = OfferResponse.createOfferResponse(b, b.createString("SKU-1"), b.createString("eu"),
-                b.createString("EUR"), b.createString("gold"), b.createString("Mug"), b.createString("kitchen"),
-                1022L, 2, b.createString("P-9"), 10, 3, true, 0L);
+        int r = OfferResponse.createOfferResponse(
+                b,
+                b.createString("SKU-1"),
+                b.createString("eu"),
+                b.createString("EUR"),
+                b.createString("gold"),
+                b.createString("Mug"),
+                b.createString("kitchen"),
+                1022L,
+                2,
+                b.createString("P-9"),
+                10,
+                3,
+                true,
+                0L);
         b.finish(r);
         byte[] response = b.sizedByteArray();
         byte[] key = KeyCodec.encode(OFFERS_V1, "SKU-1", "eu", "EUR", "gold");
 
-        byte[] envelopeBytes = ResponseEnvelopes.encode(OFFERS_V1, key, 0xCAFEBABE_DEADBEEFL,
-                1_700_000_000_000_000L, response);
+        byte[] envelopeBytes =
+                ResponseEnvelopes.encode(OFFERS_V1, key, 0xCAFEBABE_DEADBEEFL, 1_700_000_000_000_000L, response);
 
         ResponseEnvelope env = ResponseEnvelopes.open(envelopeBytes);
-        assertThat(ResponseEnvelope.ResponseEnvelopeBufferHasIdentifier(ByteBuffer.wrap(envelopeBytes))).isTrue();
+        assertThat(ResponseEnvelope.ResponseEnvelopeBufferHasIdentifier(ByteBuffer.wrap(envelopeBytes)))
+                .isTrue();
         assertThat(env.viewName()).isEqualTo("offers");
         assertThat(env.viewVersion()).isEqualTo(1);
         assertThat(env.contentHash()).isEqualTo(0xCAFEBABE_DEADBEEFL);

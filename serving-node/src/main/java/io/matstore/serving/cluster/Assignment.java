@@ -21,8 +21,7 @@ import java.util.TreeSet;
  * partition 0 of every view does not land on the same cell.
  */
 public final class Assignment {
-    private Assignment() {
-    }
+    private Assignment() {}
 
     public static long weight(String cell, String topic, int partition) {
         long h = Hash64.fnv(0xcbf29ce484222325L, cell.getBytes(StandardCharsets.UTF_8));
@@ -61,8 +60,7 @@ public final class Assignment {
     }
 
     /** The partitions of {@code topic} (of {@code partitions}) that {@code cell} owns among {@code cells} + itself. */
-    public static SortedSet<Integer> partitionsOf(String cell, Collection<String> cells, String topic,
-                                                  int partitions) {
+    public static SortedSet<Integer> partitionsOf(String cell, Collection<String> cells, String topic, int partitions) {
         TreeSet<String> all = new TreeSet<>(cells);
         all.add(cell);
         SortedSet<Integer> mine = new TreeSet<>();

@@ -21,8 +21,15 @@ import org.apache.kafka.common.config.ConfigException;
  * @param moveGraceMillis  how long an old owner keeps a moved partition after the new owner has loaded it
  * @param leaveTimeoutMillis how long a stopping node waits to hand its partitions over (0: it does not)
  */
-public record ClusterSettings(String name, String cellId, String nodeId, String advertisedUrl, long heartbeatMillis,
-                              long memberTimeoutMillis, long moveGraceMillis, long leaveTimeoutMillis) {
+public record ClusterSettings(
+        String name,
+        String cellId,
+        String nodeId,
+        String advertisedUrl,
+        long heartbeatMillis,
+        long memberTimeoutMillis,
+        long moveGraceMillis,
+        long leaveTimeoutMillis) {
     public static final String NAME = "cluster.name";
     public static final String CELL_ID = "cluster.cell.id";
     public static final String NODE_ID = "cluster.node.id";
@@ -38,30 +45,67 @@ public record ClusterSettings(String name, String cellId, String nodeId, String 
     public static final String SECTION = "Cluster";
 
     public static final ConfigDef DEF = new ConfigDef()
-            .define(NAME, Type.STRING, "", Importance.HIGH,
+            .define(
+                    NAME,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
                     "Cluster this node belongs to; nodes announce themselves on the compacted topic"
                             + " matstore.<name>.members. Empty = standalone (no membership; /v1/cluster describes"
                             + " this node alone as cell \"local\").")
-            .define(CELL_ID, Type.STRING, "cell-1", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    CELL_ID,
+                    Type.STRING,
+                    "cell-1",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "This node's cell. Partitions are assigned to cells by rendezvous hashing over the live cell"
                             + " ids; every node of a cell holds all of the cell's partitions.")
-            .define(NODE_ID, Type.STRING, "", Importance.MEDIUM,
+            .define(
+                    NODE_ID,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
                     "This node's id in the membership (unique in the cluster); empty = <cell>-<host>-<port>.")
-            .define(ADVERTISED_URL, Type.STRING, "", Importance.HIGH,
+            .define(
+                    ADVERTISED_URL,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
                     "URL clients and other nodes reach this node at; empty = http://<serving.host>:<bound port>"
                             + " (https:// when serving.tls.keystore.file is set; set it when binding 0.0.0.0 or"
                             + " behind NAT).")
-            .define(HEARTBEAT_MS, Type.LONG, 2_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+            .define(
+                    HEARTBEAT_MS,
+                    Type.LONG,
+                    2_000L,
+                    Range.between(100L, 600_000L),
+                    Importance.MEDIUM,
                     "How often the node refreshes its membership entry; also how long it waits, once the"
                             + " membership topic is read, before choosing its first partitions.")
-            .define(MEMBER_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(200L, 3_600_000L), Importance.MEDIUM,
+            .define(
+                    MEMBER_TIMEOUT_MS,
+                    Type.LONG,
+                    10_000L,
+                    Range.between(200L, 3_600_000L),
+                    Importance.MEDIUM,
                     "A membership entry not refreshed for this long counts as gone (and is tombstoned).")
-            .define(MOVE_GRACE_MS, Type.LONG, 5_000L, Range.between(0L, 3_600_000L), Importance.LOW,
+            .define(
+                    MOVE_GRACE_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.between(0L, 3_600_000L),
+                    Importance.LOW,
                     "How long an old owner keeps serving a partition that moved to another cell (a cell joined or"
                             + " left) after every node of the new owner cell announced it loaded; then it stops"
                             + " answering it (421 naming the new owner) and drops its keys. Clients refresh their"
                             + " routing table within this time, so set it above the client's refresh interval.")
-            .define(LEAVE_TIMEOUT_MS, Type.LONG, 60_000L, Range.between(0L, 3_600_000L), Importance.LOW,
+            .define(
+                    LEAVE_TIMEOUT_MS,
+                    Type.LONG,
+                    60_000L,
+                    Range.between(0L, 3_600_000L),
+                    Importance.LOW,
                     "How long a node told to stop (SIGTERM) first waits to hand its partitions over: it announces"
                             + " itself leaving, and when every node of its cell is leaving the other cells load the"
                             + " cell's partitions before it stops answering them. 0 = stop at once (the cell's"
@@ -77,9 +121,14 @@ public record ClusterSettings(String name, String cellId, String nodeId, String 
     /** Parses and validates raw settings (defaults for what is absent; other names ignored). */
     public static ClusterSettings of(Map<String, String> raw) {
         Map<String, Object> v = DEF.parse(raw);
-        return new ClusterSettings(((String) v.get(NAME)).trim(), (String) v.get(CELL_ID),
-                ((String) v.get(NODE_ID)).trim(), ((String) v.get(ADVERTISED_URL)).trim(),
-                (Long) v.get(HEARTBEAT_MS), (Long) v.get(MEMBER_TIMEOUT_MS), (Long) v.get(MOVE_GRACE_MS),
+        return new ClusterSettings(
+                ((String) v.get(NAME)).trim(),
+                (String) v.get(CELL_ID),
+                ((String) v.get(NODE_ID)).trim(),
+                ((String) v.get(ADVERTISED_URL)).trim(),
+                (Long) v.get(HEARTBEAT_MS),
+                (Long) v.get(MEMBER_TIMEOUT_MS),
+                (Long) v.get(MOVE_GRACE_MS),
                 (Long) v.get(LEAVE_TIMEOUT_MS));
     }
 

@@ -18,8 +18,7 @@ public final class Hash64 {
     private static final long OFFSET = 0xcbf29ce484222325L;
     private static final long PRIME = 0x100000001b3L;
 
-    private Hash64() {
-    }
+    private Hash64() {}
 
     public static long hash(byte[] bytes) {
         return fmix(fnv(OFFSET, bytes));

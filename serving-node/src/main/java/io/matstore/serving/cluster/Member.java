@@ -29,8 +29,13 @@ import java.util.TreeMap;
  * @param views   per view name what the node holds
  * @param leaving whether the node is handing its partitions over before it stops
  */
-public record Member(String cell, String node, String url, boolean ready, Map<String, ViewHolding> views,
-                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean leaving) {
+public record Member(
+        String cell,
+        String node,
+        String url,
+        boolean ready,
+        Map<String, ViewHolding> views,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean leaving) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -60,9 +65,12 @@ public record Member(String cell, String node, String url, boolean ready, Map<St
      * @param held            partitions the node ingests, ascending
      * @param loaded          those that answer (first load finished), ascending
      */
-    public record VersionHolding(int version, String topic,
-                                 @JsonProperty("topic_partitions") int topicPartitions,
-                                 List<Integer> held, List<Integer> loaded) {
+    public record VersionHolding(
+            int version,
+            String topic,
+            @JsonProperty("topic_partitions") int topicPartitions,
+            List<Integer> held,
+            List<Integer> loaded) {
         public VersionHolding {
             held = held == null ? List.of() : List.copyOf(held);
             loaded = loaded == null ? List.of() : List.copyOf(loaded);

@@ -22,18 +22,20 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 final class MembersTopic {
     private static final long TIMEOUT_SECONDS = 30;
 
-    private MembersTopic() {
-    }
+    private MembersTopic() {}
 
     static TopicPartition ensure(String topic, Map<String, Object> kafka) {
         try (Admin admin = Admin.create(kafka)) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        // heartbeats pile up between compactions: roll segments often so the cleaner can run
-                        TopicConfig.SEGMENT_MS_CONFIG, "600000",
-                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"))))
-                        .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
+                                .configs(Map.of(
+                                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                                        // heartbeats pile up between compactions: roll segments often so the cleaner
+                                        // can run
+                                        TopicConfig.SEGMENT_MS_CONFIG, "600000",
+                                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"))))
+                        .all()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -41,16 +43,19 @@ final class MembersTopic {
             }
             TopicDescription d = describe(admin, topic);
             if (d.partitions().size() != 1) {
-                throw new IllegalStateException("membership topic " + topic + " has " + d.partitions().size()
-                        + " partitions; it must have exactly 1 (recreate it, or let the node create it)");
+                throw new IllegalStateException(
+                        "membership topic " + topic + " has " + d.partitions().size()
+                                + " partitions; it must have exactly 1 (recreate it, or let the node create it)");
             }
             return new TopicPartition(topic, 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + topic, e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot create or describe the membership topic " + topic + " on "
-                    + kafka.get("bootstrap.servers") + ": " + e, e);
+            throw new IllegalStateException(
+                    "cannot create or describe the membership topic " + topic + " on " + kafka.get("bootstrap.servers")
+                            + ": " + e,
+                    e);
         }
     }
 
@@ -64,7 +69,9 @@ final class MembersTopic {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (true) {
             try {
-                return admin.describeTopics(Set.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                return admin.describeTopics(Set.of(topic))
+                        .allTopicNames()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                         .get(topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {

@@ -60,8 +60,7 @@ public final class Membership implements AutoCloseable {
     private long generation;
 
     /** One node's last entry and when it was refreshed. */
-    public record Entry(Member member, byte[] bytes, long heartbeatMillis) {
-    }
+    public record Entry(Member member, byte[] bytes, long heartbeatMillis) {}
 
     /**
      * The log-derived state at one moment: entries by node id, the generation, and how many records were applied
@@ -162,10 +161,13 @@ public final class Membership implements AutoCloseable {
             return;
         }
         ownId = self.node();
-        producer.send(new ProducerRecord<>(partition.topic(), partition.partition(), now, self.node(), bytes),
-                (md, e) -> {
+        producer.send(
+                new ProducerRecord<>(partition.topic(), partition.partition(), now, self.node(), bytes), (md, e) -> {
                     if (e != null) {
-                        LOG.warn("membership heartbeat of {} to {} failed: {}", self.node(), partition.topic(),
+                        LOG.warn(
+                                "membership heartbeat of {} to {} failed: {}",
+                                self.node(),
+                                partition.topic(),
                                 e.toString());
                     }
                 });
@@ -177,10 +179,11 @@ public final class Membership implements AutoCloseable {
         try {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30))
+                    .get(partition);
             while (running) {
-                List<ConsumerRecord<String, byte[]>> records = consumer.poll(Duration.ofMillis(100))
-                        .records(partition);
+                List<ConsumerRecord<String, byte[]>> records =
+                        consumer.poll(Duration.ofMillis(100)).records(partition);
                 boolean changed = !records.isEmpty();
                 for (ConsumerRecord<String, byte[]> r : records) {
                     apply(r);
@@ -234,20 +237,24 @@ public final class Membership implements AutoCloseable {
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             String node = e.getKey();
             long beat = e.getValue().heartbeatMillis();
-            if (node.equals(ownId) || now - beat <= settings.memberTimeoutMillis()
+            if (node.equals(ownId)
+                    || now - beat <= settings.memberTimeoutMillis()
                     || Long.valueOf(beat).equals(tombstoned.get(node))) {
                 continue;
             }
             tombstoned.put(node, beat);
-            LOG.info("member {} of cell {} missed its heartbeats for {} ms; tombstoning it", node,
-                    e.getValue().member().cell(), now - beat);
+            LOG.info(
+                    "member {} of cell {} missed its heartbeats for {} ms; tombstoning it",
+                    node,
+                    e.getValue().member().cell(),
+                    now - beat);
             producer.send(tombstone(node, now));
         }
     }
 
     private ProducerRecord<String, byte[]> tombstone(String node, long timestamp) {
-        return new ProducerRecord<>(partition.topic(), partition.partition(), Long.valueOf(timestamp), node,
-                (byte[]) null);
+        return new ProducerRecord<>(
+                partition.topic(), partition.partition(), Long.valueOf(timestamp), node, (byte[]) null);
     }
 
     /** Stops watching and, when this node announced itself, writes its tombstone (a clean leave). */
@@ -265,8 +272,12 @@ public final class Membership implements AutoCloseable {
             try {
                 producer.send(tombstone(id, clock.getAsLong())).get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
-                LOG.warn("could not write the tombstone of {} to {}: {}; it expires after {} ms", id,
-                        partition.topic(), e.toString(), settings.memberTimeoutMillis());
+                LOG.warn(
+                        "could not write the tombstone of {} to {}: {}; it expires after {} ms",
+                        id,
+                        partition.topic(),
+                        e.toString(),
+                        settings.memberTimeoutMillis());
             }
         }
         producer.close(Duration.ofSeconds(5));

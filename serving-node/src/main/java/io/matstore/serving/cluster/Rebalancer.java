@@ -49,14 +49,21 @@ public final class Rebalancer implements Runnable {
     private final Map<String, Long> handedOverSince = new HashMap<>();
     /** The refresher's publication count when a partition was released, by "view/version/partition". */
     private final Map<String, Long> releasedAt = new HashMap<>();
+
     private final CountDownLatch drained = new CountDownLatch(1);
     private long settledAt;
 
     /**
      * @param partitionCounts partition count of a topic (0 or less: unknown yet)
      */
-    public Rebalancer(VersionedResponseStore store, List<String> views, Membership membership, MoveState moves,
-                      ToIntFunction<String> partitionCounts, String nodeId, LongSupplier clock) {
+    public Rebalancer(
+            VersionedResponseStore store,
+            List<String> views,
+            Membership membership,
+            MoveState moves,
+            ToIntFunction<String> partitionCounts,
+            String nodeId,
+            LongSupplier clock) {
         this.store = store;
         this.views = List.copyOf(views);
         this.membership = membership;
@@ -187,7 +194,11 @@ public final class Rebalancer implements Runnable {
                         moves.release(d.name(), d.version(), p);
                         releasedAt.put(key, moves.publications());
                         handedOverSince.remove(key);
-                        LOG.info("released partition {} of {}: cell {} has it loaded for {} ms", p, d.topic(), owner,
+                        LOG.info(
+                                "released partition {} of {}: cell {} has it loaded for {} ms",
+                                p,
+                                d.topic(),
+                                owner,
                                 now - since);
                     }
                 } else {

@@ -39,14 +39,13 @@ public record RoutingTable(byte[] json, long generation, Map<String, String[]> o
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One view as this node serves it: its current version and the partition count of that version's topic. */
-    public record ServedView(ViewDescriptor descriptor, int partitions) {
-    }
+    public record ServedView(ViewDescriptor descriptor, int partitions) {}
 
     /**
      * @param standalone whether the members are this node alone (unheld partitions then have no owner)
      */
-    public static RoutingTable build(String cluster, long generation, List<ServedView> views,
-                                     Collection<Member> members, boolean standalone) {
+    public static RoutingTable build(
+            String cluster, long generation, List<ServedView> views, Collection<Member> members, boolean standalone) {
         List<Member> sorted = new ArrayList<>(members);
         sorted.sort(Comparator.comparing(Member::node));
         Set<String> cells = new TreeSet<>();
@@ -80,7 +79,10 @@ public record RoutingTable(byte[] json, long generation, Map<String, String[]> o
                 for (Member m : sorted) {
                     Member.VersionHolding h = m.holding(d.name(), d.version());
                     if (m.cell().equals(owner) && h != null && h.held().contains(p)) {
-                        nodes.addObject().put("node", m.node()).put("url", m.url()).put("ready", m.ready())
+                        nodes.addObject()
+                                .put("node", m.node())
+                                .put("url", m.url())
+                                .put("ready", m.ready())
                                 .put("loaded", h.loaded().contains(p));
                     }
                 }
@@ -105,8 +107,13 @@ public record RoutingTable(byte[] json, long generation, Map<String, String[]> o
         return leaving;
     }
 
-    private static String owner(ViewDescriptor d, int p, Set<String> cells, Set<String> leavingCells,
-                                List<Member> members, boolean standalone) {
+    private static String owner(
+            ViewDescriptor d,
+            int p,
+            Set<String> cells,
+            Set<String> leavingCells,
+            List<Member> members,
+            boolean standalone) {
         Set<String> loaded = new HashSet<>();
         Set<String> holding = new HashSet<>();
         for (Member m : members) {

@@ -30,8 +30,12 @@ public final class TopicPartitionCounts implements AutoCloseable {
             return n;
         }
         try {
-            int count = admin.describeTopics(Set.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic)
-                    .partitions().size();
+            int count = admin.describeTopics(Set.of(topic))
+                    .allTopicNames()
+                    .get(5, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .size();
             known.put(topic, count);
             return count;
         } catch (InterruptedException e) {

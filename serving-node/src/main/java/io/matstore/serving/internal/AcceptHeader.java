@@ -11,8 +11,7 @@ final class AcceptHeader {
     /** No range matches the type. */
     static final int NO_MATCH = -1;
 
-    private AcceptHeader() {
-    }
+    private AcceptHeader() {}
 
     /**
      * Quality (0..1000) the header gives {@code type} (lower-case {@code "main/sub"}), or {@link #NO_MATCH}; a null
@@ -62,7 +61,8 @@ final class AcceptHeader {
         while (i < to) {
             int paramStart = skipSpaces(s, i + 1, to);
             int paramEnd = indexOf(s, ';', paramStart, to);
-            if (paramEnd - paramStart >= 2 && (s.charAt(paramStart) == 'q' || s.charAt(paramStart) == 'Q')
+            if (paramEnd - paramStart >= 2
+                    && (s.charAt(paramStart) == 'q' || s.charAt(paramStart) == 'Q')
                     && s.charAt(paramStart + 1) == '=') {
                 return parseQ(s, paramStart + 2, paramEnd);
             }

@@ -34,11 +34,17 @@ public final class AdaptiveLimit {
     private final AtomicLong scaledLimit;
     private final AtomicLong nextDecreaseMillis = new AtomicLong(Long.MIN_VALUE);
 
-    public AdaptiveLimit(int initial, int min, int max, long targetNanos, double backoff, long windowMillis,
-                         LongSupplier clockMillis) {
+    public AdaptiveLimit(
+            int initial,
+            int min,
+            int max,
+            long targetNanos,
+            double backoff,
+            long windowMillis,
+            LongSupplier clockMillis) {
         if (min < 1 || min > max || initial < min || initial > max) {
-            throw new IllegalArgumentException("limits min=" + min + " initial=" + initial + " max=" + max
-                    + ": need 1 <= min <= initial <= max");
+            throw new IllegalArgumentException(
+                    "limits min=" + min + " initial=" + initial + " max=" + max + ": need 1 <= min <= initial <= max");
         }
         if (backoff <= 0 || backoff >= 1) {
             throw new IllegalArgumentException("backoff=" + backoff + " outside (0, 1)");

@@ -32,15 +32,24 @@ public final class BatchLookup {
         this.node = node;
     }
 
-    public void lookup(ViewRoute route, HttpRequest req, String lines, boolean keepAlive, ByteBufAllocator alloc,
-                       Answer answer) {
+    public void lookup(
+            ViewRoute route, HttpRequest req, String lines, boolean keepAlive, ByteBufAllocator alloc, Answer answer) {
         String accept = req.headers().get(HttpHeaderNames.ACCEPT);
         boolean binary = asFlatBuffers(accept);
         if (!binary && (route.renderer() == null || AcceptHeader.quality(accept, ViewLookup.JSON) <= 0)) {
-            answer.set(HttpErrors.error(alloc, 406, "not_acceptable", "batch answers are application/json or "
-                    + ViewLookup.FLATBUFFERS
-                    + (route.renderer() == null ? "; view " + route.name() + " has no JSON rendering" : ""),
-                    keepAlive, ""), 406);
+            answer.set(
+                    HttpErrors.error(
+                            alloc,
+                            406,
+                            "not_acceptable",
+                            "batch answers are application/json or "
+                                    + ViewLookup.FLATBUFFERS
+                                    + (route.renderer() == null
+                                            ? "; view " + route.name() + " has no JSON rendering"
+                                            : ""),
+                            keepAlive,
+                            ""),
+                    406);
             return;
         }
         String[] items = lines.split("\n", -1);
@@ -51,8 +60,16 @@ public final class BatchLookup {
             }
         }
         if (count > node.config().batchMaxItems()) {
-            answer.set(HttpErrors.error(alloc, 413, "too_many_items", "items=" + count + " > serving.batch.max.items="
-                    + node.config().batchMaxItems(), keepAlive, ""), 413);
+            answer.set(
+                    HttpErrors.error(
+                            alloc,
+                            413,
+                            "too_many_items",
+                            "items=" + count + " > serving.batch.max.items="
+                                    + node.config().batchMaxItems(),
+                            keepAlive,
+                            ""),
+                    413);
             return;
         }
         RequestScratch scratch = RequestScratch.get();
@@ -62,8 +79,15 @@ public final class BatchLookup {
         ViewReader current = node.store().current(route.name());
         int pinned = ViewLookup.pinnedVersion(req, scratch.query, current);
         if (pinned < 0) {
-            answer.set(HttpErrors.error(alloc, 400, "bad_version", scratch.query.errorMessage(QueryKey.BAD_VERSION,
-                    null), keepAlive, ""), 400);
+            answer.set(
+                    HttpErrors.error(
+                            alloc,
+                            400,
+                            "bad_version",
+                            scratch.query.errorMessage(QueryKey.BAD_VERSION, null),
+                            keepAlive,
+                            ""),
+                    400);
             return;
         }
         ViewReader reader = pinned == QueryKey.UNPINNED ? current : node.store().version(route.name(), pinned);
@@ -78,15 +102,21 @@ public final class BatchLookup {
             for (String raw : items) {
                 String item = raw.strip();
                 if (!item.isEmpty()) {
-                    binaryItem(route, reader, pinned != QueryKey.UNPINNED,
-                            item.startsWith("?") ? item.substring(1) : item, out, scratch);
+                    binaryItem(
+                            route,
+                            reader,
+                            pinned != QueryKey.UNPINNED,
+                            item.startsWith("?") ? item.substring(1) : item,
+                            out,
+                            scratch);
                 }
             }
             answer.set(out.finish(alloc, route.name(), version, keepAlive), 200);
             return;
         }
         ByteBuf body = alloc.directBuffer(256 + count * 512);
-        body.writeCharSequence("{\"view\":\"" + route.name() + "\",\"version\":" + version + ",\"items\":[",
+        body.writeCharSequence(
+                "{\"view\":\"" + route.name() + "\",\"version\":" + version + ",\"items\":[",
                 StandardCharsets.US_ASCII);
         boolean first = true;
         for (String raw : items) {
@@ -98,7 +128,12 @@ public final class BatchLookup {
                 body.writeByte(',');
             }
             first = false;
-            item(route, reader, pinned != QueryKey.UNPINNED, item.startsWith("?") ? item.substring(1) : item, body,
+            item(
+                    route,
+                    reader,
+                    pinned != QueryKey.UNPINNED,
+                    item.startsWith("?") ? item.substring(1) : item,
+                    body,
                     scratch);
         }
         body.writeCharSequence("]}", StandardCharsets.US_ASCII);
@@ -112,8 +147,8 @@ public final class BatchLookup {
         answer.set(out, 200);
     }
 
-    private void item(ViewRoute route, ViewReader reader, boolean pinned, String query, ByteBuf out,
-                      RequestScratch scratch) {
+    private void item(
+            ViewRoute route, ViewReader reader, boolean pinned, String query, ByteBuf out, RequestScratch scratch) {
         QueryKey q = scratch.query;
         int rc = q.scan(query, 0, query.length());
         if (rc == QueryKey.OK) {
@@ -128,15 +163,21 @@ public final class BatchLookup {
         int misdirected = guard.misdirected(version, scratch.key);
         if (misdirected >= 0) {
             route.meters().onMisdirected();
-            out.writeCharSequence("{\"status\":421,\"error\":" + Misdirected.error(route, guard, version, misdirected)
-                    + "}", StandardCharsets.UTF_8);
+            out.writeCharSequence(
+                    "{\"status\":421,\"error\":" + Misdirected.error(route, guard, version, misdirected) + "}",
+                    StandardCharsets.UTF_8);
             return;
         }
         int freshness = route.freshnessOf(version);
         int mark = out.writerIndex();
         out.writeBytes(ITEM_OK);
         try {
-            int rendered = scratch.responder.renderJsonValue(route, reader, scratch.key, out, freshness,
+            int rendered = scratch.responder.renderJsonValue(
+                    route,
+                    reader,
+                    scratch.key,
+                    out,
+                    freshness,
                     node.clockMillis().getAsLong());
             if (rendered == 200) {
                 out.writeByte('}');
@@ -149,8 +190,8 @@ public final class BatchLookup {
                 itemError(out, 503, "too_stale", ViewLookup.tooStaleMessage(route, scratch.responder.lastAgeSeconds()));
             } else {
                 out.writerIndex(mark);
-                itemError(out, 404, "not_found", "no value for this key in view " + route.name() + " version "
-                        + version);
+                itemError(
+                        out, 404, "not_found", "no value for this key in view " + route.name() + " version " + version);
             }
             return;
         } catch (RuntimeException e) {
@@ -165,8 +206,14 @@ public final class BatchLookup {
             }
             out.writeBytes(ITEM_OK);
             try {
-                if (scratch.responder.renderJsonValue(route, other, scratch.key, out,
-                        Freshness.READ_ERROR_FALLBACK, node.clockMillis().getAsLong()) == 200) {
+                if (scratch.responder.renderJsonValue(
+                                route,
+                                other,
+                                scratch.key,
+                                out,
+                                Freshness.READ_ERROR_FALLBACK,
+                                node.clockMillis().getAsLong())
+                        == 200) {
                     out.writeByte('}');
                     route.meters().onFallback();
                     route.meters().onStale();
@@ -177,8 +224,12 @@ public final class BatchLookup {
             }
             out.writerIndex(mark);
         }
-        itemError(out, 503, "store_unavailable", "version " + version + " of view " + route.name()
-                + " cannot be read and no older held version has this key");
+        itemError(
+                out,
+                503,
+                "store_unavailable",
+                "version " + version + " of view " + route.name()
+                        + " cannot be read and no older held version has this key");
     }
 
     /**
@@ -186,13 +237,19 @@ public final class BatchLookup {
      * a batch without Accept, or with {@code * / *}, stays JSON as it always was.
      */
     static boolean asFlatBuffers(String accept) {
-        return accept != null && accept.contains(ViewLookup.FLATBUFFERS)
+        return accept != null
+                && accept.contains(ViewLookup.FLATBUFFERS)
                 && ViewLookup.negotiate(accept) == ViewLookup.AS_FLATBUFFERS;
     }
 
     /** {@link #item}'s statuses and fallbacks, answered with the stored envelope instead of its JSON rendering. */
-    private void binaryItem(ViewRoute route, ViewReader reader, boolean pinned, String query, BinaryBatchAnswer out,
-                            RequestScratch scratch) {
+    private void binaryItem(
+            ViewRoute route,
+            ViewReader reader,
+            boolean pinned,
+            String query,
+            BinaryBatchAnswer out,
+            RequestScratch scratch) {
         QueryKey q = scratch.query;
         int rc = q.scan(query, 0, query.length());
         if (rc == QueryKey.OK) {
@@ -213,7 +270,8 @@ public final class BatchLookup {
         int freshness = route.freshnessOf(version);
         ViewResponder responder = scratch.responder;
         try {
-            int found = responder.readEnvelope(route, reader, scratch.key, node.clockMillis().getAsLong());
+            int found = responder.readEnvelope(
+                    route, reader, scratch.key, node.clockMillis().getAsLong());
             if (found == 200) {
                 out.found(responder.lastEnvelope());
                 if (Freshness.isStale(freshness)) {
@@ -235,7 +293,9 @@ public final class BatchLookup {
                 continue;
             }
             try {
-                if (responder.readEnvelope(route, other, scratch.key, node.clockMillis().getAsLong()) == 200) {
+                if (responder.readEnvelope(
+                                route, other, scratch.key, node.clockMillis().getAsLong())
+                        == 200) {
                     out.found(responder.lastEnvelope());
                     route.meters().onFallback();
                     route.meters().onStale();
@@ -245,12 +305,17 @@ public final class BatchLookup {
                 route.meters().onReadError();
             }
         }
-        out.error(503, "store_unavailable", "version " + version + " of view " + route.name()
-                + " cannot be read and no older held version has this key");
+        out.error(
+                503,
+                "store_unavailable",
+                "version " + version + " of view " + route.name()
+                        + " cannot be read and no older held version has this key");
     }
 
     private static void itemError(ByteBuf out, int status, String code, String message) {
-        out.writeCharSequence("{\"status\":" + status + "," + HttpErrors.errorBody(code, message).substring(1),
+        out.writeCharSequence(
+                "{\"status\":" + status + ","
+                        + HttpErrors.errorBody(code, message).substring(1),
                 StandardCharsets.UTF_8);
     }
 }

@@ -13,14 +13,14 @@ import java.nio.charset.StandardCharsets;
  * {@code If-None-Match} that names it, so clients poll it cheaply. Never shed (like the probes).
  */
 final class ClusterEndpoint {
-    private ClusterEndpoint() {
-    }
+    private ClusterEndpoint() {}
 
     static void answer(NodeContext node, HttpRequest req, boolean keepAlive, ByteBufAllocator alloc, Answer answer) {
         RoutingTable table = node.cluster().table();
         String etag = table.etag();
         String ifNoneMatch = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
-        boolean notModified = ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"));
+        boolean notModified = ifNoneMatch != null
+                && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"));
         byte[] body = notModified ? new byte[0] : table.json();
         int status = notModified ? 304 : 200;
         String head = "HTTP/1.1 " + (notModified ? "304 Not Modified" : "200 OK") + "\r\n"

@@ -55,9 +55,16 @@ public final class ClusterRefresher implements Runnable {
      * @param membership null when standalone
      * @param counts     null when the node has no Kafka client settings
      */
-    public ClusterRefresher(ResponseStore store, List<ViewRoute> routes, StatusMonitor monitor,
-                            ClusterSettings settings, Membership membership, TopicPartitionCounts counts,
-                            BooleanSupplier ready, LongSupplier clock, MoveState moves) {
+    public ClusterRefresher(
+            ResponseStore store,
+            List<ViewRoute> routes,
+            StatusMonitor monitor,
+            ClusterSettings settings,
+            Membership membership,
+            TopicPartitionCounts counts,
+            BooleanSupplier ready,
+            LongSupplier clock,
+            MoveState moves) {
         this.moves = moves;
         this.store = store;
         this.routes = List.copyOf(routes);
@@ -67,8 +74,8 @@ public final class ClusterRefresher implements Runnable {
         this.counts = counts;
         this.ready = ready;
         this.clock = clock;
-        this.table = RoutingTable.build(settings.name(), membership == null ? 1 : 0, List.of(), List.of(),
-                membership == null);
+        this.table = RoutingTable.build(
+                settings.name(), membership == null ? 1 : 0, List.of(), List.of(), membership == null);
     }
 
     /** The table {@code /v1/cluster} serves now. */
@@ -117,8 +124,10 @@ public final class ClusterRefresher implements Runnable {
                 }
             }
             versions.sort((a, b) -> Integer.compare(a.version(), b.version()));
-            views.put(route.name(), new Member.ViewHolding(current == null ? 0 : current.descriptor().version(),
-                    versions));
+            views.put(
+                    route.name(),
+                    new Member.ViewHolding(
+                            current == null ? 0 : current.descriptor().version(), versions));
             if (current != null) {
                 ViewDescriptor d = current.descriptor();
                 int n = countOf(versions, d.version());
@@ -127,15 +136,21 @@ public final class ClusterRefresher implements Runnable {
                 }
             }
         }
-        Member self = new Member(membership == null ? ClusterSettings.STANDALONE_CELL : settings.cellId(), nodeId,
-                url, ready.getAsBoolean(), views, moves.leaving());
+        Member self = new Member(
+                membership == null ? ClusterSettings.STANDALONE_CELL : settings.cellId(),
+                nodeId,
+                url,
+                ready.getAsBoolean(),
+                views,
+                moves.leaving());
         RoutingTable next;
         if (membership == null) {
             next = RoutingTable.build("", 1, served, List.of(self), true);
         } else {
             membership.offer(self);
             Membership.Snapshot snap = membership.snapshot();
-            Collection<Member> live = snap.live(clock.getAsLong(), settings.memberTimeoutMillis()).values();
+            Collection<Member> live =
+                    snap.live(clock.getAsLong(), settings.memberTimeoutMillis()).values();
             next = RoutingTable.build(settings.name(), snap.generation(), served, live, false);
         }
         table = next;
@@ -179,8 +194,8 @@ public final class ClusterRefresher implements Runnable {
         return 0;
     }
 
-    private PartitionGuard guard(String name, Member.ViewHolding view, RoutingTable table,
-                                 java.util.Set<String> firstLoading) {
+    private PartitionGuard guard(
+            String name, Member.ViewHolding view, RoutingTable table, java.util.Set<String> firstLoading) {
         if (counts == null || view == null) {
             return PartitionGuard.NONE;
         }

@@ -35,23 +35,43 @@ public final class ConnectionLimits extends ChannelInboundHandlerAdapter {
 
     public ConnectionLimits(ServingConfig config, MeterRegistry registry) {
         this.maxConnections = config.maxConnections();
-        ByteBuf b = HttpErrors.error(UnpooledByteBufAllocator.DEFAULT, 503, "too_many_connections",
+        ByteBuf b = HttpErrors.error(
+                UnpooledByteBufAllocator.DEFAULT,
+                503,
+                "too_many_connections",
                 "the node holds " + ServingConfig.MAX_CONNECTIONS + "=" + maxConnections + " connections; retry later",
-                false, "Retry-After: " + config.retryAfterSeconds() + "\r\n");
+                false,
+                "Retry-After: " + config.retryAfterSeconds() + "\r\n");
         this.refusal = bytes(b);
         String retryAfter = "Retry-After: " + config.retryAfterSeconds() + "\r\n";
-        this.shedKeepAlive = bytes(HttpErrors.error(UnpooledByteBufAllocator.DEFAULT, 503, "overloaded",
-                "the node is shedding load; retry later", true, retryAfter));
-        this.shedClose = bytes(HttpErrors.error(UnpooledByteBufAllocator.DEFAULT, 503, "overloaded",
-                "the node is shedding load; retry later", false, retryAfter));
-        Gauge.builder("matstore_connections", open, AtomicInteger::get).description("Open HTTP connections")
+        this.shedKeepAlive = bytes(HttpErrors.error(
+                UnpooledByteBufAllocator.DEFAULT,
+                503,
+                "overloaded",
+                "the node is shedding load; retry later",
+                true,
+                retryAfter));
+        this.shedClose = bytes(HttpErrors.error(
+                UnpooledByteBufAllocator.DEFAULT,
+                503,
+                "overloaded",
+                "the node is shedding load; retry later",
+                false,
+                retryAfter));
+        Gauge.builder("matstore_connections", open, AtomicInteger::get)
+                .description("Open HTTP connections")
                 .register(registry);
         refused = Counter.builder("matstore_connections_refused")
-                .description("Connections refused over serving.max.connections").register(registry);
-        pipeliningCloses = Counter.builder("matstore_connections_closed").tag("reason", "pipelining")
-                .description("Connections closed by the node for breaking a limit").register(registry);
-        writeTimeouts = Counter.builder("matstore_connections_closed").tag("reason", "write_timeout")
-                .description("Connections closed by the node for breaking a limit").register(registry);
+                .description("Connections refused over serving.max.connections")
+                .register(registry);
+        pipeliningCloses = Counter.builder("matstore_connections_closed")
+                .tag("reason", "pipelining")
+                .description("Connections closed by the node for breaking a limit")
+                .register(registry);
+        writeTimeouts = Counter.builder("matstore_connections_closed")
+                .tag("reason", "write_timeout")
+                .description("Connections closed by the node for breaking a limit")
+                .register(registry);
         lagPauses = Counter.builder("matstore_shed_read_pauses")
                 .description("Connections whose reading was paused after a 503 while the event loops lagged")
                 .register(registry);

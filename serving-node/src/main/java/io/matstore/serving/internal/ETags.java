@@ -12,8 +12,7 @@ public final class ETags {
     /** The FlatBuffers representation's tag is the bare hash. */
     static final byte[] NO_SUFFIX = new byte[0];
 
-    private ETags() {
-    }
+    private ETags() {}
 
     /** Whether {@code ifNoneMatch} ({@code *}, or a comma-separated list of tags) names the tag of {@code hash}. */
     public static boolean matches(CharSequence ifNoneMatch, long hash) {
@@ -33,7 +32,10 @@ public final class ETags {
                 return true;
             }
             int end = i + 17 + suffix.length;
-            if (c == '"' && end < n && ifNoneMatch.charAt(end) == '"' && hexEquals(ifNoneMatch, i + 1, hash)
+            if (c == '"'
+                    && end < n
+                    && ifNoneMatch.charAt(end) == '"'
+                    && hexEquals(ifNoneMatch, i + 1, hash)
                     && suffixEquals(ifNoneMatch, i + 17, suffix)) {
                 return true;
             }

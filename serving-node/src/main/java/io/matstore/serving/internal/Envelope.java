@@ -14,8 +14,7 @@ public final class Envelope {
     private static final int RESPONSE = 5;
     private static final int TRACE_PARENT = 6;
 
-    private Envelope() {
-    }
+    private Envelope() {}
 
     public static int table(ByteBuf b, int start) {
         return FlatBufferFields.root(b, start);

@@ -18,8 +18,8 @@ public final class Freshness {
     /** The store's status could not be read. */
     public static final int STATUS_UNKNOWN = 4;
 
-    private static final String[] REASONS = {"fresh", "lagging", "ingest-error", "read-error-fallback",
-            "status-unknown"};
+    private static final String[] REASONS = {"fresh", "lagging", "ingest-error", "read-error-fallback", "status-unknown"
+    };
     private static final byte[][] HEADERS = new byte[REASONS.length][];
     private static final byte[][] JSON = new byte[REASONS.length][];
     private static final byte[][] JSON_TAG_SUFFIXES = new byte[REASONS.length][];
@@ -29,13 +29,14 @@ public final class Freshness {
             JSON_TAG_SUFFIXES[i] = Ascii.bytes(i == FRESH ? "-json" : "-json-" + REASONS[i]);
             String value = i == FRESH ? "fresh" : "stale; reason=" + REASONS[i];
             HEADERS[i] = Ascii.bytes("X-Matstore-Freshness: " + value + "\r\n");
-            JSON[i] = Ascii.bytes(i == FRESH ? "\"stale\":false,\"freshness\":\"fresh\""
-                    : "\"stale\":true,\"freshness\":\"" + REASONS[i] + "\"");
+            JSON[i] = Ascii.bytes(
+                    i == FRESH
+                            ? "\"stale\":false,\"freshness\":\"fresh\""
+                            : "\"stale\":true,\"freshness\":\"" + REASONS[i] + "\"");
         }
     }
 
-    private Freshness() {
-    }
+    private Freshness() {}
 
     public static boolean isStale(int freshness) {
         return freshness != FRESH;

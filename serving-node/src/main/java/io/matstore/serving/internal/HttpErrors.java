@@ -19,12 +19,11 @@ public final class HttpErrors {
     /** Media type of every error body of the HTTP listener. */
     public static final String PROBLEM_JSON = "application/problem+json";
 
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     /** An error response; {@code extraHeaders} are complete lines ("Allow: GET\r\n") or empty. */
-    public static ByteBuf error(ByteBufAllocator alloc, int status, String code, String message, boolean keepAlive,
-                                String extraHeaders) {
+    public static ByteBuf error(
+            ByteBufAllocator alloc, int status, String code, String message, boolean keepAlive, String extraHeaders) {
         return response(alloc, status, PROBLEM_JSON, problem(status, code, message, ""), keepAlive, extraHeaders);
     }
 
@@ -33,7 +32,8 @@ public final class HttpErrors {
      * ({@code ,"partition":3}), or empty.
      */
     public static String problem(int status, String code, String message, String extensions) {
-        return "{\"type\":\"about:blank\",\"title\":" + quote(HttpResponseStatus.valueOf(status).reasonPhrase())
+        return "{\"type\":\"about:blank\",\"title\":"
+                + quote(HttpResponseStatus.valueOf(status).reasonPhrase())
                 + ",\"status\":" + status + ",\"detail\":" + quote(message) + ",\"code\":" + quote(code) + extensions
                 + "}";
     }
@@ -46,16 +46,22 @@ public final class HttpErrors {
         return "{\"error\":{\"code\":\"" + code + "\",\"message\":" + quote(message) + "}}";
     }
 
-    public static ByteBuf response(ByteBufAllocator alloc, int status, String contentType, String body,
-                                   boolean keepAlive, String extraHeaders) {
+    public static ByteBuf response(
+            ByteBufAllocator alloc,
+            int status,
+            String contentType,
+            String body,
+            boolean keepAlive,
+            String extraHeaders) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
-                + "Content-Type: " + contentType + "\r\n"
-                + "Content-Length: " + bytes.length + "\r\n"
-                + "Cache-Control: no-store\r\n"
-                + extraHeaders
-                + (keepAlive ? "" : "Connection: close\r\n")
-                + "\r\n";
+        String head =
+                "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
+                        + "Content-Type: " + contentType + "\r\n"
+                        + "Content-Length: " + bytes.length + "\r\n"
+                        + "Cache-Control: no-store\r\n"
+                        + extraHeaders
+                        + (keepAlive ? "" : "Connection: close\r\n")
+                        + "\r\n";
         ByteBuf out = alloc.directBuffer(head.length() + bytes.length);
         out.writeCharSequence(head, StandardCharsets.US_ASCII);
         out.writeBytes(bytes);

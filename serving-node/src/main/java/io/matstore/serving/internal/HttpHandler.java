@@ -44,6 +44,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHandler.class);
     /** Name of the access log's logger. */
     public static final String ACCESS_LOGGER = "matstore.access";
+
     private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
     private static final String VIEWS_PREFIX = "/v1/views/";
     private static final String BATCH_SUFFIX = "/batch";
@@ -67,10 +68,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private final boolean accessLog;
     /** The request being answered, for the access log only (set only when it is on). */
     private HttpMethod logMethod;
+
     private String logUri;
     private int state = IDLE;
     /** The request being answered is a HEAD: its response goes without a body. */
     private boolean head;
+
     private ByteBuf body;
     private ViewRoute batchRoute;
     private HttpRequest batchRequest;
@@ -156,34 +159,66 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         } else if (pathIs(uri, pathEnd, "/v1/cluster")) {
             onProbe(ctx, req, keepAlive, start, CLUSTER);
         } else {
-            error(ctx, null, 404, "unknown_path", "no resource at " + uri.substring(0, pathEnd), keepAlive, "",
-                    start, false);
+            error(
+                    ctx,
+                    null,
+                    404,
+                    "unknown_path",
+                    "no resource at " + uri.substring(0, pathEnd),
+                    keepAlive,
+                    "",
+                    start,
+                    false);
         }
     }
 
-    private void onViewRequest(ChannelHandlerContext ctx, HttpRequest req, String uri, int pathEnd,
-                               boolean keepAlive, long start) {
+    private void onViewRequest(
+            ChannelHandlerContext ctx, HttpRequest req, String uri, int pathEnd, boolean keepAlive, long start) {
         int nameStart = VIEWS_PREFIX.length();
         int slash = uri.indexOf('/', nameStart);
         int nameEnd = slash < 0 || slash > pathEnd ? pathEnd : slash;
         ViewRoute route = node.route(uri, nameStart, nameEnd);
         if (route == null) {
-            error(ctx, null, 404, "unknown_view", "no view named \"" + uri.substring(nameStart, nameEnd)
-                    + "\" is served here", keepAlive, "", start, false);
+            error(
+                    ctx,
+                    null,
+                    404,
+                    "unknown_view",
+                    "no view named \"" + uri.substring(nameStart, nameEnd) + "\" is served here",
+                    keepAlive,
+                    "",
+                    start,
+                    false);
             return;
         }
         boolean isBatch = nameEnd < pathEnd;
         if (isBatch && !uri.regionMatches(nameEnd, BATCH_SUFFIX, 0, BATCH_SUFFIX.length())
                 || isBatch && nameEnd + BATCH_SUFFIX.length() != pathEnd) {
-            error(ctx, route, 404, "unknown_path", "no resource at " + uri.substring(0, pathEnd), keepAlive, "",
-                    start, false);
+            error(
+                    ctx,
+                    route,
+                    404,
+                    "unknown_path",
+                    "no resource at " + uri.substring(0, pathEnd),
+                    keepAlive,
+                    "",
+                    start,
+                    false);
             return;
         }
         HttpMethod expected = isBatch ? HttpMethod.POST : HttpMethod.GET;
         if (!req.method().equals(expected) && (isBatch || !head)) {
             String allowed = isBatch ? "POST" : "GET, HEAD";
-            error(ctx, route, 405, "method_not_allowed", req.method() + " is not allowed here; use " + allowed,
-                    keepAlive, "Allow: " + allowed + "\r\n", start, false);
+            error(
+                    ctx,
+                    route,
+                    405,
+                    "method_not_allowed",
+                    req.method() + " is not allowed here; use " + allowed,
+                    keepAlive,
+                    "Allow: " + allowed + "\r\n",
+                    start,
+                    false);
             return;
         }
         if (!node.shedder().tryAcquire(permits, backlog.openConnections())) {
@@ -203,8 +238,17 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         }
         long length = HttpUtil.getContentLength(req, -1L);
         if (length > node.config().maxBodyBytes()) {
-            error(ctx, route, 413, "body_too_large", "Content-Length=" + length + " > " + "serving.max.body.bytes="
-                    + node.config().maxBodyBytes(), false, "", start, true);
+            error(
+                    ctx,
+                    route,
+                    413,
+                    "body_too_large",
+                    "Content-Length=" + length + " > " + "serving.max.body.bytes="
+                            + node.config().maxBodyBytes(),
+                    false,
+                    "",
+                    start,
+                    true);
             return;
         }
         if (HttpUtil.is100ContinueExpected(req)) {
@@ -226,8 +270,8 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         backlog.onShed(ctx.channel());
     }
 
-    private void get(ChannelHandlerContext ctx, ViewRoute route, HttpRequest req, String uri, int pathEnd,
-                     boolean keepAlive) {
+    private void get(
+            ChannelHandlerContext ctx, ViewRoute route, HttpRequest req, String uri, int pathEnd, boolean keepAlive) {
         try {
             ViewLookup.get(node, route, req, uri, pathEnd, keepAlive, ctx.alloc(), answer);
         } catch (RuntimeException | Error e) {
@@ -238,8 +282,14 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A GET in a server span, ended once the response is written (see {@link RequestTracing}). */
-    private void tracedGet(ChannelHandlerContext ctx, ViewRoute route, HttpRequest req, String uri, int pathEnd,
-                           boolean keepAlive, long start) {
+    private void tracedGet(
+            ChannelHandlerContext ctx,
+            ViewRoute route,
+            HttpRequest req,
+            String uri,
+            int pathEnd,
+            boolean keepAlive,
+            long start) {
         RequestTracing tracing = node.tracing();
         Span span = tracing.start(req, route, uri, pathEnd);
         ViewResponder responder = RequestScratch.get().responder;
@@ -255,7 +305,8 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         } finally {
             responder.forgetLastEnvelope();
         }
-        write(ctx, route, buf, answer.status, keepAlive, start, true, answer.stale).addListener(f -> span.end());
+        write(ctx, route, buf, answer.status, keepAlive, start, true, answer.stale)
+                .addListener(f -> span.end());
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -263,17 +314,33 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             // a broken body (a bad chunk size): nothing after it can be framed, so answer and close
             boolean collecting = state == COLLECT_BODY;
             releaseBody();
-            error(ctx, collecting ? batchRoute : null, 400, "malformed_request", "malformed HTTP request body: "
-                    + content.decoderResult().cause().getMessage(), false, "",
-                    collecting ? batchStartNanos : System.nanoTime(), holdsPermit);
+            error(
+                    ctx,
+                    collecting ? batchRoute : null,
+                    400,
+                    "malformed_request",
+                    "malformed HTTP request body: "
+                            + content.decoderResult().cause().getMessage(),
+                    false,
+                    "",
+                    collecting ? batchStartNanos : System.nanoTime(),
+                    holdsPermit);
             return;
         }
         if (state == COLLECT_BODY) {
             ByteBuf chunk = content.content();
             if (body.readableBytes() + chunk.readableBytes() > node.config().maxBodyBytes()) {
                 releaseBody();
-                error(ctx, batchRoute, 413, "body_too_large", "request body > serving.max.body.bytes="
-                        + node.config().maxBodyBytes(), false, "", batchStartNanos, true);
+                error(
+                        ctx,
+                        batchRoute,
+                        413,
+                        "body_too_large",
+                        "request body > serving.max.body.bytes=" + node.config().maxBodyBytes(),
+                        false,
+                        "",
+                        batchStartNanos,
+                        true);
                 return;
             }
             body.writeBytes(chunk);
@@ -294,8 +361,9 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                     batch.lookup(batchRoute, batchRequest, lines, batchKeepAlive, ctx.alloc(), answer);
                 } catch (RuntimeException | Error e) {
                     LOG.warn("internal error answering a batch of {}", batchRoute.name(), e);
-                    answer.set(HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e),
-                            batchKeepAlive, ""), 500);
+                    answer.set(
+                            HttpErrors.error(ctx.alloc(), 500, "internal_error", String.valueOf(e), batchKeepAlive, ""),
+                            500);
                 } finally {
                     node.shedder().release(more);
                 }
@@ -308,8 +376,16 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     private void onProbe(ChannelHandlerContext ctx, HttpRequest req, boolean keepAlive, long start, int which) {
         if (!req.method().equals(HttpMethod.GET) && !head) {
-            error(ctx, null, 405, "method_not_allowed", req.method() + " is not allowed here; use GET or HEAD",
-                    keepAlive, "Allow: GET, HEAD\r\n", start, false);
+            error(
+                    ctx,
+                    null,
+                    405,
+                    "method_not_allowed",
+                    req.method() + " is not allowed here; use GET or HEAD",
+                    keepAlive,
+                    "Allow: GET, HEAD\r\n",
+                    start,
+                    false);
             return;
         }
         if (which == CLUSTER) {
@@ -322,16 +398,42 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     private void onDecoderFailure(ChannelHandlerContext ctx, Throwable cause, long start) {
         if (cause instanceof TooLongHttpLineException) {
-            error(ctx, null, 414, "uri_too_long", "request line > serving.max.initial.line.bytes="
-                    + node.config().maxInitialLineBytes(), false, "", start, false);
+            error(
+                    ctx,
+                    null,
+                    414,
+                    "uri_too_long",
+                    "request line > serving.max.initial.line.bytes="
+                            + node.config().maxInitialLineBytes(),
+                    false,
+                    "",
+                    start,
+                    false);
         } else if (cause instanceof TooLongHttpHeaderException) {
-            error(ctx, null, 431, "headers_too_large", "request headers > serving.max.header.bytes="
-                    + node.config().maxHeaderBytes(), false, "", start, false);
+            error(
+                    ctx,
+                    null,
+                    431,
+                    "headers_too_large",
+                    "request headers > serving.max.header.bytes="
+                            + node.config().maxHeaderBytes(),
+                    false,
+                    "",
+                    start,
+                    false);
         } else if (cause instanceof TooLongFrameException) {
             error(ctx, null, 413, "body_too_large", String.valueOf(cause.getMessage()), false, "", start, false);
         } else {
-            error(ctx, null, 400, "malformed_request", "malformed HTTP request: " + cause.getMessage(), false, "",
-                    start, false);
+            error(
+                    ctx,
+                    null,
+                    400,
+                    "malformed_request",
+                    "malformed HTTP request: " + cause.getMessage(),
+                    false,
+                    "",
+                    start,
+                    false);
         }
     }
 
@@ -340,9 +442,17 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (evt == RequestProgress.DEADLINE) {
             if (state != CLOSING) {
                 releaseBody();
-                error(ctx, batchRoute, 408, "request_timeout", "request not received completely within"
-                        + " serving.request.timeout.ms=" + node.config().requestTimeoutMillis(), false, "",
-                        System.nanoTime(), holdsPermit);
+                error(
+                        ctx,
+                        batchRoute,
+                        408,
+                        "request_timeout",
+                        "request not received completely within" + " serving.request.timeout.ms="
+                                + node.config().requestTimeoutMillis(),
+                        false,
+                        "",
+                        System.nanoTime(),
+                        holdsPermit);
             }
             return;
         }
@@ -350,9 +460,17 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             IdleState s = ((IdleStateEvent) evt).state();
             if (s == IdleState.READER_IDLE && state != CLOSING && (progress.partial() || state == COLLECT_BODY)) {
                 releaseBody();
-                error(ctx, batchRoute, 408, "request_timeout", "request not received completely within"
-                        + " serving.read.timeout.ms=" + node.config().readTimeoutMillis(), false, "",
-                        System.nanoTime(), state == COLLECT_BODY);
+                error(
+                        ctx,
+                        batchRoute,
+                        408,
+                        "request_timeout",
+                        "request not received completely within" + " serving.read.timeout.ms="
+                                + node.config().readTimeoutMillis(),
+                        false,
+                        "",
+                        System.nanoTime(),
+                        state == COLLECT_BODY);
             } else if (s == IdleState.ALL_IDLE) {
                 ctx.close();
             }
@@ -385,13 +503,26 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private ChannelFuture write(ChannelHandlerContext ctx, ViewRoute route, ByteBuf buf, int status,
-                                boolean keepAlive, long start, boolean admitted) {
+    private ChannelFuture write(
+            ChannelHandlerContext ctx,
+            ViewRoute route,
+            ByteBuf buf,
+            int status,
+            boolean keepAlive,
+            long start,
+            boolean admitted) {
         return write(ctx, route, buf, status, keepAlive, start, admitted, false);
     }
 
-    private ChannelFuture write(ChannelHandlerContext ctx, ViewRoute route, ByteBuf buf, int status,
-                                boolean keepAlive, long start, boolean admitted, boolean stale) {
+    private ChannelFuture write(
+            ChannelHandlerContext ctx,
+            ViewRoute route,
+            ByteBuf buf,
+            int status,
+            boolean keepAlive,
+            long start,
+            boolean admitted,
+            boolean stale) {
         if (head) {
             withoutBody(buf);
         }
@@ -430,9 +561,16 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         logUri = null;
         f.addListener(done -> {
             long micros = (System.nanoTime() - start) / 1000;
-            ACCESS.info("{} \"{} {}\" {} {} {}us {}{}", remote(f.channel().remoteAddress()),
-                    method == null ? "-" : method.name(), uri == null ? "-" : uri, status, bytes, micros,
-                    stale ? "stale" : "fresh", done.isSuccess() ? "" : " write-failed");
+            ACCESS.info(
+                    "{} \"{} {}\" {} {} {}us {}{}",
+                    remote(f.channel().remoteAddress()),
+                    method == null ? "-" : method.name(),
+                    uri == null ? "-" : uri,
+                    status,
+                    bytes,
+                    micros,
+                    stale ? "stale" : "fresh",
+                    done.isSuccess() ? "" : " write-failed");
         });
     }
 
@@ -443,10 +581,24 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         return String.valueOf(address);
     }
 
-    private void error(ChannelHandlerContext ctx, ViewRoute route, int status, String code, String message,
-                       boolean keepAlive, String extraHeaders, long start, boolean admitted) {
-        write(ctx, route, HttpErrors.error(ctx.alloc(), status, code, message, keepAlive, extraHeaders), status,
-                keepAlive, start, admitted);
+    private void error(
+            ChannelHandlerContext ctx,
+            ViewRoute route,
+            int status,
+            String code,
+            String message,
+            boolean keepAlive,
+            String extraHeaders,
+            long start,
+            boolean admitted) {
+        write(
+                ctx,
+                route,
+                HttpErrors.error(ctx.alloc(), status, code, message, keepAlive, extraHeaders),
+                status,
+                keepAlive,
+                start,
+                admitted);
         if (!keepAlive) {
             state = CLOSING;
         }
@@ -456,7 +608,9 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private static void withoutBody(ByteBuf response) {
         int end = response.writerIndex() - 3;
         for (int i = response.readerIndex(); i < end; i++) {
-            if (response.getByte(i) == '\r' && response.getByte(i + 1) == '\n' && response.getByte(i + 2) == '\r'
+            if (response.getByte(i) == '\r'
+                    && response.getByte(i + 1) == '\n'
+                    && response.getByte(i + 2) == '\r'
                     && response.getByte(i + 3) == '\n') {
                 response.writerIndex(i + 4);
                 return;

@@ -46,8 +46,12 @@ public final class LoadShedder {
     }
 
     /** @param adaptive the limit to follow, or null for the fixed {@code maxInFlight} */
-    public LoadShedder(int maxInFlight, double maxRejectionRatio, long windowMillis, LongSupplier clockMillis,
-                       AdaptiveLimit adaptive) {
+    public LoadShedder(
+            int maxInFlight,
+            double maxRejectionRatio,
+            long windowMillis,
+            LongSupplier clockMillis,
+            AdaptiveLimit adaptive) {
         this(maxInFlight, maxRejectionRatio, windowMillis, clockMillis, adaptive, null);
     }
 
@@ -55,8 +59,13 @@ public final class LoadShedder {
      * @param adaptive the limit to follow, or null for the fixed {@code maxInFlight}
      * @param lag      the event loops' lag, or null to shed on in-flight only
      */
-    public LoadShedder(int maxInFlight, double maxRejectionRatio, long windowMillis, LongSupplier clockMillis,
-                       AdaptiveLimit adaptive, LoopLag lag) {
+    public LoadShedder(
+            int maxInFlight,
+            double maxRejectionRatio,
+            long windowMillis,
+            LongSupplier clockMillis,
+            AdaptiveLimit adaptive,
+            LoopLag lag) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight=" + maxInFlight + " < 1");
         }

@@ -45,16 +45,18 @@ public final class LoopLag {
     private final AtomicLong minLag = new AtomicLong(Long.MAX_VALUE);
     /** Written only by the interval's closer; the CAS on intervalEnd orders successive closers. */
     private long previousMinLag;
+
     private double probability;
     /** p · 2³¹, so that a request's decision compares two ints. */
     private volatile int shedThreshold;
+
     private volatile boolean overloaded;
     private volatile long lastLagNanos;
 
     public LoopLag(long targetNanos, long intervalNanos, LongSupplier clockNanos) {
         if (targetNanos <= 0 || intervalNanos <= 0) {
-            throw new IllegalArgumentException("targetNanos=" + targetNanos + " intervalNanos=" + intervalNanos
-                    + ": both must be > 0");
+            throw new IllegalArgumentException(
+                    "targetNanos=" + targetNanos + " intervalNanos=" + intervalNanos + ": both must be > 0");
         }
         this.targetNanos = targetNanos;
         this.intervalNanos = intervalNanos;

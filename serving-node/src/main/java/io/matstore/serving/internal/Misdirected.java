@@ -10,14 +10,26 @@ import io.netty.buffer.ByteBufAllocator;
 final class Misdirected {
     static final int STATUS = 421;
 
-    private Misdirected() {
-    }
+    private Misdirected() {}
 
-    static void answer(ByteBufAllocator alloc, ViewRoute route, PartitionGuard guard, int version, int partition,
-                       boolean keepAlive, Answer answer) {
+    static void answer(
+            ByteBufAllocator alloc,
+            ViewRoute route,
+            PartitionGuard guard,
+            int version,
+            int partition,
+            boolean keepAlive,
+            Answer answer) {
         route.meters().onMisdirected();
-        answer.set(HttpErrors.response(alloc, STATUS, HttpErrors.PROBLEM_JSON, body(route, guard, version, partition),
-                keepAlive, "X-Matstore-Routing-Generation: " + guard.generation() + "\r\n"), STATUS);
+        answer.set(
+                HttpErrors.response(
+                        alloc,
+                        STATUS,
+                        HttpErrors.PROBLEM_JSON,
+                        body(route, guard, version, partition),
+                        keepAlive,
+                        "X-Matstore-Routing-Generation: " + guard.generation() + "\r\n"),
+                STATUS);
     }
 
     /**
@@ -26,8 +38,8 @@ final class Misdirected {
      */
     static String body(ViewRoute route, PartitionGuard guard, int version, int partition) {
         String cell = guard.owner(version, partition);
-        return HttpErrors.problem(STATUS, "wrong_cell", message(route, guard, partition, cell),
-                owner(guard, partition, cell));
+        return HttpErrors.problem(
+                STATUS, "wrong_cell", message(route, guard, partition, cell), owner(guard, partition, cell));
     }
 
     /** A batch item's {@code {"code":"wrong_cell","message":...,"partition":p,"cell":...,"generation":g}}. */

@@ -14,9 +14,16 @@ import java.util.function.LongSupplier;
  * @param clockMillis wall clock for Age
  * @param tracing     GET lookups' tracing, or null when off ({@code serving.tracing.enabled}, and an SDK)
  */
-public record NodeContext(ResponseStore store, ServingConfig config, ViewRoute[] routes, ServingMetrics metrics,
-                          LoadShedder shedder, StatusMonitor monitor, ClusterRefresher cluster,
-                          LongSupplier clockMillis, RequestTracing tracing) {
+public record NodeContext(
+        ResponseStore store,
+        ServingConfig config,
+        ViewRoute[] routes,
+        ServingMetrics metrics,
+        LoadShedder shedder,
+        StatusMonitor monitor,
+        ClusterRefresher cluster,
+        LongSupplier clockMillis,
+        RequestTracing tracing) {
 
     public NodeContext {
         routes = routes.clone();

@@ -33,8 +33,12 @@ public final class PartitionGuard {
 
     /** A guard of one version holding {@code held} of {@code partitions} (benchmarks, tests). */
     public static PartitionGuard of(int version, int partitions, Iterable<Integer> held, long generation) {
-        return new PartitionGuard(new int[] {version}, new int[] {partitions},
-                new long[][] {bits(held, partitions)}, new String[1][], generation);
+        return new PartitionGuard(
+                new int[] {version},
+                new int[] {partitions},
+                new long[][] {bits(held, partitions)},
+                new String[1][],
+                generation);
     }
 
     /** The partition of {@code key} (position to limit) when this node does not hold it at {@code version}, else -1. */

@@ -46,20 +46,26 @@ public final class ProbeServer implements AutoCloseable {
         ServingConfig c = node.config();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.io());
         try {
-            Channel ch = new ServerBootstrap().group(group).channel(transport.serverChannel())
+            Channel ch = new ServerBootstrap()
+                    .group(group)
+                    .channel(transport.serverChannel())
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel s) {
-                            s.pipeline().addLast(new IdleStateHandler(0, 0, c.idleTimeoutMillis(),
-                                            TimeUnit.MILLISECONDS),
-                                    new HttpRequestDecoder(new HttpDecoderConfig().setMaxInitialLineLength(1024)
-                                            .setMaxHeaderSize(8192)),
-                                    new ProbeHandler(node));
+                            s.pipeline()
+                                    .addLast(
+                                            new IdleStateHandler(0, 0, c.idleTimeoutMillis(), TimeUnit.MILLISECONDS),
+                                            new HttpRequestDecoder(new HttpDecoderConfig()
+                                                    .setMaxInitialLineLength(1024)
+                                                    .setMaxHeaderSize(8192)),
+                                            new ProbeHandler(node));
                         }
                     })
-                    .bind(c.host(), c.probePort()).syncUninterruptibly().channel();
+                    .bind(c.host(), c.probePort())
+                    .syncUninterruptibly()
+                    .channel();
             return new ProbeServer(group, ch);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -91,8 +97,10 @@ public final class ProbeServer implements AutoCloseable {
                 return;
             }
             if (req.decoderResult().isFailure()) {
-                write(ctx, HttpErrors.error(ctx.alloc(), 400, "malformed_request", "malformed HTTP request", false,
-                        ""), false);
+                write(
+                        ctx,
+                        HttpErrors.error(ctx.alloc(), 400, "malformed_request", "malformed HTTP request", false, ""),
+                        false);
                 return;
             }
             boolean keepAlive = HttpUtil.isKeepAlive(req);
@@ -106,11 +114,27 @@ public final class ProbeServer implements AutoCloseable {
                 default -> -1;
             };
             if (which < 0) {
-                write(ctx, HttpErrors.error(ctx.alloc(), 404, "unknown_path", "the probe port serves /healthz,"
-                        + " /readyz and /metrics only", keepAlive, ""), keepAlive);
+                write(
+                        ctx,
+                        HttpErrors.error(
+                                ctx.alloc(),
+                                404,
+                                "unknown_path",
+                                "the probe port serves /healthz," + " /readyz and /metrics only",
+                                keepAlive,
+                                ""),
+                        keepAlive);
             } else if (!req.method().equals(HttpMethod.GET)) {
-                write(ctx, HttpErrors.error(ctx.alloc(), 405, "method_not_allowed", req.method()
-                        + " is not allowed here; use GET", keepAlive, "Allow: GET\r\n"), keepAlive);
+                write(
+                        ctx,
+                        HttpErrors.error(
+                                ctx.alloc(),
+                                405,
+                                "method_not_allowed",
+                                req.method() + " is not allowed here; use GET",
+                                keepAlive,
+                                "Allow: GET\r\n"),
+                        keepAlive);
             } else {
                 HealthEndpoints.answer(node, which, keepAlive, ctx.alloc(), answer);
                 write(ctx, answer.buf, keepAlive);

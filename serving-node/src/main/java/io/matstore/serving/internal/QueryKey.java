@@ -28,6 +28,7 @@ public final class QueryKey {
 
     /** The most parameters one query may carry. */
     public static final int MAX_PARAMETERS = 32;
+
     public static final String VERSION = "version";
     /** {@link #pinnedVersion} when the query does not pin one. */
     public static final int UNPINNED = 0;

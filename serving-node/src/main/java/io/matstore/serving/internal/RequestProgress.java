@@ -29,6 +29,7 @@ public final class RequestProgress extends ChannelInboundHandlerAdapter {
             return "request deadline";
         }
     };
+
     private static final long NONE = Long.MIN_VALUE;
 
     private final long deadlineNanos;
@@ -57,8 +58,8 @@ public final class RequestProgress extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (startNanos != NONE && timer == null) {
-            timer = ctx.executor().schedule(check, deadlineNanos - (System.nanoTime() - startNanos),
-                    TimeUnit.NANOSECONDS);
+            timer = ctx.executor()
+                    .schedule(check, deadlineNanos - (System.nanoTime() - startNanos), TimeUnit.NANOSECONDS);
         }
         ctx.fireChannelReadComplete();
     }

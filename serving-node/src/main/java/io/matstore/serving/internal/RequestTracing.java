@@ -1,6 +1,10 @@
 package io.matstore.serving.internal;
 
 import io.matstore.view.json.Ascii;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -13,10 +17,6 @@ import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,12 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class RequestTracing {
     private static final Logger LOG = LoggerFactory.getLogger(RequestTracing.class);
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
-    private static final TextMapGetter<HttpHeaders> REQUEST_HEADERS = (headers, name) ->
-            headers == null ? null : headers.get(name);
-    private static final TextMapGetter<String> TRACE_PARENT_ONLY = (traceParent, name) ->
-            "traceparent".equals(name) ? traceParent : null;
+    private static final TextMapGetter<HttpHeaders> REQUEST_HEADERS =
+            (headers, name) -> headers == null ? null : headers.get(name);
+    private static final TextMapGetter<String> TRACE_PARENT_ONLY =
+            (traceParent, name) -> "traceparent".equals(name) ? traceParent : null;
     /** Longer than any W3C traceparent of version 00 (55 characters) with room for future versions' fields. */
     private static final int MAX_STORED_TRACE_PARENT = 256;
+
     private static final byte[] TRACERESPONSE = Ascii.bytes("traceresponse: ");
     private static final byte[] CRLF = Ascii.bytes("\r\n");
 
@@ -72,7 +73,9 @@ public final class RequestTracing {
                     + " registered or passed to the node): requests are not traced");
             return null;
         }
-        LOG.info("tracing GET lookups with OpenTelemetry ({})", provider.getClass().getName());
+        LOG.info(
+                "tracing GET lookups with OpenTelemetry ({})",
+                provider.getClass().getName());
         return new RequestTracing(provider.get("io.matstore.serving"));
     }
 
@@ -129,12 +132,14 @@ public final class RequestTracing {
         if (stored == null || stored.length() > MAX_STORED_TRACE_PARENT) {
             return null;
         }
-        SpanContext sc = Span.fromContext(W3C.extract(Context.root(), stored, TRACE_PARENT_ONLY)).getSpanContext();
+        SpanContext sc = Span.fromContext(W3C.extract(Context.root(), stored, TRACE_PARENT_ONLY))
+                .getSpanContext();
         return sc.isValid() ? sc : null;
     }
 
     private static byte[] traceResponseLine(SpanContext sc) {
-        String value = "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
+        String value = "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-"
+                + sc.getTraceFlags().asHex();
         byte[] v = value.getBytes(StandardCharsets.US_ASCII);
         byte[] line = new byte[TRACERESPONSE.length + v.length + CRLF.length];
         System.arraycopy(TRACERESPONSE, 0, line, 0, TRACERESPONSE.length);
@@ -164,7 +169,8 @@ public final class RequestTracing {
             return response;
         }
         ByteBuf out = alloc.directBuffer(response.readableBytes() + line.length);
-        out.writeBytes(response, start, statusLength).writeBytes(line)
+        out.writeBytes(response, start, statusLength)
+                .writeBytes(line)
                 .writeBytes(response, eol + 1, response.writerIndex() - eol - 1);
         response.release();
         return out;

@@ -35,6 +35,7 @@ final class ResponseBacklog {
     private ScheduledFuture<?> timer;
     /** Reading paused after a shed while the loops lag; null lag: never. */
     private final LoopLag lag;
+
     private final Runnable checkLag = this::checkLag;
     private boolean lagPaused;
     private ScheduledFuture<?> lagTimer;

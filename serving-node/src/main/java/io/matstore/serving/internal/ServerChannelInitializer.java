@@ -33,16 +33,24 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         RequestProgress progress = new RequestProgress(c.requestTimeoutMillis());
         ChannelPipeline p = ch.pipeline();
         p.addLast("limits", limits);
-        p.addLast("idle", new IdleStateHandler(c.readTimeoutMillis(), 0, c.idleTimeoutMillis(),
-                TimeUnit.MILLISECONDS));
+        p.addLast("idle", new IdleStateHandler(c.readTimeoutMillis(), 0, c.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
         p.addLast("progress", progress);
-        p.addLast("decoder", new HttpRequestDecoder(new HttpDecoderConfig()
-                .setMaxInitialLineLength(c.maxInitialLineBytes())
-                .setMaxHeaderSize(c.maxHeaderBytes())
-                .setMaxChunkSize(c.maxBodyBytes())));
-        p.addLast("handler", new HttpHandler(node, progress,
-                new ResponseBacklog(c.maxPipelinedRequests(), c.writeTimeoutMillis(), limits,
-                        node.shedder().lag())));
+        p.addLast(
+                "decoder",
+                new HttpRequestDecoder(new HttpDecoderConfig()
+                        .setMaxInitialLineLength(c.maxInitialLineBytes())
+                        .setMaxHeaderSize(c.maxHeaderBytes())
+                        .setMaxChunkSize(c.maxBodyBytes())));
+        p.addLast(
+                "handler",
+                new HttpHandler(
+                        node,
+                        progress,
+                        new ResponseBacklog(
+                                c.maxPipelinedRequests(),
+                                c.writeTimeoutMillis(),
+                                limits,
+                                node.shedder().lag())));
         // Flush once per read burst, not once per response: pipelined requests decoded from one socket read are
         // answered with one write(2) instead of one each (Netty's handler; it flushes at channelReadComplete). The
         // forced flush every maxPipelined/2 responses keeps ResponseBacklog's count of unflushed responses below

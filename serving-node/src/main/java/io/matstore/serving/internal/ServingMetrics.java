@@ -43,8 +43,7 @@ public final class ServingMetrics implements AutoCloseable {
     private JvmGcMetrics gc;
 
     /** Lag of one partition of one held version; {@code version} is {@code view NUL version}. */
-    private record LagGauge(String version, AtomicLong value, Gauge gauge) {
-    }
+    private record LagGauge(String version, AtomicLong value, Gauge gauge) {}
 
     public ServingMetrics() {
         this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -52,7 +51,8 @@ public final class ServingMetrics implements AutoCloseable {
 
     public ServingMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
-        shed = Counter.builder("matstore_shed_requests").description("Requests rejected by load shedding")
+        shed = Counter.builder("matstore_shed_requests")
+                .description("Requests rejected by load shedding")
                 .register(registry);
         noView = new ViewMeters(NO_VIEW);
     }
@@ -82,7 +82,8 @@ public final class ServingMetrics implements AutoCloseable {
     public void bindReadiness(BooleanSupplier ready) {
         Gauge.builder("matstore_ready", ready, r -> r.getAsBoolean() ? 1 : 0)
                 .description("1 when /readyz answers 200 (every served view has a fresh current version), else 0")
-                .strongReference(true).register(registry);
+                .strongReference(true)
+                .register(registry);
     }
 
     /** Stops the GC binder's notification listening. The registry keeps its meters (a scrape still answers). */
@@ -106,22 +107,29 @@ public final class ServingMetrics implements AutoCloseable {
             for (int i = 0; i < STATUSES.length; i++) {
                 byStatus[i] = Timer.builder("matstore_http_requests")
                         .description("HTTP requests by view and status, with latency")
-                        .tag("view", view).tag("status", Integer.toString(STATUSES[i]))
+                        .tag("view", view)
+                        .tag("status", Integer.toString(STATUSES[i]))
                         .publishPercentileHistogram()
                         .minimumExpectedValue(java.time.Duration.ofNanos(10_000))
                         .maximumExpectedValue(java.time.Duration.ofSeconds(10))
                         .register(registry);
             }
-            staleAnswers = Counter.builder("matstore_stale_answers").description("Answers marked stale")
-                    .tag("view", view).register(registry);
-            readErrors = Counter.builder("matstore_store_read_errors").description("Store reads that threw")
-                    .tag("view", view).register(registry);
+            staleAnswers = Counter.builder("matstore_stale_answers")
+                    .description("Answers marked stale")
+                    .tag("view", view)
+                    .register(registry);
+            readErrors = Counter.builder("matstore_store_read_errors")
+                    .description("Store reads that threw")
+                    .tag("view", view)
+                    .register(registry);
             fallbackAnswers = Counter.builder("matstore_fallback_answers")
                     .description("Answers from another held version after a read error")
-                    .tag("view", view).register(registry);
+                    .tag("view", view)
+                    .register(registry);
             misdirected = Counter.builder("matstore_misdirected_lookups")
                     .description("Lookups (GETs and batch items) answered 421 wrong_cell: partition not held here")
-                    .tag("view", view).register(registry);
+                    .tag("view", view)
+                    .register(registry);
         }
 
         public void record(int status, long nanos) {
@@ -149,8 +157,10 @@ public final class ServingMetrics implements AutoCloseable {
         hitRatios.computeIfAbsent(view, v -> {
             double[] ratio = new double[1];
             Gauge.builder("matstore_near_cache_hit_ratio", ratio, r -> r[0])
-                    .description("Near-cache hits / lookups of the current version since start").tag("view", v)
-                    .strongReference(true).register(registry);
+                    .description("Near-cache hits / lookups of the current version since start")
+                    .tag("view", v)
+                    .strongReference(true)
+                    .register(registry);
             return ratio;
         });
         return new ViewMeters(view);
@@ -164,7 +174,9 @@ public final class ServingMetrics implements AutoCloseable {
         double objectiveSeconds = settings.freshnessObjectiveMillis() / 1000.0;
         Gauge.builder("matstore_freshness_objective_seconds", () -> objectiveSeconds)
                 .description("Configured freshness objective of the view: older answers are marked stale")
-                .tag("view", settings.view()).strongReference(true).register(registry);
+                .tag("view", settings.view())
+                .strongReference(true)
+                .register(registry);
         return forView(settings.view());
     }
 
@@ -191,9 +203,11 @@ public final class ServingMetrics implements AutoCloseable {
                 AtomicLong g = new AtomicLong();
                 Gauge gauge = Gauge.builder("matstore_ingest_lag_records", g, AtomicLong::get)
                         .description("Records behind the view topic's log end, per partition")
-                        .tag("view", s.view()).tag("version", Integer.toString(s.version()))
+                        .tag("view", s.view())
+                        .tag("version", Integer.toString(s.version()))
                         .tag("partition", Integer.toString(p.partition()))
-                        .strongReference(true).register(registry);
+                        .strongReference(true)
+                        .register(registry);
                 return new LagGauge(version, g, gauge);
             });
             lag.value().set(p.lag());
@@ -231,19 +245,32 @@ public final class ServingMetrics implements AutoCloseable {
 
     static int statusIndex(int status) {
         switch (status) {
-            case 200: return 0;
-            case 304: return 1;
-            case 400: return 2;
-            case 404: return 3;
-            case 405: return 4;
-            case 406: return 5;
-            case 408: return 6;
-            case 413: return 7;
-            case 414: return 8;
-            case 431: return 9;
-            case 503: return 11;
-            case 421: return 12;
-            default: return 10;
+            case 200:
+                return 0;
+            case 304:
+                return 1;
+            case 400:
+                return 2;
+            case 404:
+                return 3;
+            case 405:
+                return 4;
+            case 406:
+                return 5;
+            case 408:
+                return 6;
+            case 413:
+                return 7;
+            case 414:
+                return 8;
+            case 431:
+                return 9;
+            case 503:
+                return 11;
+            case 421:
+                return 12;
+            default:
+                return 10;
         }
     }
 }

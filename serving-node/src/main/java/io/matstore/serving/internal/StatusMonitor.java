@@ -46,11 +46,10 @@ public final class StatusMonitor implements Runnable {
     private volatile List<ViewStatus> lastStatus = List.of();
 
     /** Whether the node is ready, and per view why (or "ready"). */
-    public record Readiness(boolean ready, Map<String, String> reasons) {
-    }
+    public record Readiness(boolean ready, Map<String, String> reasons) {}
 
-    public StatusMonitor(ResponseStore store, List<ViewRoute> routes, ServingMetrics metrics,
-                         LongSupplier clockMillis) {
+    public StatusMonitor(
+            ResponseStore store, List<ViewRoute> routes, ServingMetrics metrics, LongSupplier clockMillis) {
         this.store = store;
         this.routes = List.copyOf(routes);
         this.metrics = metrics;
@@ -168,7 +167,9 @@ public final class StatusMonitor implements Runnable {
 
     /** {@link #CAUGHT_UP} while the version is caught up, else when it last was (0: never, in this process). */
     static long currentAsOf(ViewStatus s, long nowMillis) {
-        boolean caughtUp = s.ingestError() == null && s.totalLag() == 0 && s.lastCaughtUpMillis() > 0
+        boolean caughtUp = s.ingestError() == null
+                && s.totalLag() == 0
+                && s.lastCaughtUpMillis() > 0
                 && nowMillis - s.lastCaughtUpMillis() <= CAUGHT_UP_SLACK_MILLIS;
         return caughtUp ? CAUGHT_UP : s.lastCaughtUpMillis();
     }
@@ -183,8 +184,7 @@ public final class StatusMonitor implements Runnable {
         if (s.lastCaughtUpMillis() == 0) {
             return "ingest never caught up (lag " + s.totalLag() + " records)";
         }
-        return "ingest last caught up " + (now - s.lastCaughtUpMillis()) + " ms ago (lag " + s.totalLag()
-                + " records)";
+        return "ingest last caught up " + (now - s.lastCaughtUpMillis()) + " ms ago (lag " + s.totalLag() + " records)";
     }
 
     private static boolean contains(int[] a, int v) {

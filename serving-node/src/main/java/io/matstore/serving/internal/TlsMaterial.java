@@ -64,8 +64,10 @@ public final class TlsMaterial {
         try {
             return new TlsMaterial(config);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the TLS material of " + ServingConfig.TLS_KEYSTORE_FILE + "="
-                    + config.tlsKeystoreFile() + ": " + e, e);
+            throw new IllegalStateException(
+                    "cannot load the TLS material of " + ServingConfig.TLS_KEYSTORE_FILE + "="
+                            + config.tlsKeystoreFile() + ": " + e,
+                    e);
         }
     }
 
@@ -91,8 +93,10 @@ public final class TlsMaterial {
             context = load();
             LOG.info("TLS material reloaded from {}", config.tlsKeystoreFile());
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            LOG.warn("TLS material in {} did not load; new connections keep the previous material: {}",
-                    config.tlsKeystoreFile(), e.toString());
+            LOG.warn(
+                    "TLS material in {} did not load; new connections keep the previous material: {}",
+                    config.tlsKeystoreFile(),
+                    e.toString());
         }
     }
 
@@ -101,7 +105,10 @@ public final class TlsMaterial {
         for (String f : new String[] {config.tlsKeystoreFile(), config.tlsTruststoreFile()}) {
             if (f != null) {
                 Path p = Path.of(f);
-                b.append(Files.size(p)).append('@').append(Files.getLastModifiedTime(p).toMillis()).append(';');
+                b.append(Files.size(p))
+                        .append('@')
+                        .append(Files.getLastModifiedTime(p).toMillis())
+                        .append(';');
             }
         }
         return b.toString();
@@ -111,13 +118,15 @@ public final class TlsMaterial {
         KeyStore keys = read(config.tlsKeystoreFile(), config.tlsKeystorePassword());
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, config.tlsKeystorePassword().toCharArray());
-        SslContextBuilder b = SslContextBuilder.forServer(kmf).sslProvider(provider())
+        SslContextBuilder b = SslContextBuilder.forServer(kmf)
+                .sslProvider(provider())
                 .protocols("TLSv1.3", "TLSv1.2")
-                .clientAuth(switch (config.tlsClientAuth()) {
-                    case "required" -> ClientAuth.REQUIRE;
-                    case "optional" -> ClientAuth.OPTIONAL;
-                    default -> ClientAuth.NONE;
-                });
+                .clientAuth(
+                        switch (config.tlsClientAuth()) {
+                            case "required" -> ClientAuth.REQUIRE;
+                            case "optional" -> ClientAuth.OPTIONAL;
+                            default -> ClientAuth.NONE;
+                        });
         if (config.tlsTruststoreFile() != null) {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(read(config.tlsTruststoreFile(), config.tlsTruststorePassword()));
@@ -133,8 +142,10 @@ public final class TlsMaterial {
         if (OpenSsl.isAvailable()) {
             return SslProvider.OPENSSL;
         }
-        LOG.warn("{}=openssl but netty-tcnative does not load ({}); using the JDK's TLS engine",
-                ServingConfig.TLS_PROVIDER, String.valueOf(OpenSsl.unavailabilityCause()));
+        LOG.warn(
+                "{}=openssl but netty-tcnative does not load ({}); using the JDK's TLS engine",
+                ServingConfig.TLS_PROVIDER,
+                String.valueOf(OpenSsl.unavailabilityCause()));
         return SslProvider.JDK;
     }
 
@@ -161,13 +172,16 @@ public final class TlsMaterial {
                 SslHandler ssl = ctx.pipeline().get(SslHandler.class);
                 try {
                     Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-                    verified = chain.length > 0 && chain[0] instanceof X509Certificate c
+                    verified = chain.length > 0
+                            && chain[0] instanceof X509Certificate c
                             && allowed.contains(c.getSubjectX500Principal());
                 } catch (SSLPeerUnverifiedException noCertificate) {
                     verified = false;
                 }
                 if (!verified) {
-                    LOG.debug("closing {}: client certificate subject not in {}", ctx.channel().remoteAddress(),
+                    LOG.debug(
+                            "closing {}: client certificate subject not in {}",
+                            ctx.channel().remoteAddress(),
                             ServingConfig.TLS_CLIENT_SUBJECTS);
                     ctx.close();
                     return;

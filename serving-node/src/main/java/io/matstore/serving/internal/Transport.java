@@ -24,14 +24,14 @@ public record Transport(String name, IoHandlerFactory io, Class<? extends Server
                 return nio();
             case "epoll":
                 if (!Epoll.isAvailable()) {
-                    throw new IllegalStateException("serving.transport=epoll but epoll is unavailable: "
-                            + Epoll.unavailabilityCause());
+                    throw new IllegalStateException(
+                            "serving.transport=epoll but epoll is unavailable: " + Epoll.unavailabilityCause());
                 }
                 return epoll();
             case "io_uring":
                 if (!IoUring.isAvailable()) {
-                    throw new IllegalStateException("serving.transport=io_uring but io_uring is unavailable: "
-                            + IoUring.unavailabilityCause());
+                    throw new IllegalStateException(
+                            "serving.transport=io_uring but io_uring is unavailable: " + IoUring.unavailabilityCause());
                 }
                 return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
             default:

@@ -29,11 +29,17 @@ public final class ViewLookup {
     static final int AS_JSON = 1;
     static final int NOT_ACCEPTABLE = -1;
 
-    private ViewLookup() {
-    }
+    private ViewLookup() {}
 
-    public static void get(NodeContext node, ViewRoute route, HttpRequest req, String uri, int pathEnd,
-                           boolean keepAlive, ByteBufAllocator alloc, Answer answer) {
+    public static void get(
+            NodeContext node,
+            ViewRoute route,
+            HttpRequest req,
+            String uri,
+            int pathEnd,
+            boolean keepAlive,
+            ByteBufAllocator alloc,
+            Answer answer) {
         RequestScratch scratch = RequestScratch.get();
         QueryKey query = scratch.query;
         int scanned = query.scan(uri, Math.min(pathEnd + 1, uri.length()), uri.length());
@@ -45,8 +51,7 @@ public final class ViewLookup {
         ViewReader current = store.current(route.name());
         int pinned = pinnedVersion(req, query, current);
         if (pinned < 0) {
-            badRequest(alloc, QueryKey.BAD_VERSION, query.errorMessage(QueryKey.BAD_VERSION, null), keepAlive,
-                    answer);
+            badRequest(alloc, QueryKey.BAD_VERSION, query.errorMessage(QueryKey.BAD_VERSION, null), keepAlive, answer);
             return;
         }
         ViewReader reader = pinned == QueryKey.UNPINNED ? current : store.version(route.name(), pinned);
@@ -67,8 +72,16 @@ public final class ViewLookup {
         }
         int format = negotiate(req.headers().get(HttpHeaderNames.ACCEPT));
         if (format == NOT_ACCEPTABLE || format == AS_JSON && route.renderer() == null) {
-            answer.set(HttpErrors.error(alloc, 406, "not_acceptable", "view " + route.name() + " is served as "
-                    + (route.renderer() == null ? FLATBUFFERS : FLATBUFFERS + " or " + JSON), keepAlive, ""), 406);
+            answer.set(
+                    HttpErrors.error(
+                            alloc,
+                            406,
+                            "not_acceptable",
+                            "view " + route.name() + " is served as "
+                                    + (route.renderer() == null ? FLATBUFFERS : FLATBUFFERS + " or " + JSON),
+                            keepAlive,
+                            ""),
+                    406);
             return;
         }
         String ifNoneMatch = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
@@ -77,15 +90,30 @@ public final class ViewLookup {
         ViewResponder responder = scratch.responder;
         ByteBuf buf;
         try {
-            buf = responder.respond(alloc, route, reader, scratch.key, format == AS_JSON, ifNoneMatch, keepAlive,
-                    freshness, node.clockMillis().getAsLong());
+            buf = responder.respond(
+                    alloc,
+                    route,
+                    reader,
+                    scratch.key,
+                    format == AS_JSON,
+                    ifNoneMatch,
+                    keepAlive,
+                    freshness,
+                    node.clockMillis().getAsLong());
         } catch (RuntimeException e) {
             route.meters().onReadError();
             if (pinned != QueryKey.UNPINNED) {
                 LOG.debug("read of pinned {} v{} failed", route.name(), version, e);
-                answer.set(HttpErrors.error(alloc, 503, "store_unavailable", "version " + version + " of view "
-                        + route.name() + " cannot be read; a pinned request is answered by that version only",
-                        keepAlive, HealthEndpoints.retryAfter(node)), 503);
+                answer.set(
+                        HttpErrors.error(
+                                alloc,
+                                503,
+                                "store_unavailable",
+                                "version " + version + " of view " + route.name()
+                                        + " cannot be read; a pinned request is answered by that version only",
+                                keepAlive,
+                                HealthEndpoints.retryAfter(node)),
+                        503);
                 return;
             }
             LOG.debug("read of {} v{} failed; trying older held versions", route.name(), version, e);
@@ -97,8 +125,15 @@ public final class ViewLookup {
             return;
         }
         if (buf == null) {
-            answer.set(HttpErrors.error(alloc, 404, "not_found", "no value for this key in view " + route.name()
-                    + " version " + version, keepAlive, ""), 404);
+            answer.set(
+                    HttpErrors.error(
+                            alloc,
+                            404,
+                            "not_found",
+                            "no value for this key in view " + route.name() + " version " + version,
+                            keepAlive,
+                            ""),
+                    404);
             return;
         }
         answer.set(buf, responder.status());
@@ -108,22 +143,38 @@ public final class ViewLookup {
         }
     }
 
-    private static void fallback(NodeContext node, ViewRoute route, int failedVersion, boolean json,
-                                 String ifNoneMatch, boolean keepAlive, ByteBufAllocator alloc, Answer answer) {
+    private static void fallback(
+            NodeContext node,
+            ViewRoute route,
+            int failedVersion,
+            boolean json,
+            String ifNoneMatch,
+            boolean keepAlive,
+            ByteBufAllocator alloc,
+            Answer answer) {
         RequestScratch scratch = RequestScratch.get();
         for (int v : route.heldVersions()) {
             if (v >= failedVersion) {
                 continue;
             }
             ViewReader other = node.store().version(route.name(), v);
-            if (other == null || !other.loaded()
+            if (other == null
+                    || !other.loaded()
                     || scratch.query.build(other.descriptor(), scratch.key) != QueryKey.OK) {
                 continue;
             }
             ByteBuf buf;
             try {
-                buf = scratch.responder.respond(alloc, route, other, scratch.key, json, ifNoneMatch, keepAlive,
-                        Freshness.READ_ERROR_FALLBACK, node.clockMillis().getAsLong());
+                buf = scratch.responder.respond(
+                        alloc,
+                        route,
+                        other,
+                        scratch.key,
+                        json,
+                        ifNoneMatch,
+                        keepAlive,
+                        Freshness.READ_ERROR_FALLBACK,
+                        node.clockMillis().getAsLong());
             } catch (RuntimeException e) {
                 route.meters().onReadError();
                 continue;
@@ -139,17 +190,36 @@ public final class ViewLookup {
                 return;
             }
         }
-        answer.set(HttpErrors.error(alloc, 503, "store_unavailable", "version " + failedVersion + " of view "
-                + route.name() + " cannot be read and no older held version has this key", keepAlive,
-                HealthEndpoints.retryAfter(node)), 503);
+        answer.set(
+                HttpErrors.error(
+                        alloc,
+                        503,
+                        "store_unavailable",
+                        "version " + failedVersion + " of view " + route.name()
+                                + " cannot be read and no older held version has this key",
+                        keepAlive,
+                        HealthEndpoints.retryAfter(node)),
+                503);
     }
 
     /** The value is too old to serve: 503, so that a client or cache retries elsewhere or serves its own copy. */
-    static void tooStale(NodeContext node, ViewRoute route, long ageSeconds, boolean keepAlive,
-                         ByteBufAllocator alloc, Answer answer) {
+    static void tooStale(
+            NodeContext node,
+            ViewRoute route,
+            long ageSeconds,
+            boolean keepAlive,
+            ByteBufAllocator alloc,
+            Answer answer) {
         route.meters().onStale();
-        answer.set(HttpErrors.error(alloc, 503, "too_stale", tooStaleMessage(route, ageSeconds), keepAlive,
-                HealthEndpoints.retryAfter(node)), 503);
+        answer.set(
+                HttpErrors.error(
+                        alloc,
+                        503,
+                        "too_stale",
+                        tooStaleMessage(route, ageSeconds),
+                        keepAlive,
+                        HealthEndpoints.retryAfter(node)),
+                503);
     }
 
     static String tooStaleMessage(ViewRoute route, long ageSeconds) {
@@ -163,26 +233,54 @@ public final class ViewLookup {
      * or there is no current version yet, or the first one is still loading (503). A partially loaded version
      * never answers: a key it lacks may exist.
      */
-    static void unavailable(NodeContext node, ViewRoute route, int pinned, ViewReader reader, boolean keepAlive,
-                            ByteBufAllocator alloc, Answer answer) {
+    static void unavailable(
+            NodeContext node,
+            ViewRoute route,
+            int pinned,
+            ViewReader reader,
+            boolean keepAlive,
+            ByteBufAllocator alloc,
+            Answer answer) {
         if (pinned != QueryKey.UNPINNED && reader == null) {
-            answer.set(HttpErrors.error(alloc, 404, "version_not_held", "version " + pinned + " of view "
-                    + route.name() + " is not held by this node; held: "
-                    + java.util.Arrays.toString(route.heldVersions()), keepAlive, ""), 404);
+            answer.set(
+                    HttpErrors.error(
+                            alloc,
+                            404,
+                            "version_not_held",
+                            "version " + pinned + " of view "
+                                    + route.name() + " is not held by this node; held: "
+                                    + java.util.Arrays.toString(route.heldVersions()),
+                            keepAlive,
+                            ""),
+                    404);
         } else if (pinned != QueryKey.UNPINNED) {
-            answer.set(HttpErrors.error(alloc, 503, "version_loading", "version " + pinned + " of view "
-                    + route.name() + " is still loading on this node; it answers once loaded", keepAlive,
-                    HealthEndpoints.retryAfter(node)), 503);
+            answer.set(
+                    HttpErrors.error(
+                            alloc,
+                            503,
+                            "version_loading",
+                            "version " + pinned + " of view " + route.name()
+                                    + " is still loading on this node; it answers once loaded",
+                            keepAlive,
+                            HealthEndpoints.retryAfter(node)),
+                    503);
         } else {
-            answer.set(HttpErrors.error(alloc, 503, "not_ready", reader == null
-                    ? "this node holds no current version of view " + route.name() + " yet"
-                    : "version " + reader.descriptor().version() + " of view " + route.name()
-                            + " is still loading on this node", keepAlive, HealthEndpoints.retryAfter(node)), 503);
+            answer.set(
+                    HttpErrors.error(
+                            alloc,
+                            503,
+                            "not_ready",
+                            reader == null
+                                    ? "this node holds no current version of view " + route.name() + " yet"
+                                    : "version " + reader.descriptor().version() + " of view " + route.name()
+                                            + " is still loading on this node",
+                            keepAlive,
+                            HealthEndpoints.retryAfter(node)),
+                    503);
         }
     }
 
-    private static void badRequest(ByteBufAllocator alloc, int code, String message, boolean keepAlive,
-                                   Answer answer) {
+    private static void badRequest(ByteBufAllocator alloc, int code, String message, boolean keepAlive, Answer answer) {
         answer.set(HttpErrors.error(alloc, 400, QueryKey.errorCode(code), message, keepAlive, ""), 400);
     }
 

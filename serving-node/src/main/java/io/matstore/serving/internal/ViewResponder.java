@@ -92,8 +92,16 @@ public final class ViewResponder {
      *         its value is older than the view's staleness ceiling ({@link #TOO_STALE})
      * @throws io.matstore.store.StoreException when the read fails (the caller falls back)
      */
-    public ByteBuf respond(ByteBufAllocator alloc, ViewRoute route, ViewReader reader, ByteBuffer key, boolean json,
-                           CharSequence ifNoneMatch, boolean keepAlive, int freshness, long nowMillis) {
+    public ByteBuf respond(
+            ByteBufAllocator alloc,
+            ViewRoute route,
+            ViewReader reader,
+            ByteBuffer key,
+            boolean json,
+            CharSequence ifNoneMatch,
+            boolean keepAlive,
+            int freshness,
+            long nowMillis) {
         ByteBuf out;
         ByteBuf envelope;
         int envelopeStart;
@@ -117,8 +125,7 @@ public final class ViewResponder {
         }
         boolean composed;
         try {
-            composed = compose(route, envelope, envelopeStart, out, json, ifNoneMatch, keepAlive, freshness,
-                    nowMillis);
+            composed = compose(route, envelope, envelopeStart, out, json, ifNoneMatch, keepAlive, freshness, nowMillis);
         } catch (RuntimeException e) {
             // a corrupt envelope reads out of bounds: the caller treats it like a failed read
             out.release();
@@ -132,8 +139,16 @@ public final class ViewResponder {
     }
 
     /** @return false, with {@link #status} {@link #TOO_STALE}, when the value is past the staleness ceiling */
-    private boolean compose(ViewRoute route, ByteBuf envelope, int envelopeStart, ByteBuf out, boolean json,
-                            CharSequence ifNoneMatch, boolean keepAlive, int freshness, long nowMillis) {
+    private boolean compose(
+            ViewRoute route,
+            ByteBuf envelope,
+            int envelopeStart,
+            ByteBuf out,
+            boolean json,
+            CharSequence ifNoneMatch,
+            boolean keepAlive,
+            int freshness,
+            long nowMillis) {
         int bodyLength;
         int table = Envelope.table(envelope, envelopeStart);
         long hash = Envelope.contentHash(envelope, table);
@@ -159,8 +174,7 @@ public final class ViewResponder {
             bodyLength = lastLength;
         }
         status = notModified ? 304 : 200;
-        composeHeaders(route, json, bodyLength, hash, tagSuffix, computedAtMicros, version, keepAlive, freshness,
-                age);
+        composeHeaders(route, json, bodyLength, hash, tagSuffix, computedAtMicros, version, keepAlive, freshness, age);
         int h = headers.readableBytes();
         out.setBytes(HEADROOM - h, headers, 0, h);
         out.readerIndex(HEADROOM - h);
@@ -199,8 +213,8 @@ public final class ViewResponder {
      * @return 200, or {@link #NOT_FOUND} or {@link #TOO_STALE} with nothing written
      * @throws io.matstore.store.StoreException when the read fails
      */
-    public int renderJsonValue(ViewRoute route, ViewReader reader, ByteBuffer key, ByteBuf out, int freshness,
-                               long nowMillis) {
+    public int renderJsonValue(
+            ViewRoute route, ViewReader reader, ByteBuffer key, ByteBuf out, int freshness, long nowMillis) {
         if (readIntoScratch(reader, key) == ViewReader.NOT_FOUND) {
             return NOT_FOUND;
         }
@@ -210,8 +224,14 @@ public final class ViewResponder {
         if (pastCeiling(route, currentAsOf, lastAgeSeconds)) {
             return TOO_STALE;
         }
-        renderJson(route, envelopeScratch, table, out, Envelope.viewVersion(envelopeScratch, table),
-                Envelope.contentHash(envelopeScratch, table), Envelope.computedAtMicros(envelopeScratch, table),
+        renderJson(
+                route,
+                envelopeScratch,
+                table,
+                out,
+                Envelope.viewVersion(envelopeScratch, table),
+                Envelope.contentHash(envelopeScratch, table),
+                Envelope.computedAtMicros(envelopeScratch, table),
                 freshness);
         return 200;
     }
@@ -282,8 +302,15 @@ public final class ViewResponder {
         }
     }
 
-    private static void renderJson(ViewRoute route, ByteBuf envelope, int table, ByteBuf out, int version,
-                                   long hash, long computedAtMicros, int freshness) {
+    private static void renderJson(
+            ViewRoute route,
+            ByteBuf envelope,
+            int table,
+            ByteBuf out,
+            int version,
+            long hash,
+            long computedAtMicros,
+            int freshness) {
         route.renderer().renderFields(envelope, Envelope.responseStart(envelope, table), out);
         out.writeBytes(route.metaPrefix());
         Ascii.writeDecimal(out, version);
@@ -296,9 +323,17 @@ public final class ViewResponder {
         out.writeBytes(META_END);
     }
 
-    private void composeHeaders(ViewRoute route, boolean json, int bodyLength, long hash, byte[] tagSuffix,
-                                long computedAtMicros, int version, boolean keepAlive, int freshness,
-                                long ageSeconds) {
+    private void composeHeaders(
+            ViewRoute route,
+            boolean json,
+            int bodyLength,
+            long hash,
+            byte[] tagSuffix,
+            long computedAtMicros,
+            int version,
+            boolean keepAlive,
+            int freshness,
+            long ageSeconds) {
         ByteBuf h = headers.clear();
         if (bodyLength < 0) {
             h.writeBytes(STATUS_304);

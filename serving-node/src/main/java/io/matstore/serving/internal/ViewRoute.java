@@ -18,6 +18,7 @@ public final class ViewRoute {
     private final String path;
     /** Largest envelope seen, so the first buffer is usually big enough. Racy by design: a hint. */
     private int sizeHint = 1024;
+
     private volatile Versions versions = Versions.NONE;
     private volatile PartitionGuard guard = PartitionGuard.NONE;
 

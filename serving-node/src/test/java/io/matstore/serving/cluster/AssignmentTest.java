@@ -95,5 +95,6 @@ class AssignmentTest {
 
     /** Computed independently from the javadoc (a dozen lines of Python), not from this code. */
     private static final String WEIGHT_A_0 = "05e80bb0a1300e24";
+
     private static final String WEIGHT_B_7 = "2830d6a7e8628d83";
 }

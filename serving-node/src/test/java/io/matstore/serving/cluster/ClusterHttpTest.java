@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.schemas.Partitioner;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.serving.Offers;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
@@ -14,6 +13,7 @@ import io.matstore.store.ResponseStores;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.store.ViewStatus;
+import io.matstore.views.offers.OffersContract;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,17 +87,33 @@ class ClusterHttpTest {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             for (int i = 0; i < KEYS; i++) {
-                Offers.Offer o = new Offers.Offer("SKU-" + i, i % 2 == 0 ? "eu" : "us", "EUR", "gold", "Mug " + i,
-                        "kitchen", 100 + i, 2, "", 0, 1, true);
+                Offers.Offer o = new Offers.Offer(
+                        "SKU-" + i,
+                        i % 2 == 0 ? "eu" : "us",
+                        "EUR",
+                        "gold",
+                        "Mug " + i,
+                        "kitchen",
+                        100 + i,
+                        2,
+                        "",
+                        0,
+                        1,
+                        true);
                 OFFERS.add(o);
                 byte[] key = o.key(OffersContract.V1);
                 // the default partitioner would pick the same; explicit, so the test says what it relies on
-                producer.send(new ProducerRecord<>(TOPIC, Partitioner.partition(key, PARTITIONS), key,
+                producer.send(new ProducerRecord<>(
+                        TOPIC,
+                        Partitioner.partition(key, PARTITIONS),
+                        key,
                         o.envelope(OffersContract.V1, i, 1_000_000L)));
             }
             producer.flush();
         }
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
                 .build();
         // every node binds and announces itself first (as nodes starting together do), then each settles and loads
         for (String id : List.of("a-1", "a-2", "b-1", "b-2")) {
@@ -108,24 +124,37 @@ class ClusterHttpTest {
             n.store().addVersion(OffersContract.V1, Assignment.partitionsOf(n.cell(), cells, TOPIC, PARTITIONS));
             n.store().makeCurrent("offers", 1);
         }
-        Awaitility.await("every node ready, loaded and agreeing on one table").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200)).until(ClusterHttpTest::settled);
-        System.out.println("GET /v1/cluster of a-1: " + get(NODES.get("a-1"), "/v1/cluster").body());
+        Awaitility.await("every node ready, loaded and agreeing on one table")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(ClusterHttpTest::settled);
+        System.out.println("GET /v1/cluster of a-1: "
+                + get(NODES.get("a-1"), "/v1/cluster").body());
     }
 
     private static void startNode(String cell, String id) {
         ServingNode server = new ServingNode();
-        VersionedResponseStore store = ResponseStores.open(StoreConfig.of(dir.resolve(id),
-                KAFKA.bootstrapServers()), server.meterRegistry());
-        int port = server.start(store, ServingConfig.of(Map.of(
-                ServingConfig.PORT, "0",
-                ServingConfig.IO_THREADS, "1",
-                ServingConfig.STATUS_REFRESH_MS, "100",
-                ClusterSettings.NAME, CLUSTER,
-                ClusterSettings.CELL_ID, cell,
-                ClusterSettings.NODE_ID, id,
-                ClusterSettings.HEARTBEAT_MS, Long.toString(HEARTBEAT_MS),
-                ClusterSettings.MEMBER_TIMEOUT_MS, Long.toString(MEMBER_TIMEOUT_MS))),
+        VersionedResponseStore store =
+                ResponseStores.open(StoreConfig.of(dir.resolve(id), KAFKA.bootstrapServers()), server.meterRegistry());
+        int port = server.start(
+                store,
+                ServingConfig.of(Map.of(
+                        ServingConfig.PORT,
+                        "0",
+                        ServingConfig.IO_THREADS,
+                        "1",
+                        ServingConfig.STATUS_REFRESH_MS,
+                        "100",
+                        ClusterSettings.NAME,
+                        CLUSTER,
+                        ClusterSettings.CELL_ID,
+                        cell,
+                        ClusterSettings.NODE_ID,
+                        id,
+                        ClusterSettings.HEARTBEAT_MS,
+                        Long.toString(HEARTBEAT_MS),
+                        ClusterSettings.MEMBER_TIMEOUT_MS,
+                        Long.toString(MEMBER_TIMEOUT_MS))),
                 Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
         NODES.put(id, new Node(cell, id, store, server, port));
     }
@@ -187,7 +216,8 @@ class ClusterHttpTest {
             assertThat(o.path("partition").asInt()).isEqualTo(p);
             assertThat(o.path("cell").asText()).isEqualTo(cell);
             assertThat(o.path("nodes").findValuesAsText("node")).containsExactly(cell + "-1", cell + "-2");
-            assertThat(o.path("nodes").get(0).path("url").asText()).isEqualTo(NODES.get(cell + "-1").base());
+            assertThat(o.path("nodes").get(0).path("url").asText())
+                    .isEqualTo(NODES.get(cell + "-1").base());
         }
         // the stores agree: replicas hold the same partitions, the cells split them
         Map<String, Set<Integer>> byCell = new HashMap<>();
@@ -205,7 +235,9 @@ class ClusterHttpTest {
     @Test
     @Order(2)
     void shouldAnswerKeysOnTheOwnersReplicasAndMisdirectedRequestsWith421NamingTheOwner() throws Exception {
-        long generation = JSON.readTree(get(NODES.get("a-1"), "/v1/cluster").body()).path("generation").asLong();
+        long generation = JSON.readTree(get(NODES.get("a-1"), "/v1/cluster").body())
+                .path("generation")
+                .asLong();
         for (Offers.Offer o : OFFERS) {
             int p = Partitioner.partition(o.key(OffersContract.V1), PARTITIONS);
             String owner = Assignment.owner(List.of("a", "b"), TOPIC, p);
@@ -221,11 +253,12 @@ class ClusterHttpTest {
                     assertThat(r.headers().firstValue("X-Matstore-Routing-Generation"))
                             .hasValue(Long.toString(generation));
                     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-                    assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Misdirected Request\","
-                            + "\"status\":421,\"detail\":\"partition " + p
-                            + " of view offers is owned by cell " + owner + " (routing generation " + generation
-                            + ")\",\"code\":\"wrong_cell\",\"partition\":" + p + ",\"cell\":\"" + owner
-                            + "\",\"generation\":" + generation + "}");
+                    assertThat(r.body())
+                            .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Misdirected Request\","
+                                    + "\"status\":421,\"detail\":\"partition " + p
+                                    + " of view offers is owned by cell " + owner + " (routing generation " + generation
+                                    + ")\",\"code\":\"wrong_cell\",\"partition\":" + p + ",\"cell\":\"" + owner
+                                    + "\",\"generation\":" + generation + "}");
                 }
             }
         }
@@ -237,14 +270,19 @@ class ClusterHttpTest {
         StringBuilder body = new StringBuilder();
         List<String> owners = new ArrayList<>();
         for (Offers.Offer o : OFFERS.subList(0, 20)) {
-            body.append("sku=").append(o.sku()).append("&region=").append(o.region())
+            body.append("sku=")
+                    .append(o.sku())
+                    .append("&region=")
+                    .append(o.region())
                     .append("&currency=EUR&tier=gold\n");
-            owners.add(Assignment.owner(List.of("a", "b"), TOPIC,
-                    Partitioner.partition(o.key(OffersContract.V1), PARTITIONS)));
+            owners.add(Assignment.owner(
+                    List.of("a", "b"), TOPIC, Partitioner.partition(o.key(OffersContract.V1), PARTITIONS)));
         }
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(NODES.get("a-2").base()
-                + "/v1/views/offers/batch")).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(NODES.get("a-2").base() + "/v1/views/offers/batch"))
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode items = JSON.readTree(r.body()).path("items");
@@ -268,11 +306,13 @@ class ClusterHttpTest {
         HttpResponse<String> first = get(NODES.get("a-1"), "/v1/cluster");
         String etag = first.headers().firstValue("ETag").orElseThrow();
         assertThat(etag).matches("\"[0-9a-f]{16}\"");
-        assertThat(get(NODES.get("b-1"), "/v1/cluster").headers().firstValue("ETag")).hasValue(etag);
+        assertThat(get(NODES.get("b-1"), "/v1/cluster").headers().firstValue("ETag"))
+                .hasValue(etag);
         HttpResponse<String> again = get(NODES.get("a-1"), "/v1/cluster", "If-None-Match", etag);
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
-        assertThat(get(NODES.get("a-1"), "/v1/cluster", "If-None-Match", "\"0000000000000000\"").statusCode())
+        assertThat(get(NODES.get("a-1"), "/v1/cluster", "If-None-Match", "\"0000000000000000\"")
+                        .statusCode())
                 .isEqualTo(200);
     }
 
@@ -285,20 +325,24 @@ class ClusterHttpTest {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            producer.send(new ProducerRecord<>("matstore." + CLUSTER + ".members", 0, System.currentTimeMillis(),
-                    "z-1", ghost.encode())).get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(
+                            "matstore." + CLUSTER + ".members", 0, System.currentTimeMillis(), "z-1", ghost.encode()))
+                    .get(10, TimeUnit.SECONDS);
         }
-        Awaitility.await("the ghost is seen").atMost(Duration.ofSeconds(10))
+        Awaitility.await("the ghost is seen")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> watcher.live().containsKey("z-1"));
         long seenAt = System.nanoTime();
         // a cell holding nothing owns nothing: routing does not move to it
         assertThat(settled()).isTrue();
-        Awaitility.await("the ghost expires and its tombstone is read back").atMost(Duration.ofSeconds(15))
+        Awaitility.await("the ghost expires and its tombstone is read back")
+                .atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> !watcher.snapshot().entries().containsKey("z-1"));
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - seenAt)).isGreaterThan(MEMBER_TIMEOUT_MS / 2);
         for (Node n : NODES.values()) {
-            Awaitility.await().atMost(Duration.ofSeconds(5))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> !n.server().membership().snapshot().entries().containsKey("z-1"));
         }
     }
@@ -306,13 +350,17 @@ class ClusterHttpTest {
     @Test
     @Order(6)
     void shouldDropACleanlyStoppedNodeFromEveryTable() throws Exception {
-        long before = JSON.readTree(get(NODES.get("a-1"), "/v1/cluster").body()).path("generation").asLong();
+        long before = JSON.readTree(get(NODES.get("a-1"), "/v1/cluster").body())
+                .path("generation")
+                .asLong();
         Node leaving = NODES.remove("b-2");
         long stopping = System.nanoTime();
         leaving.server().close();
         leaving.store().close();
         for (Node n : NODES.values()) {
-            Awaitility.await(n.id() + " drops b-2").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            Awaitility.await(n.id() + " drops b-2")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> !get(n, "/v1/cluster").body().contains("\"b-2\""));
         }
         // the tombstone, not the timeout, removed it
@@ -322,7 +370,8 @@ class ClusterHttpTest {
         for (JsonNode o : table.path("views").path("offers").path("owners")) {
             assertThat(o.path("nodes").size()).isEqualTo(o.path("cell").asText().equals("b") ? 1 : 2);
         }
-        Awaitility.await("every node agrees again").atMost(Duration.ofSeconds(10))
+        Awaitility.await("every node agrees again")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> new HashSet<>(bodies()).size() == 1);
     }
 
@@ -343,7 +392,8 @@ class ClusterHttpTest {
     }
 
     private static HttpResponse<String> get(Node n, String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(n.base() + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(n.base() + path)).timeout(Duration.ofSeconds(10));
         if (headers.length > 0) {
             b.headers(headers);
         }

@@ -13,15 +13,23 @@ class RoutingTableMovesTest {
     private static final ViewDescriptor VIEW = ViewDescriptor.of("offers", 1, "id");
     private static final int PARTITIONS = 8;
 
-    private static Member member(String cell, String node, List<Integer> held, List<Integer> loaded,
-                                 boolean leaving) {
-        return new Member(cell, node, "http://127.0.0.1:1", true, Map.of("offers", new Member.ViewHolding(1,
-                List.of(new Member.VersionHolding(1, VIEW.topic(), PARTITIONS, held, loaded)))), leaving);
+    private static Member member(String cell, String node, List<Integer> held, List<Integer> loaded, boolean leaving) {
+        return new Member(
+                cell,
+                node,
+                "http://127.0.0.1:1",
+                true,
+                Map.of(
+                        "offers",
+                        new Member.ViewHolding(
+                                1, List.of(new Member.VersionHolding(1, VIEW.topic(), PARTITIONS, held, loaded)))),
+                leaving);
     }
 
     private static String[] owners(List<Member> members) {
         return RoutingTable.build("t", 1, List.of(new RoutingTable.ServedView(VIEW, PARTITIONS)), members, false)
-                .owners().get("offers");
+                .owners()
+                .get("offers");
     }
 
     /** A partition rendezvous gives to c among a, b, c, and the cell that owns it among a, b. */
@@ -42,9 +50,11 @@ class RoutingTableMovesTest {
         Member oldNode = member(old, old + "-1", all, all, false);
         Member other = member(old.equals("a") ? "b" : "a", "x-1", List.of(), List.of(), false);
         assertThat(owners(List.of(oldNode, other, member("c", "c-1", List.of(p), List.of(), false)))[p])
-                .as("c still loading").isEqualTo(old);
+                .as("c still loading")
+                .isEqualTo(old);
         assertThat(owners(List.of(oldNode, other, member("c", "c-1", List.of(p), List.of(p), false)))[p])
-                .as("c loaded").isEqualTo("c");
+                .as("c loaded")
+                .isEqualTo("c");
     }
 
     @Test

@@ -91,10 +91,14 @@ class AdaptiveLimitTest {
     void shouldShedAConnectionOverItsFairShareOnceTheNodeIsHalfFull() {
         LoadShedder s = new LoadShedder(8, 1.0, 1_000, now::get);
         for (int i = 0; i < 4; i++) {
-            assertThat(s.tryAcquire(i, 4)).as("below half full, one connection may take more").isTrue();
+            assertThat(s.tryAcquire(i, 4))
+                    .as("below half full, one connection may take more")
+                    .isTrue();
         }
 
-        assertThat(s.tryAcquire(4, 4)).as("half full: a connection holding 4 > 8/4").isFalse();
+        assertThat(s.tryAcquire(4, 4))
+                .as("half full: a connection holding 4 > 8/4")
+                .isFalse();
         assertThat(s.tryAcquire(0, 4)).as("another connection still gets in").isTrue();
         assertThat(s.tryAcquire(1, 4)).isTrue();
     }

@@ -11,7 +11,8 @@ class ETagsTest {
     void shouldMatchTheTagStrongOrWeakInAList() {
         assertThat(ETags.matches("\"fedcba9876543210\"", HASH)).isTrue();
         assertThat(ETags.matches("W/\"fedcba9876543210\"", HASH)).isTrue();
-        assertThat(ETags.matches("\"0000000000000000\", \"FEDCBA9876543210\"", HASH)).isTrue();
+        assertThat(ETags.matches("\"0000000000000000\", \"FEDCBA9876543210\"", HASH))
+                .isTrue();
         assertThat(ETags.matches("*", HASH)).isTrue();
     }
 
@@ -28,12 +29,18 @@ class ETagsTest {
     void shouldMatchAJsonTagOnlyWithItsOwnSuffix() {
         byte[] fresh = Freshness.jsonTagSuffix(Freshness.FRESH);
         assertThat(ETags.matches("\"fedcba9876543210-json\"", HASH, fresh)).isTrue();
-        assertThat(ETags.matches("W/\"0000000000000000-json\", \"fedcba9876543210-json\"", HASH, fresh)).isTrue();
-        assertThat(ETags.matches("\"fedcba9876543210\"", HASH, fresh)).as("the FlatBuffers tag").isFalse();
-        assertThat(ETags.matches("\"fedcba9876543210-json-lagging\"", HASH, fresh)).isFalse();
-        assertThat(ETags.matches("\"fedcba9876543210-json-lagging\"", HASH,
-                Freshness.jsonTagSuffix(Freshness.LAGGING))).isTrue();
-        assertThat(ETags.matches("\"fedcba9876543210-json\"", HASH)).as("the JSON tag for FlatBuffers").isFalse();
+        assertThat(ETags.matches("W/\"0000000000000000-json\", \"fedcba9876543210-json\"", HASH, fresh))
+                .isTrue();
+        assertThat(ETags.matches("\"fedcba9876543210\"", HASH, fresh))
+                .as("the FlatBuffers tag")
+                .isFalse();
+        assertThat(ETags.matches("\"fedcba9876543210-json-lagging\"", HASH, fresh))
+                .isFalse();
+        assertThat(ETags.matches("\"fedcba9876543210-json-lagging\"", HASH, Freshness.jsonTagSuffix(Freshness.LAGGING)))
+                .isTrue();
+        assertThat(ETags.matches("\"fedcba9876543210-json\"", HASH))
+                .as("the JSON tag for FlatBuffers")
+                .isFalse();
         assertThat(ETags.matches("*", HASH, fresh)).isTrue();
     }
 }

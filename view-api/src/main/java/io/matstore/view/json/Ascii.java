@@ -8,8 +8,7 @@ public final class Ascii {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LONG_MIN = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
 
-    private Ascii() {
-    }
+    private Ascii() {}
 
     public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);

@@ -14,8 +14,7 @@ import io.netty.buffer.ByteBuf;
  * Slots are numbered in schema order from 0; all integers are little-endian.
  */
 public final class FlatBufferFields {
-    private FlatBufferFields() {
-    }
+    private FlatBufferFields() {}
 
     /** Index of the root table of a buffer starting at {@code start}. */
     public static int root(ByteBuf b, int start) {

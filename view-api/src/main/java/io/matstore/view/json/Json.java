@@ -8,8 +8,7 @@ public final class Json {
     private static final byte[] TRUE = Ascii.bytes("true");
     private static final byte[] FALSE = Ascii.bytes("false");
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * Writes {@code "..."} from UTF-8 bytes, escaping quote, backslash and control characters (RFC 8259 §7).
@@ -34,8 +33,12 @@ public final class Json {
             } else if (c == '\f') {
                 out.writeByte('\\').writeByte('f');
             } else {
-                out.writeByte('\\').writeByte('u').writeByte('0').writeByte('0')
-                        .writeByte(HEX[c >> 4]).writeByte(HEX[c & 0xF]);
+                out.writeByte('\\')
+                        .writeByte('u')
+                        .writeByte('0')
+                        .writeByte('0')
+                        .writeByte(HEX[c >> 4])
+                        .writeByte(HEX[c & 0xF]);
             }
         }
         out.writeByte('"');

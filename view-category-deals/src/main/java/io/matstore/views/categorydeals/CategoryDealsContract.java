@@ -11,6 +11,5 @@ public final class CategoryDealsContract {
     /** How many offers a response lists at most. */
     public static final int LIMIT = 10;
 
-    private CategoryDealsContract() {
-    }
+    private CategoryDealsContract() {}
 }

@@ -35,8 +35,8 @@ final class CategoryDealsView implements View<DealsEvent, DealsCombination> {
     /** @throws IllegalArgumentException when the regions are empty, repeated or blank */
     CategoryDealsView(ViewDescriptor descriptor, String sourceTopic, List<String> regions) {
         if (regions.isEmpty() || new HashSet<>(regions).size() != regions.size() || regions.contains("")) {
-            throw new IllegalArgumentException("regions=" + regions + " must be non-empty, distinct, and each "
-                    + "non-empty");
+            throw new IllegalArgumentException(
+                    "regions=" + regions + " must be non-empty, distinct, and each " + "non-empty");
         }
         this.descriptor = descriptor;
         this.sourceTopic = sourceTopic;
@@ -65,8 +65,12 @@ final class CategoryDealsView implements View<DealsEvent, DealsCombination> {
 
     @Override
     public List<StoreBuilder<KeyValueStore<Bytes, byte[]>>> stores() {
-        return List.of(ViewStores.bytesStore(PRODUCTS), ViewStores.bytesStore(BY_CATEGORY),
-                ViewStores.bytesStore(STOCK), ViewStores.bytesStore(PROMOTIONS), ViewStores.bytesStore(FX));
+        return List.of(
+                ViewStores.bytesStore(PRODUCTS),
+                ViewStores.bytesStore(BY_CATEGORY),
+                ViewStores.bytesStore(STOCK),
+                ViewStores.bytesStore(PROMOTIONS),
+                ViewStores.bytesStore(FX));
     }
 
     @Override

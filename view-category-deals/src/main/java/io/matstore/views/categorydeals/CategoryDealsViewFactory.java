@@ -18,8 +18,12 @@ public final class CategoryDealsViewFactory implements ViewFactory {
     public static final String REGIONS = "regions";
 
     private static final ConfigDef SETTINGS = new ConfigDef()
-            .define(REGIONS, Type.LIST, String.join(",", List.of("us", "eu", "uk", "jp")),
-                    new PrecomputeConfig.Regions(), Importance.HIGH,
+            .define(
+                    REGIONS,
+                    Type.LIST,
+                    String.join(",", List.of("us", "eu", "uk", "jp")),
+                    new PrecomputeConfig.Regions(),
+                    Importance.HIGH,
                     "The region dimension of the category-deals parameter space, comma-separated, distinct.");
 
     @Override
@@ -41,10 +45,18 @@ public final class CategoryDealsViewFactory implements ViewFactory {
             }
         }
         if (descriptor == null) {
-            throw new ConfigException(PrecomputeConfig.VIEW_VERSION, version, "the " + CategoryDealsContract.NAME
-                    + " view has versions " + CategoryDealsContract.VERSIONS.stream().map(ViewDescriptor::version)
-                    .toList());
+            throw new ConfigException(
+                    PrecomputeConfig.VIEW_VERSION,
+                    version,
+                    "the " + CategoryDealsContract.NAME
+                            + " view has versions "
+                            + CategoryDealsContract.VERSIONS.stream()
+                                    .map(ViewDescriptor::version)
+                                    .toList());
         }
-        return new CategoryDealsView(descriptor, config.sourceTopic(), config.viewSettings(CategoryDealsContract.NAME).getList(REGIONS));
+        return new CategoryDealsView(
+                descriptor,
+                config.sourceTopic(),
+                config.viewSettings(CategoryDealsContract.NAME).getList(REGIONS));
     }
 }

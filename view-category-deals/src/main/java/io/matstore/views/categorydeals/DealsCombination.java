@@ -1,5 +1,4 @@
 package io.matstore.views.categorydeals;
 
 /** One parameter combination of the view. */
-record DealsCombination(String category, String region, String currency, String tier) {
-}
+record DealsCombination(String category, String region, String currency, String tier) {}

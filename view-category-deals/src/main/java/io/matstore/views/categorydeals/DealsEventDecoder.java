@@ -21,8 +21,7 @@ final class DealsEventDecoder {
     /** Longest string field, in UTF-8 bytes: a title is copied into up to ten entries of many responses. */
     static final int MAX_STRING_BYTES = 1024;
 
-    private DealsEventDecoder() {
-    }
+    private DealsEventDecoder() {}
 
     static DealsEvent decode(byte[] value) throws InvalidEventException {
         if (value == null || value.length < 8) {
@@ -33,9 +32,11 @@ final class DealsEventDecoder {
             switch (e.bodyType()) {
                 case OfferEventBody.ProductUpserted -> {
                     ProductUpserted p = (ProductUpserted) e.body(new ProductUpserted());
-                    return new DealsEvent.ProductUpserted(required("sku", p.sku()), text("title", p.title()),
-                            text("category", p.category()), atLeast("base_price_usd_cents", p.basePriceUsdCents(),
-                            0));
+                    return new DealsEvent.ProductUpserted(
+                            required("sku", p.sku()),
+                            text("title", p.title()),
+                            text("category", p.category()),
+                            atLeast("base_price_usd_cents", p.basePriceUsdCents(), 0));
                 }
                 case OfferEventBody.ProductDeleted -> {
                     ProductDeleted p = (ProductDeleted) e.body(new ProductDeleted());
@@ -43,8 +44,8 @@ final class DealsEventDecoder {
                 }
                 case OfferEventBody.StockChanged -> {
                     StockChanged s = (StockChanged) e.body(new StockChanged());
-                    return new DealsEvent.StockChanged(required("sku", s.sku()), required("region", s.region()),
-                            (int) atLeast("quantity", s.quantity(), 0));
+                    return new DealsEvent.StockChanged(required("sku", s.sku()), required("region", s.region()), (int)
+                            atLeast("quantity", s.quantity(), 0));
                 }
                 case OfferEventBody.PromotionUpserted -> {
                     PromotionUpserted p = (PromotionUpserted) e.body(new PromotionUpserted());
@@ -52,8 +53,11 @@ final class DealsEventDecoder {
                     if (pct < 1 || pct > 90) {
                         throw new InvalidEventException("percent_off=" + pct + " is not in 1..90");
                     }
-                    return new DealsEvent.PromotionUpserted(required("promo_id", p.promoId()),
-                            text("category", p.category()), required("region", p.region()), pct);
+                    return new DealsEvent.PromotionUpserted(
+                            required("promo_id", p.promoId()),
+                            text("category", p.category()),
+                            required("region", p.region()),
+                            pct);
                 }
                 case OfferEventBody.PromotionEnded -> {
                     PromotionEnded p = (PromotionEnded) e.body(new PromotionEnded());

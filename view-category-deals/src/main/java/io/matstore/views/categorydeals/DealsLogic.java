@@ -25,8 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DealsLogic implements ViewLogic<DealsEvent, DealsCombination> {
     private static final BytesSerializer PREFIX = new BytesSerializer();
-    private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::priceMinor)
-            .thenComparing(Entry::sku, Prices::compareSkus);
+    private static final Comparator<Entry> ORDER =
+            Comparator.comparingLong(Entry::priceMinor).thenComparing(Entry::sku, Prices::compareSkus);
 
     private final ViewDescriptor descriptor;
     private final List<String> regions;
@@ -36,8 +36,7 @@ final class DealsLogic implements ViewLogic<DealsEvent, DealsCombination> {
     private final KeyValueStore<Bytes, byte[]> promotions;
     private final KeyValueStore<Bytes, byte[]> fx;
 
-    private record Entry(String sku, String title, long priceMinor) {
-    }
+    private record Entry(String sku, String title, long priceMinor) {}
 
     DealsLogic(ViewDescriptor descriptor, List<String> regions, View.StoreLookup stores) {
         this.descriptor = descriptor;
@@ -56,8 +55,9 @@ final class DealsLogic implements ViewLogic<DealsEvent, DealsCombination> {
             if (before != null && !before.category().equals(e.category())) {
                 byCategory.delete(DealsState.pair(before.category(), e.sku()));
             }
-            products.put(DealsState.key(e.sku()), DealsState.product(
-                    new DealsState.Product(e.category(), e.title(), e.basePriceUsdCents())));
+            products.put(
+                    DealsState.key(e.sku()),
+                    DealsState.product(new DealsState.Product(e.category(), e.title(), e.basePriceUsdCents())));
             byCategory.put(DealsState.pair(e.category(), e.sku()), new byte[0]);
             if (before != null && !before.category().equals(e.category())) {
                 everyRegion(before.category(), affected);
@@ -78,8 +78,9 @@ final class DealsLogic implements ViewLogic<DealsEvent, DealsCombination> {
             }
         } else if (event instanceof DealsEvent.PromotionUpserted e) {
             byte[] before = promotions.get(DealsState.key(e.promoId()));
-            promotions.put(DealsState.key(e.promoId()), DealsState.promotion(
-                    new DealsState.Promotion(e.category(), e.region(), e.percentOff())));
+            promotions.put(
+                    DealsState.key(e.promoId()),
+                    DealsState.promotion(new DealsState.Promotion(e.category(), e.region(), e.percentOff())));
             if (before != null) {
                 DealsState.Promotion old = DealsState.promotion(before);
                 region(old.category(), old.region(), affected);
@@ -113,7 +114,10 @@ final class DealsLogic implements ViewLogic<DealsEvent, DealsCombination> {
         int tierBps = Prices.tierBps(c.tier());
         DealsState.Fx rate = rate(c.currency());
         // an empty category cannot be asked for (an empty query parameter is a 400), so it has no responses
-        if (tierBps < 0 || rate == null || !regions.contains(c.region()) || c.category().isEmpty()) {
+        if (tierBps < 0
+                || rate == null
+                || !regions.contains(c.region())
+                || c.category().isEmpty()) {
             return null;
         }
         List<String> skus = skusOf(c.category());
@@ -127,12 +131,13 @@ final class DealsLogic implements ViewLogic<DealsEvent, DealsCombination> {
                 continue;
             }
             DealsState.Product p = product(sku);
-            entries.add(new Entry(sku, p.title(), Prices.priceMinor(p.baseUsdCents(), percentOff, tierBps,
-                    rate.usdRateMicros(), rate.minorUnits())));
+            entries.add(new Entry(
+                    sku,
+                    p.title(),
+                    Prices.priceMinor(p.baseUsdCents(), percentOff, tierBps, rate.usdRateMicros(), rate.minorUnits())));
         }
         entries.sort(ORDER);
-        return encode(c, rate.minorUnits(), entries.subList(0, Math.min(CategoryDealsContract.LIMIT,
-                entries.size())));
+        return encode(c, rate.minorUnits(), entries.subList(0, Math.min(CategoryDealsContract.LIMIT, entries.size())));
     }
 
     private static byte[] encode(DealsCombination c, int minorUnits, List<Entry> entries) {
@@ -143,8 +148,13 @@ final class DealsLogic implements ViewLogic<DealsEvent, DealsCombination> {
             deals[i] = Deal.createDeal(b, b.createString(e.sku()), b.createString(e.title()), e.priceMinor());
         }
         int vector = CategoryDealsResponse.createDealsVector(b, deals);
-        int root = CategoryDealsResponse.createCategoryDealsResponse(b, b.createString(c.category()),
-                b.createString(c.region()), b.createString(c.currency()), b.createString(c.tier()), minorUnits,
+        int root = CategoryDealsResponse.createCategoryDealsResponse(
+                b,
+                b.createString(c.category()),
+                b.createString(c.region()),
+                b.createString(c.currency()),
+                b.createString(c.tier()),
+                minorUnits,
                 vector);
         CategoryDealsResponse.finishCategoryDealsResponseBuffer(b, root);
         return b.sizedByteArray();

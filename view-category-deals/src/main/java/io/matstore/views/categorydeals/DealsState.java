@@ -24,17 +24,13 @@ import org.apache.kafka.common.utils.Bytes;
  * fields at {@link DealsEventDecoder#MAX_STRING_BYTES}).
  */
 final class DealsState {
-    private DealsState() {
-    }
+    private DealsState() {}
 
-    record Product(String category, String title, long baseUsdCents) {
-    }
+    record Product(String category, String title, long baseUsdCents) {}
 
-    record Promotion(String category, String region, int percentOff) {
-    }
+    record Promotion(String category, String region, int percentOff) {}
 
-    record Fx(long usdRateMicros, int minorUnits) {
-    }
+    record Fx(long usdRateMicros, int minorUnits) {}
 
     static Bytes key(String s) {
         return Bytes.wrap(s.getBytes(StandardCharsets.UTF_8));
@@ -55,14 +51,18 @@ final class DealsState {
 
     /** The second string of a {@link #pair} key. */
     static String second(byte[] pairKey) {
-        int len = ((pairKey[0] & 0xFF) << 24) | ((pairKey[1] & 0xFF) << 16) | ((pairKey[2] & 0xFF) << 8)
+        int len = ((pairKey[0] & 0xFF) << 24)
+                | ((pairKey[1] & 0xFF) << 16)
+                | ((pairKey[2] & 0xFF) << 8)
                 | (pairKey[3] & 0xFF);
         return new String(pairKey, 4 + len, pairKey.length - 4 - len, StandardCharsets.UTF_8);
     }
 
     /** The first string of a {@link #pair} key. */
     static String first(byte[] pairKey) {
-        int len = ((pairKey[0] & 0xFF) << 24) | ((pairKey[1] & 0xFF) << 16) | ((pairKey[2] & 0xFF) << 8)
+        int len = ((pairKey[0] & 0xFF) << 24)
+                | ((pairKey[1] & 0xFF) << 16)
+                | ((pairKey[2] & 0xFF) << 8)
                 | (pairKey[3] & 0xFF);
         return new String(pairKey, 4, len, StandardCharsets.UTF_8);
     }

@@ -28,8 +28,8 @@ public final class DealsValidator implements ViewValidator {
     }
 
     @Override
-    public String check(ViewDescriptor candidateView, byte[] key, ResponseEnvelope candidate,
-                        ResponseEnvelope current) {
+    public String check(
+            ViewDescriptor candidateView, byte[] key, ResponseEnvelope candidate, ResponseEnvelope current) {
         List<String> dims = KeyCodec.decode(candidateView, key);
         ByteBuffer bytes = candidate.responseAsByteBuffer();
         if (bytes == null || bytes.remaining() < 8) {
@@ -53,8 +53,10 @@ public final class DealsValidator implements ViewValidator {
                 if (d.priceMinor() < 0) {
                     return "deal " + i + " (" + d.sku() + ") has price_minor " + d.priceMinor() + " < 0";
                 }
-                if (previous != null && (previous.priceMinor() > d.priceMinor()
-                        || previous.priceMinor() == d.priceMinor() && Prices.compareSkus(previous.sku(), d.sku()) >= 0)) {
+                if (previous != null
+                        && (previous.priceMinor() > d.priceMinor()
+                                || previous.priceMinor() == d.priceMinor()
+                                        && Prices.compareSkus(previous.sku(), d.sku()) >= 0)) {
                     return "deal " + i + " (" + d.sku() + ", " + d.priceMinor() + ") is not after deal " + (i - 1)
                             + " (" + previous.sku() + ", " + previous.priceMinor() + ")";
                 }

@@ -16,8 +16,7 @@ final class Prices {
 
     private static final BigInteger DIVISOR = BigInteger.valueOf(100L * 10_000L * 1_000_000L * 100L);
 
-    private Prices() {
-    }
+    private Prices() {}
 
     /** Basis points off for a tier, or -1 for a tier that is not in the parameter space. */
     static int tierBps(String tier) {
@@ -26,7 +25,8 @@ final class Prices {
 
     /** Byte order of the UTF-8 encodings, as every comparison of the offers spec ({@code String.compareTo} is not). */
     static int compareSkus(String a, String b) {
-        return java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        return java.util.Arrays.compareUnsigned(
+                a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 

@@ -55,10 +55,10 @@ class CategoryDealsReferenceTest {
         Random random = new Random(seed);
         int invalid = 0;
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), p, Instant.EPOCH)) {
-            TestInputTopic<byte[], byte[]> in = driver.createInputTopic(SOURCE, new ByteArraySerializer(),
-                    new ByteArraySerializer());
-            TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(view.descriptor().topic(),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            TestInputTopic<byte[], byte[]> in =
+                    driver.createInputTopic(SOURCE, new ByteArraySerializer(), new ByteArraySerializer());
+            TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(
+                    view.descriptor().topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             for (int i = 0; i < 12; i++) { // a category with more offers in stock than a response lists
                 String sku = "SKU-K" + i;
                 long base = 500 + 100 * (i % 4); // equal prices: the sku decides
@@ -84,10 +84,14 @@ class CategoryDealsReferenceTest {
             Map<List<String>, DealsReference.Response> expected = reference.expected();
             assertThat(expected).as("the stream exercises the view").hasSizeGreaterThanOrEqualTo(24);
             assertThat(actual).isEqualTo(expected);
-            assertThat(expected.values().stream().filter(r -> r.deals().size() == 10).count())
-                    .as("some lists are cut at ten").isPositive();
+            assertThat(expected.values().stream()
+                            .filter(r -> r.deals().size() == 10)
+                            .count())
+                    .as("some lists are cut at ten")
+                    .isPositive();
             assertThat(driver.createOutputTopic(DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-                    .readRecordsToList()).hasSize(invalid);
+                            .readRecordsToList())
+                    .hasSize(invalid);
         }
         assertThat(counters).isNotNull();
     }
@@ -140,8 +144,8 @@ class CategoryDealsReferenceTest {
     }
 
     private static DealsReference.Response decode(byte[] envelope) {
-        CategoryDealsResponse r = CategoryDealsResponse.getRootAsCategoryDealsResponse(ByteBuffer.wrap(
-                ResponseEnvelopes.responseBytes(ResponseEnvelopes.open(envelope))));
+        CategoryDealsResponse r = CategoryDealsResponse.getRootAsCategoryDealsResponse(
+                ByteBuffer.wrap(ResponseEnvelopes.responseBytes(ResponseEnvelopes.open(envelope))));
         List<DealsReference.Line> lines = new ArrayList<>();
         for (int i = 0; i < r.dealsLength(); i++) {
             Deal d = r.deals(i);

@@ -19,8 +19,14 @@ class DealsJsonRendererTest {
         int mug = Deal.createDeal(b, b.createString("SKU-7"), b.createString("Mug \"XL\""), firstPrice);
         int cup = Deal.createDeal(b, b.createString("SKU-3"), b.createString("Cup"), secondPrice);
         int deals = CategoryDealsResponse.createDealsVector(b, new int[] {mug, cup});
-        int root = CategoryDealsResponse.createCategoryDealsResponse(b, b.createString(category), b.createString("eu"),
-                b.createString("EUR"), b.createString("gold"), 2, deals);
+        int root = CategoryDealsResponse.createCategoryDealsResponse(
+                b,
+                b.createString(category),
+                b.createString("eu"),
+                b.createString("EUR"),
+                b.createString("gold"),
+                2,
+                deals);
         CategoryDealsResponse.finishCategoryDealsResponseBuffer(b, root);
         return b.sizedByteArray();
     }
@@ -33,22 +39,23 @@ class DealsJsonRendererTest {
         src.writeBytes(response("kitchen", 1022, 1100));
         ByteBuf out = Unpooled.buffer();
         new DealsJsonRenderer().renderFields(src, start, out);
-        assertThat(out.toString(StandardCharsets.UTF_8) + "}").isEqualTo("{\"category\":\"kitchen\",\"region\":\"eu\","
-                + "\"currency\":\"EUR\",\"tier\":\"gold\",\"minor_units\":2,\"deals\":[{\"sku\":\"SKU-7\","
-                + "\"title\":\"Mug \\\"XL\\\"\",\"price_minor\":1022},{\"sku\":\"SKU-3\",\"title\":\"Cup\","
-                + "\"price_minor\":1100}]}");
+        assertThat(out.toString(StandardCharsets.UTF_8) + "}")
+                .isEqualTo("{\"category\":\"kitchen\",\"region\":\"eu\","
+                        + "\"currency\":\"EUR\",\"tier\":\"gold\",\"minor_units\":2,\"deals\":[{\"sku\":\"SKU-7\","
+                        + "\"title\":\"Mug \\\"XL\\\"\",\"price_minor\":1022},{\"sku\":\"SKU-3\",\"title\":\"Cup\","
+                        + "\"price_minor\":1100}]}");
     }
 
     @Test
     void shouldRejectAListOutOfOrderOrUnderAnotherKey() {
         DealsValidator validator = new DealsValidator();
         byte[] key = KeyCodec.encode(CategoryDealsContract.V1, "kitchen", "eu", "EUR", "gold");
-        assertThat(validator.check(CategoryDealsContract.V1, key, envelope(key, response("kitchen", 1022, 1100)),
-                null)).isNull();
-        assertThat(validator.check(CategoryDealsContract.V1, key, envelope(key, response("kitchen", 1100, 1022)),
-                null)).isEqualTo("deal 1 (SKU-3, 1022) is not after deal 0 (SKU-7, 1100)");
-        assertThat(validator.check(CategoryDealsContract.V1, key, envelope(key, response("garden", 1022, 1100)),
-                null)).isEqualTo("category garden is not the key's kitchen");
+        assertThat(validator.check(CategoryDealsContract.V1, key, envelope(key, response("kitchen", 1022, 1100)), null))
+                .isNull();
+        assertThat(validator.check(CategoryDealsContract.V1, key, envelope(key, response("kitchen", 1100, 1022)), null))
+                .isEqualTo("deal 1 (SKU-3, 1022) is not after deal 0 (SKU-7, 1100)");
+        assertThat(validator.check(CategoryDealsContract.V1, key, envelope(key, response("garden", 1022, 1100)), null))
+                .isEqualTo("category garden is not the key's kitchen");
     }
 
     private static io.matstore.schemas.fb.ResponseEnvelope envelope(byte[] key, byte[] response) {

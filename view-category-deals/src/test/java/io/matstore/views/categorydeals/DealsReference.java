@@ -15,22 +15,17 @@ import java.util.TreeMap;
  * plain maps, no stores, no fan-out, decimal arithmetic for prices. The view's own code is not called.
  */
 final class DealsReference {
-    record Product(String title, String category, long base) {
-    }
+    record Product(String title, String category, long base) {}
 
-    record Promo(String category, String region, int pct) {
-    }
+    record Promo(String category, String region, int pct) {}
 
-    record Fx(long rate, int minor) {
-    }
+    record Fx(long rate, int minor) {}
 
     /** One line of a response, as the test compares them. */
-    record Line(String sku, String title, long priceMinor) {
-    }
+    record Line(String sku, String title, long priceMinor) {}
 
     /** A response: minor units and its lines. */
-    record Response(int minorUnits, List<Line> deals) {
-    }
+    record Response(int minorUnits, List<Line> deals) {}
 
     private final List<String> regions;
     private final Map<String, Product> products = new HashMap<>();
@@ -70,11 +65,17 @@ final class DealsReference {
     /** Every response of the view, by its dimension values (category, region, currency, tier). */
     Map<List<String>, Response> expected() {
         Map<List<String>, Response> all = new HashMap<>();
-        for (String category : products.values().stream().map(Product::category).filter(c -> !c.isEmpty())
-                .distinct().toList()) {
+        for (String category : products.values().stream()
+                .map(Product::category)
+                .filter(c -> !c.isEmpty())
+                .distinct()
+                .toList()) {
             for (String region : regions) {
-                int pct = promos.values().stream().filter(p -> p.category().equals(category)
-                        && p.region().equals(region)).mapToInt(Promo::pct).max().orElse(0);
+                int pct = promos.values().stream()
+                        .filter(p -> p.category().equals(category) && p.region().equals(region))
+                        .mapToInt(Promo::pct)
+                        .max()
+                        .orElse(0);
                 for (Map.Entry<String, Fx> currency : fx.entrySet()) {
                     for (String tier : List.of("standard", "gold")) {
                         int bps = tier.equals("gold") ? 500 : 0;
@@ -86,11 +87,14 @@ final class DealsReference {
                         });
                         lines.sort((a, b) -> a.priceMinor() != b.priceMinor()
                                 ? Long.compare(a.priceMinor(), b.priceMinor())
-                                : Arrays.compareUnsigned(a.sku().getBytes(StandardCharsets.UTF_8),
+                                : Arrays.compareUnsigned(
+                                        a.sku().getBytes(StandardCharsets.UTF_8),
                                         b.sku().getBytes(StandardCharsets.UTF_8)));
-                        all.put(List.of(category, region, currency.getKey(), tier), new Response(
-                                currency.getValue().minor(), List.copyOf(lines.subList(0, Math.min(10,
-                                lines.size())))));
+                        all.put(
+                                List.of(category, region, currency.getKey(), tier),
+                                new Response(
+                                        currency.getValue().minor(),
+                                        List.copyOf(lines.subList(0, Math.min(10, lines.size())))));
                     }
                 }
             }
@@ -99,10 +103,16 @@ final class DealsReference {
     }
 
     private static long price(long base, int pct, int bps, Fx fx) {
-        BigDecimal usd = BigDecimal.valueOf(base).movePointLeft(2) // dollars
-                .multiply(BigDecimal.valueOf(100 - pct)).movePointLeft(2)
-                .multiply(BigDecimal.valueOf(10_000 - bps)).movePointLeft(4);
+        BigDecimal usd = BigDecimal.valueOf(base)
+                .movePointLeft(2) // dollars
+                .multiply(BigDecimal.valueOf(100 - pct))
+                .movePointLeft(2)
+                .multiply(BigDecimal.valueOf(10_000 - bps))
+                .movePointLeft(4);
         BigDecimal inCurrency = usd.multiply(BigDecimal.valueOf(fx.rate())).movePointLeft(6);
-        return inCurrency.movePointRight(fx.minor()).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        return inCurrency
+                .movePointRight(fx.minor())
+                .setScale(0, RoundingMode.HALF_UP)
+                .longValueExact();
     }
 }

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 public final class DemoEventGenerator implements DemoSource<OffersEvent> {
     /** Starting currencies and rates; the last two appear only during the steady stream. */
     private static final String[] CURRENCIES = {"EUR", "GBP", "JPY", "CHF", "KWD"};
+
     private static final long[] RATES = {920_000L, 790_000L, 150_000_000L, 880_000L, 307_000L};
     private static final int[] MINOR_UNITS = {2, 2, 0, 2, 3};
     private static final int INITIAL_CURRENCIES = 3;
@@ -91,8 +92,8 @@ public final class DemoEventGenerator implements DemoSource<OffersEvent> {
         }
         int p = random.nextInt(100);
         if (p < 75) {
-            return new OffersEvent.StockChanged(sku(random.nextInt(products)), region(),
-                    random.nextInt(10) == 0 ? 0 : random.nextInt(1, 200));
+            return new OffersEvent.StockChanged(
+                    sku(random.nextInt(products)), region(), random.nextInt(10) == 0 ? 0 : random.nextInt(1, 200));
         } else if (p < 96) {
             return product(random.nextInt(products));
         }

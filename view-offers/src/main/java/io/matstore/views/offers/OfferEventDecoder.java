@@ -31,8 +31,7 @@ import java.util.regex.Pattern;
 public final class OfferEventDecoder {
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
-    private OfferEventDecoder() {
-    }
+    private OfferEventDecoder() {}
 
     /** Longest string field (UTF-8 bytes) an event may carry unless configured otherwise: {@value}. */
     public static final int DEFAULT_MAX_STRING_BYTES = 4096;
@@ -82,8 +81,10 @@ public final class OfferEventDecoder {
                     if (price < 0) {
                         throw new InvalidEventException("base_price_usd_cents=" + price + " < 0");
                     }
-                    return new OffersEvent.ProductUpserted(key("sku", e.skuAsByteBuffer()),
-                            optional("title", e.titleAsByteBuffer()), optional("category", e.categoryAsByteBuffer()),
+                    return new OffersEvent.ProductUpserted(
+                            key("sku", e.skuAsByteBuffer()),
+                            optional("title", e.titleAsByteBuffer()),
+                            optional("category", e.categoryAsByteBuffer()),
                             price);
                 }
                 case OfferEventBody.ProductDeleted: {
@@ -96,8 +97,8 @@ public final class OfferEventDecoder {
                     if (quantity < 0) {
                         throw new InvalidEventException("quantity=" + quantity + " < 0");
                     }
-                    return new OffersEvent.StockChanged(key("sku", e.skuAsByteBuffer()),
-                            key("region", e.regionAsByteBuffer()), quantity);
+                    return new OffersEvent.StockChanged(
+                            key("sku", e.skuAsByteBuffer()), key("region", e.regionAsByteBuffer()), quantity);
                 }
                 case OfferEventBody.PromotionUpserted: {
                     PromotionUpserted e = (PromotionUpserted) body(event, new PromotionUpserted());
@@ -105,8 +106,10 @@ public final class OfferEventDecoder {
                     if (percent < 1 || percent > 90) {
                         throw new InvalidEventException("percent_off=" + percent + " is outside 1..90");
                     }
-                    return new OffersEvent.PromotionUpserted(key("promo_id", e.promoIdAsByteBuffer()),
-                            optional("category", e.categoryAsByteBuffer()), key("region", e.regionAsByteBuffer()),
+                    return new OffersEvent.PromotionUpserted(
+                            key("promo_id", e.promoIdAsByteBuffer()),
+                            optional("category", e.categoryAsByteBuffer()),
+                            key("region", e.regionAsByteBuffer()),
                             percent);
                 }
                 case OfferEventBody.PromotionEnded: {
@@ -120,8 +123,8 @@ public final class OfferEventDecoder {
                         throw new InvalidEventException("currency=\"" + currency + "\" is not 3 upper-case letters");
                     }
                     if (currency.equals(OffersView.USD)) {
-                        throw new InvalidEventException("currency=USD is built in (rate 1000000, 2 minor units) and "
-                                + "cannot change");
+                        throw new InvalidEventException(
+                                "currency=USD is built in (rate 1000000, 2 minor units) and " + "cannot change");
                     }
                     long rate = e.usdRateMicros();
                     if (rate <= 0) {
@@ -134,16 +137,16 @@ public final class OfferEventDecoder {
                     return new OffersEvent.FxRateChanged(currency, rate, minor);
                 }
                 default:
-                    throw new InvalidEventException("unknown event type " + type + " (known 1.."
-                            + (OfferEventBody.names.length - 1) + ")");
+                    throw new InvalidEventException(
+                            "unknown event type " + type + " (known 1.." + (OfferEventBody.names.length - 1) + ")");
             }
         }
 
         private static com.google.flatbuffers.Table body(OfferEvent event, com.google.flatbuffers.Table table)
                 throws InvalidEventException {
             if (event.body(table) == null) {
-                throw new InvalidEventException("event of type " + OfferEventBody.name(event.bodyType())
-                        + " has no body");
+                throw new InvalidEventException(
+                        "event of type " + OfferEventBody.name(event.bodyType()) + " has no body");
             }
             return table;
         }
@@ -157,8 +160,8 @@ public final class OfferEventDecoder {
                 throw new InvalidEventException(field + " is missing or empty");
             }
             if (utf8.remaining() > KeyCodec.MAX_VALUE_BYTES) {
-                throw new InvalidEventException(field + " is " + utf8.remaining() + " bytes > MAX_VALUE_BYTES="
-                        + KeyCodec.MAX_VALUE_BYTES);
+                throw new InvalidEventException(
+                        field + " is " + utf8.remaining() + " bytes > MAX_VALUE_BYTES=" + KeyCodec.MAX_VALUE_BYTES);
             }
             checkLength(field, utf8);
             return utf8(field, utf8);
@@ -182,7 +185,8 @@ public final class OfferEventDecoder {
 
         private static String utf8(String field, ByteBuffer utf8) throws InvalidEventException {
             try {
-                CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                CharBuffer chars = StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
                         .decode(utf8);

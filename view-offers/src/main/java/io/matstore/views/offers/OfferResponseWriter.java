@@ -26,9 +26,19 @@ public final class OfferResponseWriter {
     }
 
     /** @param listPriceMinor ignored by a v1 writer */
-    public byte[] write(String sku, String region, String currency, String tier, String title, String category,
-                        long priceMinor, int minorUnits, String promoId, int percentOff, int quantity,
-                        long listPriceMinor) {
+    public byte[] write(
+            String sku,
+            String region,
+            String currency,
+            String tier,
+            String title,
+            String category,
+            long priceMinor,
+            int minorUnits,
+            String promoId,
+            int percentOff,
+            int quantity,
+            long listPriceMinor) {
         FlatBufferBuilder b = builder;
         b.clear();
         int skuOffset = b.createString(sku);

@@ -24,8 +24,7 @@ public final class OffersContract {
     public static final String TIER_STANDARD = "standard";
     public static final String TIER_GOLD = "gold";
 
-    private OffersContract() {
-    }
+    private OffersContract() {}
 
     /**
      * @throws IllegalArgumentException naming the version and the versions that exist
@@ -36,8 +35,7 @@ public final class OffersContract {
                 return v;
             }
         }
-        throw new IllegalArgumentException("view offers has no version " + version + "; versions: "
-                + versionNumbers());
+        throw new IllegalArgumentException("view offers has no version " + version + "; versions: " + versionNumbers());
     }
 
     /** The version numbers, oldest first, e.g. {@code [1, 2]}. */

@@ -5,11 +5,9 @@ import java.nio.charset.StandardCharsets;
 
 /** An {@link OffersEvent} as a source record: key per the spec (sku, promo_id or currency), FlatBuffers value. */
 public final class OffersEventCodec {
-    private OffersEventCodec() {
-    }
+    private OffersEventCodec() {}
 
-    public record Encoded(byte[] key, byte[] value) {
-    }
+    public record Encoded(byte[] key, byte[] value) {}
 
     public static Encoded encode(OffersEvent event) {
         if (event instanceof OffersEvent.ProductUpserted e) {
@@ -19,8 +17,8 @@ public final class OffersEventCodec {
         } else if (event instanceof OffersEvent.StockChanged e) {
             return of(e.sku(), OfferEvents.stockChanged(e.sku(), e.region(), e.quantity()));
         } else if (event instanceof OffersEvent.PromotionUpserted e) {
-            return of(e.promoId(), OfferEvents.promotionUpserted(e.promoId(), e.category(), e.region(),
-                    e.percentOff()));
+            return of(
+                    e.promoId(), OfferEvents.promotionUpserted(e.promoId(), e.category(), e.region(), e.percentOff()));
         } else if (event instanceof OffersEvent.PromotionEnded e) {
             return of(e.promoId(), OfferEvents.promotionEnded(e.promoId()));
         } else if (event instanceof OffersEvent.FxRateChanged e) {

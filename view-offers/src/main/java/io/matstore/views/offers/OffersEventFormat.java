@@ -26,7 +26,10 @@ public final class OffersEventFormat implements SourceEventFormat<OffersEvent> {
 
     @Override
     public DemoSource<OffersEvent> demo(PrecomputeConfig config, DemoMix mix) {
-        return new DemoEventGenerator(mix.products(), OffersSettings.regions(config), mix.seed(),
+        return new DemoEventGenerator(
+                mix.products(),
+                OffersSettings.regions(config),
+                mix.seed(),
                 new DemoEventGenerator.Mix(mix.fxPerMille(), mix.promotionPerMille()));
     }
 }

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.matstore.precompute.InvalidEventException;
-import io.matstore.views.offers.OfferEventDecoder;
-import io.matstore.views.offers.OffersEvent;
-import io.matstore.views.offers.OffersEventCodec;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +30,7 @@ public final class OffersJson {
             "PromotionEnded", Set.of("promo_id"),
             "FxRateChanged", Set.of("currency", "usd_rate_micros", "minor_units"));
 
-    private OffersJson() {
-    }
+    private OffersJson() {}
 
     /** @throws InvalidEventException whose message names the offending field */
     public static OffersEvent parse(String line) throws InvalidEventException {
@@ -61,16 +57,25 @@ public final class OffersJson {
             }
         }
         OffersEvent event = switch (type) {
-            case "ProductUpserted" -> new OffersEvent.ProductUpserted(string(node, "sku"), string(node, "title"),
-                    string(node, "category"), int64(node, "base_price_usd_cents"));
+            case "ProductUpserted" ->
+                new OffersEvent.ProductUpserted(
+                        string(node, "sku"),
+                        string(node, "title"),
+                        string(node, "category"),
+                        int64(node, "base_price_usd_cents"));
             case "ProductDeleted" -> new OffersEvent.ProductDeleted(string(node, "sku"));
-            case "StockChanged" -> new OffersEvent.StockChanged(string(node, "sku"), string(node, "region"),
-                    int32(node, "quantity"));
-            case "PromotionUpserted" -> new OffersEvent.PromotionUpserted(string(node, "promo_id"),
-                    string(node, "category"), string(node, "region"), int32(node, "percent_off"));
+            case "StockChanged" ->
+                new OffersEvent.StockChanged(string(node, "sku"), string(node, "region"), int32(node, "quantity"));
+            case "PromotionUpserted" ->
+                new OffersEvent.PromotionUpserted(
+                        string(node, "promo_id"),
+                        string(node, "category"),
+                        string(node, "region"),
+                        int32(node, "percent_off"));
             case "PromotionEnded" -> new OffersEvent.PromotionEnded(string(node, "promo_id"));
-            default -> new OffersEvent.FxRateChanged(string(node, "currency"), int64(node, "usd_rate_micros"),
-                    int32(node, "minor_units"));
+            default ->
+                new OffersEvent.FxRateChanged(
+                        string(node, "currency"), int64(node, "usd_rate_micros"), int32(node, "minor_units"));
         };
         // Same rules as the job: encode, then decode as the job would.
         return OfferEventDecoder.decode(OffersEventCodec.encode(event).value());
@@ -79,19 +84,30 @@ public final class OffersJson {
     public static String format(OffersEvent event) {
         ObjectNode o = MAPPER.createObjectNode();
         if (event instanceof OffersEvent.ProductUpserted e) {
-            o.put("type", "ProductUpserted").put("sku", e.sku()).put("title", e.title()).put("category", e.category())
+            o.put("type", "ProductUpserted")
+                    .put("sku", e.sku())
+                    .put("title", e.title())
+                    .put("category", e.category())
                     .put("base_price_usd_cents", e.basePriceUsdCents());
         } else if (event instanceof OffersEvent.ProductDeleted e) {
             o.put("type", "ProductDeleted").put("sku", e.sku());
         } else if (event instanceof OffersEvent.StockChanged e) {
-            o.put("type", "StockChanged").put("sku", e.sku()).put("region", e.region()).put("quantity", e.quantity());
+            o.put("type", "StockChanged")
+                    .put("sku", e.sku())
+                    .put("region", e.region())
+                    .put("quantity", e.quantity());
         } else if (event instanceof OffersEvent.PromotionUpserted e) {
-            o.put("type", "PromotionUpserted").put("promo_id", e.promoId()).put("category", e.category())
-                    .put("region", e.region()).put("percent_off", e.percentOff());
+            o.put("type", "PromotionUpserted")
+                    .put("promo_id", e.promoId())
+                    .put("category", e.category())
+                    .put("region", e.region())
+                    .put("percent_off", e.percentOff());
         } else if (event instanceof OffersEvent.PromotionEnded e) {
             o.put("type", "PromotionEnded").put("promo_id", e.promoId());
         } else if (event instanceof OffersEvent.FxRateChanged e) {
-            o.put("type", "FxRateChanged").put("currency", e.currency()).put("usd_rate_micros", e.usdRateMicros())
+            o.put("type", "FxRateChanged")
+                    .put("currency", e.currency())
+                    .put("usd_rate_micros", e.usdRateMicros())
                     .put("minor_units", e.minorUnits());
         } else {
             throw new IllegalArgumentException("unhandled event " + event);

@@ -4,8 +4,6 @@ import io.matstore.precompute.View;
 import io.matstore.precompute.ViewLogic;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.views.offers.OfferResponseWriter;
-import io.matstore.views.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -151,7 +149,8 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
             return; // nothing was emitted for it, or its tombstones already were
         }
         products.delete(key);
-        productsByCategory.delete(StoreCodec.key(StoreCodec.product(e.sku(), previous).category(), e.sku()));
+        productsByCategory.delete(
+                StoreCodec.key(StoreCodec.product(e.sku(), previous).category(), e.sku()));
         // Stock is deliberately kept: a re-created product shows it again.
         for (String region : regions) {
             reportCurrenciesAndTiers(e.sku(), null, region, affected);
@@ -177,14 +176,16 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
             promotionsByScope.delete(StoreCodec.key(previous.category(), previous.region(), e.promoId()));
             bestPromotion.remove(List.of(previous.category(), previous.region()));
         }
-        StoreCodec.Promotion promotion = new StoreCodec.Promotion(e.promoId(), e.category(), e.region(),
-                e.percentOff());
+        StoreCodec.Promotion promotion =
+                new StoreCodec.Promotion(e.promoId(), e.category(), e.region(), e.percentOff());
         promotions.put(key, StoreCodec.promotion(promotion));
         promotionsByScope.put(StoreCodec.key(e.category(), e.region(), e.promoId()), StoreCodec.int32(e.percentOff()));
         bestPromotion.remove(List.of(e.category(), e.region()));
 
         reportScope(e.category(), e.region(), affected);
-        if (previous != null && !(previous.category().equals(e.category()) && previous.region().equals(e.region()))) {
+        if (previous != null
+                && !(previous.category().equals(e.category())
+                        && previous.region().equals(e.region()))) {
             reportScope(previous.category(), previous.region(), affected); // moved: its old scope loses it
         }
     }
@@ -209,8 +210,8 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
      * rate, so it covers the older event too. Combinations are always computed from current state, so a product
      * upserted behind the cursor was already priced at the new rate by its own event.
      */
-    private void onFxRateChanged(OffersEvent.FxRateChanged e, long eventTimestamp,
-                                 Consumer<? super OfferCombination> affected) {
+    private void onFxRateChanged(
+            OffersEvent.FxRateChanged e, long eventTimestamp, Consumer<? super OfferCombination> affected) {
         StoreCodec.Fx rate = new StoreCodec.Fx(e.currency(), e.usdRateMicros(), e.minorUnits());
         Bytes currencyKey = StoreCodec.key(e.currency());
         fxStore.put(currencyKey, StoreCodec.fx(rate));
@@ -316,8 +317,8 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         }
     }
 
-    private void reportCurrenciesAndTiers(String sku, StoreCodec.Product product, String region,
-                                          Consumer<? super OfferCombination> affected) {
+    private void reportCurrenciesAndTiers(
+            String sku, StoreCodec.Product product, String region, Consumer<? super OfferCombination> affected) {
         for (String currency : fx.keySet()) {
             for (String tier : TIERS) {
                 affected.accept(new OfferCombination(sku, product, region, currency, tier));
@@ -343,19 +344,39 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         long price;
         long listPriceMinor;
         try {
-            price = Pricing.priceMinor(product.basePriceUsdCents(), promotion.percentOff(), tierBps,
-                    rate.usdRateMicros(), rate.minorUnits());
+            price = Pricing.priceMinor(
+                    product.basePriceUsdCents(),
+                    promotion.percentOff(),
+                    tierBps,
+                    rate.usdRateMicros(),
+                    rate.minorUnits());
             // The list price is never below the price, so in v2 it is the one that can overflow first.
-            listPriceMinor = listPrice ? Pricing.priceMinor(product.basePriceUsdCents(), 0, 0, rate.usdRateMicros(),
-                    rate.minorUnits()) : 0L;
+            listPriceMinor = listPrice
+                    ? Pricing.priceMinor(product.basePriceUsdCents(), 0, 0, rate.usdRateMicros(), rate.minorUnits())
+                    : 0L;
         } catch (ArithmeticException overflow) {
             // The spec has no answer for a price beyond 64 bits; leaving the combination out (404) is honest.
-            LOG.warn("offers: price of {} {} {} {} exceeds 64 bits; combination left out", c.sku(), c.region(),
-                    c.currency(), c.tier());
+            LOG.warn(
+                    "offers: price of {} {} {} {} exceeds 64 bits; combination left out",
+                    c.sku(),
+                    c.region(),
+                    c.currency(),
+                    c.tier());
             return null;
         }
-        return responses.write(c.sku(), c.region(), c.currency(), c.tier(), product.title(), product.category(),
-                price, rate.minorUnits(), promotion.promoId(), promotion.percentOff(), quantity, listPriceMinor);
+        return responses.write(
+                c.sku(),
+                c.region(),
+                c.currency(),
+                c.tier(),
+                product.title(),
+                product.category(),
+                price,
+                rate.minorUnits(),
+                promotion.promoId(),
+                promotion.percentOff(),
+                quantity,
+                listPriceMinor);
     }
 
     private int quantity(String sku, String region) {
@@ -386,8 +407,8 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         }
         StoreCodec.Promotion best = NO_PROMOTION;
         byte[] bestId = null;
-        try (KeyValueIterator<Bytes, byte[]> it = promotionsByScope.prefixScan(StoreCodec.key(category, region),
-                PREFIX)) {
+        try (KeyValueIterator<Bytes, byte[]> it =
+                promotionsByScope.prefixScan(StoreCodec.key(category, region), PREFIX)) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> e = it.next();
                 String promoId = StoreCodec.parts(e.key, 3)[2];

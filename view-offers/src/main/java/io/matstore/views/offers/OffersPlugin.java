@@ -1,7 +1,6 @@
 package io.matstore.views.offers;
 
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.view.ViewPlugin;
 import io.matstore.view.json.JsonRenderer;
 import java.util.List;

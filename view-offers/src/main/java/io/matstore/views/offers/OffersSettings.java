@@ -1,7 +1,6 @@
 package io.matstore.views.offers;
 
 import io.matstore.precompute.PrecomputeConfig;
-import io.matstore.views.offers.OffersContract;
 import java.util.List;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -26,28 +25,46 @@ public final class OffersSettings {
     public static final String PREFIX = "view.offers.";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(REGIONS, Type.LIST, String.join(",", OffersView.DEFAULT_REGIONS), new PrecomputeConfig.Regions(),
-                    Importance.HIGH, "The region dimension of the offers parameter space, comma-separated, distinct.")
-            .define(EVENT_MAX_STRING_BYTES, Type.INT, OfferEventDecoder.DEFAULT_MAX_STRING_BYTES,
-                    Range.between(1, 1 << 20), Importance.MEDIUM,
+            .define(
+                    REGIONS,
+                    Type.LIST,
+                    String.join(",", OffersView.DEFAULT_REGIONS),
+                    new PrecomputeConfig.Regions(),
+                    Importance.HIGH,
+                    "The region dimension of the offers parameter space, comma-separated, distinct.")
+            .define(
+                    EVENT_MAX_STRING_BYTES,
+                    Type.INT,
+                    OfferEventDecoder.DEFAULT_MAX_STRING_BYTES,
+                    Range.between(1, 1 << 20),
+                    Importance.MEDIUM,
                     "Longest string field of a source event (title, category, sku, region, promo_id), in UTF-8"
                             + " bytes. A longer one is dead-lettered with the length and this limit in the reason:"
                             + " a title is copied into the response of every region and currency, and a response"
                             + " too large for the view topic cannot be written.")
-            .define(FX_MAX_CHANGE_FACTOR, Type.DOUBLE, OffersView.DEFAULT_MAX_FX_CHANGE_FACTOR, Range.atLeast(1.0),
-                    Importance.MEDIUM, "An FxRateChanged that moves a currency's rate by more than this factor (up or"
+            .define(
+                    FX_MAX_CHANGE_FACTOR,
+                    Type.DOUBLE,
+                    OffersView.DEFAULT_MAX_FX_CHANGE_FACTOR,
+                    Range.atLeast(1.0),
+                    Importance.MEDIUM,
+                    "An FxRateChanged that moves a currency's rate by more than this factor (up or"
                             + " down) from its last accepted rate is held: dead-lettered with the reason and counted"
                             + " (matstore_precompute_held_total), changing no price. The first rate of a currency"
                             + " always passes.")
-            .define(FX_FANOUT_CHUNK, Type.INT, OffersView.DEFAULT_FANOUT_CHUNK, Range.atLeast(0), Importance.MEDIUM,
+            .define(
+                    FX_FANOUT_CHUNK,
+                    Type.INT,
+                    OffersView.DEFAULT_FANOUT_CHUNK,
+                    Range.atLeast(0),
+                    Importance.MEDIUM,
                     "Combinations each task reports per step of an FX fan-out (one currency re-priced for every"
                             + " product); the rest resumes step by step from a cursor in the task's state. A"
                             + " transaction spans the steps of every task of a stream thread, so it holds up to"
                             + " (tasks per thread) x this; keep that far inside the producer's transaction.timeout.ms"
                             + " (10 s). 0 = the whole fan-out in the event's one transaction.");
 
-    private OffersSettings() {
-    }
+    private OffersSettings() {}
 
     /** The offers view at the configured {@code view.version}. */
     public static OffersView view(PrecomputeConfig config) {
@@ -61,12 +78,19 @@ public final class OffersSettings {
      */
     public static OffersView view(PrecomputeConfig config, int version) {
         if (!OffersContract.versionNumbers().contains(version)) {
-            throw new ConfigException(PrecomputeConfig.VIEW_VERSION, version, "the offers view has versions "
-                    + OffersContract.versionNumbers());
+            throw new ConfigException(
+                    PrecomputeConfig.VIEW_VERSION,
+                    version,
+                    "the offers view has versions " + OffersContract.versionNumbers());
         }
         AbstractConfig own = config.viewSettings(OffersContract.V1.name());
-        return new OffersView(config.sourceTopic(), regions(config), version, own.getInt(EVENT_MAX_STRING_BYTES),
-                own.getDouble(FX_MAX_CHANGE_FACTOR)).withFanOutChunk(own.getInt(FX_FANOUT_CHUNK));
+        return new OffersView(
+                        config.sourceTopic(),
+                        regions(config),
+                        version,
+                        own.getInt(EVENT_MAX_STRING_BYTES),
+                        own.getDouble(FX_MAX_CHANGE_FACTOR))
+                .withFanOutChunk(own.getInt(FX_FANOUT_CHUNK));
     }
 
     /** {@code view.offers.regions}. */

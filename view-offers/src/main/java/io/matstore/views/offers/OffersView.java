@@ -5,7 +5,6 @@ import io.matstore.precompute.View;
 import io.matstore.precompute.ViewLogic;
 import io.matstore.precompute.ViewStores;
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.views.offers.OffersContract;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -72,8 +71,8 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
      * @param maxFxChangeFactor an FxRateChanged that sets a rate more than this factor above or below the currency's
      *                          last accepted rate is held back (dead-lettered with the reason, counted)
      */
-    public OffersView(String sourceTopic, List<String> regions, int version, int maxStringBytes,
-                      double maxFxChangeFactor) {
+    public OffersView(
+            String sourceTopic, List<String> regions, int version, int maxStringBytes, double maxFxChangeFactor) {
         if (maxStringBytes < 1) {
             throw new IllegalArgumentException("maxStringBytes=" + maxStringBytes + " < 1");
         }
@@ -84,8 +83,8 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
         this.maxFxChangeFactor = maxFxChangeFactor;
         this.descriptor = OffersContract.version(version);
         if (regions.isEmpty() || new HashSet<>(regions).size() != regions.size() || regions.contains("")) {
-            throw new IllegalArgumentException("regions=" + regions + " must be non-empty, distinct, and each "
-                    + "non-empty");
+            throw new IllegalArgumentException(
+                    "regions=" + regions + " must be non-empty, distinct, and each " + "non-empty");
         }
         this.sourceTopic = sourceTopic;
         this.regions = List.copyOf(regions);
@@ -110,8 +109,7 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
         if (combinations < 0) {
             throw new IllegalArgumentException("fanOutChunk=" + combinations + " < 0");
         }
-        OffersView copy = new OffersView(sourceTopic, regions, descriptor.version(), maxStringBytes,
-                maxFxChangeFactor);
+        OffersView copy = new OffersView(sourceTopic, regions, descriptor.version(), maxStringBytes, maxFxChangeFactor);
         copy.fanOutChunk = combinations;
         return copy;
     }
@@ -153,9 +151,13 @@ public final class OffersView implements View<OffersEvent, OfferCombination> {
 
     @Override
     public List<StoreBuilder<KeyValueStore<Bytes, byte[]>>> stores() {
-        return List.of(ViewStores.bytesStore(PRODUCTS), ViewStores.bytesStore(PRODUCTS_BY_CATEGORY),
-                ViewStores.bytesStore(STOCK), ViewStores.bytesStore(PROMOTIONS),
-                ViewStores.bytesStore(PROMOTIONS_BY_SCOPE), ViewStores.bytesStore(FX),
+        return List.of(
+                ViewStores.bytesStore(PRODUCTS),
+                ViewStores.bytesStore(PRODUCTS_BY_CATEGORY),
+                ViewStores.bytesStore(STOCK),
+                ViewStores.bytesStore(PROMOTIONS),
+                ViewStores.bytesStore(PROMOTIONS_BY_SCOPE),
+                ViewStores.bytesStore(FX),
                 ViewStores.bytesStore(FX_FANOUTS));
     }
 

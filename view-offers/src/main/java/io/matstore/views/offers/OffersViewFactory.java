@@ -4,7 +4,6 @@ import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.SourceEventFormat;
 import io.matstore.precompute.View;
 import io.matstore.precompute.ViewFactory;
-import io.matstore.views.offers.OffersContract;
 import org.apache.kafka.common.config.ConfigDef;
 
 /** The offers view's precompute logic for {@link java.util.ServiceLoader}. */

@@ -28,8 +28,8 @@ public final class OffersViewValidator implements ViewValidator {
     }
 
     @Override
-    public String check(ViewDescriptor candidateView, byte[] key, ResponseEnvelope candidate,
-                        ResponseEnvelope current) {
+    public String check(
+            ViewDescriptor candidateView, byte[] key, ResponseEnvelope candidate, ResponseEnvelope current) {
         List<String> dims = KeyCodec.decode(candidateView, key);
         ByteBuffer bytes = candidate.responseAsByteBuffer();
         if (bytes == null || bytes.remaining() < 8) {

@@ -26,16 +26,16 @@ public final class Pricing {
     private static final long TWO_D_LONG = 2 * D_LONG;
     /** Largest n for which 2n + d still fits a signed long. */
     private static final long MAX_LONG_N = (Long.MAX_VALUE - D_LONG) / 2;
+
     private static final long[] POW10 = {1, 10, 100, 1000};
 
-    private Pricing() {
-    }
+    private Pricing() {}
 
     /**
      * @throws ArithmeticException when the price does not fit a signed 64-bit {@code price_minor}
      */
-    public static long priceMinor(long basePriceUsdCents, int percentOff, int tierBps, long usdRateMicros,
-                                  int minorUnits) {
+    public static long priceMinor(
+            long basePriceUsdCents, int percentOff, int tierBps, long usdRateMicros, int minorUnits) {
         long factors = (100L - percentOff) * (10_000L - tierBps);
         long n = product(product(product(basePriceUsdCents, factors), usdRateMicros), POW10[minorUnits]);
         if (n >= 0 && n <= MAX_LONG_N) {

@@ -19,8 +19,7 @@ import org.apache.kafka.common.utils.Bytes;
  * </pre>
  */
 final class StoreCodec {
-    private StoreCodec() {
-    }
+    private StoreCodec() {}
 
     static Bytes key(String... parts) {
         byte[][] utf8 = new byte[parts.length][];
@@ -46,14 +45,17 @@ final class StoreCodec {
         return out;
     }
 
-    record Product(String sku, String title, String category, long basePriceUsdCents) {
-    }
+    record Product(String sku, String title, String category, long basePriceUsdCents) {}
 
     static byte[] product(Product p) {
         byte[] title = p.title().getBytes(StandardCharsets.UTF_8);
         byte[] category = p.category().getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(8 + 4 + title.length + 4 + category.length)
-                .putLong(p.basePriceUsdCents()).putInt(title.length).put(title).putInt(category.length).put(category)
+                .putLong(p.basePriceUsdCents())
+                .putInt(title.length)
+                .put(title)
+                .putInt(category.length)
+                .put(category)
                 .array();
     }
 
@@ -63,14 +65,17 @@ final class StoreCodec {
         return new Product(sku, string(in), string(in), price);
     }
 
-    record Promotion(String promoId, String category, String region, int percentOff) {
-    }
+    record Promotion(String promoId, String category, String region, int percentOff) {}
 
     static byte[] promotion(Promotion p) {
         byte[] category = p.category().getBytes(StandardCharsets.UTF_8);
         byte[] region = p.region().getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(4 + 4 + category.length + 4 + region.length)
-                .putInt(p.percentOff()).putInt(category.length).put(category).putInt(region.length).put(region)
+                .putInt(p.percentOff())
+                .putInt(category.length)
+                .put(category)
+                .putInt(region.length)
+                .put(region)
                 .array();
     }
 
@@ -80,11 +85,13 @@ final class StoreCodec {
         return new Promotion(promoId, string(in), string(in), percent);
     }
 
-    record Fx(String currency, long usdRateMicros, int minorUnits) {
-    }
+    record Fx(String currency, long usdRateMicros, int minorUnits) {}
 
     static byte[] fx(Fx fx) {
-        return ByteBuffer.allocate(12).putLong(fx.usdRateMicros()).putInt(fx.minorUnits()).array();
+        return ByteBuffer.allocate(12)
+                .putLong(fx.usdRateMicros())
+                .putInt(fx.minorUnits())
+                .array();
     }
 
     static Fx fx(String currency, byte[] bytes) {
@@ -94,7 +101,11 @@ final class StoreCodec {
 
     static byte[] fanOutCursor(long eventTimestamp, Bytes lastProductKey) {
         byte[] last = lastProductKey.get();
-        return ByteBuffer.allocate(8 + 4 + last.length).putLong(eventTimestamp).putInt(last.length).put(last).array();
+        return ByteBuffer.allocate(8 + 4 + last.length)
+                .putLong(eventTimestamp)
+                .putInt(last.length)
+                .put(last)
+                .array();
     }
 
     static long fanOutTimestamp(byte[] cursor) {

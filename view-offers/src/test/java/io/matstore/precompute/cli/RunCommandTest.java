@@ -29,8 +29,8 @@ class RunCommandTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.perClass();
 
-    private static final Pattern OPS_LINE = Pattern.compile(
-            "ops endpoint on (http://127\\.0\\.0\\.1:(\\d+)) \\(/metrics /healthz /readyz\\)");
+    private static final Pattern OPS_LINE =
+            Pattern.compile("ops endpoint on (http://127\\.0\\.0\\.1:(\\d+)) \\(/metrics /healthz /readyz\\)");
 
     @TempDir
     Path dir;
@@ -40,14 +40,29 @@ class RunCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         AtomicInteger exit = new AtomicInteger(-1);
-        Thread cli = new Thread(() -> exit.set(PrecomputeMain.commandLine().setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true))
-                .execute("run", "-s", "bootstrap.servers=" + KAFKA.bootstrapServers(), "-s", "http.port=0",
-                        "-s", "source.topic=run.offers.events", "-s", "dead.letter.topic=run.offers.events.dlq",
-                        "-s", "topic.partitions=1", "-s", "state.dir=" + dir.resolve("state"))), "run-cli");
+        Thread cli = new Thread(
+                () -> exit.set(PrecomputeMain.commandLine()
+                        .setOut(new PrintWriter(out, true))
+                        .setErr(new PrintWriter(err, true))
+                        .execute(
+                                "run",
+                                "-s",
+                                "bootstrap.servers=" + KAFKA.bootstrapServers(),
+                                "-s",
+                                "http.port=0",
+                                "-s",
+                                "source.topic=run.offers.events",
+                                "-s",
+                                "dead.letter.topic=run.offers.events.dlq",
+                                "-s",
+                                "topic.partitions=1",
+                                "-s",
+                                "state.dir=" + dir.resolve("state"))),
+                "run-cli");
         cli.start();
         try {
-            await("the RUNNING line, or the command's end").atMost(Duration.ofSeconds(60))
+            await("the RUNNING line, or the command's end")
+                    .atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> out.toString().contains(" is RUNNING ") || !cli.isAlive());
             assertThat(cli.isAlive()).as("still running; stderr: %s", err).isTrue();
@@ -55,22 +70,28 @@ class RunCommandTest {
             assertThat(lines).hasSize(2);
             Matcher ops = OPS_LINE.matcher(lines.get(0));
             assertThat(ops.matches()).as(lines.get(0)).isTrue();
-            assertThat(lines.get(1)).isEqualTo("view offers v1 is RUNNING (application matstore-view-offers-v1): "
-                    + "reading [run.offers.events] on " + KAFKA.bootstrapServers() + ", writing view.offers.v1");
+            assertThat(lines.get(1))
+                    .isEqualTo("view offers v1 is RUNNING (application matstore-view-offers-v1): "
+                            + "reading [run.offers.events] on " + KAFKA.bootstrapServers()
+                            + ", writing view.offers.v1");
 
             String url = ops.group(1);
-            await("/readyz 200").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await("/readyz 200")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> OpsHttp.status(url + "/readyz") == 200);
             assertThat(OpsHttp.get(url + "/readyz").body())
                     .isEqualTo("{\"status\":\"ready\",\"views\":{\"offers.v1\":\"RUNNING\"}}");
-            assertThat(OpsHttp.get(url + "/metrics").body()).contains("\nmatstore_precompute_ready{version=\"1\","
-                    + "view=\"offers\"} 1");
+            assertThat(OpsHttp.get(url + "/metrics").body())
+                    .contains("\nmatstore_precompute_ready{version=\"1\"," + "view=\"offers\"} 1");
 
             cli.interrupt();
             cli.join(TimeUnit.SECONDS.toMillis(30));
             assertThat(cli.isAlive()).isFalse();
             assertThat(exit.get()).isZero();
-            assertThat(OpsHttp.status(url + "/readyz")).as("stopped: the port is closed").isEqualTo(-1);
+            assertThat(OpsHttp.status(url + "/readyz"))
+                    .as("stopped: the port is closed")
+                    .isEqualTo(-1);
         } finally {
             if (cli.isAlive()) {
                 cli.interrupt();

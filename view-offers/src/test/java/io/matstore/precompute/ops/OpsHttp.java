@@ -10,19 +10,22 @@ import java.util.OptionalDouble;
 
 /** Test helper: requests to an ops endpoint, and samples read out of a Prometheus scrape. */
 public final class OpsHttp {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
-    private OpsHttp() {
-    }
+    private OpsHttp() {}
 
     public static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return send("GET", url);
     }
 
     public static HttpResponse<String> send(String method, String url) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

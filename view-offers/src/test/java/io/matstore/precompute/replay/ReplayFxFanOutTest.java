@@ -48,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayFxFanOutTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
+
     private static final String SOURCE = "replay.fanout.events";
     private static final int PRODUCTS = 40;
     private static final int PER_PRODUCT = 8; // 4 regions × 2 tiers, one currency
@@ -72,18 +73,23 @@ class ReplayFxFanOutTest {
         publish(history);
 
         PrecomputeConfig config = config();
-        try (Replay replay = Replay.start(OffersSettings.view(config), config,
-                ReplayOptions.fromBeginning().withPollInterval(Duration.ofMillis(20)));
-             PrecomputeMetrics metrics = new PrecomputeMetrics()) {
+        try (Replay replay = Replay.start(
+                        OffersSettings.view(config),
+                        config,
+                        ReplayOptions.fromBeginning().withPollInterval(Duration.ofMillis(20)));
+                PrecomputeMetrics metrics = new PrecomputeMetrics()) {
             metrics.bind(replay.job());
             ReplayProgress[] seenWhilePending = new ReplayProgress[1];
-            await("the pending fan-out gauge at 1").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(5)).until(() -> {
+            await("the pending fan-out gauge at 1")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
                         ReplayProgress before = replay.progress(); // read first: CAUGHT_UP never goes back
                         seenWhilePending[0] = before;
                         return metrics.scrape().contains(PENDING + "1.0");
                     });
-            assertThat(seenWhilePending[0].phase()).as("not caught up while a walk is pending")
+            assertThat(seenWhilePending[0].phase())
+                    .as("not caught up while a walk is pending")
                     .isNotEqualTo(ReplayProgress.Phase.CAUGHT_UP);
 
             assertThat(replay.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
@@ -99,7 +105,8 @@ class ReplayFxFanOutTest {
                 for (String region : OffersView.DEFAULT_REGIONS) {
                     for (String tier : List.of("standard", "gold")) {
                         assertThat(view.get(sku(i) + "/" + region + "/" + tier).listPriceMinor())
-                                .as("%s/%s/%s at the new rate", sku(i), region, tier).isEqualTo(listPrice);
+                                .as("%s/%s/%s at the new rate", sku(i), region, tier)
+                                .isEqualTo(listPrice);
                     }
                 }
             }
@@ -108,13 +115,20 @@ class ReplayFxFanOutTest {
 
     private PrecomputeConfig config() {
         return PrecomputeConfig.of(Map.of(
-                PrecomputeConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
-                PrecomputeConfig.SOURCE_TOPIC, SOURCE,
-                PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",
-                PrecomputeConfig.TOPIC_PARTITIONS, "1",
-                PrecomputeConfig.STATE_DIR, dir.resolve("state").toString(),
-                PrecomputeConfig.VIEW_VERSION, "2",
-                "view.offers." + OffersSettings.FX_FANOUT_CHUNK, Integer.toString(CHUNK)));
+                PrecomputeConfig.BOOTSTRAP_SERVERS,
+                KAFKA.bootstrapServers(),
+                PrecomputeConfig.SOURCE_TOPIC,
+                SOURCE,
+                PrecomputeConfig.DEAD_LETTER_TOPIC,
+                SOURCE + ".dlq",
+                PrecomputeConfig.TOPIC_PARTITIONS,
+                "1",
+                PrecomputeConfig.STATE_DIR,
+                dir.resolve("state").toString(),
+                PrecomputeConfig.VIEW_VERSION,
+                "2",
+                "view.offers." + OffersSettings.FX_FANOUT_CHUNK,
+                Integer.toString(CHUNK)));
     }
 
     private static String sku(int i) {
@@ -128,8 +142,8 @@ class ReplayFxFanOutTest {
     private static void publish(OffersEvent... events) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (OffersEvent event : events) {
                 OffersEventCodec.Encoded e = OffersEventCodec.encode(event);
                 producer.send(new ProducerRecord<>(SOURCE, e.key(), e.value()));
@@ -144,8 +158,8 @@ class ReplayFxFanOutTest {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, OfferResponse> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
@@ -157,8 +171,12 @@ class ReplayFxFanOutTest {
                         continue;
                     }
                     String k = key.get(0) + "/" + key.get(1) + "/" + key.get(3);
-                    out.put(k, r.value() == null ? null : OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(
-                            ResponseEnvelopes.responseBytes(ResponseEnvelopes.open(r.value())))));
+                    out.put(
+                            k,
+                            r.value() == null
+                                    ? null
+                                    : OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(
+                                            ResponseEnvelopes.responseBytes(ResponseEnvelopes.open(r.value())))));
                 }
             }
         }

@@ -47,7 +47,9 @@ class OfferResponseWriterTest {
         assertThat(mug.inStock()).isTrue();
 
         OfferResponse free = read(v2.write("S", "us", "USD", "standard", "", "", 0, 2, "", 0, 0, 0));
-        assertThat(free.hasListPriceMinor()).as("a default 0 is still written in v2").isTrue();
+        assertThat(free.hasListPriceMinor())
+                .as("a default 0 is still written in v2")
+                .isTrue();
         assertThat(free.listPriceMinor()).isZero();
         assertThat(free.inStock()).isFalse();
     }

@@ -80,14 +80,15 @@ final class OffersDriver implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         // its own state directory: two drivers of the same application in one test must not share RocksDB locks
         try {
-            p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("offers-driver-").toString());
+            p.put(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    Files.createTempDirectory("offers-driver-").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         driver = new TopologyTestDriver(builder.build(), p, WALL_CLOCK);
         input = driver.createInputTopic(SOURCE, new ByteArraySerializer(), new ByteArraySerializer());
-        view = driver.createOutputTopic(descriptor.topic(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        view = driver.createOutputTopic(descriptor.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -101,14 +102,16 @@ final class OffersDriver implements AutoCloseable {
 
     /** Version 1, default regions, FX fan-outs cut into chunks of {@code combinations}. */
     static OffersDriver withFanOutChunk(int combinations) {
-        return new OffersDriver(new OffersView(SOURCE, OffersView.DEFAULT_REGIONS).withFanOutChunk(combinations),
-                OpenTelemetry.noop());
+        return new OffersDriver(
+                new OffersView(SOURCE, OffersView.DEFAULT_REGIONS).withFanOutChunk(combinations), OpenTelemetry.noop());
     }
 
     /** As {@link #withFanOutChunk(int)}, with the runner's fan-out limits. */
     static OffersDriver withFanOutChunk(int combinations, FanOutLimits limits) {
-        return new OffersDriver(new OffersView(SOURCE, OffersView.DEFAULT_REGIONS).withFanOutChunk(combinations),
-                OpenTelemetry.noop(), limits);
+        return new OffersDriver(
+                new OffersView(SOURCE, OffersView.DEFAULT_REGIONS).withFanOutChunk(combinations),
+                OpenTelemetry.noop(),
+                limits);
     }
 
     /** Moves the driver's wall clock, firing the wall-clock punctuations that are due (fan-out chunks). */
@@ -126,8 +129,8 @@ final class OffersDriver implements AutoCloseable {
 
     /** Publishes with record headers (e.g. a W3C traceparent). */
     void publish(String key, byte[] value, Headers headers) {
-        input.pipeInput(new TestRecord<>(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value,
-                headers, WALL_CLOCK));
+        input.pipeInput(new TestRecord<>(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers, WALL_CLOCK));
     }
 
     /** The view records as written, headers included. */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.matstore.precompute.DeadLetters;
 import io.matstore.precompute.FanOutLimits;
 import io.matstore.precompute.ViewTopology;
-import io.matstore.views.offers.OffersDriver.Out;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.offers.OfferEvents;
+import io.matstore.views.offers.OffersDriver.Out;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class OffersFanOutLimitsTest {
     /** Fits at 0.92 EUR per USD, overflows 64 bits at 9.2: one product of ten leaves EUR, 8 of 160 keys. */
     private static final long HUGE_CENTS = 2_000_000_000_000_000_000L;
+
     private static final int MB = 1_000_000;
 
     private static void tenProductsPricedInEur(OffersDriver driver) {
@@ -42,14 +43,18 @@ class OffersFanOutLimitsTest {
             driver.publish("EUR", tenfold);
 
             List<Out> out = driver.read();
-            assertThat(out).as("the nine products that still fit are re-priced").hasSize(72)
-                    .noneMatch(Out::tombstone).noneMatch(o -> o.sku().equals("SKU-HUGE"));
+            assertThat(out)
+                    .as("the nine products that still fit are re-priced")
+                    .hasSize(72)
+                    .noneMatch(Out::tombstone)
+                    .noneMatch(o -> o.sku().equals("SKU-HUGE"));
             List<TestRecord<byte[], byte[]>> dead = driver.readDeadLetters();
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).value()).as("the event as published").isEqualTo(tenfold);
-            assertThat(OffersDriver.header(dead.get(0).headers(), DeadLetters.REASON)).matches(
-                    "would delete 8 of ~\\d+ keys of partition 0 \\(\\d+\\.\\d %\\) > view\\.max\\.delete\\.share=0\\.02;"
-                            + " no tombstone written");
+            assertThat(OffersDriver.header(dead.get(0).headers(), DeadLetters.REASON))
+                    .matches(
+                            "would delete 8 of ~\\d+ keys of partition 0 \\(\\d+\\.\\d %\\) > view\\.max\\.delete\\.share=0\\.02;"
+                                    + " no tombstone written");
             assertThat(OffersDriver.header(dead.get(0).headers(), DeadLetters.TOPIC))
                     .isEqualTo(ViewTopology.repartitionTopics(driver.descriptor).get(1));
             assertThat(driver.counters.held()).isEqualTo(1);
@@ -57,8 +62,10 @@ class OffersFanOutLimitsTest {
             assertThat(driver.counters.tombstones()).isZero();
 
             driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 920_000L, 2));
-            assertThat(driver.read()).as("the held keys kept their last response: unchanged, nothing written")
-                    .hasSize(72).noneMatch(o -> o.sku().equals("SKU-HUGE"));
+            assertThat(driver.read())
+                    .as("the held keys kept their last response: unchanged, nothing written")
+                    .hasSize(72)
+                    .noneMatch(o -> o.sku().equals("SKU-HUGE"));
         }
     }
 
@@ -70,7 +77,9 @@ class OffersFanOutLimitsTest {
             driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 9_200_000L, 2));
 
             List<Out> out = driver.read();
-            assertThat(out.stream().filter(Out::tombstone).map(Out::sku)).hasSize(8).containsOnly("SKU-HUGE");
+            assertThat(out.stream().filter(Out::tombstone).map(Out::sku))
+                    .hasSize(8)
+                    .containsOnly("SKU-HUGE");
             assertThat(driver.readDeadLetters()).isEmpty();
             assertThat(driver.counters.held()).isZero();
             assertThat(driver.counters.tombstones()).isEqualTo(8);
@@ -101,7 +110,9 @@ class OffersFanOutLimitsTest {
                 out.addAll(driver.read());
             }
 
-            assertThat(out.stream().filter(Out::tombstone).map(Out::sku)).hasSize(8).containsOnly("SKU-HUGE");
+            assertThat(out.stream().filter(Out::tombstone).map(Out::sku))
+                    .hasSize(8)
+                    .containsOnly("SKU-HUGE");
             assertThat(out.stream().filter(o -> !o.tombstone())).hasSize(72);
             assertThat(driver.readDeadLetters()).isEmpty();
             assertThat(driver.counters.tombstones()).isEqualTo(8);
@@ -126,20 +137,25 @@ class OffersFanOutLimitsTest {
             driver.publish("SKU-BIG", bigProduct);
             driver.publish("SKU-1", OfferEvents.productUpserted("SKU-1", "Mug", "kitchen", 1000));
 
-            assertThat(driver.read()).as("only the small product is written").hasSize(2)
+            assertThat(driver.read())
+                    .as("only the small product is written")
+                    .hasSize(2)
                     .allMatch(o -> o.sku().equals("SKU-1"));
             List<TestRecord<byte[], byte[]>> dead = driver.readDeadLetters();
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).value()).isEqualTo(bigProduct);
-            assertThat(OffersDriver.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(
-                    "2 response(s) not written, the first of " + firstSize + " bytes > view.max.response.bytes=4096");
+            assertThat(OffersDriver.header(dead.get(0).headers(), DeadLetters.REASON))
+                    .isEqualTo("2 response(s) not written, the first of " + firstSize
+                            + " bytes > view.max.response.bytes=4096");
             assertThat(OffersDriver.header(dead.get(0).headers(), DeadLetters.TOPIC))
                     .isEqualTo(ViewTopology.repartitionTopics(driver.descriptor).get(0));
             assertThat(driver.counters.tooLarge()).isEqualTo(2);
             assertThat(driver.counters.deadLettered()).isEqualTo(1);
 
             driver.publish("SKU-BIG", OfferEvents.productUpserted("SKU-BIG", "Mug", "kitchen", 1000));
-            assertThat(driver.read()).as("a later event that fits writes the keys").hasSize(2)
+            assertThat(driver.read())
+                    .as("a later event that fits writes the keys")
+                    .hasSize(2)
                     .allMatch(o -> o.sku().equals("SKU-BIG") && !o.tombstone());
         }
     }

@@ -2,8 +2,8 @@ package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matstore.views.offers.OffersDriver.Out;
 import io.matstore.schemas.offers.OfferEvents;
+import io.matstore.views.offers.OffersDriver.Out;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +47,8 @@ class OffersFxFanOutChunkTest {
             if (chunk.isEmpty()) {
                 return into;
             }
-            assertThat(chunk.size()).as("a chunk reports whole products up to the chunk size")
+            assertThat(chunk.size())
+                    .as("a chunk reports whole products up to the chunk size")
                     .isLessThanOrEqualTo(16);
             into.addAll(chunk);
         }
@@ -69,13 +70,17 @@ class OffersFxFanOutChunkTest {
         chunked.publish("EUR", OfferEvents.fxRateChanged("EUR", 920_000L, 2), new RecordHeaders());
         List<TestRecord<byte[], byte[]>> first = chunked.readRecords();
         assertThat(first).hasSize(16);
-        assertThat(chunked.counters.eventsDone()).as("not done while its fan-out is pending").isEqualTo(doneBefore);
+        assertThat(chunked.counters.eventsDone())
+                .as("not done while its fan-out is pending")
+                .isEqualTo(doneBefore);
 
         chunked.advanceWallClock(Duration.ofMillis(5));
         List<TestRecord<byte[], byte[]>> second = chunked.readRecords();
         assertThat(second).hasSize(16);
-        assertThat(second).allSatisfy(r -> assertThat(r.timestamp()).as("resumed records carry the FX event's "
-                + "timestamp").isEqualTo(OffersDriver.WALL_CLOCK.toEpochMilli()));
+        assertThat(second)
+                .allSatisfy(r -> assertThat(r.timestamp())
+                        .as("resumed records carry the FX event's " + "timestamp")
+                        .isEqualTo(OffersDriver.WALL_CLOCK.toEpochMilli()));
 
         List<Out> rest = drain(chunked, new ArrayList<>());
         assertThat(first.size() + second.size() + rest.size()).isEqualTo(PRODUCTS * PER_PRODUCT);
@@ -113,6 +118,8 @@ class OffersFxFanOutChunkTest {
         // every product in EUR, plus the USD combinations of the three upserts
         assertThat(expected).hasSize((PRODUCTS + 1) * PER_PRODUCT + 3 * PER_PRODUCT);
         assertThat(expected.get(List.of("SKU-0", "us", "EUR", "standard"))).isEqualTo(900L); // 1000 × 0.9
-        assertThat(chunked.counters.eventsDone() - doneBefore).as("3 product events + 2 FX events, the first superseded").isEqualTo(5);
+        assertThat(chunked.counters.eventsDone() - doneBefore)
+                .as("3 product events + 2 FX events, the first superseded")
+                .isEqualTo(5);
     }
 }

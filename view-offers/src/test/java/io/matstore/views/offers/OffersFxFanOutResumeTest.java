@@ -9,7 +9,6 @@ import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewRunner;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopes;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -42,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OffersFxFanOutResumeTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
+
     private static final String SOURCE = "fanout.resume.events";
     private static final int PRODUCTS = 60;
     private static final int PER_PRODUCT = 8; // 4 regions × 2 tiers, one currency
@@ -65,12 +65,14 @@ class OffersFxFanOutResumeTest {
             long before = first.counters().emitted();
             publish(new OffersEvent.FxRateChanged("EUR", 920_000L, 2));
             // stop once two chunks are out, far from the thirtieth
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(5))
                     .until(() -> first.counters().emitted() - before >= 2 * CHUNK);
         }
         Map<String, OfferResponse> cutShort = lastEurResponses(topic);
-        assertThat(cutShort.size()).as("the first instance stopped part of the way").isBetween(2 * CHUNK,
-                PRODUCTS * PER_PRODUCT - 1);
+        assertThat(cutShort.size())
+                .as("the first instance stopped part of the way")
+                .isBetween(2 * CHUNK, PRODUCTS * PER_PRODUCT - 1);
 
         try (ViewRunner.Running second = ViewRunner.start(view, config("b"))) {
             ViewCounters counters = second.counters();
@@ -87,7 +89,8 @@ class OffersFxFanOutResumeTest {
                 }
             }
         }
-        assertThat(resumedOffered).as("the second instance went on from the cursor, not from the first product")
+        assertThat(resumedOffered)
+                .as("the second instance went on from the cursor, not from the first product")
                 .isLessThanOrEqualTo(PRODUCTS * PER_PRODUCT - cutShort.size() + CHUNK);
     }
 
@@ -100,21 +103,31 @@ class OffersFxFanOutResumeTest {
     }
 
     private PrecomputeConfig config(String instance) {
-        return PrecomputeConfig.load(List.of(), Map.of(), Map.of(
-                "bootstrap.servers", KAFKA.bootstrapServers(),
-                "source.topic", SOURCE,
-                "dead.letter.topic", SOURCE + ".dlq",
-                "topic.partitions", "1",
-                "state.dir", stateDir.resolve(instance).toString(),
-                "http.port", "-1",
-                "view.offers." + OffersSettings.FX_FANOUT_CHUNK, Integer.toString(CHUNK)));
+        return PrecomputeConfig.load(
+                List.of(),
+                Map.of(),
+                Map.of(
+                        "bootstrap.servers",
+                        KAFKA.bootstrapServers(),
+                        "source.topic",
+                        SOURCE,
+                        "dead.letter.topic",
+                        SOURCE + ".dlq",
+                        "topic.partitions",
+                        "1",
+                        "state.dir",
+                        stateDir.resolve(instance).toString(),
+                        "http.port",
+                        "-1",
+                        "view.offers." + OffersSettings.FX_FANOUT_CHUNK,
+                        Integer.toString(CHUNK)));
     }
 
     private static void publish(OffersEvent... events) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (OffersEvent event : events) {
                 OffersEventCodec.Encoded e = OffersEventCodec.encode(event);
                 producer.send(new ProducerRecord<>(SOURCE, e.key(), e.value()));
@@ -129,8 +142,8 @@ class OffersFxFanOutResumeTest {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, OfferResponse> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
@@ -142,8 +155,12 @@ class OffersFxFanOutResumeTest {
                         continue;
                     }
                     String k = key.get(0) + "/" + key.get(1) + "/" + key.get(3);
-                    out.put(k, r.value() == null ? null : OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(
-                            ResponseEnvelopes.responseBytes(ResponseEnvelopes.open(r.value())))));
+                    out.put(
+                            k,
+                            r.value() == null
+                                    ? null
+                                    : OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(
+                                            ResponseEnvelopes.responseBytes(ResponseEnvelopes.open(r.value())))));
                 }
             }
         }

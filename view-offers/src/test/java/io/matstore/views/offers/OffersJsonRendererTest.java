@@ -2,8 +2,6 @@ package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matstore.views.offers.OfferResponseWriter;
-import io.matstore.views.offers.OffersContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -35,23 +33,26 @@ class OffersJsonRendererTest {
 
     @Test
     void shouldRenderVersion1ExactlyAsTheSpecExample() {
-        assertThat(render(mug(new OfferResponseWriter(OffersContract.V1), 1195))).isEqualTo(MUG_JSON + "}");
+        assertThat(render(mug(new OfferResponseWriter(OffersContract.V1), 1195)))
+                .isEqualTo(MUG_JSON + "}");
     }
 
     @Test
     void shouldRenderListPriceRightAfterPriceInVersion2() {
-        assertThat(render(mug(new OfferResponseWriter(OffersContract.V2), 1195))).isEqualTo(
-                "{\"sku\":\"SKU-1\",\"region\":\"eu\",\"currency\":\"EUR\",\"tier\":\"gold\",\"title\":\"Mug\","
-                        + "\"category\":\"kitchen\",\"price_minor\":1022,\"list_price_minor\":1195,\"minor_units\":2,"
-                        + "\"promo_id\":\"P-9\",\"percent_off\":10,\"quantity\":3,\"in_stock\":true}");
+        assertThat(render(mug(new OfferResponseWriter(OffersContract.V2), 1195)))
+                .isEqualTo(
+                        "{\"sku\":\"SKU-1\",\"region\":\"eu\",\"currency\":\"EUR\",\"tier\":\"gold\",\"title\":\"Mug\","
+                                + "\"category\":\"kitchen\",\"price_minor\":1022,\"list_price_minor\":1195,\"minor_units\":2,"
+                                + "\"promo_id\":\"P-9\",\"percent_off\":10,\"quantity\":3,\"in_stock\":true}");
     }
 
     @Test
     void shouldRenderAZeroListPriceOfVersion2() {
-        byte[] free = new OfferResponseWriter(OffersContract.V2).write("S", "us", "USD", "standard", "", "", 0, 2, "",
-                0, 0, 0);
-        assertThat(render(free)).isEqualTo("{\"sku\":\"S\",\"region\":\"us\",\"currency\":\"USD\",\"tier\":\"standard\","
-                + "\"title\":\"\",\"category\":\"\",\"price_minor\":0,\"list_price_minor\":0,\"minor_units\":2,"
-                + "\"promo_id\":\"\",\"percent_off\":0,\"quantity\":0,\"in_stock\":false}");
+        byte[] free = new OfferResponseWriter(OffersContract.V2)
+                .write("S", "us", "USD", "standard", "", "", 0, 2, "", 0, 0, 0);
+        assertThat(render(free))
+                .isEqualTo("{\"sku\":\"S\",\"region\":\"us\",\"currency\":\"USD\",\"tier\":\"standard\","
+                        + "\"title\":\"\",\"category\":\"\",\"price_minor\":0,\"list_price_minor\":0,\"minor_units\":2,"
+                        + "\"promo_id\":\"\",\"percent_off\":0,\"quantity\":0,\"in_stock\":false}");
     }
 }

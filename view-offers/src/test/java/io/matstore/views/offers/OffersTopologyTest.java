@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.precompute.DeadLetters;
-import io.matstore.views.offers.OffersDriver.Out;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.offers.OfferEvents;
-import io.matstore.views.offers.OffersContract;
 import io.matstore.schemas.offers.fb.OfferEvent;
 import io.matstore.schemas.offers.fb.ProductDeleted;
+import io.matstore.views.offers.OffersDriver.Out;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +34,9 @@ class OffersTopologyTest {
     private static Map<List<String>, Out> byKey(List<Out> records) {
         Map<List<String>, Out> m = new HashMap<>();
         for (Out o : records) {
-            assertThat(m.put(o.key(), o)).as("one record per key per event: %s", o.key()).isNull();
+            assertThat(m.put(o.key(), o))
+                    .as("one record per key per event: %s", o.key())
+                    .isNull();
         }
         return m;
     }
@@ -69,14 +70,16 @@ class OffersTopologyTest {
         assertThat(gold.response().region()).isEqualTo("eu");
         assertThat(gold.response().currency()).isEqualTo("EUR");
         assertThat(gold.response().tier()).isEqualTo("gold");
-        assertThat(at(out, "SKU-1", "eu", "EUR", "standard").response().priceMinor()).isEqualTo(1076);
+        assertThat(at(out, "SKU-1", "eu", "EUR", "standard").response().priceMinor())
+                .isEqualTo(1076);
         Out usNoPromo = at(out, "SKU-1", "us", "EUR", "gold");
         assertThat(usNoPromo.response().priceMinor()).isEqualTo(1135);
         assertThat(usNoPromo.response().promoId()).isEmpty();
         assertThat(usNoPromo.response().percentOff()).isZero();
         assertThat(usNoPromo.response().quantity()).isZero();
         assertThat(usNoPromo.response().inStock()).isFalse();
-        assertThat(at(out, "SKU-1", "us", "EUR", "standard").response().priceMinor()).isEqualTo(1195);
+        assertThat(at(out, "SKU-1", "us", "EUR", "standard").response().priceMinor())
+                .isEqualTo(1195);
     }
 
     @Test
@@ -101,8 +104,10 @@ class OffersTopologyTest {
         Map<List<String>, Out> out = byKey(driver.read());
         assertThat(out).hasSize(8);
         for (String region : OffersView.DEFAULT_REGIONS) {
-            assertThat(at(out, "SKU-1", region, "USD", "standard").response().priceMinor()).isEqualTo(1299);
-            assertThat(at(out, "SKU-1", region, "USD", "gold").response().priceMinor()).isEqualTo(1234);
+            assertThat(at(out, "SKU-1", region, "USD", "standard").response().priceMinor())
+                    .isEqualTo(1299);
+            assertThat(at(out, "SKU-1", region, "USD", "gold").response().priceMinor())
+                    .isEqualTo(1234);
         }
     }
 
@@ -113,19 +118,26 @@ class OffersTopologyTest {
         driver.publish("JPY", OfferEvents.fxRateChanged("JPY", 150_000_000L, 0));
         driver.publish("BHD", OfferEvents.fxRateChanged("BHD", 376_000L, 3));
         Map<List<String>, Out> out = byKey(driver.read());
-        assertThat(at(out, "SKU-1", "us", "JPY", "standard").response().priceMinor()).isEqualTo(1949); // 1948.5
-        assertThat(at(out, "SKU-1", "us", "JPY", "standard").response().minorUnits()).isZero();
-        assertThat(at(out, "SKU-1", "us", "JPY", "gold").response().priceMinor()).isEqualTo(1851); // 1851.075
-        assertThat(at(out, "SKU-1", "us", "BHD", "standard").response().priceMinor()).isEqualTo(4884); // 4884.24
-        assertThat(at(out, "SKU-1", "us", "BHD", "standard").response().minorUnits()).isEqualTo(3);
+        assertThat(at(out, "SKU-1", "us", "JPY", "standard").response().priceMinor())
+                .isEqualTo(1949); // 1948.5
+        assertThat(at(out, "SKU-1", "us", "JPY", "standard").response().minorUnits())
+                .isZero();
+        assertThat(at(out, "SKU-1", "us", "JPY", "gold").response().priceMinor())
+                .isEqualTo(1851); // 1851.075
+        assertThat(at(out, "SKU-1", "us", "BHD", "standard").response().priceMinor())
+                .isEqualTo(4884); // 4884.24
+        assertThat(at(out, "SKU-1", "us", "BHD", "standard").response().minorUnits())
+                .isEqualTo(3);
     }
 
     @Test
     void shouldRoundHalfAPennyUpForGoldTier() {
         product("SKU-10", "kitchen", 10);
         Map<List<String>, Out> out = byKey(driver.read());
-        assertThat(at(out, "SKU-10", "us", "USD", "gold").response().priceMinor()).isEqualTo(10); // 9.5
-        assertThat(at(out, "SKU-10", "us", "USD", "standard").response().priceMinor()).isEqualTo(10);
+        assertThat(at(out, "SKU-10", "us", "USD", "gold").response().priceMinor())
+                .isEqualTo(10); // 9.5
+        assertThat(at(out, "SKU-10", "us", "USD", "standard").response().priceMinor())
+                .isEqualTo(10);
     }
 
     @Test
@@ -146,12 +158,18 @@ class OffersTopologyTest {
         driver.read();
         driver.publish("SKU-1", OfferEvents.stockChanged("SKU-1", "uk", 7));
         Map<List<String>, Out> out = byKey(driver.read());
-        assertThat(out.keySet()).containsExactlyInAnyOrder(List.of("SKU-1", "uk", "USD", "standard"),
-                List.of("SKU-1", "uk", "USD", "gold"), List.of("SKU-1", "uk", "EUR", "standard"),
-                List.of("SKU-1", "uk", "EUR", "gold"));
-        assertThat(out.values()).allSatisfy(o -> assertThat(o.response().quantity()).isEqualTo(7));
+        assertThat(out.keySet())
+                .containsExactlyInAnyOrder(
+                        List.of("SKU-1", "uk", "USD", "standard"),
+                        List.of("SKU-1", "uk", "USD", "gold"),
+                        List.of("SKU-1", "uk", "EUR", "standard"),
+                        List.of("SKU-1", "uk", "EUR", "gold"));
+        assertThat(out.values())
+                .allSatisfy(o -> assertThat(o.response().quantity()).isEqualTo(7));
         driver.publish("SKU-1", OfferEvents.stockChanged("SKU-1", "uk", 0));
-        assertThat(driver.read()).hasSize(4).allSatisfy(o -> assertThat(o.response().inStock()).isFalse());
+        assertThat(driver.read())
+                .hasSize(4)
+                .allSatisfy(o -> assertThat(o.response().inStock()).isFalse());
     }
 
     @Test
@@ -179,7 +197,9 @@ class OffersTopologyTest {
         driver.publish("SKU-1", OfferEvents.productDeleted("SKU-1"));
         assertThat(driver.read()).as("already gone: no second tombstone").isEmpty();
         driver.publish("SKU-1", OfferEvents.stockChanged("SKU-1", "eu", 4));
-        assertThat(driver.read()).as("stock of a deleted product changes no response").isEmpty();
+        assertThat(driver.read())
+                .as("stock of a deleted product changes no response")
+                .isEmpty();
         driver.publish("CHF", OfferEvents.fxRateChanged("CHF", 880_000L, 2));
         assertThat(driver.read()).hasSize(8).allSatisfy(o -> assertThat(o.sku()).isEqualTo("SKU-2"));
     }
@@ -211,11 +231,14 @@ class OffersTopologyTest {
         driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 900_000L, 2));
         Map<List<String>, Out> second = byKey(driver.read());
         assertThat(second).hasSize(16);
-        assertThat(at(second, "SKU-2", "us", "EUR", "standard").response().priceMinor()).isEqualTo(1800);
-        assertThat(at(second, "SKU-2", "us", "EUR", "gold").response().priceMinor()).isEqualTo(1710);
+        assertThat(at(second, "SKU-2", "us", "EUR", "standard").response().priceMinor())
+                .isEqualTo(1800);
+        assertThat(at(second, "SKU-2", "us", "EUR", "gold").response().priceMinor())
+                .isEqualTo(1710);
         product("SKU-3", "garden", 100);
         assertThat(byKey(driver.read()).keySet().stream().map(k -> k.get(2)).collect(Collectors.toSet()))
-                .as("a new product gets every known currency").containsExactlyInAnyOrder("USD", "EUR");
+                .as("a new product gets every known currency")
+                .containsExactlyInAnyOrder("USD", "EUR");
     }
 
     @Test
@@ -244,14 +267,18 @@ class OffersTopologyTest {
         assertThat(driver.read()).as("P-b still wins the tie").isEmpty();
         driver.publish("P-B", OfferEvents.promotionUpserted("P-B", "kitchen", "us", 20)); // 'B' < 'b' in bytes
         Map<List<String>, Out> out = byKey(driver.read());
-        assertThat(at(out, "SKU-1", "us", "USD", "standard").response().promoId()).isEqualTo("P-B");
-        assertThat(at(out, "SKU-1", "us", "USD", "standard").response().priceMinor()).isEqualTo(800);
+        assertThat(at(out, "SKU-1", "us", "USD", "standard").response().promoId())
+                .isEqualTo("P-B");
+        assertThat(at(out, "SKU-1", "us", "USD", "standard").response().priceMinor())
+                .isEqualTo(800);
         driver.publish("P-B", OfferEvents.promotionEnded("P-B"));
         driver.publish("P-b", OfferEvents.promotionEnded("P-b"));
         driver.publish("P-c", OfferEvents.promotionEnded("P-c"));
         Map<List<String>, Out> last = byKey(driver.read().subList(4, 6));
-        assertThat(at(last, "SKU-1", "us", "USD", "standard").response().promoId()).isEqualTo("P-a");
-        assertThat(at(last, "SKU-1", "us", "USD", "standard").response().priceMinor()).isEqualTo(900);
+        assertThat(at(last, "SKU-1", "us", "USD", "standard").response().promoId())
+                .isEqualTo("P-a");
+        assertThat(at(last, "SKU-1", "us", "USD", "standard").response().priceMinor())
+                .isEqualTo(900);
     }
 
     @Test
@@ -263,10 +290,14 @@ class OffersTopologyTest {
         driver.publish("P-1", OfferEvents.promotionUpserted("P-1", "garden", "eu", 10));
         Map<List<String>, Out> out = byKey(driver.read());
         assertThat(out).hasSize(4);
-        assertThat(at(out, "SKU-K", "eu", "USD", "standard").response().percentOff()).isZero();
-        assertThat(at(out, "SKU-K", "eu", "USD", "standard").response().priceMinor()).isEqualTo(1000);
-        assertThat(at(out, "SKU-G", "eu", "USD", "standard").response().promoId()).isEqualTo("P-1");
-        assertThat(at(out, "SKU-G", "eu", "USD", "gold").response().priceMinor()).isEqualTo(855);
+        assertThat(at(out, "SKU-K", "eu", "USD", "standard").response().percentOff())
+                .isZero();
+        assertThat(at(out, "SKU-K", "eu", "USD", "standard").response().priceMinor())
+                .isEqualTo(1000);
+        assertThat(at(out, "SKU-G", "eu", "USD", "standard").response().promoId())
+                .isEqualTo("P-1");
+        assertThat(at(out, "SKU-G", "eu", "USD", "gold").response().priceMinor())
+                .isEqualTo(855);
     }
 
     @Test
@@ -276,11 +307,16 @@ class OffersTopologyTest {
         driver.read();
         driver.publish("P-1", OfferEvents.promotionUpserted("P-1", "kitchen", "jp", 30));
         Map<List<String>, Out> out = byKey(driver.read());
-        assertThat(out.keySet()).containsExactlyInAnyOrder(List.of("SKU-K", "eu", "USD", "standard"),
-                List.of("SKU-K", "eu", "USD", "gold"), List.of("SKU-K", "jp", "USD", "standard"),
-                List.of("SKU-K", "jp", "USD", "gold"));
-        assertThat(at(out, "SKU-K", "eu", "USD", "standard").response().percentOff()).isZero();
-        assertThat(at(out, "SKU-K", "jp", "USD", "standard").response().priceMinor()).isEqualTo(700);
+        assertThat(out.keySet())
+                .containsExactlyInAnyOrder(
+                        List.of("SKU-K", "eu", "USD", "standard"),
+                        List.of("SKU-K", "eu", "USD", "gold"),
+                        List.of("SKU-K", "jp", "USD", "standard"),
+                        List.of("SKU-K", "jp", "USD", "gold"));
+        assertThat(at(out, "SKU-K", "eu", "USD", "standard").response().percentOff())
+                .isZero();
+        assertThat(at(out, "SKU-K", "jp", "USD", "standard").response().priceMinor())
+                .isEqualTo(700);
     }
 
     @Test
@@ -289,8 +325,10 @@ class OffersTopologyTest {
         assertThat(driver.read()).isEmpty();
         product("SKU-1", "kitchen", 999);
         Map<List<String>, Out> out = byKey(driver.read());
-        assertThat(at(out, "SKU-1", "us", "USD", "standard").response().priceMinor()).isEqualTo(500); // 499.5
-        assertThat(at(out, "SKU-1", "eu", "USD", "standard").response().priceMinor()).isEqualTo(999);
+        assertThat(at(out, "SKU-1", "us", "USD", "standard").response().priceMinor())
+                .isEqualTo(500); // 499.5
+        assertThat(at(out, "SKU-1", "eu", "USD", "standard").response().priceMinor())
+                .isEqualTo(999);
     }
 
     @Test
@@ -313,7 +351,8 @@ class OffersTopologyTest {
         driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 92_000_000L, 2));
         driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 91_000L, 2));
         assertThat(driver.read()).as("no price moved").isEmpty();
-        assertThat(driver.readDeadLetters()).extracting(r -> OffersDriver.header(r.headers(), DeadLetters.REASON))
+        assertThat(driver.readDeadLetters())
+                .extracting(r -> OffersDriver.header(r.headers(), DeadLetters.REASON))
                 .containsExactly(
                         "usd_rate_micros=92000000 moves EUR by a factor of 100.00 from 920000"
                                 + " > view.offers.fx.max.change.factor=10.0",
@@ -337,11 +376,13 @@ class OffersTopologyTest {
         driver.publish("SKU-1", OfferEvents.productUpserted("SKU-1", "t".repeat(4096), "kitchen", 100));
 
         List<String> reasons = driver.readDeadLetters().stream()
-                .map(r -> OffersDriver.header(r.headers(), DeadLetters.REASON)).toList();
-        assertThat(reasons).containsExactly(
-                "title is 1048576 bytes > view.offers.event.max.string.bytes=4096",
-                "category is 4097 bytes > view.offers.event.max.string.bytes=4096",
-                "category is 5000 bytes > view.offers.event.max.string.bytes=4096");
+                .map(r -> OffersDriver.header(r.headers(), DeadLetters.REASON))
+                .toList();
+        assertThat(reasons)
+                .containsExactly(
+                        "title is 1048576 bytes > view.offers.event.max.string.bytes=4096",
+                        "category is 4097 bytes > view.offers.event.max.string.bytes=4096",
+                        "category is 5000 bytes > view.offers.event.max.string.bytes=4096");
         assertThat(driver.read()).as("a title at the limit is computed").isNotEmpty();
     }
 
@@ -378,12 +419,15 @@ class OffersTopologyTest {
             assertThat(OffersDriver.header(r.headers(), DeadLetters.TOPIC)).isEqualTo(OffersDriver.SOURCE);
             assertThat(OffersDriver.header(r.headers(), DeadLetters.PARTITION)).isEqualTo("0");
             assertThat(OffersDriver.header(r.headers(), DeadLetters.OFFSET)).isEqualTo(Integer.toString(i));
-            assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("k");
+            assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("k");
             if (i < bad.size()) {
                 assertThat(r.value()).as("the record is kept unchanged").isEqualTo(bad.get(i));
             }
         }
-        List<String> reasons = dead.stream().map(r -> OffersDriver.header(r.headers(), DeadLetters.REASON)).toList();
+        List<String> reasons = dead.stream()
+                .map(r -> OffersDriver.header(r.headers(), DeadLetters.REASON))
+                .toList();
         assertThat(reasons.get(0)).isEqualTo("not an offers event: 3 bytes < 8");
         assertThat(reasons.get(1)).isEqualTo("not an offers event: file identifier is not MSO1");
         assertThat(reasons.get(2)).startsWith("undecodable offers event: ");
@@ -402,9 +446,12 @@ class OffersTopologyTest {
         assertThat(reasons.get(15)).isEqualTo("value is null (a tombstone is not an event)");
 
         Map<List<String>, Out> out = byKey(driver.read());
-        assertThat(out).as("rejected events changed nothing; the valid one after them is processed").hasSize(8);
+        assertThat(out)
+                .as("rejected events changed nothing; the valid one after them is processed")
+                .hasSize(8);
         assertThat(out.keySet()).allSatisfy(k -> assertThat(k.get(2)).isEqualTo("USD"));
-        assertThat(at(out, "SKU-1", "us", "USD", "standard").response().priceMinor()).isEqualTo(1299);
+        assertThat(at(out, "SKU-1", "us", "USD", "standard").response().priceMinor())
+                .isEqualTo(1299);
     }
 
     @Test

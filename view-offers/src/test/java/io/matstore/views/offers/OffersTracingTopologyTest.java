@@ -41,7 +41,8 @@ class OffersTracingTopologyTest {
     }
 
     private static String header(TestRecord<byte[], byte[]> r, String name) {
-        return r.headers().lastHeader(name) == null ? null
+        return r.headers().lastHeader(name) == null
+                ? null
                 : new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
@@ -53,7 +54,9 @@ class OffersTracingTopologyTest {
     void shouldPassTheSourceTraceContextToEveryViewRecordAndEnvelopeWithoutAnSdk() {
         try (OffersDriver driver = new OffersDriver(OffersView.DEFAULT_REGIONS, 1, OpenTelemetry.noop())) {
             // an entity event (entities repartition topic) ...
-            driver.publish("SKU-1", OfferEvents.productUpserted("SKU-1", "Mug", "kitchen", 1299),
+            driver.publish(
+                    "SKU-1",
+                    OfferEvents.productUpserted("SKU-1", "Mug", "kitchen", 1299),
                     traced(SOURCE_TRACEPARENT, "vendor=abc"));
             List<TestRecord<byte[], byte[]>> fromProduct = driver.readRecords();
             // ... and a dimension event, re-published to every partition (dimensions repartition topic)
@@ -81,28 +84,38 @@ class OffersTracingTopologyTest {
     void shouldRecordTheComputeSpanAsAChildOfTheSourceSpanAndStampItsContextOnTheRecords() {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder()
-                        .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
-                .build();
-             OffersDriver driver = new OffersDriver(OffersView.DEFAULT_REGIONS, 1, sdk)) {
-            Span source = sdk.getTracer("test-producer").spanBuilder("publish offers.events")
-                    .setSpanKind(SpanKind.PRODUCER).startSpan();
+                        .setTracerProvider(SdkTracerProvider.builder()
+                                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                                .build())
+                        .build();
+                OffersDriver driver = new OffersDriver(OffersView.DEFAULT_REGIONS, 1, sdk)) {
+            Span source = sdk.getTracer("test-producer")
+                    .spanBuilder("publish offers.events")
+                    .setSpanKind(SpanKind.PRODUCER)
+                    .startSpan();
             SpanContext sc = source.getSpanContext();
             source.end();
             String sourceTraceParent = "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-01";
 
-            driver.publish("SKU-1", OfferEvents.productUpserted("SKU-1", "Mug", "kitchen", 1299),
+            driver.publish(
+                    "SKU-1",
+                    OfferEvents.productUpserted("SKU-1", "Mug", "kitchen", 1299),
                     traced(sourceTraceParent, null));
             List<TestRecord<byte[], byte[]>> records = driver.readRecords();
 
             SpanData compute = exporter.getFinishedSpanItems().stream()
-                    .filter(s -> s.getName().equals("compute offers")).findFirst().orElseThrow();
+                    .filter(s -> s.getName().equals("compute offers"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(compute.getTraceId()).isEqualTo(sc.getTraceId());
             assertThat(compute.getParentSpanId()).isEqualTo(sc.getSpanId());
             assertThat(compute.getKind()).isEqualTo(SpanKind.CONSUMER);
-            assertThat(compute.getAttributes().get(AttributeKey.stringKey("matstore.view"))).isEqualTo("offers");
-            assertThat(compute.getAttributes().get(AttributeKey.longKey("matstore.view.version"))).isEqualTo(1L);
-            assertThat(compute.getAttributes().get(AttributeKey.longKey("matstore.emitted"))).isEqualTo((long) records.size());
+            assertThat(compute.getAttributes().get(AttributeKey.stringKey("matstore.view")))
+                    .isEqualTo("offers");
+            assertThat(compute.getAttributes().get(AttributeKey.longKey("matstore.view.version")))
+                    .isEqualTo(1L);
+            assertThat(compute.getAttributes().get(AttributeKey.longKey("matstore.emitted")))
+                    .isEqualTo((long) records.size());
             String computeTraceParent = "00-" + sc.getTraceId() + "-" + compute.getSpanId() + "-01";
             assertThat(records).isNotEmpty().allSatisfy(r -> {
                 assertThat(header(r, "traceparent")).isEqualTo(computeTraceParent);
@@ -115,10 +128,11 @@ class OffersTracingTopologyTest {
     void shouldAddNothingToTheRecordsOfAnEventWithoutTraceContextAndStartNoSpan() {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder()
-                        .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
-                .build();
-             OffersDriver driver = new OffersDriver(OffersView.DEFAULT_REGIONS, 1, sdk)) {
+                        .setTracerProvider(SdkTracerProvider.builder()
+                                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                                .build())
+                        .build();
+                OffersDriver driver = new OffersDriver(OffersView.DEFAULT_REGIONS, 1, sdk)) {
             driver.publish("SKU-1", OfferEvents.productUpserted("SKU-1", "Mug", "kitchen", 1299));
 
             List<TestRecord<byte[], byte[]>> records = driver.readRecords();
@@ -127,8 +141,13 @@ class OffersTracingTopologyTest {
                 assertThat(r.headers().toArray()).isEmpty();
                 ResponseEnvelope e = ResponseEnvelopes.open(r.value());
                 assertThat(e.traceParent()).isNull();
-                assertThat(r.value()).isEqualTo(ResponseEnvelopes.encode(driver.descriptor, keyOf(e),
-                        e.contentHash(), e.computedAtMicros(), ResponseEnvelopes.responseBytes(e)));
+                assertThat(r.value())
+                        .isEqualTo(ResponseEnvelopes.encode(
+                                driver.descriptor,
+                                keyOf(e),
+                                e.contentHash(),
+                                e.computedAtMicros(),
+                                ResponseEnvelopes.responseBytes(e)));
             });
             assertThat(exporter.getFinishedSpanItems()).isEmpty();
         }
@@ -137,7 +156,9 @@ class OffersTracingTopologyTest {
     @Test
     void shouldProcessAnEventWithAMalformedTraceParentUntraced() {
         try (OffersDriver driver = new OffersDriver(OffersView.DEFAULT_REGIONS, 1, OpenTelemetry.noop())) {
-            driver.publish("SKU-1", OfferEvents.productUpserted("SKU-1", "Mug", "kitchen", 1299),
+            driver.publish(
+                    "SKU-1",
+                    OfferEvents.productUpserted("SKU-1", "Mug", "kitchen", 1299),
                     traced("00-not-a-trace-01", null));
 
             List<TestRecord<byte[], byte[]>> records = driver.readRecords();

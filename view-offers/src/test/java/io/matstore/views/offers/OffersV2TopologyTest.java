@@ -2,10 +2,9 @@ package io.matstore.views.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matstore.views.offers.DemoEventGenerator;
-import io.matstore.views.offers.OffersDriver.Out;
 import io.matstore.schemas.offers.OfferEvents;
 import io.matstore.schemas.offers.fb.OfferResponse;
+import io.matstore.views.offers.OffersDriver.Out;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -33,17 +32,20 @@ class OffersV2TopologyTest {
     private static Map<List<String>, Out> byKey(List<Out> records) {
         Map<List<String>, Out> m = new HashMap<>();
         for (Out o : records) {
-            assertThat(m.put(o.key(), o)).as("one record per key per event: %s", o.key()).isNull();
+            assertThat(m.put(o.key(), o))
+                    .as("one record per key per event: %s", o.key())
+                    .isNull();
         }
         return m;
     }
 
-    private static OfferResponse at(Map<List<String>, Out> m, String sku, String region, String currency,
-                                    String tier) {
+    private static OfferResponse at(Map<List<String>, Out> m, String sku, String region, String currency, String tier) {
         Out o = m.get(List.of(sku, region, currency, tier));
         assertThat(o).as("record for %s/%s/%s/%s", sku, region, currency, tier).isNotNull();
         assertThat(o.response()).as("a response, not a tombstone").isNotNull();
-        assertThat(o.response().hasListPriceMinor()).as("v2 always writes list_price_minor").isTrue();
+        assertThat(o.response().hasListPriceMinor())
+                .as("v2 always writes list_price_minor")
+                .isTrue();
         return o.response();
     }
 
@@ -61,7 +63,8 @@ class OffersV2TopologyTest {
         Map<List<String>, Out> out = byKey(driver.read());
         assertThat(out).hasSize(8);
         for (String region : OffersView.DEFAULT_REGIONS) {
-            assertThat(at(out, "SKU-1", region, "USD", "standard").listPriceMinor()).isEqualTo(1299);
+            assertThat(at(out, "SKU-1", region, "USD", "standard").listPriceMinor())
+                    .isEqualTo(1299);
             OfferResponse gold = at(out, "SKU-1", region, "USD", "gold");
             assertThat(gold.priceMinor()).isEqualTo(1234); // 1234.05: the tier discount is in price only
             assertThat(gold.listPriceMinor()).isEqualTo(1299);
@@ -95,13 +98,15 @@ class OffersV2TopologyTest {
         assertThat(started).hasSize(2);
         assertThat(at(started, "SKU-1", "eu", "USD", "standard").priceMinor()).isEqualTo(1169); // 1169.1
         assertThat(at(started, "SKU-1", "eu", "USD", "gold").priceMinor()).isEqualTo(1111); // 1110.645
-        assertThat(started.values()).allSatisfy(o -> assertThat(o.response().listPriceMinor()).isEqualTo(1299));
+        assertThat(started.values())
+                .allSatisfy(o -> assertThat(o.response().listPriceMinor()).isEqualTo(1299));
 
         driver.publish("P-1", OfferEvents.promotionEnded("P-1"));
         Map<List<String>, Out> ended = byKey(driver.read());
         assertThat(at(ended, "SKU-1", "eu", "USD", "standard").priceMinor()).isEqualTo(1299);
         assertThat(at(ended, "SKU-1", "eu", "USD", "gold").priceMinor()).isEqualTo(1234);
-        assertThat(ended.values()).allSatisfy(o -> assertThat(o.response().listPriceMinor()).isEqualTo(1299));
+        assertThat(ended.values())
+                .allSatisfy(o -> assertThat(o.response().listPriceMinor()).isEqualTo(1299));
     }
 
     @Test
@@ -121,7 +126,8 @@ class OffersV2TopologyTest {
         driver.publish("EUR", OfferEvents.fxRateChanged("EUR", 930_000L, 2));
         Map<List<String>, Out> moved = byKey(driver.read());
         assertThat(moved).hasSize(8);
-        assertThat(moved.values()).allSatisfy(o -> assertThat(o.response().listPriceMinor()).isEqualTo(1208));
+        assertThat(moved.values())
+                .allSatisfy(o -> assertThat(o.response().listPriceMinor()).isEqualTo(1208));
         assertThat(at(moved, "SKU-1", "us", "EUR", "gold").priceMinor()).isEqualTo(1148); // 1147.6365
     }
 
@@ -164,8 +170,8 @@ class OffersV2TopologyTest {
 
     @Test
     void shouldEndWithTheSameResponsesAsVersion1PlusTheListPrice() {
-        DemoEventGenerator generator = new DemoEventGenerator(60, OffersView.DEFAULT_REGIONS, 6L,
-                new DemoEventGenerator.Mix(20, 150));
+        DemoEventGenerator generator =
+                new DemoEventGenerator(60, OffersView.DEFAULT_REGIONS, 6L, new DemoEventGenerator.Mix(20, 150));
         try (OffersDriver v1 = OffersDriver.version(1)) {
             generator.catalogue(e -> publishBoth(v1, e));
             for (int i = 0; i < 600; i++) {
@@ -186,7 +192,8 @@ class OffersV2TopologyTest {
                     assertThat(one.envelope().viewVersion()).isEqualTo(1);
                     assertThat(fieldsOf(two.response())).isEqualTo(fieldsOf(one.response()));
                     assertThat(two.response().hasListPriceMinor()).isTrue();
-                    assertThat(two.response().listPriceMinor()).isGreaterThanOrEqualTo(two.response().priceMinor());
+                    assertThat(two.response().listPriceMinor())
+                            .isGreaterThanOrEqualTo(two.response().priceMinor());
                 }
             }
         }
@@ -205,7 +212,18 @@ class OffersV2TopologyTest {
     }
 
     private static List<Object> fieldsOf(OfferResponse r) {
-        return List.of(r.sku(), r.region(), r.currency(), r.tier(), r.title(), r.category(), r.priceMinor(),
-                r.minorUnits(), r.promoId(), r.percentOff(), r.quantity(), r.inStock());
+        return List.of(
+                r.sku(),
+                r.region(),
+                r.currency(),
+                r.tier(),
+                r.title(),
+                r.category(),
+                r.priceMinor(),
+                r.minorUnits(),
+                r.promoId(),
+                r.percentOff(),
+                r.quantity(),
+                r.inStock());
     }
 }

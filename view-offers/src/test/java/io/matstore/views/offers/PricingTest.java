@@ -52,8 +52,9 @@ class PricingTest {
                         .isInstanceOf(ArithmeticException.class);
             } else {
                 assertThat(Pricing.priceMinor(base, percentOff, tierBps, rate, minorUnits))
-                        .as("base=%d percentOff=%d tierBps=%d rate=%d minorUnits=%d", base, percentOff, tierBps, rate,
-                                minorUnits)
+                        .as(
+                                "base=%d percentOff=%d tierBps=%d rate=%d minorUnits=%d",
+                                base, percentOff, tierBps, rate, minorUnits)
                         .isEqualTo(expected.longValueExact());
             }
         }
@@ -62,8 +63,10 @@ class PricingTest {
 
     /** The spec's formula as written, independent of Pricing's fast path. */
     private static BigInteger reference(long base, int percentOff, int tierBps, long rate, int minorUnits) {
-        BigInteger n = BigInteger.valueOf(base).multiply(BigInteger.valueOf(100 - percentOff))
-                .multiply(BigInteger.valueOf(10_000 - tierBps)).multiply(BigInteger.valueOf(rate))
+        BigInteger n = BigInteger.valueOf(base)
+                .multiply(BigInteger.valueOf(100 - percentOff))
+                .multiply(BigInteger.valueOf(10_000 - tierBps))
+                .multiply(BigInteger.valueOf(rate))
                 .multiply(BigInteger.TEN.pow(minorUnits));
         BigInteger d = BigInteger.valueOf(100L * 10_000L * 1_000_000L * 100L);
         return n.shiftLeft(1).add(d).divide(d.shiftLeft(1));

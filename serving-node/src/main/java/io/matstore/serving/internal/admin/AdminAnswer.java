@@ -19,7 +19,6 @@ record AdminAnswer(int status, String body, String extraHeaders) {
     /** Refusals of a command: a code, a message, and what the refusal was based on (e.g. a validation report). */
     static AdminAnswer refusal(int status, String code, String message, String field, String json) {
         String error = HttpErrors.errorBody(code, message);
-        return new AdminAnswer(status, error.substring(0, error.length() - 1) + ",\"" + field + "\":" + json + "}",
-                "");
+        return new AdminAnswer(status, error.substring(0, error.length() - 1) + ",\"" + field + "\":" + json + "}", "");
     }
 }

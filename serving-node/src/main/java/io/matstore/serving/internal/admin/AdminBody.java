@@ -20,8 +20,7 @@ import java.util.Map;
 final class AdminBody {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AdminBody() {
-    }
+    private AdminBody() {}
 
     /** The body's content type is not JSON, or the body is not a JSON object of simple members. */
     static final class Refused extends Exception {
@@ -41,9 +40,12 @@ final class AdminBody {
         String t = type == null ? "" : type.toLowerCase(Locale.ROOT);
         int semicolon = t.indexOf(';');
         if (!(semicolon < 0 ? t : t.substring(0, semicolon)).trim().equals("application/json")) {
-            throw new Refused(415, "unsupported_media_type", "admin commands take a JSON object body with"
-                    + " Content-Type: application/json ({} for no parameters); got Content-Type "
-                    + (type == null ? "(none)" : type));
+            throw new Refused(
+                    415,
+                    "unsupported_media_type",
+                    "admin commands take a JSON object body with"
+                            + " Content-Type: application/json ({} for no parameters); got Content-Type "
+                            + (type == null ? "(none)" : type));
         }
     }
 
@@ -53,7 +55,13 @@ final class AdminBody {
         try {
             root = JSON.readTree(body.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new Refused(400, "bad_body", "the body is not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw new Refused(
+                    400,
+                    "bad_body",
+                    "the body is not JSON: "
+                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new Refused(400, "bad_body", "the body must be a JSON object ({} for no parameters)");
@@ -81,7 +89,7 @@ final class AdminBody {
         if (v.isValueNode() && !v.isNull()) {
             return v.asText();
         }
-        throw new Refused(400, "bad_body", "member \"" + name + "\" must be a string, number, boolean or an array"
-                + " of them");
+        throw new Refused(
+                400, "bad_body", "member \"" + name + "\" must be a string, number, boolean or an array" + " of them");
     }
 }

@@ -49,8 +49,10 @@ final class AdminCommands {
         ViewReader current = store.current(view);
         List<String> dimensions = params.list("dimensions");
         if (dimensions == null && current == null) {
-            return AdminAnswer.error(400, "missing_parameter", "view " + view + " has no current version to take"
-                    + " dimensions from: give dimensions=a,b,c");
+            return AdminAnswer.error(
+                    400,
+                    "missing_parameter",
+                    "view " + view + " has no current version to take" + " dimensions from: give dimensions=a,b,c");
         }
         Set<Integer> partitions = new TreeSet<>();
         List<String> given = params.list("partitions");
@@ -59,12 +61,15 @@ final class AdminCommands {
                 partitions.add(params.parseInt("partitions", p, 0, Integer.MAX_VALUE));
             }
         } else if (current != null) {
-            for (ViewStatus.PartitionStatus p : store.status(view, current.descriptor().version()).partitions()) {
+            for (ViewStatus.PartitionStatus p :
+                    store.status(view, current.descriptor().version()).partitions()) {
                 partitions.add(p.partition());
             }
         } else {
-            return AdminAnswer.error(400, "missing_parameter", "view " + view + " has no current version to take"
-                    + " partitions from: give partitions=0,1,2");
+            return AdminAnswer.error(
+                    400,
+                    "missing_parameter",
+                    "view " + view + " has no current version to take" + " partitions from: give partitions=0,1,2");
         }
         String modeName = params.single("mode", "bulk");
         LoadMode mode;
@@ -73,8 +78,10 @@ final class AdminCommands {
         } catch (IllegalArgumentException e) {
             return AdminAnswer.error(400, "bad_parameter", "mode=" + modeName + " is not bulk or live");
         }
-        ViewDescriptor descriptor = ViewDescriptor.of(view, version, (dimensions != null ? dimensions
-                : current.descriptor().dimensions()).toArray(new String[0]));
+        ViewDescriptor descriptor = ViewDescriptor.of(
+                view,
+                version,
+                (dimensions != null ? dimensions : current.descriptor().dimensions()).toArray(new String[0]));
         try {
             store.addVersion(descriptor, partitions, mode);
         } catch (IllegalStateException e) {
@@ -82,8 +89,12 @@ final class AdminCommands {
         }
         LOG.info("admin: loading {} partitions {} ({})", descriptor, partitions, mode);
         afterChange.run();
-        StringBuilder b = new StringBuilder("{\"view\":").append(quote(view)).append(",\"version\":")
-                .append(version).append(",\"mode\":").append(quote(mode.name().toLowerCase(Locale.ROOT)))
+        StringBuilder b = new StringBuilder("{\"view\":")
+                .append(quote(view))
+                .append(",\"version\":")
+                .append(version)
+                .append(",\"mode\":")
+                .append(quote(mode.name().toLowerCase(Locale.ROOT)))
                 .append(",\"status\":");
         AdminJson.status(b, store.status(view, version));
         return AdminAnswer.ok(202, b.append('}').toString());
@@ -94,7 +105,9 @@ final class AdminCommands {
             return notHeld(view, version);
         }
         ValidationReport report = validation.validate(view, version, params.validationOptions());
-        return new AdminAnswer(200, AdminJson.report(report),
+        return new AdminAnswer(
+                200,
+                AdminJson.report(report),
                 "X-Matstore-Validation: " + (report.passed() ? "passed" : "failed") + "\r\n");
     }
 
@@ -108,9 +121,13 @@ final class AdminCommands {
             ValidationReport report = validation.validate(view, version, params.validationOptions());
             reportJson = AdminJson.report(report);
             if (!report.passed()) {
-                return AdminAnswer.refusal(409, "validation_failed", "version " + version + " of view " + view
-                        + " failed validation; the current version keeps serving (force=true swaps anyway)",
-                        "validation", reportJson);
+                return AdminAnswer.refusal(
+                        409,
+                        "validation_failed",
+                        "version " + version + " of view " + view
+                                + " failed validation; the current version keeps serving (force=true swaps anyway)",
+                        "validation",
+                        reportJson);
             }
         }
         int previous;
@@ -120,10 +137,16 @@ final class AdminCommands {
             return AdminAnswer.refusal(409, "version_loading", e.getMessage(), "validation", reportJson);
         }
         afterChange.run();
-        LOG.info("admin: view {} swapped to version {} (was {}{})", view, version, previous,
+        LOG.info(
+                "admin: view {} swapped to version {} (was {}{})",
+                view,
+                version,
+                previous,
                 force ? ", forced without validation" : "");
-        return AdminAnswer.ok(200, "{\"view\":" + quote(view) + ",\"current\":" + version + ",\"previous\":"
-                + previous + ",\"forced\":" + force + ",\"validation\":" + reportJson + "}");
+        return AdminAnswer.ok(
+                200,
+                "{\"view\":" + quote(view) + ",\"current\":" + version + ",\"previous\":" + previous + ",\"forced\":"
+                        + force + ",\"validation\":" + reportJson + "}");
     }
 
     AdminAnswer rollback(String view) {
@@ -137,8 +160,7 @@ final class AdminCommands {
         afterChange.run();
         int was = before == null ? 0 : before.descriptor().version();
         LOG.info("admin: view {} rolled back to version {} (was {})", view, now, was);
-        return AdminAnswer.ok(200, "{\"view\":" + quote(view) + ",\"current\":" + now + ",\"previous\":" + was
-                + "}");
+        return AdminAnswer.ok(200, "{\"view\":" + quote(view) + ",\"current\":" + now + ",\"previous\":" + was + "}");
     }
 
     AdminAnswer retire(String view, int version) {
@@ -162,8 +184,10 @@ final class AdminCommands {
                 held.add(s.version());
             }
         }
-        return AdminAnswer.error(404, "version_not_held", "version " + version + " of view " + view
-                + " is not held by this node; held: " + held);
+        return AdminAnswer.error(
+                404,
+                "version_not_held",
+                "version " + version + " of view " + view + " is not held by this node; held: " + held);
     }
 
     /** Query parameters of an admin request, parsed with messages that name the value and the limit. */
@@ -238,7 +262,8 @@ final class AdminCommands {
                     samples == null ? ValidationOptions.DEFAULT_SAMPLES : parseInt("samples", samples, 1, 1_000_000),
                     fraction("max_count_difference", ValidationOptions.DEFAULT_MAX_COUNT_DIFFERENCE),
                     fraction("max_missing_ratio", ValidationOptions.DEFAULT_MAX_MISSING_RATIO),
-                    timeout == null ? ValidationOptions.DEFAULT_CATCH_UP_TIMEOUT
+                    timeout == null
+                            ? ValidationOptions.DEFAULT_CATCH_UP_TIMEOUT
                             : Duration.ofMillis(parseInt("catch_up_timeout_ms", timeout, 0, 600_000)),
                     seed == null ? 1 : parseInt("seed", seed, Integer.MIN_VALUE, Integer.MAX_VALUE));
         }

@@ -70,8 +70,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if ((refusal = origins.refusal(req)) != null) {
             ready = AdminAnswer.error(403, "forbidden", refusal);
         } else if (!authorized(req)) {
-            ready = new AdminAnswer(401, HttpErrors.errorBody("unauthorized", "this admin endpoint needs"
-                    + " 'Authorization: Bearer <token>' with the token in serving.admin.token"),
+            ready = new AdminAnswer(
+                    401,
+                    HttpErrors.errorBody(
+                            "unauthorized",
+                            "this admin endpoint needs"
+                                    + " 'Authorization: Bearer <token>' with the token in serving.admin.token"),
                     "WWW-Authenticate: Bearer realm=\"matstore-admin\"\r\n");
         } else if (pending == 0 && new QueryStringDecoder(req.uri()).path().equals("/admin/status")) {
             // A snapshot: taken now only when nothing is ahead of it on this connection, so that a status
@@ -125,16 +129,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** Through the listener's response encoder, which its aggregator's own answers (413, 100) need too. */
     private static void write(ChannelHandlerContext ctx, AdminAnswer answer, boolean keepAlive) {
-        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        FullHttpResponse out = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(answer.status()),
                 Unpooled.copiedBuffer(answer.body(), StandardCharsets.UTF_8));
-        out.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        out.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes())
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         for (String line : answer.extraHeaders().split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                out.headers().add(line.substring(0, colon), line.substring(colon + 1).trim());
+                out.headers()
+                        .add(line.substring(0, colon), line.substring(colon + 1).trim());
             }
         }
         if (!keepAlive) {
@@ -207,13 +214,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static AdminAnswer notAllowed(String allow) {
-        return new AdminAnswer(405, HttpErrors.errorBody("method_not_allowed", "use " + allow),
-                "Allow: " + allow + "\r\n");
+        return new AdminAnswer(
+                405, HttpErrors.errorBody("method_not_allowed", "use " + allow), "Allow: " + allow + "\r\n");
     }
 
     private static AdminAnswer unknownPath(String path) {
-        return AdminAnswer.error(404, "unknown_path", "no admin command at " + path + "; see GET /admin/status,"
-                + " POST /admin/views/{view}/versions/{n}/{load|validate|swap|retire}, POST /admin/views/{view}/rollback");
+        return AdminAnswer.error(
+                404,
+                "unknown_path",
+                "no admin command at " + path + "; see GET /admin/status,"
+                        + " POST /admin/views/{view}/versions/{n}/{load|validate|swap|retire}, POST /admin/views/{view}/rollback");
     }
 
     /** Idle past {@code serving.idle.timeout.ms}: closed, unless a command of this connection is still running. */

@@ -60,7 +60,8 @@ final class AdminOrigins {
         if (origin != null) {
             String o = origin.toLowerCase(Locale.ROOT);
             int scheme = o.indexOf("://");
-            if (scheme < 0 || !(o.startsWith("http://") || o.startsWith("https://"))
+            if (scheme < 0
+                    || !(o.startsWith("http://") || o.startsWith("https://"))
                     || !hosts.contains(o.substring(scheme + 3))) {
                 return "Origin \"" + origin + "\" is not this admin listener's";
             }

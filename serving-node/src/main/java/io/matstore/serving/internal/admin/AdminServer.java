@@ -59,8 +59,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** @param tls the listener's TLS (the HTTP listener's material), or null for plain text */
-    public static AdminServer start(VersionedResponseStore store, ServingConfig config, Runnable afterChange,
-                                    TlsMaterial tls) {
+    public static AdminServer start(
+            VersionedResponseStore store, ServingConfig config, Runnable afterChange, TlsMaterial tls) {
         AdminCommands commands = new AdminCommands(store, afterChange);
         String token = config.adminToken() != null ? config.adminToken() : generateToken();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -71,24 +71,37 @@ public final class AdminServer implements AutoCloseable {
         });
         try {
             // a fixed port is known before binding; a picked one (port 0) only after, but then no client knows it yet
-            AdminOrigins[] origins = {config.adminPort() == 0 ? null
-                    : new AdminOrigins(config.adminHost(), config.adminPort(), config.adminAllowedHosts())};
-            Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            AdminOrigins[] origins = {
+                config.adminPort() == 0
+                        ? null
+                        : new AdminOrigins(config.adminHost(), config.adminPort(), config.adminAllowedHosts())
+            };
+            Channel ch = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            c.pipeline().addLast(new IdleStateHandler(0, 0, config.idleTimeoutMillis(),
-                                            TimeUnit.MILLISECONDS), new HttpRequestDecoder(), new HttpResponseEncoder(),
-                                    new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                    new AdminHandler(commands, commandThread, token, origins[0]));
+                            c.pipeline()
+                                    .addLast(
+                                            new IdleStateHandler(
+                                                    0, 0, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS),
+                                            new HttpRequestDecoder(),
+                                            new HttpResponseEncoder(),
+                                            new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                            new AdminHandler(commands, commandThread, token, origins[0]));
                             if (tls != null) {
                                 tls.addTo(c.pipeline(), c.alloc());
                             }
                         }
                     })
-                    .bind(config.adminHost(), config.adminPort()).syncUninterruptibly().channel();
+                    .bind(config.adminHost(), config.adminPort())
+                    .syncUninterruptibly()
+                    .channel();
             if (origins[0] == null) {
-                origins[0] = new AdminOrigins(config.adminHost(), ((InetSocketAddress) ch.localAddress()).getPort(),
+                origins[0] = new AdminOrigins(
+                        config.adminHost(),
+                        ((InetSocketAddress) ch.localAddress()).getPort(),
                         config.adminAllowedHosts());
             }
             return new AdminServer(group, commandThread, ch, token);
