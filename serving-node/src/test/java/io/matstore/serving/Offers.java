@@ -50,7 +50,7 @@ public final class Offers {
         }
     }
 
-    /** The example of shared/views/offers.md. */
+    /** The example of docs/views/offers.md. */
     public static final Offer MUG =
             new Offer("SKU-1", "eu", "EUR", "gold", "Mug", "kitchen", 1022, 2, "P-9", 10, 3, true);
 

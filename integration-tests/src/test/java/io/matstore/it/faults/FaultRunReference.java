@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The reference of the fault run: the validity rules of shared/views/offers.md and docs/precompute.md (field limits,
+ * The reference of the fault run: the validity rules of docs/views/offers.md and docs/precompute.md (field limits,
  * {@code view.offers.event.max.string.bytes}, the FX hold of {@code view.offers.fx.max.change.factor}) written out
  * plainly, in front of {@link OffersReference}'s pricing. Like it, shares no code with the job: an event the job
  * dead-letters or holds is one this class refuses by its own reading of the rules.

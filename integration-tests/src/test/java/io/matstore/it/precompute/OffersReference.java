@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An independent, deliberately plain reading of shared/views/offers.md (v1) and docs/views/offers-v2.md (v2): fold
+ * An independent, deliberately plain reading of docs/views/offers.md (v1) and docs/views/offers-v2.md (v2): fold
  * the events into maps, then compute every response of the final state with BigInteger. Shares no code with the
  * job's logic or pricing; the job and this must agree key for key.
  */

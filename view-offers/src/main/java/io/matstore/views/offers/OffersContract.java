@@ -4,7 +4,7 @@ import io.matstore.schemas.ViewDescriptor;
 import java.util.List;
 
 /**
- * The fixed facts of the {@code offers} view that both sides of the view topic rely on (shared/views/offers.md,
+ * The fixed facts of the {@code offers} view that both sides of the view topic rely on (docs/views/offers.md,
  * docs/views/offers-v2.md). The generated FlatBuffers classes for its events and response live in
  * {@code io.matstore.schemas.offers.fb}.
  *

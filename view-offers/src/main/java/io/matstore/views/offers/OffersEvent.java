@@ -1,6 +1,6 @@
 package io.matstore.views.offers;
 
-/** A decoded, validated {@code offers} source event (shared/views/offers.md, "Source events"). */
+/** A decoded, validated {@code offers} source event (docs/views/offers.md, "Source events"). */
 public sealed interface OffersEvent {
     record ProductUpserted(String sku, String title, String category, long basePriceUsdCents) implements OffersEvent {}
 

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The JSON-lines form of offers events (shared/views/offers.md): one object per line, the spec's field names plus
+ * The JSON-lines form of offers events (docs/views/offers.md): one object per line, the spec's field names plus
  * {@code "type"}. Parsing checks the JSON shape (required fields, types, no unknown or repeated fields) and then runs
  * the very decoder the job uses on the encoded event, so the publish tool and the job reject the same things.
  */

@@ -7,7 +7,7 @@ import io.matstore.view.json.JsonRenderer;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The {@code offers} response as shared/views/offers.md renders it: these field names in this order, integers as
+ * The {@code offers} response as docs/views/offers.md renders it: these field names in this order, integers as
  * JSON numbers. Slots follow OfferResponse in schemas/offers.fbs.
  *
  * <p>Every version of the view goes through this one renderer. v2 (docs/views/offers-v2.md) adds

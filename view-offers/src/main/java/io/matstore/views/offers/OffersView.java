@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * The built-in {@code offers} view (shared/views/offers.md), at any version of {@link OffersContract#VERSIONS}: v1,
+ * The built-in {@code offers} view (docs/views/offers.md), at any version of {@link OffersContract#VERSIONS}: v1,
  * or v2 which adds {@code list_price_minor} (docs/views/offers-v2.md). Product and stock events are entity events
  * placed by sku; promotion and FX events are dimensions every partition receives. Each version is its own Kafka
  * Streams application (own group, state and view topic), so versions run side by side on the same source topic.

@@ -3,7 +3,7 @@ package io.matstore.views.offers;
 import java.math.BigInteger;
 
 /**
- * The price formula of shared/views/offers.md, in exact integer arithmetic:
+ * The price formula of docs/views/offers.md, in exact integer arithmetic:
  *
  * <pre>
  *   n = base_price_usd_cents × (100 − percent_off) × (10000 − tier_bps) × usd_rate_micros × 10^minor_units
