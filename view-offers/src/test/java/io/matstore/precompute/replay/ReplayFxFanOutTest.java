@@ -50,9 +50,10 @@ class ReplayFxFanOutTest {
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
 
     private static final String SOURCE = "replay.fanout.events";
-    private static final int PRODUCTS = 40;
+    // 60 chunks, one per 5 ms punctuation and one commit each: the walk lasts well over the 1 ms poll below.
+    private static final int PRODUCTS = 60;
     private static final int PER_PRODUCT = 8; // 4 regions × 2 tiers, one currency
-    // One product per chunk: 40 transactions, each its own punctuation and commit, so the walk outlasts many polls.
+    // One product per chunk: each its own punctuation and commit, so the walk outlasts many polls.
     private static final int CHUNK = PER_PRODUCT;
     private static final long OLD_RATE = 920_000L;
     private static final long NEW_RATE = 950_000L;
@@ -80,13 +81,14 @@ class ReplayFxFanOutTest {
                 PrecomputeMetrics metrics = new PrecomputeMetrics()) {
             metrics.bind(replay.job());
             ReplayProgress[] seenWhilePending = new ReplayProgress[1];
-            await("the pending fan-out gauge at 1")
+            ViewCounters live = replay.job().counters();
+            await("the pending fan-out count at 1")
                     .atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(5))
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> {
                         ReplayProgress before = replay.progress(); // read first: CAUGHT_UP never goes back
                         seenWhilePending[0] = before;
-                        return metrics.scrape().contains(PENDING + "1.0");
+                        return live.fanOutsPending() == 1;
                     });
             assertThat(seenWhilePending[0].phase())
                     .as("not caught up while a walk is pending")
@@ -144,9 +146,14 @@ class ReplayFxFanOutTest {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            // Strictly increasing timestamps: products and FX changes reach the task through two repartition topics,
+            // and a task orders them by timestamp; in one millisecond an FX change could overtake the products and
+            // walk an empty catalogue (no fan-out to wait for).
+            long timestamp = System.currentTimeMillis() - 60_000;
             for (OffersEvent event : events) {
                 OffersEventCodec.Encoded e = OffersEventCodec.encode(event);
-                producer.send(new ProducerRecord<>(SOURCE, e.key(), e.value()));
+                producer.send(new ProducerRecord<>(SOURCE, null, timestamp, e.key(), e.value()));
+                timestamp += 10;
             }
             producer.flush();
         }
