@@ -7,32 +7,18 @@ import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ops.PrecomputeMetrics;
-import io.matstore.schemas.KeyCodec;
-import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import io.matstore.views.offers.OffersContract;
 import io.matstore.views.offers.OffersEvent;
-import io.matstore.views.offers.OffersEventCodec;
 import io.matstore.views.offers.OffersSettings;
+import io.matstore.views.offers.OffersTopics;
 import io.matstore.views.offers.OffersView;
 import io.matstore.views.offers.Pricing;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,7 +57,7 @@ class ReplayFxFanOutTest {
         }
         history[PRODUCTS] = new OffersEvent.FxRateChanged("EUR", OLD_RATE, 2);
         history[PRODUCTS + 1] = new OffersEvent.FxRateChanged("EUR", NEW_RATE, 2);
-        publish(history);
+        OffersTopics.publish(KAFKA.bootstrapServers(), SOURCE, history);
 
         PrecomputeConfig config = config();
         try (Replay replay = Replay.start(
@@ -96,7 +82,8 @@ class ReplayFxFanOutTest {
 
             assertThat(replay.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
             // Read at once: without the gauge the replay is declared caught up one chunk into the walk.
-            Map<String, OfferResponse> view = lastEurResponses(OffersContract.V2.topic());
+            Map<String, OfferResponse> view =
+                    OffersTopics.lastResponses(KAFKA.bootstrapServers(), OffersContract.V2, "EUR");
             ViewCounters counters = replay.job().counters();
             assertThat(counters.fanOutsPending()).isZero();
             assertThat(metrics.scrape()).contains(PENDING + "0.0");
@@ -139,54 +126,5 @@ class ReplayFxFanOutTest {
 
     private static long basePrice(int i) {
         return 1_000 + 37L * i;
-    }
-
-    private static void publish(OffersEvent... events) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            // Strictly increasing timestamps: products and FX changes reach the task through two repartition topics,
-            // and a task orders them by timestamp; in one millisecond an FX change could overtake the products and
-            // walk an empty catalogue (no fan-out to wait for).
-            long timestamp = System.currentTimeMillis() - 60_000;
-            for (OffersEvent event : events) {
-                OffersEventCodec.Encoded e = OffersEventCodec.encode(event);
-                producer.send(new ProducerRecord<>(SOURCE, null, timestamp, e.key(), e.value()));
-                timestamp += 10;
-            }
-            producer.flush();
-        }
-    }
-
-    /** The committed view up to its end as of now, last record per key, EUR only, keyed "sku/region/tier". */
-    private static Map<String, OfferResponse> lastEurResponses(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<String, OfferResponse> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            while (c.position(tp) < end) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    List<String> key = KeyCodec.decode(OffersContract.V2, r.key());
-                    if (!key.get(2).equals("EUR")) {
-                        continue;
-                    }
-                    String k = key.get(0) + "/" + key.get(1) + "/" + key.get(3);
-                    out.put(
-                            k,
-                            r.value() == null
-                                    ? null
-                                    : OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(
-                                            ResponseEnvelopes.responseBytes(ResponseEnvelopes.open(r.value())))));
-                }
-            }
-        }
-        return out;
     }
 }

@@ -7,26 +7,12 @@ import io.matstore.kafka.local.KafkaBrokerExtension;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewRunner;
-import io.matstore.schemas.KeyCodec;
-import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.offers.fb.OfferResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,23 +39,23 @@ class OffersFxFanOutResumeTest {
     @Test
     void shouldFinishAFanOutCutShortFromItsLastCommittedChunkOnAnotherInstance() throws Exception {
         OffersView view = OffersSettings.view(config("a"));
-        String topic = view.descriptor().topic();
         long resumedOffered;
         try (ViewRunner.Running first = ViewRunner.start(view, config("a"))) {
             OffersEvent[] catalogue = new OffersEvent[PRODUCTS];
             for (int i = 0; i < PRODUCTS; i++) {
                 catalogue[i] = new OffersEvent.ProductUpserted(sku(i), "Mug " + i, "kitchen", basePrice(i));
             }
-            publish(catalogue);
+            OffersTopics.publish(KAFKA.bootstrapServers(), SOURCE, catalogue);
             await().atMost(Duration.ofSeconds(60)).until(() -> first.counters().eventsDone() == PRODUCTS);
             long before = first.counters().emitted();
-            publish(new OffersEvent.FxRateChanged("EUR", 920_000L, 2));
+            OffersTopics.publish(KAFKA.bootstrapServers(), SOURCE, new OffersEvent.FxRateChanged("EUR", 920_000L, 2));
             // stop once two chunks are out, far from the thirtieth
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> first.counters().emitted() - before >= 2 * CHUNK);
         }
-        Map<String, OfferResponse> cutShort = lastEurResponses(topic);
+        Map<String, OfferResponse> cutShort =
+                OffersTopics.lastResponses(KAFKA.bootstrapServers(), view.descriptor(), "EUR");
         assertThat(cutShort.size())
                 .as("the first instance stopped part of the way")
                 .isBetween(2 * CHUNK, PRODUCTS * PER_PRODUCT - 1);
@@ -78,7 +64,8 @@ class OffersFxFanOutResumeTest {
             ViewCounters counters = second.counters();
             await().atMost(Duration.ofSeconds(90)).until(() -> counters.eventsDone() == 1);
             resumedOffered = counters.emitted() + counters.unchanged();
-            Map<String, OfferResponse> done = lastEurResponses(topic);
+            Map<String, OfferResponse> done =
+                    OffersTopics.lastResponses(KAFKA.bootstrapServers(), view.descriptor(), "EUR");
             assertThat(done).hasSize(PRODUCTS * PER_PRODUCT);
             for (int i = 0; i < PRODUCTS; i++) {
                 for (String region : view.regions()) {
@@ -121,49 +108,5 @@ class OffersFxFanOutResumeTest {
                         "-1",
                         "view.offers." + OffersSettings.FX_FANOUT_CHUNK,
                         Integer.toString(CHUNK)));
-    }
-
-    private static void publish(OffersEvent... events) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (OffersEvent event : events) {
-                OffersEventCodec.Encoded e = OffersEventCodec.encode(event);
-                producer.send(new ProducerRecord<>(SOURCE, e.key(), e.value()));
-            }
-            producer.flush();
-        }
-    }
-
-    /** The committed view, last record per key, EUR only, keyed "sku/region/tier". */
-    private static Map<String, OfferResponse> lastEurResponses(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<String, OfferResponse> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            while (c.position(tp) < end) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    List<String> key = KeyCodec.decode(OffersContract.V1, r.key());
-                    if (!key.get(2).equals("EUR")) {
-                        continue;
-                    }
-                    String k = key.get(0) + "/" + key.get(1) + "/" + key.get(3);
-                    out.put(
-                            k,
-                            r.value() == null
-                                    ? null
-                                    : OfferResponse.getRootAsOfferResponse(ByteBuffer.wrap(
-                                            ResponseEnvelopes.responseBytes(ResponseEnvelopes.open(r.value())))));
-                }
-            }
-        }
-        return out;
     }
 }
