@@ -96,18 +96,23 @@ final class NodeProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             process.getOutputStream().close();
         } catch (IOException gone) {
             // already exited
         }
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            System.err.println("node " + process.pid() + " did not stop in 20 s; destroying it (log: " + log + ")");
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                System.err.println("node " + process.pid() + " did not stop in 20 s; destroying it (log: " + log + ")");
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
