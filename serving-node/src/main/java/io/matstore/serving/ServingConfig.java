@@ -64,6 +64,8 @@ public final class ServingConfig {
     public static final String SHED_BACKOFF = "serving.shed.backoff";
     public static final String SHED_LAG_TARGET_MS = "serving.shed.lag.target.ms";
     public static final String SHED_LAG_INTERVAL_MS = "serving.shed.lag.interval.ms";
+    public static final String SHED_CPU_TARGET = "serving.shed.cpu.target";
+    public static final String SHED_CPU_INTERVAL_MS = "serving.shed.cpu.interval.ms";
     public static final String RETRY_AFTER_SECONDS = "serving.retry.after.seconds";
     public static final String ADMIN_HOST = "serving.admin.host";
     public static final String ADMIN_PORT = "serving.admin.port";
@@ -346,6 +348,26 @@ public final class ServingConfig {
                     Importance.LOW,
                     "Interval at whose end the shed probability moves (by at most 1/8) from the interval's smallest"
                             + " event-loop lag; paused connections are checked for resumption once per interval.")
+            .define(
+                    SHED_CPU_TARGET,
+                    Type.DOUBLE,
+                    0.0,
+                    Range.between(0.0, 1.0),
+                    Importance.MEDIUM,
+                    "Share of a core each event loop may be busy (thread CPU time over wall time, per"
+                            + " serving.shed.cpu.interval.ms) before view requests are shed (503) with a probability"
+                            + " that rises while the loops stay above it and falls below it (PIE, RFC 8033). Set it"
+                            + " to the utilisation at the node's knee (where admitted latency starts to rise, see"
+                            + " docs/benchmarks.md \"Overload\"), e.g. 0.8: it is per deployment, so 0 = off. Counts"
+                            + " only this process's CPU time: use it on cores the node does not share.")
+            .define(
+                    SHED_CPU_INTERVAL_MS,
+                    Type.LONG,
+                    20L,
+                    Range.between(1L, 60_000L),
+                    Importance.LOW,
+                    "Interval over which the event loops' utilisation is measured and at whose end the CPU shed"
+                            + " probability moves (by at most 1/8).")
             .define(
                     SHED_MAX_REJECTION_RATIO,
                     Type.DOUBLE,
@@ -775,6 +797,15 @@ public final class ServingConfig {
 
     public long shedLagIntervalMillis() {
         return (Long) values.get(SHED_LAG_INTERVAL_MS);
+    }
+
+    /** 0: off. */
+    public double shedCpuTarget() {
+        return (Double) values.get(SHED_CPU_TARGET);
+    }
+
+    public long shedCpuIntervalMillis() {
+        return (Long) values.get(SHED_CPU_INTERVAL_MS);
     }
 
     public double shedMaxRejectionRatio() {

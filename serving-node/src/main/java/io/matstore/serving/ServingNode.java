@@ -10,6 +10,7 @@ import io.matstore.serving.internal.ClusterRefresher;
 import io.matstore.serving.internal.ConnectionLimits;
 import io.matstore.serving.internal.JsonRenderers;
 import io.matstore.serving.internal.LoadShedder;
+import io.matstore.serving.internal.LoopCpu;
 import io.matstore.serving.internal.LoopLag;
 import io.matstore.serving.internal.NodeContext;
 import io.matstore.serving.internal.ProbeServer;
@@ -184,13 +185,21 @@ public final class ServingNode implements AutoCloseable {
                         (long) (config.shedLagTargetMillis() * 1_000_000),
                         config.shedLagIntervalMillis() * 1_000_000,
                         System::nanoTime);
+        LoopCpu cpu = config.shedCpuTarget() == 0
+                ? null
+                : new LoopCpu(
+                        config.shedCpuTarget(),
+                        config.shedCpuIntervalMillis() * 1_000_000,
+                        System::nanoTime,
+                        loopThreadCpu());
         LoadShedder shedder = new LoadShedder(
                 config.shedMaxInFlight(),
                 config.shedMaxRejectionRatio(),
                 config.shedWindowMillis(),
                 clock::millis,
                 adaptive,
-                lag);
+                lag,
+                cpu);
         RequestTracing tracing = RequestTracing.create(
                 config.tracingEnabled(), openTelemetry != null ? () -> openTelemetry : GlobalOpenTelemetry::get);
         try {
@@ -235,6 +244,15 @@ public final class ServingNode implements AutoCloseable {
                         .description("Share of view requests shed on the event loops' lag (PIE)")
                         .register(metrics.registry());
             }
+            if (cpu != null) {
+                io.micrometer.core.instrument.Gauge.builder(
+                                "matstore_shed_cpu_probability", cpu, LoopCpu::shedProbability)
+                        .description("Share of view requests shed on the event loops' CPU utilisation (PIE)")
+                        .register(metrics.registry());
+                io.micrometer.core.instrument.Gauge.builder("matstore_loop_cpu_utilisation", cpu, LoopCpu::utilisation)
+                        .description("Event loops' CPU time over wall time in the last serving.shed.cpu.interval.ms")
+                        .register(metrics.registry());
+            }
         }
         TlsMaterial tls = TlsMaterial.of(config);
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.io());
@@ -243,6 +261,13 @@ public final class ServingNode implements AutoCloseable {
             long period = Math.max(100_000, config.shedLagIntervalMillis() * 100_000);
             for (io.netty.util.concurrent.EventExecutor loop : group) {
                 loop.scheduleWithFixedDelay(lag.probe(period), period, period, TimeUnit.NANOSECONDS);
+            }
+        }
+        if (cpu != null) {
+            // four readings per interval: one loop's reading closes it about a quarter of an interval late at worst
+            long period = Math.max(100_000, config.shedCpuIntervalMillis() * 250_000);
+            for (io.netty.util.concurrent.EventExecutor loop : group) {
+                loop.scheduleWithFixedDelay(cpu.probe(), period, period, TimeUnit.NANOSECONDS);
             }
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -488,5 +513,21 @@ public final class ServingNode implements AutoCloseable {
         monitor = null; // not ready once closed (matstore_ready too)
         metrics.close();
         port = -1;
+    }
+
+    /**
+     * The calling thread's CPU time (HotSpot reads the thread's CPU clock natively, allocating nothing), for the
+     * CPU shed signal; refuses to start without it rather than shed on a clock that never moves.
+     */
+    private static java.util.function.LongSupplier loopThreadCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (!threads.isCurrentThreadCpuTimeSupported()) {
+            throw new IllegalStateException(ServingConfig.SHED_CPU_TARGET
+                    + " is set but this JVM cannot read a thread's CPU time; set it to 0");
+        }
+        if (!threads.isThreadCpuTimeEnabled()) {
+            threads.setThreadCpuTimeEnabled(true);
+        }
+        return threads::getCurrentThreadCpuTime;
     }
 }

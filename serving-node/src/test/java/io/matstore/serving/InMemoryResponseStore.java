@@ -37,6 +37,7 @@ public final class InMemoryResponseStore implements ResponseStore {
         private volatile CountDownLatch gate;
         private volatile CountDownLatch entered;
         private volatile long readDelayNanos;
+        private volatile long readSpinNanos;
 
         Version(ViewDescriptor descriptor, long lastCaughtUpMillis) {
             this.descriptor = descriptor;
@@ -53,6 +54,14 @@ public final class InMemoryResponseStore implements ResponseStore {
             long delay = readDelayNanos;
             if (delay > 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(delay); // a slow disk, on the caller's event loop
+            }
+            long spin = readSpinNanos;
+            if (spin > 0) {
+                // a read that costs CPU (RocksDB decoding a block), on the caller's event loop
+                long end = System.nanoTime() + spin;
+                while (System.nanoTime() - end < 0) {
+                    Thread.onSpinWait();
+                }
             }
             CountDownLatch g = gate;
             if (g != null) {
@@ -111,6 +120,12 @@ public final class InMemoryResponseStore implements ResponseStore {
         /** Makes every read take at least {@code nanos} (0: as fast as the map). */
         public Version readDelayNanos(long nanos) {
             readDelayNanos = nanos;
+            return this;
+        }
+
+        /** Each read keeps its thread busy this long (CPU time, unlike {@link #readDelayNanos}). */
+        public Version readSpinNanos(long nanos) {
+            readSpinNanos = nanos;
             return this;
         }
 

@@ -60,6 +60,9 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private final NodeContext node;
     private final RequestProgress progress;
     private final ResponseBacklog backlog;
+    /** Null when no loop signal is on. */
+    private final ShedGate gate;
+
     private final BatchLookup batch;
     private final Answer answer = new Answer();
     private final ChannelFutureListener releaseOnWrite;
@@ -88,6 +91,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private int permits;
 
     public HttpHandler(NodeContext node, RequestProgress progress, ResponseBacklog backlog) {
+        this(node, progress, backlog, null);
+    }
+
+    /** @param gate the connection's {@link ShedGate}, or null when it has none */
+    HttpHandler(NodeContext node, RequestProgress progress, ResponseBacklog backlog, ShedGate gate) {
+        this.gate = gate;
         this.node = node;
         this.progress = progress;
         this.backlog = backlog;
@@ -174,6 +183,8 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     private void onViewRequest(
             ChannelHandlerContext ctx, HttpRequest req, String uri, int pathEnd, boolean keepAlive, long start) {
+        // taken for every view request, answered or not, so that the gate's decisions stay in step with requests
+        boolean drawn = gate != null && gate.takeDecision();
         int nameStart = VIEWS_PREFIX.length();
         int slash = uri.indexOf('/', nameStart);
         int nameEnd = slash < 0 || slash > pathEnd ? pathEnd : slash;
@@ -221,7 +232,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                     false);
             return;
         }
-        if (!node.shedder().tryAcquire(permits, backlog.openConnections())) {
+        if (!node.shedder().tryAcquire(permits, backlog.openConnections(), drawn)) {
             shed(ctx, route, keepAlive, start);
             return;
         }

@@ -13,11 +13,12 @@ import java.util.function.LongSupplier;
  * rejected so far in the current window of W ms, c the request's connection's own in-flight count and N the open
  * connections:
  * <pre>
- *   over    ⇔  inFlight ≥ L  ∨  (inFlight ≥ L/2  ∧  c ≥ max(1, ⌊L/N⌋))  ∨  lagging
+ *   over    ⇔  inFlight ≥ L  ∨  (inFlight ≥ L/2  ∧  c ≥ max(1, ⌊L/N⌋))  ∨  lagging  ∨  busy
  *   reject  ⇔  over  ∧  J + 1 ≤ ρ · (R + 1)
  * </pre>
  * where lagging is {@link LoopLag#shed()}, true with a probability that follows the event loops' lag (PIE): the
- * signal of a CPU-bound node whose requests wait before admission, where in-flight cannot see them.
+ * signal of a CPU-bound node whose requests wait before admission, where in-flight cannot see them, and busy is
+ * {@link LoopCpu#shed()}, the same from the loops' CPU utilisation, which rises before that wait does.
  * The fair-share term sheds a connection that holds more than its share once the node is half full, so one client
  * that pipelines cannot push every other one into shedding. The last term is the cap: even when overloaded, at
  * least (1 − ρ) of requests are admitted, so the node keeps probing and recovers as soon as in-flight drops. Window
@@ -40,6 +41,8 @@ public final class LoadShedder {
     private final AdaptiveLimit adaptive;
     /** Null: no lag signal. */
     private final LoopLag lag;
+    /** Null: no CPU signal. */
+    private final LoopCpu cpu;
 
     public LoadShedder(int maxInFlight, double maxRejectionRatio, long windowMillis, LongSupplier clockMillis) {
         this(maxInFlight, maxRejectionRatio, windowMillis, clockMillis, null);
@@ -66,6 +69,22 @@ public final class LoadShedder {
             LongSupplier clockMillis,
             AdaptiveLimit adaptive,
             LoopLag lag) {
+        this(maxInFlight, maxRejectionRatio, windowMillis, clockMillis, adaptive, lag, null);
+    }
+
+    /**
+     * @param adaptive the limit to follow, or null for the fixed {@code maxInFlight}
+     * @param lag      the event loops' lag, or null for no lag signal
+     * @param cpu      the event loops' CPU utilisation, or null for no CPU signal
+     */
+    public LoadShedder(
+            int maxInFlight,
+            double maxRejectionRatio,
+            long windowMillis,
+            LongSupplier clockMillis,
+            AdaptiveLimit adaptive,
+            LoopLag lag,
+            LoopCpu cpu) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight=" + maxInFlight + " < 1");
         }
@@ -81,6 +100,7 @@ public final class LoadShedder {
         this.clockMillis = clockMillis;
         this.adaptive = adaptive;
         this.lag = lag;
+        this.cpu = cpu;
     }
 
     /** The limit now. */
@@ -100,24 +120,66 @@ public final class LoadShedder {
      * @param connections        open connections
      */
     public boolean tryAcquire(int connectionInFlight, int connections) {
-        long now = clockMillis.getAsLong();
-        long end = windowEnd.get();
-        if (now >= end && windowEnd.compareAndSet(end, now + windowMillis)) {
-            requests.set(0);
-            rejected.set(0);
-        }
-        long r = requests.incrementAndGet();
+        return tryAcquire(connectionInFlight, connections, false);
+    }
+
+    /**
+     * Admits (and counts in flight; pair with {@link #release}) or rejects a request.
+     *
+     * @param connectionInFlight what the request's connection already has in flight
+     * @param connections        open connections
+     * @param signalsDrawn       the loops' signals already decided to keep this request ({@link #shedEarly})
+     */
+    public boolean tryAcquire(int connectionInFlight, int connections, boolean signalsDrawn) {
+        long r = countRequest();
         int limit = limit();
         int n = inFlight.get();
         boolean over = n >= limit
                 || 2 * n >= limit && connectionInFlight >= Math.max(1, limit / Math.max(1, connections))
-                || lag != null && lag.shed();
+                || !signalsDrawn && signalsShed();
         if (over && rejected.get() + 1 <= maxRejectionRatio * r) {
             rejected.incrementAndGet();
             return false;
         }
         inFlight.incrementAndGet();
         return true;
+    }
+
+    /**
+     * For a request not yet decoded: true when the loops' signals shed it within the rejection cap (it then counts
+     * as a request and a rejection). False leaves it uncounted: it is counted at its admission.
+     */
+    public boolean shedEarly() {
+        if (!signalsShed()) {
+            return false;
+        }
+        long r = countRequest();
+        if (rejected.get() + 1 <= maxRejectionRatio * r) {
+            rejected.incrementAndGet();
+            return true;
+        }
+        requests.decrementAndGet();
+        return false;
+    }
+
+    /** Whether the loops' lag or CPU signal is on (a request may be shed before it is decoded). */
+    public boolean hasLoopSignal() {
+        return lag != null || cpu != null;
+    }
+
+    private boolean signalsShed() {
+        return lag != null && lag.shed() || cpu != null && cpu.shed();
+    }
+
+    /** Counts a request in the current window, starting a new window when the clock passed its end. */
+    private long countRequest() {
+        long now = clockMillis.getAsLong();
+        long end = windowEnd.get();
+        if (now >= end && windowEnd.compareAndSet(end, now + windowMillis)) {
+            requests.set(0);
+            rejected.set(0);
+        }
+        return requests.incrementAndGet();
     }
 
     /** Adds {@code n} to an admitted request's weight (a batch's other items), or rejects it whole. */

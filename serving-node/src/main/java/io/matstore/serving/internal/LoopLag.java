@@ -1,6 +1,5 @@
 package io.matstore.serving.internal;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -16,8 +15,7 @@ import java.util.function.LongSupplier;
  * <p>With T the target, I the interval, λ_k the smallest lag measured by the probes of all loops in
  * interval k, and p the probability that a request is shed, at the end of interval k:
  * <pre>
- *   Δ        =  α · (λ_k − T) / T  +  β · (λ_k − λ_{k−1}) / T      α = 1/16, β = 1/8
- *   p        ←  clamp(p + clamp(Δ, −1/8, +1/8), 0, 1)
+ *   p  ←  PIE(λ_k, T)     ({@link PieProbability}: Δ = α·(λ_k − T)/T + β·(λ_k − λ_{k−1})/T, α = 1/16, β = 1/8)
  *   overloaded during interval k+1  ⇔  λ_k &gt; T
  * </pre>
  * The minimum, not the mean, so that one slow round (a GC pause, a burst that drains) does not count: only a queue
@@ -33,22 +31,13 @@ import java.util.function.LongSupplier;
  * thread-local random). The clock is injected so tests advance it instead of sleeping.
  */
 public final class LoopLag {
-    private static final double ALPHA = 1.0 / 16;
-    private static final double BETA = 1.0 / 8;
-    private static final double MAX_STEP = 1.0 / 8;
-    private static final double ALWAYS = 0x1p31;
-
     private final long targetNanos;
     private final long intervalNanos;
     private final LongSupplier clockNanos;
     private final AtomicLong intervalEnd;
     private final AtomicLong minLag = new AtomicLong(Long.MAX_VALUE);
-    /** Written only by the interval's closer; the CAS on intervalEnd orders successive closers. */
-    private long previousMinLag;
-
-    private double probability;
-    /** p · 2³¹, so that a request's decision compares two ints. */
-    private volatile int shedThreshold;
+    /** Updated only by the interval's closer; the CAS on intervalEnd orders successive closers. */
+    private final PieProbability pie;
 
     private volatile boolean overloaded;
     private volatile long lastLagNanos;
@@ -61,6 +50,7 @@ public final class LoopLag {
         this.targetNanos = targetNanos;
         this.intervalNanos = intervalNanos;
         this.clockNanos = clockNanos;
+        this.pie = new PieProbability(targetNanos);
         this.intervalEnd = new AtomicLong(clockNanos.getAsLong() + intervalNanos);
     }
 
@@ -82,12 +72,7 @@ public final class LoopLag {
     }
 
     private void close(long min) {
-        double t = targetNanos;
-        double step = ALPHA * (min - t) / t + BETA * (min - (double) previousMinLag) / t;
-        step = Math.max(-MAX_STEP, Math.min(MAX_STEP, step));
-        probability = Math.max(0, Math.min(1, probability + step));
-        previousMinLag = min;
-        shedThreshold = (int) Math.min(Integer.MAX_VALUE, probability * ALWAYS);
+        pie.update(min);
         overloaded = min > targetNanos;
     }
 
@@ -96,22 +81,17 @@ public final class LoopLag {
      * per-loop generator (one event loop is one thread), allocation-free and without shared state.
      */
     public boolean shed() {
-        int threshold = shedThreshold;
-        return threshold != 0 && shed(ThreadLocalRandom.current().nextInt(), threshold);
+        return pie.shed();
     }
 
     /** The decision for a uniform random int, for tests. */
     boolean shed(int random) {
-        return shed(random, shedThreshold);
-    }
-
-    private static boolean shed(int random, int threshold) {
-        return (random >>> 1) < threshold;
+        return pie.shed(random);
     }
 
     /** The probability that a request is shed now (a gauge). */
     public double shedProbability() {
-        return shedThreshold / ALWAYS;
+        return pie.probability();
     }
 
     /** The loops' lag stayed above the target over the last interval. */

@@ -11,7 +11,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Each connection's pipeline: flush consolidation (one flush per read burst), the connection cap, idle/read timers, progress mark and request deadline, the HTTP/1.1
+ * Each connection's pipeline: flush consolidation (one flush per read burst), the connection cap, idle/read timers,
+ * the {@link ShedGate} when a loop signal is on, progress mark and request deadline, the HTTP/1.1
  * request decoder with the configured limits, our handler (with the connection's {@link ResponseBacklog}). No
  * response encoder: responses are written as composed bytes.
  */
@@ -34,6 +35,18 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         ChannelPipeline p = ch.pipeline();
         p.addLast("limits", limits);
         p.addLast("idle", new IdleStateHandler(c.readTimeoutMillis(), 0, c.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+        ResponseBacklog backlog = new ResponseBacklog(
+                c.maxPipelinedRequests(),
+                c.writeTimeoutMillis(),
+                limits,
+                node.shedder().lag());
+        ShedGate gate = null;
+        if (node.shedder().hasLoopSignal()) {
+            // before progress and the decoder: a request it sheds is never seen as started
+            gate = new ShedGate(
+                    node.shedder(), limits, node.metrics(), c.maxInitialLineBytes() + c.maxHeaderBytes(), backlog);
+            p.addLast("gate", gate);
+        }
         p.addLast("progress", progress);
         p.addLast(
                 "decoder",
@@ -41,16 +54,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
                         .setMaxInitialLineLength(c.maxInitialLineBytes())
                         .setMaxHeaderSize(c.maxHeaderBytes())
                         .setMaxChunkSize(c.maxBodyBytes())));
-        p.addLast(
-                "handler",
-                new HttpHandler(
-                        node,
-                        progress,
-                        new ResponseBacklog(
-                                c.maxPipelinedRequests(),
-                                c.writeTimeoutMillis(),
-                                limits,
-                                node.shedder().lag())));
+        p.addLast("handler", new HttpHandler(node, progress, backlog, gate));
         // Flush once per read burst, not once per response: pipelined requests decoded from one socket read are
         // answered with one write(2) instead of one each (Netty's handler; it flushes at channelReadComplete). The
         // forced flush every maxPipelined/2 responses keeps ResponseBacklog's count of unflushed responses below

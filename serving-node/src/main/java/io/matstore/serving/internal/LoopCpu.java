@@ -1,0 +1,114 @@
+package io.matstore.serving.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * How much to shed, from the event loops' CPU utilisation: PIE ({@link PieProbability}) driven by the share of
+ * wall time the loop threads spent on a CPU over each interval, so that the answered load settles near a chosen
+ * utilisation (the knee, below which requests do not queue) and the rest is refused before it can queue.
+ *
+ * <p>Why utilisation and not lag: the lag of a probe task ({@link LoopLag}) only grows once a queue has formed, and
+ * an open-loop client's requests then already wait in the socket buffers; by the time PIE has lowered the lag, the
+ * requests admitted meanwhile have paid that wait. A loop's utilisation rises before the queue: a loop busy 80 % of
+ * the time answers at once, one busy 100 % of the time has a queue that can only grow. With U the utilisation
+ * target, for each interval k:
+ * <pre>
+ *   u_k  =  Σ over loops of CPU time in the interval  /  Σ over loops of wall time in the interval
+ *   p    ←  PIE(u_k, U)
+ * </pre>
+ * Each loop's probe (a task it schedules to itself) adds its thread's CPU time and the wall time since its previous
+ * run; the run that passes the interval's end closes it. Shedding only pays if a 503 costs the loop much less than
+ * an answer (c and a): answering x of an offer of O keeps u = x·a + (O − x)·c, so refusing brings the loop under
+ * the target only while O·c &lt; U; benchmarks.md "Overload" measures c / a.
+ *
+ * <p>Thread CPU time counts only this process's time on a core: on CPUs shared with other processes a loop can be
+ * late with a low utilisation (it waits to be scheduled), which this signal does not see. Use it on dedicated
+ * cores, beside the lag signal on shared ones.
+ *
+ * <p>Thread-safe and allocation-free: two atomic adds per probe run (a probe racing with the close may land in
+ * either interval, which only nudges one measure), one volatile read and a per-thread random per admission. The
+ * clocks are injected so that tests advance them instead of sleeping.
+ */
+public final class LoopCpu {
+    private final double target;
+    private final long intervalNanos;
+    private final LongSupplier wallNanos;
+    private final LongSupplier threadCpuNanos;
+    private final AtomicLong intervalEnd;
+    private final AtomicLong busy = new AtomicLong();
+    private final AtomicLong wall = new AtomicLong();
+    /** Updated only by the interval's closer; the CAS on intervalEnd orders successive closers. */
+    private final PieProbability pie;
+
+    private volatile double lastUtilisation;
+
+    /**
+     * @param target         U, the share of a core each loop may be busy, in (0, 1]
+     * @param threadCpuNanos the calling thread's CPU time (ThreadMXBean#getCurrentThreadCpuTime)
+     */
+    public LoopCpu(double target, long intervalNanos, LongSupplier wallNanos, LongSupplier threadCpuNanos) {
+        if (!(target > 0 && target <= 1) || intervalNanos <= 0) {
+            throw new IllegalArgumentException("target=" + target + " intervalNanos=" + intervalNanos
+                    + ": need 0 < target <= 1 and intervalNanos > 0");
+        }
+        this.target = target;
+        this.intervalNanos = intervalNanos;
+        this.wallNanos = wallNanos;
+        this.threadCpuNanos = threadCpuNanos;
+        this.pie = new PieProbability(target);
+        this.intervalEnd = new AtomicLong(wallNanos.getAsLong() + intervalNanos);
+    }
+
+    /** A loop was on a CPU {@code cpuNanos} of the last {@code wallNanos}. */
+    void onBusy(long cpuNanos, long elapsedNanos) {
+        busy.addAndGet(cpuNanos);
+        wall.addAndGet(elapsedNanos);
+        long now = wallNanos.getAsLong();
+        long end = intervalEnd.get();
+        if (now - end >= 0 && intervalEnd.compareAndSet(end, now + intervalNanos)) {
+            long w = wall.getAndSet(0);
+            long b = busy.getAndSet(0);
+            double u = w <= 0 ? 0 : Math.min(1.0, (double) b / w);
+            lastUtilisation = u;
+            pie.update(u);
+        }
+    }
+
+    /** Whether to shed this request: true with the probability {@link #shedProbability}. */
+    public boolean shed() {
+        return pie.shed();
+    }
+
+    /** The probability that a request is shed now (a gauge). */
+    public double shedProbability() {
+        return pie.probability();
+    }
+
+    /** The loops' utilisation over the last closed interval (a gauge). */
+    public double utilisation() {
+        return lastUtilisation;
+    }
+
+    /**
+     * The task one event loop schedules to itself with a fixed delay, reading its own thread's CPU time. One per
+     * loop (it keeps that loop's previous readings), reused for every run.
+     */
+    public Runnable probe() {
+        return new Runnable() {
+            private long lastWall = wallNanos.getAsLong();
+            private long lastCpu = -1;
+
+            @Override
+            public void run() {
+                long now = wallNanos.getAsLong();
+                long cpu = threadCpuNanos.getAsLong();
+                if (lastCpu >= 0) { // the first run is on the loop's thread, the constructor was not
+                    onBusy(cpu - lastCpu, now - lastWall);
+                }
+                lastWall = now;
+                lastCpu = cpu;
+            }
+        };
+    }
+}
