@@ -6,10 +6,10 @@ import java.nio.ByteBuffer;
  * Approximate access counts of keys (a count-min sketch with 4 rows of saturating byte counters), aged by halving
  * every counter after {@code 10 × capacity} additions so that old popularity fades (as in TinyLFU).
  *
- * <p>Updated by many reader threads without synchronisation: a lost increment only makes a count slightly low, which
- * a sketch tolerates. Allocation-free; memory is {@code 4 × nextPowerOfTwo(8 × capacity)} bytes.
+ * <p>Used by the ingest thread only: readers record their keys' hashes in a {@link ReadBuffer}, which the ingest
+ * thread drains into {@link #increment}. Allocation-free; memory is {@code 4 × nextPowerOfTwo(8 × capacity)} bytes.
  *
- * <p>Every near-cache hit increments, so the layout is chosen for the cache: a key's four counters lie in one
+ * <p>Every near-cache hit increments (through the buffer), so the layout is chosen for the cache: a key's four counters lie in one
  * 32-byte block (one counter in each 8-byte row of it), and an increment touches one or two adjacent cache lines
  * instead of four random ones (Caffeine's sketch does the same with 64-byte blocks). Before, with four rows each
  * spanning the whole array, the increment was a third of an in-process near-cache hit (NearCacheLatencyRun, counted

@@ -2,12 +2,14 @@ package io.matstore.store.internal;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 
 /**
  * Decides which keys the bounded near-cache holds: TinyLFU-style admission with sampled-LFU eviction.
  *
  * <ul>
- *   <li>Every read (hit or RocksDB miss that found a value) counts the key in a {@link FrequencySketch}.</li>
+ *   <li>Every read (hit or RocksDB miss that found a value) records the key's hash in a {@link ReadBuffer}; the
+ *       ingest thread counts the recorded hashes in a {@link FrequencySketch} before it promotes.</li>
  *   <li>A RocksDB miss offers the key to the ingest thread ({@link PromotionQueue}); so does every ingested value
  *       of a key not cached.</li>
  *   <li>While the near-cache has room, such a key is admitted. When it is full, the ingest thread samples
@@ -16,8 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *       a rebuild cannot flush the hot set.</li>
  * </ul>
  *
- * <p>Readers only count and offer (allocation-free, no locks); all near-cache writes stay on the ingest thread,
- * which reads a promoted key's value from RocksDB itself, so a promotion can never install an outdated value.
+ * <p>Readers only record and offer (allocation-free, no locks, no atomic read-modify-write); the sketch and all
+ * near-cache writes stay on the ingest thread, which reads a promoted key's value from RocksDB itself, so a promotion
+ * can never install an outdated value.
  */
 final class HotKeyPolicy {
     static final int SAMPLES = 16;
@@ -25,21 +28,24 @@ final class HotKeyPolicy {
     private final NearCache nearCache;
     private final FrequencySketch sketch;
     private final PromotionQueue promotions = new PromotionQueue(4096);
+    private final ReadBuffer reads = new ReadBuffer();
+    private final LongConsumer countRead;
     private long evictions;
 
     HotKeyPolicy(NearCache nearCache) {
         this.nearCache = nearCache;
         this.sketch = new FrequencySketch(nearCache.maxEntries());
+        this.countRead = sketch::increment;
     }
 
     /** A near-cache hit. Any thread, allocation-free. */
     void onHit(ByteBuffer key) {
-        sketch.increment(FrequencySketch.hash(key));
+        reads.record(FrequencySketch.hash(key));
     }
 
     /** A read answered by RocksDB. Any thread, allocation-free. */
     void onMiss(ByteBuffer key) {
-        sketch.increment(FrequencySketch.hash(key));
+        reads.record(FrequencySketch.hash(key));
         promotions.offer(key);
     }
 
@@ -57,6 +63,8 @@ final class HotKeyPolicy {
 
     /** Brings near the keys recently read from RocksDB that earn a place. Ingest thread. */
     void promote(RocksViewDb rocks) {
+        // Counted first, so a key missed since the last drain competes for admission with its reads counted.
+        reads.drain(countRead);
         sketch.ageIfDue();
         promotions.drain(key -> {
             if (nearCache.contains(key)) {
