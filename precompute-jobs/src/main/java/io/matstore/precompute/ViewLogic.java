@@ -51,6 +51,17 @@ public interface ViewLogic<E, C> {
         return 0;
     }
 
+    /**
+     * About how many combinations of this task's parameter space exist now (each is a key of the view topic), or -1
+     * when the view cannot say. The runner reads it only for an event whose tombstones pass
+     * {@code view.delete.hold.min.keys}, to judge them against {@code view.max.delete.share}. Without it the runner
+     * counts the live keys the task has written since it started, which after a restart are few, so the limit then
+     * holds large deletes it would otherwise let through.
+     */
+    default long approximateKeys() {
+        return -1;
+    }
+
     /** Whether {@link #resume} has work; asked on every punctuation, so it must be cheap. */
     default boolean hasPendingFanOut() {
         return false;

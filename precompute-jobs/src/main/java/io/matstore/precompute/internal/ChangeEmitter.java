@@ -6,25 +6,28 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.precompute.FanOutLimits;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewCounters;
+import io.matstore.precompute.ViewLogic;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.schemas.ViewDescriptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Emits a response only when its content changed, and a tombstone only once when a combination leaves the space.
+ * Emits a response unless this task knows it already wrote the same content for the key, and a tombstone unless it
+ * knows the key's last record is one.
  *
- * <p>Invariant: the store holds an entry for a key exactly when the last record this task wrote for that key is a
- * response (not a tombstone), and the entry is that response's content hash. Store and output commit in the same
- * transaction (exactly_once_v2), so the invariant survives crashes. Content is compared by 64-bit XXH3: a collision
- * would drop one real change, with probability about 2^-64 per recomputation.
+ * <p>What the task knows is {@link EmittedHashes}: in memory, empty after every start, rebalance or dirty close of
+ * the task. So a change is never dropped (a key the task does not know is always written), and the price of
+ * forgetting is a duplicate: the first computation of a key after a restart is written even if unchanged (same
+ * content hash, hence same ETag, with a new {@code computed_at}), and a key outside the space the task does not know
+ * gets a tombstone (deleting nothing). Content is compared by 64-bit XXH3: a collision would drop one real change,
+ * with probability about 2^-64 per recomputation.
  *
  * <p>A traced event's records (responses and tombstones) carry its trace headers, and its envelopes the
  * {@code traceparent} in {@code trace_parent}; an untraced event's records carry neither.
@@ -33,14 +36,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * last response. An event's tombstones are written only after its whole fan-out, once it is known that they stay
  * within {@code maxDeleteShare} of the task's keys; until then their keys wait in memory (at most the limit's worth:
  * past it they are dropped, as the event is held anyway). A held event's tombstones are never written and their keys
- * keep their hashes, so the invariant holds and a later recomputation of those keys writes whatever they then are.
- * The task's key count is RocksDB's estimate, read only when an event's tombstones pass {@code deleteHoldMinKeys}.
+ * keep their hashes, so a later recomputation of those keys writes whatever they then are. The task's key count is
+ * the view's estimate ({@link ViewLogic#approximateKeys}), or when it has none the live keys this task has written
+ * since it started; it is read only when an event's tombstones pass {@code deleteHoldMinKeys}.
  */
 final class ChangeEmitter {
     private static final Hasher64 HASH = Hashing.xxh3_64();
 
     private final ViewDescriptor view;
-    private final KeyValueStore<Bytes, byte[]> hashes;
+    private final EmittedHashes emitted = new EmittedHashes();
+    private final LongSupplier viewKeyEstimate;
     private final ProcessorContext<byte[], byte[]> context;
     private final ViewCounters counters;
     private final FanOutLimits limits;
@@ -61,12 +66,12 @@ final class ChangeEmitter {
 
     ChangeEmitter(
             ViewDescriptor view,
-            KeyValueStore<Bytes, byte[]> hashes,
+            LongSupplier viewKeyEstimate,
             ProcessorContext<byte[], byte[]> context,
             ViewCounters counters,
             FanOutLimits limits) {
         this.view = view;
-        this.hashes = hashes;
+        this.viewKeyEstimate = viewKeyEstimate;
         this.context = context;
         this.counters = counters;
         this.limits = limits;
@@ -110,9 +115,7 @@ final class ChangeEmitter {
                     + "; no tombstone written";
         } else {
             for (byte[] key : pendingTombstones) {
-                hashes.delete(Bytes.wrap(key));
-                counters.onTombstone();
-                forward(key, null);
+                tombstone(key);
             }
         }
         pendingTombstones.clear();
@@ -131,10 +134,9 @@ final class ChangeEmitter {
 
     /** @param response the combination's response, or {@code null} when it is outside the parameter space */
     void offer(byte[] key, byte[] response) {
-        Bytes storeKey = Bytes.wrap(key);
-        byte[] previous = hashes.get(storeKey);
+        long previous = emitted.get(key);
         if (response == null) {
-            if (previous != null) {
+            if (previous != EmittedHashes.TOMBSTONE) {
                 deferTombstone(key);
             }
             return;
@@ -147,26 +149,23 @@ final class ChangeEmitter {
             return;
         }
         long hash = HASH.hashBytesToLong(response);
-        if (previous != null && toLong(previous) == hash) {
+        if (previous == hash && EmittedHashes.isResponse(previous)) {
             counters.onUnchanged();
             return;
         }
-        hashes.put(storeKey, toBytes(hash));
+        emitted.putResponse(key, hash);
         counters.onEmitted();
         forward(key, ResponseEnvelopes.encode(envelopes, view, key, hash, computedAtMicros, response, traceParent));
     }
 
     private void deferTombstone(byte[] key) {
         if (limits.maxDeleteShare() >= 1.0) {
-            hashes.delete(Bytes.wrap(key));
-            counters.onTombstone();
-            forward(key, null);
+            tombstone(key);
             return;
         }
         tombstonesThisEvent++;
         if (deleteLimit < 0 && tombstonesThisEvent > limits.deleteHoldMinKeys()) {
-            // Tombstones are deferred, so the store still counts every key the task had before this event.
-            keysBeforeEvent = hashes.approximateNumEntries();
+            keysBeforeEvent = keyEstimate();
             deleteLimit = Math.max(limits.deleteHoldMinKeys(), (long) (limits.maxDeleteShare() * keysBeforeEvent));
         }
         if (deleteLimit < 0 || tombstonesThisEvent <= deleteLimit) {
@@ -174,6 +173,18 @@ final class ChangeEmitter {
         } else if (!pendingTombstones.isEmpty()) {
             pendingTombstones.clear(); // held: none of them will be written
         }
+    }
+
+    private long keyEstimate() {
+        long estimate = viewKeyEstimate.getAsLong();
+        // Tombstones are deferred, so the known live keys still count every key of this event.
+        return estimate >= 0 ? estimate : emitted.responses();
+    }
+
+    private void tombstone(byte[] key) {
+        emitted.putTombstone(key);
+        counters.onTombstone();
+        forward(key, null);
     }
 
     private void forward(byte[] key, byte[] value) {
@@ -184,22 +195,5 @@ final class ChangeEmitter {
             // one Headers per record: downstream (sink, interceptors) may change a record's headers in place
             context.forward(new Record<>(key, value, eventTimestamp, new RecordHeaders(traceHeaders)));
         }
-    }
-
-    private static long toLong(byte[] b) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (b[i] & 0xFF);
-        }
-        return v;
-    }
-
-    private static byte[] toBytes(long v) {
-        byte[] b = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            b[i] = (byte) v;
-            v >>>= 8;
-        }
-        return b;
     }
 }

@@ -5,21 +5,16 @@ import io.matstore.precompute.InvalidEventException;
 import io.matstore.precompute.View;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewLogic;
-import io.matstore.precompute.ViewStores;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.StatusCode;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,11 +77,6 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
         this.tracing = new EventTracing(openTelemetry, view.descriptor());
     }
 
-    /** Name of the store that keeps the content hash of the last response emitted per canonical key. */
-    public static String emittedHashesStore(View<?, ?> view) {
-        return view.descriptor().name() + "-emitted-hashes";
-    }
-
     /** Whether a record this step forwards is a dead letter (see the class comment), not a view record. */
     public static boolean isDeadLetter(org.apache.kafka.common.header.Headers headers) {
         return DeadLetterHeaders.isDeadLetter(headers);
@@ -95,9 +85,10 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        KeyValueStore<Bytes, byte[]> hashes = context.getStateStore(emittedHashesStore(view));
-        this.emitter = new ChangeEmitter(view.descriptor(), hashes, context, counters, limits);
         this.logic = view.newLogic(context::getStateStore);
+        // A new emitter, hence an empty EmittedHashes, at every init: after a dirty close (an aborted transaction)
+        // the task is initialised again, and nothing it remembered of the aborted records may survive.
+        this.emitter = new ChangeEmitter(view.descriptor(), logic::approximateKeys, context, counters, limits);
         context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> resumeFanOut());
         countPending(logic.hasPendingFanOut()); // a cursor restored from the changelog
     }
@@ -237,9 +228,7 @@ public final class ViewTaskProcessor<E, C> implements Processor<byte[], byte[], 
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            List<StoreBuilder<?>> all = new ArrayList<>(view.stores());
-            all.add(ViewStores.bytesStore(emittedHashesStore(view)));
-            return Set.copyOf(all);
+            return Set.<StoreBuilder<?>>copyOf(view.stores());
         }
     }
 }

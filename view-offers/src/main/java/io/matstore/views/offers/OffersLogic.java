@@ -260,6 +260,14 @@ final class OffersLogic implements ViewLogic<OffersEvent, OfferCombination> {
         return null;
     }
 
+    /** Every local product in every region, tier and currency: RocksDB's estimate of the products times the rest. */
+    @Override
+    public long approximateKeys() {
+        long perProduct = (long) regions.size() * TIERS.size() * fx.size();
+        long estimate = products.approximateNumEntries();
+        return perProduct == 0 ? 0 : estimate > Long.MAX_VALUE / perProduct ? Long.MAX_VALUE : estimate * perProduct;
+    }
+
     @Override
     public boolean hasPendingFanOut() {
         return pendingFanOut;

@@ -6,6 +6,7 @@ import io.matstore.schemas.ViewDescriptor;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -47,28 +49,35 @@ public final class OffersTopics {
     }
 
     /**
-     * The committed one-partition view up to its end as of now, last record per key (null for a tombstone), in
+     * The committed view up to its end as of now, every partition, last record per key (null for a tombstone), in
      * {@code currency} only, keyed "sku/region/tier".
      */
     public static Map<String, OfferResponse> lastResponses(String bootstrap, ViewDescriptor view, String currency) {
+        Map<String, OfferResponse> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : committed(bootstrap, view.topic())) {
+            List<String> key = KeyCodec.decode(view, r.key());
+            if (key.get(2).equals(currency)) {
+                out.put(key.get(0) + "/" + key.get(1) + "/" + key.get(3), r.value() == null ? null : response(r));
+            }
+        }
+        return out;
+    }
+
+    /** Every committed record of {@code topic} up to its end as of now, partition by partition, in offset order. */
+    public static List<ConsumerRecord<byte[], byte[]>> committed(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<String, OfferResponse> out = new HashMap<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(view.topic(), 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            while (c.position(tp) < end) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    List<String> key = KeyCodec.decode(view, r.key());
-                    if (key.get(2).equals(currency)) {
-                        out.put(
-                                key.get(0) + "/" + key.get(1) + "/" + key.get(3),
-                                r.value() == null ? null : response(r));
-                    }
+            for (PartitionInfo partition : c.partitionsFor(topic)) {
+                TopicPartition tp = new TopicPartition(topic, partition.partition());
+                c.assign(List.of(tp));
+                c.seekToBeginning(List.of(tp));
+                long end = c.endOffsets(List.of(tp)).get(tp);
+                while (c.position(tp) < end) {
+                    c.poll(Duration.ofMillis(200)).forEach(out::add);
                 }
             }
         }
