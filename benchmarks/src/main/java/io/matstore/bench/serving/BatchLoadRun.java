@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -77,11 +78,12 @@ public final class BatchLoadRun {
                                 + " | errors |");
                         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
                         for (int round = 1; round <= rounds; round++) {
-                            Wrk.Result get = wrk.run(port, seconds, hot, "keys", null);
+                            Wrk.Result get = timed("GET", () -> wrk.run(port, seconds, hot, "keys", null));
                             row(round, "GET, hot keys", get, lookupsPerSecond(get, "keys"), Double.NaN);
                             pair(wrk, round, seconds, hot, "batch-json", jsonAnchor.port(), port, "JSON");
                             pair(wrk, round, seconds, hot, "batch-fb", fbAnchor.port(), port, "binary");
-                            Wrk.Result misses = wrk.run(port, seconds, skus, "batch-fb", null);
+                            Wrk.Result misses =
+                                    timed("batch-fb over all keys", () -> wrk.run(port, seconds, skus, "batch-fb", null));
                             row(round, "batch, binary, keys over all (~90 % RocksDB)", misses,
                                     lookupsPerSecond(misses, "batch-fb"), Double.NaN);
                         }
@@ -96,12 +98,24 @@ public final class BatchLoadRun {
     /** The anchor, then the node, same script and keys; the node's row carries its ratio to the anchor. */
     private static void pair(Wrk wrk, int round, int seconds, int skus, String mode, int anchorPort, int nodePort,
             String format) throws Exception {
-        Wrk.Result anchor = wrk.run(anchorPort, seconds, skus, mode, null);
+        Wrk.Result anchor = timed("anchor " + mode, () -> wrk.run(anchorPort, seconds, skus, mode, null));
         double anchorLookups = lookupsPerSecond(anchor, mode);
         row(round, "anchor: fixed body of the " + format + " answer's size", anchor, anchorLookups, Double.NaN);
-        Wrk.Result node = wrk.run(nodePort, seconds, skus, mode, null);
+        Wrk.Result node = timed(mode, () -> wrk.run(nodePort, seconds, skus, mode, null));
         double lookups = lookupsPerSecond(node, mode);
         row(round, "batch, " + format + ", hot keys", node, lookups, lookups / anchorLookups);
+    }
+
+    private interface WrkRun {
+        Wrk.Result run() throws Exception;
+    }
+
+    /** Runs wrk and says on stderr when, to match a profile's samples (JFR) to the scenario. */
+    private static Wrk.Result timed(String scenario, WrkRun run) throws Exception {
+        LocalTime from = LocalTime.now();
+        Wrk.Result r = run.run();
+        System.err.println("# " + scenario + " ran " + from + " to " + LocalTime.now());
+        return r;
     }
 
     private static void row(int round, String name, Wrk.Result r, double lookups, double ratio) {
