@@ -82,10 +82,14 @@ public final class BatchLoadRun {
                             row(round, "GET, hot keys", get, lookupsPerSecond(get, "keys"), Double.NaN);
                             pair(wrk, round, seconds, hot, "batch-json", jsonAnchor.port(), port, "JSON");
                             pair(wrk, round, seconds, hot, "batch-fb", fbAnchor.port(), port, "binary");
-                            Wrk.Result misses =
-                                    timed("batch-fb over all keys", () -> wrk.run(port, seconds, skus, "batch-fb", null));
-                            row(round, "batch, binary, keys over all (~90 % RocksDB)", misses,
-                                    lookupsPerSecond(misses, "batch-fb"), Double.NaN);
+                            Wrk.Result misses = timed(
+                                    "batch-fb over all keys", () -> wrk.run(port, seconds, skus, "batch-fb", null));
+                            row(
+                                    round,
+                                    "batch, binary, keys over all (~90 % RocksDB)",
+                                    misses,
+                                    lookupsPerSecond(misses, "batch-fb"),
+                                    Double.NaN);
                         }
                     }
                 } finally {
@@ -96,8 +100,9 @@ public final class BatchLoadRun {
     }
 
     /** The anchor, then the node, same script and keys; the node's row carries its ratio to the anchor. */
-    private static void pair(Wrk wrk, int round, int seconds, int skus, String mode, int anchorPort, int nodePort,
-            String format) throws Exception {
+    private static void pair(
+            Wrk wrk, int round, int seconds, int skus, String mode, int anchorPort, int nodePort, String format)
+            throws Exception {
         Wrk.Result anchor = timed("anchor " + mode, () -> wrk.run(anchorPort, seconds, skus, mode, null));
         double anchorLookups = lookupsPerSecond(anchor, mode);
         row(round, "anchor: fixed body of the " + format + " answer's size", anchor, anchorLookups, Double.NaN);
