@@ -6,6 +6,8 @@ import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.views.offers.OffersContract;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -27,6 +30,8 @@ import java.util.StringJoiner;
  * <p>The store's near-cache holds 10 % of the keys. Hit batches draw their keys among {@link ServingLoadRun#HOT_SKUS}
  * skus (2,000 keys, promoted to the near-cache during the warm-up, as in {@code AllScenarios}); the miss batch draws
  * them among all keys (~90 % RocksDB reads). Plain GETs of the hot keys are reported too (the earlier anchor).
+ * Beside the rates, each row gives the CPU time the busiest event-loop thread of this JVM (the server under test,
+ * node or anchor) spent per request: on a shared machine the rates follow the neighbours' load, this much less.
  * Rounds repeat the scenarios in the same order, so a neighbour's load spreads over all of them.
  *
  * <pre>
@@ -75,20 +80,20 @@ public final class BatchLoadRun {
                         wrk.run(jsonAnchor.port(), 3, hot, "batch-json", null);
                         wrk.run(fbAnchor.port(), 3, hot, "batch-fb", null);
                         System.out.println("| round | scenario | req/s | lookups/s | ratio to anchor | p50 µs | p99 µs"
-                                + " | errors |");
-                        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+                                + " | errors | server loop CPU µs/request |");
+                        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
                         for (int round = 1; round <= rounds; round++) {
-                            Wrk.Result get = timed("GET", () -> wrk.run(port, seconds, hot, "keys", null));
-                            row(round, "GET, hot keys", get, lookupsPerSecond(get, "keys"), Double.NaN);
+                            Measured get = timed("GET", () -> wrk.run(port, seconds, hot, "keys", null));
+                            row(round, "GET, hot keys", get, lookupsPerSecond(get.wrk(), "keys"), Double.NaN);
                             pair(wrk, round, seconds, hot, "batch-json", jsonAnchor.port(), port, "JSON");
                             pair(wrk, round, seconds, hot, "batch-fb", fbAnchor.port(), port, "binary");
-                            Wrk.Result misses = timed(
+                            Measured misses = timed(
                                     "batch-fb over all keys", () -> wrk.run(port, seconds, skus, "batch-fb", null));
                             row(
                                     round,
                                     "batch, binary, keys over all (~90 % RocksDB)",
                                     misses,
-                                    lookupsPerSecond(misses, "batch-fb"),
+                                    lookupsPerSecond(misses.wrk(), "batch-fb"),
                                     Double.NaN);
                         }
                     }
@@ -103,11 +108,11 @@ public final class BatchLoadRun {
     private static void pair(
             Wrk wrk, int round, int seconds, int skus, String mode, int anchorPort, int nodePort, String format)
             throws Exception {
-        Wrk.Result anchor = timed("anchor " + mode, () -> wrk.run(anchorPort, seconds, skus, mode, null));
-        double anchorLookups = lookupsPerSecond(anchor, mode);
+        Measured anchor = timed("anchor " + mode, () -> wrk.run(anchorPort, seconds, skus, mode, null));
+        double anchorLookups = lookupsPerSecond(anchor.wrk(), mode);
         row(round, "anchor: fixed body of the " + format + " answer's size", anchor, anchorLookups, Double.NaN);
-        Wrk.Result node = timed(mode, () -> wrk.run(nodePort, seconds, skus, mode, null));
-        double lookups = lookupsPerSecond(node, mode);
+        Measured node = timed(mode, () -> wrk.run(nodePort, seconds, skus, mode, null));
+        double lookups = lookupsPerSecond(node.wrk(), mode);
         row(round, "batch, " + format + ", hot keys", node, lookups, lookups / anchorLookups);
     }
 
@@ -115,17 +120,38 @@ public final class BatchLoadRun {
         Wrk.Result run() throws Exception;
     }
 
-    /** Runs wrk and says on stderr when, to match a profile's samples (JFR) to the scenario. */
-    private static Wrk.Result timed(String scenario, WrkRun run) throws Exception {
+    /** A wrk run and the CPU time per request of the busiest event-loop thread during it. */
+    private record Measured(Wrk.Result wrk, double loopCpuMicrosPerRequest) {}
+
+    /** Runs wrk, and says on stderr when, to match a profile's samples (JFR) to the scenario. */
+    private static Measured timed(String scenario, WrkRun run) throws Exception {
+        Map<Long, Long> before = loopCpuNanos();
         LocalTime from = LocalTime.now();
         Wrk.Result r = run.run();
         System.err.println("# " + scenario + " ran " + from + " to " + LocalTime.now());
-        return r;
+        long busiest = 0;
+        for (Map.Entry<Long, Long> e : loopCpuNanos().entrySet()) {
+            busiest = Math.max(busiest, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+        }
+        return new Measured(r, busiest / 1e3 / Math.max(1, r.requests()));
     }
 
-    private static void row(int round, String name, Wrk.Result r, double lookups, double ratio) {
+    /** CPU time of every event-loop thread of this JVM (Netty's default names), by thread id. */
+    private static Map<Long, Long> loopCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains("EventLoop")) {
+                cpu.put(t.getId(), mx.getThreadCpuTime(t.getId()));
+            }
+        }
+        return cpu;
+    }
+
+    private static void row(int round, String name, Measured m, double lookups, double ratio) {
+        Wrk.Result r = m.wrk();
         System.out.printf(
-                "| %d | %s | %,.0f | %,.0f | %s | %d | %d | %d |%n",
+                "| %d | %s | %,.0f | %,.0f | %s | %d | %d | %d | %.1f |%n",
                 round,
                 name,
                 r.requestsPerSecond(),
@@ -133,7 +159,8 @@ public final class BatchLoadRun {
                 Double.isNaN(ratio) ? "" : String.format("%.2f", ratio),
                 r.p50(),
                 r.p99(),
-                r.errors());
+                r.errors(),
+                m.loopCpuMicrosPerRequest());
     }
 
     /** The size of the node's answer to a batch like the wrk script's, for the anchor's fixed body. */
