@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
  * its place in the answer (the one copy), and nothing is allocated per item on the heap.
  *
  * <p>FlatBuffers' own {@code FlatBufferBuilder} builds back to front in a buffer of its own, so with it every
- * envelope was copied three times (store → scratch → builder → network buffer) and the answer once more; written by
- * hand instead because a FlatBuffer may be laid out in any order in which every {@code uoffset} points forward,
- * and this one is fixed and small. The layout (offsets from the FlatBuffer's first byte, little-endian; all tables
- * 4-aligned, each envelope's bytes 8-aligned so that the nested FlatBuffer's 8-byte fields are aligned too):
+ * envelope was copied three times (store → scratch → builder → network buffer) where it is now copied once (a JFR
+ * profile of BatchLoadRun put the builder and its copies at ~10 % of the event loop in binary batches; see
+ * docs/benchmarks.md). Written by hand because a FlatBuffer may be laid out in any order in which every
+ * {@code uoffset} points forward, and this one is fixed and small. The layout (offsets from the FlatBuffer's first
+ * byte, little-endian; all tables 4-aligned, each envelope's bytes 8-aligned so that the nested FlatBuffer's 8-byte
+ * fields are aligned too):
  * <pre>
  *   0  u32 root            → 40
  *   4  "MSB1"              file identifier
