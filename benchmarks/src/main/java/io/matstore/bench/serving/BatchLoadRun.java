@@ -55,8 +55,8 @@ public final class BatchLoadRun {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int hot = Math.min(skus, ServingLoadRun.HOT_SKUS);
         Path dir = Files.createTempDirectory("batch-load-");
-        Wrk wrk = new Wrk(dir);
         try (EmbeddedKafka kafka = EmbeddedKafka.inTempDir().start()) {
+            Wrk wrk = new Wrk(dir);
             String topic = OffersContract.V1.topic();
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             ServingLoadRun.produceView(kafka.bootstrapServers(), topic, skus);
@@ -100,6 +100,17 @@ public final class BatchLoadRun {
                 } finally {
                     node.close();
                 }
+            }
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    /** The run's broker, store and script files: tens of MB a run, not to be left behind. */
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
