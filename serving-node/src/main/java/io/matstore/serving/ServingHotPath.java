@@ -1,6 +1,8 @@
 package io.matstore.serving;
 
 import io.matstore.schemas.KeyCodec;
+import io.matstore.serving.internal.BatchLines;
+import io.matstore.serving.internal.BatchLookup;
 import io.matstore.serving.internal.JsonRenderers;
 import io.matstore.serving.internal.PartitionGuard;
 import io.matstore.serving.internal.QueryKey;
@@ -68,6 +70,20 @@ public final class ServingHotPath {
         int length = out.readableBytes();
         out.release();
         route.meters().record(responder.status(), System.nanoTime() - start);
+        return length;
+    }
+
+    /**
+     * Answers a batch body (one query string per line) as {@code POST /v1/views/<name>/batch} would, in binary or
+     * JSON, from the body's copy to the composed response; releases the response and returns its length.
+     */
+    public int batch(ByteBufAllocator alloc, ByteBuf body, boolean binary, long nowMillis) {
+        BatchLines lines = BatchLines.of(body);
+        // no older held versions here, so the store (asked only for those, after a failed read) is never needed
+        ByteBuf out =
+                BatchLookup.answer(null, route, reader, false, lines, lines.count(), binary, alloc, true, nowMillis);
+        int length = out.readableBytes();
+        out.release();
         return length;
     }
 

@@ -3,6 +3,7 @@ package io.matstore.serving;
 import static io.matstore.serving.Offers.MUG_JSON;
 import static io.matstore.serving.Offers.MUG_QUERY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.matstore.schemas.fb.BatchAnswer;
 import io.matstore.schemas.fb.BatchItem;
@@ -10,11 +11,16 @@ import io.matstore.views.offers.OffersContract;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class BatchLookupHttpTest {
@@ -79,6 +85,81 @@ class BatchLookupHttpTest {
         assertThat(answer.items(2).status()).isEqualTo(400);
         assertThat(answer.items(2).errorCode()).isEqualTo("missing_parameter");
         assertThat(answer.items(2).errorMessage()).startsWith("missing parameter \"region\"");
+    }
+
+    @Test
+    void shouldLayOutTheBinaryAnswerSoThatStockFlatcDecodesIt(@TempDir Path dir) throws Exception {
+        HttpResponse<byte[]> r = postBytes(
+                "/v1/views/offers/batch",
+                MUG_QUERY + "\nsku=NOPE&region=eu&currency=EUR&tier=gold\n",
+                "Accept",
+                "application/x-flatbuffers");
+        // the nested envelope's 8-byte fields are aligned only if its first byte is (from the answer's start)
+        assertThat(BatchAnswer.getRootAsBatchAnswer(ByteBuffer.wrap(r.body()))
+                                .items(0)
+                                .envelopeAsByteBuffer()
+                                .position()
+                        % 8)
+                .isZero();
+
+        Path flatc = Path.of("../schemas/target/flatc/bin/flatc");
+        assumeTrue(Files.isExecutable(flatc), "flatc is unpacked by the schemas module's build");
+        Path schemas = Path.of("../schemas/src/main/flatbuffers");
+        Files.write(dir.resolve("answer.bin"), r.body());
+        Process p = new ProcessBuilder(
+                        flatc.toString(),
+                        "--json",
+                        "--strict-json",
+                        "--raw-binary",
+                        "-I",
+                        schemas.toString(),
+                        "-o",
+                        dir.toString(),
+                        schemas.resolve("batch.fbs").toString(),
+                        "--",
+                        dir.resolve("answer.bin").toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(Files.readString(dir.resolve("answer.json")).replaceAll("\\s+", ""))
+                .contains("\"view\":\"offers\",\"version\":1,")
+                .contains("\"status\":200,\"envelope\":{\"view_name\":\"offers\",\"view_version\":1,")
+                .contains("\"status\":404,\"error_code\":\"not_found\",\"error_message\":\"novalueforthiskey");
+    }
+
+    @Test
+    void shouldAnswerValuesLargerThanTheRoomReservedForThemWhole() throws Exception {
+        Offers.Offer big = new Offers.Offer(
+                "SKU-BIG", "eu", "EUR", "gold", "x".repeat(40_000), "kitchen", 1, 2, "P-1", 0, 1, true);
+        byte[] bigEnvelope = big.envelope(OffersContract.V1, 7, ServingFixture.MUG_COMPUTED_AT_MICROS);
+        f.v1.put(big.key(OffersContract.V1), bigEnvelope);
+        String bigQuery = "sku=SKU-BIG&region=eu&currency=EUR&tier=gold";
+        String body = bigQuery + "\n" + MUG_QUERY + "\n" + bigQuery;
+
+        BatchAnswer binary = BatchAnswer.getRootAsBatchAnswer(
+                ByteBuffer.wrap(postBytes("/v1/views/offers/batch", body, "Accept", "application/x-flatbuffers")
+                        .body()));
+        HttpResponse<String> json = f.post("/v1/views/offers/batch", body);
+
+        assertThat(binary.itemsLength()).isEqualTo(3);
+        assertThat(envelope(binary.items(0))).isEqualTo(bigEnvelope);
+        assertThat(envelope(binary.items(1))).isEqualTo(ServingFixture.mugEnvelope());
+        assertThat(envelope(binary.items(2))).isEqualTo(bigEnvelope);
+        assertThat(json.body())
+                .startsWith(
+                        "{\"view\":\"offers\",\"version\":1,\"items\":[{\"status\":200,\"value\":{\"sku\":\"SKU-BIG\"")
+                .contains("{\"status\":200,\"value\":" + MUG_JSON + META + "},")
+                .endsWith("\"freshness\":\"fresh\"}}}]}");
+        assertThat(json.body().split("x".repeat(40_000), -1)).hasSize(3);
+    }
+
+    private static byte[] envelope(BatchItem item) {
+        assertThat(item.status()).isEqualTo(200);
+        byte[] bytes = new byte[item.envelopeLength()];
+        item.envelopeAsByteBuffer().get(bytes);
+        return bytes;
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.matstore.views.offers.OffersContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,10 +32,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * canonical key into the reused direct buffer, check its partition against the view's held-partition bitset (the
  * 421 check of cells), read the envelope through a {@link ViewReader} into a pooled direct
  * ByteBuf (one copy), compose status line and headers in front of it (or render JSON), record the latency meter,
- * release the buffer (the socket write would). Expect ~0 B/op under {@code -prof gc}.
+ * release the buffer (the socket write would). Expect ~0 B/op under {@code -prof gc}. {@link #batch} answers a
+ * batch of {@value #BATCH} lines as {@code POST .../batch} does (binary for {@code answer=flatbuffers}, JSON for
+ * {@code json}): per op, so per lookup divide by {@value #BATCH}.
  *
  * <p>Run: {@code ./mvnw -B -q -o -Pbench -pl benchmarks package && java -jar benchmarks/target/benchmarks.jar
- * ServingHotPathBenchmark -prof gc}
+ * ServingHotPathBenchmark -prof gc}; the batches alone: {@code java -jar benchmarks/target/benchmarks.jar
+ * 'ServingHotPathBenchmark.batch' -p answer=flatbuffers,json -prof gc}
  *
  * <p>The benchmark threads are Netty {@code FastThreadLocalThread}s ({@link EventLoopThreadsExecutor}), as the
  * server's event loops are: Netty's pooled allocator keeps its per-thread caches only on those. Leak detection is off
@@ -54,6 +59,9 @@ import org.openjdk.jmh.annotations.Warmup;
         })
 public class ServingHotPathBenchmark {
     private static final String URI = "/v1/views/offers?sku=SKU-12345&region=eu&currency=EUR&tier=gold";
+    /** Lines per batch, as in BatchLoadRun; all the same key, the only one the single-entry reader holds. */
+    static final int BATCH = 100;
+
     private static final String IF_NONE_MATCH = "\"0123456789abcdef\"";
 
     /** flatbuffers: the envelope as is; json: rendered; not_modified: If-None-Match hits, 304 without body. */
@@ -65,6 +73,7 @@ public class ServingHotPathBenchmark {
     private boolean json;
     private String ifNoneMatch;
     private long now;
+    private ByteBuf batchBody;
 
     @Setup
     public void setUp() {
@@ -96,11 +105,20 @@ public class ServingHotPathBenchmark {
         json = answer.equals("json");
         ifNoneMatch = answer.equals("not_modified") ? IF_NONE_MATCH : null;
         now = 1_800_000_005_000L;
+        byte[] lines =
+                (URI.substring(URI.indexOf('?') + 1) + "\n").repeat(BATCH).getBytes(StandardCharsets.US_ASCII);
+        batchBody = Unpooled.directBuffer(lines.length).writeBytes(lines);
     }
 
     @Benchmark
     public int lookup() {
         return path.lookup(alloc, URI, json, ifNoneMatch, now);
+    }
+
+    /** A batch of {@value #BATCH} lookups, from the body's copy to the composed answer (binary unless json). */
+    @Benchmark
+    public int batch() {
+        return path.batch(alloc, batchBody, !json, now);
     }
 
     /** The parts alone, to place any allocation: key building. */

@@ -361,7 +361,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             if (state == COLLECT_BODY) {
                 // a batch weighs as its items while they are looked up (admitted as one at its headers)
                 int more = Math.max(0, countLines(body) - 1);
-                String lines = body.toString(StandardCharsets.ISO_8859_1);
+                BatchLines lines = BatchLines.of(body);
                 releaseBody();
                 state = IDLE;
                 if (!node.shedder().tryAcquireMore(more)) {

@@ -55,7 +55,6 @@ public final class ViewResponder {
     private int status;
     private long lastAgeSeconds;
     private int lastLength;
-    private int scratchLength;
     private ByteBuf lastEnvelope;
     private int lastTable = -1;
 
@@ -237,29 +236,17 @@ public final class ViewResponder {
     }
 
     /**
-     * A binary batch item: reads the envelope into this responder's scratch and checks the view's staleness ceiling.
-     * On 200, {@link #lastEnvelope()} is the envelope until the next read.
+     * Whether the envelope at {@code envelope[start..]} (a binary batch item, read in place) may be served: the
+     * staleness ceiling check of {@link #respond}, with {@link #lastAgeSeconds()} set.
      *
-     * @return 200, {@link #NOT_FOUND} or {@link #TOO_STALE}
+     * @return 200 or {@link #TOO_STALE}
+     * @throws IndexOutOfBoundsException when the envelope is corrupt (the caller treats it like a failed read)
      */
-    public int readEnvelope(ViewRoute route, ViewReader reader, ByteBuffer key, long nowMillis) {
-        int n = readIntoScratch(reader, key);
-        if (n == ViewReader.NOT_FOUND) {
-            return NOT_FOUND;
-        }
-        int table = Envelope.table(envelopeScratch, 0);
-        long currentAsOf = route.currentAsOfMillis(Envelope.viewVersion(envelopeScratch, table));
-        lastAgeSeconds = ageSeconds(currentAsOf, Envelope.computedAtMicros(envelopeScratch, table), nowMillis);
-        if (pastCeiling(route, currentAsOf, lastAgeSeconds)) {
-            return TOO_STALE;
-        }
-        scratchLength = n;
-        return 200;
-    }
-
-    /** The envelope {@link #readEnvelope} last found, as a buffer shared with later calls. */
-    public ByteBuffer lastEnvelope() {
-        return envelopeScratch.internalNioBuffer(0, scratchLength);
+    int admit(ViewRoute route, ByteBuf envelope, int start, long nowMillis) {
+        int table = Envelope.table(envelope, start);
+        long currentAsOf = route.currentAsOfMillis(Envelope.viewVersion(envelope, table));
+        lastAgeSeconds = ageSeconds(currentAsOf, Envelope.computedAtMicros(envelope, table), nowMillis);
+        return pastCeiling(route, currentAsOf, lastAgeSeconds) ? TOO_STALE : 200;
     }
 
     /** Reads into a new pooled buffer at HEADROOM, growing once when the hint was too small. */

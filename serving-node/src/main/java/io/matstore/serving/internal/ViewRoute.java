@@ -13,6 +13,8 @@ public final class ViewRoute {
     private final ViewSettings settings;
     private final byte[] cacheControlLine;
     private final byte[] metaPrefix;
+    private final byte[] nameUtf8;
+    private final byte[] batchJsonPrefix;
     private final JsonRenderer renderer;
     private final ServingMetrics.ViewMeters meters;
     private final String path;
@@ -26,6 +28,8 @@ public final class ViewRoute {
         this.settings = settings;
         this.cacheControlLine = Ascii.bytes("Cache-Control: " + settings.cacheControl() + "\r\n");
         this.metaPrefix = Ascii.bytes(",\"_meta\":{\"view\":\"" + settings.view() + "\",\"version\":");
+        this.nameUtf8 = settings.view().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.batchJsonPrefix = Ascii.bytes("{\"view\":\"" + settings.view() + "\",\"version\":");
         this.renderer = renderer;
         this.meters = meters;
         this.path = "/v1/views/" + settings.view();
@@ -77,6 +81,16 @@ public final class ViewRoute {
 
     byte[] metaPrefix() {
         return metaPrefix;
+    }
+
+    /** The view's name in UTF-8 (the binary batch answer's {@code view}). */
+    byte[] nameUtf8() {
+        return nameUtf8;
+    }
+
+    /** {@code {"view":"<name>","version":}, the start of a JSON batch answer. */
+    byte[] batchJsonPrefix() {
+        return batchJsonPrefix;
     }
 
     /** The view's JSON renderer, or null when it is served as FlatBuffers only. */
