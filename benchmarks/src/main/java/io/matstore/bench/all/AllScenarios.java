@@ -1,6 +1,7 @@
 package io.matstore.bench.all;
 
 import io.matstore.bench.all.ScenarioTable.Met;
+import io.matstore.bench.precompute.FreshnessProbeRun;
 import io.matstore.bench.precompute.PrecomputeThroughputBench;
 import io.matstore.bench.serving.Wrk;
 import io.matstore.bench.store.NearCacheLatencyRun;
@@ -27,10 +28,11 @@ import org.HdrHistogram.Histogram;
  * java -Xmx3g $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
  *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.all.AllScenarios [--quick] [--budget=SECONDS]
  * </pre>
- * {@code --quick}: ~3 minutes (166 s on a shared machine), cut at 360 s; default: ~10-15 minutes, cut at 960 s
+ * {@code --quick}: ~5 minutes, cut at 480 s; default: ~15-20 minutes, cut at 1,200 s
  * ({@link Mode}); {@code --budget} sets another cut. The scenarios run one after the other with the runners' own
  * code: {@link ServingScenarios} (HTTP, wrk), then
  * {@link NearCacheLatencyRun}, then {@link PrecomputeThroughputBench} without its steady mix, then
+ * {@link FreshnessProbeRun} at the goal's two rates (shorter windows when quick), then
  * {@link RestartRun} with one round over a small store (200,000 combinations quick, 2,000,000 default: goal 6 is set
  * at 10M, which takes longer than these budgets to produce). The restart needs {@code bin/matstore}'s class path
  * ({@code ./mvnw -o -q -B -pl launcher -am package -DskipTests}; skipped without it) and runs from the repository's
@@ -92,6 +94,7 @@ public final class AllScenarios {
         new ServingScenarios(mode, wrk, table).run(dir);
         nearCacheHits(mode, table);
         fxFanOut(mode, table);
+        freshness(mode, table);
         restart(mode, dir, table);
         watchdog.interrupt();
         print(table, mode, start, "done");
@@ -148,6 +151,44 @@ public final class AllScenarios {
                 f.fxChange() / f.rawCeiling(),
                 "8: ≥ 0.5×",
                 Met.of(f.fxChange() / f.rawCeiling() >= 0.5));
+    }
+
+    private static void freshness(Mode mode, ScenarioTable table) throws Exception {
+        FreshnessProbeRun.Options g = FreshnessProbeRun.Options.GOAL;
+        List<FreshnessProbeRun.Point> points = FreshnessProbeRun.measure(new FreshnessProbeRun.Options(
+                g.products(),
+                mode.probeSeconds(),
+                g.stockRate(),
+                g.mixRate(),
+                g.markersPerSecond(),
+                mode.probeIdleSeconds(),
+                g.unseenAfterMillis(),
+                g.pollMillis(),
+                mode.rawRecords()));
+        for (FreshnessProbeRun.Point p : points) {
+            String name = String.format(
+                    "freshness probe, %,d %s/s (published %,.0f/s, %d s)",
+                    p.targetRate(), p.name(), p.publishedPerSecond(), mode.probeSeconds());
+            double p99 = p.loaded().p99Millis();
+            double idleP99 = p.idle().p99Millis();
+            table.add(
+                    name + ": publish → served p99 (" + p.loaded().unseen() + " of "
+                            + p.loaded().published()
+                            + " markers not served in " + p.loaded().unseenAfterMillis() / 1000
+                            + " s) vs the idle probe's p99",
+                    p.loaded().millis(p99),
+                    p.idle().millis(idleP99),
+                    p99 / idleP99,
+                    String.format("4: p99 < %,.0f ms", p.goalP99Millis()),
+                    Met.of(FreshnessProbeRun.met(p)));
+            table.add(
+                    name + ": responses/s written vs raw producer",
+                    String.format("%,.0f responses/s", p.emittedPerSecond()),
+                    String.format("%,.0f records/s", p.rawCeiling()),
+                    p.emittedPerSecond() / p.rawCeiling(),
+                    "4: compared, no ratio set",
+                    Met.NO_THRESHOLD);
+        }
     }
 
     private static void restart(Mode mode, Path dir, ScenarioTable table) throws Exception {
