@@ -164,7 +164,8 @@ public final class AllScenarios {
                 mode.probeIdleSeconds(),
                 g.unseenAfterMillis(),
                 g.pollMillis(),
-                mode.rawRecords()));
+                mode.rawRecords(),
+                Map.of()));
         for (FreshnessProbeRun.Point p : points) {
             String name = String.format(
                     "freshness probe, %,d %s/s (published %,.0f/s, %d s)",

@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * java -Xmx3g $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
  *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.precompute.FreshnessProbeRun \
  *      [--products=1000] [--seconds=30] [--stock-rate=10000] [--mix-rate=2000] [--markers=10] \
- *      [--idle-seconds=5] [--unseen-after-ms=10000] [--poll-ms=2] [--raw-records=1000000]
+ *      [--idle-seconds=5] [--unseen-after-ms=10000] [--poll-ms=2] [--raw-records=1000000] [--job.NAME=VALUE ...]
  * </pre>
  * Add {@code -XX:StartFlightRecording=filename=probe.jfr,settings=profile} to profile; each loaded window prints
  * its start and end (epoch ms) for {@link JfrThreadProfile}.
@@ -69,6 +69,8 @@ public final class FreshnessProbeRun {
      * @param unseenAfterMillis a marker not served within this is counted unseen
      * @param pollMillis       between two polls of a sku with a marker outstanding
      * @param rawRecords       records of the raw producer ceiling
+     * @param jobSettings      precompute settings to compare with the shipped defaults ({@code --job.NAME=VALUE},
+     *     e.g. {@code --job.commit.interval.ms=50}, {@code --job.kafka.max.task.idle.ms=-1}); empty as shipped
      */
     public record Options(
             int products,
@@ -79,8 +81,13 @@ public final class FreshnessProbeRun {
             double idleSeconds,
             long unseenAfterMillis,
             long pollMillis,
-            int rawRecords) {
-        public static final Options GOAL = new Options(1_000, 30, 10_000, 2_000, 10, 5, 10_000, 2, 1_000_000);
+            int rawRecords,
+            Map<String, String> jobSettings) {
+        public static final Options GOAL = new Options(1_000, 30, 10_000, 2_000, 10, 5, 10_000, 2, 1_000_000, Map.of());
+
+        public Options {
+            jobSettings = Map.copyOf(jobSettings);
+        }
     }
 
     /**
@@ -108,12 +115,17 @@ public final class FreshnessProbeRun {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = new HashMap<>();
+        Map<String, String> job = new HashMap<>();
         for (String arg : argv) {
             if (!arg.startsWith("--") || !arg.contains("=")) {
                 throw new IllegalArgumentException("expected --name=value, got " + arg);
             }
             String[] kv = arg.substring(2).split("=", 2);
-            a.put(kv[0], kv[1]);
+            if (kv[0].startsWith("job.")) {
+                job.put(kv[0].substring("job.".length()), kv[1]);
+            } else {
+                a.put(kv[0], kv[1]);
+            }
         }
         Options g = Options.GOAL;
         Options options = new Options(
@@ -125,7 +137,8 @@ public final class FreshnessProbeRun {
                 Double.parseDouble(a.getOrDefault("idle-seconds", String.valueOf(g.idleSeconds()))),
                 Long.parseLong(a.getOrDefault("unseen-after-ms", String.valueOf(g.unseenAfterMillis()))),
                 Long.parseLong(a.getOrDefault("poll-ms", String.valueOf(g.pollMillis()))),
-                Integer.parseInt(a.getOrDefault("raw-records", String.valueOf(g.rawRecords()))));
+                Integer.parseInt(a.getOrDefault("raw-records", String.valueOf(g.rawRecords()))),
+                job);
         List<Point> points = measure(options);
         System.out.println();
         System.out.print(table(points));
@@ -157,7 +170,7 @@ public final class FreshnessProbeRun {
     private static Point point(Options o, String name, int rate, DemoEventGenerator.Mix mix, double goalP99Millis)
             throws Exception {
         Path dir = Files.createTempDirectory("freshness-probe-");
-        try (ProbedPipeline p = ProbedPipeline.start(o.products(), dir)) {
+        try (ProbedPipeline p = ProbedPipeline.start(o.products(), dir, o.jobSettings())) {
             double ceiling = p.rawCeiling(o.rawRecords());
             System.out.printf("%s: raw producer ceiling %,.0f records/s%n", name, ceiling);
 

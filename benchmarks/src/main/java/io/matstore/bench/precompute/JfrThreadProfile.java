@@ -22,10 +22,14 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.matstore.bench.precompute.JfrThreadProfile probe.jfr \
- *      [--thread=REGEX] [--from=EPOCH_MS] [--to=EPOCH_MS] [--top=40]
+ *      [--thread=REGEX] [--from=EPOCH_MS] [--to=EPOCH_MS] [--top=40] \
+ *      [--focus=CLASS.METHOD]
  * </pre>
  * Record with {@code -XX:FlightRecorderOptions:stackdepth=256}: a stream thread's stack is deeper than JFR's default
  * of 64 frames, and a truncated stack loses its outer frames from the inclusive shares (the count is printed).
+ * {@code --focus} keeps only the samples with that method on the stack, so the inclusive list shows its callers and
+ * callees. Besides the samples it prints the thread's CPU load (a thread that waits for a core is not sampled) and
+ * the time it spent blocked (park, monitor, socket, file events above JFR's thresholds).
  */
 public final class JfrThreadProfile {
     private JfrThreadProfile() {}
@@ -40,6 +44,7 @@ public final class JfrThreadProfile {
         Instant from = Instant.MIN;
         Instant to = Instant.MAX;
         int top = 40;
+        String focus = null;
         for (String a : List.of(args).subList(1, args.length)) {
             String value = a.substring(a.indexOf('=') + 1);
             if (a.startsWith("--thread=")) {
@@ -48,6 +53,8 @@ public final class JfrThreadProfile {
                 from = Instant.ofEpochMilli(Long.parseLong(value));
             } else if (a.startsWith("--to=")) {
                 to = Instant.ofEpochMilli(Long.parseLong(value));
+            } else if (a.startsWith("--focus=")) {
+                focus = value;
             } else if (a.startsWith("--top=")) {
                 top = Integer.parseInt(value);
             } else {
@@ -56,6 +63,9 @@ public final class JfrThreadProfile {
         }
         Map<String, Integer> inclusive = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
+        Map<String, Double> blockedMillis = new HashMap<>();
+        double cpuLoad = 0;
+        int cpuReadings = 0;
         int samples = 0;
         int nativeSamples = 0;
         int truncated = 0;
@@ -64,26 +74,45 @@ public final class JfrThreadProfile {
                 RecordedEvent e = file.readEvent();
                 String type = e.getEventType().getName();
                 boolean isNative = type.equals("jdk.NativeMethodSample");
-                if (!isNative && !type.equals("jdk.ExecutionSample")) {
-                    continue;
-                }
-                RecordedThread t = e.getThread("sampledThread");
+                boolean isSample = isNative || type.equals("jdk.ExecutionSample");
+                RecordedThread t = isSample
+                        ? e.getThread("sampledThread")
+                        : e.hasField("eventThread") ? e.getThread("eventThread") : null;
                 if (t == null
                         || t.getJavaName() == null
                         || !thread.matcher(t.getJavaName()).matches()
                         || e.getStartTime().isBefore(from)
-                        || e.getStartTime().isAfter(to)
-                        || e.getStackTrace() == null) {
+                        || e.getStartTime().isAfter(to)) {
                     continue;
                 }
-                samples++;
-                nativeSamples += isNative ? 1 : 0;
-                truncated += e.getStackTrace().isTruncated() ? 1 : 0;
+                if (type.equals("jdk.ThreadCPULoad")) {
+                    cpuLoad += e.getFloat("user") + e.getFloat("system");
+                    cpuReadings++;
+                    continue;
+                }
+                if (!isSample) {
+                    if (BLOCKING.contains(type) && e.getStackTrace() != null) {
+                        blockedMillis.merge(
+                                type + " in " + firstOutside(e.getStackTrace().getFrames()),
+                                e.getDuration().toNanos() / 1e6,
+                                Double::sum);
+                    }
+                    continue;
+                }
+                if (e.getStackTrace() == null) {
+                    continue;
+                }
                 List<RecordedFrame> frames = e.getStackTrace().getFrames();
                 Set<String> onStack = new HashSet<>();
                 for (RecordedFrame f : frames) {
                     onStack.add(name(f));
                 }
+                if (focus != null && onStack.stream().noneMatch(focus::equals)) {
+                    continue;
+                }
+                samples++;
+                nativeSamples += isNative ? 1 : 0;
+                truncated += e.getStackTrace().isTruncated() ? 1 : 0;
                 onStack.forEach(m -> inclusive.merge(m, 1, Integer::sum));
                 if (!frames.isEmpty()) {
                     self.merge(name(frames.get(0)) + (isNative ? " (native)" : ""), 1, Integer::sum);
@@ -93,8 +122,42 @@ public final class JfrThreadProfile {
         System.out.printf(
                 "%d samples of threads whose name matches %s (%d in native code, %d stacks truncated)%n",
                 samples, thread, nativeSamples, truncated);
+        if (cpuReadings > 0) {
+            System.out.printf(
+                    "CPU load of the thread (jdk.ThreadCPULoad, user + system, share of the machine's CPUs): "
+                            + "%.1f %% on average over %d readings%n",
+                    100 * cpuLoad / cpuReadings, cpuReadings);
+        }
         print("inclusive", inclusive, samples, top);
         print("self", self, samples, top);
+        System.out.printf(
+                "%nblocked (events over JFR's threshold, summed ms, by type and first frame outside the JDK):%n");
+        blockedMillis.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(top)
+                .forEach(en -> System.out.printf("%10.0f ms  %s%n", en.getValue(), en.getKey()));
+    }
+
+    private static final Set<String> BLOCKING = Set.of(
+            "jdk.ThreadPark",
+            "jdk.JavaMonitorWait",
+            "jdk.JavaMonitorEnter",
+            "jdk.ThreadSleep",
+            "jdk.SocketRead",
+            "jdk.SocketWrite",
+            "jdk.FileRead",
+            "jdk.FileWrite",
+            "jdk.FileForce");
+
+    /** Where a blocking call came from: the first frame of Kafka, RocksDB or ours. */
+    private static String firstOutside(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
+            String n = name(f);
+            if (!n.startsWith("java.") && !n.startsWith("jdk.") && !n.startsWith("sun.")) {
+                return n;
+            }
+        }
+        return frames.isEmpty() ? "?" : name(frames.get(0));
     }
 
     private static String name(RecordedFrame f) {

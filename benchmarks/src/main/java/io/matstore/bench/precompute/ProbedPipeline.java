@@ -38,7 +38,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What the freshness probe measures, whole and as shipped, on 127.0.0.1: one embedded KRaft broker, the offers job
- * ({@link ViewRunner}, exactly_once_v2, its default commit interval, 4 partitions, 1 stream thread), a response
+ * ({@link ViewRunner}, exactly_once_v2, its default commit interval, 4 partitions, 1 stream thread, unless a run
+ * asks for other job settings to compare), a response
  * store ingesting the view topic live and a serving node over it (one I/O thread), all in this JVM. {@link #start}
  * publishes the generator's catalogue and the probe's products and returns once the node serves every probe sku.
  * {@link #close()} stops all of it, the broker last.
@@ -68,19 +69,21 @@ final class ProbedPipeline implements AutoCloseable {
      *
      * @param dir the job's state and the store's files; the caller deletes it after {@link #close()}
      */
-    static ProbedPipeline start(int products, Path dir) throws Exception {
-        return start(EmbeddedKafka.inTempDir().start(), true, products, dir);
+    static ProbedPipeline start(int products, Path dir, Map<String, String> jobSettings) throws Exception {
+        return start(EmbeddedKafka.inTempDir().start(), true, products, dir, jobSettings);
     }
 
     /** On {@code broker}, whose topics must not hold an earlier run's (tests: a broker per class). */
     static ProbedPipeline start(KafkaBroker broker, int products, Path dir) throws Exception {
-        return start(broker, false, products, dir);
+        return start(broker, false, products, dir, Map.of());
     }
 
-    private static ProbedPipeline start(KafkaBroker broker, boolean owns, int products, Path dir) throws Exception {
+    private static ProbedPipeline start(
+            KafkaBroker broker, boolean owns, int products, Path dir, Map<String, String> jobSettings)
+            throws Exception {
         ProbedPipeline p = new ProbedPipeline(broker, owns);
         try {
-            p.startAll(products, dir);
+            p.startAll(products, dir, jobSettings);
             return p;
         } catch (Exception | Error e) {
             p.close();
@@ -88,19 +91,16 @@ final class ProbedPipeline implements AutoCloseable {
         }
     }
 
-    private void startAll(int products, Path dir) throws Exception {
+    /** @param jobSettings settings of the job to compare with its defaults; where and what it runs stay as here */
+    private void startAll(int products, Path dir, Map<String, String> jobSettings) throws Exception {
         String bootstrap = broker.bootstrapServers();
-        PrecomputeConfig config = PrecomputeConfig.of(Map.of(
-                PrecomputeConfig.BOOTSTRAP_SERVERS,
-                bootstrap,
-                PrecomputeConfig.SOURCE_TOPIC,
-                SOURCE,
-                PrecomputeConfig.DEAD_LETTER_TOPIC,
-                SOURCE + ".dlq",
-                PrecomputeConfig.TOPIC_PARTITIONS,
-                Integer.toString(PARTITIONS),
-                PrecomputeConfig.STATE_DIR,
-                dir.resolve("state").toString()));
+        Map<String, String> settings = new HashMap<>(jobSettings);
+        settings.put(PrecomputeConfig.BOOTSTRAP_SERVERS, bootstrap);
+        settings.put(PrecomputeConfig.SOURCE_TOPIC, SOURCE);
+        settings.put(PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq");
+        settings.put(PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS));
+        settings.put(PrecomputeConfig.STATE_DIR, dir.resolve("state").toString());
+        PrecomputeConfig config = PrecomputeConfig.of(settings);
         job = ViewRunner.start(OffersSettings.view(config), config);
         await("the job running", () -> job.streams().state() == KafkaStreams.State.RUNNING);
 
