@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -26,7 +27,8 @@ import org.HdrHistogram.Histogram;
  * apt-get install -y wrk
  * ./mvnw -B -q -o -Pbench -pl benchmarks -am package -DskipTests
  * java -Xmx3g $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
- *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.all.AllScenarios [--quick] [--budget=SECONDS]
+ *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.all.AllScenarios [--quick] [--budget=SECONDS] \
+ *      [--only=http,hits,fx,freshness,restart]
  * </pre>
  * {@code --quick}: ~5 minutes, cut at 480 s; default: ~15-20 minutes, cut at 1,200 s
  * ({@link Mode}); {@code --budget} sets another cut. The scenarios run one after the other with the runners' own
@@ -40,25 +42,35 @@ import org.HdrHistogram.Histogram;
  * started (wrk, the node and its anchor) are each waited for, and stopped by PID when the budget runs out.
  */
 public final class AllScenarios {
+    /** The names {@code --only} takes, in the order the scenarios run. */
+    private static final Set<String> SCENARIOS = Set.of("http", "hits", "fx", "freshness", "restart");
+
     private AllScenarios() {}
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         int budget = 0;
+        Set<String> only = SCENARIOS;
         for (String a : args) {
             if (a.equals("--quick")) {
                 quick = true;
             } else if (a.startsWith("--budget=")) {
                 budget = Integer.parseInt(a.substring("--budget=".length()));
+            } else if (a.startsWith("--only=")) {
+                only = Set.of(a.substring("--only=".length()).split(","));
             } else {
-                throw new IllegalArgumentException("unknown argument " + a + "; expected [--quick] [--budget=SECONDS]");
+                throw new IllegalArgumentException(
+                        "unknown argument " + a + "; expected [--quick] [--budget=SECONDS] [--only=NAME,...]");
             }
         }
         Mode mode = quick ? Mode.QUICK : Mode.FULL;
-        run(budget > 0 ? mode.withBudget(budget) : mode);
+        if (!SCENARIOS.containsAll(only)) {
+            throw new IllegalArgumentException("--only=" + String.join(",", only) + ": scenarios are " + SCENARIOS);
+        }
+        run(budget > 0 ? mode.withBudget(budget) : mode, only);
     }
 
-    private static void run(Mode mode) throws Exception {
+    private static void run(Mode mode, Set<String> only) throws Exception {
         Path dir = Files.createTempDirectory("all-scenarios-");
         Wrk wrk = new Wrk(dir);
         ScenarioTable table = new ScenarioTable();
@@ -91,11 +103,21 @@ public final class AllScenarios {
                 System.getProperty("java.version"),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
-        attempt(table, "HTTP scenarios", "1, 2, 3, 7", () -> new ServingScenarios(mode, wrk, table).run(dir));
-        attempt(table, "in-process near-cache hits", "9", () -> nearCacheHits(mode, table));
-        attempt(table, "precompute FX fan-out", "8", () -> fxFanOut(mode, table));
-        attempt(table, "freshness probe", "4", () -> freshness(mode, table));
-        attempt(table, "restart to ready", "6", () -> restart(mode, dir, table));
+        if (only.contains("http")) {
+            attempt(table, "HTTP scenarios", "1, 2, 3, 7", () -> new ServingScenarios(mode, wrk, table).run(dir));
+        }
+        if (only.contains("hits")) {
+            attempt(table, "in-process near-cache hits", "9", () -> nearCacheHits(mode, table));
+        }
+        if (only.contains("fx")) {
+            attempt(table, "precompute FX fan-out", "8", () -> fxFanOut(mode, table));
+        }
+        if (only.contains("freshness")) {
+            attempt(table, "freshness probe", "4", () -> freshness(mode, table));
+        }
+        if (only.contains("restart")) {
+            attempt(table, "restart to ready", "6", () -> restart(mode, dir, table));
+        }
         watchdog.interrupt();
         print(table, mode, start, "done");
         deleteRecursively(dir); // the restart's store alone took 0.5 GB in a --quick run
