@@ -1,6 +1,7 @@
 package io.matstore.bench.all;
 
 import io.matstore.bench.all.ScenarioTable.Met;
+import io.matstore.bench.precompute.FreshnessProbeRun;
 import io.matstore.bench.precompute.PrecomputeThroughputBench;
 import io.matstore.bench.serving.Wrk;
 import io.matstore.bench.store.NearCacheLatencyRun;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -25,12 +27,14 @@ import org.HdrHistogram.Histogram;
  * apt-get install -y wrk
  * ./mvnw -B -q -o -Pbench -pl benchmarks -am package -DskipTests
  * java -Xmx3g $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
- *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.all.AllScenarios [--quick] [--budget=SECONDS]
+ *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.all.AllScenarios [--quick] [--budget=SECONDS] \
+ *      [--only=http,hits,fx,freshness,restart]
  * </pre>
- * {@code --quick}: ~3 minutes (166 s on a shared machine), cut at 360 s; default: ~10-15 minutes, cut at 960 s
+ * {@code --quick}: ~5 minutes, cut at 480 s; default: ~15-20 minutes, cut at 1,200 s
  * ({@link Mode}); {@code --budget} sets another cut. The scenarios run one after the other with the runners' own
  * code: {@link ServingScenarios} (HTTP, wrk), then
  * {@link NearCacheLatencyRun}, then {@link PrecomputeThroughputBench} without its steady mix, then
+ * {@link FreshnessProbeRun} at the goal's two rates (shorter windows when quick), then
  * {@link RestartRun} with one round over a small store (200,000 combinations quick, 2,000,000 default: goal 6 is set
  * at 10M, which takes longer than these budgets to produce). The restart needs {@code bin/matstore}'s class path
  * ({@code ./mvnw -o -q -B -pl launcher -am package -DskipTests}; skipped without it) and runs from the repository's
@@ -38,25 +42,35 @@ import org.HdrHistogram.Histogram;
  * started (wrk, the node and its anchor) are each waited for, and stopped by PID when the budget runs out.
  */
 public final class AllScenarios {
+    /** The names {@code --only} takes, in the order the scenarios run. */
+    private static final Set<String> SCENARIOS = Set.of("http", "hits", "fx", "freshness", "restart");
+
     private AllScenarios() {}
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         int budget = 0;
+        Set<String> only = SCENARIOS;
         for (String a : args) {
             if (a.equals("--quick")) {
                 quick = true;
             } else if (a.startsWith("--budget=")) {
                 budget = Integer.parseInt(a.substring("--budget=".length()));
+            } else if (a.startsWith("--only=")) {
+                only = Set.of(a.substring("--only=".length()).split(","));
             } else {
-                throw new IllegalArgumentException("unknown argument " + a + "; expected [--quick] [--budget=SECONDS]");
+                throw new IllegalArgumentException(
+                        "unknown argument " + a + "; expected [--quick] [--budget=SECONDS] [--only=NAME,...]");
             }
         }
         Mode mode = quick ? Mode.QUICK : Mode.FULL;
-        run(budget > 0 ? mode.withBudget(budget) : mode);
+        if (!SCENARIOS.containsAll(only)) {
+            throw new IllegalArgumentException("--only=" + String.join(",", only) + ": scenarios are " + SCENARIOS);
+        }
+        run(budget > 0 ? mode.withBudget(budget) : mode, only);
     }
 
-    private static void run(Mode mode) throws Exception {
+    private static void run(Mode mode, Set<String> only) throws Exception {
         Path dir = Files.createTempDirectory("all-scenarios-");
         Wrk wrk = new Wrk(dir);
         ScenarioTable table = new ScenarioTable();
@@ -89,15 +103,43 @@ public final class AllScenarios {
                 System.getProperty("java.version"),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
-        new ServingScenarios(mode, wrk, table).run(dir);
-        nearCacheHits(mode, table);
-        fxFanOut(mode, table);
-        restart(mode, dir, table);
+        if (only.contains("http")) {
+            attempt(table, "HTTP scenarios", "1, 2, 3, 7", () -> new ServingScenarios(mode, wrk, table).run(dir));
+        }
+        if (only.contains("hits")) {
+            attempt(table, "in-process near-cache hits", "9", () -> nearCacheHits(mode, table));
+        }
+        if (only.contains("fx")) {
+            attempt(table, "precompute FX fan-out", "8", () -> fxFanOut(mode, table));
+        }
+        if (only.contains("freshness")) {
+            attempt(table, "freshness probe", "4", () -> freshness(mode, table));
+        }
+        if (only.contains("restart")) {
+            attempt(table, "restart to ready", "6", () -> restart(mode, dir, table));
+        }
         watchdog.interrupt();
         print(table, mode, start, "done");
         deleteRecursively(dir); // the restart's store alone took 0.5 GB in a --quick run
         // the precompute job's and the ingest's Kafka client threads outlive their close by a few seconds
         System.exit(0);
+    }
+
+    private interface Scenario {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs one scenario; one that throws (a client timing out on an overloaded machine) becomes a "not run" row with
+     * the reason, and the others still run, so the table keeps what was measured.
+     */
+    private static void attempt(ScenarioTable table, String name, String goal, Scenario scenario) {
+        try {
+            scenario.run();
+        } catch (Exception e) {
+            e.printStackTrace(System.out);
+            table.skipped(name, "failed: " + e, goal);
+        }
     }
 
     private static void nearCacheHits(Mode mode, ScenarioTable table) {
@@ -148,6 +190,45 @@ public final class AllScenarios {
                 f.fxChange() / f.rawCeiling(),
                 "8: ≥ 0.5×",
                 Met.of(f.fxChange() / f.rawCeiling() >= 0.5));
+    }
+
+    private static void freshness(Mode mode, ScenarioTable table) throws Exception {
+        FreshnessProbeRun.Options g = FreshnessProbeRun.Options.GOAL;
+        List<FreshnessProbeRun.Point> points = FreshnessProbeRun.measure(new FreshnessProbeRun.Options(
+                g.products(),
+                mode.probeSeconds(),
+                g.stockRate(),
+                g.mixRate(),
+                g.markersPerSecond(),
+                mode.probeIdleSeconds(),
+                g.unseenAfterMillis(),
+                g.pollMillis(),
+                mode.rawRecords(),
+                Map.of()));
+        for (FreshnessProbeRun.Point p : points) {
+            String name = String.format(
+                    "freshness probe, %,d %s/s (published %,.0f/s, %d s)",
+                    p.targetRate(), p.name(), p.publishedPerSecond(), mode.probeSeconds());
+            double p99 = p.loaded().p99Millis();
+            double idleP99 = p.idle().p99Millis();
+            table.add(
+                    name + ": publish → served p99 (" + p.loaded().unseen() + " of "
+                            + p.loaded().published()
+                            + " markers not served in " + p.loaded().unseenAfterMillis() / 1000
+                            + " s) vs the idle probe's p99",
+                    p.loaded().millis(p99),
+                    p.idle().millis(idleP99),
+                    p99 / idleP99,
+                    String.format("4: p99 < %,.0f ms", p.goalP99Millis()),
+                    Met.of(FreshnessProbeRun.met(p)));
+            table.add(
+                    name + ": responses/s written vs raw producer",
+                    String.format("%,.0f responses/s", p.emittedPerSecond()),
+                    String.format("%,.0f records/s", p.rawCeiling()),
+                    p.emittedPerSecond() / p.rawCeiling(),
+                    "4: compared, no ratio set",
+                    Met.NO_THRESHOLD);
+        }
     }
 
     private static void restart(Mode mode, Path dir, ScenarioTable table) throws Exception {

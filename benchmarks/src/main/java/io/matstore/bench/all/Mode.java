@@ -14,6 +14,8 @@ package io.matstore.bench.all;
  * @param products       of the precompute catalogue (× 8 responses per FX fan-out)
  * @param rawRecords     records of the raw producer ceiling
  * @param restartSkus    offers skus (× 8 combinations) of the restarted node's store
+ * @param probeSeconds   of each loaded window of the freshness probe (at the goal's rates in both modes)
+ * @param probeIdleSeconds of the freshness probe's idle window (its latency anchor)
  */
 record Mode(
         String name,
@@ -27,9 +29,12 @@ record Mode(
         int products,
         int rawRecords,
         int restartSkus,
+        int probeSeconds,
+        int probeIdleSeconds,
         int budgetSeconds) {
-    static final Mode QUICK = new Mode("quick", 5_000, 4_000, 5, 2, 1, 10_000, 3, 5_000, 300_000, 25_000, 360);
-    static final Mode FULL = new Mode("default", 25_000, 20_000, 10, 3, 2, 10_000, 8, 20_000, 1_000_000, 250_000, 960);
+    static final Mode QUICK = new Mode("quick", 5_000, 4_000, 5, 2, 1, 10_000, 3, 5_000, 300_000, 25_000, 8, 3, 480);
+    static final Mode FULL =
+            new Mode("default", 25_000, 20_000, 10, 3, 2, 10_000, 8, 20_000, 1_000_000, 250_000, 30, 5, 1200);
 
     /** This mode cut at {@code budget} seconds instead ({@code --budget=SECONDS}). */
     Mode withBudget(int budget) {
@@ -45,6 +50,8 @@ record Mode(
                 products,
                 rawRecords,
                 restartSkus,
+                probeSeconds,
+                probeIdleSeconds,
                 budget);
     }
 }
