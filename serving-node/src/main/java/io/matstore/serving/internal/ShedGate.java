@@ -15,7 +15,8 @@ import io.netty.util.ByteProcessor;
  * <p>It frames requests itself, so it only acts where framing is certain: a head (request line and headers up to
  * the empty line) of the form
  * <pre>
- *   GET /v1/views/… HTTP/1.1 CRLF     with no Content-Length, Transfer-Encoding, Connection, Expect or Upgrade
+ *   GET /v1/views/… HTTP/1.1 CRLF     with no Content-Length, Transfer-Encoding, Expect, Upgrade or Connection
+ *                                     other than keep-alive
  *   (header: value CRLF)*  CRLF        header: a request with no body, kept alive, answered in order
  * </pre>
  * is a <em>view GET</em>; for each, {@link LoadShedder#shedEarly} decides (the signals' probability, under the
@@ -38,6 +39,7 @@ final class ShedGate extends ChannelInboundHandlerAdapter {
     private static final String[] DISARMING = {
         "content-length:", "transfer-encoding:", "connection:", "expect:", "upgrade:"
     };
+    private static final String KEEP_ALIVE = "keep-alive";
 
     private final LoadShedder shedder;
     private final ConnectionLimits limits;
@@ -224,7 +226,9 @@ final class ShedGate extends ChannelInboundHandlerAdapter {
         for (int line = lineEnd + 2; line < end - 2; ) {
             int next = in.indexOf(line, end, (byte) '\r');
             for (String name : DISARMING) {
-                if (next - line >= name.length() && equalsIgnoreCase(in, line, name)) {
+                if (next - line >= name.length()
+                        && equalsIgnoreCase(in, line, name)
+                        && !isKeepAlive(in, line + name.length(), next, name)) {
                     return DISARM;
                 }
             }
@@ -247,6 +251,24 @@ final class ShedGate extends ChannelInboundHandlerAdapter {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the header is {@code Connection: keep-alive}, which HTTP/1.1 already implies: most client libraries
+     * (OkHttp, Apache HttpClient, urllib3, HttpURLConnection) send it on every request, and disarming on it would
+     * leave their connections without the cheap refusal. Any other Connection value (close, upgrade) still disarms.
+     */
+    private static boolean isKeepAlive(ByteBuf in, int from, int end, String name) {
+        if (!name.equals("connection:")) {
+            return false;
+        }
+        while (from < end && (in.getByte(from) == ' ' || in.getByte(from) == '\t')) {
+            from++;
+        }
+        while (end > from && (in.getByte(end - 1) == ' ' || in.getByte(end - 1) == '\t')) {
+            end--;
+        }
+        return end - from == KEEP_ALIVE.length() && equalsIgnoreCase(in, from, KEEP_ALIVE);
     }
 
     private static boolean equalsIgnoreCase(ByteBuf in, int from, String lower) {

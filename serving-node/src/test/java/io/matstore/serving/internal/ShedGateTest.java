@@ -132,6 +132,17 @@ class ShedGateTest {
     }
 
     @Test
+    void shouldShedViewGetsThatOnlySayKeepAliveAsMostClientLibrariesDo() {
+        overloaded();
+        String keepAlive = "GET /v1/views/offers?sku=1 HTTP/1.1\r\nHost: a\r\nConnection:  Keep-Alive \r\n\r\n";
+
+        read(keepAlive + VIEW);
+
+        assertThat(answered503()).isEqualTo(2);
+        assertThat(passed()).isEmpty();
+    }
+
+    @Test
     void shouldNotShedRequestsThatCloseTheConnectionOrAreNotHttp11() {
         overloaded();
         String close = "GET /v1/views/offers?sku=1 HTTP/1.1\r\nConnection: close\r\n\r\n";
