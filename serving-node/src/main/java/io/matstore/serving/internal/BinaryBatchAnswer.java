@@ -65,6 +65,13 @@ final class BinaryBatchAnswer implements BatchComposer {
     /** Index of the items vector's first slot. */
     private int slots;
     /** Bytes per item to reserve: as many as the last batch of this thread took. */
+    /**
+     * The most reserved before the first item is read (the buffer grows on demand past it): a batch of
+     * {@code serving.batch.max.items} large answers must not take its whole guess of direct memory up front, before
+     * a single line is known to be valid.
+     */
+    private static final int MAX_FIRST_RESERVATION = 1 << 20;
+
     private int bytesPerItem = 512;
 
     static BinaryBatchAnswer get() {
@@ -91,7 +98,7 @@ final class BinaryBatchAnswer implements BatchComposer {
         this.version = version;
         this.items = items;
         written = 0;
-        out = alloc.directBuffer(BODY + 128 + items * bytesPerItem);
+        out = alloc.directBuffer(BODY + 128 + Math.min(items * bytesPerItem, MAX_FIRST_RESERVATION));
         out.writerIndex(BODY);
         out.writeBytes(PREFIX);
         out.writeIntLE(ANSWER_TABLE - ANSWER_VTABLE);

@@ -39,6 +39,13 @@ final class JsonBatchAnswer implements BatchComposer {
     private int version;
     private int written;
     /** Bytes per item to reserve: as many as the last batch of this thread took (a JSON offer is ~2× its envelope). */
+    /**
+     * The most reserved before the first item is read (the buffer grows on demand past it): a batch of
+     * {@code serving.batch.max.items} large answers must not take its whole guess of direct memory up front, before
+     * a single line is known to be valid.
+     */
+    private static final int MAX_FIRST_RESERVATION = 1 << 20;
+
     private int bytesPerItem = 1024;
 
     static JsonBatchAnswer get() {
@@ -49,7 +56,7 @@ final class JsonBatchAnswer implements BatchComposer {
     public void start(ByteBufAllocator alloc, ViewRoute route, int version, int items) {
         this.version = version;
         written = 0;
-        out = alloc.directBuffer(ViewResponder.HEADROOM + 64 + items * bytesPerItem);
+        out = alloc.directBuffer(ViewResponder.HEADROOM + 64 + Math.min(items * bytesPerItem, MAX_FIRST_RESERVATION));
         out.writerIndex(ViewResponder.HEADROOM);
         out.writeBytes(route.batchJsonPrefix());
         Ascii.writeDecimal(out, version);
