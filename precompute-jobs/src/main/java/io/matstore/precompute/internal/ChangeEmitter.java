@@ -134,11 +134,8 @@ final class ChangeEmitter {
 
     /** @param response the combination's response, or {@code null} when it is outside the parameter space */
     void offer(byte[] key, byte[] response) {
-        long previous = emitted.get(key);
         if (response == null) {
-            if (previous != EmittedHashes.TOMBSTONE) {
-                deferTombstone(key);
-            }
+            deferTombstone(key);
             return;
         }
         if (response.length > limits.maxResponseBytes()) {
@@ -149,6 +146,7 @@ final class ChangeEmitter {
             return;
         }
         long hash = HASH.hashBytesToLong(response);
+        long previous = emitted.get(key);
         if (previous == hash && EmittedHashes.isResponse(previous)) {
             counters.onUnchanged();
             return;

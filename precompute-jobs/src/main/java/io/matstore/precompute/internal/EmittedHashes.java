@@ -6,7 +6,9 @@ import org.agrona.collections.Long2LongHashMap;
 
 /**
  * What one task knows it wrote last per canonical key since its processor was initialised: a response's content
- * hash, a tombstone, or nothing ({@link #UNKNOWN}). In memory only, never logged: it costs the stream thread no
+ * hash, or nothing ({@link #UNKNOWN}). A tombstone forgets the key rather than marking it: a marker per deleted key
+ * would grow the map with every key the task ever deleted, for its whole life (products created and deleted over
+ * weeks), while forgetting costs at most a second tombstone for a key that is deleted again. In memory only, never logged: it costs the stream thread no
  * changelog record and no RocksDB write per response (docs/precompute.md, "Suppression").
  *
  * <p>Invariant: an entry stands for a record this task wrote in a transaction that has committed or may still
@@ -19,41 +21,39 @@ import org.agrona.collections.Long2LongHashMap;
  * always safe: the emitter then writes the record, at worst a duplicate of what the view topic holds.
  *
  * <p>Keys are kept as their 64-bit XXH3 with a seed of their own. Two keys sharing a hash share an entry, which can
- * suppress a real change only if one key's new content hash equals the other's last one (about 2^-64, the same odds
- * as the content hash itself colliding). Memory: two longs per slot, load factor 0.65, about 25 bytes per key.
+ * suppress a real change only if one key's new content hash equals the other's last one (about 2^-64 per pair, the
+ * same odds as the content hash itself colliding). Memory: two longs per slot, load factor 0.65, about 25 bytes per key.
  */
 final class EmittedHashes {
     /** The answer for a key this task has not written since it started. */
     static final long UNKNOWN = 0x8000_0000_0000_0000L;
-    /** This task's last record for the key was a tombstone. */
-    static final long TOMBSTONE = 0x8000_0000_0000_0001L;
 
     private static final Hasher64 KEY_HASH = Hashing.xxh3_64(0x6d61_7473_746f_7265L);
 
     private final Long2LongHashMap entries = new Long2LongHashMap(1 << 12, 0.65f, UNKNOWN);
     private long responses;
 
-    /** The content hash last written for {@code key}, {@link #TOMBSTONE} or {@link #UNKNOWN}. */
+    /** The content hash last written for {@code key}, or {@link #UNKNOWN}. */
     long get(byte[] key) {
         return entries.get(KEY_HASH.hashBytesToLong(key));
     }
 
     /**
-     * Remembers a response written for {@code key}. A content hash equal to one of the two markers is forgotten
-     * instead, so the next computation of the key is written again rather than compared with a marker.
+     * Remembers a response written for {@code key}. A content hash equal to the marker is forgotten instead, so the
+     * next computation of the key is written again rather than compared with the marker.
      */
     void putResponse(byte[] key, long contentHash) {
         long keyHash = KEY_HASH.hashBytesToLong(key);
-        if (contentHash == UNKNOWN || contentHash == TOMBSTONE) {
+        if (contentHash == UNKNOWN) {
             count(entries.remove(keyHash), UNKNOWN);
             return;
         }
         count(entries.put(keyHash, contentHash), contentHash);
     }
 
-    /** Remembers a tombstone written for {@code key}. */
+    /** A tombstone was written for {@code key}: forgets it. */
     void putTombstone(byte[] key) {
-        count(entries.put(KEY_HASH.hashBytesToLong(key), TOMBSTONE), TOMBSTONE);
+        count(entries.remove(KEY_HASH.hashBytesToLong(key)), UNKNOWN);
     }
 
     /** Keys whose last record this task wrote is a response: the live keys it knows of. */
@@ -62,7 +62,7 @@ final class EmittedHashes {
     }
 
     static boolean isResponse(long entry) {
-        return entry != UNKNOWN && entry != TOMBSTONE;
+        return entry != UNKNOWN;
     }
 
     private void count(long before, long after) {
