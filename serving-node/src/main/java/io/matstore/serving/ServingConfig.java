@@ -352,10 +352,11 @@ public final class ServingConfig {
                     SHED_CPU_TARGET,
                     Type.DOUBLE,
                     0.0,
-                    Range.between(0.0, 1.0),
+                    Range.between(0.0, 0.99),
                     Importance.MEDIUM,
-                    "Share of a core each event loop may be busy (thread CPU time over wall time, per"
-                            + " serving.shed.cpu.interval.ms) before view requests are shed (503) with a probability"
+                    "Share of a core the event loops may be busy on average (their thread CPU time over wall"
+                            + " time, per serving.shed.cpu.interval.ms; one loop busier than the rest is averaged out)"
+                            + " before view requests are shed (503) with a probability"
                             + " that rises while the loops stay above it and falls below it (PIE, RFC 8033). Set it"
                             + " to the utilisation at the node's knee (where admitted latency starts to rise, see"
                             + " docs/benchmarks.md \"Overload\"), e.g. 0.8: it is per deployment, so 0 = off. Counts"
