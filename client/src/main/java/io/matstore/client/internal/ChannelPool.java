@@ -9,6 +9,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,13 @@ import java.util.function.Supplier;
  * warm) behind one monitor: two short critical sections per request and no allocation.
  */
 final class ChannelPool {
+    /**
+     * Why a connection's TLS handshake failed: the handshake can fail and close the connection before the exchange
+     * that opened it writes its request, and the exchange must then report that cause (an untrusted certificate, a
+     * refused client certificate), not only that the connection closed.
+     */
+    static final AttributeKey<Throwable> TLS_HANDSHAKE_FAILURE = AttributeKey.valueOf("matstore.tls.handshake.failure");
+
     private final String base;
     private final String host;
     private final int port;
@@ -62,7 +71,13 @@ final class ChannelPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (ssl != null) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
+                            SslHandler tlsHandler = ssl.newHandler(ch.alloc(), host, port);
+                            tlsHandler.handshakeFuture().addListener(f -> {
+                                if (!f.isSuccess()) {
+                                    ch.attr(TLS_HANDSHAKE_FAILURE).set(f.cause());
+                                }
+                            });
+                            ch.pipeline().addLast(tlsHandler);
                         }
                         ch.pipeline().addLast(new HttpResponseDecoder(), new ResponseReader(pool));
                     }

@@ -89,7 +89,11 @@ final class Exchange extends CompletableFuture<Response> implements Runnable {
         channel = ch;
         reused = reusedConnection;
         if (!ch.isActive() || !(ch.pipeline().last() instanceof ResponseReader reader)) {
-            onConnectionLost(new IOException("connection to " + pool + " closed before the request"));
+            Throwable handshake = ch.attr(ChannelPool.TLS_HANDSHAKE_FAILURE).get();
+            onConnectionLost(new IOException(
+                    "connection to " + pool + " closed before the request"
+                            + (handshake == null ? "" : ": TLS handshake failed: " + handshake),
+                    handshake));
             return;
         }
         reader.current = this;
