@@ -64,7 +64,6 @@ final class BinaryBatchAnswer implements BatchComposer {
     private int written;
     /** Index of the items vector's first slot. */
     private int slots;
-    /** Bytes per item to reserve: as many as the last batch of this thread took. */
     /**
      * The most reserved before the first item is read (the buffer grows on demand past it): a batch of
      * {@code serving.batch.max.items} large answers must not take its whole guess of direct memory up front, before
@@ -72,6 +71,7 @@ final class BinaryBatchAnswer implements BatchComposer {
      */
     private static final int MAX_FIRST_RESERVATION = 1 << 20;
 
+    /** Bytes per item to reserve: as many as the last batch of this thread took. */
     private int bytesPerItem = 512;
 
     static BinaryBatchAnswer get() {

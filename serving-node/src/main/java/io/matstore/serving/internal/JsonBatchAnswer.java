@@ -38,7 +38,6 @@ final class JsonBatchAnswer implements BatchComposer {
     private ByteBuf out;
     private int version;
     private int written;
-    /** Bytes per item to reserve: as many as the last batch of this thread took (a JSON offer is ~2× its envelope). */
     /**
      * The most reserved before the first item is read (the buffer grows on demand past it): a batch of
      * {@code serving.batch.max.items} large answers must not take its whole guess of direct memory up front, before
@@ -46,6 +45,7 @@ final class JsonBatchAnswer implements BatchComposer {
      */
     private static final int MAX_FIRST_RESERVATION = 1 << 20;
 
+    /** Bytes per item to reserve: as many as the last batch of this thread took (a JSON offer is ~2× its envelope). */
     private int bytesPerItem = 1024;
 
     static JsonBatchAnswer get() {
