@@ -354,8 +354,9 @@ public final class ServingConfig {
                     0.0,
                     Range.between(0.0, 0.99),
                     Importance.MEDIUM,
-                    "Share of a core the event loops may be busy on average (their thread CPU time over wall"
-                            + " time, per serving.shed.cpu.interval.ms; one loop busier than the rest is averaged out)"
+                    "Share of a core the busiest event loop may be busy (its thread CPU time over wall time, per"
+                            + " serving.shed.cpu.interval.ms; the busiest, so that one loop saturated by a few"
+                            + " long-lived connections is not averaged out by idle ones)"
                             + " before view requests are shed (503) with a probability"
                             + " that rises while the loops stay above it and falls below it (PIE, RFC 8033). Set it"
                             + " to the utilisation at the node's knee (where admitted latency starts to rise, see"

@@ -1,12 +1,13 @@
 package io.matstore.serving.internal;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * How much to shed, from the event loops' CPU utilisation: PIE ({@link PieProbability}) driven by the share of
- * wall time the loop threads spent on a CPU over each interval, so that the answered load settles near a chosen
- * utilisation (the knee, below which requests do not queue) and the rest is refused before it can queue.
+ * wall time the busiest loop thread spent on a CPU over each interval, so that the answered load settles near a
+ * chosen utilisation (the knee, below which requests do not queue) and the rest is refused before it can queue.
  *
  * <p>Why utilisation and not lag: the lag of a probe task ({@link LoopLag}) only grows once a queue has formed, and
  * an open-loop client's requests then already wait in the socket buffers; by the time PIE has lowered the lag, the
@@ -14,11 +15,14 @@ import java.util.function.LongSupplier;
  * the time answers at once, one busy 100 % of the time has a queue that can only grow. With U the utilisation
  * target, for each interval k:
  * <pre>
- *   u_k  =  Σ over loops of CPU time in the interval  /  Σ over loops of wall time in the interval
+ *   u_k  =  max over loops of ( the loop's CPU time in the interval  /  its wall time in the interval )
  *   p    ←  PIE(u_k, U)
  * </pre>
- * Each loop's probe (a task it schedules to itself) adds its thread's CPU time and the wall time since its previous
- * run; the run that passes the interval's end closes it. Shedding only pays if a 503 costs the loop much less than
+ * The busiest loop and not the average: connections stay on the loop that accepted them, so with a few long-lived
+ * connections one loop can be saturated (its clients queue) while the others idle, and an average over four loops
+ * would read 0.25 + ε and never shed. Each loop's probe (a task it schedules to itself) adds its thread's CPU time
+ * and the wall time since its previous run to that loop's counters; the run that passes the interval's end closes
+ * it for every loop (a loop that did not read in the interval is left out). Shedding only pays if a 503 costs the loop much less than
  * an answer (c and a): answering x of an offer of O keeps u = x·a + (O − x)·c, so refusing brings the loop under
  * the target only while O·c &lt; U; benchmarks.md "Overload" measures c / a.
  *
@@ -26,9 +30,9 @@ import java.util.function.LongSupplier;
  * late with a low utilisation (it waits to be scheduled), which this signal does not see. Use it on dedicated
  * cores, beside the lag signal on shared ones.
  *
- * <p>Thread-safe and allocation-free: two atomic adds per probe run (a probe racing with the close may land in
- * either interval, which only nudges one measure), one volatile read and a per-thread random per admission. The
- * clocks are injected so that tests advance them instead of sleeping.
+ * <p>Thread-safe and allocation-free after the probes are made: two atomic adds per probe run (a probe racing with
+ * the close may land in either interval, which only nudges one measure), one volatile read and a per-thread random
+ * per admission. The clocks are injected so that tests advance them instead of sleeping.
  */
 public final class LoopCpu {
     private final double target;
@@ -36,10 +40,9 @@ public final class LoopCpu {
     private final LongSupplier wallNanos;
     private final LongSupplier threadCpuNanos;
     private final AtomicLong intervalEnd;
-    private final AtomicLong busy = new AtomicLong();
-    private final AtomicLong wall = new AtomicLong();
-    /** Updated only by the interval's closer; the CAS on intervalEnd orders successive closers. */
     private final PieProbability pie;
+    /** One per probe, replaced whole when a probe is made (at start-up), so the closer iterates without allocating. */
+    private volatile Loop[] loops = new Loop[0];
 
     private volatile double lastUtilisation;
 
@@ -60,16 +63,21 @@ public final class LoopCpu {
         this.intervalEnd = new AtomicLong(wallNanos.getAsLong() + intervalNanos);
     }
 
-    /** A loop was on a CPU {@code cpuNanos} of the last {@code wallNanos}. */
-    void onBusy(long cpuNanos, long elapsedNanos) {
-        busy.addAndGet(cpuNanos);
-        wall.addAndGet(elapsedNanos);
+    /** {@code loop} was on a CPU {@code cpuNanos} of the last {@code elapsedNanos}. */
+    private void onBusy(Loop loop, long cpuNanos, long elapsedNanos) {
+        loop.busy.addAndGet(cpuNanos);
+        loop.wall.addAndGet(elapsedNanos);
         long now = wallNanos.getAsLong();
         long end = intervalEnd.get();
         if (now - end >= 0 && intervalEnd.compareAndSet(end, now + intervalNanos)) {
-            long w = wall.getAndSet(0);
-            long b = busy.getAndSet(0);
-            double u = w <= 0 ? 0 : Math.min(1.0, (double) b / w);
+            double u = 0;
+            for (Loop each : loops) {
+                long w = each.wall.getAndSet(0);
+                long b = each.busy.getAndSet(0);
+                if (w > 0) {
+                    u = Math.max(u, Math.min(1.0, (double) b / w));
+                }
+            }
             lastUtilisation = u;
             pie.update(u);
         }
@@ -85,7 +93,7 @@ public final class LoopCpu {
         return pie.probability();
     }
 
-    /** The loops' utilisation over the last closed interval (a gauge). */
+    /** The busiest loop's utilisation over the last closed interval (a gauge). */
     public double utilisation() {
         return lastUtilisation;
     }
@@ -95,6 +103,12 @@ public final class LoopCpu {
      * loop (it keeps that loop's previous readings), reused for every run.
      */
     public Runnable probe() {
+        Loop loop = new Loop();
+        synchronized (this) {
+            Loop[] grown = Arrays.copyOf(loops, loops.length + 1);
+            grown[grown.length - 1] = loop;
+            loops = grown;
+        }
         return new Runnable() {
             private long lastWall = wallNanos.getAsLong();
             private long lastCpu = -1;
@@ -104,11 +118,17 @@ public final class LoopCpu {
                 long now = wallNanos.getAsLong();
                 long cpu = threadCpuNanos.getAsLong();
                 if (lastCpu >= 0) { // the first run is on the loop's thread, the constructor was not
-                    onBusy(cpu - lastCpu, now - lastWall);
+                    onBusy(loop, cpu - lastCpu, now - lastWall);
                 }
                 lastWall = now;
                 lastCpu = cpu;
             }
         };
+    }
+
+    /** One loop's readings in the open interval. */
+    private static final class Loop {
+        final AtomicLong busy = new AtomicLong();
+        final AtomicLong wall = new AtomicLong();
     }
 }

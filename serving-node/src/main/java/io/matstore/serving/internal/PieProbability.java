@@ -15,8 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * leave p at β·x/T (an eighth) through the trend term alone, which the α term then takes hundreds of intervals to
  * undo (RFC 8033 reaches the same end with its burst allowance and its smaller steps while p is small).
  *
- * <p>{@link #update} is called by one thread at a time (the interval's closer, ordered by the caller's CAS);
- * {@link #shed} from any thread: one volatile read and a per-thread random, allocation-free.
+ * <p>{@link #update} runs under this object's lock: it is called once per interval, by whichever thread closed it,
+ * and a closer descheduled past the next interval's end must not interleave its read-modify-write with the next
+ * closer's (the callers' CAS orders who closes, not when the update lands). {@link #shed} from any thread, without
+ * the lock: one volatile read and a per-thread random, allocation-free.
  */
 final class PieProbability {
     private static final double ALPHA = 1.0 / 16;
@@ -36,7 +38,7 @@ final class PieProbability {
     }
 
     /** An interval ended with the measure at {@code x}. */
-    void update(double x) {
+    synchronized void update(double x) {
         double step = ALPHA * (x - target) / target + BETA * (x - previous) / target;
         step = Math.max(-MAX_STEP, Math.min(x <= target ? 0 : MAX_STEP, step));
         probability = Math.max(0, Math.min(1, probability + step));
