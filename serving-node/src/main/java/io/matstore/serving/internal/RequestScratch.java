@@ -15,6 +15,12 @@ public final class RequestScratch {
         protected RequestScratch initialValue() {
             return new RequestScratch();
         }
+
+        // Netty removes a loop thread's FastThreadLocals as the thread ends (FastThreadLocalRunnable)
+        @Override
+        protected void onRemoval(RequestScratch scratch) {
+            scratch.responder.release();
+        }
     };
 
     public final QueryKey query = new QueryKey();
