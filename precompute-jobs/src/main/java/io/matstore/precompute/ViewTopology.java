@@ -26,17 +26,28 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * TopologyTestDriver tests call the same method.
  *
  * <pre>
- *  source topics ─► validate ─┬─ invalid ──────────────────────────────────────────► dead-letter topic
- *                             ├─ entity event ─► repartition by partitionKey ─┐
- *                             └─ dimension ────► repartition to EVERY partition ┴─► view task ─► view topic
- *                                                        (an event over a fan-out limit) ─┴─► dead-letter topic
+ *  source topics ─► validate ─┬─ invalid ─────────────────────────────────────────────► dead-letter topic
+ *                             ├─ entity event on its key's partition ───────────────┐
+ *                             ├─ entity event elsewhere ─► repartition by partitionKey ┤
+ *                             └─ dimension ────► repartition to EVERY partition ────┴─► view task ─► view topic
+ *                                                          (an event over a fan-out limit) ─┴─► dead-letter topic
  * </pre>
  *
- * Both repartition topics have the same number of partitions, so task {@code i} sees the entities of partition
- * {@code i} and a full copy of every dimension event. Each task keeps its own copy of dimension state and fans a
- * dimension change out over its local entities only: the work of one FX change spreads over every partition, and
- * scales with partitions and instances. Per-key log order is kept: one entity's events stay on one partition, and a
- * dimension event is re-published by the single task that read it, in its order, to every partition.
+ * One sub-topology: task {@code i} reads partition {@code i} of the source topics and of both repartition topics,
+ * which have as many partitions as the source ({@code entityPartitions}). It sees the entities of partition {@code
+ * i} and a full copy of every dimension event. Each task keeps its own copy of dimension state and fans a dimension
+ * change out over its local entities only: the work of one FX change spreads over every partition, and scales with
+ * partitions and instances. Per-key log order is kept: one entity's events of one source partition take one path to
+ * one task ({@link EventRouter}), and a dimension event is re-published by the single task that read it, in its
+ * order, to every partition.
+ *
+ * <p>Why entity events skip the hop when they can: under exactly-once a repartition topic is read read_committed, so
+ * a hop costs a whole commit interval plus a fetch before the event is even applied, and its record a second
+ * producer send and fetch. Publishers key entity events by their partition key (views/offers: product and stock
+ * events by sku), so nearly all of them are already where the hop would put them. Dimension events still take their
+ * hop (the broadcast); they may now be applied after entity events published after them, which a view's state
+ * tolerates: each event replaces its own entity's or dimension's state, and a response is recomputed from the whole
+ * state, so the end state does not depend on the order between an entity and a dimension.
  *
  * <p>Record headers travel with each event through both repartition topics, so a source event's W3C trace context
  * reaches the view task, which processes it in a {@code compute <view>} span and puts that span's context on every
@@ -54,8 +65,9 @@ public final class ViewTopology {
     }
 
     /**
-     * The internal topics every event of the view passes through between the source and the view task, in the order
-     * entities, dimensions. Kafka Streams names them {@code <application id>-<name given>-repartition}.
+     * The internal topics events of the view pass through between the source and the view task, in the order
+     * entities (only those not keyed by their partition key), dimensions. Kafka Streams names them
+     * {@code <application id>-<name given>-repartition}.
      */
     public static List<String> repartitionTopics(ViewDescriptor view) {
         String prefix = applicationId(view) + "-" + view.name();
@@ -74,10 +86,26 @@ public final class ViewTopology {
         return build(builder, view, deadLetterTopic, FanOutLimits.DEFAULTS);
     }
 
-    /** As {@link #build(StreamsBuilder, View, String)}, with the given limits on what one event may write. */
+    /**
+     * As {@link #build(StreamsBuilder, View, String)}, with the given limits on what one event may write. Every entity
+     * event takes the repartition hop: without the source's partition count the router cannot tell which are in place.
+     */
     public static <E, C> ViewCounters build(
             StreamsBuilder builder, View<E, C> view, String deadLetterTopic, FanOutLimits limits) {
-        return build(builder, view, deadLetterTopic, GlobalOpenTelemetry::get, limits);
+        return build(builder, view, deadLetterTopic, GlobalOpenTelemetry::get, limits, 0);
+    }
+
+    /**
+     * As {@link #build(StreamsBuilder, View, String, FanOutLimits)}, for source topics of {@code entityPartitions}
+     * partitions (the largest, if they differ): entity events already on their key's partition skip the hop.
+     */
+    public static <E, C> ViewCounters build(
+            StreamsBuilder builder,
+            View<E, C> view,
+            String deadLetterTopic,
+            FanOutLimits limits,
+            int entityPartitions) {
+        return build(builder, view, deadLetterTopic, GlobalOpenTelemetry::get, limits, entityPartitions);
     }
 
     /**
@@ -86,7 +114,7 @@ public final class ViewTopology {
      */
     public static <E, C> ViewCounters build(
             StreamsBuilder builder, View<E, C> view, String deadLetterTopic, OpenTelemetry openTelemetry) {
-        return build(builder, view, deadLetterTopic, () -> openTelemetry, FanOutLimits.DEFAULTS);
+        return build(builder, view, deadLetterTopic, () -> openTelemetry, FanOutLimits.DEFAULTS, 0);
     }
 
     /** As {@link #build(StreamsBuilder, View, String, OpenTelemetry)}, with the given limits. */
@@ -96,7 +124,18 @@ public final class ViewTopology {
             String deadLetterTopic,
             OpenTelemetry openTelemetry,
             FanOutLimits limits) {
-        return build(builder, view, deadLetterTopic, () -> openTelemetry, limits);
+        return build(builder, view, deadLetterTopic, () -> openTelemetry, limits, 0);
+    }
+
+    /** As {@link #build(StreamsBuilder, View, String, OpenTelemetry, FanOutLimits)}, for a known partition count. */
+    public static <E, C> ViewCounters build(
+            StreamsBuilder builder,
+            View<E, C> view,
+            String deadLetterTopic,
+            OpenTelemetry openTelemetry,
+            FanOutLimits limits,
+            int entityPartitions) {
+        return build(builder, view, deadLetterTopic, () -> openTelemetry, limits, entityPartitions);
     }
 
     private static <E, C> ViewCounters build(
@@ -104,7 +143,8 @@ public final class ViewTopology {
             View<E, C> view,
             String deadLetterTopic,
             Supplier<OpenTelemetry> openTelemetry,
-            FanOutLimits limits) {
+            FanOutLimits limits,
+            int entityPartitions) {
         ViewCounters counters = new ViewCounters();
         String name = view.descriptor().name();
 
@@ -114,11 +154,15 @@ public final class ViewTopology {
         KStream<byte[], Routed> routed = builder.stream(
                         view.sourceTopics(),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
-                .process(() -> new EventRouter<>(view, counters), Named.as(name + "-validate"), validationStores);
+                .process(
+                        () -> new EventRouter<>(view, counters, entityPartitions),
+                        Named.as(name + "-validate"),
+                        validationStores);
 
         Map<String, KStream<byte[], Routed>> routes = routed.split(Named.as(name + "-"))
                 .branch((k, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead-letter"))
                 .branch((k, r) -> r.route() == Routed.Route.ENTITY, Branched.as("entity"))
+                .branch((k, r) -> r.route() == Routed.Route.MISPLACED_ENTITY, Branched.as("misplaced-entity"))
                 .defaultBranch(Branched.as("dimension"));
 
         routes.get(name + "-dead-letter")
@@ -127,26 +171,38 @@ public final class ViewTopology {
                         deadLetterTopic,
                         Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dead-letter-sink"));
 
-        KStream<byte[], byte[]> entities = routes.get(name + "-entity")
-                .mapValues(Routed::value, Named.as(name + "-entity-value"))
-                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withName(name + ENTITIES));
+        KStream<byte[], byte[]> inPlace =
+                routes.get(name + "-entity").mapValues(Routed::value, Named.as(name + "-entity-value"));
+
+        KStream<byte[], byte[]> rehomed = routes.get(name + "-misplaced-entity")
+                .mapValues(Routed::value, Named.as(name + "-misplaced-entity-value"))
+                .repartition(repartitioned(name + ENTITIES, entityPartitions));
 
         KStream<byte[], byte[]> dimensions = routes.get(name + "-dimension")
                 .mapValues(Routed::value, Named.as(name + "-dimension-value"))
-                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withStreamPartitioner(new BroadcastPartitioner())
-                        .withName(name + DIMENSIONS));
+                .repartition(repartitioned(name + DIMENSIONS, entityPartitions)
+                        .withStreamPartitioner(new BroadcastPartitioner()));
 
         String viewTopic = view.descriptor().topic();
         // One sink for both outputs of the compute step: what it dead-letters (a fan-out limit) is marked by header.
         TopicNameExtractor<byte[], byte[]> topic =
                 (key, value, record) -> ViewTaskProcessor.isDeadLetter(record.headers()) ? deadLetterTopic : viewTopic;
+        // Without the count nothing is routed in place, and the source stays out of the view task's sub-topology.
+        KStream<byte[], byte[]> entities =
+                entityPartitions > 0 ? rehomed.merge(inPlace, Named.as(name + "-merge-entities")) : rehomed;
         entities.merge(dimensions, Named.as(name + "-merge"))
                 .process(
                         new ViewTaskProcessor.Supplier<>(view, counters, limits, openTelemetry),
                         Named.as(name + "-compute"))
                 .to(topic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-view-sink"));
         return counters;
+    }
+
+    // With the count known it is set, not derived: the repartition topics are read by the sub-topology that writes
+    // them, and a task reads partition i of every input, so each must have exactly the source's partitions.
+    private static Repartitioned<byte[], byte[]> repartitioned(String name, int partitions) {
+        Repartitioned<byte[], byte[]> r =
+                Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name);
+        return partitions > 0 ? r.withNumberOfPartitions(partitions) : r;
     }
 }

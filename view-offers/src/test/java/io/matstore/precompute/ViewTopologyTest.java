@@ -31,4 +31,26 @@ class ViewTopologyTest {
         assertThat(expected).allSatisfy(t -> assertThat(read).contains(t.substring(app.length())));
         assertThat(read).hasSize(3).contains("offers.events");
     }
+
+    @Test
+    void shouldReadTheSourceAndBothRepartitionTopicsInTheViewTasksSubTopologyWhenThePartitionCountIsKnown() {
+        OffersView v1 = new OffersView("offers.events", OffersView.DEFAULT_REGIONS, 1);
+        StreamsBuilder builder = new StreamsBuilder();
+        ViewTopology.build(builder, v1, "dlq", FanOutLimits.DEFAULTS, 4);
+        Set<TopologyDescription.Subtopology> subtopologies =
+                builder.build().describe().subtopologies();
+        assertThat(subtopologies).as("the view task reads the source itself").hasSize(1);
+        Set<String> read = new HashSet<>();
+        for (TopologyDescription.Node n : subtopologies.iterator().next().nodes()) {
+            if (n instanceof TopologyDescription.Source source) {
+                read.addAll(source.topicSet());
+            }
+        }
+        String app = ViewTopology.applicationId(v1.descriptor()) + "-";
+        assertThat(read)
+                .containsExactlyInAnyOrder(
+                        "offers.events",
+                        ViewTopology.repartitionTopics(v1.descriptor()).get(0).substring(app.length()),
+                        ViewTopology.repartitionTopics(v1.descriptor()).get(1).substring(app.length()));
+    }
 }

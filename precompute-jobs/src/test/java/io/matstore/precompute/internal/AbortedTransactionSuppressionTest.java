@@ -82,9 +82,11 @@ class AbortedTransactionSuppressionTest {
                         "6000",
                         "kafka.heartbeat.interval.ms",
                         "1000"));
-        ViewRunner.ensureTopics(view, config);
+        int partitions = ViewRunner.ensureTopics(view, config);
         StreamsBuilder builder = new StreamsBuilder();
-        ViewCounters counters = ViewTopology.build(builder, view, config.deadLetterTopic(), config.fanOutLimits());
+        // the topology ViewRunner builds: entity events keyed by their partition key skip the repartition hop
+        ViewCounters counters =
+                ViewTopology.build(builder, view, config.deadLetterTopic(), config.fanOutLimits(), partitions);
         try (KafkaStreams streams =
                 new KafkaStreams(builder.build(), ViewRunner.streamsProperties(view, config, counters))) {
             streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);

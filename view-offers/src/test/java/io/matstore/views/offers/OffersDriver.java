@@ -72,9 +72,19 @@ final class OffersDriver implements AutoCloseable {
     }
 
     private OffersDriver(OffersView offers, OpenTelemetry openTelemetry, FanOutLimits limits) {
+        // The test driver has one partition per topic: every entity event keyed by its sku is in place, as the
+        // runner's are on a real broker.
+        this(offers, openTelemetry, limits, 1);
+    }
+
+    /**
+     * @param entityPartitions the source partitions the topology is built for; the test driver puts every record on
+     *     partition 0, so with more an entity event whose key hashes elsewhere takes the repartition hop
+     */
+    OffersDriver(OffersView offers, OpenTelemetry openTelemetry, FanOutLimits limits, int entityPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
         descriptor = offers.descriptor();
-        counters = ViewTopology.build(builder, offers, DLQ, openTelemetry, limits);
+        counters = ViewTopology.build(builder, offers, DLQ, openTelemetry, limits, entityPartitions);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, ViewTopology.applicationId(descriptor));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -90,6 +100,11 @@ final class OffersDriver implements AutoCloseable {
         input = driver.createInputTopic(SOURCE, new ByteArraySerializer(), new ByteArraySerializer());
         view = driver.createOutputTopic(descriptor.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Names of the topics the topology wrote so far, internal ones included. */
+    java.util.Set<String> producedTopics() {
+        return driver.producedTopicNames();
     }
 
     OffersDriver(List<String> regions) {

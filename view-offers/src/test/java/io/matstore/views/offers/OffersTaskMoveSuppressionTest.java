@@ -33,7 +33,7 @@ class OffersTaskMoveSuppressionTest {
     private static final String SOURCE = "emitted.restart.events";
     private static final int PRODUCTS = 20;
     private static final int KEYS_PER_STOCK_CHANGE = 2; // one region, USD only, two tiers
-    private static final int TASKS = 4; // validation and compute, one per partition each
+    private static final int TASKS = 2; // one per partition: validation and compute share a task
 
     @TempDir
     Path stateDir;
