@@ -30,7 +30,35 @@ public final class MatstoreMain {
      * the role's credentials (exit code 1).
      */
     static CommandLine commandLine() {
-        return new CommandLine(new MatstoreMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        return withErrorHandling(new CommandLine(new MatstoreMain()));
+    }
+
+    /**
+     * The command line for {@code args}: when the first argument names a role, only that role's command is built
+     * under {@code matstore}. Picocli builds the model of every subcommand it is given (annotations read by
+     * reflection, option types loaded) before it parses: for all of them that was about a third of a serving node's
+     * main thread in a JFR profile of its start (docs/benchmarks.md, "Restart to ready").
+     */
+    static CommandLine commandLine(String[] args) {
+        if (args.length > 0) {
+            for (Class<?> role : MatstoreMain.class.getAnnotation(Command.class).subcommands()) {
+                if (role.getAnnotation(Command.class).name().equals(args[0])) {
+                    return withErrorHandling(new CommandLine(new OneRole()).addSubcommand(role));
+                }
+            }
+        }
+        return commandLine();
+    }
+
+    /** {@code matstore} above one role's command; the same name and options as {@link MatstoreMain}. */
+    @Command(
+            name = "matstore",
+            mixinStandardHelpOptions = true,
+            description = "Precomputation pipeline and materialized-response store.")
+    static final class OneRole {}
+
+    private static CommandLine withErrorHandling(CommandLine commandLine) {
+        return commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {
                 cmd.getErr().println("invalid configuration: " + e.getMessage());
                 return 2;
@@ -57,7 +85,7 @@ public final class MatstoreMain {
         if ("json".equals(format) && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
         }
-        int code = commandLine().execute(args);
+        int code = commandLine(args).execute(args);
         if (code != 0) {
             System.exit(code);
         }

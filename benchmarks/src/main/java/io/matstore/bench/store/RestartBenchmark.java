@@ -21,8 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Restart-to-ready with {@value #KEYS} keys: a store that was closed cleanly is reopened (RocksDB opened, the
- * near-cache file's length and CRC32C checked against its clean-shutdown marker, then mapped) and must answer a key
- * from its near-cache ({@code openToFirstHit}), or report itself caught up with the broker ({@code openToCaughtUp}).
+ * near-cache file's length and CRC32C checked against its clean-shutdown marker, then mapped, by the ingest thread)
+ * and must answer a key ({@code openToFirstAnswer}: from RocksDB), answer it from its near-cache
+ * ({@code openToFirstHit}), or report itself caught up with the broker ({@code openToCaughtUp}).
  * The setup ingests the whole topic once (minutes on 2 cores); each shot is closed cleanly in the teardown.
  *
  * <pre>
@@ -88,15 +89,31 @@ public class RestartBenchmark {
         fixture.close();
     }
 
+    /** Open to the first answer: from RocksDB, since the near-cache is opened by the ingest thread after this. */
     @Benchmark
-    public int openToFirstHit() {
+    public int openToFirstAnswer() {
         store = ResponseStores.open(config);
-        ViewReader reader = store.current(StoreFixture.VIEW.name());
-        int n = reader.read(key, dst);
-        if (n < 0 || store.status(StoreFixture.VIEW.name(), 1).nearCacheHits() != 1) {
-            throw new IllegalStateException("restarted store did not answer from its near-cache: " + n);
+        int n = store.current(StoreFixture.VIEW.name()).read(key, dst);
+        if (n < 0) {
+            throw new IllegalStateException("restarted store did not answer: " + n);
         }
         return n;
+    }
+
+    /** Open to the first answer from the near-cache, once the ingest thread has checked and mapped it. */
+    @Benchmark
+    public int openToFirstHit() throws InterruptedException {
+        store = ResponseStores.open(config);
+        ViewReader reader = store.current(StoreFixture.VIEW.name());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            int n = reader.read(key, dst);
+            if (n >= 0 && store.status(StoreFixture.VIEW.name(), 1).nearCacheHits() > 0) {
+                return n;
+            }
+            Thread.sleep(1); // the ingest thread is mapping the file: nothing to await but it
+        }
+        throw new IllegalStateException("restarted store did not answer from its near-cache within 2 minutes");
     }
 
     @Benchmark

@@ -191,13 +191,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
             return current == null || current == vs ? List.of() : current.nearCacheKeys(config.nearCacheEntries());
         });
         vs.start();
-        LOG.info(
-                "holding {} partitions {} (near-cache {})",
-                view,
-                partitions,
-                vs.nearCache().trustedAtOpen()
-                        ? "warm"
-                        : "rebuilt: " + vs.nearCache().distrustReason());
+        LOG.info("holding {} partitions {} (near-cache opening on the ingest thread)", view, partitions);
         return vs;
     }
 

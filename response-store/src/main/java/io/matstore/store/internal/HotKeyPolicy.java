@@ -25,17 +25,24 @@ import java.util.function.LongConsumer;
 final class HotKeyPolicy {
     static final int SAMPLES = 16;
 
-    private final NearCache nearCache;
+    /** Set once the near-cache is open (on the ingest thread, after start): reads only record until then. */
+    private NearCache nearCache;
+
     private final FrequencySketch sketch;
     private final PromotionQueue promotions = new PromotionQueue(4096);
     private final ReadBuffer reads = new ReadBuffer();
     private final LongConsumer countRead;
     private long evictions;
 
-    HotKeyPolicy(NearCache nearCache) {
-        this.nearCache = nearCache;
-        this.sketch = new FrequencySketch(nearCache.maxEntries());
+    /** @param maxEntries the near-cache's capacity in entries, which sizes the frequency sketch */
+    HotKeyPolicy(long maxEntries) {
+        this.sketch = new FrequencySketch(maxEntries);
         this.countRead = sketch::increment;
+    }
+
+    /** The near-cache to admit into, once it is open; before any call of the ingest thread's methods. */
+    void attach(NearCache opened) {
+        this.nearCache = opened;
     }
 
     /** A near-cache hit. Any thread, allocation-free. */

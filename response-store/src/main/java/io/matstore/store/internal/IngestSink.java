@@ -51,6 +51,13 @@ interface IngestSink {
     /** Fills the near-cache of a freshly bulk-loaded version, before it may take traffic. */
     void warmNearCache();
 
+    /**
+     * Opens the near-cache, first thing on the ingest thread; reads go to the store meanwhile.
+     *
+     * @return whether it was opened empty (not trusted), so {@link #refillNearCache} is due before ingest
+     */
+    boolean openNearCache();
+
     /** Fills a near-cache rebuilt at open (not trusted) from what is stored, before ingest. */
     void refillNearCache();
 }

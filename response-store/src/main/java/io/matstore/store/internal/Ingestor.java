@@ -58,7 +58,6 @@ final class Ingestor {
 
     private long targetNanos;
     private long targetMillis;
-    private boolean refillFirst;
     private final LoadProgress progress = new LoadProgress();
     private final DiskSpace disk;
     private final Object pauseMonitor = new Object();
@@ -79,15 +78,16 @@ final class Ingestor {
         }
     }
 
-    void start(boolean refillNearCache) {
-        this.refillFirst = refillNearCache;
+    void start() {
         thread.start();
     }
 
     private void run() {
         try {
+            // Here, not before the node answers: reads go to RocksDB until it is open (VersionStore).
+            boolean rebuilt = sink.openNearCache();
             // A version still to be bulk loaded may hold leftovers of an interrupted attempt: never cache those.
-            if (refillFirst && !sink.needsBulkLoad()) {
+            if (rebuilt && !sink.needsBulkLoad()) {
                 refillNearCache();
             }
             loop();

@@ -86,6 +86,11 @@ final class VersionIngestSink implements IngestSink {
     }
 
     @Override
+    public boolean openNearCache() {
+        return store.openNearCache();
+    }
+
+    @Override
     public void refillNearCache() {
         store.refillNearCache();
     }

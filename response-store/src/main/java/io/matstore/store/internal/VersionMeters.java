@@ -133,7 +133,9 @@ final class VersionMeters {
             return;
         }
         keep(Gauge.builder("matstore_near_cache_usable", usable, u -> u.getAsBoolean() ? 1 : 0)
-                .description("1 while reads use the near-cache; 0 once a failure turned it off until restart")
+                .description(
+                        "1 while reads use the near-cache; 0 while it opens at start (RocksDB answers) or once a failure"
+                                + " turned it off until restart")
                 .tags(tags)
                 .strongReference(true)
                 .register(registry));

@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * A dropped partition leaves the manifest first (listed as dropping), then its keys are deleted by a scan, then the
  * manifest forgets it; a crash in between finishes the deletion at the next open, before ingest starts.
  *
+ * <p>The near-cache is opened by the ingest thread, first thing, not by the constructor: mapping it (Chronicle Map's
+ * start-up, a checksum of the whole file, or after a crash deleting and re-creating it with every page allocated) is
+ * seconds a restarted node would not answer. Until it is open, reads go to RocksDB, which holds every value the
+ * near-cache would; nothing writes meanwhile, so a file vouched for at the last clean stop is still in step.
+ *
  * <p>Reads go to the near-cache, then RocksDB. Writes come only from the ingest thread, through {@link #apply}:
  * RocksDB first (values and offsets in one batch), then the near-cache; so the near-cache never holds a value newer
  * than RocksDB's and, once a batch is applied, never an older one.
@@ -68,7 +73,13 @@ public final class VersionStore implements ViewReader {
     private final Path dir;
     private final CaughtUpFile caughtUpFile;
     private final RocksViewDb rocks;
-    private final NearCache nearCache;
+    /** Null until the ingest thread has opened it ({@link #openNearCache}), or when opening it failed. */
+    private volatile NearCache nearCache;
+
+    private final Object nearCacheOpening = new Object();
+    /** Opened empty and not refilled yet; taken by the ingest thread ({@link #openNearCache}). Under the lock. */
+    private boolean nearCacheRefillDue;
+
     private final HotKeyPolicy policy;
     private final IngestSink ingestSink;
     private volatile Ingestor ingestor;
@@ -76,7 +87,11 @@ public final class VersionStore implements ViewReader {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final Map<Integer, Long> appliedOffsets = new ConcurrentHashMap<>();
-    private volatile boolean nearCacheUsable = true;
+    /** Whether reads try the near-cache: from its open until a failure (then false until restart). */
+    private volatile boolean nearCacheUsable;
+    /** A near-cache read, write or open failed: it is not vouched for at close, so the restart rebuilds it. */
+    private volatile boolean nearCacheFailed;
+
     private final LongAdder nearCacheReadErrors = new LongAdder();
     /** Set before closing, so reads failing on the closed handles are not taken for a broken file. */
     private volatile boolean closing;
@@ -108,16 +123,7 @@ public final class VersionStore implements ViewReader {
         appliedOffsets.putAll(stored);
         // The marker says "still loading", not "loaded": a version written before markers existed counts as whole.
         this.loaded = !Files.exists(dir.resolve(LOADING_MARKER));
-        NearCache nc;
-        try {
-            nc = NearCache.open(dir, config, stored);
-        } catch (RuntimeException e) {
-            meters.close();
-            rocks.close();
-            throw e;
-        }
-        this.nearCache = nc;
-        this.policy = new HotKeyPolicy(nearCache);
+        this.policy = new HotKeyPolicy(config.nearCacheEntries());
         this.ingestSink = new VersionIngestSink(this, config);
         this.ingestor = new Ingestor(ingestSink, meters, config);
         // a restart while the broker is unreachable then still counts the data's age from its last catch-up
@@ -137,16 +143,69 @@ public final class VersionStore implements ViewReader {
     }
 
     /**
-     * Finishes a drop a crash interrupted, refills an untrusted near-cache from RocksDB, then starts ingest.
+     * Finishes a drop a crash interrupted, then starts ingest, which opens the near-cache (refilling it from RocksDB
+     * when it was not trusted) before it reads the topic.
      */
     void start() {
         finishInterruptedDrop();
-        ingestor.start(!nearCache.trustedAtOpen());
+        ingestor.start();
+    }
+
+    /**
+     * The ingest thread's first step: opens the near-cache if nothing has yet (see {@link #openNearCacheIfNeeded}).
+     *
+     * @return whether it was opened empty (not trusted) and nobody has refilled it yet: the caller refills it
+     */
+    boolean openNearCache() {
+        synchronized (nearCacheOpening) {
+            openNearCacheIfNeeded();
+            boolean due = nearCacheRefillDue;
+            nearCacheRefillDue = false;
+            return due;
+        }
+    }
+
+    /**
+     * Opens the near-cache if it is not open yet, and from then on reads try it: on the ingest thread before it
+     * ingests, or on another thread while ingest is stopped or not started (partition changes, status checks).
+     * Nothing writes the version before this, so the file's marker still speaks for it. A failure leaves reads on
+     * RocksDB until restart, like a read failure does: RocksDB answers every key, only slower.
+     */
+    private void openNearCacheIfNeeded() {
+        synchronized (nearCacheOpening) {
+            if (nearCache != null || nearCacheFailed || closing) {
+                return;
+            }
+            try {
+                long t0 = System.nanoTime();
+                NearCache nc = NearCache.open(dir, config, rocks.offsets());
+                policy.attach(nc);
+                nearCache = nc;
+                nearCacheRefillDue = !nc.trustedAtOpen();
+                nearCacheUsable = true;
+                LOG.info(
+                        "near-cache of {} open in {} ms ({})",
+                        descriptor,
+                        (System.nanoTime() - t0) / 1_000_000,
+                        nc.trustedAtOpen() ? "warm" : "rebuilt: " + nc.distrustReason());
+            } catch (RuntimeException e) {
+                nearCacheFailed = true;
+                LOG.error("near-cache of {} cannot be opened; reads go to RocksDB until restart", descriptor, e);
+            }
+        }
+    }
+
+    /** The near-cache, opened here if the ingest thread has not yet; null when it cannot be opened or is closed. */
+    private NearCache settledNearCache() {
+        openNearCacheIfNeeded();
+        return nearCache;
     }
 
     /** Deletes the keys of partitions a crash left listed as dropping, then forgets them; before ingest. */
     void finishInterruptedDrop() {
         if (!dropping.isEmpty()) {
+            openNearCacheIfNeeded(); // the deleted keys must leave it too, or a trusted file would serve them
+
             LOG.info("{}: finishing the drop of partitions {} interrupted before", descriptor, dropping);
             deleteKeysOf(dropping, droppingOf);
             dropping = Set.of();
@@ -175,6 +234,7 @@ public final class VersionStore implements ViewReader {
             return;
         }
         ingestor.stop();
+        openNearCacheIfNeeded(); // ingest may have stopped before opening it: RocksDB must not move on without it
         partitions = Set.copyOf(next);
         loading = Set.copyOf(nextLoading);
         writeManifest(Set.of(), 0);
@@ -206,6 +266,7 @@ public final class VersionStore implements ViewReader {
                     descriptor + ": dropping " + dropped + " would leave no partition;" + " drop the version instead");
         }
         ingestor.stop();
+        openNearCacheIfNeeded(); // the dropped keys must leave it too, or a file vouched for later would serve them
         java.util.Set<Integer> nextLoading = new TreeSet<>(loading);
         nextLoading.removeAll(gone);
         partitions = Set.copyOf(next);
@@ -249,7 +310,7 @@ public final class VersionStore implements ViewReader {
         // the time, or every held value would look as old as when it was computed until the next catch-up
         next.caughtUpBefore(ingestor.lastCaughtUpMillis());
         ingestor = next;
-        next.start(false);
+        next.start();
     }
 
     @Override
@@ -298,6 +359,7 @@ public final class VersionStore implements ViewReader {
         }
         synchronized (nearCacheReadErrors) {
             if (nearCacheUsable) {
+                nearCacheFailed = true;
                 nearCacheUsable = false;
                 LOG.error(
                         "near-cache of {} failed on a read; reads go to RocksDB until restart, which rebuilds it",
@@ -470,6 +532,7 @@ public final class VersionStore implements ViewReader {
 
     private void disableNearCache(RuntimeException e) {
         // A near-cache that missed part of a batch could serve an old value: stop using it.
+        nearCacheFailed = true;
         nearCacheUsable = false;
         LOG.error(
                 "near-cache of {} failed while applying a batch; serving from RocksDB only until restart",
@@ -506,11 +569,15 @@ public final class VersionStore implements ViewReader {
      * current version (the traffic a swap will bring), then in key order up to capacity. Ingest thread only.
      */
     void warmNearCache() {
+        NearCache nc = nearCache;
+        if (nc == null) {
+            return; // it could not be opened: RocksDB answers
+        }
         long seeded = 0;
         try {
             for (byte[] key : warmKeys.get()) {
                 byte[] value = rocks.getCopy(key);
-                if (value != null && nearCache.hasRoomFor(value.length) && nearCache.put(key, value, true)) {
+                if (value != null && nc.hasRoomFor(value.length) && nc.put(key, value, true)) {
                     seeded++;
                 }
             }
@@ -525,8 +592,12 @@ public final class VersionStore implements ViewReader {
     /** Keys in the near-cache now, at most {@code max}: the hot set its admission policy keeps. */
     List<byte[]> nearCacheKeys(long max) {
         List<byte[]> keys = new ArrayList<>();
-        for (int segment = 0; segment < nearCache.segments() && keys.size() < max; segment++) {
-            nearCache.forEachKeyInSegment(segment, k -> {
+        NearCache nc = nearCache;
+        if (nc == null) {
+            return keys; // not open yet: no hot set known
+        }
+        for (int segment = 0; segment < nc.segments() && keys.size() < max; segment++) {
+            nc.forEachKeyInSegment(segment, k -> {
                 keys.add(k);
                 return keys.size() < max;
             });
@@ -540,12 +611,16 @@ public final class VersionStore implements ViewReader {
      * BulkLoadRun) would at best add a few smaller values.
      */
     void refillNearCache() {
+        NearCache nc = nearCache;
+        if (nc == null) {
+            return;
+        }
         long[] added = new long[1];
         rocks.forEachWhile((k, v) -> {
-            if (!nearCache.hasRoomFor(v.length)) {
+            if (!nc.hasRoomFor(v.length)) {
                 return false;
             }
-            if (nearCache.put(k, v, true)) {
+            if (nc.put(k, v, true)) {
                 added[0]++;
             }
             return true;
@@ -553,19 +628,25 @@ public final class VersionStore implements ViewReader {
         LOG.info("near-cache of {} refilled from RocksDB with {} entries", descriptor, added[0]);
     }
 
-    /** Whether the near-cache file was vouched for by its clean-shutdown marker at open (else it was rebuilt). */
+    /**
+     * Whether the near-cache file was vouched for by its clean-shutdown marker at open (else it was rebuilt); opens
+     * it if the ingest thread has not yet.
+     */
     public boolean nearCacheTrustedAtOpen() {
-        return nearCache.trustedAtOpen();
+        NearCache nc = settledNearCache();
+        return nc != null && nc.trustedAtOpen();
     }
 
-    /** Why the near-cache was not trusted at open, or null. */
+    /** Why the near-cache was not trusted at open, or null; waits like {@link #nearCacheTrustedAtOpen}. */
     public String nearCacheDistrustReason() {
-        return nearCache.distrustReason();
+        NearCache nc = settledNearCache();
+        return nc == null ? "could not be opened" : nc.distrustReason();
     }
 
-    /** Entries in the near-cache now. */
+    /** Entries in the near-cache now (0 before it is open). */
     public long nearCacheEntries() {
-        return nearCache.entries();
+        NearCache nc = nearCache;
+        return nc == null ? 0 : nc.entries();
     }
 
     /** A bulk-mode version that has not stored offsets yet: its bulk part has not finished. */
@@ -609,8 +690,13 @@ public final class VersionStore implements ViewReader {
         return rocks;
     }
 
+    /** The open near-cache, opened here if the ingest thread has not yet (tests, benchmarks). */
     NearCache nearCache() {
-        return nearCache;
+        NearCache nc = settledNearCache();
+        if (nc == null) {
+            throw new IllegalStateException("near-cache of " + descriptor + " could not be opened");
+        }
+        return nc;
     }
 
     boolean awaitCaughtUp(long timeoutMillis) throws InterruptedException {
@@ -646,8 +732,12 @@ public final class VersionStore implements ViewReader {
 
     /** The near-cache's mapped size; 0 once it failed (status must not fail with it). */
     private long mappedBytes() {
+        NearCache nc = nearCache;
+        if (nc == null) {
+            return 0;
+        }
         try {
-            return nearCache.mappedBytes();
+            return nc.mappedBytes();
         } catch (RuntimeException e) {
             return 0;
         }
@@ -676,10 +766,15 @@ public final class VersionStore implements ViewReader {
         caughtUpFile.flush(ingestor.lastCaughtUpMillis(), System.currentTimeMillis());
         meters.close();
         try {
-            if (nearCacheUsable) {
-                nearCache.closeClean(rocks.offsets());
-            } else {
-                nearCache.close();
+            // under the opening lock: an open still running on an ingest thread that outlived stop() ends first
+            synchronized (nearCacheOpening) {
+                NearCache nc = nearCache;
+                if (nc != null && !nearCacheFailed) {
+                    nc.closeClean(rocks.offsets());
+                } else if (nc != null) {
+                    nc.close();
+                }
+                // never opened: its file and marker are as the last clean stop left them, and so is RocksDB
             }
         } finally {
             rocks.close();
@@ -692,7 +787,12 @@ public final class VersionStore implements ViewReader {
         ingestor.stop();
         meters.close();
         try {
-            nearCache.close();
+            synchronized (nearCacheOpening) {
+                NearCache nc = nearCache;
+                if (nc != null) {
+                    nc.close();
+                }
+            }
         } finally {
             rocks.close();
         }

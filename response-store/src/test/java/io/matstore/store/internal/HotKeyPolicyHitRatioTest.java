@@ -39,6 +39,8 @@ class HotKeyPolicyHitRatioTest {
         VersionStore store = new VersionStore(view, Set.of(0), LoadMode.LIVE, dir.resolve("v1"), config);
         byte[][] keyBytes = new byte[keys][];
         try {
+            store.openNearCache(); // the ingest thread's first step; this test plays that thread
+
             try (WriteBatch batch = new WriteBatch()) {
                 for (int i = 0; i < keys; i++) {
                     keyBytes[i] = KeyCodec.encode(view, "key-" + i);

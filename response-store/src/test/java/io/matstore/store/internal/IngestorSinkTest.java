@@ -49,7 +49,7 @@ class IngestorSinkTest {
             topic.flush();
 
             Ingestor first = new Ingestor(sink, VersionMeters.NONE, config);
-            first.start(false);
+            first.start();
             try {
                 assertThat(first.awaitCaughtUp(30_000)).isTrue();
             } finally {
@@ -63,7 +63,7 @@ class IngestorSinkTest {
             topic.put(3, 2, 10);
             topic.flush();
             Ingestor second = new Ingestor(sink, VersionMeters.NONE, config);
-            second.start(false);
+            second.start();
             try {
                 assertThat(second.awaitCaughtUp(30_000)).isTrue();
             } finally {
@@ -152,6 +152,11 @@ class IngestorSinkTest {
         @Override
         public void warmNearCache() {
             throw new AssertionError("no bulk part");
+        }
+
+        @Override
+        public boolean openNearCache() {
+            return false;
         }
 
         @Override
