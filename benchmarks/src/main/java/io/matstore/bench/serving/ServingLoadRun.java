@@ -192,12 +192,7 @@ public final class ServingLoadRun {
                 for (String region : REGIONS) {
                     for (String tier : TIERS) {
                         byte[] key = KeyCodec.encode(OffersContract.V1, sku, region, "USD", tier);
-                        byte[] envelope = ResponseEnvelopes.encode(
-                                OffersContract.V1,
-                                key,
-                                sku.hashCode() * 31L + region.hashCode() + tier.hashCode(),
-                                System.currentTimeMillis() * 1000,
-                                response(sku, region, tier, i));
+                        byte[] envelope = envelope(key, i, region, tier);
                         size = envelope.length;
                         producer.send(new ProducerRecord<>(topic, key, envelope));
                     }
@@ -205,6 +200,17 @@ public final class ServingLoadRun {
             }
         }
         return size;
+    }
+
+    /** The envelope these runs store under {@code key}: offers v1 of sku number {@code i} in USD. */
+    public static byte[] envelope(byte[] key, int i, String region, String tier) {
+        String sku = String.format("SKU-%06d", i);
+        return ResponseEnvelopes.encode(
+                OffersContract.V1,
+                key,
+                sku.hashCode() * 31L + region.hashCode() + tier.hashCode(),
+                System.currentTimeMillis() * 1000,
+                response(sku, region, tier, i));
     }
 
     private static byte[] response(String sku, String region, String tier, int i) {
