@@ -54,7 +54,8 @@ public final class CompressionReadRun {
                 case "lz4" -> CompressionType.LZ4_COMPRESSION;
                 case "zstd" -> CompressionType.ZSTD_COMPRESSION;
                 case "snappy" -> CompressionType.SNAPPY_COMPRESSION;
-                default -> throw new IllegalArgumentException("compression " + p[0] + " not one of none, lz4, zstd, snappy");
+                default ->
+                    throw new IllegalArgumentException("compression " + p[0] + " not one of none, lz4, zstd, snappy");
             };
             return new Layout(p[0] + ", " + p[1] + " KiB blocks", c, Integer.parseInt(p[1]));
         }
@@ -129,8 +130,8 @@ public final class CompressionReadRun {
             for (String region : ServingLoadRun.REGIONS) {
                 for (String tier : ServingLoadRun.TIERS) {
                     if (i < n) {
-                        out[i++] = KeyCodec.encode(
-                                OffersContract.V1, String.format("SKU-%06d", sku), region, "USD", tier);
+                        out[i++] =
+                                KeyCodec.encode(OffersContract.V1, String.format("SKU-%06d", sku), region, "USD", tier);
                     }
                 }
             }

@@ -1,13 +1,11 @@
 package io.matstore.serving.internal;
 
-import io.matstore.store.BatchRead;
 import io.matstore.store.ResponseStore;
 import io.matstore.store.ViewReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import java.nio.ByteBuffer;
 
 /**
  * {@code POST /v1/views/{view}/batch}: the body holds one query string per line (as after the {@code ?} of a GET),
@@ -18,11 +16,9 @@ import java.nio.ByteBuffer;
  * read fails is retried on the older held versions like a GET (stale-on-error; never for a pinned batch); an item
  * none can answer is {@code 503 store_unavailable}, and one past the view's staleness ceiling {@code 503 too_stale}.
  *
- * <p>Two passes over the lines, which are ranges of the body's copy ({@link BatchLines}): the first makes every
- * line's key and reads them all at once ({@link ViewReader#readAll}: the near-cache's misses in one RocksDB
- * {@code MultiGet}); the second writes the answer into the response buffer item by item, in the lines' order. A
- * batch of values allocates nothing per item but RocksJava's per-call arrays and statuses of the MultiGet (when
- * some keys miss the near-cache); error items allocate their messages.
+ * <p>One pass over the lines, which are ranges of the body's copy ({@link BatchLines}); the answer is written into
+ * the response buffer as the items are looked up. A batch of values allocates nothing per item; error items
+ * allocate their messages.
  */
 public final class BatchLookup {
     private final NodeContext node;
@@ -124,48 +120,16 @@ public final class BatchLookup {
             boolean keepAlive,
             long nowMillis) {
         RequestScratch scratch = RequestScratch.get();
-        boolean prefetched = prefetch(reader, lines, count, scratch);
         BatchComposer out = binary ? BinaryBatchAnswer.get() : JsonBatchAnswer.get();
         out.start(alloc, route, reader.descriptor().version(), count);
         try {
-            for (int i = 0; lines.nextLine(); i++) {
-                int slot = prefetched ? scratch.batchSlots[i] : -1;
-                item(store, route, reader, pinned, lines, slot, out, scratch, nowMillis);
+            while (lines.nextLine()) {
+                item(store, route, reader, pinned, lines, out, scratch, nowMillis);
             }
             return out.finish(keepAlive);
         } catch (RuntimeException | Error e) {
             out.discard();
             throw e;
-        }
-    }
-
-    /**
-     * First pass: every line's key into the thread's {@link BatchRead}, then one {@link ViewReader#readAll} for all
-     * of them (near-cache, then RocksDB's {@code MultiGet} for the misses). A line that makes no key gets slot -1
-     * and is answered by the second pass as before.
-     *
-     * @return false when the batch read failed: the second pass then reads item by item, with the per-item
-     *         fallback to older versions
-     */
-    private static boolean prefetch(ViewReader reader, BatchLines lines, int count, RequestScratch scratch) {
-        if (scratch.batchSlots.length < count) {
-            scratch.batchSlots = new int[count];
-        }
-        BatchRead batch = scratch.batch;
-        batch.clear(count);
-        QueryKey q = scratch.query;
-        for (int i = 0; lines.nextLine(); i++) {
-            int rc = q.scan(lines, lines.lineStart(), lines.lineEnd());
-            if (rc == QueryKey.OK) {
-                rc = q.build(reader.descriptor(), scratch.key);
-            }
-            scratch.batchSlots[i] = rc == QueryKey.OK ? batch.add(scratch.key) : -1;
-        }
-        try {
-            reader.readAll(batch);
-            return true;
-        } catch (RuntimeException e) {
-            return false; // the item-by-item pass reads again, counts the failure and falls back per item
         }
     }
 
@@ -175,31 +139,21 @@ public final class BatchLookup {
             ViewReader reader,
             boolean pinned,
             BatchLines lines,
-            int slot,
             BatchComposer out,
             RequestScratch scratch,
             long nowMillis) {
         QueryKey q = scratch.query;
-        ByteBuffer key;
-        ViewReader itemReader;
-        if (slot >= 0) {
-            key = scratch.batch.key(slot);
-            itemReader = scratch.prefetched.at(reader, scratch.batch, slot);
-        } else {
-            int rc = q.scan(lines, lines.lineStart(), lines.lineEnd());
-            if (rc == QueryKey.OK) {
-                rc = q.build(reader.descriptor(), scratch.key);
-            }
-            if (rc != QueryKey.OK) {
-                out.error(400, QueryKey.errorCode(rc), q.errorMessage(rc, reader.descriptor()));
-                return;
-            }
-            key = scratch.key;
-            itemReader = reader;
+        int rc = q.scan(lines, lines.lineStart(), lines.lineEnd());
+        if (rc == QueryKey.OK) {
+            rc = q.build(reader.descriptor(), scratch.key);
+        }
+        if (rc != QueryKey.OK) {
+            out.error(400, QueryKey.errorCode(rc), q.errorMessage(rc, reader.descriptor()));
+            return;
         }
         int version = reader.descriptor().version();
         PartitionGuard guard = route.guard();
-        int misdirected = guard.misdirected(version, key);
+        int misdirected = guard.misdirected(version, scratch.key);
         if (misdirected >= 0) {
             route.meters().onMisdirected();
             out.misdirected(Misdirected.error(route, guard, version, misdirected));
@@ -208,7 +162,7 @@ public final class BatchLookup {
         int freshness = route.freshnessOf(version);
         ViewResponder responder = scratch.responder;
         try {
-            int found = out.value(responder, route, itemReader, key, freshness, nowMillis);
+            int found = out.value(responder, route, reader, scratch.key, freshness, nowMillis);
             if (found == 200) {
                 if (Freshness.isStale(freshness)) {
                     route.meters().onStale();
@@ -222,9 +176,6 @@ public final class BatchLookup {
             return;
         } catch (RuntimeException e) {
             route.meters().onReadError();
-        }
-        if (slot >= 0) {
-            q.scan(lines, lines.lineStart(), lines.lineEnd()); // it made a key for this version: it scans clean
         }
         for (int v : route.heldVersions()) {
             // see ViewLookup: only versions that answered before this one, and never for a pinned batch

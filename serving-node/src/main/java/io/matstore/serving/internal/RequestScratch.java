@@ -1,7 +1,6 @@
 package io.matstore.serving.internal;
 
 import io.matstore.schemas.KeyCodec;
-import io.matstore.store.BatchRead;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.ByteBuffer;
 
@@ -21,15 +20,6 @@ public final class RequestScratch {
     public final QueryKey query = new QueryKey();
     public final ByteBuffer key = ByteBuffer.allocateDirect(KeyCodec.MAX_KEY_BYTES);
     public final ViewResponder responder = new ViewResponder();
-    /**
-     * A batch's keys and values ({@link BatchLookup}); slots of 2 KiB hold the envelopes of the views we ship (the
-     * offers envelope is ~300-600 B) and a larger value is read alone.
-     */
-    final BatchRead batch = new BatchRead(2048);
-
-    final PrefetchedItem prefetched = new PrefetchedItem();
-    /** A batch's line → its index in {@link #batch}, or -1 when the line did not make a key. */
-    int[] batchSlots = new int[128];
 
     public static RequestScratch get() {
         return PER_THREAD.get();
