@@ -41,10 +41,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * apt-get install -y wrk
  * ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
  * java $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
- *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.serving.ServingLoadRun [skus] [seconds]
+ *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.serving.ServingLoadRun \
+ *      [skus] [seconds] [near-cache entries] [rounds]
  * </pre>
  * Defaults: 25,000 skus (200,000 keys: 4 regions × 2 tiers, USD), near-cache 20,000 entries, 15 s per scenario
- * after a 5 s warm-up. Traffic goes to 127.0.0.1 only; every server and wrk process stops by itself.
+ * after a 5 s warm-up, one round. Issue 15 goal 7's scenario is {@code 125000 10 100000 2}: 1,000,000 keys, a
+ * near-cache of 10 % of them. With more than one round, hits and misses alternate (the floor and the 304s run in
+ * the first round only), so a neighbour's load spreads over both. Traffic goes to 127.0.0.1 only; every server and
+ * wrk process stops by itself.
  */
 public final class ServingLoadRun {
     public static final String[] REGIONS = {"us", "eu", "uk", "jp"};
@@ -57,6 +61,8 @@ public final class ServingLoadRun {
     public static void main(String[] args) throws Exception {
         int skus = args.length > 0 ? Integer.parseInt(args[0]) : 25_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        long nearCache = args.length > 2 ? Long.parseLong(args[2]) : 20_000;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         Path dir = Files.createTempDirectory("serving-load-");
         Wrk wrk = new Wrk(dir);
         try (EmbeddedKafka kafka = EmbeddedKafka.inTempDir().start()) {
@@ -64,7 +70,7 @@ public final class ServingLoadRun {
             kafka.createTopic(topic, 4, Map.of("cleanup.policy", "compact"));
             int bodyBytes = produceView(kafka.bootstrapServers(), topic, skus);
             StoreConfig storeConfig = StoreConfig.of(dir.resolve("store"), kafka.bootstrapServers())
-                    .withNearCache(20_000, 20_000L * 512);
+                    .withNearCache(nearCache, nearCache * 512);
             try (VersionedResponseStore store = ResponseStores.open(storeConfig)) {
                 store.addVersion(OffersContract.V1, Set.of(0, 1, 2, 3));
                 store.makeCurrent("offers", 1);
@@ -88,24 +94,27 @@ public final class ServingLoadRun {
                             "1",
                             "fixed",
                             null));
-                    rows.add(measure(
-                            wrk,
-                            store,
-                            "near-cache hits (" + HOT_SKUS * 8 + " hot keys)",
-                            port,
-                            seconds,
-                            String.valueOf(HOT_SKUS),
-                            "keys",
-                            null));
-                    rows.add(measure(
-                            wrk,
-                            store,
-                            "misses (uniform over " + skus * 8 + " keys)",
-                            port,
-                            seconds,
-                            String.valueOf(skus),
-                            "keys",
-                            null));
+                    for (int round = 1; round <= rounds; round++) {
+                        String r = rounds > 1 ? ", round " + round : "";
+                        rows.add(measure(
+                                wrk,
+                                store,
+                                "near-cache hits (" + HOT_SKUS * 8 + " hot keys" + r + ")",
+                                port,
+                                seconds,
+                                String.valueOf(HOT_SKUS),
+                                "keys",
+                                null));
+                        rows.add(measure(
+                                wrk,
+                                store,
+                                "misses (uniform over " + skus * 8 + " keys, near-cache " + nearCache + r + ")",
+                                port,
+                                seconds,
+                                String.valueOf(skus),
+                                "keys",
+                                null));
+                    }
                     rows.add(measure(wrk, store, "304 revalidations", port, seconds, "1", "etag", etag));
                     System.out.println();
                     System.out.println(
@@ -142,7 +151,10 @@ public final class ServingLoadRun {
     /** Runs wrk once and returns a markdown row. */
     private static String run(Wrk wrk, String name, int port, int seconds, String skus, String mode, String etag)
             throws IOException, InterruptedException {
+        java.time.LocalTime from = java.time.LocalTime.now();
         Wrk.Result r = wrk.run(port, seconds, Integer.parseInt(skus), mode, etag);
+        // on stderr, to match a profile's samples (JFR) to the scenario
+        System.err.println("# " + name + " ran " + from + " to " + java.time.LocalTime.now());
         String row = String.format(
                 "| %s | %,.0f | %d | %d | %d | %d | n/a |",
                 name, r.requestsPerSecond(), r.p50(), r.p99(), r.p999(), r.errors());
@@ -180,12 +192,7 @@ public final class ServingLoadRun {
                 for (String region : REGIONS) {
                     for (String tier : TIERS) {
                         byte[] key = KeyCodec.encode(OffersContract.V1, sku, region, "USD", tier);
-                        byte[] envelope = ResponseEnvelopes.encode(
-                                OffersContract.V1,
-                                key,
-                                sku.hashCode() * 31L + region.hashCode() + tier.hashCode(),
-                                System.currentTimeMillis() * 1000,
-                                response(sku, region, tier, i));
+                        byte[] envelope = envelope(key, i, region, tier);
                         size = envelope.length;
                         producer.send(new ProducerRecord<>(topic, key, envelope));
                     }
@@ -193,6 +200,17 @@ public final class ServingLoadRun {
             }
         }
         return size;
+    }
+
+    /** The envelope these runs store under {@code key}: offers v1 of sku number {@code i} in USD. */
+    public static byte[] envelope(byte[] key, int i, String region, String tier) {
+        String sku = String.format("SKU-%06d", i);
+        return ResponseEnvelopes.encode(
+                OffersContract.V1,
+                key,
+                sku.hashCode() * 31L + region.hashCode() + tier.hashCode(),
+                System.currentTimeMillis() * 1000,
+                response(sku, region, tier, i));
     }
 
     private static byte[] response(String sku, String region, String tier, int i) {

@@ -4,6 +4,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.Filter;
 import org.rocksdb.LRUCache;
@@ -26,6 +27,11 @@ import org.rocksdb.Options;
  *       finds its key in a block with one hash probe instead of ~log2(restarts) key comparisons.</li>
  *   <li>An LRU block cache sized by {@code store.block.cache.bytes} per version (RocksDB's default is 32 MiB, shared
  *       by nothing, whatever the memory the node has).</li>
+ *   <li>LZ4 on every level, 4 KiB data blocks, set here rather than left to RocksJava's default (which has changed
+ *       between releases). Chosen by {@code CompressionReadRun} on 1,000,000 offers envelopes with a 128 MiB cache
+ *       (2026-12-02): LZ4 69 MB on disk, no compression 327 MB, ZSTD 48 MB, LZ4 with 16 KiB blocks 50 MB; random
+ *       point reads at p50 8.6, 8.9, 11.7 and 10.4 µs (a loaded machine: the ratios count). LZ4 reads as fast as
+ *       uncompressed blocks at a fifth of the size, so more of the version fits the page cache.</li>
  * </ul>
  *
  * Owns the native filter and cache; {@link #close} after the options that use it are closed.
@@ -51,14 +57,20 @@ final class ValueTableFormat implements AutoCloseable {
         return new ValueTableFormat(null);
     }
 
+    static final CompressionType COMPRESSION = CompressionType.LZ4_COMPRESSION;
+
     ColumnFamilyOptions applyTo(ColumnFamilyOptions options) {
         return options.setTableFormatConfig(tableConfig())
+                .setCompressionType(COMPRESSION)
+                .setBottommostCompressionType(COMPRESSION)
                 .setMemtableWholeKeyFiltering(true)
                 .setMemtablePrefixBloomSizeRatio(0.02);
     }
 
     Options applyTo(Options options) {
-        return options.setTableFormatConfig(tableConfig());
+        return options.setTableFormatConfig(tableConfig())
+                .setCompressionType(COMPRESSION)
+                .setBottommostCompressionType(COMPRESSION);
     }
 
     private BlockBasedTableConfig tableConfig() {
@@ -66,6 +78,7 @@ final class ValueTableFormat implements AutoCloseable {
                 .setFilterPolicy(bloom)
                 .setWholeKeyFiltering(true)
                 .setCacheIndexAndFilterBlocks(false)
+                .setBlockSize(4096)
                 .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash)
                 .setDataBlockHashTableUtilRatio(0.75);
         return blockCache == null ? table : table.setBlockCache(blockCache);

@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.SstFileReader;
 import org.rocksdb.TickerType;
 
 /**
  * The values column family's table format on real RocksDB files: bulk-written SST files carry the bloom filter, so a
  * lookup of a key that is not stored is answered by it without reading a data block, and the block cache has the
- * configured capacity.
+ * configured capacity, and they are LZ4-compressed.
  */
 class ValueTableFormatTest {
     private static final int KEYS = 20_000;
@@ -29,6 +32,15 @@ class ValueTableFormatTest {
         }
         Path sst = dir.resolve("run-000000.sst");
         run.writeTo(sst);
+        try (Options options = new Options();
+                SstFileReader reader = new SstFileReader(options)) {
+            reader.open(sst.toString());
+            // set by ValueTableFormat, not left to RocksJava's default (chosen by CompressionReadRun); RocksDB 11
+            // names the compression by its built-in id: 04 is kLZ4Compression
+            assertThat(reader.getTableProperties().getCompressionName()).isEqualTo("BuiltinV2;04;");
+        } catch (RocksDBException e) {
+            throw new AssertionError(e);
+        }
         try (RocksViewDb db = new RocksViewDb(dir.resolve("rocksdb"), false, true, CACHE_BYTES)) {
             db.ingestRun(sst);
             ByteBuffer dst = ByteBuffer.allocate(64);
