@@ -73,8 +73,11 @@ class PricingTest {
             int tierBps = random.nextBoolean() ? 0 : 500;
             int minorUnits = random.nextInt(0, 4);
             assertThat(Pricing.priceMinor(base, percentOff, tierBps, rate, minorUnits))
-                    .as("base=%d percentOff=%d tierBps=%d rate=%d minorUnits=%d", base, percentOff, tierBps, rate, minorUnits)
-                    .isEqualTo(reference(base, percentOff, tierBps, rate, minorUnits).longValueExact());
+                    .as(
+                            "base=%d percentOff=%d tierBps=%d rate=%d minorUnits=%d",
+                            base, percentOff, tierBps, rate, minorUnits)
+                    .isEqualTo(reference(base, percentOff, tierBps, rate, minorUnits)
+                            .longValueExact());
         }
     }
 
