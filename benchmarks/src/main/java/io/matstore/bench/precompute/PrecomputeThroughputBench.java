@@ -148,7 +148,9 @@ public final class PrecomputeThroughputBench {
             // 2. raw producer ceiling, same record size
             double avgValue = (double) watcher.valueBytes() / watcher.total();
             int rawRecords = Integer.parseInt(args.getOrDefault("raw-records", "2000000"));
-            double raw = ceiling(bootstrap, watcher, rawRecords, compression);
+            createTopic(bootstrap, "bench.raw");
+            double raw = RawProducerCeiling.run(
+                    bootstrap, "bench.raw", watcher.sampleKeys(), watcher.sampleValues(), rawRecords, compression);
             System.out.printf(
                     "raw producer ceiling: %,.0f records/s (%,d records, avg value %.0f B, %s)%n",
                     raw, rawRecords, avgValue, compression);
@@ -172,29 +174,6 @@ public final class PrecomputeThroughputBench {
         } finally {
             if (broker != null) {
                 broker.close();
-            }
-        }
-    }
-
-    /**
-     * The raw producer ceiling, tried a second time on a fresh topic when the first attempt fails: at load averages
-     * of 20–30 the ceiling's producer was seen (2026-12-02, 6 of 10 runs) to leave one partition's last batch unsent
-     * until its delivery timeout (120 s), which ended the whole run before its FX phases.
-     */
-    private double ceiling(String bootstrap, ViewWatcher watcher, int records, String compression) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            String topic = attempt == 1 ? "bench.raw" : "bench.raw." + attempt;
-            createTopic(bootstrap, topic);
-            try {
-                return RawProducerCeiling.run(
-                        bootstrap, topic, watcher.sampleKeys(), watcher.sampleValues(), records, compression);
-            } catch (IllegalStateException e) {
-                if (attempt == 2) {
-                    throw e;
-                }
-                System.out.printf(
-                        "raw producer ceiling: attempt %d failed (%s), again on a fresh topic%n",
-                        attempt, e.getCause());
             }
         }
     }
