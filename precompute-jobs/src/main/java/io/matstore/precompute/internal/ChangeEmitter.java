@@ -146,12 +146,11 @@ final class ChangeEmitter {
             return;
         }
         long hash = HASH.hashBytesToLong(response);
-        long previous = emitted.get(key);
+        long previous = emitted.putResponse(key, hash);
         if (previous == hash && EmittedHashes.isResponse(previous)) {
-            counters.onUnchanged();
+            counters.onUnchanged(); // the put above left the entry as it was
             return;
         }
-        emitted.putResponse(key, hash);
         counters.onEmitted();
         forward(key, ResponseEnvelopes.encode(envelopes, view, key, hash, computedAtMicros, response, traceParent));
     }

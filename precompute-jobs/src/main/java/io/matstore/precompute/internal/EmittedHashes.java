@@ -41,14 +41,16 @@ final class EmittedHashes {
     /**
      * Remembers a response written for {@code key}. A content hash equal to the marker is forgotten instead, so the
      * next computation of the key is written again rather than compared with the marker.
+     *
+     * @return what was remembered for the key before, as {@link #get} would have answered: a caller that finds it
+     *     equal to {@code contentHash} has changed nothing, so one call replaces a get and a put (one key hash and
+     *     one probe of a multi-MB table per response of a fan-out, instead of two)
      */
-    void putResponse(byte[] key, long contentHash) {
+    long putResponse(byte[] key, long contentHash) {
         long keyHash = KEY_HASH.hashBytesToLong(key);
-        if (contentHash == UNKNOWN) {
-            count(entries.remove(keyHash), UNKNOWN);
-            return;
-        }
-        count(entries.put(keyHash, contentHash), contentHash);
+        long before = contentHash == UNKNOWN ? entries.remove(keyHash) : entries.put(keyHash, contentHash);
+        count(before, contentHash);
+        return before;
     }
 
     /** A tombstone was written for {@code key}: forgets it. */

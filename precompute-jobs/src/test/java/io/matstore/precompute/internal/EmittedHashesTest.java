@@ -46,4 +46,15 @@ class EmittedHashesTest {
         assertThat(hashes.get(key("a"))).isEqualTo(EmittedHashes.UNKNOWN);
         assertThat(hashes.responses()).isZero();
     }
+
+    @Test
+    void shouldAnswerWhatWasRememberedBeforeWhenAResponseIsPut() {
+        EmittedHashes hashes = new EmittedHashes();
+        assertThat(hashes.putResponse(key("a"), 5L)).isEqualTo(EmittedHashes.UNKNOWN);
+        assertThat(hashes.putResponse(key("a"), 5L)).as("unchanged").isEqualTo(5L);
+        assertThat(hashes.putResponse(key("a"), 6L)).isEqualTo(5L);
+        assertThat(hashes.putResponse(key("a"), EmittedHashes.UNKNOWN)).isEqualTo(6L);
+        assertThat(hashes.putResponse(key("a"), 7L)).isEqualTo(EmittedHashes.UNKNOWN);
+        assertThat(hashes.responses()).isEqualTo(1);
+    }
 }

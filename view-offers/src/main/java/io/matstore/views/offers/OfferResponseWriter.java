@@ -20,6 +20,13 @@ import io.matstore.schemas.offers.fb.OfferResponse;
 public final class OfferResponseWriter {
     private final FlatBufferBuilder builder = new FlatBufferBuilder(256);
     private final boolean writesListPrice;
+    private final Utf8Memo skus = new Utf8Memo();
+    private final Utf8Memo regions = new Utf8Memo();
+    private final Utf8Memo currencies = new Utf8Memo();
+    private final Utf8Memo tiers = new Utf8Memo();
+    private final Utf8Memo titles = new Utf8Memo();
+    private final Utf8Memo categories = new Utf8Memo();
+    private final Utf8Memo promoIds = new Utf8Memo();
 
     public OfferResponseWriter(ViewDescriptor version) {
         this.writesListPrice = OffersContract.version(version.version()).version() >= 2;
@@ -41,13 +48,13 @@ public final class OfferResponseWriter {
             long listPriceMinor) {
         FlatBufferBuilder b = builder;
         b.clear();
-        int skuOffset = b.createString(sku);
-        int regionOffset = b.createString(region);
-        int currencyOffset = b.createString(currency);
-        int tierOffset = b.createString(tier);
-        int titleOffset = b.createString(title);
-        int categoryOffset = b.createString(category);
-        int promoOffset = b.createString(promoId);
+        int skuOffset = skus.write(b, sku);
+        int regionOffset = regions.write(b, region);
+        int currencyOffset = currencies.write(b, currency);
+        int tierOffset = tiers.write(b, tier);
+        int titleOffset = titles.write(b, title);
+        int categoryOffset = categories.write(b, category);
+        int promoOffset = promoIds.write(b, promoId);
         // Same field order as the generated createOfferResponse (largest first), so the v1 path's bytes are the
         // ones the v1 schema's generated code wrote.
         OfferResponse.startOfferResponse(b);

@@ -64,6 +64,28 @@ class OfferResponseWriterTest {
     }
 
     @Test
+    void shouldWriteTheSameBytesWhetherAStringIsEncodedOrRemembered() {
+        // a fan-out's pattern: one product's strings (same instances) across regions and alternating tiers
+        String sku = new String("SKU-ü");
+        String title = new String("Tasse – 0,3 l");
+        String category = new String("küche");
+        OfferResponseWriter reused = new OfferResponseWriter(OffersContract.V2);
+        for (String region : new String[] {"us", "eu", "us"}) {
+            for (String tier : new String[] {"standard", "gold", "standard"}) {
+                byte[] remembered = reused.write(sku, region, "EUR", tier, title, category, 7, 2, "P", 5, 1, 9);
+                byte[] encoded = new OfferResponseWriter(OffersContract.V2)
+                        .write(sku, region, "EUR", tier, title, category, 7, 2, "P", 5, 1, 9);
+                assertThat(remembered).as("%s %s", region, tier).isEqualTo(encoded);
+                assertThat(read(remembered).title()).isEqualTo(title);
+            }
+        }
+        // an equal string in another instance, and a different one, after the memo filled
+        assertThat(reused.write(new String(sku), "eu", "EUR", "gold", "x", category, 7, 2, "P", 5, 1, 9))
+                .isEqualTo(new OfferResponseWriter(OffersContract.V2)
+                        .write(sku, "eu", "EUR", "gold", "x", category, 7, 2, "P", 5, 1, 9));
+    }
+
+    @Test
     void shouldNameTheVersionsThatExistWhenAskedForAnother() {
         assertThat(OffersContract.version(2)).isSameAs(OffersContract.V2);
         assertThat(OffersContract.V2.topic()).isEqualTo("view.offers.v2");

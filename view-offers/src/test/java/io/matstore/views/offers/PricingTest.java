@@ -61,6 +61,34 @@ class PricingTest {
         assertThat(slowPath).isBetween(1, 199_999);
     }
 
+    @Test
+    void shouldAgreeWithTheBigIntegerFormulaOnCataloguePricesAndRatesPast62Bits() {
+        // Realistic prices (up to 10^8 cents) at rates up to 10^12 micros: n mostly beyond 62 bits, the 128-bit
+        // division's domain, with results far inside a long.
+        SplittableRandom random = new SplittableRandom(8);
+        for (int i = 0; i < 200_000; i++) {
+            long base = random.nextLong(0, 100_000_001L);
+            long rate = random.nextLong(1, 1_000_000_000_001L);
+            int percentOff = random.nextInt(0, 91);
+            int tierBps = random.nextBoolean() ? 0 : 500;
+            int minorUnits = random.nextInt(0, 4);
+            assertThat(Pricing.priceMinor(base, percentOff, tierBps, rate, minorUnits))
+                    .as(
+                            "base=%d percentOff=%d tierBps=%d rate=%d minorUnits=%d",
+                            base, percentOff, tierBps, rate, minorUnits)
+                    .isEqualTo(reference(base, percentOff, tierBps, rate, minorUnits)
+                            .longValueExact());
+        }
+    }
+
+    @Test
+    void shouldRoundHalvesUpOnThe128BitPath() {
+        // 7,000,001 cents at 50 units per USD, no minor units: 3,500,000.5 → 3,500,001; n ≈ 3.5 × 10^20 > 2^64
+        assertThat(Pricing.priceMinor(7_000_001L, 0, 0, 50_000_000L, 0)).isEqualTo(3_500_001L);
+        // n ≈ 6.2 × 10^24: 12,345.67 USD at 500,000 units per USD, one minor unit
+        assertThat(Pricing.priceMinor(1_234_567L, 0, 0, 500_000_000_000L, 1)).isEqualTo(61_728_350_000L);
+    }
+
     /** The spec's formula as written, independent of Pricing's fast path. */
     private static BigInteger reference(long base, int percentOff, int tierBps, long rate, int minorUnits) {
         BigInteger n = BigInteger.valueOf(base)
