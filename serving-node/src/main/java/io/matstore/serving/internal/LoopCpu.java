@@ -30,9 +30,8 @@ import java.util.function.LongSupplier;
  * late with a low utilisation (it waits to be scheduled), which this signal does not see. Use it on dedicated
  * cores, beside the lag signal on shared ones.
  *
- * <p>Thread-safe and allocation-free after the probes are made: two atomic adds per probe run (a probe racing with
- * the close may land in either interval, which only nudges one measure), one volatile read and a per-thread random
- * per admission. The clocks are injected so that tests advance them instead of sleeping.
+ * <p>Thread-safe and allocation-free after the probes are made: an uncontended lock per probe run (a probe racing
+ * with the close lands whole in one interval or the next), one volatile read and a per-thread random per admission. The clocks are injected so that tests advance them instead of sleeping.
  */
 public final class LoopCpu {
     private final double target;
@@ -65,18 +64,13 @@ public final class LoopCpu {
 
     /** {@code loop} was on a CPU {@code cpuNanos} of the last {@code elapsedNanos}. */
     private void onBusy(Loop loop, long cpuNanos, long elapsedNanos) {
-        loop.busy.addAndGet(cpuNanos);
-        loop.wall.addAndGet(elapsedNanos);
+        loop.add(cpuNanos, elapsedNanos);
         long now = wallNanos.getAsLong();
         long end = intervalEnd.get();
         if (now - end >= 0 && intervalEnd.compareAndSet(end, now + intervalNanos)) {
             double u = 0;
             for (Loop each : loops) {
-                long w = each.wall.getAndSet(0);
-                long b = each.busy.getAndSet(0);
-                if (w > 0) {
-                    u = Math.max(u, Math.min(1.0, (double) b / w));
-                }
+                u = Math.max(u, each.takeUtilisation());
             }
             lastUtilisation = u;
             pie.update(u);
@@ -126,9 +120,27 @@ public final class LoopCpu {
         };
     }
 
-    /** One loop's readings in the open interval. */
+    /**
+     * One loop's readings in the open interval. A lock, not two atomics: a closer reading between a probe's two adds
+     * would see the CPU time without its wall time and, with the maximum taken over loops, one such reading would set
+     * the interval's utilisation to 1. The lock is taken by the loop's probe and the closer only (a few times per
+     * interval), so it is all but uncontended.
+     */
     private static final class Loop {
-        final AtomicLong busy = new AtomicLong();
-        final AtomicLong wall = new AtomicLong();
+        private long busy;
+        private long wall;
+
+        synchronized void add(long cpuNanos, long elapsedNanos) {
+            busy += cpuNanos;
+            wall += elapsedNanos;
+        }
+
+        /** The share of the interval's wall time on a CPU, 0 if the loop did not read in it; starts the next. */
+        synchronized double takeUtilisation() {
+            double u = wall <= 0 ? 0 : Math.min(1.0, (double) busy / wall);
+            busy = 0;
+            wall = 0;
+            return u;
+        }
     }
 }
