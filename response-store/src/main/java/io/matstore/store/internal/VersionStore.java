@@ -656,7 +656,9 @@ public final class VersionStore implements ViewReader {
         }
         long[] added = new long[1];
         rocks.forEachWhile((k, v) -> {
-            if (!nc.hasRoomFor(v.length)) {
+            // a refill of a large version takes seconds and now runs as the node answers: a close or drop meanwhile
+            // must not wait for it (the ingest thread's stop waits 30 s) nor have it read closed handles
+            if (closing || !nc.hasRoomFor(v.length)) {
                 return false;
             }
             if (nc.put(k, v, true)) {
