@@ -184,7 +184,8 @@ final class RocksViewDb implements AutoCloseable {
                 ByteBufferGetStatus r = results.get(j);
                 Status.Code code = r.status.getCode();
                 if (code == Status.Code.Ok || code == Status.Code.Incomplete) {
-                    // Incomplete: larger than its slot, requiredSize says how large; the caller reads it alone
+                    // a value larger than its slot comes back Ok with a partial copy (Incomplete is accepted too):
+                    // requiredSize says how large it is, and the caller reads such a value alone
                     batch.found(which[j], r.requiredSize);
                 } else if (code == Status.Code.NotFound) {
                     batch.found(which[j], -1);
