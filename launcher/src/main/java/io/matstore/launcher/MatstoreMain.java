@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code matstore} command: one entry point for every role, so one image and one script serve them all. */
 @Command(
-        name = "matstore",
+        name = MatstoreMain.NAME,
         mixinStandardHelpOptions = true,
-        description = "Precomputation pipeline and materialized-response store.",
+        description = MatstoreMain.DESCRIPTION,
         subcommands = {
             LocalStackCommand.class,
             LocalKafkaMain.class,
@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
             ConfigDocsCommand.class
         })
 public final class MatstoreMain {
+    static final String NAME = "matstore";
+    static final String DESCRIPTION = "Precomputation pipeline and materialized-response store.";
+
     private MatstoreMain() {}
 
     /**
@@ -51,10 +54,7 @@ public final class MatstoreMain {
     }
 
     /** {@code matstore} above one role's command; the same name and options as {@link MatstoreMain}. */
-    @Command(
-            name = "matstore",
-            mixinStandardHelpOptions = true,
-            description = "Precomputation pipeline and materialized-response store.")
+    @Command(name = NAME, mixinStandardHelpOptions = true, description = DESCRIPTION)
     static final class OneRole {}
 
     private static CommandLine withErrorHandling(CommandLine commandLine) {
