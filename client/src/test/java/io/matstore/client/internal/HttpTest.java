@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.util.ResourceLeakDetector;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -70,15 +73,15 @@ class HttpTest {
         }
         assertThat(node.connections.get()).isEqualTo(8);
         node.mode = RawNode.Mode.ANSWER;
+        // One at a time: sent together, an early answer could free its connection for a later request, and the count
+        // would depend on timing.
         for (int i = 0; i < 8; i++) {
-            inFlight.set(i, http.get(node.base(), target("/x"), Http.JSON));
-        }
-        for (CompletableFuture<Response> f : inFlight) {
-            assertThat(f.get().statusCode()).isEqualTo(200);
+            assertThat(http.get(node.base(), target("/x"), Http.JSON).get().statusCode())
+                    .isEqualTo(200);
         }
         assertThat(node.connections.get())
-                .as("timed-out connections are closed, not reused")
-                .isEqualTo(16);
+                .as("timed-out connections are closed, not reused; the new one is kept for the next requests")
+                .isEqualTo(9);
     }
 
     @Test
@@ -113,11 +116,16 @@ class HttpTest {
 
     @Test
     void shouldFailWithConnectExceptionNamingTheNodeWhenNothingListens() throws Exception {
-        String dead = node.base();
-        node.close();
-        assertThatThrownBy(() -> http.get(dead, target("/"), Http.JSON).get(5, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(ConnectException.class)
-                .hasMessageContaining("cannot connect to " + dead);
+        // A bound socket that never listens: the kernel refuses every connect to its port, and the port can neither be
+        // taken by another process nor picked as the client's own source port (a closed port could be, and on
+        // loopback that connects the client to itself).
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            String dead = "http://127.0.0.1:" + bound.getLocalPort();
+            assertThatThrownBy(() -> http.get(dead, target("/"), Http.JSON).get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ConnectException.class)
+                    .hasMessageContaining("cannot connect to " + dead);
+        }
     }
 
     @Test
