@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.matstore.kafka.local.SelfSignedKeyPair;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.net.URI;
@@ -20,9 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -52,10 +50,15 @@ class TlsHttpTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path server = keypair("server", "CN=localhost,O=matstore test");
-        keypair("server2", "CN=localhost,O=matstore test renewed");
-        Path clientA = keypair("client-a", "CN=client-a,O=matstore test");
-        Path clientB = keypair("client-b", "CN=client-b,O=matstore test");
+        // four keytools at once: each is a JVM start
+        SelfSignedKeyPair serverKeytool = keypair("server", "CN=localhost,O=matstore test");
+        SelfSignedKeyPair server2Keytool = keypair("server2", "CN=localhost,O=matstore test renewed");
+        SelfSignedKeyPair clientAKeytool = keypair("client-a", "CN=client-a,O=matstore test");
+        SelfSignedKeyPair clientBKeytool = keypair("client-b", "CN=client-b,O=matstore test");
+        Path server = serverKeytool.await();
+        server2Keytool.await();
+        Path clientA = clientAKeytool.await();
+        Path clientB = clientBKeytool.await();
         Path trust = dir.resolve("clients-trust.p12");
         trustStore(trust, clientA, clientB);
         serverKeystore = dir.resolve("node.p12");
@@ -175,63 +178,21 @@ class TlsHttpTest {
         return ctx;
     }
 
-    private static void trustStore(Path file, Path... keystores) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        for (Path k : keystores) {
-            trust.setCertificateEntry(k.getFileName().toString(), certificate(k));
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            trust.store(out, PASSWORD.toCharArray());
-        }
+    private static void trustStore(Path file, Path... keystores) {
+        SelfSignedKeyPair.trustStore(file, PASSWORD, PASSWORD, keystores);
     }
 
-    private static X509Certificate certificate(Path keystore) throws Exception {
-        KeyStore ks = load(keystore);
-        return (X509Certificate) ks.getCertificate(ks.aliases().nextElement());
+    private static X509Certificate certificate(Path keystore) {
+        return SelfSignedKeyPair.certificate(keystore, PASSWORD);
     }
 
-    private static KeyStore load(Path keystore) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, PASSWORD.toCharArray());
-        }
-        return ks;
+    private static KeyStore load(Path keystore) {
+        return SelfSignedKeyPair.load(keystore, PASSWORD);
     }
 
-    /** A self-signed EC key pair for 127.0.0.1 and localhost, made by the running JDK's keytool. */
-    private static Path keypair(String name, String subject) throws Exception {
-        Path file = dir.resolve(name + ".p12");
-        Process p = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-J-XX:TieredStopAtLevel=1",
-                        "-genkeypair",
-                        "-alias",
-                        name,
-                        "-keyalg",
-                        "EC",
-                        "-groupname",
-                        "secp256r1",
-                        "-sigalg",
-                        "SHA256withECDSA",
-                        "-validity",
-                        "2",
-                        "-dname",
-                        subject,
-                        "-ext",
-                        "SAN=ip:127.0.0.1,dns:localhost",
-                        "-keystore",
-                        file.toString(),
-                        "-storetype",
-                        "PKCS12",
-                        "-storepass",
-                        PASSWORD))
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return file;
+    /** Starts making a self-signed EC key pair for 127.0.0.1 and localhost. */
+    private static SelfSignedKeyPair keypair(String name, String subject) {
+        return SelfSignedKeyPair.start(
+                dir.resolve(name + ".p12"), name, subject, "ip:127.0.0.1,dns:localhost", 2, PASSWORD);
     }
 }

@@ -2,19 +2,17 @@ package io.matstore.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.matstore.kafka.local.SelfSignedKeyPair;
 import io.netty.handler.ssl.OpenSsl;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -36,34 +34,7 @@ class TlsProviderFallbackTest {
                 .as("serving-node's tests run without netty-tcnative")
                 .isFalse();
         Path keys = dir.resolve("node.p12");
-        Process p = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-J-XX:TieredStopAtLevel=1",
-                        "-genkeypair",
-                        "-alias",
-                        "node",
-                        "-keyalg",
-                        "EC",
-                        "-groupname",
-                        "secp256r1",
-                        "-validity",
-                        "2",
-                        "-dname",
-                        "CN=localhost",
-                        "-ext",
-                        "SAN=ip:127.0.0.1",
-                        "-keystore",
-                        keys.toString(),
-                        "-storetype",
-                        "PKCS12",
-                        "-storepass",
-                        PASSWORD))
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+        SelfSignedKeyPair.make(keys, "node", "CN=localhost", "ip:127.0.0.1", 2, PASSWORD);
 
         try (ServingFixture f = new ServingFixture(Map.of(
                 ServingConfig.TLS_KEYSTORE_FILE,

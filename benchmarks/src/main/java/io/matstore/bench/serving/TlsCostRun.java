@@ -1,16 +1,15 @@
 package io.matstore.bench.serving;
 
 import io.matstore.kafka.local.EmbeddedKafka;
+import io.matstore.kafka.local.SelfSignedKeyPair;
 import io.matstore.serving.ServingConfig;
 import io.matstore.serving.ServingNode;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.views.offers.OffersContract;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What TLS costs the serving node: two nodes over one real store (one event loop each), one plain, one with TLS
@@ -103,37 +102,7 @@ public final class TlsCostRun {
         }
     }
 
-    private static Path keypair(Path file) throws Exception {
-        Process p = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "node",
-                        "-keyalg",
-                        "EC",
-                        "-groupname",
-                        "secp256r1",
-                        "-sigalg",
-                        "SHA256withECDSA",
-                        "-validity",
-                        "2",
-                        "-dname",
-                        "CN=localhost",
-                        "-ext",
-                        "SAN=ip:127.0.0.1,dns:localhost",
-                        "-keystore",
-                        file.toString(),
-                        "-storetype",
-                        "PKCS12",
-                        "-storepass",
-                        PASSWORD))
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
-        return file;
+    private static Path keypair(Path file) {
+        return SelfSignedKeyPair.make(file, "node", "CN=localhost", "ip:127.0.0.1,dns:localhost", 2, PASSWORD);
     }
 }

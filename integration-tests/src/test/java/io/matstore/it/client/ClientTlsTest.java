@@ -8,6 +8,7 @@ import io.matstore.client.MatstoreClient;
 import io.matstore.client.MatstoreClientBuilder;
 import io.matstore.client.UnavailableException;
 import io.matstore.kafka.local.KafkaBrokerExtension;
+import io.matstore.kafka.local.SelfSignedKeyPair;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopes;
 import io.matstore.serving.ServingConfig;
@@ -17,14 +18,8 @@ import io.matstore.store.StoreConfig;
 import io.matstore.store.VersionedResponseStore;
 import io.matstore.views.offers.OfferResponseWriter;
 import io.matstore.views.offers.OffersContract;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,12 +63,14 @@ class ClientTlsTest {
     @BeforeAll
     static void start() throws Exception {
         // both keytools at once: each is a JVM start
-        Process nodeKeytool = keytool("node", "CN=node,O=matstore test", "ip:127.0.0.1");
-        Process clientKeytool = keytool("client", "CN=client,O=matstore test", "dns:client.test");
-        nodeKeys = awaitKeypair(nodeKeytool, "node");
-        clientKeys = awaitKeypair(clientKeytool, "client");
+        SelfSignedKeyPair nodeKeytool = SelfSignedKeyPair.start(
+                dir.resolve("node.p12"), "node", "CN=node,O=matstore test", "ip:127.0.0.1", 2, PASSWORD);
+        SelfSignedKeyPair clientKeytool = SelfSignedKeyPair.start(
+                dir.resolve("client.p12"), "client", "CN=client,O=matstore test", "dns:client.test", 2, PASSWORD);
+        nodeKeys = nodeKeytool.await();
+        clientKeys = clientKeytool.await();
         trust = dir.resolve("trust.p12");
-        trustStore(trust, nodeKeys, clientKeys);
+        SelfSignedKeyPair.trustStore(trust, PASSWORD, PASSWORD, nodeKeys, clientKeys);
         KAFKA.createTopic(OffersContract.V1.topic(), 2);
         byte[] key = KeyCodec.encode(OffersContract.V1, KEY);
         byte[] response = new OfferResponseWriter(OffersContract.V1)
@@ -146,7 +143,7 @@ class ClientTlsTest {
     @Test
     void shouldTrustCertificatesGivenInCode() throws Exception {
         try (MatstoreClient client = builder("127.0.0.1")
-                .trustedCertificates(certificate(nodeKeys))
+                .trustedCertificates(SelfSignedKeyPair.certificate(nodeKeys, PASSWORD))
                 .clientCertificate(clientKeys, PASSWORD)
                 .build()) {
             assertThat(client.getJson("offers", KEY).json()).contains("\"sku\":\"SKU-7\"");
@@ -190,64 +187,5 @@ class ClientTlsTest {
                 .build()) {
             assertThat(client.getJson("offers", KEY).json()).contains("\"sku\":\"SKU-7\"");
         }
-    }
-
-    private static void trustStore(Path file, Path... keystores) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        for (Path k : keystores) {
-            ks.setCertificateEntry(k.getFileName().toString(), certificate(k));
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            ks.store(out, PASSWORD.toCharArray());
-        }
-    }
-
-    private static X509Certificate certificate(Path keystore) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, PASSWORD.toCharArray());
-        }
-        return (X509Certificate) ks.getCertificate(ks.aliases().nextElement());
-    }
-
-    /** Starts making a self-signed EC key pair with the given subject alternative name (the running JDK's keytool). */
-    private static Process keytool(String name, String subject, String san) throws Exception {
-        Path file = dir.resolve(name + ".p12");
-        return new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-J-XX:TieredStopAtLevel=1",
-                        "-genkeypair",
-                        "-alias",
-                        name,
-                        "-keyalg",
-                        "EC",
-                        "-groupname",
-                        "secp256r1",
-                        "-sigalg",
-                        "SHA256withECDSA",
-                        "-validity",
-                        "2",
-                        "-dname",
-                        subject,
-                        "-ext",
-                        "SAN=" + san,
-                        "-keystore",
-                        file.toString(),
-                        "-storetype",
-                        "PKCS12",
-                        "-storepass",
-                        PASSWORD))
-                .redirectErrorStream(true)
-                .start();
-    }
-
-    private static Path awaitKeypair(Process p, String name) throws Exception {
-        Path file = dir.resolve(name + ".p12");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return file;
     }
 }

@@ -3,12 +3,9 @@ package io.matstore.kafka.local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * with its private key in a PKCS12 keystore for the broker, and the certificate alone in a PKCS12 truststore for
  * clients.
  *
- * <p>Made at run time by the running JDK's own {@code keytool} in a child process, so no key is checked in and no
- * crypto library is needed. Made once per directory and reused after: a restarted broker keeps its certificate, so
+ * <p>Made at run time by the running JDK's own {@code keytool} ({@link SelfSignedKeyPair}), so no key is checked in
+ * and no crypto library is needed. Made once per directory and reused after: a restarted broker keeps its certificate, so
  * clients that loaded the truststore before keep trusting it. The two store passwords are random and kept beside the
  * stores in {@value #PASSWORDS_FILE}, written last (owner-only where the file system allows), so a directory without
  * it holds an interrupted attempt and is made again.
@@ -33,12 +30,7 @@ final class TlsMaterial {
     static final String TRUSTSTORE_FILE = "truststore.p12";
     static final String PASSWORDS_FILE = "store-passwords.properties";
     static final String STORE_TYPE = "PKCS12";
-    private static final String CERT_FILE = "broker.crt";
     private static final String ALIAS = "broker";
-    private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
-    // keytool reads the passwords from these variables of its own environment, not from its command line (ps shows it).
-    private static final String KEYSTORE_PASSWORD_ENV = "MATSTORE_KEYSTORE_PASSWORD";
-    private static final String TRUSTSTORE_PASSWORD_ENV = "MATSTORE_TRUSTSTORE_PASSWORD";
 
     private final Path dir;
     private final String keystorePassword;
@@ -72,60 +64,20 @@ final class TlsMaterial {
     private static TlsMaterial create(Path dir) throws IOException {
         long startNanos = System.nanoTime();
         Files.createDirectories(dir);
-        for (String f : List.of(KEYSTORE_FILE, TRUSTSTORE_FILE, CERT_FILE, PASSWORDS_FILE)) {
+        for (String f : List.of(KEYSTORE_FILE, TRUSTSTORE_FILE, PASSWORDS_FILE)) {
             Files.deleteIfExists(dir.resolve(f));
         }
         TlsMaterial m = new TlsMaterial(dir, SaslSslSettings.randomSecret(), SaslSslSettings.randomSecret());
-        // EC P-256 rather than RSA: key generation takes milliseconds, and every TLS 1.3 client supports it.
-        m.keytool(
-                "-genkeypair",
-                "-alias",
+        SelfSignedKeyPair.make(
+                m.keystore(),
                 ALIAS,
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-sigalg",
-                "SHA256withECDSA",
-                "-validity",
-                "3650",
-                "-dname",
                 "CN=localhost, OU=matstore local-kafka",
-                "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore",
-                m.keystore().toString(),
-                "-storetype",
-                STORE_TYPE,
-                "-storepass:env",
-                KEYSTORE_PASSWORD_ENV);
+                "ip:127.0.0.1,dns:localhost",
+                3650,
+                m.keystorePassword);
         PrivateFiles.makeOwnerOnly(m.keystore());
-        m.keytool(
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                ALIAS,
-                "-file",
-                dir.resolve(CERT_FILE).toString(),
-                "-keystore",
-                m.keystore().toString(),
-                "-storetype",
-                STORE_TYPE,
-                "-storepass:env",
-                KEYSTORE_PASSWORD_ENV);
-        m.keytool(
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                ALIAS,
-                "-file",
-                dir.resolve(CERT_FILE).toString(),
-                "-keystore",
-                m.truststore().toString(),
-                "-storetype",
-                STORE_TYPE,
-                "-storepass:env",
-                TRUSTSTORE_PASSWORD_ENV);
+        // the certificate copied in by the JDK's KeyStore API: one keytool run (a JVM start) instead of three
+        SelfSignedKeyPair.trustStore(m.truststore(), m.truststorePassword, m.keystorePassword, m.keystore());
         m.writePasswords();
         LOG.info(
                 "Made a self-signed certificate for 127.0.0.1 and localhost in {} ms ({})",
@@ -157,37 +109,5 @@ final class TlsMaterial {
                 dir.resolve(PASSWORDS_FILE),
                 Map.of("keystore.password", keystorePassword, "truststore.password", truststorePassword),
                 "passwords of " + KEYSTORE_FILE + " and " + TRUSTSTORE_FILE);
-    }
-
-    private void keytool(String... args) throws IOException {
-        boolean windows = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", windows ? "keytool.exe" : "keytool");
-        List<String> command = new ArrayList<>();
-        command.add(keytool.toString());
-        // keytool's run is mostly JVM start-up: a short-lived JVM starts faster without the optimising JIT and G1.
-        command.add("-J-XX:TieredStopAtLevel=1");
-        command.add("-J-XX:+UseSerialGC");
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put(KEYSTORE_PASSWORD_ENV, keystorePassword);
-        pb.environment().put(TRUSTSTORE_PASSWORD_ENV, truststorePassword);
-        Process process = pb.start();
-        // keytool's output is a few lines; reading it to the end before waiting cannot fill a pipe and block.
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        try {
-            if (!process.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(
-                        keytool + " " + args[0] + " still running after " + KEYTOOL_TIMEOUT_SECONDS + " s");
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running keytool " + args[0], e);
-        }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException(
-                    keytool + " " + args[0] + " exited with " + process.exitValue() + ": " + output);
-        }
     }
 }
