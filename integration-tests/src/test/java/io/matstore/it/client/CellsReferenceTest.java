@@ -120,19 +120,7 @@ class CellsReferenceTest {
     private static OffersReference.Offer parse(String json) {
         try {
             JsonNode j = JSON.readTree(json);
-            return new OffersReference.Offer(
-                    j.get("sku").asText(),
-                    j.get("region").asText(),
-                    j.get("currency").asText(),
-                    j.get("tier").asText(),
-                    j.get("title").asText(),
-                    j.get("category").asText(),
-                    j.get("price_minor").asLong(),
-                    j.get("minor_units").asInt(),
-                    j.get("promo_id").asText(),
-                    j.get("percent_off").asInt(),
-                    j.get("quantity").asInt(),
-                    j.get("in_stock").asBoolean());
+            return OffersReference.Offer.fromV1Json(j);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,5 @@
 package io.matstore.it.faults;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.matstore.it.precompute.OffersReference;
 import java.net.URI;
@@ -87,7 +86,7 @@ final class NodeView {
                 if (r.statusCode() != 200) {
                     out.add(e.getKey() + ": HTTP " + r.statusCode());
                 } else {
-                    OffersReference.Offer served = offer(JSON.readTree(r.body()));
+                    OffersReference.Offer served = OffersReference.Offer.fromV1Json(JSON.readTree(r.body()));
                     if (!served.equals(e.getValue())) {
                         out.add(e.getKey() + ": expected " + e.getValue() + " but was " + served);
                     }
@@ -111,22 +110,6 @@ final class NodeView {
             out.add("node on port " + port + " failed: " + ex);
         }
         return out;
-    }
-
-    private static OffersReference.Offer offer(JsonNode j) {
-        return new OffersReference.Offer(
-                j.get("sku").asText(),
-                j.get("region").asText(),
-                j.get("currency").asText(),
-                j.get("tier").asText(),
-                j.get("title").asText(),
-                j.get("category").asText(),
-                j.get("price_minor").asLong(),
-                j.get("minor_units").asInt(),
-                j.get("promo_id").asText(),
-                j.get("percent_off").asInt(),
-                j.get("quantity").asInt(),
-                j.get("in_stock").asBoolean());
     }
 
     private static String enc(String s) {

@@ -1,5 +1,6 @@
 package io.matstore.it.precompute;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.matstore.views.offers.OffersEvent;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,23 @@ public final class OffersReference {
             int quantity,
             boolean inStock,
             long listPriceMinor) {
+        /** A v1 response as the node's JSON rendering names its fields. */
+        public static Offer fromV1Json(JsonNode j) {
+            return new Offer(
+                    j.get("sku").asText(),
+                    j.get("region").asText(),
+                    j.get("currency").asText(),
+                    j.get("tier").asText(),
+                    j.get("title").asText(),
+                    j.get("category").asText(),
+                    j.get("price_minor").asLong(),
+                    j.get("minor_units").asInt(),
+                    j.get("promo_id").asText(),
+                    j.get("percent_off").asInt(),
+                    j.get("quantity").asInt(),
+                    j.get("in_stock").asBoolean());
+        }
+
         /** A v1 response (no list price). */
         public Offer(
                 String sku,

@@ -297,19 +297,7 @@ class ServingEndToEndTest {
                 }
                 JsonNode j = JSON.readTree(r.body());
                 OffersReference.Offer o = e.getValue();
-                OffersReference.Offer served = new OffersReference.Offer(
-                        j.get("sku").asText(),
-                        j.get("region").asText(),
-                        j.get("currency").asText(),
-                        j.get("tier").asText(),
-                        j.get("title").asText(),
-                        j.get("category").asText(),
-                        j.get("price_minor").asLong(),
-                        j.get("minor_units").asInt(),
-                        j.get("promo_id").asText(),
-                        j.get("percent_off").asInt(),
-                        j.get("quantity").asInt(),
-                        j.get("in_stock").asBoolean());
+                OffersReference.Offer served = OffersReference.Offer.fromV1Json(j);
                 if (!served.equals(o)) {
                     return false;
                 }
