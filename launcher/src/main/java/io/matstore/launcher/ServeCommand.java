@@ -99,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
                             ? " (bearer token: " + node.adminToken() + ")"
                             : " (bearer token of " + ServingConfig.ADMIN_TOKEN + ")"));
         }
+        ClassArchiveTraining.onServing();
         stopped.await();
         return 0;
     }
