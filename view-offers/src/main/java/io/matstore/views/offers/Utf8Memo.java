@@ -5,7 +5,7 @@ import com.google.flatbuffers.Utf8;
 import java.nio.ByteBuffer;
 
 /**
- * Writes one field's strings into a FlatBuffers builder, remembering the UTF-8 of the last {@value #ENTRIES} distinct
+ * The UTF-8 of one field's strings, remembering the UTF-8 of the last {@value #ENTRIES} distinct
  * strings written, compared by identity. An FX fan-out writes each product's sku, title and category for every one of
  * its combinations, and region, currency and tier from a handful of shared instances (a product's regions follow
  * each other, four of them in the bench, which a memo of two missed every time), so most strings are copied as bytes
@@ -23,11 +23,11 @@ final class Utf8Memo {
     private final ByteBuffer[] utf8s = new ByteBuffer[ENTRIES];
     private int next;
 
-    /** @return the string's offset in {@code b}, as {@link FlatBufferBuilder#createString(CharSequence)} answers */
-    int write(FlatBufferBuilder b, String s) {
+    /** @return the string's UTF-8, from position 0 to its limit; the caller must not change the buffer */
+    ByteBuffer utf8(String s) {
         for (int i = 0; i < ENTRIES; i++) {
             if (same(s, strings[i])) {
-                return b.createString(utf8s[i].rewind());
+                return utf8s[i];
             }
         }
         // the encoder FlatBufferBuilder uses by default, so the same bytes and the same errors
@@ -36,7 +36,7 @@ final class Utf8Memo {
         strings[next] = s;
         utf8s[next] = utf8;
         next = (next + 1) % ENTRIES;
-        return b.createString(utf8.flip());
+        return utf8.flip();
     }
 
     // identity on purpose (see the class comment); Objects keep the String-equality check quiet for the right reason
