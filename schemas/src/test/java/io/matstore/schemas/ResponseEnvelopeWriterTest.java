@@ -25,7 +25,8 @@ class ResponseEnvelopeWriterTest {
                 String trace = random.nextInt(20) == 0 ? TRACE_PARENT : null;
 
                 assertThat(writer.encode(key, hash, computedAt, response, trace))
-                        .as("key %d B, response %d B, hash %d, computed at %d, trace %s",
+                        .as(
+                                "key %d B, response %d B, hash %d, computed at %d, trace %s",
                                 key.length, response.length, hash, computedAt, trace)
                         .isEqualTo(ResponseEnvelopes.encode(view, key, hash, computedAt, response, trace));
             }

@@ -135,8 +135,13 @@ public final class OfferResponseWriter {
         int flags = shape[STRINGS];
         byte[] template = build(
                 new ByteBuffer[] {
-                    zeros(shape[0]), zeros(shape[1]), zeros(shape[2]), zeros(shape[3]), zeros(shape[4]),
-                    zeros(shape[5]), zeros(shape[6])
+                    zeros(shape[0]),
+                    zeros(shape[1]),
+                    zeros(shape[2]),
+                    zeros(shape[3]),
+                    zeros(shape[4]),
+                    zeros(shape[5]),
+                    zeros(shape[6])
                 },
                 (flags & PRICE) != 0 ? PRICE_SENTINEL : 0,
                 (flags & MINOR_UNITS) != 0 ? MINOR_UNITS_SENTINEL : 0,
