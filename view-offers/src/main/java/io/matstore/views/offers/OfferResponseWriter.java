@@ -171,13 +171,16 @@ public final class OfferResponseWriter {
         return template;
     }
 
-    /** What the builder writes for these values: the templates' source, and the bytes {@link #write} must equal. */
+    /**
+     * What the builder writes for these values: the templates' source, and the bytes {@link #write} must equal. Reads
+     * each string buffer from 0 to its limit and leaves its position at the limit.
+     */
     byte[] build(ByteBuffer[] strings, long priceMinor, int minorUnits, int percentOff, int quantity, long listPrice) {
         FlatBufferBuilder b = builder;
         b.clear();
         int[] stringAt = new int[STRINGS];
         for (int i = 0; i < STRINGS; i++) {
-            stringAt[i] = b.createString(strings[i].duplicate().rewind());
+            stringAt[i] = b.createString(strings[i].rewind());
         }
         // Same field order as the generated createOfferResponse (largest first), so the v1 path's bytes are the
         // ones the v1 schema's generated code wrote.
