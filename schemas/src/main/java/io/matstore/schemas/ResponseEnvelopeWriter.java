@@ -24,7 +24,8 @@ import java.util.Arrays;
  */
 public final class ResponseEnvelopeWriter {
     private static final int SLOTS = 512;
-    private static final int MAX_TEMPLATED_BYTES = 64 * 1024;
+    // Bounds the templates' memory (slots × this) for views with large responses, where the copy dominates anyway.
+    private static final int MAX_TEMPLATED_BYTES = 4096;
     // Sentinels for finding where the two longs land: no byte of a template with zeroed key and response is
     // anything like them, and they are checked to occur exactly once.
     private static final long HASH_SENTINEL = 0x13579BDF2468ACE1L;

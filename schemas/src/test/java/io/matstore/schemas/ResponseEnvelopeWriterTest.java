@@ -19,7 +19,7 @@ class ResponseEnvelopeWriterTest {
             ResponseEnvelopeWriter writer = new ResponseEnvelopeWriter(view);
             for (int i = 0; i < 20_000; i++) {
                 byte[] key = bytes(random, random.nextInt(i % 3 == 0 ? 200 : 40));
-                byte[] response = bytes(random, random.nextInt(i % 5 == 0 ? 3000 : 400));
+                byte[] response = bytes(random, random.nextInt(i % 5 == 0 ? 9000 : 400));
                 long hash = random.nextInt(50) == 0 ? 0L : random.nextLong();
                 long computedAt = random.nextInt(50) == 0 ? 0L : random.nextLong();
                 String trace = random.nextInt(20) == 0 ? TRACE_PARENT : null;

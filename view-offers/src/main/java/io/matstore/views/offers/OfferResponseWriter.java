@@ -10,9 +10,9 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Writes {@link OfferResponse}s of one version of the view into one reused builder (one writer per thread). The
- * output is a finished FlatBuffer without file identifier, read with {@code OfferResponse.getRootAsOfferResponse};
- * equal inputs give equal bytes, which content hashes rely on.
+ * Writes {@link OfferResponse}s of one version of the view (one writer per thread: it keeps a builder and
+ * templates). The output is a finished FlatBuffer without file identifier, read with
+ * {@code OfferResponse.getRootAsOfferResponse}; equal inputs give equal bytes, which content hashes rely on.
  *
  * <p>Version rules, which readers rely on:
  * <ul>
@@ -26,8 +26,9 @@ import java.util.Arrays;
  * FlatBuffers leaves out), never by the values themselves. So the writer builds each such shape once, with zeroed
  * strings and sentinel scalars, remembers where every value went, and from then on writes a response by copying
  * that template and patching the values in: an FX fan-out's responses share a few dozen shapes, and the builder's
- * per-response work (strings, vtable, the copy out) was ~16 % of the stream thread (docs/benchmarks.md, goal 8, fourth
- * round). The bytes are the builder's ({@code OfferResponseWriterTest} compares them on random inputs).
+ * per-response work (strings, vtable, the copy out) was ~16 % of the stream thread (docs/benchmarks.md, "Goal 8:
+ * responses and envelopes from templates"). The bytes are the builder's ({@code OfferResponseWriterTest} compares
+ * them on random inputs).
  */
 public final class OfferResponseWriter {
     private static final int SLOTS = 256;
