@@ -2,12 +2,11 @@ package io.matstore.precompute.internal;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
-import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.precompute.FanOutLimits;
 import io.matstore.precompute.PrecomputeConfig;
 import io.matstore.precompute.ViewCounters;
 import io.matstore.precompute.ViewLogic;
-import io.matstore.schemas.ResponseEnvelopes;
+import io.matstore.schemas.ResponseEnvelopeWriter;
 import io.matstore.schemas.ViewDescriptor;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +42,13 @@ import org.apache.kafka.streams.processor.api.Record;
 final class ChangeEmitter {
     private static final Hasher64 HASH = Hashing.xxh3_64();
 
-    private final ViewDescriptor view;
     private final EmittedHashes emitted = new EmittedHashes();
     private final LongSupplier viewKeyEstimate;
     private final ProcessorContext<byte[], byte[]> context;
     private final ViewCounters counters;
     private final FanOutLimits limits;
     private final List<byte[]> pendingTombstones = new ArrayList<>();
-    private final FlatBufferBuilder envelopes = new FlatBufferBuilder(1024);
+    private final ResponseEnvelopeWriter envelopes;
     private long eventTimestamp;
     private long computedAtMicros;
     private String traceParent;
@@ -70,11 +68,11 @@ final class ChangeEmitter {
             ProcessorContext<byte[], byte[]> context,
             ViewCounters counters,
             FanOutLimits limits) {
-        this.view = view;
         this.viewKeyEstimate = viewKeyEstimate;
         this.context = context;
         this.counters = counters;
         this.limits = limits;
+        this.envelopes = new ResponseEnvelopeWriter(view);
     }
 
     /** Every response of one event carries the event's timestamp and one computation time. */
@@ -152,7 +150,7 @@ final class ChangeEmitter {
             return;
         }
         counters.onEmitted();
-        forward(key, ResponseEnvelopes.encode(envelopes, view, key, hash, computedAtMicros, response, traceParent));
+        forward(key, envelopes.encode(key, hash, computedAtMicros, response, traceParent));
     }
 
     private void deferTombstone(byte[] key) {

@@ -95,4 +95,43 @@ class OfferResponseWriterTest {
         assertThatThrownBy(() -> new OfferResponseWriter(OffersContract.V1.withVersion(3)))
                 .hasMessage("view offers has no version 3; versions: [1, 2]");
     }
+
+    @Test
+    void shouldWriteTheBuildersBytesForRandomResponsesOfManyShapes() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(15);
+        String[] alphabet = {"a", "Z", "9", "-", "ü", "€", "日", "😀"};
+        for (var version : new io.matstore.schemas.ViewDescriptor[] {OffersContract.V1, OffersContract.V2}) {
+            OfferResponseWriter writer = new OfferResponseWriter(version);
+            OfferResponseWriter reference = new OfferResponseWriter(version);
+            String[] pool = new String[40]; // reused instances, as a fan-out's, so the memos hit too
+            for (int i = 0; i < pool.length; i++) {
+                StringBuilder b = new StringBuilder();
+                for (int n = random.nextInt(i % 4 == 0 ? 60 : 12); n > 0; n--) {
+                    b.append(alphabet[random.nextInt(alphabet.length)]);
+                }
+                pool[i] = b.toString();
+            }
+            for (int i = 0; i < 30_000; i++) {
+                String[] s = new String[7];
+                for (int j = 0; j < s.length; j++) {
+                    s[j] = pool[random.nextInt(pool.length)];
+                }
+                long price = random.nextInt(4) == 0 ? 0 : random.nextLong();
+                int minorUnits = random.nextInt(3);
+                int percentOff = random.nextInt(3) == 0 ? 0 : random.nextInt(100);
+                int quantity = random.nextInt(-2, 3);
+                long listPrice = random.nextInt(4) == 0 ? 0 : random.nextLong();
+
+                byte[] written = writer.write(
+                        s[0], s[1], s[2], s[3], s[4], s[5], price, minorUnits, s[6], percentOff, quantity, listPrice);
+                ByteBuffer[] utf8 = new ByteBuffer[7];
+                for (int j = 0; j < s.length; j++) {
+                    utf8[j] = ByteBuffer.wrap(s[j].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                assertThat(written)
+                        .as("response %d", i)
+                        .isEqualTo(reference.build(utf8, price, minorUnits, percentOff, quantity, listPrice));
+            }
+        }
+    }
 }
