@@ -93,10 +93,21 @@ final class RocksViewDb implements AutoCloseable {
      *                   per-core counter increments.
      */
     RocksViewDb(Path dir, boolean syncWrites, boolean statistics, long blockCacheBytes) {
+        this(dir, syncWrites, statistics, ValueTableFormat.forReads(blockCacheBytes));
+    }
+
+    /** A version's database, its data blocks cached in the store's {@code blockCache} beside other versions'. */
+    RocksViewDb(Path dir, boolean syncWrites, boolean statistics, BlockCache blockCache) {
+        this(dir, syncWrites, statistics, ValueTableFormat.forReads(blockCache));
+    }
+
+    private RocksViewDb(Path dir, boolean syncWrites, boolean statistics, ValueTableFormat valueFormat) {
         this.dir = dir;
+        this.valueFormat = valueFormat;
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {
+            valueFormat.close();
             throw new StoreException("cannot create RocksDB directory " + dir, e);
         }
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
@@ -108,7 +119,6 @@ final class RocksViewDb implements AutoCloseable {
             this.statistics = null;
         }
         cfOptions = new ColumnFamilyOptions();
-        valueFormat = ValueTableFormat.forReads(blockCacheBytes);
         valueOptions = valueFormat.applyTo(new ColumnFamilyOptions());
         readOptions = new ReadOptions();
         writeOptions = new WriteOptions().setSync(syncWrites);

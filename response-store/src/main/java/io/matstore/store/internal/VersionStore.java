@@ -115,14 +115,28 @@ public final class VersionStore implements ViewReader {
             Path dir,
             StoreConfig config,
             VersionMeters meters) {
+        this(descriptor, partitions, loadMode, dir, config, meters, null);
+    }
+
+    /** @param blockCache the store's block cache, shared by its versions; null: one of this version's own */
+    VersionStore(
+            ViewDescriptor descriptor,
+            Set<Integer> partitions,
+            LoadMode loadMode,
+            Path dir,
+            StoreConfig config,
+            VersionMeters meters,
+            BlockCache blockCache) {
         this.descriptor = descriptor;
         this.config = config;
         this.loadMode = loadMode;
         this.partitions = Set.copyOf(partitions);
         this.dir = dir;
         this.meters = meters;
-        this.rocks = new RocksViewDb(
-                dir.resolve("rocksdb"), config.syncWrites(), meters.enabled(), config.blockCacheBytes());
+        this.rocks = blockCache == null
+                ? new RocksViewDb(
+                        dir.resolve("rocksdb"), config.syncWrites(), meters.enabled(), config.blockCacheBytes())
+                : new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites(), meters.enabled(), blockCache);
         Map<Integer, Long> stored = rocks.offsets();
         appliedOffsets.putAll(stored);
         // The marker says "still loading", not "loaded": a version written before markers existed counts as whole.
