@@ -28,19 +28,6 @@ public interface ViewReader {
     int read(ByteBuffer key, ByteBuffer dst);
 
     /**
-     * Reads every key of {@code batch} into its value slot, as {@link #read} would one by one (the same counts and
-     * the same answers), but in one go, so a store can read the near-cache's misses together.
-     *
-     * @throws StoreException when the storage cannot be read; some items may then be answered and others not, and
-     *         the caller reads the batch's keys one by one instead
-     */
-    default void readAll(BatchRead batch) {
-        for (int i = 0; i < batch.size(); i++) {
-            batch.found(i, read(batch.key(i), batch.valueSlot(i)));
-        }
-    }
-
-    /**
      * False while this version's first load is under way (the bulk part of a fresh version, or a live-loaded one
      * that has not caught up once): its content is partial, and a key it lacks may well exist. True from then on,
      * also after restarts; behind the log is then a matter of freshness, not of completeness. One volatile read.

@@ -47,6 +47,9 @@ public final class DefaultResponseStore implements VersionedResponseStore {
 
     private final Map<String, ViewSlot> views = new ConcurrentHashMap<>();
     private final Quarantine quarantine = new Quarantine();
+    /** Every held version's data blocks, closed after the last version. */
+    private final BlockCache blockCache;
+
     private volatile boolean closed;
 
     /** Versions of one view. */
@@ -59,6 +62,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
     private DefaultResponseStore(StoreConfig config, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        this.blockCache = new BlockCache(config.blockCacheBytes());
         if (registry != null) {
             Gauge.builder(
                             "matstore_store_quarantined_versions",
@@ -182,7 +186,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         ViewDescriptor view = m.view();
         Set<Integer> partitions = m.partitions();
         VersionMeters meters = registry == null ? VersionMeters.NONE : new VersionMeters(registry, view);
-        VersionStore vs = new VersionStore(view, partitions, m.loadMode(), dir, config, meters);
+        VersionStore vs = new VersionStore(view, partitions, m.loadMode(), dir, config, meters, blockCache);
         vs.restore(m);
         ViewSlot slot = views.computeIfAbsent(view.name(), n -> new ViewSlot());
         slot.versions.put(view.version(), vs);
@@ -408,6 +412,7 @@ public final class DefaultResponseStore implements VersionedResponseStore {
                 }
             }
         }
+        blockCache.close();
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.matstore.store.internal;
 
 import io.matstore.schemas.KeyCodec;
-import io.matstore.store.BatchRead;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.StoreException;
 import java.nio.ByteBuffer;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
-import org.rocksdb.ByteBufferGetStatus;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -29,7 +27,6 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Statistics;
 import org.rocksdb.StatsLevel;
-import org.rocksdb.Status;
 import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -74,7 +71,6 @@ final class RocksViewDb implements AutoCloseable {
     private ColumnFamilyHandle values;
     private ColumnFamilyHandle offsets;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
-    private final ThreadLocal<MultiGetLists> multiGetLists = ThreadLocal.withInitial(MultiGetLists::new);
     /** Null unless opened with statistics on. */
     private final Statistics statistics;
 
@@ -93,10 +89,21 @@ final class RocksViewDb implements AutoCloseable {
      *                   per-core counter increments.
      */
     RocksViewDb(Path dir, boolean syncWrites, boolean statistics, long blockCacheBytes) {
+        this(dir, syncWrites, statistics, ValueTableFormat.forReads(blockCacheBytes));
+    }
+
+    /** A version's database, its data blocks cached in the store's {@code blockCache} beside other versions'. */
+    RocksViewDb(Path dir, boolean syncWrites, boolean statistics, BlockCache blockCache) {
+        this(dir, syncWrites, statistics, ValueTableFormat.forReads(blockCache));
+    }
+
+    private RocksViewDb(Path dir, boolean syncWrites, boolean statistics, ValueTableFormat valueFormat) {
         this.dir = dir;
+        this.valueFormat = valueFormat;
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {
+            valueFormat.close();
             throw new StoreException("cannot create RocksDB directory " + dir, e);
         }
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
@@ -108,7 +115,6 @@ final class RocksViewDb implements AutoCloseable {
             this.statistics = null;
         }
         cfOptions = new ColumnFamilyOptions();
-        valueFormat = ValueTableFormat.forReads(blockCacheBytes);
         valueOptions = valueFormat.applyTo(new ColumnFamilyOptions());
         readOptions = new ReadOptions();
         writeOptions = new WriteOptions().setSync(syncWrites);
@@ -156,47 +162,6 @@ final class RocksViewDb implements AutoCloseable {
         } finally {
             key.position(keyPosition);
             dst.limit(dstLimit);
-        }
-    }
-
-    /**
-     * Reads keys {@code which[0..count)} of {@code batch} with one {@code MultiGet} into their value slots, and
-     * records what each found ({@link BatchRead#found}: its length, copied when it fits the slot, or -1).
-     *
-     * <p>{@code multiGetByteBuffers} rather than {@code multiGetAsList}: both allocate per call (RocksJava builds
-     * arrays of the keys, lengths and statuses, and a list of results), but the latter also returns every value as a
-     * new {@code byte[]} (a whole envelope per key), where this copies the values into the caller's slots. The
-     * key and value buffer lists are this thread's, reused.
-     */
-    void multiGet(BatchRead batch, int[] which, int count) {
-        MultiGetLists lists = multiGetLists.get();
-        lists.keys.clear();
-        lists.values.clear();
-        for (int j = 0; j < count; j++) {
-            lists.keys.add(batch.key(which[j]));
-            lists.values.add(batch.valueSlot(which[j]));
-        }
-        long stamp = openStamp();
-        try {
-            List<ByteBufferGetStatus> results =
-                    db.multiGetByteBuffers(readOptions, List.of(values), lists.keys, lists.values);
-            for (int j = 0; j < count; j++) {
-                ByteBufferGetStatus r = results.get(j);
-                Status.Code code = r.status.getCode();
-                if (code == Status.Code.Ok || code == Status.Code.Incomplete) {
-                    // a value larger than its slot comes back Ok with a partial copy (Incomplete is accepted too):
-                    // requiredSize says how large it is, and the caller reads such a value alone
-                    batch.found(which[j], r.requiredSize);
-                } else if (code == Status.Code.NotFound) {
-                    batch.found(which[j], -1);
-                } else {
-                    throw new StoreException("RocksDB multi-get failed in " + dir + ": " + r.status.getCodeString());
-                }
-            }
-        } catch (RocksDBException e) {
-            throw failed("RocksDB multi-get failed", e);
-        } finally {
-            guard.unlockRead(stamp);
         }
     }
 
@@ -616,12 +581,6 @@ final class RocksViewDb implements AutoCloseable {
 
     static byte[] longBytes(long v) {
         return ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(v).array();
-    }
-
-    /** A thread's argument lists of {@link #multiGet}: cleared and refilled per call, never reallocated. */
-    private static final class MultiGetLists {
-        final List<ByteBuffer> keys = new ArrayList<>(128);
-        final List<ByteBuffer> values = new ArrayList<>(128);
     }
 
     /** Per-thread direct buffers for callers that pass heap buffers. */

@@ -25,8 +25,9 @@ import org.rocksdb.Options;
  *       per stored key (filter 1.25, index the rest), outside {@code store.block.cache.bytes}.</li>
  *   <li>Data blocks carry a hash index beside the binary search ({@code kDataBlockBinaryAndHash}): a point lookup
  *       finds its key in a block with one hash probe instead of ~log2(restarts) key comparisons.</li>
- *   <li>An LRU block cache sized by {@code store.block.cache.bytes} per version (RocksDB's default is 32 MiB, shared
- *       by nothing, whatever the memory the node has).</li>
+ *   <li>The store's one LRU block cache ({@link BlockCache}, {@code store.block.cache.bytes} for the whole node),
+ *       shared by every version it holds; RocksDB's default would be 32 MiB per database, whatever the memory the
+ *       node has.</li>
  *   <li>LZ4 on every level, 4 KiB data blocks, set here rather than left to RocksJava's default (which has changed
  *       between releases). Chosen by {@code CompressionReadRun} on 1,000,000 offers envelopes with a 128 MiB cache
  *       (2026-12-02): LZ4 69 MB on disk, no compression 327 MB, ZSTD 48 MB, LZ4 with 16 KiB blocks 50 MB; random
@@ -34,7 +35,8 @@ import org.rocksdb.Options;
  *       uncompressed blocks at a fifth of the size, so more of the version fits the page cache.</li>
  * </ul>
  *
- * Owns the native filter and cache; {@link #close} after the options that use it are closed.
+ * Owns the native filter, and the cache when it made it ({@link #forReads(long)}); {@link #close} after the options
+ * that use them are closed.
  */
 final class ValueTableFormat implements AutoCloseable {
     static final double BLOOM_BITS_PER_KEY = 10;
@@ -43,18 +45,26 @@ final class ValueTableFormat implements AutoCloseable {
     /** Null for a writer-only format (the bulk loader reads nothing back). */
     private final Cache blockCache;
 
-    private ValueTableFormat(Cache blockCache) {
+    private final boolean ownsCache;
+
+    private ValueTableFormat(Cache blockCache, boolean ownsCache) {
         this.blockCache = blockCache;
+        this.ownsCache = ownsCache;
     }
 
-    /** For the live database of a version. */
+    /** For the live database of a version, reading through the store's shared cache (not closed with this). */
+    static ValueTableFormat forReads(BlockCache shared) {
+        return new ValueTableFormat(shared.cache(), false);
+    }
+
+    /** For a database opened on its own (tools, tests), with a cache of its own. */
     static ValueTableFormat forReads(long blockCacheBytes) {
-        return new ValueTableFormat(new LRUCache(blockCacheBytes));
+        return new ValueTableFormat(new LRUCache(blockCacheBytes), true);
     }
 
     /** For writing SST files that will be ingested. */
     static ValueTableFormat forWriting() {
-        return new ValueTableFormat(null);
+        return new ValueTableFormat(null, false);
     }
 
     static final CompressionType COMPRESSION = CompressionType.LZ4_COMPRESSION;
@@ -87,7 +97,7 @@ final class ValueTableFormat implements AutoCloseable {
     @Override
     public void close() {
         bloom.close();
-        if (blockCache != null) {
+        if (ownsCache) {
             blockCache.close();
         }
     }

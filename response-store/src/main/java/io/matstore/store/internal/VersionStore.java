@@ -1,7 +1,6 @@
 package io.matstore.store.internal;
 
 import io.matstore.schemas.ViewDescriptor;
-import io.matstore.store.BatchRead;
 import io.matstore.store.LoadMode;
 import io.matstore.store.StoreConfig;
 import io.matstore.store.StoreException;
@@ -87,8 +86,6 @@ public final class VersionStore implements ViewReader {
     private final VersionMeters meters;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    /** Indices of a batch's near-cache misses, per reading thread. */
-    private final ThreadLocal<int[]> missedScratch = ThreadLocal.withInitial(() -> new int[128]);
 
     private final Map<Integer, Long> appliedOffsets = new ConcurrentHashMap<>();
     /** Whether reads try the near-cache: from its open until a failure (then false until restart). */
@@ -115,14 +112,28 @@ public final class VersionStore implements ViewReader {
             Path dir,
             StoreConfig config,
             VersionMeters meters) {
+        this(descriptor, partitions, loadMode, dir, config, meters, null);
+    }
+
+    /** @param blockCache the store's block cache, shared by its versions; null: one of this version's own */
+    VersionStore(
+            ViewDescriptor descriptor,
+            Set<Integer> partitions,
+            LoadMode loadMode,
+            Path dir,
+            StoreConfig config,
+            VersionMeters meters,
+            BlockCache blockCache) {
         this.descriptor = descriptor;
         this.config = config;
         this.loadMode = loadMode;
         this.partitions = Set.copyOf(partitions);
         this.dir = dir;
         this.meters = meters;
-        this.rocks = new RocksViewDb(
-                dir.resolve("rocksdb"), config.syncWrites(), meters.enabled(), config.blockCacheBytes());
+        this.rocks = blockCache == null
+                ? new RocksViewDb(
+                        dir.resolve("rocksdb"), config.syncWrites(), meters.enabled(), config.blockCacheBytes())
+                : new RocksViewDb(dir.resolve("rocksdb"), config.syncWrites(), meters.enabled(), blockCache);
         Map<Integer, Long> stored = rocks.offsets();
         appliedOffsets.putAll(stored);
         // The marker says "still loading", not "loaded": a version written before markers existed counts as whole.
@@ -338,41 +349,6 @@ public final class VersionStore implements ViewReader {
             policy.onMiss(key);
         }
         return n;
-    }
-
-    /**
-     * Near-cache first, key by key, then every miss of the batch in one RocksDB {@code MultiGet}: one native call
-     * and one snapshot for the lot, where {@link #read} pays a JNI crossing, a superversion reference and a memtable
-     * and filter probe per key. Counts and promotes as {@link #read} does.
-     */
-    @Override
-    public void readAll(BatchRead batch) {
-        int[] missed = missedScratch.get();
-        if (missed.length < batch.size()) {
-            missed = new int[batch.size()];
-            missedScratch.set(missed);
-        }
-        int missCount = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            int n = nearCacheUsable ? readNear(batch.key(i), batch.valueSlot(i)) : NearCache.MISS;
-            if (n == NearCache.MISS) {
-                missed[missCount++] = i;
-            } else {
-                hits.increment();
-                policy.onHit(batch.key(i));
-                batch.found(i, n);
-            }
-        }
-        if (missCount == 0) {
-            return;
-        }
-        misses.add(missCount);
-        rocks.multiGet(batch, missed, missCount);
-        for (int j = 0; j < missCount; j++) {
-            if (batch.length(missed[j]) >= 0) {
-                policy.onMiss(batch.key(missed[j]));
-            }
-        }
     }
 
     /**
