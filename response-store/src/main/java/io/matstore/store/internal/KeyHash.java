@@ -7,9 +7,10 @@ import net.openhft.chronicle.core.UnsafeMemory;
  * XXH64 (revision 39, seed 0) of a key in native memory: the function Chronicle Map hashes its keys with
  * ({@link LongHashFunction#xx_r39()}), computed here with plain loads. Chronicle's own implementation reads through
  * its {@code ReadAccess} interface, which the map calls with several implementations (heap, native, Chronicle
- * bytes), so on the read path every 8 bytes cost an interface call that is not inlined: hashing a ~35-byte key was
- * 17 % of a binary batch's event loop in a JFR profile of BatchLoadRun. The result must be bit for bit Chronicle's,
- * or a key would not be found (KeyHashTest compares them over every length 0–300).
+ * bytes), so on the read path its 8-byte reads are interface calls the JIT may not inline: JFR put 17 % of a binary
+ * batch's event loop at the key's hash (BatchLoadRun). The gain of this class is not shown yet (a loaded machine;
+ * docs/benchmarks.md, "Batches, third round"). The result must be bit for bit Chronicle's, or a key would not be
+ * found (KeyHashTest compares them over every length 0–300 and checks the map hands its keys this function).
  *
  * <p>Little-endian loads: x86 and ARM as Linux runs them (Chronicle's XxHash_r39 reads native order and swaps on
  * big-endian machines; {@link #usableFor} answers false there).
