@@ -78,7 +78,12 @@ public final class BatchLoadRun {
                     System.out.printf(
                             "answer of %d hot keys: JSON %,d B, binary %,d B; %d skus (%d keys), near-cache %d;"
                                     + " event loops (node and anchors): %s%n",
-                            ITEMS, jsonBytes, fbBytes, skus, skus * 8, nearCache,
+                            ITEMS,
+                            jsonBytes,
+                            fbBytes,
+                            skus,
+                            skus * 8,
+                            nearCache,
                             loops == 0 ? "Netty's default, 2 x cores" : String.valueOf(loops));
                     try (FixedBodyServer jsonAnchor = new FixedBodyServer(0, jsonBytes, loops);
                             FixedBodyServer fbAnchor = new FixedBodyServer(0, fbBytes, loops)) {

@@ -63,13 +63,15 @@ public final class BatchPathRun {
                     CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(), skus * 8L * 2)) {
                 kafka.stop();
                 AtomicReference<Object> result = new AtomicReference<>();
-                Thread t = new FastThreadLocalThread(() -> {
-                    try {
-                        result.set(measure(store, rounds, millis));
-                    } catch (RuntimeException | Error e) {
-                        result.set(e);
-                    }
-                }, "batch-path");
+                Thread t = new FastThreadLocalThread(
+                        () -> {
+                            try {
+                                result.set(measure(store, rounds, millis));
+                            } catch (RuntimeException | Error e) {
+                                result.set(e);
+                            }
+                        },
+                        "batch-path");
                 t.start();
                 t.join();
                 if (result.get() instanceof Throwable e) {
@@ -146,15 +148,17 @@ public final class BatchPathRun {
             }
         }
         long anchor = median(perKind.get(0));
-        StringBuilder out = new StringBuilder(
-                "| per lookup, in batches of 100 | CPU ns, median of " + rounds + " rounds | min | max"
-                        + " | ratio to the anchor |\n|---|---:|---:|---:|---:|\n");
+        StringBuilder out = new StringBuilder("| per lookup, in batches of 100 | CPU ns, median of " + rounds
+                + " rounds | min | max" + " | ratio to the anchor |\n|---|---:|---:|---:|---:|\n");
         for (int k = 0; k < kinds.length; k++) {
             long[] v = perKind.get(k);
             long m = median(v);
             out.append(String.format(
                     "| %s | %d | %d | %d | %.2f |%n",
-                    kinds[k], m, Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0),
+                    kinds[k],
+                    m,
+                    Arrays.stream(v).min().orElse(0),
+                    Arrays.stream(v).max().orElse(0),
                     (double) m / anchor));
         }
         return out.toString();

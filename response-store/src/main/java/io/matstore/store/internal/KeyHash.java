@@ -23,9 +23,9 @@ final class KeyHash {
     private static final long P5 = 0x27D4EB2F165667C5L;
     /** P1 + P2, wrapped to 64 bits: the first accumulator's seed. */
     private static final long P1_PLUS_P2 = 0x60EA27EEADC0B5D6L;
+
     private static final LongHashFunction XX_R39 = LongHashFunction.xx_r39();
-    private static final boolean LITTLE_ENDIAN =
-            java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
     private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
 
     private KeyHash() {}

@@ -39,9 +39,11 @@ public final class QueryKey {
     private final int[] paramOfDimension = new int[KeyCodec.MAX_DIMENSIONS];
     /** A value decoded before it is copied into the key in one put (its length prefix goes first). */
     private final byte[] value = new byte[KeyCodec.MAX_VALUE_BYTES];
+
     private CharSequence query;
     /** The view of the last {@link #build}, and whether it takes {@value #VERSION} as a pin (not a dimension). */
     private ViewDescriptor lastView;
+
     private boolean lastPinningAllowed;
     private int count;
     private int errorParam;
