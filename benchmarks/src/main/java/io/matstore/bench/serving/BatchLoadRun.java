@@ -38,9 +38,11 @@ import java.util.StringJoiner;
  * ./mvnw -B -q -o -Pbench -pl benchmarks -am package -DskipTests
  * java $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
  *      -Dio.netty.leakDetection.level=disabled \
- *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.serving.BatchLoadRun [skus] [seconds] [rounds]
+ *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.serving.BatchLoadRun [skus] [seconds] [rounds] [loops]
  * </pre>
- * Defaults: 5,000 skus (40,000 keys, near-cache 4,000), 10 s per scenario after a 3 s warm-up, 2 rounds. Traffic
+ * Defaults: 5,000 skus (40,000 keys, near-cache 4,000), 10 s per scenario after a 3 s warm-up, 2 rounds, one event
+ * loop in the node and in each anchor; {@code loops} 0 gives both the node's default ({@code serving.io.threads} 0:
+ * 2 × cores), and the CPU column is then the busiest loop's, not the server's whole. Traffic
  * goes to 127.0.0.1 only; the node, the anchor servers and every wrk process stop by themselves.
  */
 public final class BatchLoadRun {
@@ -53,6 +55,7 @@ public final class BatchLoadRun {
         int skus = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int loops = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         int hot = Math.min(skus, ServingLoadRun.HOT_SKUS);
         Path dir = Files.createTempDirectory("batch-load-");
         try (EmbeddedKafka kafka = EmbeddedKafka.inTempDir().start()) {
@@ -64,7 +67,7 @@ public final class BatchLoadRun {
             try (VersionedResponseStore store =
                     CaughtUpStore.offersV1(dir.resolve("store"), kafka.bootstrapServers(), nearCache)) {
                 ServingNode node = new ServingNode();
-                int port = node.start(store, ServingConfig.of(nodeSettings()));
+                int port = node.start(store, ServingConfig.of(nodeSettings(loops)));
                 try {
                     for (String mode : new String[] {"keys", "batch-json", "batch-fb"}) {
                         wrk.run(port, 3, hot, mode, null);
@@ -73,10 +76,17 @@ public final class BatchLoadRun {
                     int jsonBytes = answerBytes(port, hot, "application/json");
                     int fbBytes = answerBytes(port, hot, "application/x-flatbuffers");
                     System.out.printf(
-                            "answer of %d hot keys: JSON %,d B, binary %,d B; %d skus (%d keys), near-cache %d%n",
-                            ITEMS, jsonBytes, fbBytes, skus, skus * 8, nearCache);
-                    try (FixedBodyServer jsonAnchor = new FixedBodyServer(0, jsonBytes, 1);
-                            FixedBodyServer fbAnchor = new FixedBodyServer(0, fbBytes, 1)) {
+                            "answer of %d hot keys: JSON %,d B, binary %,d B; %d skus (%d keys), near-cache %d;"
+                                    + " event loops (node and anchors): %s%n",
+                            ITEMS,
+                            jsonBytes,
+                            fbBytes,
+                            skus,
+                            skus * 8,
+                            nearCache,
+                            loops == 0 ? "Netty's default, 2 x cores" : String.valueOf(loops));
+                    try (FixedBodyServer jsonAnchor = new FixedBodyServer(0, jsonBytes, loops);
+                            FixedBodyServer fbAnchor = new FixedBodyServer(0, fbBytes, loops)) {
                         wrk.run(jsonAnchor.port(), 3, hot, "batch-json", null);
                         wrk.run(fbAnchor.port(), 3, hot, "batch-fb", null);
                         System.out.println("| round | scenario | req/s | lookups/s | ratio to anchor | p50 µs | p99 µs"
@@ -203,11 +213,16 @@ public final class BatchLoadRun {
 
     /** The node these runs measure: an ephemeral port, one I/O thread, batches of up to {@link #ITEMS} keys. */
     public static Map<String, String> nodeSettings() {
+        return nodeSettings(1);
+    }
+
+    /** {@link #nodeSettings()} with {@code loops} I/O threads (0: the node's default, 2 × cores). */
+    public static Map<String, String> nodeSettings(int loops) {
         return Map.of(
                 ServingConfig.PORT,
                 "0",
                 ServingConfig.IO_THREADS,
-                "1",
+                String.valueOf(loops),
                 ServingConfig.BATCH_MAX_ITEMS,
                 String.valueOf(ITEMS));
     }

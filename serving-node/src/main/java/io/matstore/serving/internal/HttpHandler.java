@@ -360,8 +360,8 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             progress.complete();
             if (state == COLLECT_BODY) {
                 // a batch weighs as its items while they are looked up (admitted as one at its headers)
-                int more = Math.max(0, countLines(body) - 1);
                 BatchLines lines = BatchLines.of(body);
+                int more = Math.max(0, lines.count() - 1);
                 releaseBody();
                 state = IDLE;
                 if (!node.shedder().tryAcquireMore(more)) {
@@ -634,19 +634,6 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             body.release();
             body = null;
         }
-    }
-
-    /** Lines of a batch body, the last one counted also without its line feed. */
-    private static int countLines(ByteBuf b) {
-        int n = 0;
-        int from = b.readerIndex();
-        int end = b.writerIndex();
-        while (from < end) {
-            int lf = b.indexOf(from, end, (byte) '\n');
-            n++;
-            from = lf < 0 ? end : lf + 1;
-        }
-        return n;
     }
 
     private static boolean pathIs(String uri, int pathEnd, String path) {

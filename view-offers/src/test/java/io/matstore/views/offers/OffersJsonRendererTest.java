@@ -55,4 +55,16 @@ class OffersJsonRendererTest {
                         + "\"title\":\"\",\"category\":\"\",\"price_minor\":0,\"list_price_minor\":0,\"minor_units\":2,"
                         + "\"promo_id\":\"\",\"percent_off\":0,\"quantity\":0,\"in_stock\":false}");
     }
+
+    @Test
+    void shouldEscapeQuotesBackslashesAndControlCharsAnywhereInAStringAndPassOtherUtf8Through() {
+        String title = "\"Mug\" 350\u00a0ml \\ caf\u00e9\n\t\u0001\u001f end\r\b\f";
+        byte[] r = new OfferResponseWriter(OffersContract.V1)
+                .write("\"", "", "x\\", "gold", title, "\u65e5\u672c", 1, 2, "\n", 0, 0, 0);
+        assertThat(render(r))
+                .isEqualTo("{\"sku\":\"\\\"\",\"region\":\"\",\"currency\":\"x\\\\\",\"tier\":\"gold\","
+                        + "\"title\":\"\\\"Mug\\\" 350\u00a0ml \\\\ caf\u00e9\\n\\t\\u0001\\u001f end\\r\\b\\f\","
+                        + "\"category\":\"\u65e5\u672c\",\"price_minor\":1,\"minor_units\":2,\"promo_id\":\"\\n\","
+                        + "\"percent_off\":0,\"quantity\":0,\"in_stock\":false}");
+    }
 }
