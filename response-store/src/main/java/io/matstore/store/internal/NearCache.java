@@ -53,6 +53,7 @@ final class NearCache implements AutoCloseable {
     private final long maxValueBytes;
     private final int maxValueSize;
     private final StampedLock guard = new StampedLock();
+    private final ThreadLocal<KeyData> keyDatas = ThreadLocal.withInitial(KeyData::new);
     private final ChronicleMap<ByteBuffer, ByteBuffer> map;
     private final boolean trustedAtOpen;
     private final String distrustReason;
@@ -132,7 +133,7 @@ final class NearCache implements AutoCloseable {
         return null;
     }
 
-    static ChronicleMapBuilder<ByteBuffer, ByteBuffer> builder(StoreConfig config, Path file) {
+    private static ChronicleMapBuilder<ByteBuffer, ByteBuffer> builder(StoreConfig config, Path file) {
         // Slack over the enforced capacity: Chronicle sizes segments from these and refuses puts into a full one.
         // Chronicle's own exit hook would close the map before the application's shutdown hook closes the store,
         // and then the clean marker could never be written: a Ctrl-C'd node would restart cold. The store closes it.
@@ -160,7 +161,7 @@ final class NearCache implements AutoCloseable {
                 throw new StoreException("near-cache " + file + " is closed");
             }
             int keyPosition = key.position();
-            KeyData keyData = KeyData.ofThisThread();
+            KeyData keyData = keyDatas.get();
             try (ExternalMapQueryContext<ByteBuffer, ByteBuffer, ?> c =
                     keyData.pointAt(key) ? map.queryContext(keyData) : map.queryContext(key)) {
                 MapEntry<ByteBuffer, ByteBuffer> e = c.entry();
@@ -186,45 +187,16 @@ final class NearCache implements AutoCloseable {
      * ways in cost more than the lookup itself: a {@code ByteBuffer} key is wrapped anew on every call (~220 B/op),
      * and a {@code BytesStore} key is taken through Chronicle's reference counting (reserve, listeners, release on
      * close: a third of a cached hit's samples in JFR, NearCacheHitBreakdownRun) and hashed through checked
-     * per-read accessors. Here the hash is the function Chronicle passes in (computed by {@link KeyHash} when it is
-     * Chronicle's XXH64, as it is for keys), over the same bytes read straight from memory, so it equals the hash the
-     * key was stored under.
+     * per-read accessors. Here the hash is the function Chronicle passes in, over the same bytes read straight from
+     * memory, so it equals the hash the key was stored under.
      */
     private static final class KeyData extends AbstractData<ByteBuffer> {
-        /**
-         * This thread's instance, found by thread id in a small shared table: a {@code ThreadLocal} lookup here was
-         * 7 % of a batch of hits (JFR, BatchPathRun: {@code ThreadLocalMap.getEntryAfterMiss}, the event loop's map
-         * holding many thread-locals), where the table costs a load and a compare. A slot belongs to the first
-         * thread that took it while that thread lives; any other thread falls back to the thread-local.
-         */
-        private static final KeyData[] BY_THREAD = new KeyData[256];
-
-        private static final ThreadLocal<KeyData> FALLBACK = ThreadLocal.withInitial(KeyData::new);
-
-        private final Thread owner = Thread.currentThread();
         private final PointerBytesStore memory = new PointerBytesStore();
         /** Heap keys are copied here, so that every key is read from native memory. */
         private final ByteBuffer scratch = ByteBuffer.allocateDirect(KeyCodec.MAX_KEY_BYTES);
 
         private long address;
         private int size;
-
-        @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same number
-        static KeyData ofThisThread() {
-            Thread t = Thread.currentThread();
-            int slot = (int) t.getId() & (BY_THREAD.length - 1);
-            KeyData d = BY_THREAD[slot];
-            if (d != null && d.owner == t) {
-                return d;
-            }
-            d = FALLBACK.get();
-            KeyData holder = BY_THREAD[slot];
-            if (holder == null || !holder.owner.isAlive()) {
-                // a racy publish is fine: owner is final, and a thread only ever uses the instance it owns
-                BY_THREAD[slot] = d;
-            }
-            return d;
-        }
 
         /** Points at {@code key}'s bytes [position, limit); false for a heap key longer than any canonical key. */
         boolean pointAt(ByteBuffer key) {
@@ -263,7 +235,7 @@ final class NearCache implements AutoCloseable {
 
         @Override
         public long hash(LongHashFunction f) {
-            return KeyHash.usableFor(f) ? KeyHash.xx64(address, size) : f.hashMemory(address, size);
+            return f.hashMemory(address, size);
         }
 
         @Override
