@@ -93,9 +93,11 @@ public final class RestartRun {
             String probeKey = "/v1/views/offers?sku=SKU-000000&region=" + ServingLoadRun.REGIONS[0]
                     + "&currency=USD&tier=" + ServingLoadRun.TIERS[0];
             int port = freePort();
+            // the anchor before the node, as in every round below: it binds the node's port while it runs
+            long firstAnchor = anchor(dir, port);
             NodeProcess node = NodeProcess.start(dir, kafka.bootstrapServers(), port);
             starts.add(node.awaitStart(
-                    fresh ? "first load" : "start over the kept store", probeKey, LOAD_TIMEOUT, anchor(dir, port)));
+                    fresh ? "first load" : "start over the kept store", probeKey, LOAD_TIMEOUT, firstAnchor));
             for (int r = 0; r < rounds; r++) {
                 node.stop(false);
                 long anchor = anchor(dir, port);
