@@ -51,8 +51,17 @@ class ServeClassArchiveProcessTest {
             Files.delete(archive);
         }
 
+        // the dump of a process killed together with its watcher (a process id above Linux's largest): swept at a start
+        Files.createDirectories(CDS);
+        Path orphan = CDS.resolve(".serve-0123456789abcdef.jsa.99999999");
+        Files.write(orphan, new byte[] {1});
+        Files.write(CDS.resolve(orphan.getFileName() + ".served"), new byte[0]);
+
         MatstoreProcess.Result bad = MatstoreProcess.run(dir, "serve", "-s", "serving.prot=1");
         assertThat(bad.exitCode()).as("%s", bad).isEqualTo(2);
+        assertThat(list(".serve-0123456789abcdef"))
+                .as("an orphaned dump and its marker")
+                .isEmpty();
         awaitNoDumpInProgress();
         assertThat(archives()).as("a start that never served keeps no archive").isEmpty();
 
