@@ -89,28 +89,10 @@ public final class ResponseEnvelopeWriter {
         ResponseEnvelope e = ResponseEnvelopes.open(template);
         keyAt[slot] = e.keyAsByteBuffer().position();
         responseAt[slot] = e.responseAsByteBuffer().position();
-        hashAt[slot] = onlyOffsetOf(template, HASH_SENTINEL);
-        computedAt[slot] = onlyOffsetOf(template, COMPUTED_AT_SENTINEL);
-        LONG_LE.set(template, hashAt[slot], 0L);
-        LONG_LE.set(template, computedAt[slot], 0L);
+        hashAt[slot] = TemplateSentinels.clearLong(template, HASH_SENTINEL);
+        computedAt[slot] = TemplateSentinels.clearLong(template, COMPUTED_AT_SENTINEL);
         templates[slot] = template;
         shapes[slot] = shape;
         return template;
-    }
-
-    private static int onlyOffsetOf(byte[] bytes, long sentinel) {
-        int found = -1;
-        for (int i = 0; i + Long.BYTES <= bytes.length; i++) {
-            if ((long) LONG_LE.get(bytes, i) == sentinel) {
-                if (found >= 0) {
-                    throw new IllegalStateException("sentinel found twice in an envelope template");
-                }
-                found = i;
-            }
-        }
-        if (found < 0) {
-            throw new IllegalStateException("sentinel not found in an envelope template");
-        }
-        return found;
     }
 }

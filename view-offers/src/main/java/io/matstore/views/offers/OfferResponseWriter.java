@@ -1,6 +1,7 @@
 package io.matstore.views.offers;
 
 import com.google.flatbuffers.FlatBufferBuilder;
+import io.matstore.schemas.TemplateSentinels;
 import io.matstore.schemas.ViewDescriptor;
 import io.matstore.schemas.offers.fb.OfferResponse;
 import java.lang.invoke.MethodHandles;
@@ -160,13 +161,14 @@ public final class OfferResponseWriter {
         offsets[at + 5] = r.categoryAsByteBuffer().position();
         offsets[at + 6] = r.promoIdAsByteBuffer().position();
         at += STRINGS;
-        offsets[at] = (flags & PRICE) != 0 ? clearLong(template, PRICE_SENTINEL) : -1;
-        offsets[at + 1] = writesListPrice ? clearLong(template, LIST_PRICE_SENTINEL) : -1;
-        offsets[at + 2] = (flags & MINOR_UNITS) != 0 ? clearInt(template, MINOR_UNITS_SENTINEL) : -1;
-        offsets[at + 3] = (flags & PERCENT_OFF) != 0 ? clearInt(template, PERCENT_OFF_SENTINEL) : -1;
+        offsets[at] = (flags & PRICE) != 0 ? TemplateSentinels.clearLong(template, PRICE_SENTINEL) : -1;
+        offsets[at + 1] = writesListPrice ? TemplateSentinels.clearLong(template, LIST_PRICE_SENTINEL) : -1;
+        offsets[at + 2] = (flags & MINOR_UNITS) != 0 ? TemplateSentinels.clearInt(template, MINOR_UNITS_SENTINEL) : -1;
+        offsets[at + 3] = (flags & PERCENT_OFF) != 0 ? TemplateSentinels.clearInt(template, PERCENT_OFF_SENTINEL) : -1;
         offsets[at + 4] = (flags & QUANTITY) == 0
                 ? -1
-                : clearInt(template, (flags & IN_STOCK) != 0 ? QUANTITY_SENTINEL : -QUANTITY_SENTINEL);
+                : TemplateSentinels.clearInt(
+                        template, (flags & IN_STOCK) != 0 ? QUANTITY_SENTINEL : -QUANTITY_SENTINEL);
         System.arraycopy(shape, 0, shapes, slot * SHAPE, SHAPE);
         templates[slot] = template;
         return template;
@@ -209,34 +211,5 @@ public final class OfferResponseWriter {
 
     private static ByteBuffer zeros(int length) {
         return ByteBuffer.allocate(length);
-    }
-
-    private static int clearLong(byte[] template, long sentinel) {
-        int at = onlyOffsetOf(template, sentinel, Long.BYTES);
-        LONG_LE.set(template, at, 0L);
-        return at;
-    }
-
-    private static int clearInt(byte[] template, int sentinel) {
-        int at = onlyOffsetOf(template, sentinel, Integer.BYTES);
-        INT_LE.set(template, at, 0);
-        return at;
-    }
-
-    private static int onlyOffsetOf(byte[] bytes, long sentinel, int width) {
-        int found = -1;
-        for (int i = 0; i + width <= bytes.length; i++) {
-            long v = width == Long.BYTES ? (long) LONG_LE.get(bytes, i) : (int) INT_LE.get(bytes, i);
-            if (v == sentinel) {
-                if (found >= 0) {
-                    throw new IllegalStateException("sentinel found twice in a response template");
-                }
-                found = i;
-            }
-        }
-        if (found < 0) {
-            throw new IllegalStateException("sentinel not found in a response template");
-        }
-        return found;
     }
 }
