@@ -1,9 +1,12 @@
-package io.matstore.views.offers;
+package io.matstore.bench.precompute;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.matstore.schemas.KeyCodec;
 import io.matstore.schemas.ResponseEnvelopeWriter;
 import io.matstore.schemas.ResponseEnvelopes;
+import io.matstore.schemas.offers.fb.OfferResponse;
+import io.matstore.views.offers.OfferResponseWriter;
+import io.matstore.views.offers.OffersContract;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * One response of an FX fan-out as the stream thread encodes it: the offers response, then its envelope, in the
  * order a fan-out walks them (a product's 4 regions × 2 tiers in EUR, product after product, titles of varying
  * length). {@code encode=builder} is FlatBuffers' builder for both, as before the templates (strings already in
- * UTF-8, as the writer's memo had them); {@code encode=template} is {@link OfferResponseWriter} and
- * {@link ResponseEnvelopeWriter}, copying a template per shape and patching the values in. Same bytes either way
- * (their tests); per op one response and one envelope. In the benchmarks module, in the view's package, to reach the
- * builder path the writer keeps for its templates.
+ * UTF-8, as the writer's memo had them; the response through the generated {@code createOfferResponse});
+ * {@code encode=template} is {@link OfferResponseWriter} and {@link ResponseEnvelopeWriter}, copying a template per
+ * shape and patching the values in (the builder's bytes: their tests). Per op one response and one envelope.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar FanOutEncodeBenchmark -prof gc}
  */
@@ -47,7 +49,7 @@ public class FanOutEncodeBenchmark {
     private final OfferResponseWriter responses = new OfferResponseWriter(OffersContract.V1);
     private final ResponseEnvelopeWriter envelopes = new ResponseEnvelopeWriter(OffersContract.V1);
     private final FlatBufferBuilder envelopeBuilder = new FlatBufferBuilder(1024);
-    private final ByteBuffer[] utf8 = new ByteBuffer[7];
+    private final FlatBufferBuilder responseBuilder = new FlatBufferBuilder(256);
     private String[] skus;
     private String[] titles;
     // The old writer's memo held these bytes; the builder path should not pay for encoding them.
@@ -104,14 +106,31 @@ public class FanOutEncodeBenchmark {
         byte[] response;
         byte[] envelope;
         if (encode.equals("builder")) {
-            utf8[0] = skuUtf8[product];
-            utf8[1] = regionUtf8[region];
-            utf8[2] = eur;
-            utf8[3] = tierUtf8[tier];
-            utf8[4] = titleUtf8[product];
-            utf8[5] = kitchen;
-            utf8[6] = none;
-            response = responses.build(utf8, price, 2, 0, quantity, 0);
+            FlatBufferBuilder b = responseBuilder;
+            b.clear();
+            int skuAt = b.createString(skuUtf8[product].rewind());
+            int regionAt = b.createString(regionUtf8[region].rewind());
+            int currencyAt = b.createString(eur.rewind());
+            int tierAt = b.createString(tierUtf8[tier].rewind());
+            int titleAt = b.createString(titleUtf8[product].rewind());
+            int categoryAt = b.createString(kitchen.rewind());
+            int promoAt = b.createString(none.rewind());
+            b.finish(OfferResponse.createOfferResponse(
+                    b,
+                    skuAt,
+                    regionAt,
+                    currencyAt,
+                    tierAt,
+                    titleAt,
+                    categoryAt,
+                    price,
+                    2,
+                    promoAt,
+                    0,
+                    quantity,
+                    quantity > 0,
+                    0));
+            response = b.sizedByteArray();
             envelope =
                     ResponseEnvelopes.encode(envelopeBuilder, OffersContract.V1, keys[c], price, 42L, response, null);
         } else {
