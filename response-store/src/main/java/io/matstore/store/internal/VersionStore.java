@@ -101,18 +101,9 @@ public final class VersionStore implements ViewReader {
     private volatile Supplier<List<byte[]>> warmKeys = List::of;
     private volatile boolean loaded;
 
+    /** A version on its own: no meters, a block cache of its own (tests and tools). */
     VersionStore(ViewDescriptor descriptor, Set<Integer> partitions, LoadMode loadMode, Path dir, StoreConfig config) {
-        this(descriptor, partitions, loadMode, dir, config, VersionMeters.NONE);
-    }
-
-    VersionStore(
-            ViewDescriptor descriptor,
-            Set<Integer> partitions,
-            LoadMode loadMode,
-            Path dir,
-            StoreConfig config,
-            VersionMeters meters) {
-        this(descriptor, partitions, loadMode, dir, config, meters, null);
+        this(descriptor, partitions, loadMode, dir, config, VersionMeters.NONE, null);
     }
 
     /** @param blockCache the store's block cache, shared by its versions; null: one of this version's own */

@@ -47,7 +47,7 @@ class ReadPathAllocationTest {
         ViewDescriptor view = ViewDescriptor.of("alloc", 1, "id");
         // Room for half the keys: every other lookup misses and goes to RocksDB.
         StoreConfig config = StoreConfig.of(dir, "127.0.0.1:1").withNearCache(KEYS / 2, KEYS / 2 * 1024L);
-        VersionStore store = new VersionStore(view, Set.of(0), LoadMode.LIVE, dir.resolve("v1"), config, meters);
+        VersionStore store = new VersionStore(view, Set.of(0), LoadMode.LIVE, dir.resolve("v1"), config, meters, null);
         try {
             ByteBuffer[] keys = new ByteBuffer[KEYS];
             try (WriteBatch batch = new WriteBatch()) {
