@@ -25,6 +25,7 @@ public final class StoreSettings extends AbstractConfig {
     public static final String NEAR_CACHE_ENTRIES = "store.near.cache.entries";
     public static final String NEAR_CACHE_BYTES = "store.near.cache.bytes";
     public static final String BULK_RUN_BYTES = "store.bulk.run.bytes";
+    public static final String BACKGROUND_NICE = "store.background.nice";
     public static final String MIN_FREE_DISK_BYTES = "store.disk.min.free.bytes";
     public static final String BLOCK_CACHE_BYTES = "store.block.cache.bytes";
 
@@ -61,10 +62,20 @@ public final class StoreSettings extends AbstractConfig {
                     BULK_RUN_BYTES,
                     Type.LONG,
                     StoreConfig.DEFAULT_BULK_RUN_BYTES,
-                    Range.atLeast(4096),
+                    Range.between(4096, StoreConfig.MAX_BULK_RUN_BYTES),
                     Importance.LOW,
-                    "Bulk loading of a fresh version: bytes folded in memory per sorted SST run"
-                            + " (the loader's heap is about twice this).")
+                    "Bulk loading of a fresh version: bytes folded in memory per sorted SST run; the loader holds"
+                            + " two runs, off the heap (direct memory, within -XX:MaxDirectMemorySize).")
+            .define(
+                    BACKGROUND_NICE,
+                    Type.INT,
+                    StoreConfig.DEFAULT_BACKGROUND_NICE,
+                    Range.between(0, 19),
+                    Importance.LOW,
+                    "Linux nice value of the threads that ingest, bulk load and warm near-caches (0 = the same as"
+                            + " the serving threads): on the cores that serve they take what the event loops leave,"
+                            + " so a bulk load or a catch-up does not raise serving latency. Best effort: ignored where"
+                            + " threads have no nice value of their own.")
             .define(
                     MIN_FREE_DISK_BYTES,
                     Type.LONG,
@@ -135,6 +146,7 @@ public final class StoreSettings extends AbstractConfig {
                 .withBulkRunBytes(getLong(BULK_RUN_BYTES))
                 .withMinFreeDiskBytes(getLong(MIN_FREE_DISK_BYTES))
                 .withBlockCacheBytes(getLong(BLOCK_CACHE_BYTES))
+                .withBackgroundNice(getInt(BACKGROUND_NICE))
                 .withConsumerOverrides(kafkaClientSettings);
     }
 

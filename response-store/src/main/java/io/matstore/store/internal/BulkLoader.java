@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs are written and ingested on a writer thread while the next run fills: reading the topic and writing SST
  * files overlap (docs/benchmarks.md, "Loading alone: bulk vs live"). One run at a time is handed over and runs are
- * ingested in order, so memory is bounded by twice {@code runBytes} (plus one poll). Records at or beyond the captured
- * end are left to live ingest, which continues from the returned offsets.
+ * ingested in order, so memory is bounded by two arenas of {@code runBytes}, off the heap (plus one poll on it).
+ * Records at or beyond the captured end are left to live ingest, which continues from the returned offsets.
  */
 final class BulkLoader {
     private static final Logger LOG = LoggerFactory.getLogger(BulkLoader.class);
@@ -85,13 +85,17 @@ final class BulkLoader {
         long startNanos = System.nanoTime();
         Path versionDir = runDir.toAbsolutePath().getParent();
         String name = "bulk-writer-" + versionDir.getParent().getFileName() + "-" + versionDir.getFileName();
+        // created from the ingest thread on the first run: on Linux it inherits that thread's nice (ThreadNice)
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+        // two arenas, one filling while the writer thread writes the other; freed once that thread has stopped
+        SortedRun first = new SortedRun(Math.toIntExact(runBytes));
+        SortedRun second = new SortedRun(Math.toIntExact(runBytes));
         try {
-            Map<Integer, Long> next = foldRuns(c, owned, running, loading, begin, end, writer);
+            Map<Integer, Long> next = foldRuns(c, owned, running, loading, begin, end, writer, first, second);
             if (next != null) {
                 long millis = Math.max(1, (System.nanoTime() - startNanos) / 1_000_000);
                 LOG.info(
@@ -105,7 +109,10 @@ final class BulkLoader {
         } finally {
             // On failure or stop, a run being written finishes before the ingest thread moves on (seconds at most).
             writer.shutdown();
-            awaitTermination(writer);
+            if (awaitTermination(writer)) {
+                first.close();
+                second.close();
+            } // else a run may still be written from its arena: the collector frees both once it is done
         }
     }
 
@@ -116,8 +123,11 @@ final class BulkLoader {
             List<TopicPartition> loading,
             Map<TopicPartition, Long> begin,
             Map<TopicPartition, Long> end,
-            ExecutorService writer) {
-        SortedRun run = new SortedRun();
+            ExecutorService writer,
+            SortedRun first,
+            SortedRun second) {
+        SortedRun run = first;
+        SortedRun spare = second;
         int runs = 0;
         Future<?> writing = null;
         while (!loading.isEmpty()) {
@@ -134,7 +144,13 @@ final class BulkLoader {
                     LOG.warn("skipping record without key at {}-{}@{}", r.topic(), r.partition(), r.offset());
                     continue;
                 }
-                run.put(r.key(), r.value());
+                if (!run.put(r.key(), r.value())) {
+                    writing = handOver(writer, writing, run, runs++); // returns once the spare is written
+                    SortedRun full = run;
+                    run = spare;
+                    spare = full;
+                    run.put(r.key(), r.value()); // an empty run takes any record
+                }
             }
             long loaded = 0;
             for (TopicPartition tp : owned) {
@@ -143,10 +159,6 @@ final class BulkLoader {
                 if (position >= end.get(tp) && loading.remove(tp)) {
                     c.pause(List.of(tp));
                 }
-            }
-            if (run.bytes() >= runBytes) {
-                writing = handOver(writer, writing, run, runs++);
-                run = new SortedRun();
             }
             progress.loaded(loaded);
         }
@@ -163,20 +175,23 @@ final class BulkLoader {
         return next;
     }
 
-    /** Waits for the run being written (runs go in in order, and at most two are in memory), then hands this one. */
+    /** Waits for the run being written (runs go in in order, and two arenas take turns), then hands this one over. */
     private Future<?> handOver(ExecutorService writer, Future<?> writing, SortedRun run, int index) {
         await(writing);
         return writer.submit(() -> ingest(run, index));
     }
 
-    private static void awaitTermination(ExecutorService writer) {
+    /** @return whether the writer thread has stopped */
+    private static boolean awaitTermination(ExecutorService writer) {
         try {
-            if (!writer.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.warn("a bulk run is still being written after 60 s");
+            if (writer.awaitTermination(60, TimeUnit.SECONDS)) {
+                return true;
             }
+            LOG.warn("a bulk run is still being written after 60 s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
     private static void await(Future<?> writing) {

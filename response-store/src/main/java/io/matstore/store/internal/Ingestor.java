@@ -83,6 +83,9 @@ final class Ingestor {
     }
 
     private void run() {
+        // Everything this thread does (opening and refilling the near-cache, the bulk part and its writer thread,
+        // which inherits the value, live ingest) is background work beside the serving threads.
+        ThreadNice.lowerCurrentThread(config.backgroundNice());
         try {
             // Here, not before the node answers: reads go to RocksDB until it is open (VersionStore).
             boolean rebuilt = sink.openNearCache();

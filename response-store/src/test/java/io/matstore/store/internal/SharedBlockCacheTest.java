@@ -53,13 +53,14 @@ class SharedBlockCacheTest {
     }
 
     private Path run(String name, int version) {
-        SortedRun run = new SortedRun();
-        for (int i = 0; i < KEYS; i++) {
-            run.put(key(i), value(i, version));
+        try (SortedRun run = new SortedRun(16 << 20)) {
+            for (int i = 0; i < KEYS; i++) {
+                run.put(key(i), value(i, version));
+            }
+            Path sst = dir.resolve(name + "-run.sst");
+            run.writeTo(sst);
+            return sst;
         }
-        Path sst = dir.resolve(name + "-run.sst");
-        run.writeTo(sst);
-        return sst;
     }
 
     private static void readAll(RocksViewDb db, int version) {

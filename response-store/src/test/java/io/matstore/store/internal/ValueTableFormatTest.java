@@ -26,12 +26,13 @@ class ValueTableFormatTest {
 
     @Test
     void shouldAnswerAbsentKeysFromTheBloomFilterOfBulkWrittenFiles() {
-        SortedRun run = new SortedRun();
-        for (int i = 0; i < KEYS; i++) {
-            run.put(key(i), ("value-" + i).getBytes(StandardCharsets.US_ASCII));
-        }
         Path sst = dir.resolve("run-000000.sst");
-        run.writeTo(sst);
+        try (SortedRun run = new SortedRun(4 << 20)) {
+            for (int i = 0; i < KEYS; i++) {
+                run.put(key(i), ("value-" + i).getBytes(StandardCharsets.US_ASCII));
+            }
+            run.writeTo(sst);
+        }
         try (Options options = new Options();
                 SstFileReader reader = new SstFileReader(options)) {
             reader.open(sst.toString());
