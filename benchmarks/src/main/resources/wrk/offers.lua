@@ -7,6 +7,8 @@
 -- mode "batch-json" / "batch-fb": POST /v1/views/offers/batch of 100 random keys, Accept JSON / FlatBuffers
 --   (BatchLoadRun); 64 requests are drawn and formatted in init and sent in turn, so wrk's own cost per request
 --   stays small.
+-- mode "paced": as "keys", each connection pausing <etag> milliseconds before each request (wrk's delay()), so
+--   the rate is bounded by connections x 1000 / pause (RebuildServingRun: the node's latency, not a queue's).
 -- mode "pipe-keys" / "pipe-fixed": 16 requests per write (pipelined), keys as "keys" / GET / for the floor server.
 local skus, mode, etag
 local DEPTH = 16
@@ -19,6 +21,11 @@ function init(args)
   mode = args[2]
   etag = args[3]
   math.randomseed(os.time())
+  if mode == "paced" then
+    local pause = tonumber(args[3])
+    -- defined only in this mode: wrk schedules every request through a timer once the script has a delay()
+    delay = function() return pause end
+  end
   if mode == "batch-json" or mode == "batch-fb" then
     for b = 1, 64 do
       local lines = {}

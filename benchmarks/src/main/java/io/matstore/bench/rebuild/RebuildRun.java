@@ -68,7 +68,7 @@ public final class RebuildRun {
         List<String> rows = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.inTempDir().start()) {
             kafka.createTopic(SOURCE, PARTITIONS, Map.of());
-            long events = publishCatalogue(kafka.bootstrapServers(), products);
+            long events = publishCatalogue(kafka.bootstrapServers(), SOURCE, products);
             System.out.printf("published a catalogue of %,d products (%,d events)%n", products, events);
 
             try (Replay v1 = replay(kafka, dir, 1, rows);
@@ -120,7 +120,8 @@ public final class RebuildRun {
         rows.forEach(System.out::println);
     }
 
-    private static long publishCatalogue(String bootstrap, int products) {
+    /** The demo catalogue of {@code products} products (4 regions, every currency) into {@code topic}; events sent. */
+    static long publishCatalogue(String bootstrap, String topic, int products) {
         Map<String, Object> props = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
@@ -134,7 +135,7 @@ public final class RebuildRun {
             new DemoEventGenerator(products, List.of("us", "eu", "uk", "jp"), 1L, new DemoEventGenerator.Mix(0, 0))
                     .catalogue(e -> {
                         OffersEventCodec.Encoded encoded = OffersEventCodec.encode(e);
-                        producer.send(new ProducerRecord<>(SOURCE, encoded.key(), encoded.value()));
+                        producer.send(new ProducerRecord<>(topic, encoded.key(), encoded.value()));
                         count[0]++;
                     });
         }

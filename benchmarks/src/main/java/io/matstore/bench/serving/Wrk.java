@@ -26,18 +26,37 @@ public final class Wrk {
     }
 
     private final Path script;
+    private final List<String> prefix;
 
     /** Writes the script to {@code dir}. */
     public Wrk(Path dir) throws IOException {
+        this(dir, List.of());
+    }
+
+    /**
+     * @param prefix what wrk's command line starts with, e.g. {@code taskset -c 1} to keep wrk on one core
+     */
+    public Wrk(Path dir, List<String> prefix) throws IOException {
         this.script = dir.resolve("offers.lua");
+        this.prefix = List.copyOf(prefix);
         try (InputStream in = Wrk.class.getResourceAsStream("/wrk/offers.lua")) {
             Files.copy(in, script);
         }
     }
 
     /**
+     * Mode "keys" at a bounded rate: each connection waits {@code pauseMillis} before each request, so the rate
+     * stays below {@code connections × 1000 / pauseMillis} whatever the node does. A latency measured this way is
+     * the node's, not the queue a saturating closed loop builds in front of it.
+     */
+    public Result runPaced(int port, int seconds, int connections, int skus, int pauseMillis)
+            throws IOException, InterruptedException {
+        return run(port, seconds, connections, skus, "paced", Integer.toString(pauseMillis));
+    }
+
+    /**
      * @param skus the script asks for SKU-000000 … SKU-(skus-1), every region and tier, USD
-     * @param mode "keys", "etag", "fixed" or "one" (see the script)
+     * @param mode "keys", "etag", "fixed", "one" or "paced" (see the script)
      */
     public Result run(int port, int seconds, int skus, String mode, String etag)
             throws IOException, InterruptedException {
@@ -53,7 +72,8 @@ public final class Wrk {
     /** {@link #run(int, int, int, int, String, String)} against {@code baseUrl} (https too). */
     public Result run(String baseUrl, int seconds, int connections, int skus, String mode, String etag)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
                 "wrk",
                 "-t1",
                 "-c" + connections,
