@@ -52,7 +52,8 @@ import java.util.regex.Pattern;
  *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.rebuild.RebuildServingRun \
  *      [products=31250] [wrkSeconds=5] [connections=16] [pauseMillis=1] [idleRuns=4]
  * </pre>
- * {@code -Dnode.java.opts=...} passes JVM flags to the node ({@code MATSTORE_JAVA_OPTS}), e.g. a JFR recording.
+ * {@code -Dnode.java.opts=...} passes JVM flags to the node ({@code MATSTORE_JAVA_OPTS}), e.g. a JFR recording;
+ * {@code -Dnode.settings=name=value,...} adds settings to its command line, e.g. {@code store.background.nice=0}.
  * Run from the repository's root (it starts {@code bin/matstore}); 312,500 products = 10,000,000 combinations.
  */
 public final class RebuildServingRun {
@@ -253,7 +254,7 @@ public final class RebuildServingRun {
     }
 
     private static List<String> nodeCommand(Path store, String bootstrap, int port, int adminPort, String token) {
-        return List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 "taskset",
                 "-c",
                 "0",
@@ -270,7 +271,15 @@ public final class RebuildServingRun {
                 "-s",
                 "serving.admin.port=" + adminPort,
                 "-s",
-                "serving.admin.token=" + token);
+                "serving.admin.token=" + token));
+        String extra = System.getProperty("node.settings", ""); // e.g. store.background.nice=0
+        for (String setting : extra.split(",")) {
+            if (!setting.isBlank()) {
+                cmd.add("-s");
+                cmd.add(setting.trim());
+            }
+        }
+        return cmd;
     }
 
     private static int arg(String[] args, int i, int fallback) {
