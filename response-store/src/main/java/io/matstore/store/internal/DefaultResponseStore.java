@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.rocksdb.Env;
+import org.rocksdb.Priority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,11 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         this.config = config;
         this.registry = registry;
         this.blockCache = new BlockCache(config.blockCacheBytes());
+        if (config.backgroundNice() > 0) {
+            // RocksDB's compaction and flush threads are native, started by RocksDB: its own call lowers them
+            // (to nice 19, the only value it offers), for every store of the process
+            Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW).lowerThreadPoolCPUPriority(Priority.HIGH);
+        }
         if (registry != null) {
             Gauge.builder(
                             "matstore_store_quarantined_versions",
