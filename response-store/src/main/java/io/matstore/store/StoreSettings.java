@@ -74,8 +74,9 @@ public final class StoreSettings extends AbstractConfig {
                     Importance.LOW,
                     "Linux nice value of the threads that ingest, bulk load and warm near-caches (0 = the same as"
                             + " the serving threads): on the cores that serve they take what the event loops leave,"
-                            + " so a bulk load or a catch-up does not raise serving latency. Best effort: ignored where"
-                            + " threads have no nice value of their own.")
+                            + " so a bulk load or a catch-up does not raise serving latency. Above 0, RocksDB's"
+                            + " compaction threads also go to nice 19 (RocksDB's own setting, for every RocksDB of the"
+                            + " process). Best effort: ignored where threads have no nice value of their own.")
             .define(
                     MIN_FREE_DISK_BYTES,
                     Type.LONG,

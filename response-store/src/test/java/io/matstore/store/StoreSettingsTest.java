@@ -25,4 +25,24 @@ class StoreSettingsTest {
                 .hasMessage("Invalid value 4096 for configuration store.block.cache.bytes: Value must be at least"
                         + " 1048576");
     }
+
+    @Test
+    void shouldCarryTheBackgroundNiceIntoTheStoreConfigWithinZeroToNineteen() {
+        assertThat(StoreSettings.of(Map.of()).storeConfig().backgroundNice())
+                .isEqualTo(StoreConfig.DEFAULT_BACKGROUND_NICE);
+        assertThat(StoreSettings.of(Map.of(StoreSettings.BACKGROUND_NICE, "0"))
+                        .storeConfig()
+                        .backgroundNice())
+                .isZero();
+        assertThatThrownBy(() -> StoreSettings.of(Map.of(StoreSettings.BACKGROUND_NICE, "20")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.background.nice");
+    }
+
+    @Test
+    void shouldRefuseABulkRunOverOneGibibyte() {
+        assertThatThrownBy(() -> StoreSettings.of(Map.of(StoreSettings.BULK_RUN_BYTES, "1073741825")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.bulk.run.bytes");
+    }
 }

@@ -43,36 +43,43 @@ public final class PrecomputeSide {
         List<Replay> replays = new ArrayList<>();
         try (EmbeddedKafka kafka =
                 EmbeddedKafka.inDir(dir.resolve("broker"), 0, Map.of()).start()) {
-            kafka.createTopic(SOURCE, PARTITIONS, Map.of());
-            RebuildRun.publishCatalogue(kafka.bootstrapServers(), SOURCE, products);
-            System.out.println("bootstrap=" + kafka.bootstrapServers());
-            System.out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("replay ")) {
-                    int n = Integer.parseInt(line.substring(7).trim());
-                    replays.add(replay(kafka.bootstrapServers(), dir, n));
+            try {
+                kafka.createTopic(SOURCE, PARTITIONS, Map.of());
+                RebuildRun.publishCatalogue(kafka.bootstrapServers(), SOURCE, products);
+                System.out.println("bootstrap=" + kafka.bootstrapServers());
+                System.out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.startsWith("replay ")) {
+                        int n = Integer.parseInt(line.substring(7).trim());
+                        replays.add(replay(kafka.bootstrapServers(), dir, n));
+                    }
                 }
+            } finally {
+                replays.forEach(Replay::close); // while the broker is still up: a clean close, no timeouts
             }
-        } finally {
-            replays.forEach(Replay::close);
         }
     }
 
-    private static Replay replay(String bootstrap, Path dir, int n) throws Exception {
-        PrecomputeConfig config = PrecomputeConfig.of(Map.of(
+    /** The offers job replaying {@code source} into version {@code n}, its state under {@code dir}. */
+    static PrecomputeConfig replayConfig(String bootstrap, String source, int partitions, Path dir, int n) {
+        return PrecomputeConfig.of(Map.of(
                 PrecomputeConfig.BOOTSTRAP_SERVERS,
                 bootstrap,
                 PrecomputeConfig.SOURCE_TOPIC,
-                SOURCE,
+                source,
                 PrecomputeConfig.DEAD_LETTER_TOPIC,
-                SOURCE + ".dlq",
+                source + ".dlq",
                 PrecomputeConfig.TOPIC_PARTITIONS,
-                Integer.toString(PARTITIONS),
+                Integer.toString(partitions),
                 PrecomputeConfig.STATE_DIR,
                 dir.resolve("state-v" + n).toString(),
                 PrecomputeConfig.VIEW_VERSION,
                 Integer.toString(n)));
+    }
+
+    private static Replay replay(String bootstrap, Path dir, int n) throws Exception {
+        PrecomputeConfig config = replayConfig(bootstrap, SOURCE, PARTITIONS, dir, n);
         long start = System.nanoTime();
         Replay replay = Replay.start(OffersSettings.view(config), config, ReplayOptions.fromBeginning());
         System.out.println("replaying " + n);

@@ -144,13 +144,7 @@ public final class RebuildRun {
 
     /** Replays version {@code n} from the beginning to the captured end; the job then stays live. */
     private static Replay replay(EmbeddedKafka kafka, Path dir, int n, List<String> rows) throws Exception {
-        PrecomputeConfig config = PrecomputeConfig.of(Map.of(
-                PrecomputeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                PrecomputeConfig.SOURCE_TOPIC, SOURCE,
-                PrecomputeConfig.DEAD_LETTER_TOPIC, SOURCE + ".dlq",
-                PrecomputeConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS),
-                PrecomputeConfig.STATE_DIR, dir.resolve("state-v" + n).toString(),
-                PrecomputeConfig.VIEW_VERSION, Integer.toString(n)));
+        PrecomputeConfig config = PrecomputeSide.replayConfig(kafka.bootstrapServers(), SOURCE, PARTITIONS, dir, n);
         long start = System.nanoTime();
         Replay replay = Replay.start(OffersSettings.view(config), config, ReplayOptions.fromBeginning());
         if (!replay.awaitCaughtUp(LIMIT)) {

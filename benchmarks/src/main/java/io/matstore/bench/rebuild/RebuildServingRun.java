@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,10 +45,11 @@ import java.util.regex.Pattern;
  * <p>wrk runs back to back for the whole run; each run is labelled with the phase it ran in (a run that spans two
  * phases is labelled with both and counted in neither). Prints the steps' durations and, per phase, the runs'
  * p99 against the idle runs'. Everything is on 127.0.0.1, every wait is bounded, every process started here is
- * stopped here by its PID, and the temporary directory is deleted.
+ * stopped here by its PID, and the temporary directory is deleted (kept, with the node's and the precompute side's
+ * logs, when the run fails).
  *
  * <pre>
- * ./mvnw -o -q -B -Pbench -pl launcher,benchmarks -am package -DskipTests
+ * ./mvnw -o -q -B -Pbench -pl launcher,benchmarks -am install -DskipTests
  * java -Xmx1g $(sed -n 's:.*&lt;matstore.jvm.flags&gt;\(.*\)&lt;/matstore.jvm.flags&gt;.*:\1:p' pom.xml) \
  *      -cp benchmarks/target/benchmarks.jar io.matstore.bench.rebuild.RebuildServingRun \
  *      [products=31250] [wrkSeconds=5] [connections=16] [pauseMillis=1] [idleRuns=4]
@@ -71,11 +73,8 @@ public final class RebuildServingRun {
         int pauseMillis = arg(args, 3, 1);
         int idleRuns = arg(args, 4, 4);
         Path dir = Files.createTempDirectory("rebuild-serving-");
-        try {
-            run(dir, products, wrkSeconds, connections, pauseMillis, idleRuns);
-        } finally {
-            deleteTree(dir);
-        }
+        run(dir, products, wrkSeconds, connections, pauseMillis, idleRuns);
+        deleteTree(dir); // kept when the run failed: node.log and precompute.log say why
     }
 
     private static void run(Path dir, int products, int wrkSeconds, int connections, int pauseMillis, int idleRuns)
@@ -113,6 +112,7 @@ public final class RebuildServingRun {
             Wrk wrk = new Wrk(dir, List.of("taskset", "-c", "1"));
             Phases phases = new Phases();
             List<Run> runs = new CopyOnWriteArrayList<>();
+            Semaphore finishedRuns = new Semaphore(0);
             AtomicBoolean going = new AtomicBoolean(true);
             AtomicReference<Exception> wrkFailure = new AtomicReference<>();
             wrk.runPaced(port, 3, connections, products, pauseMillis); // warm-up, not counted
@@ -124,54 +124,68 @@ public final class RebuildServingRun {
                                 String before = phases.current();
                                 Wrk.Result r = wrk.runPaced(port, wrkSeconds, connections, products, pauseMillis);
                                 runs.add(new Run(phases.since(before), r));
+                                finishedRuns.release();
                             }
                         } catch (Exception e) {
                             wrkFailure.set(e);
                         }
                     },
                     "wrk-paced");
+            load.setDaemon(true);
             load.start();
-            Thread.sleep(idleRuns * (wrkSeconds + 1) * 1000L);
+            try {
+                awaitRuns(finishedRuns, idleRuns, wrkSeconds, wrkFailure);
 
-            long rebuild = System.nanoTime();
-            phases.enter("replay v2");
-            side.send("replay 2");
-            replayed = side.awaitLine("replayed 2 ", STEP_LIMIT).split(" ");
-            steps.add(String.format(
-                    "| replay v2 (precompute side, nice 19 on core 1) | %s s | %,d responses |",
-                    replayed[2], Long.parseLong(replayed[3])));
+                long rebuild = System.nanoTime();
+                phases.enter("replay v2");
+                side.send("replay 2");
+                replayed = side.awaitLine("replayed 2 ", STEP_LIMIT).split(" ");
+                steps.add(String.format(
+                        "| replay v2 (precompute side, nice 19 on core 1) | %s s | %,d responses |",
+                        replayed[2], Long.parseLong(replayed[3])));
 
-            phases.enter("bulk load v2");
-            long t = System.nanoTime();
-            admin.post("/admin/views/offers/versions/2/load", "{\"mode\":\"bulk\"}");
-            long v2Entries = admin.awaitLive(2, STEP_LIMIT);
-            steps.add(String.format(
-                    "| bulk load v2 into the serving node | %.1f s | %,d entries |",
-                    (System.nanoTime() - t) / 1e9, v2Entries));
+                phases.enter("bulk load v2");
+                long t = System.nanoTime();
+                admin.post("/admin/views/offers/versions/2/load", "{\"mode\":\"bulk\"}");
+                long v2Entries = admin.awaitLive(2, STEP_LIMIT);
+                steps.add(String.format(
+                        "| bulk load v2 into the serving node | %.1f s | %,d entries |",
+                        (System.nanoTime() - t) / 1e9, v2Entries));
 
-            phases.enter("validate v2");
-            t = System.nanoTime();
-            String report = admin.post("/admin/views/offers/versions/2/validate", "{}");
-            steps.add(String.format(
-                    "| validate v2 | %.1f s | passed: %s |",
-                    (System.nanoTime() - t) / 1e9, report.contains("\"passed\":true")));
+                phases.enter("validate v2");
+                t = System.nanoTime();
+                String report = admin.post("/admin/views/offers/versions/2/validate", "{}");
+                steps.add(String.format(
+                        "| validate v2 | %.1f s | passed: %s |",
+                        (System.nanoTime() - t) / 1e9, report.contains("\"passed\":true")));
 
-            phases.enter("swap to v2");
-            t = System.nanoTime();
-            admin.post("/admin/views/offers/versions/2/swap", "{}");
-            steps.add(String.format("| swap to v2 (validates again) | %.1f s | |", (System.nanoTime() - t) / 1e9));
-            steps.add(String.format(
-                    "| **rebuild: replay + load + validate + swap** | **%.1f s** | |",
-                    (System.nanoTime() - rebuild) / 1e9));
+                phases.enter("swap to v2");
+                t = System.nanoTime();
+                admin.post("/admin/views/offers/versions/2/swap", "{}");
+                steps.add(String.format("| swap to v2 (validates again) | %.1f s | |", (System.nanoTime() - t) / 1e9));
+                steps.add(String.format(
+                        "| **rebuild: replay + load + validate + swap** | **%.1f s** | |",
+                        (System.nanoTime() - rebuild) / 1e9));
 
-            phases.enter("after the swap");
-            Thread.sleep(2 * (wrkSeconds + 1) * 1000L);
-            going.set(false);
-            load.join(TimeUnit.SECONDS.toMillis(wrkSeconds + 60L));
+                phases.enter("after the swap");
+                finishedRuns.drainPermits();
+                awaitRuns(finishedRuns, 3, wrkSeconds, wrkFailure); // the first may have started before the swap
+            } finally {
+                going.set(false); // wrk stops after its current run, on success and on failure alike
+                load.join(TimeUnit.SECONDS.toMillis(wrkSeconds + 60L));
+            }
             if (wrkFailure.get() != null) {
                 throw wrkFailure.get();
             }
             print(steps, runs, products, connections, pauseMillis);
+        }
+    }
+
+    /** Waits for {@code n} more wrk runs to finish (each lasts {@code wrkSeconds}), or for wrk to fail. */
+    private static void awaitRuns(Semaphore finished, int n, int wrkSeconds, AtomicReference<Exception> failure)
+            throws Exception {
+        if (!finished.tryAcquire(n, n * (wrkSeconds + 30L), TimeUnit.SECONDS) || failure.get() != null) {
+            throw failure.get() != null ? failure.get() : new IllegalStateException(n + " wrk runs did not finish");
         }
     }
 

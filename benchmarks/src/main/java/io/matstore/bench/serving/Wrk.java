@@ -91,17 +91,22 @@ public final class Wrk {
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String result = null;
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.startsWith("RESULT ")) {
-                    result = line;
+        try {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.startsWith("RESULT ")) {
+                        result = line;
+                    }
                 }
             }
-        }
-        if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("wrk did not stop");
+            if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("wrk did not stop");
+            }
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly(); // interrupted, or wrk hung: never leave it running
+            }
         }
         if (result == null) {
             throw new IllegalStateException("wrk printed no result (is wrk installed? apt-get install -y wrk)");

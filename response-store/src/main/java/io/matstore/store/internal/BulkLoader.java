@@ -92,9 +92,11 @@ final class BulkLoader {
             return t;
         });
         // two arenas, one filling while the writer thread writes the other; freed once that thread has stopped
-        SortedRun first = new SortedRun(Math.toIntExact(runBytes));
-        SortedRun second = new SortedRun(Math.toIntExact(runBytes));
+        SortedRun first = null;
+        SortedRun second = null;
         try {
+            first = new SortedRun(Math.toIntExact(runBytes));
+            second = new SortedRun(Math.toIntExact(runBytes));
             Map<Integer, Long> next = foldRuns(c, owned, running, loading, begin, end, writer, first, second);
             if (next != null) {
                 long millis = Math.max(1, (System.nanoTime() - startNanos) / 1_000_000);
@@ -110,8 +112,12 @@ final class BulkLoader {
             // On failure or stop, a run being written finishes before the ingest thread moves on (seconds at most).
             writer.shutdown();
             if (awaitTermination(writer)) {
-                first.close();
-                second.close();
+                if (first != null) {
+                    first.close();
+                }
+                if (second != null) {
+                    second.close();
+                }
             } // else a run may still be written from its arena: the collector frees both once it is done
         }
     }

@@ -66,9 +66,10 @@ public final class DefaultResponseStore implements VersionedResponseStore {
         this.registry = registry;
         this.blockCache = new BlockCache(config.blockCacheBytes());
         if (config.backgroundNice() > 0) {
-            // RocksDB's compaction and flush threads are native, started by RocksDB: its own call lowers them
-            // (to nice 19, the only value it offers), for every store of the process
-            Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW).lowerThreadPoolCPUPriority(Priority.HIGH);
+            // RocksDB's compaction threads are native, started by RocksDB: its own call lowers them (to nice 19, the
+            // only value it offers), for every RocksDB of the process, for good. Flushes (the HIGH pool) keep their
+            // priority: a starved flush would stall writes.
+            Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
         }
         if (registry != null) {
             Gauge.builder(

@@ -18,7 +18,8 @@ import org.rocksdb.SstFileWriter;
  * [value]}) with their start offsets in an {@code int[]}, and sorted there just before the file is written. A run
  * held as objects on the heap (a map of key and value arrays, before) lived through every young collection while it
  * filled, and copying it made the serving node's pauses 50-350 ms while a bulk load ran beside it on one core
- * (docs/benchmarks.md, "Rebuild of 10,000,000 combinations"); the garbage collector sees none of this one.
+ * (docs/benchmarks.md, "Rebuild of 10,000,000 combinations"). Of this one the heap holds two {@code int[]}s of
+ * offsets (4 bytes per record, reused from run to run), which the collector copies at most once and never scans.
  * A run is reused after it is written ({@link #writeTo} empties it); {@link #close} frees its arena.
  */
 final class SortedRun implements AutoCloseable {
@@ -27,6 +28,7 @@ final class SortedRun implements AutoCloseable {
     /** Below this a range is sorted by insertion: fewer comparisons than merging for so few. */
     private static final int INSERTION_SORT_MAX = 16;
 
+    private final int capacity;
     private ByteBuffer arena;
     private int[] starts = new int[1024];
     private int[] mergeScratch = new int[0];
@@ -34,6 +36,7 @@ final class SortedRun implements AutoCloseable {
 
     /** @param capacity arena bytes: records' keys and values plus 8 bytes each */
     SortedRun(int capacity) {
+        this.capacity = capacity;
         this.arena = ByteBuffer.allocateDirect(capacity);
     }
 
@@ -49,8 +52,7 @@ final class SortedRun implements AutoCloseable {
             if (count > 0) {
                 return false;
             }
-            DirectBuffers.free(arena);
-            arena = ByteBuffer.allocateDirect(need);
+            replaceArena(need); // back to the configured capacity once written
         }
         if (count == starts.length) {
             int[] grown = new int[count * 2];
@@ -119,6 +121,9 @@ final class SortedRun implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new StoreException("cannot write bulk run " + file + ": " + e.getMessage(), e);
         }
+        if (arena.capacity() > capacity) {
+            replaceArena(capacity);
+        }
         arena.clear();
         count = 0;
     }
@@ -126,7 +131,14 @@ final class SortedRun implements AutoCloseable {
     @Override
     public void close() {
         DirectBuffers.free(arena);
+        arena = null; // a use after close fails in Java, not on freed memory
         count = 0;
+    }
+
+    private void replaceArena(int bytes) {
+        ByteBuffer replacement = ByteBuffer.allocateDirect(bytes); // first: a failed allocation keeps the old one
+        DirectBuffers.free(arena);
+        arena = replacement;
     }
 
     /**

@@ -3,9 +3,6 @@ package io.matstore.store.internal;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,9 +10,9 @@ import org.slf4j.LoggerFactory;
  * Lowers the calling thread's CPU priority (its Linux nice value) so that background work yields to the serving
  * threads on the same cores: the JDK has no API for it ({@code Thread.setPriority} is ignored on Linux unless the
  * whole JVM runs with {@code -XX:ThreadPriorityPolicy=1}, which warns when not root). On Linux a thread is a task
- * with a nice of its own, set by {@code setpriority(PRIO_PROCESS, tid, nice)}; threads it starts inherit it. Raising
- * it needs no privilege, lowering it back does: a thread lowered stays so. Elsewhere, or when the call fails, this
- * does nothing but say so once.
+ * with a nice of its own, set by {@code setpriority(PRIO_PROCESS, 0, nice)} from the thread itself; threads it
+ * starts inherit it. Raising it needs no privilege, lowering it back does: a thread lowered stays so. On other
+ * systems this does nothing; on Linux, a failed call is logged once.
  */
 final class ThreadNice {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadNice.class);
@@ -40,14 +37,13 @@ final class ThreadNice {
             return false;
         }
         try {
-            // "<pid>/task/<tid>": the kernel's id of this thread, which Java 17 does not expose
-            String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
-            int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
-            if (LIBC.setpriority(PRIO_PROCESS, tid, nice) == 0) {
+            // who = 0 is the calling thread itself: Linux keeps a nice value per thread (setpriority(2), "BUGS")
+            if (LIBC.setpriority(PRIO_PROCESS, 0, nice) == 0) {
                 return true;
             }
-            warnOnce("setpriority failed with errno " + Native.getLastError());
-        } catch (IOException | RuntimeException | LinkageError e) {
+            warnOnce("setpriority failed with errno " + Native.getLastError()
+                    + " (the value is absolute: a process already niced above it cannot go back)");
+        } catch (RuntimeException | LinkageError e) {
             warnOnce(e.toString());
         }
         return false;

@@ -88,6 +88,10 @@ class SortedRunTest {
                     .isTrue();
             assertThat(run.bytes()).isEqualTo(8 + 1 + 1_000);
             run.writeTo(dir.resolve("b.sst"));
+            assertThat(run.put(new byte[] {3}, new byte[80])).isTrue();
+            assertThat(run.put(new byte[] {4}, new byte[80]))
+                    .as("written, the run is back to its configured capacity")
+                    .isFalse();
         }
     }
 
