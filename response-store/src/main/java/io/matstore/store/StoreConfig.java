@@ -29,7 +29,8 @@ import java.util.Objects;
  *                          disk. A ceiling, taken as blocks are read
  * @param backgroundNice    the Linux nice value (0-19, 0 = as the serving threads) of the threads that ingest, bulk
  *                          load and warm near-caches, so that on the cores that serve they take only what the event
- *                          loops leave; best effort (ignored where the platform has no per-thread nice)
+ *                          loops leave; above 0, RocksDB's compaction pool also goes to nice 19 (process-wide);
+ *                          best effort (ignored where the platform has no per-thread nice)
  */
 public record StoreConfig(
         Path dataDir,
