@@ -1,5 +1,6 @@
 package io.matstore.bench.rebuild;
 
+import io.matstore.bench.serving.ChildProcesses;
 import io.matstore.bench.serving.Wrk;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -461,22 +462,8 @@ public final class RebuildServingRun {
 
         @Override
         public void close() {
-            try {
-                process.getOutputStream().close();
-            } catch (IOException gone) {
-                // already exited
-            }
-            try {
-                if (!stopsWhenInputCloses || !process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroy(); // SIGTERM: a clean stop
-                }
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            ChildProcesses.stop(
+                    process, stopsWhenInputCloses ? Duration.ofSeconds(60) : Duration.ZERO, Duration.ofSeconds(60));
         }
     }
 }

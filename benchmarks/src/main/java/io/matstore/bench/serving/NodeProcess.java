@@ -7,9 +7,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An {@link OverloadNode} in its own JVM (this JVM's flags and class path), optionally pinned to one core with
@@ -19,12 +19,10 @@ import java.util.concurrent.TimeUnit;
 final class NodeProcess implements AutoCloseable {
     private final Process process;
     private final int port;
-    private final Path log;
 
-    private NodeProcess(Process process, int port, Path log) {
+    private NodeProcess(Process process, int port) {
         this.process = process;
         this.port = port;
-        this.log = log;
     }
 
     /**
@@ -58,7 +56,7 @@ final class NodeProcess implements AutoCloseable {
                 Thread drain = new Thread(() -> drain(out), "node-stdout");
                 drain.setDaemon(true);
                 drain.start();
-                return new NodeProcess(p, port, log);
+                return new NodeProcess(p, port);
             }
         }
         p.destroyForcibly();
@@ -97,22 +95,6 @@ final class NodeProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            process.getOutputStream().close();
-        } catch (IOException gone) {
-            // already exited
-        }
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                System.err.println("node " + process.pid() + " did not stop in 20 s; destroying it (log: " + log + ")");
-                process.destroy();
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process, Duration.ofSeconds(20), Duration.ofSeconds(5));
     }
 }
